@@ -1,0 +1,81 @@
+package io.llmfallback.aop;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.llmfallback.chain.ChainBinding;
+import io.llmfallback.chain.ChainFailureException;
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Binds the chain of an {@link LlmFallback} method to the calls it makes: in the Reactor context of a
+ * returned {@code Mono} or {@code Flux}, and on the calling thread while the method runs (for blocking
+ * methods, and for reactive ones that build their pipeline eagerly). Routes a chain failure to the
+ * configured fallback method.
+ */
+@Aspect
+public final class LlmFallbackAspect {
+
+	private final Map<Method, FallbackMethod> fallbackMethods = new ConcurrentHashMap<>();
+
+	@Around("@annotation(annotation)")
+	public @Nullable Object bindChain(ProceedingJoinPoint joinPoint, LlmFallback annotation) throws Throwable {
+		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+		String operation = annotation.operation().isEmpty() ? method.getName() : annotation.operation();
+		ChainBinding binding = new ChainBinding(annotation.chain(), operation);
+		Object target = joinPoint.getTarget();
+		Object[] arguments = joinPoint.getArgs();
+		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null
+				: this.fallbackMethods.computeIfAbsent(method,
+						(key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
+		Object result;
+		try (ChainBinding.Scope scope = binding.open()) {
+			result = joinPoint.proceed();
+		}
+		catch (ChainFailureException ex) {
+			if (fallback == null) {
+				throw ex;
+			}
+			return fallback.invoke(target, arguments, ex);
+		}
+		if (result instanceof Mono<?> mono) {
+			Mono<Object> bound = mono.map(Object.class::cast);
+			if (fallback != null) {
+				bound = bound.onErrorResume(ChainFailureException.class,
+						(ex) -> Mono.defer(() -> invokeReactive(fallback, target, arguments, ex, Mono.class))
+							.flatMap(Mono.class::cast));
+			}
+			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
+		}
+		if (result instanceof Flux<?> flux) {
+			Flux<Object> bound = flux.map(Object.class::cast);
+			if (fallback != null) {
+				bound = bound.onErrorResume(ChainFailureException.class,
+						(ex) -> Flux.defer(() -> invokeReactive(fallback, target, arguments, ex, Flux.class)
+							.flatMapMany(Flux.class::cast)));
+			}
+			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
+		}
+		return result;
+	}
+
+	private static Mono<Object> invokeReactive(FallbackMethod fallback, Object target, Object[] arguments,
+			ChainFailureException failure, Class<?> expected) {
+		try {
+			Object value = fallback.invoke(target, arguments, failure);
+			return expected.isInstance(value) ? Mono.just(value)
+					: Mono.error(new IllegalStateException("Fallback method returned " + value));
+		}
+		catch (Throwable ex) {
+			return Mono.error(ex);
+		}
+	}
+
+}

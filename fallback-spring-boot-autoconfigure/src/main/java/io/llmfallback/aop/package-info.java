@@ -1,0 +1,5 @@
+/** The {@code @LlmFallback} annotation and the aspect that binds a chain to a method. */
+@NullMarked
+package io.llmfallback.aop;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,98 @@
+package io.llmfallback.autoconfigure;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.llmfallback.chain.ChainFailureException;
+import io.llmfallback.chain.ChainListener;
+import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.ChainStatistics;
+import io.llmfallback.chain.FallbackChain;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.LlmClient;
+import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.provider.LlmProviders;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Providers, their circuit breakers and the chains over them, from {@code llm.fallback.*}. Providers'
+ * WebClients come from the auto-configured {@link WebClient.Builder}, so that observation and trace
+ * propagation apply to every provider call.
+ */
+@AutoConfiguration(after = WebClientAutoConfiguration.class)
+@ConditionalOnClass({ WebClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
+@ConditionalOnBooleanProperty(name = "llm.fallback.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LlmFallbackProperties.class)
+public final class LlmFallbackAutoConfiguration {
+
+	@Bean
+	LlmFallbackSettings llmFallbackSettings(LlmFallbackProperties properties) {
+		return LlmFallbackSettings.of(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder) {
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder);
+		return new LlmProviders(
+				settings.providers().values().stream().map((provider) -> LlmProviders.create(provider, builder)).toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProviderCircuitBreakers llmFallbackCircuitBreakers(LlmFallbackSettings settings,
+			ApplicationEventPublisher eventPublisher) {
+		return new ProviderCircuitBreakers(settings.breakers(), Clock.systemUTC(), eventPublisher::publishEvent);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChainStatistics llmFallbackChainStatistics() {
+		return new ChainStatistics();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmProviders providers,
+			ProviderCircuitBreakers breakers, ObjectProvider<ChainListener> listeners) {
+		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());
+		return new FallbackChains(settings.chains()
+			.stream()
+			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,
+					settings.pricing(), listener))
+			.toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmClient llmClient(FallbackChains chains) {
+		return new LlmClient(chains);
+	}
+
+	/** Tells every listener bean; one failing listener does not keep the others from hearing. */
+	private record CompositeChainListener(List<ChainListener> listeners) implements ChainListener {
+
+		@Override
+		public void onSuccess(ChainResponse response) {
+			this.listeners.forEach((listener) -> listener.onSuccess(response));
+		}
+
+		@Override
+		public void onFailure(ChainFailureException failure) {
+			this.listeners.forEach((listener) -> listener.onFailure(failure));
+		}
+
+	}
+
+}

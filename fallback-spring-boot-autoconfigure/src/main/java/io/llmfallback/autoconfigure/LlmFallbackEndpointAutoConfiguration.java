@@ -1,0 +1,31 @@
+package io.llmfallback.autoconfigure;
+
+import io.llmfallback.actuate.LlmFallbackEndpoint;
+import io.llmfallback.chain.ChainStatistics;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.provider.LlmProviders;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed. */
+@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(FallbackChains.class)
+@ConditionalOnAvailableEndpoint(LlmFallbackEndpoint.class)
+public final class LlmFallbackEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
+			ProviderCircuitBreakers breakers, ChainStatistics statistics) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, statistics);
+	}
+
+}

@@ -1,0 +1,333 @@
+package io.llmfallback.autoconfigure;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.ProviderType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Providers, chains and circuit breakers of llm-fallback.
+ */
+@ConfigurationProperties("llm.fallback")
+public class LlmFallbackProperties {
+
+	/** Whether to configure llm-fallback at all. */
+	private boolean enabled = true;
+
+	/** Circuit-breaker defaults for every provider; each provider may override them. */
+	private CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	/** LLM endpoints by name. */
+	private Map<String, Provider> providers = new LinkedHashMap<>();
+
+	/** Fallback chains by name. */
+	private Map<String, Chain> chains = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	public Map<String, Provider> getProviders() {
+		return this.providers;
+	}
+
+	public void setProviders(Map<String, Provider> providers) {
+		this.providers = providers;
+	}
+
+	public Map<String, Chain> getChains() {
+		return this.chains;
+	}
+
+	public void setChains(Map<String, Chain> chains) {
+		this.chains = chains;
+	}
+
+	/** One LLM endpoint. */
+	public static class Provider {
+
+		/** Wire protocol: openai (any OpenAI-compatible API), anthropic or gemini. */
+		private @Nullable ProviderType type;
+
+		/** Scheme, host and optional path prefix of the API, e.g. https://api.openai.com. */
+		private @Nullable String baseUrl;
+
+		/** API key; never logged or shown by the actuator. Empty for endpoints without one. */
+		private String apiKey = "";
+
+		/** Model sent when a request names none. */
+		private @Nullable String model;
+
+		/** Ceiling on one call to this provider; a chain shortens it to what is left of its latency budget. */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/** Output-token cap sent when a request names none. */
+		private int maxTokens = 4096;
+
+		/** Extra headers sent with every request. */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/** What the provider charges. */
+		private Pricing pricing = new Pricing();
+
+		/** Overrides of the circuit-breaker defaults for this provider. */
+		private CircuitBreakerOverrides circuitBreaker = new CircuitBreakerOverrides();
+
+		public @Nullable ProviderType getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable ProviderType type) {
+			this.type = type;
+		}
+
+		public @Nullable String getBaseUrl() {
+			return this.baseUrl;
+		}
+
+		public void setBaseUrl(@Nullable String baseUrl) {
+			this.baseUrl = baseUrl;
+		}
+
+		public String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public @Nullable String getModel() {
+			return this.model;
+		}
+
+		public void setModel(@Nullable String model) {
+			this.model = model;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(int maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public Pricing getPricing() {
+			return this.pricing;
+		}
+
+		public void setPricing(Pricing pricing) {
+			this.pricing = pricing;
+		}
+
+		public CircuitBreakerOverrides getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		public void setCircuitBreaker(CircuitBreakerOverrides circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+		}
+
+		/** Leaves the API key out, so that printing the properties never leaks it. */
+		@Override
+		public String toString() {
+			return "Provider[type=" + this.type + ", baseUrl=" + this.baseUrl + ", apiKey="
+					+ (this.apiKey.isBlank() ? "<none>" : "******") + ", model=" + this.model + "]";
+		}
+
+	}
+
+	/** Prices in USD per million tokens. */
+	public static class Pricing {
+
+		/** USD per million prompt tokens. */
+		private BigDecimal inputPerMillionTokens = BigDecimal.ZERO;
+
+		/** USD per million completion tokens. */
+		private BigDecimal outputPerMillionTokens = BigDecimal.ZERO;
+
+		public BigDecimal getInputPerMillionTokens() {
+			return this.inputPerMillionTokens;
+		}
+
+		public void setInputPerMillionTokens(BigDecimal inputPerMillionTokens) {
+			this.inputPerMillionTokens = inputPerMillionTokens;
+		}
+
+		public BigDecimal getOutputPerMillionTokens() {
+			return this.outputPerMillionTokens;
+		}
+
+		public void setOutputPerMillionTokens(BigDecimal outputPerMillionTokens) {
+			this.outputPerMillionTokens = outputPerMillionTokens;
+		}
+
+	}
+
+	/** When a provider's circuit breaker opens, and for how long. */
+	public static class CircuitBreaker {
+
+		/** Failed calls, with no success among them within the failure window, that open the breaker. */
+		private int failureThreshold = 3;
+
+		/** Sliding window the failures must fall in; whole seconds, at least 1s. */
+		private Duration failureWindow = Duration.ofSeconds(30);
+
+		/** How long an open breaker rejects calls before it lets one half-open probe through. */
+		private Duration openDuration = Duration.ofSeconds(60);
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getFailureWindow() {
+			return this.failureWindow;
+		}
+
+		public void setFailureWindow(Duration failureWindow) {
+			this.failureWindow = failureWindow;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+	}
+
+	/** Per-provider overrides; unset fields take the defaults under llm.fallback.circuit-breaker. */
+	public static class CircuitBreakerOverrides {
+
+		/** Failed calls that open this provider's breaker. */
+		private @Nullable Integer failureThreshold;
+
+		/** Sliding window the failures must fall in. */
+		private @Nullable Duration failureWindow;
+
+		/** How long this provider's breaker stays open. */
+		private @Nullable Duration openDuration;
+
+		public @Nullable Integer getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(@Nullable Integer failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public @Nullable Duration getFailureWindow() {
+			return this.failureWindow;
+		}
+
+		public void setFailureWindow(@Nullable Duration failureWindow) {
+			this.failureWindow = failureWindow;
+		}
+
+		public @Nullable Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(@Nullable Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+	}
+
+	/** An ordered list of providers that serve one kind of request. */
+	public static class Chain {
+
+		/** Provider names in order of priority; the first is the primary. */
+		private List<String> providers = new ArrayList<>();
+
+		/** Deadline for the whole logical request, every attempt included. */
+		private Duration latencyBudget = Duration.ofSeconds(60);
+
+		/** Hard cap on output tokens whenever a non-primary provider is called. */
+		private @Nullable Integer fallbackMaxTokens = 2048;
+
+		/** Failure categories that move on to the next provider; any other failure ends the request. */
+		private Set<FailureCategory> fallbackOn = new LinkedHashSet<>(EnumSet.copyOf(ChainSettings.DEFAULT_FALLBACK_ON));
+
+		public List<String> getProviders() {
+			return this.providers;
+		}
+
+		public void setProviders(List<String> providers) {
+			this.providers = providers;
+		}
+
+		public Duration getLatencyBudget() {
+			return this.latencyBudget;
+		}
+
+		public void setLatencyBudget(Duration latencyBudget) {
+			this.latencyBudget = latencyBudget;
+		}
+
+		public @Nullable Integer getFallbackMaxTokens() {
+			return this.fallbackMaxTokens;
+		}
+
+		public void setFallbackMaxTokens(@Nullable Integer fallbackMaxTokens) {
+			this.fallbackMaxTokens = fallbackMaxTokens;
+		}
+
+		public Set<FailureCategory> getFallbackOn() {
+			return this.fallbackOn;
+		}
+
+		public void setFallbackOn(Set<FailureCategory> fallbackOn) {
+			this.fallbackOn = fallbackOn;
+		}
+
+	}
+
+}

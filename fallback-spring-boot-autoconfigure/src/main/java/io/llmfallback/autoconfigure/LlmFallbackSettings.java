@@ -1,0 +1,180 @@
+package io.llmfallback.autoconfigure;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
+import io.llmfallback.chain.BreakerSettings;
+import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.cost.Pricing;
+import io.llmfallback.provider.ProviderSettings;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code llm.fallback.*} properties, checked and turned into the core's settings. Every problem is
+ * collected before failing, so one start-up names all of them.
+ */
+public final class LlmFallbackSettings {
+
+	private static final String PREFIX = "llm.fallback";
+
+	private final Map<String, ProviderSettings> providers = new LinkedHashMap<>();
+
+	private final Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+
+	private final Map<String, Pricing> pricing = new LinkedHashMap<>();
+
+	private final List<ChainSettings> chains = new ArrayList<>();
+
+	private final List<Problem> problems = new ArrayList<>();
+
+	private LlmFallbackSettings(LlmFallbackProperties properties) {
+		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
+		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
+		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
+	}
+
+	/**
+	 * Checks the properties.
+	 * @throws InvalidLlmFallbackConfigurationException naming every wrong property
+	 */
+	public static LlmFallbackSettings of(LlmFallbackProperties properties) {
+		LlmFallbackSettings settings = new LlmFallbackSettings(properties);
+		if (!settings.problems.isEmpty()) {
+			throw new InvalidLlmFallbackConfigurationException(settings.problems);
+		}
+		return settings;
+	}
+
+	public Map<String, ProviderSettings> providers() {
+		return this.providers;
+	}
+
+	public Map<String, BreakerSettings> breakers() {
+		return this.breakers;
+	}
+
+	public Map<String, Pricing> pricing() {
+		return this.pricing;
+	}
+
+	public List<ChainSettings> chains() {
+		return this.chains;
+	}
+
+	private BreakerSettings breakerDefaults(LlmFallbackProperties.CircuitBreaker breaker) {
+		String prefix = PREFIX + ".circuit-breaker";
+		return checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
+				breaker.getOpenDuration());
+	}
+
+	private BreakerSettings checkedBreaker(String prefix, int failureThreshold, Duration failureWindow,
+			Duration openDuration) {
+		if (failureThreshold < 1) {
+			problem(prefix + ".failure-threshold", "must be at least 1, was " + failureThreshold);
+		}
+		if (failureWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+			problem(prefix + ".failure-window", "must be at least 1s, was " + failureWindow);
+		}
+		positive(prefix + ".open-duration", openDuration);
+		return new BreakerSettings(failureThreshold, failureWindow, openDuration);
+	}
+
+	private void addProvider(String name, LlmFallbackProperties.Provider provider, BreakerSettings defaults) {
+		String prefix = PREFIX + ".providers." + name;
+		if (provider.getType() == null) {
+			problem(prefix + ".type", "is required (openai, anthropic or gemini)");
+		}
+		URI baseUrl = baseUrl(prefix + ".base-url", provider.getBaseUrl());
+		if (provider.getModel() == null || provider.getModel().isBlank()) {
+			problem(prefix + ".model", "is required");
+		}
+		positive(prefix + ".timeout", provider.getTimeout());
+		if (provider.getMaxTokens() < 1) {
+			problem(prefix + ".max-tokens", "must be at least 1, was " + provider.getMaxTokens());
+		}
+		LlmFallbackProperties.Pricing price = provider.getPricing();
+		if (price.getInputPerMillionTokens().signum() < 0) {
+			problem(prefix + ".pricing.input-per-million-tokens", "cannot be negative");
+		}
+		if (price.getOutputPerMillionTokens().signum() < 0) {
+			problem(prefix + ".pricing.output-per-million-tokens", "cannot be negative");
+		}
+		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
+		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
+				orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
+				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
+				orDefault(overrides.getOpenDuration(), defaults.openDuration())));
+		this.pricing.put(name, new Pricing(price.getInputPerMillionTokens(), price.getOutputPerMillionTokens()));
+		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
+			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
+					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders()));
+		}
+	}
+
+	private @Nullable URI baseUrl(String property, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			problem(property, "is required, e.g. https://api.openai.com");
+			return null;
+		}
+		try {
+			URI uri = new URI(value.trim());
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				problem(property, "must be an http or https URL with a host, was '" + value + "'");
+				return null;
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			problem(property, "is not a valid URL: " + ex.getReason());
+			return null;
+		}
+	}
+
+	private void addChain(String name, LlmFallbackProperties.Chain chain, Set<String> knownProviders) {
+		String prefix = PREFIX + ".chains." + name;
+		List<String> providers = chain.getProviders();
+		if (providers.isEmpty()) {
+			problem(prefix + ".providers", "must list at least one provider");
+		}
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < providers.size(); i++) {
+			String provider = providers.get(i);
+			if (!knownProviders.contains(provider)) {
+				problem(prefix + ".providers[" + i + "]",
+						"unknown provider '" + provider + "' (configured providers: " + knownProviders + ")");
+			}
+			else if (!seen.add(provider)) {
+				problem(prefix + ".providers[" + i + "]", "provider '" + provider + "' is listed twice");
+			}
+		}
+		positive(prefix + ".latency-budget", chain.getLatencyBudget());
+		Integer cap = chain.getFallbackMaxTokens();
+		if (cap != null && cap < 1) {
+			problem(prefix + ".fallback-max-tokens", "must be at least 1, was " + cap);
+		}
+		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn()));
+	}
+
+	private void positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			problem(property, "must be positive, was " + value);
+		}
+	}
+
+	private void problem(String property, String reason) {
+		this.problems.add(new Problem(property, reason));
+	}
+
+	private static <T> T orDefault(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

@@ -1,0 +1,17 @@
+package io.llmfallback.chain;
+
+import java.time.Duration;
+
+/**
+ * When a provider's circuit breaker opens and how long it stays open.
+ *
+ * @param failureThreshold how many failed calls, with no success among them, open the breaker
+ * @param failureWindow the sliding window those failures must fall in (whole seconds, at least one)
+ * @param openDuration how long the breaker stays open before it lets one half-open probe through
+ */
+public record BreakerSettings(int failureThreshold, Duration failureWindow, Duration openDuration) {
+
+	public static final BreakerSettings DEFAULTS = new BreakerSettings(3, Duration.ofSeconds(30),
+			Duration.ofSeconds(60));
+
+}

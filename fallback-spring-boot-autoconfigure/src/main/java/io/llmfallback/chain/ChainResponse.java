@@ -1,0 +1,34 @@
+package io.llmfallback.chain;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import io.llmfallback.model.ChatResponse;
+
+/**
+ * A chain's answer to one logical request: the response of the provider that served it, and how the
+ * chain got there.
+ *
+ * @param response what the serving provider answered
+ * @param chain the chain's name
+ * @param operation what the request was for (the {@code @LlmFallback} method's name, or the caller's label)
+ * @param attempts every attempt, the serving one last
+ * @param costUsd what the serving call cost, from the provider's pricing and the reported token usage
+ */
+public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
+		BigDecimal costUsd) {
+
+	public ChainResponse {
+		attempts = List.copyOf(attempts);
+	}
+
+	public String text() {
+		return this.response.text();
+	}
+
+	/** Whether a provider other than the primary served the request. */
+	public boolean isFallback() {
+		return this.attempts.get(this.attempts.size() - 1).isFallback();
+	}
+
+}

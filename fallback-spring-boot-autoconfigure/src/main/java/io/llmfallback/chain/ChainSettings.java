@@ -1,0 +1,35 @@
+package io.llmfallback.chain;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import io.llmfallback.model.FailureCategory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a chain runs.
+ *
+ * @param name the chain's configured name
+ * @param providers provider names in order of priority; the first is the primary
+ * @param latencyBudget the deadline for the whole logical request, every attempt included
+ * @param fallbackMaxTokens the cap on output tokens whenever a non-primary provider is called, or
+ * {@code null} for none
+ * @param fallbackOn the failure categories that move on to the next provider; any other failure ends the
+ * request
+ */
+public record ChainSettings(String name, List<String> providers, Duration latencyBudget,
+		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn) {
+
+	/** Everything but failures the request or the credentials caused; context-length moves on too. */
+	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
+			FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
+			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.CONTEXT_LENGTH));
+
+	public ChainSettings {
+		providers = List.copyOf(providers);
+		fallbackOn = Set.copyOf(fallbackOn);
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.llmfallback.chain;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts logical requests per chain since start: how many, how many a fallback served, how many failed. */
+public final class ChainStatistics implements ChainListener {
+
+	private final Map<String, Counts> byChain = new ConcurrentHashMap<>();
+
+	@Override
+	public void onSuccess(ChainResponse response) {
+		Counts counts = counts(response.chain());
+		counts.requests.increment();
+		if (response.isFallback()) {
+			counts.fallbackActivations.increment();
+		}
+	}
+
+	@Override
+	public void onFailure(ChainFailureException failure) {
+		Counts counts = counts(failure.getChain());
+		counts.requests.increment();
+		counts.failures.increment();
+	}
+
+	public Snapshot snapshot(String chain) {
+		Counts counts = counts(chain);
+		return new Snapshot(counts.requests.sum(), counts.fallbackActivations.sum(), counts.failures.sum());
+	}
+
+	private Counts counts(String chain) {
+		return this.byChain.computeIfAbsent(chain, (key) -> new Counts());
+	}
+
+	private static final class Counts {
+
+		final LongAdder requests = new LongAdder();
+
+		final LongAdder fallbackActivations = new LongAdder();
+
+		final LongAdder failures = new LongAdder();
+
+	}
+
+	/**
+	 * Counts of one chain at one moment.
+	 *
+	 * @param requests logical requests that ended
+	 * @param fallbackActivations requests a non-primary provider served
+	 * @param failures requests that ended without a response
+	 */
+	public record Snapshot(long requests, long fallbackActivations, long failures) {
+
+		/** Share of requests a fallback served; 0 before the first request. */
+		public double activationRate() {
+			return (this.requests == 0) ? 0.0 : (double) this.fallbackActivations / this.requests;
+		}
+
+	}
+
+}

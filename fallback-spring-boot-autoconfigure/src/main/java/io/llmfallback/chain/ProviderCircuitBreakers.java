@@ -1,0 +1,103 @@
+package io.llmfallback.chain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.llmfallback.provider.ProviderException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
+import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+
+/**
+ * One circuit breaker per provider, shared by every chain that calls it, made by Spring Cloud
+ * CircuitBreaker's reactive Resilience4j factory.
+ * <p>
+ * The factory's own TimeLimiter is switched off: it would cut every call after one second, and the chain
+ * already bounds each attempt by the provider's timeout and what is left of the latency budget. Only
+ * failures that say something about the provider's health ({@link io.llmfallback.model.FailureCategory#isProviderHealthSignal()})
+ * count towards opening; a rejected request proves the provider is up and counts as a success.
+ */
+public final class ProviderCircuitBreakers {
+
+	private static final Log logger = LogFactory.getLog(ProviderCircuitBreakers.class);
+
+	private final CircuitBreakerRegistry registry;
+
+	private final Map<String, ReactiveCircuitBreaker> breakers = new LinkedHashMap<>();
+
+	public ProviderCircuitBreakers(Map<String, BreakerSettings> settingsByProvider, Clock clock,
+			BreakerTransitionListener listener) {
+		this.registry = CircuitBreakerRegistry.ofDefaults();
+		Resilience4JConfigurationProperties properties = new Resilience4JConfigurationProperties();
+		properties.setDisableTimeLimiter(true);
+		ReactiveResilience4JCircuitBreakerFactory factory = new ReactiveResilience4JCircuitBreakerFactory(this.registry,
+				TimeLimiterRegistry.ofDefaults(), null, properties);
+		settingsByProvider.forEach((provider, settings) -> {
+			CircuitBreakerConfig config = toConfig(settings, clock);
+			// Created here, once, so that the transition listener is registered once; the factory's
+			// breakers look the same instance up in the registry by name.
+			CircuitBreaker breaker = this.registry.circuitBreaker(provider, config);
+			breaker.getEventPublisher().onStateTransition((event) -> {
+				CircuitBreaker.State from = event.getStateTransition().getFromState();
+				CircuitBreaker.State to = event.getStateTransition().getToState();
+				logger.warn("LLM provider '" + provider + "' circuit breaker " + from + " -> " + to);
+				listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
+			});
+			factory.configure((builder) -> builder.circuitBreakerConfig(config), provider);
+			this.breakers.put(provider, factory.create(provider));
+		});
+	}
+
+	static CircuitBreakerConfig toConfig(BreakerSettings settings, Clock clock) {
+		return CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+			.slidingWindowSize((int) Math.max(1, settings.failureWindow().toSeconds()))
+			.minimumNumberOfCalls(settings.failureThreshold())
+			.failureRateThreshold(100)
+			.waitDurationInOpenState(settings.openDuration())
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.recordException((ex) -> ex instanceof ProviderException failure
+					&& failure.getCategory().isProviderHealthSignal())
+			.clock(clock)
+			.build();
+	}
+
+	/**
+	 * Runs the call through the provider's breaker. While the breaker is open the call is never
+	 * subscribed and the result fails at once with
+	 * {@link io.github.resilience4j.circuitbreaker.CallNotPermittedException}.
+	 */
+	public <T> Mono<T> protect(String provider, Mono<T> call) {
+		ReactiveCircuitBreaker breaker = this.breakers.get(provider);
+		if (breaker == null) {
+			throw new IllegalArgumentException("No circuit breaker for provider '" + provider + "'");
+		}
+		return breaker.run(call, Mono::error);
+	}
+
+	public CircuitBreaker.State state(String provider) {
+		return this.registry.circuitBreaker(provider).getState();
+	}
+
+	/** Whether the breaker would let a call through now (closed, or half-open with a probe slot free). */
+	public boolean isCallPermitted(String provider) {
+		CircuitBreaker.State state = state(provider);
+		return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/** The underlying Resilience4j registry, for metrics binders and tests. */
+	public CircuitBreakerRegistry registry() {
+		return this.registry;
+	}
+
+}

@@ -1,0 +1,6 @@
+package io.llmfallback.model;
+
+/** Who speaks a {@link ChatMessage}. */
+public enum ChatRole {
+	SYSTEM, USER, ASSISTANT
+}

@@ -1,0 +1,61 @@
+package io.llmfallback.model;
+
+import java.util.Locale;
+
+/**
+ * Why a provider call failed, the same for every provider. Each provider maps its own status codes and
+ * error bodies onto these; chains decide per category whether to move on to the next provider.
+ */
+public enum FailureCategory {
+
+	/** No answer within the attempt's timeout (the provider's own or what was left of the chain budget). */
+	TIMEOUT(true),
+
+	/** The connection could not be made or broke (refused, reset, DNS). */
+	CONNECTION(true),
+
+	/** HTTP 429: quota or rate limit; the provider's {@code retry-after} is kept. */
+	RATE_LIMITED(true),
+
+	/** The provider says it is overloaded (Anthropic 529, 503 "overloaded"/"unavailable"). */
+	OVERLOADED(true),
+
+	/** Any other 5xx. */
+	SERVER_ERROR(true),
+
+	/** HTTP 401/403 or an invalid API key. */
+	AUTH(false),
+
+	/** HTTP 400 and other 4xx the caller caused. */
+	BAD_REQUEST(false),
+
+	/** The prompt does not fit the model's context window. */
+	CONTEXT_LENGTH(false),
+
+	/** The provider refused or filtered the content. */
+	CONTENT_FILTERED(false),
+
+	/** A 2xx whose body could not be parsed or lacks the fields a response needs. */
+	INVALID_RESPONSE(true);
+
+	private final boolean providerHealthSignal;
+
+	FailureCategory(boolean providerHealthSignal) {
+		this.providerHealthSignal = providerHealthSignal;
+	}
+
+	/**
+	 * Whether this failure says something about the provider's health, and so counts towards opening its
+	 * circuit breaker. Failures caused by the request itself (bad request, context length, content filter)
+	 * or by our credentials do not.
+	 */
+	public boolean isProviderHealthSignal() {
+		return this.providerHealthSignal;
+	}
+
+	/** The kebab-case name used in properties, JSON and meter tags, e.g. {@code rate-limited}. */
+	public String wireName() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.llmfallback.provider;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.llmfallback.model.ChatMessage;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ResponseFormat;
+import io.llmfallback.model.TokenUsage;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Anthropic messages ({@code POST /v1/messages}, {@code x-api-key}, {@code anthropic-version}). */
+public final class AnthropicProvider extends HttpLlmProvider {
+
+	/** The API version the request and response shapes here follow. */
+	static final String API_VERSION = "2023-06-01";
+
+	// Anthropic has no JSON mode: the instruction goes into the system prompt.
+	private static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
+
+	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+		super(settings, webClientBuilder);
+	}
+
+	@Override
+	protected void authenticate(HttpHeaders headers, String apiKey) {
+		headers.set("x-api-key", apiKey);
+		if (!headers.containsHeader("anthropic-version")) {
+			headers.set("anthropic-version", API_VERSION);
+		}
+	}
+
+	@Override
+	protected String path(String model) {
+		return "/v1/messages";
+	}
+
+	@Override
+	protected ObjectNode requestBody(ChatRequest request, String model, int maxTokens) {
+		ObjectNode body = JSON.createObjectNode();
+		body.put("model", model);
+		body.put("max_tokens", maxTokens);
+		String system = request.systemText();
+		if (request.responseFormat() == ResponseFormat.JSON) {
+			system = (system != null) ? system + "\n\n" + JSON_INSTRUCTION : JSON_INSTRUCTION;
+		}
+		if (system != null) {
+			body.put("system", system);
+		}
+		ArrayNode messages = body.putArray("messages");
+		for (ChatMessage message : request.conversation()) {
+			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
+					message.content());
+		}
+		if (request.temperature() != null) {
+			body.put("temperature", request.temperature());
+		}
+		return body;
+	}
+
+	@Override
+	protected ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency) {
+		String stopReason = text(body, "stop_reason");
+		if (stopReason.equals("refusal")) {
+			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
+					"the model refused to answer", null);
+		}
+		JsonNode content = body.path("content");
+		if (!content.isArray()) {
+			throw ProviderException.invalidResponse(name(), "response has no content array");
+		}
+		StringBuilder text = new StringBuilder();
+		boolean sawText = false;
+		for (JsonNode block : content) {
+			if ("text".equals(text(block, "type"))) {
+				text.append(text(block, "text"));
+				sawText = true;
+			}
+		}
+		JsonNode usage = body.path("usage");
+		TokenUsage tokens = new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0));
+		String model = text(body, "model");
+		return requireText(sawText ? text.toString() : null, stopReason.isEmpty() ? null : stopReason, tokens,
+				model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	@Override
+	protected ProviderError parseError(JsonNode body) {
+		JsonNode error = body.path("error");
+		return error.isObject() ? new ProviderError(text(error, "type"), text(error, "message")) : ProviderError.NONE;
+	}
+
+	@Override
+	protected FailureCategory categorize(int status, ProviderError error) {
+		String message = error.message().toLowerCase(Locale.ROOT);
+		if (status == 400 && (message.contains("prompt is too long") || message.contains("context limit")
+				|| message.contains("context window"))) {
+			return FailureCategory.CONTEXT_LENGTH;
+		}
+		if (error.type().equals("overloaded_error")) {
+			return FailureCategory.OVERLOADED;
+		}
+		return categorizeByStatus(status);
+	}
+
+}

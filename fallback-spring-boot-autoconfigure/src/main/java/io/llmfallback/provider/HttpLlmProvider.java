@@ -1,0 +1,250 @@
+package io.llmfallback.provider;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeoutException;
+
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.FailureCategory;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text so that a
+ * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
+ * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
+ * request body, response parsing and the provider's own error vocabulary.
+ */
+public abstract class HttpLlmProvider implements LlmProvider {
+
+	protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ProviderSettings settings;
+
+	private final WebClient webClient;
+
+	private final SecretRedactor redactor;
+
+	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+		this.settings = settings;
+		this.redactor = new SecretRedactor(settings.apiKey());
+		this.webClient = webClientBuilder.clone()
+			.baseUrl(settings.baseUrl().toString())
+			.defaultHeaders((headers) -> {
+				settings.headers().forEach(headers::set);
+				if (settings.hasApiKey()) {
+					authenticate(headers, settings.apiKey());
+				}
+			})
+			.build();
+	}
+
+	@Override
+	public String name() {
+		return this.settings.name();
+	}
+
+	@Override
+	public ProviderType type() {
+		return this.settings.type();
+	}
+
+	@Override
+	public String model() {
+		return this.settings.model();
+	}
+
+	@Override
+	public int maxTokens() {
+		return this.settings.maxTokens();
+	}
+
+	@Override
+	public Duration timeout() {
+		return this.settings.timeout();
+	}
+
+	@Override
+	public Mono<ChatResponse> chat(ChatRequest request) {
+		return Mono.defer(() -> {
+			String model = (request.model() != null) ? request.model() : this.settings.model();
+			int maxTokens = (request.maxTokens() != null) ? request.maxTokens() : this.settings.maxTokens();
+			String body = JSON.writeValueAsString(requestBody(request, model, maxTokens));
+			long startNanos = System.nanoTime();
+			return this.webClient.post()
+				.uri(path(model))
+				.contentType(MediaType.APPLICATION_JSON)
+				.accept(MediaType.APPLICATION_JSON)
+				.bodyValue(body)
+				.exchangeToMono((response) -> response.bodyToMono(String.class)
+					.defaultIfEmpty("")
+					.map((text) -> {
+						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+						int status = response.statusCode().value();
+						if (response.statusCode().is2xxSuccessful()) {
+							return parseSuccess(text, model, latency);
+						}
+						throw classifyError(status, response.headers().asHttpHeaders(), text);
+					}))
+				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
+		});
+	}
+
+	private ChatResponse parseSuccess(String text, String requestedModel, Duration latency) {
+		JsonNode body;
+		try {
+			body = JSON.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw ProviderException.invalidResponse(name(), "response body is not JSON");
+		}
+		if (body == null || !body.isObject()) {
+			throw ProviderException.invalidResponse(name(), "response body is not a JSON object");
+		}
+		return parseResponse(body, requestedModel, latency);
+	}
+
+	private ProviderException classifyError(int status, HttpHeaders headers, String text) {
+		JsonNode body = readQuietly(text);
+		ProviderError error = parseError(body);
+		FailureCategory category = categorize(status, error);
+		Duration retryAfter = retryAfter(headers, body);
+		String detail = this.redactor.redact(error.type().isEmpty() ? error.message()
+				: error.type() + ": " + error.message());
+		return new ProviderException(name(), category, status, retryAfter, detail, null);
+	}
+
+	private Throwable classifyTransportFailure(Throwable ex) {
+		Throwable cause = (ex instanceof WebClientRequestException) ? ex.getCause() : ex;
+		if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
+			return new ProviderException(name(), FailureCategory.TIMEOUT, null, null, "read timed out", ex);
+		}
+		if (ex instanceof WebClientRequestException || cause instanceof ConnectException
+				|| cause instanceof UnknownHostException) {
+			String detail = (cause != null) ? cause.getClass().getSimpleName() : ex.getClass().getSimpleName();
+			return new ProviderException(name(), FailureCategory.CONNECTION, null, null, detail, ex);
+		}
+		// A connection that closed mid-response surfaces here as a reactor-netty exception.
+		return new ProviderException(name(), FailureCategory.CONNECTION, null, null, ex.getClass().getSimpleName(),
+				ex);
+	}
+
+	private static JsonNode readQuietly(String text) {
+		try {
+			JsonNode node = JSON.readTree(text);
+			return (node != null) ? node : MissingNode.getInstance();
+		}
+		catch (JacksonException ex) {
+			return MissingNode.getInstance();
+		}
+	}
+
+	/**
+	 * The mapping every provider starts from; subclasses refine it with what the error body says.
+	 */
+	protected static FailureCategory categorizeByStatus(int status) {
+		return switch (status) {
+			case 401, 403 -> FailureCategory.AUTH;
+			case 408, 504 -> FailureCategory.TIMEOUT;
+			case 429 -> FailureCategory.RATE_LIMITED;
+			case 503, 529 -> FailureCategory.OVERLOADED;
+			default -> (status >= 500) ? FailureCategory.SERVER_ERROR : FailureCategory.BAD_REQUEST;
+		};
+	}
+
+	/**
+	 * How long the provider asked us to wait: {@code retry-after-ms}, then {@code retry-after} in seconds or
+	 * as an HTTP date. Subclasses may also read the error body.
+	 */
+	protected @Nullable Duration retryAfter(HttpHeaders headers, JsonNode errorBody) {
+		String millis = headers.getFirst("retry-after-ms");
+		if (millis != null) {
+			try {
+				return Duration.ofMillis((long) Double.parseDouble(millis.trim()));
+			}
+			catch (NumberFormatException ex) {
+				// fall through to retry-after
+			}
+		}
+		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
+		}
+		catch (NumberFormatException ex) {
+			try {
+				ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+				Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+				return wait.isNegative() ? Duration.ZERO : wait;
+			}
+			catch (DateTimeParseException unparseable) {
+				return null;
+			}
+		}
+	}
+
+	protected static String text(JsonNode node, String field) {
+		JsonNode value = node.path(field);
+		return value.isString() ? value.stringValue() : "";
+	}
+
+	protected ChatResponse requireText(@Nullable String text, @Nullable String finishReason,
+			io.llmfallback.model.TokenUsage usage, String model, Duration latency) {
+		if (text == null) {
+			throw ProviderException.invalidResponse(name(), "response has no text content");
+		}
+		return new ChatResponse(text, finishReason, usage, name(), model, latency);
+	}
+
+	/** Adds the credential header(s) of this protocol. */
+	protected abstract void authenticate(HttpHeaders headers, String apiKey);
+
+	/** The request path below the base URL. */
+	protected abstract String path(String model);
+
+	protected abstract ObjectNode requestBody(ChatRequest request, String model, int maxTokens);
+
+	/**
+	 * Turns a 2xx JSON object into a response, or throws {@link ProviderException} when fields are missing
+	 * ({@code invalid-response}) or the provider filtered the content ({@code content-filtered}).
+	 */
+	protected abstract ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency);
+
+	/** Reads the provider's error envelope; a body that is not one gives an empty type and message. */
+	protected abstract ProviderError parseError(JsonNode body);
+
+	/** The category of an error response, from its status and the provider's own error type and text. */
+	protected abstract FailureCategory categorize(int status, ProviderError error);
+
+	/**
+	 * The provider's own description of an error.
+	 *
+	 * @param type the provider's error type or code ({@code context_length_exceeded}, {@code overloaded_error},
+	 * {@code RESOURCE_EXHAUSTED}), empty when absent
+	 * @param message the human-readable text, empty when absent
+	 */
+	protected record ProviderError(String type, String message) {
+
+		static final ProviderError NONE = new ProviderError("", "");
+
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.llmfallback.provider;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.llmfallback.model.ChatMessage;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ResponseFormat;
+import io.llmfallback.model.TokenUsage;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * OpenAI chat completions ({@code POST /v1/chat/completions}, bearer token). Also serves every API that
+ * speaks the same protocol: Azure OpenAI's v1 API, OpenRouter, Ollama, vLLM, Groq.
+ */
+public final class OpenAiProvider extends HttpLlmProvider {
+
+	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+		super(settings, webClientBuilder);
+	}
+
+	@Override
+	protected void authenticate(HttpHeaders headers, String apiKey) {
+		headers.setBearerAuth(apiKey);
+	}
+
+	@Override
+	protected String path(String model) {
+		return "/v1/chat/completions";
+	}
+
+	@Override
+	protected ObjectNode requestBody(ChatRequest request, String model, int maxTokens) {
+		ObjectNode body = JSON.createObjectNode();
+		body.put("model", model);
+		ArrayNode messages = body.putArray("messages");
+		for (ChatMessage message : request.messages()) {
+			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
+					message.content());
+		}
+		body.put("max_tokens", maxTokens);
+		if (request.temperature() != null) {
+			body.put("temperature", request.temperature());
+		}
+		if (request.responseFormat() == ResponseFormat.JSON) {
+			body.putObject("response_format").put("type", "json_object");
+		}
+		return body;
+	}
+
+	@Override
+	protected ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency) {
+		JsonNode choice = body.path("choices").path(0);
+		if (!choice.isObject()) {
+			throw ProviderException.invalidResponse(name(), "response has no choices");
+		}
+		String finishReason = text(choice, "finish_reason");
+		JsonNode message = choice.path("message");
+		if ("content_filter".equals(finishReason) || message.path("refusal").isString()) {
+			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
+					"the model refused or the content filter stopped the completion", null);
+		}
+		JsonNode content = message.path("content");
+		JsonNode usage = body.path("usage");
+		TokenUsage tokens = new TokenUsage(usage.path("prompt_tokens").asLong(0),
+				usage.path("completion_tokens").asLong(0));
+		String model = text(body, "model");
+		return requireText(content.isString() ? content.stringValue() : null,
+				finishReason.isEmpty() ? null : finishReason, tokens, model.isEmpty() ? requestedModel : model,
+				latency);
+	}
+
+	@Override
+	protected ProviderError parseError(JsonNode body) {
+		JsonNode error = body.path("error");
+		if (!error.isObject()) {
+			return ProviderError.NONE;
+		}
+		String code = text(error, "code");
+		return new ProviderError(code.isEmpty() ? text(error, "type") : code, text(error, "message"));
+	}
+
+	@Override
+	protected FailureCategory categorize(int status, ProviderError error) {
+		String type = error.type();
+		if (type.equals("context_length_exceeded") || type.equals("string_above_max_length")) {
+			return FailureCategory.CONTEXT_LENGTH;
+		}
+		if (type.equals("content_filter") || type.equals("content_policy_violation")) {
+			return FailureCategory.CONTENT_FILTERED;
+		}
+		if (type.equals("invalid_api_key")) {
+			return FailureCategory.AUTH;
+		}
+		if (status == 503 || status == 529) {
+			return FailureCategory.OVERLOADED;
+		}
+		return categorizeByStatus(status);
+	}
+
+}

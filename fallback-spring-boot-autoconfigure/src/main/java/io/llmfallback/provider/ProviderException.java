@@ -1,0 +1,54 @@
+package io.llmfallback.provider;
+
+import java.time.Duration;
+
+import io.llmfallback.model.FailureCategory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A failed provider call, classified. The message never holds the API key: provider error texts are
+ * passed through {@link SecretRedactor} first.
+ */
+public final class ProviderException extends RuntimeException {
+
+	private final String provider;
+
+	private final FailureCategory category;
+
+	private final @Nullable Integer httpStatus;
+
+	private final @Nullable Duration retryAfter;
+
+	public ProviderException(String provider, FailureCategory category, @Nullable Integer httpStatus,
+			@Nullable Duration retryAfter, String detail, @Nullable Throwable cause) {
+		super(provider + " failed: " + category.wireName() + ((httpStatus != null) ? " (HTTP " + httpStatus + ")" : "")
+				+ ": " + detail, cause);
+		this.provider = provider;
+		this.category = category;
+		this.httpStatus = httpStatus;
+		this.retryAfter = retryAfter;
+	}
+
+	public static ProviderException invalidResponse(String provider, String detail) {
+		return new ProviderException(provider, FailureCategory.INVALID_RESPONSE, null, null, detail, null);
+	}
+
+	public String getProvider() {
+		return this.provider;
+	}
+
+	public FailureCategory getCategory() {
+		return this.category;
+	}
+
+	/** The HTTP status the provider answered with, or {@code null} when no response came. */
+	public @Nullable Integer getHttpStatus() {
+		return this.httpStatus;
+	}
+
+	/** How long the provider asked us to wait ({@code retry-after} and the like), or {@code null}. */
+	public @Nullable Duration getRetryAfter() {
+		return this.retryAfter;
+	}
+
+}

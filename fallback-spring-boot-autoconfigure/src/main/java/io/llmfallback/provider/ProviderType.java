@@ -1,0 +1,21 @@
+package io.llmfallback.provider;
+
+import java.util.Locale;
+
+/** The wire protocols the starter speaks. */
+public enum ProviderType {
+
+	/** OpenAI chat completions, and every OpenAI-compatible API (Azure OpenAI v1, OpenRouter, Ollama, vLLM, Groq...). */
+	OPENAI,
+
+	/** Anthropic messages. */
+	ANTHROPIC,
+
+	/** Google Gemini {@code generateContent}. */
+	GEMINI;
+
+	public String wireName() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -21,7 +21,10 @@ import java.lang.annotation.Target;
 @Documented
 public @interface LlmFallback {
 
-	/** The chain's name under {@code llm.fallback.chains}. */
+	/**
+	 * The chain's name under {@code llm.fallback.chains}, or {@code #parameter} to take it from the named
+	 * parameter of the method at each call (e.g. {@code chain = "#chain"} on {@code chat(String chain, ...)}).
+	 */
 	String chain();
 
 	/** A method of the same bean that degrades gracefully when the chain is exhausted; empty for none. */

@@ -29,9 +29,9 @@ public final class LlmFallbackAspect {
 	public @Nullable Object bindChain(ProceedingJoinPoint joinPoint, LlmFallback annotation) throws Throwable {
 		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
 		String operation = annotation.operation().isEmpty() ? method.getName() : annotation.operation();
-		ChainBinding binding = new ChainBinding(annotation.chain(), operation);
 		Object target = joinPoint.getTarget();
 		Object[] arguments = joinPoint.getArgs();
+		ChainBinding binding = new ChainBinding(chainName(annotation.chain(), joinPoint, arguments), operation);
 		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null
 				: this.fallbackMethods.computeIfAbsent(method,
 						(key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
@@ -64,6 +64,22 @@ public final class LlmFallbackAspect {
 			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
 		}
 		return result;
+	}
+
+	private static String chainName(String chain, ProceedingJoinPoint joinPoint, Object[] arguments) {
+		if (!chain.startsWith("#")) {
+			return chain;
+		}
+		String parameter = chain.substring(1);
+		String[] names = ((MethodSignature) joinPoint.getSignature()).getParameterNames();
+		for (int i = 0; names != null && i < names.length; i++) {
+			if (names[i].equals(parameter) && arguments[i] instanceof String value) {
+				return value;
+			}
+		}
+		throw new IllegalStateException("@LlmFallback(chain = \"" + chain + "\") on "
+				+ joinPoint.getSignature().toShortString() + " names no String parameter '" + parameter
+				+ "' with a value (compile with -parameters)");
 	}
 
 	private static Mono<Object> invokeReactive(FallbackMethod fallback, Object target, Object[] arguments,

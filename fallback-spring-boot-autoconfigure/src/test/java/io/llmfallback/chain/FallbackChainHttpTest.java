@@ -1,0 +1,315 @@
+package io.llmfallback.chain;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.http.Fault;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.llmfallback.cost.Pricing;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
+import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.OpenAiStubs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The chain over real HTTP: two or three OpenAI-format providers on WireMock servers on loopback.
+ */
+class FallbackChainHttpTest {
+
+	private final List<WireMockServer> servers = new ArrayList<>();
+
+	private final MutableClock clock = new MutableClock();
+
+	private final List<BreakerTransition> transitions = new ArrayList<>();
+
+	private ProviderCircuitBreakers breakers;
+
+	private WireMockServer primary;
+
+	private WireMockServer secondary;
+
+	@BeforeEach
+	void startProviders() {
+		this.primary = start();
+		this.secondary = start();
+	}
+
+	@AfterEach
+	void stopProviders() {
+		this.servers.forEach(WireMockServer::stop);
+	}
+
+	static Stream<Arguments> fallbackCategories() {
+		return Stream.of(
+				Arguments.of(FailureCategory.TIMEOUT, aResponse().withFixedDelay(3_000)
+					.withStatus(200)),
+				Arguments.of(FailureCategory.CONNECTION, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
+				Arguments.of(FailureCategory.RATE_LIMITED,
+						OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o")
+							.withHeader("retry-after", "2")),
+				Arguments.of(FailureCategory.OVERLOADED,
+						OpenAiStubs.error(503, "server_error", "", "The engine is currently overloaded")),
+				Arguments.of(FailureCategory.SERVER_ERROR,
+						OpenAiStubs.error(500, "server_error", "", "The server had an error")),
+				Arguments.of(FailureCategory.INVALID_RESPONSE,
+						aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"id\":")),
+				Arguments.of(FailureCategory.CONTEXT_LENGTH, OpenAiStubs.error(400, "invalid_request_error",
+						"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("fallbackCategories")
+	void fallsOverOnEveryDefaultFallbackCategory(FailureCategory category, ResponseDefinitionBuilder failure) {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(failure));
+		OpenAiStubs.healthy(this.secondary, "from the fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("hello")).block();
+
+		assertThat(response.text()).isEqualTo("from the fallback");
+		assertThat(response.response().provider()).isEqualTo("p1");
+		assertThat(response.isFallback()).isTrue();
+		assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly(category.wireName(), "success");
+	}
+
+	@Test
+	void keepsTheProvidersRetryAfterOnTheAttempt() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "slow down").withHeader("retry-after", "7")));
+		OpenAiStubs.healthy(this.secondary, "ok");
+
+		ChainResponse response = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary)
+			.chat(ChatRequest.ofUser("hello"))
+			.block();
+
+		assertThat(response.attempts().get(0).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(response.attempts().get(0).httpStatus()).isEqualTo(429);
+	}
+
+	@Test
+	void badRequestOnThePrimaryEndsTheRequestWithoutCallingTheFallback() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "", "Invalid value for 'temperature'")));
+		OpenAiStubs.healthy(this.secondary, "never served");
+
+		assertThatExceptionOfType(ChainAbortedException.class)
+			.isThrownBy(() -> chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary)
+				.chat(ChatRequest.ofUser("hello"))
+				.block())
+			.satisfies((ex) -> {
+				assertThat(ex.getCategory()).isEqualTo(FailureCategory.BAD_REQUEST);
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::label).containsExactly("bad-request");
+			});
+		this.secondary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void authFailureDoesNotFallOverByDefault() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
+		OpenAiStubs.healthy(this.secondary, "never served");
+
+		assertThatExceptionOfType(ChainAbortedException.class)
+			.isThrownBy(() -> chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary)
+				.chat(ChatRequest.ofUser("hello"))
+				.block())
+			.satisfies((ex) -> assertThat(ex.getCategory()).isEqualTo(FailureCategory.AUTH));
+		this.secondary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void badRequestFallsOverWhenTheChainSaysSo() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "", "Unsupported parameter")));
+		OpenAiStubs.healthy(this.secondary, "served");
+
+		ChainResponse response = chain(Set.of(FailureCategory.BAD_REQUEST), this.primary, this.secondary)
+			.chat(ChatRequest.ofUser("hello"))
+			.block();
+
+		assertThat(response.text()).isEqualTo("served");
+	}
+
+	@Test
+	void exhaustionListsEveryAttemptWithProviderCategoryStatusAndDuration() {
+		WireMockServer third = start();
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "boom")));
+		this.secondary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "slow down")));
+		third.stubFor(OpenAiStubs.chatCompletion().willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary, third)
+				.chat(ChatRequest.ofUser("hello"), "summarize")
+				.block())
+			.satisfies((ex) -> {
+				assertThat(ex.getChain()).isEqualTo("test");
+				assertThat(ex.getOperation()).isEqualTo("summarize");
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::provider).containsExactly("p0", "p1", "p2");
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+					.containsExactly("server-error", "rate-limited", "connection");
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::httpStatus).containsExactly(500, 429, null);
+				assertThat(ex.getAttempts()).allSatisfy((attempt) -> assertThat(attempt.duration()).isPositive());
+				assertThat(ex.getMessage()).contains("p0=server-error HTTP 500", "p1=rate-limited HTTP 429",
+						"p2=connection");
+			});
+	}
+
+	@Test
+	void capsOutputTokensOnTheFallbackOnly() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		OpenAiStubs.healthy(this.secondary, "short answer");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+
+		chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
+		chain.chat(ChatRequest.ofUser("hello").withMaxTokens(300)).block();
+		chain.chat(ChatRequest.ofUser("hello")).block();
+
+		this.primary.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("4000"))));
+		this.secondary.verify(2, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2048"))));
+		this.secondary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("300"))));
+		this.primary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("4096"))));
+	}
+
+	@Test
+	void breakerOpensAfterThreeFailuresSkipsTheProviderThenLetsOneHalfOpenProbeThrough() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+		
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+			chain.chat(ChatRequest.ofUser("hello")).block();
+		}
+		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+
+		ChainResponse whileOpen = chain.chat(ChatRequest.ofUser("hello")).block();
+		assertThat(whileOpen.attempts()).extracting(AttemptRecord::label).containsExactly("short-circuited", "success");
+		assertThat(whileOpen.attempts().get(0).duration()).isZero();
+		this.primary.verify(3, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+
+		this.clock.advance(Duration.ofSeconds(59));
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		this.primary.verify(3, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+
+		OpenAiStubs.healthy(this.primary, "primary is back");
+		this.clock.advance(Duration.ofSeconds(2));
+		ChainResponse probe = chain.chat(ChatRequest.ofUser("hello")).block();
+
+		assertThat(probe.text()).isEqualTo("primary is back");
+		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		assertThat(this.transitions).extracting((t) -> t.from() + "->" + t.to())
+			.containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+		assertThat(this.transitions).allSatisfy((t) -> assertThat(t.provider()).isEqualTo("p0"));
+	}
+
+	@Test
+	void failedHalfOpenProbeOpensTheBreakerAgain() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+		for (int i = 0; i < 3; i++) {
+			chain.chat(ChatRequest.ofUser("hello")).block();
+		}
+		this.clock.advance(Duration.ofSeconds(61));
+
+		chain.chat(ChatRequest.ofUser("hello")).block();
+
+		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+		this.primary.verify(4, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void requestFailuresDoNotOpenTheBreaker() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
+				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+
+		for (int i = 0; i < 5; i++) {
+			chain.chat(ChatRequest.ofUser("hello")).block();
+		}
+
+		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		this.primary.verify(5, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void latencyBudgetBoundsAChainOfThreeHangingProviders() {
+		WireMockServer third = start();
+		for (WireMockServer server : List.of(this.primary, this.secondary, third)) {
+			server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("late", 1, 1).withFixedDelay(5_000)));
+		}
+		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1", "p2"), Duration.ofMillis(700), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON);
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain(settings, this.primary, this.secondary, third).chat(ChatRequest.ofUser("hi")).block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+				.containsExactly("timeout", "budget-exhausted", "budget-exhausted"));
+		third.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	private WireMockServer start() {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+		server.start();
+		this.servers.add(server);
+		return server;
+	}
+
+	private FallbackChain chain(Set<FailureCategory> fallbackOn, WireMockServer... servers) {
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < servers.length; i++) {
+			names.add("p" + i);
+		}
+		return chain(new ChainSettings("test", names, Duration.ofSeconds(20), 2048, fallbackOn), servers);
+	}
+
+	private FallbackChain chain(ChainSettings settings, WireMockServer... servers) {
+		List<LlmProvider> providers = new ArrayList<>();
+		for (int i = 0; i < servers.length; i++) {
+			providers.add(LlmProviders.create(new ProviderSettings("p" + i, ProviderType.OPENAI,
+					URI.create(servers[i].baseUrl()), "sk-test", "gpt-4o", Duration.ofMillis(500), 4096, Map.of()),
+					WebClient.builder()));
+		}
+		Map<String, BreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
+		providers.forEach((provider) -> breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS));
+		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(breakerSettings, this.clock, this.transitions::add);
+		this.breakers = breakers;
+		return new FallbackChain(settings, providers, breakers, Map.of("p0", Pricing.FREE), new ChainListener() {
+		});
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.llmfallback.chain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.support.ScriptedProvider;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Deadlines and timeouts on virtual time: the chain reads time from the same scheduler that
+ * {@code Mono.timeout} uses, so these tests prove to the millisecond where the chain gives up.
+ */
+class FallbackChainVirtualTimeTest {
+
+	private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(5);
+
+	@Test
+	void latencyBudgetIsADeadlineWhateverTheNumberOfHangingProviders() {
+		List<LlmProvider> hanging = List.of(ScriptedProvider.hanging("a", Duration.ofSeconds(10)),
+				ScriptedProvider.hanging("b", Duration.ofSeconds(10)), ScriptedProvider.hanging("c", Duration.ofSeconds(10)));
+		FallbackChain chain = chain(Duration.ofSeconds(4), hanging);
+
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(3_999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorSatisfies((ex) -> {
+				assertThat(ex).isInstanceOf(ChainExhaustedException.class);
+				List<AttemptRecord> attempts = ((ChainExhaustedException) ex).getAttempts();
+				assertThat(attempts).extracting(AttemptRecord::label)
+					.containsExactly("timeout", "budget-exhausted", "budget-exhausted");
+				assertThat(attempts.get(0).duration()).isEqualTo(Duration.ofSeconds(4));
+			})
+			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
+	void eachAttemptGetsTheSmallerOfItsTimeoutAndWhatIsLeftOfTheBudget() {
+		List<LlmProvider> hanging = List.of(ScriptedProvider.hanging("a", Duration.ofMillis(400)),
+				ScriptedProvider.hanging("b", Duration.ofMillis(400)), ScriptedProvider.hanging("c", Duration.ofMillis(400)));
+		FallbackChain chain = chain(Duration.ofMillis(1_000), hanging);
+
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
+				.extracting(AttemptRecord::duration)
+				.containsExactly(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofMillis(200)))
+			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
+	void aTimedOutPrimaryCostsItsTimeoutThenTheFallbackServes() {
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		FallbackChain chain = chain(Duration.ofSeconds(20),
+				List.of(ScriptedProvider.hanging("a", Duration.ofSeconds(3)), fallback));
+
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(2_999))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((response) -> {
+				assertThat(response.text()).isEqualTo("served by b");
+				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("timeout", "success");
+			})
+			.verifyComplete();
+	}
+
+	@Test
+	void anOpenBreakerCostsNoTimeout() {
+		ScriptedProvider primary = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		ProviderCircuitBreakers breakers = breakers(List.of(primary, fallback));
+		FallbackChain chain = chain(Duration.ofSeconds(30), List.of(primary, fallback), breakers);
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+				.thenAwait(Duration.ofSeconds(10))
+				.expectNextCount(1)
+				.verifyComplete();
+		}
+		assertThat(breakers.state("a")).isEqualTo(State.OPEN);
+
+		// No virtual time passes: were the primary called, its 10 s timeout could never fire.
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.assertNext((response) -> {
+				assertThat(response.attempts()).extracting(AttemptRecord::label)
+					.containsExactly("short-circuited", "success");
+				assertThat(response.attempts().get(0).duration()).isZero();
+			})
+			.verifyComplete();
+		assertThat(primary.received()).hasSize(3);
+	}
+
+	private static FallbackChain chain(Duration budget, List<LlmProvider> providers) {
+		return chain(budget, providers, breakers(providers));
+	}
+
+	private static FallbackChain chain(Duration budget, List<LlmProvider> providers, ProviderCircuitBreakers breakers) {
+		ChainSettings settings = new ChainSettings("vt", providers.stream().map(LlmProvider::name).toList(), budget,
+				2048, ChainSettings.DEFAULT_FALLBACK_ON);
+		return new FallbackChain(settings, providers, breakers, Map.of(), new ChainListener() {
+		});
+	}
+
+	private static ProviderCircuitBreakers breakers(List<LlmProvider> providers) {
+		Map<String, BreakerSettings> settings = new LinkedHashMap<>();
+		providers.forEach((provider) -> settings.put(provider.name(), BreakerSettings.DEFAULTS));
+		return new ProviderCircuitBreakers(settings, Clock.systemUTC(), (transition) -> {
+		});
+	}
+
+}

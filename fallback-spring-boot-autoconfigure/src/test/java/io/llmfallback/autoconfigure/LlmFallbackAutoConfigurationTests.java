@@ -1,0 +1,202 @@
+package io.llmfallback.autoconfigure;
+
+import java.util.stream.Stream;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.llmfallback.actuate.LlmFallbackEndpoint;
+import io.llmfallback.actuate.LlmFallbackHealthIndicator;
+import io.llmfallback.aop.LlmFallbackAspect;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.LlmClient;
+import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderType;
+import org.aspectj.lang.annotation.Aspect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LlmFallbackAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+				LlmFallbackAspectAutoConfiguration.class, LlmFallbackEndpointAutoConfiguration.class,
+				LlmFallbackHealthAutoConfiguration.class))
+		.withPropertyValues("llm.fallback.providers.gpt.type=openai",
+				"llm.fallback.providers.gpt.base-url=https://api.openai.com", "llm.fallback.providers.gpt.model=gpt-4o",
+				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
+				"llm.fallback.providers.claude.type=anthropic",
+				"llm.fallback.providers.claude.base-url=https://api.anthropic.com",
+				"llm.fallback.providers.claude.model=claude-sonnet-4-5",
+				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.chains.summarize.latency-budget=20s",
+				"management.endpoints.web.exposure.include=llmfallback");
+
+	@Test
+	void createsProvidersChainsClientAspectEndpointAndHealth() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(LlmProviders.class).get("claude").type()).isEqualTo(ProviderType.ANTHROPIC);
+			assertThat(context.getBean(FallbackChains.class).chain("summarize").providers())
+				.extracting((provider) -> provider.name())
+				.containsExactly("gpt", "claude");
+			assertThat(context).hasSingleBean(LlmClient.class)
+				.hasSingleBean(LlmFallbackAspect.class)
+				.hasSingleBean(LlmFallbackEndpoint.class)
+				.hasSingleBean(LlmFallbackHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void chainDefaultsFollowTheSeed() {
+		this.contextRunner.run((context) -> {
+			var settings = context.getBean(FallbackChains.class).chain("summarize").settings();
+			assertThat(settings.fallbackMaxTokens()).isEqualTo(2048);
+			assertThat(settings.fallbackOn()).containsExactlyInAnyOrder(FailureCategory.TIMEOUT,
+					FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
+					FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.CONTEXT_LENGTH);
+			CircuitBreakerConfig breaker = context.getBean(ProviderCircuitBreakers.class)
+				.registry()
+				.circuitBreaker("gpt")
+				.getCircuitBreakerConfig();
+			assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(3);
+			assertThat(breaker.getSlidingWindowSize()).isEqualTo(30);
+			assertThat(breaker.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void fallbackOnBindsKebabCaseCategories() {
+		this.contextRunner.withPropertyValues("llm.fallback.chains.summarize.fallback-on=rate-limited,bad-request")
+			.run((context) -> assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().fallbackOn())
+				.containsExactlyInAnyOrder(FailureCategory.RATE_LIMITED, FailureCategory.BAD_REQUEST));
+	}
+
+	@Test
+	void providerOverridesTheBreakerDefaults() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.circuit-breaker.failure-threshold=4",
+					"llm.fallback.providers.claude.circuit-breaker.failure-threshold=6",
+					"llm.fallback.providers.claude.circuit-breaker.open-duration=10s")
+			.run((context) -> {
+				ProviderCircuitBreakers breakers = context.getBean(ProviderCircuitBreakers.class);
+				assertThat(breakers.registry().circuitBreaker("gpt").getCircuitBreakerConfig().getMinimumNumberOfCalls())
+					.isEqualTo(4);
+				CircuitBreakerConfig claude = breakers.registry().circuitBreaker("claude").getCircuitBreakerConfig();
+				assertThat(claude.getMinimumNumberOfCalls()).isEqualTo(6);
+				assertThat(claude.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(10_000L);
+			});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.contextRunner.withPropertyValues("llm.fallback.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallbackChains.class)
+				.doesNotHaveBean(LlmFallbackAspect.class)
+				.doesNotHaveBean(LlmFallbackEndpoint.class));
+	}
+
+	@Test
+	void noAspectWithoutAspectJ() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Aspect.class))
+			.run((context) -> assertThat(context).hasSingleBean(LlmClient.class).doesNotHaveBean(LlmFallbackAspect.class));
+	}
+
+	@Test
+	void noEndpointUnlessExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health")
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmFallbackEndpoint.class));
+	}
+
+	@Test
+	void healthIsDownOnlyWhenAChainHasNoCallableProvider() {
+		this.contextRunner.run((context) -> {
+			ProviderCircuitBreakers breakers = context.getBean(ProviderCircuitBreakers.class);
+			LlmFallbackHealthIndicator health = context.getBean(LlmFallbackHealthIndicator.class);
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+
+			breakers.registry().circuitBreaker("gpt").transitionToOpenState();
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			assertThat(health.health(true).getDetails()).containsEntry("openBreakers", java.util.List.of("gpt"));
+
+			breakers.registry().circuitBreaker("claude").transitionToOpenState();
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.health(true).getDetails()).containsEntry("chainsWithoutCallableProvider",
+					java.util.List.of("summarize"));
+		});
+	}
+
+	static Stream<Arguments> invalidConfigurations() {
+		return Stream.of(
+				Arguments.of("llm.fallback.chains.summarize.providers=gpt,gemini",
+						"llm.fallback.chains.summarize.providers[1]: unknown provider 'gemini'"),
+				Arguments.of("llm.fallback.chains.empty.latency-budget=5s",
+						"llm.fallback.chains.empty.providers: must list at least one provider"),
+				Arguments.of("llm.fallback.providers.gpt.base-url=",
+						"llm.fallback.providers.gpt.base-url: is required"),
+				Arguments.of("llm.fallback.providers.gpt.base-url=ftp://example.com",
+						"llm.fallback.providers.gpt.base-url: must be an http or https URL"),
+				Arguments.of("llm.fallback.providers.gpt.timeout=-1s",
+						"llm.fallback.providers.gpt.timeout: must be positive"),
+				Arguments.of("llm.fallback.providers.gpt.model=", "llm.fallback.providers.gpt.model: is required"),
+				Arguments.of("llm.fallback.chains.summarize.latency-budget=0s",
+						"llm.fallback.chains.summarize.latency-budget: must be positive"),
+				Arguments.of("llm.fallback.chains.summarize.fallback-max-tokens=0",
+						"llm.fallback.chains.summarize.fallback-max-tokens: must be at least 1"),
+				Arguments.of("llm.fallback.circuit-breaker.failure-window=500ms",
+						"llm.fallback.circuit-breaker.failure-window: must be at least 1s"),
+				Arguments.of("llm.fallback.providers.claude.circuit-breaker.open-duration=0s",
+						"llm.fallback.providers.claude.circuit-breaker.open-duration: must be positive"),
+				Arguments.of("llm.fallback.providers.orphan.model=x",
+						"llm.fallback.providers.orphan.type: is required"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("invalidConfigurations")
+	void invalidConfigurationFailsStartUpNamingTheProperty(String property, String expected) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains(expected);
+		});
+	}
+
+	@Test
+	void everyProblemIsReportedInOneStartUp() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.gpt.timeout=0s", "llm.fallback.chains.summarize.providers=nope")
+			.run((context) -> assertThat(
+					new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("llm.fallback.providers.gpt.timeout", "llm.fallback.chains.summarize.providers[0]"));
+	}
+
+	@Test
+	void unknownProviderTypeFailsBindingNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=mistral").run((context) -> {
+			assertThat(context).hasFailed();
+			// Boot's own bind failure analysis reports the property, its value and the accepted values.
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("mistral");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("llm.fallback.providers.gpt.type");
+		});
+	}
+
+	@Test
+	void apiKeyIsNotInTheFailureReport() {
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.timeout=0s")
+			.run((context) -> assertThat(
+					new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.doesNotContain("sk-test-key-1234567890"));
+	}
+
+}

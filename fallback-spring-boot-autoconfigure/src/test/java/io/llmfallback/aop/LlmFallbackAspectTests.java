@@ -1,0 +1,213 @@
+package io.llmfallback.aop;
+
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackAspectAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.chain.ChainExhaustedException;
+import io.llmfallback.chain.ChainFailureException;
+import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.LlmClient;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.support.OpenAiStubs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** {@code @LlmFallback} in a real context, over real HTTP to two WireMock chains. */
+class LlmFallbackAspectTests {
+
+	private final WireMockServer healthy = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	private final WireMockServer failing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.healthy.start();
+		this.failing.start();
+		OpenAiStubs.healthy(this.healthy, "answer");
+		this.failing.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, WebClientAutoConfiguration.class,
+					LlmFallbackAutoConfiguration.class, LlmFallbackAspectAutoConfiguration.class))
+			.withUserConfiguration(ServiceConfiguration.class)
+			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing))
+			.withPropertyValues("llm.fallback.providers.up.type=openai", "llm.fallback.providers.up.model=gpt-4o",
+					"llm.fallback.providers.down.type=openai", "llm.fallback.providers.down.model=gpt-4o",
+					"llm.fallback.chains.alpha.providers=up", "llm.fallback.chains.broken.providers=down");
+	}
+
+	private static String provider(String name, WireMockServer server) {
+		return "llm.fallback.providers." + name + ".base-url=" + server.baseUrl();
+	}
+
+	@AfterEach
+	void stop() {
+		this.healthy.stop();
+		this.failing.stop();
+	}
+
+	@Test
+	void monoMethodIsBoundToItsChainUnderTheMethodName() {
+		this.contextRunner.run((context) -> {
+			ChainResponse response = context.getBean(AnnotatedService.class).summarize("text").block();
+			assertThat(response.chain()).isEqualTo("alpha");
+			assertThat(response.operation()).isEqualTo("summarize");
+			assertThat(response.text()).isEqualTo("answer");
+		});
+	}
+
+	@Test
+	void fluxMethodIsBound() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(AnnotatedService.class).words("text").collectList().block())
+			.containsExactly("alpha", "words", "answer"));
+	}
+
+	@Test
+	void blockingMethodIsBound() {
+		this.contextRunner.run((context) -> {
+			ChainResponse response = context.getBean(AnnotatedService.class).translate("text");
+			assertThat(response.chain()).isEqualTo("alpha");
+			assertThat(response.operation()).isEqualTo("translation");
+		});
+	}
+
+	@Test
+	void chainCanComeFromAParameter() {
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.chat("alpha", "hi").block().chain()).isEqualTo("alpha");
+			assertThatExceptionOfType(ChainExhaustedException.class)
+				.isThrownBy(() -> service.chat("broken", "hi").block());
+		});
+	}
+
+	@Test
+	void fallbackMethodServesMonoFluxAndBlockingMethodsOnExhaustion() {
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.monoWithFallback("x").block()).isEqualTo("degraded x after 1 attempts");
+			assertThat(service.fluxWithFallback("x").collectList().block()).containsExactly("degraded", "x");
+			assertThat(service.blockingWithFallback("x")).isEqualTo("static degradation for x");
+		});
+	}
+
+	@Test
+	void withoutFallbackMethodTheTypedErrorReachesTheCaller() {
+		this.contextRunner.run((context) -> assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> context.getBean(AnnotatedService.class).blockingWithoutFallback("x"))
+			.satisfies((ex) -> assertThat(ex.getOperation()).isEqualTo("blockingWithoutFallback")));
+	}
+
+	@Test
+	void missingFallbackMethodIsAClearError() {
+		this.contextRunner.run((context) -> assertThatIllegalStateException()
+			.isThrownBy(() -> context.getBean(AnnotatedService.class).misconfigured("x"))
+			.withMessageContaining("fallbackMethod 'doesNotExist'")
+			.withMessageContaining("doesNotExist(String[, Throwable]) returning String"));
+	}
+
+	@Test
+	void clientOutsideAnAnnotatedMethodSaysHowToBindAChain() {
+		this.contextRunner.run((context) -> assertThatIllegalStateException()
+			.isThrownBy(() -> context.getBean(LlmClient.class).call(ChatRequest.ofUser("hi")))
+			.withMessageContaining("@LlmFallback"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ServiceConfiguration {
+
+		@Bean
+		AnnotatedService annotatedService(LlmClient client) {
+			return new AnnotatedService(client);
+		}
+
+	}
+
+	static class AnnotatedService {
+
+		private final LlmClient client;
+
+		AnnotatedService(LlmClient client) {
+			this.client = client;
+		}
+
+		@LlmFallback(chain = "alpha")
+		Mono<ChainResponse> summarize(String text) {
+			return this.client.chat(ChatRequest.ofUser("Summarize: " + text));
+		}
+
+		@LlmFallback(chain = "alpha")
+		Flux<String> words(String text) {
+			// Deferred: the binding must come from the Reactor context, not the calling thread.
+			return Flux.defer(() -> this.client.chat(ChatRequest.ofUser(text)))
+				.flatMapIterable((response) -> List.of(response.chain(), response.operation(), response.text()));
+		}
+
+		@LlmFallback(chain = "alpha", operation = "translation")
+		ChainResponse translate(String text) {
+			return this.client.call(ChatRequest.ofUser("Translate: " + text));
+		}
+
+		@LlmFallback(chain = "#chain")
+		Mono<ChainResponse> chat(String chain, String prompt) {
+			return this.client.chat(ChatRequest.ofUser(prompt));
+		}
+
+		@LlmFallback(chain = "broken", fallbackMethod = "monoDegraded")
+		Mono<String> monoWithFallback(String text) {
+			return this.client.chat(ChatRequest.ofUser(text)).map(ChainResponse::text);
+		}
+
+		Mono<String> monoDegraded(String text, ChainFailureException failure) {
+			return Mono.just("degraded " + text + " after " + failure.getAttempts().size() + " attempts");
+		}
+
+		@LlmFallback(chain = "broken", fallbackMethod = "fluxDegraded")
+		Flux<String> fluxWithFallback(String text) {
+			return this.client.chat(ChatRequest.ofUser(text)).flatMapMany((response) -> Flux.just(response.text()));
+		}
+
+		Flux<String> fluxDegraded(String text) {
+			return Flux.just("degraded", text);
+		}
+
+		@LlmFallback(chain = "broken", fallbackMethod = "blockingDegraded")
+		String blockingWithFallback(String text) {
+			return this.client.call(ChatRequest.ofUser(text)).text();
+		}
+
+		String blockingDegraded(String text, Throwable failure) {
+			return "static degradation for " + text;
+		}
+
+		@LlmFallback(chain = "broken")
+		String blockingWithoutFallback(String text) {
+			return this.client.call(ChatRequest.ofUser(text)).text();
+		}
+
+		@LlmFallback(chain = "broken", fallbackMethod = "doesNotExist")
+		String misconfigured(String text) {
+			return this.client.call(ChatRequest.ofUser(text)).text();
+		}
+
+	}
+
+}

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(FallbackChains.class)
-@ConditionalOnEnabledHealthIndicator("llmFallback")
+@ConditionalOnEnabledHealthIndicator("llmfallback")
 public final class LlmFallbackHealthAutoConfiguration {
 
 	@Bean

@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
  * <li>A provider whose breaker is open is skipped at once: no request pays its timeout.</li>
  * <li>Each attempt's timeout is the smaller of the provider's timeout and what is left of the chain's
  * latency budget, so the chain never runs past its deadline however many providers it has.</li>
- * <li>A non-primary attempt has its output tokens capped at {@code fallback-max-tokens}.</li>
+ * <li>A non-primary attempt has its output tokens capped at {@code fallback-max-tokens} and uses its own
+ * configured model.</li>
  * <li>A failure in {@code fallback-on} moves on; any other ends the request with
  * {@link ChainAbortedException}; running out of providers or budget ends it with
  * {@link ChainExhaustedException}.</li>
@@ -97,7 +98,10 @@ public final class FallbackChain {
 			return attempt(run, this.providers.size());
 		}
 		Duration timeout = min(provider.timeout(), Duration.ofNanos(remaining));
-		Mono<ChainResponse> call = provider.chat(requestFor(run.request, provider, index))
+		ChatRequest request = requestFor(run.request, provider, index);
+		// Deferred so that a provider throwing instead of signalling still ends as a typed attempt failure.
+		Mono<ChainResponse> call = Mono.defer(() -> provider.chat(request))
+			.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(), "completed without a response")))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
 			.map((response) -> {
@@ -122,13 +126,21 @@ public final class FallbackChain {
 		});
 	}
 
+	/**
+	 * The primary gets the request as it is. A fallback gets its own configured model (a model the caller
+	 * named is the primary's) and the output cap.
+	 */
 	private ChatRequest requestFor(ChatRequest request, LlmProvider provider, int index) {
-		Integer cap = this.settings.fallbackMaxTokens();
-		if (index == 0 || cap == null) {
+		if (index == 0) {
 			return request;
 		}
+		ChatRequest forFallback = request.withModel(null);
+		Integer cap = this.settings.fallbackMaxTokens();
+		if (cap == null) {
+			return forFallback;
+		}
 		int asked = (request.maxTokens() != null) ? request.maxTokens() : provider.maxTokens();
-		return (asked > cap) ? request.withMaxTokens(cap) : request.withMaxTokens(asked);
+		return forFallback.withMaxTokens(Math.min(asked, cap));
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * A provider-agnostic chat request. Fields left {@code null} take the provider's configured default.
  *
  * @param messages the conversation, system messages included
- * @param model the model to use, or {@code null} for the provider's configured model
+ * @param model the model to use, or {@code null} for the provider's configured model; in a chain it applies
+ * to the primary only, since a fallback provider serves its own configured model
  * @param maxTokens the cap on output tokens, or {@code null} for the provider's configured default
  * @param temperature sampling temperature, or {@code null} to send none
  * @param responseFormat whether a JSON object is asked for
@@ -37,6 +38,7 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		return new ChatRequest(this.messages, this.model, maxTokens, this.temperature, this.responseFormat);
 	}
 
+	/** This request with a system message put first. */
 	public ChatRequest withSystem(String systemPrompt) {
 		List<ChatMessage> withSystem = new java.util.ArrayList<>(this.messages.size() + 1);
 		withSystem.add(ChatMessage.system(systemPrompt));
@@ -50,6 +52,10 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 
 	public ChatRequest withResponseFormat(ResponseFormat responseFormat) {
 		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, responseFormat);
+	}
+
+	public ChatRequest withModel(@Nullable String model) {
+		return new ChatRequest(this.messages, model, this.maxTokens, this.temperature, this.responseFormat);
 	}
 
 	/** Concatenated text of the system messages, or {@code null} when there are none. */

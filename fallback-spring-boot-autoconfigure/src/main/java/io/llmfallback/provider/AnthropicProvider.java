@@ -32,6 +32,11 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	@Override
 	protected void authenticate(HttpHeaders headers, String apiKey) {
 		headers.set("x-api-key", apiKey);
+	}
+
+	// Required on every request, also through a keyless gateway; a configured value wins.
+	@Override
+	protected void protocolHeaders(HttpHeaders headers) {
 		if (!headers.containsHeader("anthropic-version")) {
 			headers.set("anthropic-version", API_VERSION);
 		}

@@ -36,7 +36,9 @@ public final class GeminiProvider extends HttpLlmProvider {
 
 	@Override
 	protected String path(String model) {
-		return "/v1beta/models/" + model + ":generateContent";
+		// Google's model listing names models "models/gemini-..."; both spellings mean the same model.
+		String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+		return "/v1beta/models/" + id + ":generateContent";
 	}
 
 	@Override

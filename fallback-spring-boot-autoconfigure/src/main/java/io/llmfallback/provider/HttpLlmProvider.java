@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -35,6 +36,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
+	// Long completions (Gemini allows 65k output tokens) exceed WebClient's 256 KB default buffer.
+	private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 	private final ProviderSettings settings;
 
 	private final WebClient webClient;
@@ -46,8 +50,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		this.redactor = new SecretRedactor(settings.apiKey());
 		this.webClient = webClientBuilder.clone()
 			.baseUrl(settings.baseUrl().toString())
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.defaultHeaders((headers) -> {
 				settings.headers().forEach(headers::set);
+				protocolHeaders(headers);
 				if (settings.hasApiKey()) {
 					authenticate(headers, settings.apiKey());
 				}
@@ -98,7 +104,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
 						int status = response.statusCode().value();
 						if (response.statusCode().is2xxSuccessful()) {
-							return parseSuccess(text, model, latency);
+							return parseSuccess(text, status, model, latency);
 						}
 						throw classifyError(status, response.headers().asHttpHeaders(), text);
 					}))
@@ -106,18 +112,31 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		});
 	}
 
-	private ChatResponse parseSuccess(String text, String requestedModel, Duration latency) {
+	private ChatResponse parseSuccess(String text, int status, String requestedModel, Duration latency) {
 		JsonNode body;
 		try {
 			body = JSON.readTree(text);
 		}
 		catch (JacksonException ex) {
-			throw ProviderException.invalidResponse(name(), "response body is not JSON");
+			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
+					"response body is not JSON", null);
 		}
 		if (body == null || !body.isObject()) {
-			throw ProviderException.invalidResponse(name(), "response body is not a JSON object");
+			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
+					"response body is not a JSON object", null);
 		}
-		return parseResponse(body, requestedModel, latency);
+		try {
+			return parseResponse(body, requestedModel, latency);
+		}
+		catch (ProviderException ex) {
+			// A response did come: its status belongs on the failure (ProviderException#getHttpStatus).
+			throw (ex.getHttpStatus() != null) ? ex : ex.withHttpStatus(status);
+		}
+		catch (RuntimeException ex) {
+			// Values the model refuses (negative token counts...) mean a malformed answer, not a broken connection.
+			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
+					"response could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())), ex);
+		}
 	}
 
 	private ProviderException classifyError(int status, HttpHeaders headers, String text) {
@@ -131,6 +150,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	private Throwable classifyTransportFailure(Throwable ex) {
+		if (ex instanceof DataBufferLimitException) {
+			return new ProviderException(name(), FailureCategory.INVALID_RESPONSE, null, null,
+					"response body larger than " + MAX_RESPONSE_BYTES + " bytes", ex);
+		}
 		Throwable cause = (ex instanceof WebClientRequestException) ? ex.getCause() : ex;
 		if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
 			return new ProviderException(name(), FailureCategory.TIMEOUT, null, null, "read timed out", ex);
@@ -214,8 +237,15 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return new ChatResponse(text, finishReason, usage, name(), model, latency);
 	}
 
-	/** Adds the credential header(s) of this protocol. */
+	/** Adds the credential header(s) of this protocol; only called when an API key is configured. */
 	protected abstract void authenticate(HttpHeaders headers, String apiKey);
+
+	/**
+	 * Adds the headers this protocol needs on every request, with or without an API key (a version header,
+	 * say). Headers the user configured are already present and should be kept.
+	 */
+	protected void protocolHeaders(HttpHeaders headers) {
+	}
 
 	/** The request path below the base URL. */
 	protected abstract String path(String model);

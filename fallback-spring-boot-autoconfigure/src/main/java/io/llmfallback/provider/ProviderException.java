@@ -19,6 +19,8 @@ public final class ProviderException extends RuntimeException {
 
 	private final @Nullable Duration retryAfter;
 
+	private final String detail;
+
 	public ProviderException(String provider, FailureCategory category, @Nullable Integer httpStatus,
 			@Nullable Duration retryAfter, String detail, @Nullable Throwable cause) {
 		super(provider + " failed: " + category.wireName() + ((httpStatus != null) ? " (HTTP " + httpStatus + ")" : "")
@@ -27,10 +29,19 @@ public final class ProviderException extends RuntimeException {
 		this.category = category;
 		this.httpStatus = httpStatus;
 		this.retryAfter = retryAfter;
+		this.detail = detail;
 	}
 
 	public static ProviderException invalidResponse(String provider, String detail) {
 		return new ProviderException(provider, FailureCategory.INVALID_RESPONSE, null, null, detail, null);
+	}
+
+	/** The same failure, with the status of the response it was found in. */
+	ProviderException withHttpStatus(int status) {
+		ProviderException copy = new ProviderException(this.provider, this.category, status, this.retryAfter,
+				this.detail, getCause());
+		copy.setStackTrace(getStackTrace());
+		return copy;
 	}
 
 	public String getProvider() {

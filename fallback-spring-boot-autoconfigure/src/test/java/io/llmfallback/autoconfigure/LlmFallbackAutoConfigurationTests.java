@@ -119,6 +119,13 @@ class LlmFallbackAutoConfigurationTests {
 	}
 
 	@Test
+	void healthIndicatorCanBeSwitchedOff() {
+		this.contextRunner.withPropertyValues("management.health.llmfallback.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(FallbackChains.class)
+				.doesNotHaveBean(LlmFallbackHealthIndicator.class));
+	}
+
+	@Test
 	void healthIsDownOnlyWhenAChainHasNoCallableProvider() {
 		this.contextRunner.run((context) -> {
 			ProviderCircuitBreakers breakers = context.getBean(ProviderCircuitBreakers.class);

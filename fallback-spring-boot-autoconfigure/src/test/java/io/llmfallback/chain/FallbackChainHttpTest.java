@@ -272,7 +272,8 @@ class FallbackChainHttpTest {
 		for (WireMockServer server : List.of(this.primary, this.secondary, third)) {
 			server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("late", 1, 1).withFixedDelay(5_000)));
 		}
-		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1", "p2"), Duration.ofMillis(700), 2048,
+		// Each provider's own timeout (500 ms) is longer than the whole budget.
+		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1", "p2"), Duration.ofMillis(300), 2048,
 				ChainSettings.DEFAULT_FALLBACK_ON);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)

@@ -8,9 +8,12 @@ import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.ScriptedProvider;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +102,35 @@ class FallbackChainVirtualTimeTest {
 			})
 			.verifyComplete();
 		assertThat(primary.received()).hasSize(3);
+	}
+
+	@Test
+	void providersThatMisbehaveEndAsTypedAttemptFailures() {
+		ScriptedProvider empty = ScriptedProvider.of("empty", (request) -> Mono.empty());
+		ScriptedProvider throwing = ScriptedProvider.of("throwing", (request) -> {
+			throw new IllegalStateException("bug in a custom provider");
+		});
+		FallbackChain chain = chain(Duration.ofSeconds(5), List.of(empty, throwing));
+
+		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi")))
+			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
+				.extracting(AttemptRecord::label)
+				.containsExactly("invalid-response", "invalid-response"))
+			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
+	void aModelTheCallerNamedGoesToThePrimaryOnly() {
+		ScriptedProvider primary = ScriptedProvider.of("a",
+				(request) -> Mono.error(new ProviderException("a", FailureCategory.OVERLOADED, 529, null, "busy", null)));
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "ok");
+		FallbackChain chain = chain(Duration.ofSeconds(5), List.of(primary, fallback));
+
+		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi").withModel("gpt-4o"))).expectNextCount(1).verifyComplete();
+
+		assertThat(primary.received().get(0).model()).isEqualTo("gpt-4o");
+		assertThat(fallback.received().get(0).model()).isNull();
+		assertThat(fallback.received().get(0).maxTokens()).isEqualTo(2048);
 	}
 
 	private static FallbackChain chain(Duration budget, List<LlmProvider> providers) {

@@ -32,6 +32,11 @@ public final class ScriptedProvider implements LlmProvider {
 		this.behaviour = behaviour;
 	}
 
+	/** Behaves as the function says. */
+	public static ScriptedProvider of(String name, Function<ChatRequest, Mono<ChatResponse>> behaviour) {
+		return new ScriptedProvider(name, Duration.ofSeconds(10), behaviour);
+	}
+
 	/** Never answers. */
 	public static ScriptedProvider hanging(String name, Duration timeout) {
 		return new ScriptedProvider(name, timeout, (request) -> Mono.never());

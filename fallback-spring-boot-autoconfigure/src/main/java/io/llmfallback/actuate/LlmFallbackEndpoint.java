@@ -65,7 +65,8 @@ public class LlmFallbackEndpoint {
 	private ChainReport chainReport(FallbackChain chain) {
 		ChainStatistics.Snapshot counts = this.statistics.snapshot(chain.name());
 		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), counts.requests(),
-				counts.fallbackActivations(), counts.activationRate(), counts.failures(),
+				counts.fallbackActivations(),
+				(counts.requests() == 0) ? 0.0 : (double) counts.fallbackActivations() / counts.requests(), counts.failures(),
 				chain.settings().latencyBudget().toMillis(), chain.settings().fallbackMaxTokens(),
 				chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList());
 	}

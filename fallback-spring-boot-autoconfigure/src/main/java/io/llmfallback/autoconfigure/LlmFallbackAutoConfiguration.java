@@ -3,9 +3,8 @@ package io.llmfallback.autoconfigure;
 import java.time.Clock;
 import java.util.List;
 
-import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainListener;
-import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
@@ -80,17 +79,12 @@ public final class LlmFallbackAutoConfiguration {
 		return new LlmClient(chains);
 	}
 
-	/** Tells every listener bean; one failing listener does not keep the others from hearing. */
+	/** Tells every listener bean. */
 	private record CompositeChainListener(List<ChainListener> listeners) implements ChainListener {
 
 		@Override
-		public void onSuccess(ChainResponse response) {
-			this.listeners.forEach((listener) -> listener.onSuccess(response));
-		}
-
-		@Override
-		public void onFailure(ChainFailureException failure) {
-			this.listeners.forEach((listener) -> listener.onFailure(failure));
+		public void onOutcome(ChainOutcome outcome) {
+			this.listeners.forEach((listener) -> listener.onOutcome(outcome));
 		}
 
 	}

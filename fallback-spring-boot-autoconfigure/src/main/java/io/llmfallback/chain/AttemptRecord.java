@@ -1,9 +1,10 @@
 package io.llmfallback.chain;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.llmfallback.model.FailureCategory;
-import io.llmfallback.provider.ProviderException;
+import io.llmfallback.model.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,26 +12,22 @@ import org.jspecify.annotations.Nullable;
  *
  * @param provider the provider's configured name
  * @param index its position in the chain; 0 is the primary
+ * @param model the model asked for
  * @param outcome how the turn ended
  * @param category why a failed attempt failed, {@code null} otherwise
  * @param httpStatus the status the provider answered with, {@code null} when none came
  * @param duration how long the attempt took (zero when skipped)
  * @param retryAfter how long the provider asked to be left alone, or {@code null}
+ * @param usage the tokens the provider billed: a success's usage, or what a failed response reported
+ * @param costUsd what those tokens cost
  */
-public record AttemptRecord(String provider, int index, AttemptOutcome outcome, @Nullable FailureCategory category,
-		@Nullable Integer httpStatus, Duration duration, @Nullable Duration retryAfter) {
+public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
+		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
+		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd) {
 
-	static AttemptRecord success(String provider, int index, Duration duration) {
-		return new AttemptRecord(provider, index, AttemptOutcome.SUCCESS, null, 200, duration, null);
-	}
-
-	static AttemptRecord failed(int index, ProviderException failure, Duration duration) {
-		return new AttemptRecord(failure.getProvider(), index, AttemptOutcome.FAILED, failure.getCategory(),
-				failure.getHttpStatus(), duration, failure.getRetryAfter());
-	}
-
-	static AttemptRecord skipped(String provider, int index, AttemptOutcome why) {
-		return new AttemptRecord(provider, index, why, null, null, Duration.ZERO, null);
+	static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why) {
+		return new AttemptRecord(provider, index, model, why, null, null, Duration.ZERO, null, TokenUsage.NONE,
+				BigDecimal.ZERO);
 	}
 
 	/** Whether this attempt was made on a provider other than the primary. */

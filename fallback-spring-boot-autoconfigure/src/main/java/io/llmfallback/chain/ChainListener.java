@@ -1,12 +1,12 @@
 package io.llmfallback.chain;
 
-/** Told how every logical request of every chain ended; statistics and meters hang off this. */
+/**
+ * Told how every logical request of every chain ended; statistics, rolling signals and meters hang off
+ * this. Called on the thread that completed the request: keep it quick and non-blocking.
+ */
+@FunctionalInterface
 public interface ChainListener {
 
-	default void onSuccess(ChainResponse response) {
-	}
-
-	default void onFailure(ChainFailureException failure) {
-	}
+	void onOutcome(ChainOutcome outcome);
 
 }

@@ -13,10 +13,8 @@ import io.llmfallback.model.ChatResponse;
  * @param chain the chain's name
  * @param operation what the request was for (the {@code @LlmFallback} method's name, or the caller's label)
  * @param attempts every attempt, the serving one last
- * @param costUsd what the serving call cost, from the provider's pricing and the reported token usage
  */
-public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
-		BigDecimal costUsd) {
+public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts) {
 
 	public ChainResponse {
 		attempts = List.copyOf(attempts);
@@ -28,7 +26,16 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 
 	/** Whether a provider other than the primary served the request. */
 	public boolean isFallback() {
-		return this.attempts.get(this.attempts.size() - 1).isFallback();
+		return path() == ServedPath.FALLBACK;
+	}
+
+	public ServedPath path() {
+		return this.attempts.get(this.attempts.size() - 1).isFallback() ? ServedPath.FALLBACK : ServedPath.PRIMARY;
+	}
+
+	/** What the logical request cost in USD: the serving call and every failed call the providers billed. */
+	public BigDecimal costUsd() {
+		return AttemptCosts.total(this.attempts);
 	}
 
 }

@@ -10,19 +10,15 @@ public final class ChainStatistics implements ChainListener {
 	private final Map<String, Counts> byChain = new ConcurrentHashMap<>();
 
 	@Override
-	public void onSuccess(ChainResponse response) {
-		Counts counts = counts(response.chain());
+	public void onOutcome(ChainOutcome outcome) {
+		Counts counts = counts(outcome.chain());
 		counts.requests.increment();
-		if (response.isFallback()) {
-			counts.fallbackActivations.increment();
+		switch (outcome.path()) {
+			case FALLBACK -> counts.fallbackActivations.increment();
+			case NONE -> counts.failures.increment();
+			case PRIMARY -> {
+			}
 		}
-	}
-
-	@Override
-	public void onFailure(ChainFailureException failure) {
-		Counts counts = counts(failure.getChain());
-		counts.requests.increment();
-		counts.failures.increment();
 	}
 
 	public Snapshot snapshot(String chain) {
@@ -52,11 +48,6 @@ public final class ChainStatistics implements ChainListener {
 	 * @param failures requests that ended without a response
 	 */
 	public record Snapshot(long requests, long fallbackActivations, long failures) {
-
-		/** Share of requests a fallback served; 0 before the first request. */
-		public double activationRate() {
-			return (this.requests == 0) ? 0.0 : (double) this.fallbackActivations / this.requests;
-		}
 
 	}
 

@@ -1,7 +1,9 @@
 package io.llmfallback.chain;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -9,10 +11,15 @@ import java.util.concurrent.TimeUnit;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -27,11 +34,17 @@ import reactor.core.scheduler.Schedulers;
  * <li>A failure in {@code fallback-on} moves on; any other ends the request with
  * {@link ChainAbortedException}; running out of providers or budget ends it with
  * {@link ChainExhaustedException}.</li>
+ * <li>Request-stage middleware runs once, attempt-stage middleware before every attempt, response-stage
+ * middleware once on the served response.</li>
  * </ul>
  * Time is read from Reactor's parallel scheduler, the one {@link Mono#timeout(Duration)} uses, so that
  * virtual-time tests drive deadlines and timeouts alike.
  */
 public final class FallbackChain {
+
+	private static final ChainObservations.RequestConvention REQUEST_CONVENTION = new ChainObservations.RequestConvention();
+
+	private static final ChainObservations.AttemptConvention ATTEMPT_CONVENTION = new ChainObservations.AttemptConvention();
 
 	private final ChainSettings settings;
 
@@ -43,8 +56,21 @@ public final class FallbackChain {
 
 	private final ChainListener listener;
 
+	private final ChainExtensions extensions;
+
+	private final List<ChainMiddleware> requestMiddleware;
+
+	private final List<ChainMiddleware> attemptMiddleware;
+
+	private final List<ChainMiddleware> responseMiddleware;
+
 	public FallbackChain(ChainSettings settings, List<LlmProvider> providers, ProviderCircuitBreakers breakers,
 			Map<String, Pricing> pricing, ChainListener listener) {
+		this(settings, providers, breakers, pricing, listener, ChainExtensions.NONE);
+	}
+
+	public FallbackChain(ChainSettings settings, List<LlmProvider> providers, ProviderCircuitBreakers breakers,
+			Map<String, Pricing> pricing, ChainListener listener, ChainExtensions extensions) {
 		if (providers.isEmpty()) {
 			throw new IllegalArgumentException("Chain '" + settings.name() + "' has no providers");
 		}
@@ -53,6 +79,10 @@ public final class FallbackChain {
 		this.breakers = breakers;
 		this.pricing = Map.copyOf(pricing);
 		this.listener = listener;
+		this.extensions = extensions;
+		this.requestMiddleware = extensions.at(ChainMiddleware.Stage.REQUEST);
+		this.attemptMiddleware = extensions.at(ChainMiddleware.Stage.ATTEMPT);
+		this.responseMiddleware = extensions.at(ChainMiddleware.Stage.RESPONSE);
 	}
 
 	public String name() {
@@ -77,13 +107,64 @@ public final class FallbackChain {
 	 * with its own deadline.
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request, String operation) {
-		return Mono.defer(() -> {
-			Run run = new Run(request, operation, now() + this.settings.latencyBudget().toNanos());
-			return attempt(run, 0);
-		}).doOnNext(this.listener::onSuccess).doOnError(ChainFailureException.class, this.listener::onFailure);
+		return Mono.deferContextual((reactorContext) -> {
+			long start = now();
+			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos());
+			Observation observation = Observation
+				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
+				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+				.start();
+			run.observation = observation;
+			return applyRequestMiddleware(request, this.requestMiddleware, run)
+				.flatMap((prepared) -> attempt(run, prepared, 0))
+				.flatMap((served) -> applyResponseMiddleware(served, run))
+				.doOnSuccess((response) -> finish(run, start, response, null))
+				.doOnError((ex) -> finish(run, start, null, ex))
+				.doOnCancel(observation::stop)
+				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
 	}
 
-	private Mono<ChainResponse> attempt(Run run, int index) {
+	private void finish(Run run, long start, @Nullable ChainResponse response, @Nullable Throwable error) {
+		ChainFailureException failure = (error instanceof ChainFailureException chainFailure) ? chainFailure : null;
+		ServedPath path = (response != null) ? response.path() : ServedPath.NONE;
+		run.observationContext.ended(path, run.attempts.size());
+		if (error != null) {
+			run.observation.error(error);
+		}
+		run.observation.stop();
+		if (response != null || failure != null) {
+			this.listener.onOutcome(new ChainOutcome(name(), run.operation, response, failure, run.attempts,
+					elapsedSince(start), run.middlewareEvaluations));
+		}
+	}
+
+	private Mono<ChatRequest> applyRequestMiddleware(ChatRequest request, List<ChainMiddleware> middleware, Run run) {
+		if (middleware.isEmpty()) {
+			return Mono.just(request);
+		}
+		return Flux.fromIterable(middleware).reduce(Mono.just(request), (result, next) -> result.flatMap((current) -> {
+			run.evaluated(next.stage());
+			return next.onRequest(current);
+		})).flatMap((result) -> result);
+	}
+
+	private Mono<ChainResponse> applyResponseMiddleware(ChainResponse served, Run run) {
+		if (this.responseMiddleware.isEmpty()) {
+			return Mono.just(served);
+		}
+		Mono<ChatResponse> response = Mono.just(served.response());
+		for (ChainMiddleware middleware : this.responseMiddleware) {
+			response = response.flatMap((current) -> {
+				run.evaluated(ChainMiddleware.Stage.RESPONSE);
+				return middleware.onResponse(current);
+			});
+		}
+		return response.map((rewritten) -> new ChainResponse(rewritten, served.chain(), served.operation(),
+				served.attempts()));
+	}
+
+	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
 		if (index == this.providers.size()) {
 			return Mono.error(new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure));
 		}
@@ -92,38 +173,79 @@ public final class FallbackChain {
 		long remaining = run.deadlineNanos - start;
 		if (remaining <= 0) {
 			for (int skipped = index; skipped < this.providers.size(); skipped++) {
-				run.attempts.add(AttemptRecord.skipped(this.providers.get(skipped).name(), skipped,
+				LlmProvider skippedProvider = this.providers.get(skipped);
+				run.attempts.add(AttemptRecord.skipped(skippedProvider.name(), skipped, skippedProvider.model(),
 						AttemptOutcome.BUDGET_EXHAUSTED));
 			}
-			return attempt(run, this.providers.size());
+			return attempt(run, request, this.providers.size());
 		}
 		Duration timeout = min(provider.timeout(), Duration.ofNanos(remaining));
-		ChatRequest request = requestFor(run.request, provider, index);
-		// Deferred so that a provider throwing instead of signalling still ends as a typed attempt failure.
-		Mono<ChainResponse> call = Mono.defer(() -> provider.chat(request))
-			.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(), "completed without a response")))
+		ChatRequest attemptRequest = requestFor(request, provider, index);
+		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
+		Mono<ChainResponse> call = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
+			// Deferred so that a provider throwing instead of signalling still ends as a typed attempt failure.
+			.flatMap((prepared) -> Mono.defer(() -> provider.chat(prepared))
+				.onErrorMap((ex) -> !(ex instanceof ProviderException), (ex) -> new ProviderException(provider.name(),
+						FailureCategory.INVALID_RESPONSE, null, null, "unexpected " + ex.getClass().getSimpleName(), ex))
+				.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(),
+						"completed without a response"))))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
+			.transform((attemptCall) -> observeAttempt(run, provider, index, attemptRequest, attemptCall))
 			.map((response) -> {
-				run.attempts.add(AttemptRecord.success(provider.name(), index, elapsedSince(start)));
-				return new ChainResponse(response, name(), run.operation, run.attempts,
-						this.pricing.getOrDefault(provider.name(), Pricing.FREE).cost(response.usage()));
+				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
+						elapsedSince(start), null, response.usage(), cost(provider, response.usage())));
+				return new ChainResponse(response, name(), run.operation, run.attempts);
 			});
 		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
 			if (ex instanceof CallNotPermittedException) {
-				run.attempts.add(AttemptRecord.skipped(provider.name(), index, AttemptOutcome.SHORT_CIRCUITED));
-				return attempt(run, index + 1);
+				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED));
+				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT,
+						"provider " + provider.name() + " skipped: circuit breaker open"));
+				return attempt(run, request, index + 1);
 			}
-			ProviderException failure = (ex instanceof ProviderException providerFailure) ? providerFailure
-					: new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null, null,
-							"unexpected " + ex.getClass().getSimpleName(), ex);
-			run.attempts.add(AttemptRecord.failed(index, failure, elapsedSince(start)));
+			if (!(ex instanceof ProviderException failure)) {
+				// Middleware errors end the request as they are.
+				return Mono.error(ex);
+			}
+			run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED,
+					failure.getCategory(), failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(),
+					failure.getBilledUsage(), cost(provider, failure.getBilledUsage())));
 			run.lastFailure = failure;
 			if (this.settings.fallbackOn().contains(failure.getCategory())) {
-				return attempt(run, index + 1);
+				return attempt(run, request, index + 1);
 			}
 			return Mono.error(new ChainAbortedException(name(), run.operation, run.attempts, failure));
 		});
+	}
+
+	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, int index, ChatRequest request,
+			Mono<ChatResponse> call) {
+		return Mono.defer(() -> {
+			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider, index,
+					request, (run.lastFailure != null) ? run.lastFailure.getCategory().wireName() : null,
+					this.extensions.captureContent());
+			Observation observation = Observation
+				.createNotStarted(ATTEMPT_CONVENTION, () -> context, this.extensions.observations())
+				.parentObservation(run.observation)
+				.start();
+			return call.doOnSuccess((response) -> {
+				if (response != null) {
+					context.succeeded(response);
+				}
+			}).doOnError((ex) -> {
+				context.failed(ex);
+				observation.error(ex);
+			})
+				.doFinally((signal) -> observation.stop())
+				// The provider's WebClient picks its HTTP observation's parent from here, so trace context
+				// propagates to the provider call.
+				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	private BigDecimal cost(LlmProvider provider, TokenUsage usage) {
+		return this.pricing.getOrDefault(provider.name(), Pricing.FREE).cost(usage);
 	}
 
 	/**
@@ -158,20 +280,28 @@ public final class FallbackChain {
 	/** The state of one logical request; each subscription has its own. */
 	private static final class Run {
 
-		final ChatRequest request;
-
 		final String operation;
 
 		final long deadlineNanos;
 
 		final List<AttemptRecord> attempts = new ArrayList<>();
 
+		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new EnumMap<>(ChainMiddleware.Stage.class);
+
+		final ChainObservations.RequestContext observationContext;
+
+		Observation observation = Observation.NOOP;
+
 		@Nullable ProviderException lastFailure;
 
-		Run(ChatRequest request, String operation, long deadlineNanos) {
-			this.request = request;
+		Run(String chain, String operation, long deadlineNanos) {
 			this.operation = operation;
 			this.deadlineNanos = deadlineNanos;
+			this.observationContext = new ChainObservations.RequestContext(chain, operation);
+		}
+
+		void evaluated(ChainMiddleware.Stage stage) {
+			this.middlewareEvaluations.merge(stage, 1, Integer::sum);
 		}
 
 	}

@@ -89,11 +89,16 @@ public final class AnthropicProvider extends HttpLlmProvider {
 				sawText = true;
 			}
 		}
-		JsonNode usage = body.path("usage");
-		TokenUsage tokens = new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0));
+		TokenUsage tokens = usage(body);
 		String model = text(body, "model");
 		return requireText(sawText ? text.toString() : null, stopReason.isEmpty() ? null : stopReason, tokens,
 				model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	@Override
+	protected TokenUsage usage(JsonNode body) {
+		JsonNode usage = body.path("usage");
+		return new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0));
 	}
 
 	@Override

@@ -90,12 +90,18 @@ public final class GeminiProvider extends HttpLlmProvider {
 				sawText = true;
 			}
 		}
-		JsonNode usage = body.path("usageMetadata");
-		TokenUsage tokens = new TokenUsage(usage.path("promptTokenCount").asLong(0),
-				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0));
+		TokenUsage tokens = usage(body);
 		String model = text(body, "modelVersion");
 		return requireText(sawText ? text.toString() : null, finishReason.isEmpty() ? null : finishReason, tokens,
 				model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	/** Thinking tokens are billed as output. */
+	@Override
+	protected TokenUsage usage(JsonNode body) {
+		JsonNode usage = body.path("usageMetadata");
+		return new TokenUsage(usage.path("promptTokenCount").asLong(0),
+				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0));
 	}
 
 	@Override

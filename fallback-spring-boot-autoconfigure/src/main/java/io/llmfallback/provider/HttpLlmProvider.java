@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -129,13 +130,22 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			return parseResponse(body, requestedModel, latency);
 		}
 		catch (ProviderException ex) {
-			// A response did come: its status belongs on the failure (ProviderException#getHttpStatus).
-			throw (ex.getHttpStatus() != null) ? ex : ex.withHttpStatus(status);
+			// A response did come: its status and billed tokens belong on the failure.
+			throw ex.inResponse(status, usageQuietly(body));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses (negative token counts...) mean a malformed answer, not a broken connection.
 			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
 					"response could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())), ex);
+		}
+	}
+
+	private TokenUsage usageQuietly(JsonNode body) {
+		try {
+			return usage(body);
+		}
+		catch (RuntimeException ex) {
+			return TokenUsage.NONE;
 		}
 	}
 
@@ -230,7 +240,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	protected ChatResponse requireText(@Nullable String text, @Nullable String finishReason,
-			io.llmfallback.model.TokenUsage usage, String model, Duration latency) {
+			TokenUsage usage, String model, Duration latency) {
 		if (text == null) {
 			throw ProviderException.invalidResponse(name(), "response has no text content");
 		}
@@ -257,6 +267,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 * ({@code invalid-response}) or the provider filtered the content ({@code content-filtered}).
 	 */
 	protected abstract ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency);
+
+	/** The token usage a response body reports; zero counts where it reports none. */
+	protected abstract TokenUsage usage(JsonNode body);
 
 	/** Reads the provider's error envelope; a body that is not one gives an empty type and message. */
 	protected abstract ProviderError parseError(JsonNode body);

@@ -68,13 +68,17 @@ public final class OpenAiProvider extends HttpLlmProvider {
 					"the model refused or the content filter stopped the completion", null);
 		}
 		JsonNode content = message.path("content");
-		JsonNode usage = body.path("usage");
-		TokenUsage tokens = new TokenUsage(usage.path("prompt_tokens").asLong(0),
-				usage.path("completion_tokens").asLong(0));
+		TokenUsage tokens = usage(body);
 		String model = text(body, "model");
 		return requireText(content.isString() ? content.stringValue() : null,
 				finishReason.isEmpty() ? null : finishReason, tokens, model.isEmpty() ? requestedModel : model,
 				latency);
+	}
+
+	@Override
+	protected TokenUsage usage(JsonNode body) {
+		JsonNode usage = body.path("usage");
+		return new TokenUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
 	}
 
 	@Override

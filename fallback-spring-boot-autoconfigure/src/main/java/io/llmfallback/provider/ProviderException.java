@@ -3,6 +3,7 @@ package io.llmfallback.provider;
 import java.time.Duration;
 
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +22,15 @@ public final class ProviderException extends RuntimeException {
 
 	private final String detail;
 
+	private final TokenUsage billedUsage;
+
 	public ProviderException(String provider, FailureCategory category, @Nullable Integer httpStatus,
 			@Nullable Duration retryAfter, String detail, @Nullable Throwable cause) {
+		this(provider, category, httpStatus, retryAfter, detail, cause, TokenUsage.NONE);
+	}
+
+	private ProviderException(String provider, FailureCategory category, @Nullable Integer httpStatus,
+			@Nullable Duration retryAfter, String detail, @Nullable Throwable cause, TokenUsage billedUsage) {
 		super(provider + " failed: " + category.wireName() + ((httpStatus != null) ? " (HTTP " + httpStatus + ")" : "")
 				+ ": " + detail, cause);
 		this.provider = provider;
@@ -30,16 +38,20 @@ public final class ProviderException extends RuntimeException {
 		this.httpStatus = httpStatus;
 		this.retryAfter = retryAfter;
 		this.detail = detail;
+		this.billedUsage = billedUsage;
 	}
 
 	public static ProviderException invalidResponse(String provider, String detail) {
 		return new ProviderException(provider, FailureCategory.INVALID_RESPONSE, null, null, detail, null);
 	}
 
-	/** The same failure, with the status of the response it was found in. */
-	ProviderException withHttpStatus(int status) {
-		ProviderException copy = new ProviderException(this.provider, this.category, status, this.retryAfter,
-				this.detail, getCause());
+	/**
+	 * The same failure, found in a response that did come: with that response's status (unless one is
+	 * set) and the tokens it reports, which the provider bills although the answer is unusable.
+	 */
+	ProviderException inResponse(int status, TokenUsage billed) {
+		ProviderException copy = new ProviderException(this.provider, this.category,
+				(this.httpStatus != null) ? this.httpStatus : status, this.retryAfter, this.detail, getCause(), billed);
 		copy.setStackTrace(getStackTrace());
 		return copy;
 	}
@@ -55,6 +67,11 @@ public final class ProviderException extends RuntimeException {
 	/** The HTTP status the provider answered with, or {@code null} when no response came. */
 	public @Nullable Integer getHttpStatus() {
 		return this.httpStatus;
+	}
+
+	/** Tokens the provider billed for the failed call: none unless a response reported usage. */
+	public TokenUsage getBilledUsage() {
+		return this.billedUsage;
 	}
 
 	/** How long the provider asked us to wait ({@code retry-after} and the like), or {@code null}. */

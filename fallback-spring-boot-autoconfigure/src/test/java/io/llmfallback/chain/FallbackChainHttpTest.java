@@ -309,7 +309,7 @@ class FallbackChainHttpTest {
 		providers.forEach((provider) -> breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS));
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(breakerSettings, this.clock, this.transitions::add);
 		this.breakers = breakers;
-		return new FallbackChain(settings, providers, breakers, Map.of("p0", Pricing.FREE), new ChainListener() {
+		return new FallbackChain(settings, providers, breakers, Map.of("p0", Pricing.FREE), (outcome) -> {
 		});
 	}
 

@@ -140,7 +140,7 @@ class FallbackChainVirtualTimeTest {
 	private static FallbackChain chain(Duration budget, List<LlmProvider> providers, ProviderCircuitBreakers breakers) {
 		ChainSettings settings = new ChainSettings("vt", providers.stream().map(LlmProvider::name).toList(), budget,
 				2048, ChainSettings.DEFAULT_FALLBACK_ON);
-		return new FallbackChain(settings, providers, breakers, Map.of(), new ChainListener() {
+		return new FallbackChain(settings, providers, breakers, Map.of(), (outcome) -> {
 		});
 	}
 

@@ -1,0 +1,31 @@
+package io.llmfallback.observe;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one alert.
+ *
+ * @param signal which signal
+ * @param chain the chain it is about, {@code null} for a provider's breaker
+ * @param provider the provider it is about (breaker alerts), {@code null} otherwise
+ * @param value the signal's current value, {@code null} while its window holds no data
+ * @param threshold the value above which it fires
+ * @param firing whether it fires now
+ */
+public record Alert(String signal, @Nullable String chain, @Nullable String provider, @Nullable Double value, double threshold,
+		boolean firing) {
+
+	/** What identifies the alert across evaluations. */
+	String key() {
+		return this.signal + "/" + ((this.chain != null) ? this.chain : "") + "/"
+				+ ((this.provider != null) ? this.provider : "");
+	}
+
+	@Override
+	public String toString() {
+		return this.signal + ((this.chain != null) ? " chain=" + this.chain : "")
+				+ ((this.provider != null) ? " provider=" + this.provider : "") + " value=" + this.value + " threshold="
+				+ this.threshold;
+	}
+
+}

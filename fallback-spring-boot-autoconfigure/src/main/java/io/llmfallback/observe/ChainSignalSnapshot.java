@@ -1,0 +1,52 @@
+package io.llmfallback.observe;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fallback signals of one chain at one moment, each over its rolling window. A value is
+ * {@code null} when its window holds no data to compute it from.
+ *
+ * @param windowRequests logical requests in the activation-rate window
+ * @param windowFallbackActivations of those, the ones a fallback served
+ * @param windowFailures of those, the ones that ended without a response
+ * @param activationRate windowFallbackActivations / windowRequests
+ * @param primaryP95Ms P95 latency of primary-served requests over the baseline window
+ * @param fallbackP95Ms P95 latency of fallback-served requests over the activation-rate window
+ * @param fallbackP95Ratio fallbackP95Ms / primaryP95Ms
+ * @param primaryMeanOutputLength mean characters of primary-served output over the length window
+ * @param fallbackMeanOutputLength mean characters of fallback-served output over the length window
+ * @param outputLengthDelta (fallback - primary) / primary mean length, per operation then weighted by
+ * fallback count
+ * @param operations the output lengths per operation
+ * @param blendedCostPerRequestUsd cost of every billed attempt over logical requests, recent window
+ * @param baselineCostPerRequestUsd the same over the baseline window
+ * @param blendedCostRatio blendedCostPerRequestUsd / baselineCostPerRequestUsd
+ * @param primaryMiddlewarePerRequest middleware evaluations per primary-served request
+ * @param fallbackMiddlewarePerRequest middleware evaluations per fallback-served request
+ * @param middlewareOverhead fallbackMiddlewarePerRequest / primaryMiddlewarePerRequest - 1
+ */
+public record ChainSignalSnapshot(long windowRequests, long windowFallbackActivations, long windowFailures,
+		@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
+		@Nullable Double fallbackP95Ratio, @Nullable Double primaryMeanOutputLength,
+		@Nullable Double fallbackMeanOutputLength, @Nullable Double outputLengthDelta,
+		Map<String, OperationLengths> operations, @Nullable BigDecimal blendedCostPerRequestUsd,
+		@Nullable BigDecimal baselineCostPerRequestUsd, @Nullable Double blendedCostRatio,
+		@Nullable Double primaryMiddlewarePerRequest, @Nullable Double fallbackMiddlewarePerRequest,
+		@Nullable Double middlewareOverhead) {
+
+	/**
+	 * Output lengths of one operation.
+	 *
+	 * @param primaryMean mean characters served by the primary
+	 * @param fallbackMean mean characters served by a fallback
+	 * @param delta (fallbackMean - primaryMean) / primaryMean
+	 */
+	public record OperationLengths(@Nullable Double primaryMean, @Nullable Double fallbackMean,
+			@Nullable Double delta) {
+
+	}
+
+}

@@ -1,0 +1,171 @@
+package io.llmfallback.observe;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.chain.BreakerTransition;
+import io.llmfallback.chain.BreakerTransitionListener;
+import io.llmfallback.chain.ChainListener;
+import io.llmfallback.chain.ChainOutcome;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The six fallback signals of every chain, computed in-process over rolling windows, and their alerts.
+ * <p>
+ * {@link #evaluate()} compares every signal with its threshold and tells the {@link AlertListener} (and the
+ * log, at WARN) once when an alert starts firing and once when it stops: never per request. Breaker alerts
+ * follow the breaker's own transitions as they happen, so an open-and-closed flap between two
+ * evaluations is not missed.
+ */
+public final class FallbackSignals implements ChainListener, BreakerTransitionListener {
+
+	private static final Log logger = LogFactory.getLog(FallbackSignals.class);
+
+	private final AlertSettings settings;
+
+	private final Clock clock;
+
+	private final AlertListener alertListener;
+
+	private final Map<String, ChainSignals> chains = new LinkedHashMap<>();
+
+	private final Map<String, CircuitBreaker.State> breakerStates = new LinkedHashMap<>();
+
+	private final Set<String> firing = new HashSet<>();
+
+	private List<Alert> lastAlerts = List.of();
+
+	public FallbackSignals(Collection<String> chains, Collection<String> providers, AlertSettings settings,
+			Clock clock, AlertListener alertListener) {
+		this.settings = settings;
+		this.clock = clock;
+		this.alertListener = alertListener;
+		chains.forEach((chain) -> this.chains.put(chain, new ChainSignals(settings, clock)));
+		providers.forEach((provider) -> this.breakerStates.put(provider, CircuitBreaker.State.CLOSED));
+	}
+
+	@Override
+	public void onOutcome(ChainOutcome outcome) {
+		ChainSignals signals = this.chains.get(outcome.chain());
+		if (signals != null) {
+			signals.record(outcome);
+		}
+	}
+
+	@Override
+	public void onTransition(BreakerTransition transition) {
+		synchronized (this) {
+			this.breakerStates.put(transition.provider(), transition.to());
+			Alert alert = breakerAlert(transition.provider(), transition.to());
+			announceIfChanged(alert);
+			this.lastAlerts = replace(this.lastAlerts, alert);
+		}
+	}
+
+	public AlertSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The signals of a chain now.
+	 * @throws IllegalArgumentException for a chain that is not configured
+	 */
+	public ChainSignalSnapshot snapshot(String chain) {
+		ChainSignals signals = this.chains.get(chain);
+		if (signals == null) {
+			throw new IllegalArgumentException("No chain named '" + chain + "'");
+		}
+		return signals.snapshot();
+	}
+
+	/** The alerts as last evaluated. */
+	public synchronized List<Alert> alerts() {
+		return this.lastAlerts;
+	}
+
+	/**
+	 * Evaluates every alert against the signals now and announces the transitions.
+	 * @return the alerts, firing or not
+	 */
+	public synchronized List<Alert> evaluate() {
+		List<Alert> alerts = new ArrayList<>();
+		this.chains.forEach((chain, signals) -> chainAlerts(chain, signals.snapshot(), alerts));
+		this.breakerStates.forEach((provider, state) -> alerts.add(breakerAlert(provider, state)));
+		alerts.forEach(this::announceIfChanged);
+		this.lastAlerts = List.copyOf(alerts);
+		return this.lastAlerts;
+	}
+
+	private void chainAlerts(String chain, ChainSignalSnapshot snapshot, List<Alert> alerts) {
+		boolean enoughTraffic = snapshot.windowRequests() >= this.settings.minRequests();
+		alerts.add(alert(Signal.ACTIVATION_RATE, chain, snapshot.activationRate(),
+				this.settings.activationRateThreshold(), enoughTraffic));
+		alerts.add(alert(Signal.FALLBACK_P95_RATIO, chain, snapshot.fallbackP95Ratio(),
+				this.settings.fallbackP95RatioThreshold(), enoughTraffic));
+		Double delta = snapshot.outputLengthDelta();
+		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, delta, this.settings.outputLengthDeltaThreshold(),
+				enoughTraffic && delta != null && Math.abs(delta) > this.settings.outputLengthDeltaThreshold()));
+		alerts.add(alert(Signal.BLENDED_COST_RATIO, chain, snapshot.blendedCostRatio(),
+				this.settings.blendedCostRatioThreshold(), enoughTraffic));
+		alerts.add(alert(Signal.MIDDLEWARE_OVERHEAD, chain, snapshot.middlewareOverhead(),
+				this.settings.middlewareOverheadThreshold(), enoughTraffic));
+	}
+
+	private static Alert alert(Signal signal, String chain, @Nullable Double value, double threshold,
+			boolean mayFire) {
+		// Length delta is judged on its magnitude by the caller; the others fire strictly above the threshold.
+		boolean firing = mayFire && value != null
+				&& (signal == Signal.OUTPUT_LENGTH_DELTA || value > threshold);
+		return new Alert(signal.wireName(), chain, null, value, threshold, firing);
+	}
+
+	private static Alert breakerAlert(String provider, CircuitBreaker.State state) {
+		boolean open = state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
+				|| state == CircuitBreaker.State.FORCED_OPEN;
+		return new Alert(Signal.BREAKER_OPEN.wireName(), null, provider, open ? 1.0 : 0.0, 0, open);
+	}
+
+	private void announceIfChanged(Alert alert) {
+		boolean wasFiring = this.firing.contains(alert.key());
+		if (alert.firing() == wasFiring) {
+			return;
+		}
+		if (alert.firing()) {
+			this.firing.add(alert.key());
+			logger.warn("LLM fallback alert firing: " + alert);
+		}
+		else {
+			this.firing.remove(alert.key());
+			logger.warn("LLM fallback alert resolved: " + alert);
+		}
+		this.alertListener.onTransition(new AlertTransition(alert, this.clock.instant()));
+	}
+
+	private static List<Alert> replace(List<Alert> alerts, Alert replacement) {
+		List<Alert> replaced = new ArrayList<>(alerts.size() + 1);
+		boolean found = false;
+		for (Alert alert : alerts) {
+			if (alert.key().equals(replacement.key())) {
+				replaced.add(replacement);
+				found = true;
+			}
+			else {
+				replaced.add(alert);
+			}
+		}
+		if (!found) {
+			replaced.add(replacement);
+		}
+		return List.copyOf(replaced);
+	}
+
+}

@@ -1,14 +1,19 @@
 package io.llmfallback.actuate;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.observe.Alert;
+import io.llmfallback.observe.ChainSignalSnapshot;
+import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +23,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/llmfallback}: providers with their breaker state, chains with their providers and
- * request counts; {@code /actuator/llmfallback/{chain}} for one chain. API keys are never part of it.
+ * {@code /actuator/llmfallback}: providers with their breaker state, chains with their six signals over
+ * their rolling windows, and every alert with its value, threshold and whether it fires;
+ * {@code /actuator/llmfallback/{chain}} for one chain. Reading it evaluates the alerts. API keys are never
+ * part of it.
  */
 @Endpoint(id = "llmfallback")
 public class LlmFallbackEndpoint {
@@ -32,43 +39,51 @@ public class LlmFallbackEndpoint {
 
 	private final ChainStatistics statistics;
 
+	private final FallbackSignals signals;
+
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ChainStatistics statistics) {
+			ChainStatistics statistics, FallbackSignals signals) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
 		this.statistics = statistics;
+		this.signals = signals;
 	}
 
 	@ReadOperation
 	public LlmFallbackReport report() {
+		List<Alert> alerts = this.signals.evaluate();
 		Map<String, ProviderReport> providers = new LinkedHashMap<>();
 		for (LlmProvider provider : this.providers.all()) {
 			providers.put(provider.name(), new ProviderReport(provider.type().wireName(), provider.model(),
 					this.breakers.state(provider.name()).name(), provider.timeout().toMillis(), provider.maxTokens()));
 		}
 		Map<String, ChainReport> chains = new LinkedHashMap<>();
-		this.chains.all().forEach((chain) -> chains.put(chain.name(), chainReport(chain)));
-		return new LlmFallbackReport(providers, chains, List.of());
+		this.chains.all().forEach((chain) -> chains.put(chain.name(), chainReport(chain, alerts)));
+		return new LlmFallbackReport(providers, chains, alerts);
 	}
 
 	@ReadOperation
 	public @Nullable ChainReport chain(@Selector String chain) {
+		List<Alert> alerts = this.signals.evaluate();
 		return this.chains.all()
 			.stream()
 			.filter((candidate) -> candidate.name().equals(chain))
 			.findFirst()
-			.map(this::chainReport)
+			.map((found) -> chainReport(found, alerts))
 			.orElse(null);
 	}
 
-	private ChainReport chainReport(FallbackChain chain) {
-		ChainStatistics.Snapshot counts = this.statistics.snapshot(chain.name());
-		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), counts.requests(),
-				counts.fallbackActivations(),
-				(counts.requests() == 0) ? 0.0 : (double) counts.fallbackActivations() / counts.requests(), counts.failures(),
-				chain.settings().latencyBudget().toMillis(), chain.settings().fallbackMaxTokens(),
-				chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList());
+	private ChainReport chainReport(FallbackChain chain, List<Alert> alerts) {
+		ChainSignalSnapshot signals = this.signals.snapshot(chain.name());
+		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), signals.windowRequests(),
+				signals.windowFallbackActivations(), signals.activationRate(), signals.primaryP95Ms(),
+				signals.fallbackP95Ms(), signals.outputLengthDelta(), signals.blendedCostPerRequestUsd(), signals,
+				this.statistics.snapshot(chain.name()),
+				new ChainConfiguration(chain.settings().latencyBudget().toMillis(),
+						chain.settings().fallbackMaxTokens(),
+						chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList()),
+				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
 	}
 
 	/**
@@ -76,10 +91,10 @@ public class LlmFallbackEndpoint {
 	 *
 	 * @param providers every provider by name
 	 * @param chains every chain by name
-	 * @param alerts alert states (filled by the signal evaluation)
+	 * @param alerts every alert, firing or not
 	 */
 	public record LlmFallbackReport(Map<String, ProviderReport> providers, Map<String, ChainReport> chains,
-			List<Map<String, Object>> alerts) {
+			List<Alert> alerts) {
 
 	}
 
@@ -97,19 +112,38 @@ public class LlmFallbackEndpoint {
 	}
 
 	/**
-	 * One chain.
+	 * One chain. The headline figures come first; {@code signals} has every signal with its parts.
 	 *
 	 * @param providers provider names, primary first
-	 * @param requests logical requests since start
-	 * @param fallbackActivations requests a non-primary provider served
+	 * @param requests logical requests in the activation-rate window
+	 * @param fallbackActivations of those, the ones a fallback served
 	 * @param activationRate fallbackActivations / requests
-	 * @param failures requests that ended without a response
+	 * @param primaryP95Ms primary-path P95 latency
+	 * @param fallbackP95Ms fallback-path P95 latency
+	 * @param outputLengthDelta relative difference of output length, fallback vs primary
+	 * @param blendedCostPerRequestUsd recent cost per logical request, failed billed attempts included
+	 * @param signals every signal of the chain
+	 * @param totals counts since start
+	 * @param settings how the chain is configured
+	 * @param alerts the chain's alerts
+	 */
+	public record ChainReport(List<String> providers, long requests, long fallbackActivations,
+			@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
+			@Nullable Double outputLengthDelta, @Nullable BigDecimal blendedCostPerRequestUsd,
+			ChainSignalSnapshot signals, ChainStatistics.Snapshot totals, ChainConfiguration settings,
+			List<Alert> alerts) {
+
+	}
+
+	/**
+	 * A chain's settings.
+	 *
 	 * @param latencyBudgetMs the chain's deadline
 	 * @param fallbackMaxTokens output cap on non-primary attempts
 	 * @param fallbackOn categories that move on
 	 */
-	public record ChainReport(List<String> providers, long requests, long fallbackActivations, double activationRate,
-			long failures, long latencyBudgetMs, @Nullable Integer fallbackMaxTokens, List<String> fallbackOn) {
+	public record ChainConfiguration(long latencyBudgetMs, @Nullable Integer fallbackMaxTokens,
+			List<String> fallbackOn) {
 
 	}
 

@@ -3,14 +3,20 @@ package io.llmfallback.autoconfigure;
 import java.time.Clock;
 import java.util.List;
 
+import io.llmfallback.chain.BreakerTransitionListener;
+import io.llmfallback.chain.ChainExtensions;
 import io.llmfallback.chain.ChainListener;
+import io.llmfallback.chain.ChainMiddleware;
 import io.llmfallback.chain.ChainOutcome;
+import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,9 +31,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Providers, their circuit breakers and the chains over them, from {@code llm.fallback.*}. Providers'
- * WebClients come from the auto-configured {@link WebClient.Builder}, so that observation and trace
- * propagation apply to every provider call.
+ * Providers, their circuit breakers, the chains over them and the chains' signals, from
+ * {@code llm.fallback.*}. Providers' WebClients come from the auto-configured {@link WebClient.Builder}, so
+ * that observation and trace propagation apply to every provider call.
  */
 @AutoConfiguration(after = WebClientAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
@@ -48,11 +54,18 @@ public final class LlmFallbackAutoConfiguration {
 				settings.providers().values().stream().map((provider) -> LlmProviders.create(provider, builder)).toList());
 	}
 
+	/**
+	 * Transitions are published as {@link io.llmfallback.chain.BreakerTransition} application events and
+	 * handed to every {@link BreakerTransitionListener} bean (signals, meters).
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ProviderCircuitBreakers llmFallbackCircuitBreakers(LlmFallbackSettings settings,
-			ApplicationEventPublisher eventPublisher) {
-		return new ProviderCircuitBreakers(settings.breakers(), Clock.systemUTC(), eventPublisher::publishEvent);
+			ApplicationEventPublisher eventPublisher, ObjectProvider<BreakerTransitionListener> listeners) {
+		return new ProviderCircuitBreakers(settings.breakers(), Clock.systemUTC(), (transition) -> {
+			listeners.orderedStream().forEach((listener) -> listener.onTransition(transition));
+			eventPublisher.publishEvent(transition);
+		});
 	}
 
 	@Bean
@@ -61,15 +74,32 @@ public final class LlmFallbackAutoConfiguration {
 		return new ChainStatistics();
 	}
 
+	/** Alert transitions are published as {@link io.llmfallback.observe.AlertTransition} application events. */
 	@Bean
 	@ConditionalOnMissingBean
-	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmProviders providers,
-			ProviderCircuitBreakers breakers, ObjectProvider<ChainListener> listeners) {
+	FallbackSignals llmFallbackSignals(LlmFallbackSettings settings, ApplicationEventPublisher eventPublisher) {
+		return new FallbackSignals(settings.chains().stream().map(ChainSettings::name).toList(),
+				settings.providers().keySet(), settings.alerts(), Clock.systemUTC(), eventPublisher::publishEvent);
+	}
+
+	@Bean
+	AlertEvaluation llmFallbackAlertEvaluation(FallbackSignals signals, LlmFallbackProperties properties) {
+		return new AlertEvaluation(signals, properties.getAlerts().getEvaluationInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmFallbackProperties properties,
+			LlmProviders providers, ProviderCircuitBreakers breakers, ObjectProvider<ChainListener> listeners,
+			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());
+		ChainExtensions extensions = new ChainExtensions(middleware.orderedStream().toList(),
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				properties.getObservability().isCaptureContent());
 		return new FallbackChains(settings.chains()
 			.stream()
 			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,
-					settings.pricing(), listener))
+					settings.pricing(), listener, extensions))
 			.toList());
 	}
 

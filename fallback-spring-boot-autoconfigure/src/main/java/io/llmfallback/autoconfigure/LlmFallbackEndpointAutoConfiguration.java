@@ -4,6 +4,7 @@ import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -24,8 +25,8 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
-			ProviderCircuitBreakers breakers, ChainStatistics statistics) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, statistics);
+			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals);
 	}
 
 }

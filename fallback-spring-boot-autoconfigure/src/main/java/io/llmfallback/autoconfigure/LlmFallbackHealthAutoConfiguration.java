@@ -3,6 +3,7 @@ package io.llmfallback.autoconfigure;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.observe.FallbackSignals;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,8 +22,9 @@ public final class LlmFallbackHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
-	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers) {
-		return new LlmFallbackHealthIndicator(chains, breakers);
+	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
+			FallbackSignals signals) {
+		return new LlmFallbackHealthIndicator(chains, breakers, signals);
 	}
 
 }

@@ -35,6 +35,12 @@ public class LlmFallbackProperties {
 	/** Fallback chains by name. */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
+	/** Thresholds and windows of the six fallback signals' alerts; the defaults are the seed's table. */
+	private Alerts alerts = new Alerts();
+
+	/** What request and attempt observations (spans) carry. */
+	private Observability observability = new Observability();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -65,6 +71,198 @@ public class LlmFallbackProperties {
 
 	public void setChains(Map<String, Chain> chains) {
 		this.chains = chains;
+	}
+
+	public Alerts getAlerts() {
+		return this.alerts;
+	}
+
+	public void setAlerts(Alerts alerts) {
+		this.alerts = alerts;
+	}
+
+	public Observability getObservability() {
+		return this.observability;
+	}
+
+	public void setObservability(Observability observability) {
+		this.observability = observability;
+	}
+
+	/** Alerts on the fallback signals. */
+	public static class Alerts {
+
+		/** Share of requests a fallback served. */
+		private WindowedThreshold activationRate = new WindowedThreshold(0.05, Duration.ofMinutes(15));
+
+		/** Fallback-path P95 latency over the primary-path P95 baseline. */
+		private BaselineThreshold fallbackP95Ratio = new BaselineThreshold(2.0, Duration.ofHours(1),
+				Duration.ofMinutes(15));
+
+		/** Relative difference of mean output length, fallback vs primary, per operation. */
+		private WindowedThreshold outputLengthDelta = new WindowedThreshold(0.20, Duration.ofHours(1));
+
+		/** Recent blended cost per request over its rolling baseline. */
+		private BaselineThreshold blendedCostRatio = new BaselineThreshold(1.5, Duration.ofDays(7),
+				Duration.ofHours(1));
+
+		/** Extra middleware evaluations per fallback-served request, relative to a primary-served one (flagged, not paged). */
+		private WindowedThreshold middlewareOverhead = new WindowedThreshold(0.30, Duration.ofMinutes(15));
+
+		/** Logical requests a chain's window needs before its alerts may fire. */
+		private int minRequests = 20;
+
+		/** How often alerts are evaluated in the background (breaker alerts follow transitions at once). */
+		private Duration evaluationInterval = Duration.ofSeconds(10);
+
+		public WindowedThreshold getActivationRate() {
+			return this.activationRate;
+		}
+
+		public void setActivationRate(WindowedThreshold activationRate) {
+			this.activationRate = activationRate;
+		}
+
+		public BaselineThreshold getFallbackP95Ratio() {
+			return this.fallbackP95Ratio;
+		}
+
+		public void setFallbackP95Ratio(BaselineThreshold fallbackP95Ratio) {
+			this.fallbackP95Ratio = fallbackP95Ratio;
+		}
+
+		public WindowedThreshold getOutputLengthDelta() {
+			return this.outputLengthDelta;
+		}
+
+		public void setOutputLengthDelta(WindowedThreshold outputLengthDelta) {
+			this.outputLengthDelta = outputLengthDelta;
+		}
+
+		public BaselineThreshold getBlendedCostRatio() {
+			return this.blendedCostRatio;
+		}
+
+		public void setBlendedCostRatio(BaselineThreshold blendedCostRatio) {
+			this.blendedCostRatio = blendedCostRatio;
+		}
+
+		public WindowedThreshold getMiddlewareOverhead() {
+			return this.middlewareOverhead;
+		}
+
+		public void setMiddlewareOverhead(WindowedThreshold middlewareOverhead) {
+			this.middlewareOverhead = middlewareOverhead;
+		}
+
+		public int getMinRequests() {
+			return this.minRequests;
+		}
+
+		public void setMinRequests(int minRequests) {
+			this.minRequests = minRequests;
+		}
+
+		public Duration getEvaluationInterval() {
+			return this.evaluationInterval;
+		}
+
+		public void setEvaluationInterval(Duration evaluationInterval) {
+			this.evaluationInterval = evaluationInterval;
+		}
+
+	}
+
+	/** A threshold over one rolling window. */
+	public static class WindowedThreshold {
+
+		/** Value above which the alert fires. */
+		private double threshold;
+
+		/** Rolling window the signal is computed over. */
+		private Duration window;
+
+		public WindowedThreshold(double threshold, Duration window) {
+			this.threshold = threshold;
+			this.window = window;
+		}
+
+		public double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(double threshold) {
+			this.threshold = threshold;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+	}
+
+	/** A threshold on a recent window compared with a longer baseline window. */
+	public static class BaselineThreshold {
+
+		/** Ratio of recent to baseline above which the alert fires. */
+		private double threshold;
+
+		/** Rolling window of the baseline. */
+		private Duration baseline;
+
+		/** Rolling window of the recent value. */
+		private Duration window;
+
+		public BaselineThreshold(double threshold, Duration baseline, Duration window) {
+			this.threshold = threshold;
+			this.baseline = baseline;
+			this.window = window;
+		}
+
+		public double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(double threshold) {
+			this.threshold = threshold;
+		}
+
+		public Duration getBaseline() {
+			return this.baseline;
+		}
+
+		public void setBaseline(Duration baseline) {
+			this.baseline = baseline;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+	}
+
+	/** What observations carry. */
+	public static class Observability {
+
+		/** Whether attempt spans carry prompt and completion text (gen_ai.input.messages / gen_ai.output.messages). */
+		private boolean captureContent = false;
+
+		public boolean isCaptureContent() {
+			return this.captureContent;
+		}
+
+		public void setCaptureContent(boolean captureContent) {
+			this.captureContent = captureContent;
+		}
+
 	}
 
 	/** One LLM endpoint. */

@@ -14,6 +14,7 @@ import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Pro
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -35,10 +36,13 @@ public final class LlmFallbackSettings {
 
 	private final List<Problem> problems = new ArrayList<>();
 
+	private final AlertSettings alerts;
+
 	private LlmFallbackSettings(LlmFallbackProperties properties) {
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
+		this.alerts = alerts(properties.getAlerts());
 	}
 
 	/**
@@ -67,6 +71,55 @@ public final class LlmFallbackSettings {
 
 	public List<ChainSettings> chains() {
 		return this.chains;
+	}
+
+	public AlertSettings alerts() {
+		return this.alerts;
+	}
+
+	private AlertSettings alerts(LlmFallbackProperties.Alerts alerts) {
+		String prefix = PREFIX + ".alerts";
+		LlmFallbackProperties.WindowedThreshold activation = checked(prefix + ".activation-rate",
+				alerts.getActivationRate());
+		LlmFallbackProperties.BaselineThreshold p95 = checked(prefix + ".fallback-p95-ratio", alerts.getFallbackP95Ratio());
+		LlmFallbackProperties.WindowedThreshold length = checked(prefix + ".output-length-delta",
+				alerts.getOutputLengthDelta());
+		LlmFallbackProperties.BaselineThreshold cost = checked(prefix + ".blended-cost-ratio", alerts.getBlendedCostRatio());
+		LlmFallbackProperties.WindowedThreshold middleware = checked(prefix + ".middleware-overhead",
+				alerts.getMiddlewareOverhead());
+		if (alerts.getMinRequests() < 1) {
+			problem(prefix + ".min-requests", "must be at least 1, was " + alerts.getMinRequests());
+		}
+		positive(prefix + ".evaluation-interval", alerts.getEvaluationInterval());
+		return new AlertSettings(activation.getThreshold(), activation.getWindow(), p95.getThreshold(), p95.getWindow(),
+				p95.getBaseline(), length.getThreshold(), length.getWindow(), cost.getThreshold(), cost.getWindow(),
+				cost.getBaseline(), middleware.getThreshold(), middleware.getWindow(), alerts.getMinRequests());
+	}
+
+	private LlmFallbackProperties.WindowedThreshold checked(String prefix, LlmFallbackProperties.WindowedThreshold alert) {
+		threshold(prefix + ".threshold", alert.getThreshold());
+		window(prefix + ".window", alert.getWindow());
+		return alert;
+	}
+
+	private LlmFallbackProperties.BaselineThreshold checked(String prefix, LlmFallbackProperties.BaselineThreshold alert) {
+		threshold(prefix + ".threshold", alert.getThreshold());
+		window(prefix + ".window", alert.getWindow());
+		window(prefix + ".baseline", alert.getBaseline());
+		return alert;
+	}
+
+	private void threshold(String property, double value) {
+		if (!(value >= 0) || Double.isInfinite(value)) {
+			problem(property, "must be a finite number of at least 0, was " + value);
+		}
+	}
+
+	// A rolling window is cut into sixty buckets; under a minute they would be too thin to mean anything.
+	private void window(String property, Duration window) {
+		if (window.compareTo(Duration.ofMinutes(1)) < 0) {
+			problem(property, "must be at least 1m, was " + window);
+		}
 	}
 
 	private BreakerSettings breakerDefaults(LlmFallbackProperties.CircuitBreaker breaker) {

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param windowFailures of those, the ones that ended without a response
  * @param activationRate windowFallbackActivations / windowRequests
  * @param primaryP95Ms P95 latency of primary-served requests over the baseline window
- * @param fallbackP95Ms P95 latency of fallback-served requests over the activation-rate window
+ * @param fallbackP95Ms P95 latency of fallback-served requests over its window
  * @param fallbackP95Ratio fallbackP95Ms / primaryP95Ms
  * @param primaryMeanOutputLength mean characters of primary-served output over the length window
  * @param fallbackMeanOutputLength mean characters of fallback-served output over the length window

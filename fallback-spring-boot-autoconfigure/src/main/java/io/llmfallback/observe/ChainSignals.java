@@ -24,7 +24,11 @@ final class ChainSignals {
 
 	private final TimeBuckets<Traffic> traffic;
 
+	private final TimeBuckets<Latencies> fallbackLatency;
+
 	private final TimeBuckets<Latencies> primaryLatency;
+
+	private final TimeBuckets<Middleware> middleware;
 
 	private final TimeBuckets<Lengths> lengths;
 
@@ -34,7 +38,9 @@ final class ChainSignals {
 
 	ChainSignals(AlertSettings settings, Clock clock) {
 		this.traffic = new TimeBuckets<>(settings.activationRateWindow(), BUCKETS, clock, Traffic::new);
+		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, Latencies::new);
 		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, Latencies::new);
+		this.middleware = new TimeBuckets<>(settings.middlewareOverheadWindow(), BUCKETS, clock, Middleware::new);
 		this.lengths = new TimeBuckets<>(settings.outputLengthDeltaWindow(), BUCKETS, clock, Lengths::new);
 		this.recentCost = new TimeBuckets<>(settings.blendedCostWindow(), BUCKETS, clock, Cost::new);
 		this.baselineCost = new TimeBuckets<>(settings.blendedCostBaseline(), BUCKETS, clock, Cost::new);
@@ -44,9 +50,13 @@ final class ChainSignals {
 		ServedPath path = outcome.path();
 		Duration duration = outcome.duration();
 		int middleware = outcome.totalMiddlewareEvaluations();
-		this.traffic.record((bucket) -> bucket.add(path, duration, middleware));
+		this.traffic.record((bucket) -> bucket.add(path));
+		this.middleware.record((bucket) -> bucket.add(path, middleware));
 		if (path == ServedPath.PRIMARY) {
 			this.primaryLatency.record((bucket) -> bucket.histogram.record(duration));
+		}
+		else if (path == ServedPath.FALLBACK) {
+			this.fallbackLatency.record((bucket) -> bucket.histogram.record(duration));
 		}
 		if (path != ServedPath.NONE) {
 			this.lengths.record((bucket) -> bucket.add(outcome.operation(), path, outcome.outputLength()));
@@ -61,6 +71,10 @@ final class ChainSignals {
 		this.traffic.forEachLive(traffic::merge);
 		Latencies primary = new Latencies();
 		this.primaryLatency.forEachLive((bucket) -> primary.histogram.add(bucket.histogram));
+		Latencies fallback = new Latencies();
+		this.fallbackLatency.forEachLive((bucket) -> fallback.histogram.add(bucket.histogram));
+		Middleware middleware = new Middleware();
+		this.middleware.forEachLive(middleware::merge);
 		Lengths lengths = new Lengths();
 		this.lengths.forEachLive(lengths::merge);
 		Cost recent = new Cost();
@@ -69,9 +83,9 @@ final class ChainSignals {
 		this.baselineCost.forEachLive(baseline::merge);
 
 		Double primaryP95 = p95(primary.histogram);
-		Double fallbackP95 = p95(traffic.fallbackLatency);
-		Double primaryPerRequest = ratio(traffic.primaryMiddleware, traffic.primary);
-		Double fallbackPerRequest = ratio(traffic.fallbackMiddleware, traffic.fallback);
+		Double fallbackP95 = p95(fallback.histogram);
+		Double primaryPerRequest = ratio(middleware.primaryEvaluations, middleware.primaryRequests);
+		Double fallbackPerRequest = ratio(middleware.fallbackEvaluations, middleware.fallbackRequests);
 		BigDecimal recentPerRequest = recent.perRequest();
 		BigDecimal baselinePerRequest = baseline.perRequest();
 		Map<String, OperationLengths> operations = lengths.byOperation();
@@ -112,58 +126,75 @@ final class ChainSignals {
 		return (numerator == null || denominator == null || denominator == 0) ? null : numerator / denominator;
 	}
 
-	/** Requests by path, fallback latencies and middleware evaluations by path. */
+	/** Requests by how they were served. */
 	private static final class Traffic implements TimeBuckets.Bucket {
 
 		long requests;
-
-		long primary;
 
 		long fallback;
 
 		long failed;
 
-		long primaryMiddleware;
-
-		long fallbackMiddleware;
-
-		final LatencyHistogram fallbackLatency = new LatencyHistogram();
-
-		void add(ServedPath path, Duration duration, int middleware) {
+		void add(ServedPath path) {
 			this.requests++;
-			switch (path) {
-				case PRIMARY -> {
-					this.primary++;
-					this.primaryMiddleware += middleware;
-				}
-				case FALLBACK -> {
-					this.fallback++;
-					this.fallbackMiddleware += middleware;
-					this.fallbackLatency.record(duration);
-				}
-				case NONE -> this.failed++;
+			if (path == ServedPath.FALLBACK) {
+				this.fallback++;
+			}
+			else if (path == ServedPath.NONE) {
+				this.failed++;
 			}
 		}
 
 		void merge(Traffic other) {
 			this.requests += other.requests;
-			this.primary += other.primary;
 			this.fallback += other.fallback;
 			this.failed += other.failed;
-			this.primaryMiddleware += other.primaryMiddleware;
-			this.fallbackMiddleware += other.fallbackMiddleware;
-			this.fallbackLatency.add(other.fallbackLatency);
 		}
 
 		@Override
 		public void reset() {
 			this.requests = 0;
-			this.primary = 0;
 			this.fallback = 0;
 			this.failed = 0;
-			this.primaryMiddleware = 0;
-			this.fallbackMiddleware = 0;
-			this.fallbackLatency.reset();
+		}
+
+	}
+
+	/** Middleware evaluations and requests, by the path that served the request. */
+	private static final class Middleware implements TimeBuckets.Bucket {
+
+		long primaryRequests;
+
+		long primaryEvaluations;
+
+		long fallbackRequests;
+
+		long fallbackEvaluations;
+
+		void add(ServedPath path, int evaluations) {
+			if (path == ServedPath.PRIMARY) {
+				this.primaryRequests++;
+				this.primaryEvaluations += evaluations;
+			}
+			else if (path == ServedPath.FALLBACK) {
+				this.fallbackRequests++;
+				this.fallbackEvaluations += evaluations;
+			}
+		}
+
+		void merge(Middleware other) {
+			this.primaryRequests += other.primaryRequests;
+			this.primaryEvaluations += other.primaryEvaluations;
+			this.fallbackRequests += other.fallbackRequests;
+			this.fallbackEvaluations += other.fallbackEvaluations;
+		}
+
+		@Override
+		public void reset() {
+			this.primaryRequests = 0;
+			this.primaryEvaluations = 0;
+			this.fallbackRequests = 0;
+			this.fallbackEvaluations = 0;
 		}
 
 	}

@@ -272,7 +272,7 @@ class FallbackChainHttpTest {
 		for (WireMockServer server : List.of(this.primary, this.secondary, third)) {
 			server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("late", 1, 1).withFixedDelay(5_000)));
 		}
-		// Each provider's own timeout (500 ms) is longer than the whole budget.
+		// Each provider's own timeout (2 s) is longer than the whole budget.
 		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1", "p2"), Duration.ofMillis(300), 2048,
 				ChainSettings.DEFAULT_FALLBACK_ON);
 
@@ -302,7 +302,7 @@ class FallbackChainHttpTest {
 		List<LlmProvider> providers = new ArrayList<>();
 		for (int i = 0; i < servers.length; i++) {
 			providers.add(LlmProviders.create(new ProviderSettings("p" + i, ProviderType.OPENAI,
-					URI.create(servers[i].baseUrl()), "sk-test", "gpt-4o", Duration.ofMillis(500), 4096, Map.of()),
+					URI.create(servers[i].baseUrl()), "sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()),
 					WebClient.builder()));
 		}
 		Map<String, BreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();

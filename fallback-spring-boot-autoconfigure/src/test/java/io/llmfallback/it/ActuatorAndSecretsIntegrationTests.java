@@ -146,7 +146,7 @@ class ActuatorAndSecretsIntegrationTests {
 			.expectBody()
 			.jsonPath("$.providers[0]")
 			.isEqualTo("gpt")
-			.jsonPath("$.fallbackMaxTokens")
+			.jsonPath("$.settings.fallbackMaxTokens")
 			.isEqualTo(2048);
 		this.webClient.get().uri("/actuator/llmfallback/nope").exchange().expectStatus().isNotFound();
 

@@ -1,0 +1,61 @@
+package io.llmfallback.autoconfigure;
+
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.llmfallback.chain.ChainObservations;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.SignalMeters;
+import io.llmfallback.provider.LlmProviders;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Meters of the chains ({@code llm.fallback.*}, OpenTelemetry GenAI client metrics), gauges of the six
+ * signals and of the breakers, when Micrometer has a registry.
+ */
+@AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, MetricsAutoConfiguration.class,
+		CompositeMeterRegistryAutoConfiguration.class })
+@ConditionalOnClass({ MeterRegistry.class, TaggedCircuitBreakerMetrics.class })
+@ConditionalOnBean({ MeterRegistry.class, FallbackChains.class })
+public final class LlmFallbackMetricsAutoConfiguration {
+
+	@Bean
+	ChainMeters llmFallbackChainMeters(MeterRegistry registry, LlmProviders providers) {
+		return new ChainMeters(registry, providers);
+	}
+
+	@Bean
+	SignalMeters llmFallbackSignalMeters(FallbackSignals signals, FallbackChains chains, LlmProviders providers) {
+		return new SignalMeters(signals,
+				chains.all().stream().map((chain) -> chain.name()).toList(),
+				providers.all().stream().map((provider) -> provider.name()).toList());
+	}
+
+	@Bean
+	TaggedCircuitBreakerMetrics llmFallbackCircuitBreakerMetrics(ProviderCircuitBreakers breakers) {
+		return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.registry());
+	}
+
+	/**
+	 * The chain's observations are for tracing; the timers Micrometer's default observation handler would
+	 * derive from them duplicate {@code llm.fallback.request.duration} and
+	 * {@code gen_ai.client.operation.duration}, which are recorded with their own tags.
+	 */
+	@Bean
+	MeterFilter llmFallbackObservationTimersFilter() {
+		return MeterFilter.deny((id) -> id.getName().equals(ChainObservations.REQUEST_OBSERVATION)
+				|| id.getName().equals(ChainObservations.REQUEST_OBSERVATION + ".active")
+				|| id.getName().equals(ChainObservations.ATTEMPT_OBSERVATION)
+				|| id.getName().equals(ChainObservations.ATTEMPT_OBSERVATION + ".active"));
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.llmfallback.sample.chat;
+
+import io.llmfallback.aop.LlmFallback;
+import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.LlmClient;
+import io.llmfallback.model.ChatRequest;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends a prompt down the chain named by the caller. The method body knows no provider: the
+ * {@code @LlmFallback} aspect binds the chain named by the {@code chain} parameter to the client's calls.
+ */
+// Not final: the @LlmFallback aspect proxies this class by subclassing it.
+@Service
+public class ChatService {
+
+	private final LlmClient client;
+
+	public ChatService(LlmClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Answers a prompt through the chain of that name.
+	 * @param chain the chain's name under {@code llm.fallback.chains}
+	 * @param prompt the user's message
+	 * @param maxTokens the cap on output tokens, or {@code null} for each provider's default
+	 * @return the chain's response; fails with {@link io.llmfallback.chain.ChainFailureException} when no
+	 * provider answered
+	 */
+	@LlmFallback(chain = "#chain")
+	public Mono<ChainResponse> chat(String chain, String prompt, @Nullable Integer maxTokens) {
+		return this.client.chat(ChatRequest.ofUser(prompt).withMaxTokens(maxTokens));
+	}
+
+}

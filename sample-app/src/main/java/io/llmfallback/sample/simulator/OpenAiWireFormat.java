@@ -1,0 +1,107 @@
+package io.llmfallback.sample.simulator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** OpenAI chat completions: {@code POST /v1/chat/completions}. */
+final class OpenAiWireFormat implements WireFormat {
+
+	// What the real API assumes when a request names no cap: far more than any echo needs.
+	private static final long DEFAULT_MAX_TOKENS = 4096;
+
+	private final AtomicLong ids = new AtomicLong();
+
+	@Override
+	public String protocol() {
+		return "openai";
+	}
+
+	@Override
+	public String path() {
+		return "/v1/chat/completions";
+	}
+
+	@Override
+	public Reply answer(String simulator, String requestBody) {
+		JsonNode request = WireFormat.parse(requestBody);
+		if (!request.isObject()) {
+			return error(400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
+		}
+		String model = WireFormat.string(request, "model");
+		JsonNode messages = request.path("messages");
+		if (model.isEmpty()) {
+			return error(400, "you must provide a model parameter", "invalid_request_error", null);
+		}
+		if (!messages.isArray() || messages.isEmpty()) {
+			return error(400, "[] is too short - 'messages'", "invalid_request_error", null);
+		}
+		List<String> input = new ArrayList<>();
+		String prompt = "";
+		for (JsonNode message : messages) {
+			String text = WireFormat.text(message.path("content"));
+			input.add(text);
+			if ("user".equals(WireFormat.string(message, "role"))) {
+				prompt = text;
+			}
+		}
+		// Newer clients send max_completion_tokens, older ones max_tokens.
+		long maxTokens = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
+		Completion completion = Completion.of(simulator, prompt, input, maxTokens);
+
+		ObjectNode body = JSON.createObjectNode();
+		body.put("id", "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet());
+		body.put("object", "chat.completion");
+		body.put("created", Instant.now().getEpochSecond());
+		body.put("model", model);
+		ObjectNode choice = body.putArray("choices").addObject();
+		choice.put("index", 0);
+		choice.putObject("message").put("role", "assistant").put("content", completion.text()).putNull("refusal");
+		choice.put("finish_reason", completion.truncated() ? "length" : "stop");
+		body.putObject("usage")
+			.put("prompt_tokens", completion.inputTokens())
+			.put("completion_tokens", completion.outputTokens())
+			.put("total_tokens", completion.inputTokens() + completion.outputTokens());
+		return new Reply(200, JSON.writeValueAsString(body));
+	}
+
+	@Override
+	public Reply error(int status) {
+		return switch (status) {
+			case 401 -> error(status, "Incorrect API key provided: sk-sim****. You can find your API key at "
+					+ "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+			case 404 -> error(status, "The model does not exist or you do not have access to it.",
+					"invalid_request_error", "model_not_found");
+			case 429 -> withRetryAfter(error(status, "Rate limit reached for requests per min (RPM): Limit 500, "
+					+ "Used 500, Requested 1. Please try again in 1s.", "requests", "rate_limit_exceeded"));
+			case 503 -> error(status, "The server is overloaded or not ready yet.", "server_error", null);
+			default -> (status >= 500)
+					? error(status, "The server had an error while processing your request. Sorry about that!",
+							"server_error", null)
+					: error(status, "Invalid request.", "invalid_request_error", null);
+		};
+	}
+
+	private static Reply error(int status, String message, String type, @Nullable String code) {
+		ObjectNode body = JSON.createObjectNode();
+		ObjectNode error = body.putObject("error").put("message", message).put("type", type).putNull("param");
+		if (code != null) {
+			error.put("code", code);
+		}
+		else {
+			error.putNull("code");
+		}
+		return new Reply(status, JSON.writeValueAsString(body));
+	}
+
+	private static Reply withRetryAfter(Reply reply) {
+		return new Reply(reply.status(), reply.body(), Map.of("retry-after", RETRY_AFTER_SECONDS));
+	}
+
+}

@@ -1,0 +1,58 @@
+package io.llmfallback.sample.simulator;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+/** One provider API's request, response and error shapes, as a simulator serves them. */
+sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
+
+	JsonMapper JSON = JsonMapper.builder().build();
+
+	/** How long a rate-limited client is asked to wait, in seconds, in the {@code retry-after} header. */
+	String RETRY_AFTER_SECONDS = "1";
+
+	/** The protocol's name in {@code llm.fallback.providers.*.type}. */
+	String protocol();
+
+	/** The one path the simulator serves, e.g. {@code /v1/messages}. */
+	String path();
+
+	/** Answers a request body; a request the real API would reject gets its 400. */
+	Reply answer(String simulator, String requestBody);
+
+	/** What the real API answers with this error status: its status, error body and headers. */
+	Reply error(int status);
+
+	/** The request as JSON, or a missing node when it is not JSON. */
+	static JsonNode parse(String body) {
+		try {
+			JsonNode node = JSON.readTree(body);
+			return (node != null) ? node : MissingNode.getInstance();
+		}
+		catch (JacksonException ex) {
+			return MissingNode.getInstance();
+		}
+	}
+
+	static String string(JsonNode node, String field) {
+		JsonNode value = node.path(field);
+		return value.isString() ? value.stringValue() : "";
+	}
+
+	/** The text of a message's content: a plain string, or the {@code text} of each content block. */
+	static String text(JsonNode content) {
+		if (content.isString()) {
+			return content.stringValue();
+		}
+		StringBuilder text = new StringBuilder();
+		for (JsonNode block : content) {
+			if (block.path("text").isString()) {
+				text.append(text.isEmpty() ? "" : "\n").append(block.path("text").stringValue());
+			}
+		}
+		return text.toString();
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * Simulated LLM providers: real HTTP servers on loopback that speak the OpenAI and Anthropic wire formats,
+ * with faults (error statuses, latency, hangs) injected at run time, so the sample runs without API keys.
+ */
+@NullMarked
+package io.llmfallback.sample.simulator;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,30 @@
+package io.llmfallback.sample.web;
+
+import io.llmfallback.chain.ChainFailureException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Turns failures into the sample's JSON errors: a chain that ended without a response is a 503 listing its
+ * attempts; a rejected request keeps its status with an {@code error} text.
+ */
+@RestControllerAdvice
+final class ApiErrorHandler {
+
+	@ExceptionHandler
+	ResponseEntity<ChainFailureBody> chainFailed(ChainFailureException failure) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ChainFailureBody.of(failure));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> rejected(ResponseStatusException rejection) {
+		String reason = rejection.getReason();
+		return ResponseEntity.status(rejection.getStatusCode())
+			.body(new ApiError((reason != null) ? reason : rejection.getStatusCode().toString()));
+	}
+
+}

@@ -1,0 +1,340 @@
+package io.llmfallback.sample;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.sample.simulator.ProviderSimulator;
+import io.llmfallback.sample.simulator.SimulatedProviders;
+import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
+import io.llmfallback.sample.summary.Summary;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample end to end: real HTTP from the test to the app, and from the app's chains to the simulated
+ * providers, with faults injected through the app's own {@code /simulator} API.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		// So that the breaker's recovery can be watched within the test.
+		properties = "llm.fallback.circuit-breaker.open-duration=1s")
+@AutoConfigureWebTestClient
+@ContextConfiguration(initializers = SimulatedProvidersInitializer.class)
+class SampleApplicationTests {
+
+	private static final String PROMPT = "Why is the sky blue?";
+
+	// 5 prompt words, and the 7-word echo "<simulator> echoes: Why is the sky blue?", at 1.3 tokens a word.
+	private static final long INPUT_TOKENS = 7;
+
+	private static final long OUTPUT_TOKENS = 10;
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private SimulatedProviders simulators;
+
+	@Autowired
+	private ProviderCircuitBreakers breakers;
+
+	@BeforeEach
+	void healthyProvidersAndClosedBreakers() {
+		// Long enough for a chain that waits out two 2 s timeouts on a busy machine.
+		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(15)).build();
+		this.simulators.all().forEach(ProviderSimulator::heal);
+		// Resetting also empties the breakers' windows, so that no test sees another's failures or successes.
+		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+	}
+
+	@Test
+	void healthyCallIsServedByThePrimary() {
+		Answer answer = chat("default", PROMPT);
+		assertThat(answer.text()).isEqualTo("openai-sim echoes: Why is the sky blue?");
+		assertThat(answer.provider()).isEqualTo("openai-sim");
+		assertThat(answer.model()).isEqualTo("gpt-4o");
+		assertThat(answer.fallback()).isFalse();
+		assertThat(answer.attempts()).isEqualTo(1);
+		assertThat(answer.inputTokens()).isEqualTo(INPUT_TOKENS);
+		assertThat(answer.outputTokens()).isEqualTo(OUTPUT_TOKENS);
+		assertThat(answer.costUsd()).isEqualByComparingTo(cost(INPUT_TOKENS, OUTPUT_TOKENS, "2.50", "10.00"));
+	}
+
+	@Test
+	void maxTokensCutsTheAnswer() {
+		Answer answer = this.client.post()
+			.uri("/chat/default")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("prompt", PROMPT, "maxTokens", 5))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Answer.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(answer).isNotNull();
+		assertThat(answer.text()).isEqualTo("openai-sim echoes: Why");
+		assertThat(answer.outputTokens()).isEqualTo(4);
+	}
+
+	@Test
+	void overloadedPrimaryFailsOverToTheSecondProvider() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
+		Answer answer = chat("default", PROMPT);
+		assertThat(answer.text()).isEqualTo("anthropic-sim echoes: Why is the sky blue?");
+		assertThat(answer.provider()).isEqualTo("anthropic-sim");
+		assertThat(answer.model()).isEqualTo("claude-sonnet-4-5");
+		assertThat(answer.fallback()).isTrue();
+		assertThat(answer.attempts()).isEqualTo(2);
+		assertThat(answer.costUsd()).isEqualByComparingTo(cost(INPUT_TOKENS, OUTPUT_TOKENS, "3.00", "15.00"));
+	}
+
+	@Test
+	void fallbackAnswerIsCappedAtTheChainsFallbackMaxTokens() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":500}");
+		Answer answer = chat("default", "word ".repeat(300));
+		assertThat(answer.provider()).isEqualTo("anthropic-sim");
+		// fallback-max-tokens is 256: 196 words are 255 tokens, one more would be 257.
+		assertThat(answer.outputTokens()).isEqualTo(255);
+		assertThat(answer.text().split(" ")).hasSize(196);
+	}
+
+	@Test
+	void whenEveryProviderFailsTheAnswerIs503ListingEachAttempt() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
+		inject(SimulatedProviders.ANTHROPIC, "{\"status\":529}");
+		Failure failure = chatFailure("default");
+		assertThat(failure.error()).contains("Chain 'default' exhausted");
+		assertThat(failure.attempts()).extracting(Attempt::provider, Attempt::category, Attempt::status)
+			.containsExactly(tuple("openai-sim", "overloaded", 503),
+					tuple("anthropic-sim", "overloaded", 529));
+	}
+
+	@Test
+	void hangingPrimaryTimesOutAndRateLimitedFallbackIsReported() {
+		inject(SimulatedProviders.OPENAI, "{\"hang\":true}");
+		inject(SimulatedProviders.ANTHROPIC, "{\"status\":429}");
+		Failure failure = chatFailure("default");
+		Attempt timedOut = failure.attempts().get(0);
+		assertThat(timedOut.category()).isEqualTo("timeout");
+		assertThat(timedOut.status()).isNull();
+		// The provider's 2 s timeout, give or take a scheduler tick.
+		assertThat(timedOut.durationMs()).isGreaterThanOrEqualTo(1900);
+		Attempt rateLimited = failure.attempts().get(1);
+		assertThat(rateLimited.category()).isEqualTo("rate-limited");
+		assertThat(rateLimited.status()).isEqualTo(429);
+	}
+
+	@Test
+	void breakerOpensAfterThreeFailuresShortCircuitsThePrimaryAndRecovers() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
+		for (int i = 0; i < 3; i++) {
+			assertThat(chat("default", PROMPT).provider()).isEqualTo("anthropic-sim");
+		}
+		this.client.get()
+			.uri("/actuator/llmfallback")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.providers['openai-sim'].circuitBreaker").isEqualTo("OPEN")
+			.jsonPath("$.providers['anthropic-sim'].circuitBreaker").isEqualTo("CLOSED");
+		this.client.get()
+			.uri("/actuator/health/llmFallback")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.details.openBreakers").isEqualTo(List.of("openai-sim"));
+
+		inject(SimulatedProviders.ANTHROPIC, "{\"status\":529}");
+		Failure failure = chatFailure("default");
+		assertThat(failure.attempts()).extracting(Attempt::provider, Attempt::category, Attempt::status)
+			.containsExactly(tuple("openai-sim", "short-circuited", null),
+					tuple("anthropic-sim", "overloaded", 529));
+
+		this.simulators.all().forEach(ProviderSimulator::heal);
+		// Once the 1 s open duration is over, the next call is the half-open probe; it succeeds and closes the breaker.
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> chat("default", PROMPT).provider().equals("openai-sim"));
+		assertThat(this.breakers.state("openai-sim")).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void summarizerAnswersThroughTheSummarizeChain() {
+		Summary summary = summarize("The quick brown fox jumps over the lazy dog.");
+		assertThat(summary).isEqualTo(
+				new Summary("openai-sim echoes: The quick brown fox jumps over the lazy dog.", "openai-sim", false));
+	}
+
+	@Test
+	void summarizerDegradesWhenEveryProviderFails() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":500}");
+		inject(SimulatedProviders.ANTHROPIC, "{\"status\":529}");
+		assertThat(summarize("The quick brown fox jumps over the lazy dog.")).isEqualTo(Summary.UNAVAILABLE);
+	}
+
+	@Test
+	void prometheusScrapeAnswers() {
+		this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("application_ready_time_seconds"));
+	}
+
+	@Test
+	void unknownChainIs404() {
+		postChat("nope", Map.of("prompt", PROMPT)).expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.error").isEqualTo("No chain named 'nope'; configured chains: [default, summarize]");
+	}
+
+	@Test
+	void emptyPromptIs400() {
+		postChat("default", Map.of("prompt", " ")).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error").isEqualTo("prompt must not be empty");
+	}
+
+	@Test
+	void simulatorApiListsInjectsAndHealsFaults() {
+		ProviderSimulator openAi = this.simulators.find(SimulatedProviders.OPENAI).orElseThrow();
+		this.client.get()
+			.uri("/simulator")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$['openai-sim'].protocol").isEqualTo("openai")
+			.jsonPath("$['openai-sim'].port").isEqualTo(openAi.port())
+			.jsonPath("$['openai-sim'].fault").isEmpty()
+			.jsonPath("$['anthropic-sim'].protocol").isEqualTo("anthropic");
+
+		inject(SimulatedProviders.OPENAI, "{\"latencyMs\":300}");
+		assertThat(openAi.fault().latency()).isEqualTo(Duration.ofMillis(300));
+		// Slower than usual but within its 2 s timeout: still the primary's answer.
+		assertThat(chat("default", PROMPT).provider()).isEqualTo("openai-sim");
+
+		this.client.delete()
+			.uri("/simulator/openai-sim/fault")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.fault").isEmpty();
+		assertThat(openAi.fault().isNone()).isTrue();
+	}
+
+	@Test
+	void simulatorApiRejectsInvalidFaults() {
+		putFault(SimulatedProviders.OPENAI, "{\"status\":200}").expectStatus().isBadRequest();
+		putFault(SimulatedProviders.OPENAI, "{}").expectStatus().isBadRequest();
+		putFault(SimulatedProviders.OPENAI, "{\"hang\":true,\"status\":500}").expectStatus().isBadRequest();
+		putFault("no-such-provider", "{\"status\":500}").expectStatus().isNotFound();
+		assertThat(this.simulators.all()).allMatch((simulator) -> simulator.fault().isNone());
+	}
+
+	private Answer chat(String chain, String prompt) {
+		Answer answer = postChat(chain, Map.of("prompt", prompt)).expectStatus()
+			.isOk()
+			.expectBody(Answer.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(answer).isNotNull();
+		return answer;
+	}
+
+	private Failure chatFailure(String chain) {
+		Failure failure = postChat(chain, Map.of("prompt", PROMPT)).expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectBody(Failure.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(failure).isNotNull();
+		return failure;
+	}
+
+	private WebTestClient.ResponseSpec postChat(String chain, Map<String, Object> body) {
+		return this.client.post()
+			.uri("/chat/{chain}", chain)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	private Summary summarize(String document) {
+		Summary summary = this.client.post()
+			.uri("/summarize")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("document", document))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Summary.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(summary).isNotNull();
+		return summary;
+	}
+
+	private void inject(String provider, String fault) {
+		putFault(provider, fault).expectStatus().isOk();
+	}
+
+	private WebTestClient.ResponseSpec putFault(String provider, String fault) {
+		return this.client.put()
+			.uri("/simulator/{provider}/fault", provider)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(fault)
+			.exchange();
+	}
+
+	/** What the price list says the tokens cost, in USD. */
+	private static BigDecimal cost(long inputTokens, long outputTokens, String inputPerMillion,
+			String outputPerMillion) {
+		return new BigDecimal(inputPerMillion).multiply(BigDecimal.valueOf(inputTokens))
+			.add(new BigDecimal(outputPerMillion).multiply(BigDecimal.valueOf(outputTokens)))
+			.divide(BigDecimal.valueOf(1_000_000), 10, RoundingMode.HALF_UP);
+	}
+
+	/** The 200 body of {@code POST /chat/{chain}}, as the contract in DESIGN.md names its fields. */
+	record Answer(String text, String provider, String model, boolean fallback, int attempts, long inputTokens,
+			long outputTokens, BigDecimal costUsd) {
+
+	}
+
+	/** The 503 body of {@code POST /chat/{chain}}. */
+	record Failure(String error, List<Attempt> attempts) {
+
+	}
+
+	record Attempt(String provider, String category, @Nullable Integer status, long durationMs) {
+
+	}
+
+}

@@ -1,0 +1,201 @@
+package io.llmfallback.sample.simulator;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The simulators against the starter's own provider clients: what they answer must parse, and each injected
+ * fault must land in the failure category the real API's answer would.
+ */
+class ProviderSimulatorTest {
+
+	private static final String PROMPT = "Why is the sky blue?";
+
+	private static SimulatedProviders simulators;
+
+	@BeforeAll
+	static void start() {
+		simulators = SimulatedProviders.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		simulators.close();
+	}
+
+	@BeforeEach
+	void heal() {
+		simulators.all().forEach(ProviderSimulator::heal);
+	}
+
+	@Test
+	void openAiAnswerEchoesThePromptWithTokenCounts() {
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT)))
+			.assertNext((response) -> {
+				assertThat(response.text()).isEqualTo("openai-sim echoes: Why is the sky blue?");
+				assertThat(response.finishReason()).isEqualTo("stop");
+				assertThat(response.model()).isEqualTo("test-model");
+				// 5 prompt words and a 7-word answer at 1.3 tokens a word, rounded up.
+				assertThat(response.usage().inputTokens()).isEqualTo(7);
+				assertThat(response.usage().outputTokens()).isEqualTo(10);
+			})
+			.verifyComplete();
+	}
+
+	@Test
+	void openAiAnswerIsCutAtMaxTokens() {
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(5)))
+			.assertNext((response) -> {
+				assertThat(response.text()).isEqualTo("openai-sim echoes: Why");
+				assertThat(response.finishReason()).isEqualTo("length");
+				assertThat(response.usage().outputTokens()).isEqualTo(4);
+			})
+			.verifyComplete();
+	}
+
+	@Test
+	void anthropicAnswerCountsTheSystemPrompt() {
+		ChatRequest request = ChatRequest.ofUser(PROMPT).withSystem("Answer in one sentence.");
+		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+			assertThat(response.text()).isEqualTo("anthropic-sim echoes: Why is the sky blue?");
+			assertThat(response.finishReason()).isEqualTo("end_turn");
+			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(4 + 5));
+			assertThat(response.usage().outputTokens()).isEqualTo(10);
+		}).verifyComplete();
+	}
+
+	@Test
+	void anthropicAnswerIsCutAtMaxTokens() {
+		StepVerifier
+			.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(3)))
+			.assertNext((response) -> {
+				assertThat(response.text()).isEqualTo("anthropic-sim echoes:");
+				assertThat(response.finishReason()).isEqualTo("max_tokens");
+				assertThat(response.usage().outputTokens()).isEqualTo(3);
+			})
+			.verifyComplete();
+	}
+
+	@ParameterizedTest(name = "{0} answering {1} is {2}")
+	@CsvSource({ "openai-sim, 503, OVERLOADED", "openai-sim, 500, SERVER_ERROR", "openai-sim, 429, RATE_LIMITED",
+			"openai-sim, 401, AUTH", "openai-sim, 400, BAD_REQUEST", "anthropic-sim, 529, OVERLOADED",
+			"anthropic-sim, 500, SERVER_ERROR", "anthropic-sim, 429, RATE_LIMITED", "anthropic-sim, 401, AUTH",
+			"anthropic-sim, 504, TIMEOUT" })
+	void injectedStatusIsClassifiedAsTheRealApisWouldBe(String name, int status, FailureCategory category) {
+		simulator(name).inject(new Fault(status, Duration.ZERO, false));
+		StepVerifier.create(provider(name).chat(ChatRequest.ofUser(PROMPT)))
+			.expectErrorSatisfies((ex) -> {
+				ProviderException failure = (ProviderException) ex;
+				assertThat(failure.getCategory()).isEqualTo(category);
+				assertThat(failure.getHttpStatus()).isEqualTo(status);
+				assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
+			})
+			.verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void openAiErrorHasTheRealApisShape() {
+		simulator(SimulatedProviders.OPENAI).inject(new Fault(429, Duration.ZERO, false));
+		post(SimulatedProviders.OPENAI, "/v1/chat/completions", "{}").expectStatus()
+			.isEqualTo(429)
+			.expectHeader()
+			.valueEquals("retry-after", "1")
+			.expectBody()
+			.jsonPath("$.error.type").isEqualTo("requests")
+			.jsonPath("$.error.code").isEqualTo("rate_limit_exceeded")
+			.jsonPath("$.error.message").isNotEmpty()
+			.jsonPath("$.error.param").isEmpty();
+	}
+
+	@Test
+	void anthropicErrorHasTheRealApisShape() {
+		simulator(SimulatedProviders.ANTHROPIC).inject(new Fault(529, Duration.ZERO, false));
+		post(SimulatedProviders.ANTHROPIC, "/v1/messages", "{}").expectStatus()
+			.isEqualTo(529)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("error")
+			.jsonPath("$.error.type").isEqualTo("overloaded_error")
+			.jsonPath("$.error.message").isEqualTo("Overloaded");
+	}
+
+	@Test
+	void malformedRequestIsRejectedAsTheRealApiWould() {
+		post(SimulatedProviders.ANTHROPIC, "/v1/messages",
+				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.type").isEqualTo("invalid_request_error")
+			.jsonPath("$.error.message").isEqualTo("max_tokens: Field required");
+		post(SimulatedProviders.OPENAI, "/v1/chat/completions", "not json").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.type").isEqualTo("invalid_request_error");
+	}
+
+	@Test
+	void latencyDelaysTheAnswer() {
+		simulator(SimulatedProviders.OPENAI).inject(new Fault(null, Duration.ofMillis(300), false));
+		long start = System.nanoTime();
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT)))
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void hangNeverAnswers() {
+		simulator(SimulatedProviders.ANTHROPIC).inject(new Fault(null, Duration.ZERO, true));
+		StepVerifier
+			.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT))
+				.timeout(Duration.ofMillis(500)))
+			.expectError(TimeoutException.class)
+			.verify(Duration.ofSeconds(10));
+	}
+
+	private static ProviderSimulator simulator(String name) {
+		return simulators.find(name).orElseThrow();
+	}
+
+	private static LlmProvider provider(String name) {
+		ProviderSimulator simulator = simulator(name);
+		ProviderType type = ProviderType.valueOf(simulator.protocol().toUpperCase(Locale.ROOT));
+		return LlmProviders.create(new ProviderSettings(name, type, simulator.baseUrl(), "", "test-model",
+				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	}
+
+	private static WebTestClient.ResponseSpec post(String name, String path, String body) {
+		return WebTestClient.bindToServer()
+			.baseUrl(simulator(name).baseUrl().toString())
+			.build()
+			.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.llmfallback.sample.simulator;
+
+import java.io.IOException;
+import java.net.Socket;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.support.GenericApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The simulators live exactly as long as the context, and only when enabled. */
+class SimulatedProvidersInitializerTests {
+
+	@Test
+	void simulatorsPublishTheirBaseUrlsAndStopWithTheContext() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		new SimulatedProvidersInitializer().initialize(context);
+		context.refresh();
+		ProviderSimulator openAi = context.getBean(SimulatedProviders.class).find(SimulatedProviders.OPENAI).orElseThrow();
+		assertThat(context.getEnvironment().getProperty("sample.simulator.openai-sim.base-url"))
+			.isEqualTo(openAi.baseUrl().toString());
+		assertThat(acceptsConnections(openAi.port())).isTrue();
+		context.close();
+		assertThat(acceptsConnections(openAi.port())).isFalse();
+	}
+
+	@Test
+	void nothingStartsWhenDisabled() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		TestPropertyValues.of(SimulatedProvidersInitializer.ENABLED_PROPERTY + "=false").applyTo(context);
+		new SimulatedProvidersInitializer().initialize(context);
+		context.refresh();
+		assertThat(context.getBeanNamesForType(SimulatedProviders.class)).isEmpty();
+		assertThat(context.getEnvironment().containsProperty("sample.simulator.openai-sim.base-url")).isFalse();
+		context.close();
+	}
+
+	private static boolean acceptsConnections(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

@@ -146,6 +146,11 @@ public final class LlmFallbackSettings {
 			problem(prefix + ".type", "is required (openai, anthropic or gemini)");
 		}
 		URI baseUrl = baseUrl(prefix + ".base-url", provider.getBaseUrl());
+		if (provider.getApiKey().contains("${")) {
+			// The value is not printed: it may hold part of a real key.
+			problem(prefix + ".api-key", "holds an unresolved placeholder; set the variable it names, or give "
+					+ "the placeholder an empty default (${NAME:}) for an endpoint without a key");
+		}
 		if (provider.getModel() == null || provider.getModel().isBlank()) {
 			problem(prefix + ".model", "is required");
 		}

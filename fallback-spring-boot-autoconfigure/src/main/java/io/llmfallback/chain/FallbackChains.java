@@ -26,6 +26,11 @@ public final class FallbackChains {
 		return chain;
 	}
 
+	/** Whether a chain of that name is configured. */
+	public boolean contains(String name) {
+		return this.chains.containsKey(name);
+	}
+
 	public Collection<FallbackChain> all() {
 		return this.chains.values();
 	}

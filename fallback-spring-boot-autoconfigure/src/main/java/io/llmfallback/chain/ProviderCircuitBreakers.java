@@ -1,9 +1,9 @@
 package io.llmfallback.chain;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -22,49 +22,68 @@ import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
  * One circuit breaker per provider, shared by every chain that calls it, made by Spring Cloud
  * CircuitBreaker's reactive Resilience4j factory.
  * <p>
+ * A breaker opens after {@code failure-threshold} consecutive failures that all fall within
+ * {@code failure-window} of the first: Resilience4j counts the consecutive failures (a count-based window
+ * as long as the threshold, all of it failed), and a streak older than the window is cleared before the
+ * next call, so that sparse failures never add up. After {@code open-duration} the breaker moves to
+ * half-open by itself and lets one probe through.
+ * <p>
  * The factory's own TimeLimiter is switched off: it would cut every call after one second, and the chain
  * already bounds each attempt by the provider's timeout and what is left of the latency budget. Only
- * failures that say something about the provider's health ({@link io.llmfallback.model.FailureCategory#isProviderHealthSignal()})
- * count towards opening; a rejected request proves the provider is up and counts as a success.
+ * failures that say something about the provider's health
+ * ({@link io.llmfallback.model.FailureCategory#isProviderHealthSignal()}) count; a rejected request proves
+ * the provider is up and counts as a success.
  */
 public final class ProviderCircuitBreakers {
 
 	private static final Log logger = LogFactory.getLog(ProviderCircuitBreakers.class);
 
+	private static final long NO_STREAK = Long.MIN_VALUE;
+
 	private final CircuitBreakerRegistry registry;
 
-	private final Map<String, ReactiveCircuitBreaker> breakers = new LinkedHashMap<>();
+	private final Clock clock;
+
+	private final Map<String, Protected> breakers = new LinkedHashMap<>();
 
 	public ProviderCircuitBreakers(Map<String, BreakerSettings> settingsByProvider, Clock clock,
 			BreakerTransitionListener listener) {
 		this.registry = CircuitBreakerRegistry.ofDefaults();
+		this.clock = clock;
 		Resilience4JConfigurationProperties properties = new Resilience4JConfigurationProperties();
 		properties.setDisableTimeLimiter(true);
 		ReactiveResilience4JCircuitBreakerFactory factory = new ReactiveResilience4JCircuitBreakerFactory(this.registry,
 				TimeLimiterRegistry.ofDefaults(), null, properties);
 		settingsByProvider.forEach((provider, settings) -> {
 			CircuitBreakerConfig config = toConfig(settings, clock);
-			// Created here, once, so that the transition listener is registered once; the factory's
-			// breakers look the same instance up in the registry by name.
+			// Created here, once, so that listeners are registered once; the factory's breakers look the same
+			// instance up in the registry by name.
 			CircuitBreaker breaker = this.registry.circuitBreaker(provider, config);
-			breaker.getEventPublisher().onStateTransition((event) -> {
-				CircuitBreaker.State from = event.getStateTransition().getFromState();
-				CircuitBreaker.State to = event.getStateTransition().getToState();
-				logger.warn("LLM provider '" + provider + "' circuit breaker " + from + " -> " + to);
-				listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
-			});
+			AtomicLong streakStart = new AtomicLong(NO_STREAK);
+			breaker.getEventPublisher()
+				.onError((event) -> streakStart.compareAndSet(NO_STREAK, clock.millis()))
+				.onSuccess((event) -> streakStart.set(NO_STREAK))
+				.onStateTransition((event) -> {
+					streakStart.set(NO_STREAK);
+					CircuitBreaker.State from = event.getStateTransition().getFromState();
+					CircuitBreaker.State to = event.getStateTransition().getToState();
+					logger.warn("LLM provider '" + provider + "' circuit breaker " + from + " -> " + to);
+					listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
+				});
 			factory.configure((builder) -> builder.circuitBreakerConfig(config), provider);
-			this.breakers.put(provider, factory.create(provider));
+			this.breakers.put(provider, new Protected(breaker, factory.create(provider), streakStart,
+					settings.failureWindow().toMillis()));
 		});
 	}
 
 	static CircuitBreakerConfig toConfig(BreakerSettings settings, Clock clock) {
 		return CircuitBreakerConfig.custom()
-			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-			.slidingWindowSize((int) Math.max(1, settings.failureWindow().toSeconds()))
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(settings.failureThreshold())
 			.minimumNumberOfCalls(settings.failureThreshold())
 			.failureRateThreshold(100)
 			.waitDurationInOpenState(settings.openDuration())
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordException((ex) -> ex instanceof ProviderException failure
 					&& failure.getCategory().isProviderHealthSignal())
@@ -78,11 +97,14 @@ public final class ProviderCircuitBreakers {
 	 * {@link io.github.resilience4j.circuitbreaker.CallNotPermittedException}.
 	 */
 	public <T> Mono<T> protect(String provider, Mono<T> call) {
-		ReactiveCircuitBreaker breaker = this.breakers.get(provider);
+		Protected breaker = this.breakers.get(provider);
 		if (breaker == null) {
 			throw new IllegalArgumentException("No circuit breaker for provider '" + provider + "'");
 		}
-		return breaker.run(call, Mono::error);
+		return Mono.defer(() -> {
+			breaker.clearStaleStreak(this.clock.millis());
+			return breaker.reactive.run(call, Mono::error);
+		});
 	}
 
 	public CircuitBreaker.State state(String provider) {
@@ -98,6 +120,21 @@ public final class ProviderCircuitBreakers {
 	/** The underlying Resilience4j registry, for metrics binders and tests. */
 	public CircuitBreakerRegistry registry() {
 		return this.registry;
+	}
+
+	private record Protected(CircuitBreaker breaker, ReactiveCircuitBreaker reactive, AtomicLong streakStart,
+			long windowMillis) {
+
+		/** Failures that began longer than the window ago no longer count towards opening. */
+		void clearStaleStreak(long nowMillis) {
+			long start = this.streakStart.get();
+			if (start != NO_STREAK && nowMillis - start > this.windowMillis
+					&& this.breaker.getState() == CircuitBreaker.State.CLOSED
+					&& this.streakStart.compareAndSet(start, NO_STREAK)) {
+				this.breaker.reset();
+			}
+		}
+
 	}
 
 }

@@ -70,7 +70,9 @@ class LlmFallbackAutoConfigurationTests {
 				.circuitBreaker("gpt")
 				.getCircuitBreakerConfig();
 			assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(3);
-			assertThat(breaker.getSlidingWindowSize()).isEqualTo(30);
+			assertThat(breaker.getSlidingWindowSize()).isEqualTo(3);
+			assertThat(breaker.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
+			assertThat(breaker.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
 			assertThat(breaker.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(1);
 		});
 	}
@@ -164,6 +166,12 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.circuit-breaker.failure-window: must be at least 1s"),
 				Arguments.of("llm.fallback.providers.claude.circuit-breaker.open-duration=0s",
 						"llm.fallback.providers.claude.circuit-breaker.open-duration: must be positive"),
+				Arguments.of("llm.fallback.providers.gpt.api-key=${OPENAI_API_KEY_NOT_SET}",
+						"llm.fallback.providers.gpt.api-key: holds an unresolved placeholder"),
+				Arguments.of("llm.fallback.alerts.activation-rate.window=10s",
+						"llm.fallback.alerts.activation-rate.window: must be at least 1m"),
+				Arguments.of("llm.fallback.alerts.blended-cost-ratio.threshold=-1",
+						"llm.fallback.alerts.blended-cost-ratio.threshold: must be a finite number of at least 0"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
 						"llm.fallback.providers.orphan.type: is required"));
 	}

@@ -236,6 +236,62 @@ class FallbackChainHttpTest {
 	}
 
 	@Test
+	void threeConsecutiveFailuresOpenTheBreakerWhateverSucceededBefore() {
+		OpenAiStubs.healthy(this.primary, "fine");
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+		for (int i = 0; i < 5; i++) {
+			chain.chat(ChatRequest.ofUser("hello")).block();
+		}
+		this.clock.advance(Duration.ofSeconds(1));
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+
+		for (int i = 0; i < 3; i++) {
+			chain.chat(ChatRequest.ofUser("hello")).block();
+		}
+
+		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+	}
+
+	@Test
+	void aSuccessBreaksTheStreak() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		OpenAiStubs.healthy(this.primary, "fine");
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		chain.chat(ChatRequest.ofUser("hello")).block();
+
+		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+	}
+
+	@Test
+	void failuresSpreadBeyondTheWindowDoNotOpenTheBreaker() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		OpenAiStubs.healthy(this.secondary, "fallback");
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		this.clock.advance(Duration.ofSeconds(20));
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		this.clock.advance(Duration.ofSeconds(15));
+		// 35 s after the streak began: the window is 30 s, so this failure starts a new streak.
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		chain.chat(ChatRequest.ofUser("hello")).block();
+		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+	}
+
+	@Test
 	void failedHalfOpenProbeOpensTheBreakerAgain() {
 		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		OpenAiStubs.healthy(this.secondary, "fallback");

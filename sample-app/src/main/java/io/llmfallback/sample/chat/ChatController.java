@@ -1,7 +1,5 @@
 package io.llmfallback.sample.chat;
 
-import java.util.List;
-
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import reactor.core.publisher.Mono;
@@ -22,11 +20,11 @@ final class ChatController {
 
 	private final ChatService chat;
 
-	private final List<String> chains;
+	private final FallbackChains chains;
 
 	ChatController(ChatService chat, FallbackChains chains) {
 		this.chat = chat;
-		this.chains = chains.all().stream().map(FallbackChain::name).toList();
+		this.chains = chains;
 	}
 
 	@PostMapping("/chat/{chain}")
@@ -34,7 +32,8 @@ final class ChatController {
 		// Checked here, as the chain only looks its name up once subscribed, and a typo is the caller's fault.
 		if (!this.chains.contains(chain)) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
-					"No chain named '" + chain + "'; configured chains: " + this.chains);
+					"No chain named '" + chain + "'; configured chains: "
+							+ this.chains.all().stream().map(FallbackChain::name).toList());
 		}
 		String prompt = body.prompt();
 		if (prompt == null || prompt.isBlank()) {

@@ -406,13 +406,13 @@ public class LlmFallbackProperties {
 	/** When a provider's circuit breaker opens, and for how long. */
 	public static class CircuitBreaker {
 
-		/** Failed calls, with no success among them within the failure window, that open the breaker. */
+		/** Consecutive failed calls that open the breaker. */
 		private int failureThreshold = 3;
 
-		/** Sliding window the failures must fall in; whole seconds, at least 1s. */
+		/** Span the consecutive failures must fall in, from the first of them; at least 1s. */
 		private Duration failureWindow = Duration.ofSeconds(30);
 
-		/** How long an open breaker rejects calls before it lets one half-open probe through. */
+		/** How long an open breaker rejects calls before it turns half-open and lets one probe through. */
 		private Duration openDuration = Duration.ofSeconds(60);
 
 		public int getFailureThreshold() {

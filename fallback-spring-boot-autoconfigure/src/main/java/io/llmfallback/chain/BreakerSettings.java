@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * When a provider's circuit breaker opens and how long it stays open.
  *
- * @param failureThreshold how many failed calls, with no success among them, open the breaker
- * @param failureWindow the sliding window those failures must fall in (whole seconds, at least one)
+ * @param failureThreshold how many consecutive failed calls open the breaker
+ * @param failureWindow the span those failures must fall in, from the first of them
  * @param openDuration how long the breaker stays open before it lets one half-open probe through
  */
 public record BreakerSettings(int failureThreshold, Duration failureWindow, Duration openDuration) {

@@ -108,7 +108,6 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	private DistributionSummary tokens(String genAiProvider, String model, String tokenType) {
 		return DistributionSummary.builder("gen_ai.client.token.usage")
 			.description("Tokens used by GenAI operations")
-			.baseUnit("{token}")
 			.tags("gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider, "gen_ai.request.model", model,
 					"gen_ai.token.type", tokenType)
 			.serviceLevelObjectives(TOKEN_BUCKETS)

@@ -1,0 +1,201 @@
+package io.llmfallback.it;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.observe.AlertTransition;
+import io.llmfallback.support.OpenAiStubs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.event.EventListener;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * 1,000 logical requests over real HTTP, of which a known share falls over, with known token counts,
+ * prices and output lengths: the signals in {@code /actuator/llmfallback} and in the Prometheus scrape
+ * must equal what this test computes.
+ */
+@SpringBootTest(classes = SignalsGroundTruthIntegrationTests.GroundTruthApplication.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=llmfallback,prometheus",
+				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
+				"llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
+				"llm.fallback.providers.gpt.pricing.output-per-million-tokens=10.00",
+				"llm.fallback.providers.claude.type=openai", "llm.fallback.providers.claude.model=claude-compatible",
+				"llm.fallback.providers.claude.pricing.input-per-million-tokens=3.00",
+				"llm.fallback.providers.claude.pricing.output-per-million-tokens=15.00",
+				"llm.fallback.chains.summarize.providers=gpt,claude" })
+@AutoConfigureWebTestClient
+class SignalsGroundTruthIntegrationTests {
+
+	private static final int REQUESTS = 1000;
+
+	private static final String PRIMARY_TEXT = "p".repeat(500);
+
+	private static final String FALLBACK_TEXT = "f".repeat(300);
+
+	private static final WireMockServer primary = started();
+
+	private static final WireMockServer secondary = started();
+
+	@Autowired
+	private FallbackChains chains;
+
+	@Autowired
+	private WebTestClient webClient;
+
+	@Autowired
+	private GroundTruthApplication application;
+
+	@DynamicPropertySource
+	static void providerUrls(DynamicPropertyRegistry registry) {
+		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
+		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
+	}
+
+	private static WireMockServer started() {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+		server.start();
+		return server;
+	}
+
+	@AfterAll
+	static void stop() {
+		primary.stop();
+		secondary.stop();
+	}
+
+	@Test
+	void everySignalEqualsTheGroundTruthThroughTheEndpointAndThePrometheusScrape() {
+		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(PRIMARY_TEXT, 1000, 200)));
+		// One request in fourteen fails on the primary: never three in a row, so the breaker stays closed.
+		primary.stubFor(OpenAiStubs.chatCompletion()
+			.withRequestBody(containing("FAIL"))
+			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
+		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(FALLBACK_TEXT, 1200, 150)));
+
+		Flux.range(0, REQUESTS)
+			.flatMap((i) -> this.chains.chain("summarize")
+				.chat(ChatRequest.ofUser(((i % 14 == 0) ? "FAIL " : "") + "document " + i), "summarize"), 8)
+			.blockLast();
+
+		long fallbacks = (REQUESTS + 13) / 14;
+		long primaries = REQUESTS - fallbacks;
+		BigDecimal primaryCost = cost(1000, 200, "2.50", "10.00");
+		BigDecimal fallbackCost = cost(1200, 150, "3.00", "15.00");
+		BigDecimal totalCost = primaryCost.multiply(BigDecimal.valueOf(primaries))
+			.add(fallbackCost.multiply(BigDecimal.valueOf(fallbacks)));
+		double activationRate = (double) fallbacks / REQUESTS;
+		BigDecimal costPerRequest = totalCost.divide(BigDecimal.valueOf(REQUESTS), 10, RoundingMode.HALF_UP);
+		double lengthDelta = (300.0 - 500.0) / 500.0;
+
+		this.webClient.get()
+			.uri("/actuator/llmfallback/summarize")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.requests").isEqualTo(REQUESTS)
+			.jsonPath("$.fallbackActivations").isEqualTo((int) fallbacks)
+			.jsonPath("$.activationRate").isEqualTo(activationRate)
+			.jsonPath("$.outputLengthDelta").isEqualTo(lengthDelta)
+			.jsonPath("$.signals.primaryMeanOutputLength").isEqualTo(500.0)
+			.jsonPath("$.signals.fallbackMeanOutputLength").isEqualTo(300.0)
+			.jsonPath("$.blendedCostPerRequestUsd").value((Number value) -> assertThat(new BigDecimal(value.toString()))
+				.isEqualByComparingTo(costPerRequest))
+			.jsonPath("$.alerts[?(@.signal == 'activation-rate')].firing").isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'blended-cost-ratio')].firing").isEqualTo(List.of(false));
+
+		String scrape = this.webClient.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "activation-rate")))
+			.isEqualTo(activationRate);
+		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "output-length-delta")))
+			.isCloseTo(lengthDelta, within(1e-9));
+		assertThat(sample(scrape, "llm_fallback_requests_total", Map.of("chain", "summarize", "path", "fallback")))
+			.isEqualTo(fallbacks);
+		assertThat(sample(scrape, "llm_fallback_requests_total", Map.of("chain", "summarize", "path", "primary")))
+			.isEqualTo(primaries);
+		double scrapedCost = sample(scrape, "llm_fallback_cost_total", Map.of("provider", "gpt"))
+				+ sample(scrape, "llm_fallback_cost_total", Map.of("provider", "claude"));
+		assertThat(BigDecimal.valueOf(scrapedCost).setScale(2, RoundingMode.HALF_UP))
+			.isEqualByComparingTo(totalCost.setScale(2, RoundingMode.HALF_UP));
+		assertThat(sample(scrape, "llm_fallback_output_length_sum", Map.of("path", "fallback")))
+			.isEqualTo(300.0 * fallbacks);
+		assertThat(sample(scrape, "gen_ai_client_token_usage_sum",
+				Map.of("gen_ai_request_model", "claude-compatible", "gen_ai_token_type", "output")))
+			.isEqualTo(150.0 * fallbacks);
+		assertThat(sample(scrape, "llm_fallback_alert_firing", Map.of("chain", "summarize", "signal", "activation-rate")))
+			.isEqualTo(1.0);
+		assertThat(scrape).contains("llm_fallback_request_duration_seconds_bucket",
+				"gen_ai_client_operation_duration_seconds_bucket");
+
+		// Each alert was announced once, however often it was evaluated.
+		assertThat(this.application.transitions).filteredOn((t) -> t.alert().signal().equals("activation-rate"))
+			.hasSize(1);
+		assertThat(this.application.transitions).filteredOn((t) -> t.alert().signal().equals("output-length-delta"))
+			.hasSize(1);
+	}
+
+	private static BigDecimal cost(long input, long output, String inputPrice, String outputPrice) {
+		return new BigDecimal(inputPrice).multiply(BigDecimal.valueOf(input))
+			.add(new BigDecimal(outputPrice).multiply(BigDecimal.valueOf(output)))
+			.divide(BigDecimal.valueOf(1_000_000));
+	}
+
+	/** The value of the one sample of that metric whose labels include the given ones. */
+	private static double sample(String scrape, String metric, Map<String, String> labels) {
+		Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+		Matcher matcher = line.matcher(scrape);
+		List<Double> values = new CopyOnWriteArrayList<>();
+		while (matcher.find()) {
+			String labelText = matcher.group(1);
+			if (labels.entrySet().stream().allMatch((label) -> labelText.contains(label.getKey() + "=\"" + label.getValue() + "\""))) {
+				values.add(Double.parseDouble(matcher.group(2)));
+			}
+		}
+		assertThat(values).as(metric + labels).hasSize(1);
+		return values.get(0);
+	}
+
+	@SpringBootApplication
+	static class GroundTruthApplication {
+
+		final List<AlertTransition> transitions = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void onAlert(AlertTransition transition) {
+			this.transitions.add(transition);
+		}
+
+	}
+
+}

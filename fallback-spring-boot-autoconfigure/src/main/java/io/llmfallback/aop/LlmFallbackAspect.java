@@ -11,6 +11,7 @@ import org.aspectj.lang.annotation.Around;
 import org.aspectj.lang.annotation.Aspect;
 import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -49,8 +50,7 @@ public final class LlmFallbackAspect {
 			Mono<Object> bound = mono.map(Object.class::cast);
 			if (fallback != null) {
 				bound = bound.onErrorResume(ChainFailureException.class,
-						(ex) -> Mono.defer(() -> invokeReactive(fallback, target, arguments, ex, Mono.class))
-							.flatMap(Mono.class::cast));
+						(ex) -> Mono.from(invokeReactive(fallback, target, arguments, ex)));
 			}
 			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
 		}
@@ -58,8 +58,7 @@ public final class LlmFallbackAspect {
 			Flux<Object> bound = flux.map(Object.class::cast);
 			if (fallback != null) {
 				bound = bound.onErrorResume(ChainFailureException.class,
-						(ex) -> Flux.defer(() -> invokeReactive(fallback, target, arguments, ex, Flux.class)
-							.flatMapMany(Flux.class::cast)));
+						(ex) -> Flux.from(invokeReactive(fallback, target, arguments, ex)));
 			}
 			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
 		}
@@ -82,12 +81,13 @@ public final class LlmFallbackAspect {
 				+ "' with a value (compile with -parameters)");
 	}
 
-	private static Mono<Object> invokeReactive(FallbackMethod fallback, Object target, Object[] arguments,
-			ChainFailureException failure, Class<?> expected) {
+	/** The fallback's publisher; its return type matches the annotated method's, as resolution checked. */
+	private static Publisher<?> invokeReactive(FallbackMethod fallback, Object target, Object[] arguments,
+			ChainFailureException failure) {
 		try {
 			Object value = fallback.invoke(target, arguments, failure);
-			return expected.isInstance(value) ? Mono.just(value)
-					: Mono.error(new IllegalStateException("Fallback method returned " + value));
+			return (value instanceof Publisher<?> publisher) ? publisher
+					: Mono.error(new IllegalStateException("The fallback method returned null", failure));
 		}
 		catch (Throwable ex) {
 			return Mono.error(ex);

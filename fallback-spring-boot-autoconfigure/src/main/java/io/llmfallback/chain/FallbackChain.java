@@ -18,6 +18,8 @@ import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,6 +43,8 @@ import reactor.core.scheduler.Schedulers;
  * virtual-time tests drive deadlines and timeouts alike.
  */
 public final class FallbackChain {
+
+	private static final Log logger = LogFactory.getLog(FallbackChain.class);
 
 	private static final ChainObservations.RequestConvention REQUEST_CONVENTION = new ChainObservations.RequestConvention();
 
@@ -134,8 +138,15 @@ public final class FallbackChain {
 		}
 		run.observation.stop();
 		if (response != null || failure != null) {
-			this.listener.onOutcome(new ChainOutcome(name(), run.operation, response, failure, run.attempts,
-					elapsedSince(start), run.middlewareEvaluations));
+			ChainOutcome outcome = new ChainOutcome(name(), run.operation, response, failure, run.attempts,
+					elapsedSince(start), run.middlewareEvaluations);
+			try {
+				this.listener.onOutcome(outcome);
+			}
+			catch (RuntimeException ex) {
+				// Bookkeeping must never turn a served response into an error, nor hide the real failure.
+				logger.warn("A chain listener failed on the outcome of chain '" + name() + "'", ex);
+			}
 		}
 	}
 

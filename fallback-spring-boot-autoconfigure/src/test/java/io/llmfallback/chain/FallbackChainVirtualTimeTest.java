@@ -133,6 +133,20 @@ class FallbackChainVirtualTimeTest {
 		assertThat(fallback.received().get(0).maxTokens()).isEqualTo(2048);
 	}
 
+	@Test
+	void aFailingListenerDoesNotFailTheRequest() {
+		List<LlmProvider> providers = List.of(ScriptedProvider.answering("a", "fine"));
+		FallbackChain chain = new FallbackChain(
+				new ChainSettings("vt", List.of("a"), Duration.ofSeconds(5), 2048, ChainSettings.DEFAULT_FALLBACK_ON),
+				providers, breakers(providers), Map.of(), (outcome) -> {
+					throw new IllegalStateException("meter registry broken");
+				});
+
+		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi")))
+			.assertNext((response) -> assertThat(response.text()).isEqualTo("fine"))
+			.verifyComplete();
+	}
+
 	private static FallbackChain chain(Duration budget, List<LlmProvider> providers) {
 		return chain(budget, providers, breakers(providers));
 	}

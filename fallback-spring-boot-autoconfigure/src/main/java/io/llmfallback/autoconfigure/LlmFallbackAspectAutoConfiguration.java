@@ -1,9 +1,12 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.aop.LlmFallbackAspect;
+import io.llmfallback.aop.LlmFallbackUsageValidator;
+import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import org.aspectj.lang.annotation.Aspect;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,6 +23,11 @@ public final class LlmFallbackAspectAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmFallbackAspect llmFallbackAspect() {
 		return new LlmFallbackAspect();
+	}
+
+	@Bean
+	LlmFallbackUsageValidator llmFallbackUsageValidator(ListableBeanFactory beanFactory, FallbackChains chains) {
+		return new LlmFallbackUsageValidator(beanFactory, chains);
 	}
 
 }

@@ -135,7 +135,10 @@ public final class ChainObservations {
 			return this.model;
 		}
 
-		/** The category of the attempt before this one, {@code null} for the primary. */
+		/**
+		 * Why the attempt before this one did not serve (its failure category, or {@code short-circuited}),
+		 * {@code null} for the first attempt.
+		 */
 		public @Nullable String reason() {
 			return this.reason;
 		}

@@ -211,8 +211,9 @@ public final class FallbackChain {
 		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
 			if (ex instanceof CallNotPermittedException) {
 				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED));
-				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT,
-						"provider " + provider.name() + " skipped: circuit breaker open"));
+				run.lastReason = "short-circuited";
+				// The span event takes the event's contextual name, so it must be the contract name.
+				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
 				return attempt(run, request, index + 1);
 			}
 			if (!(ex instanceof ProviderException failure)) {
@@ -223,6 +224,7 @@ public final class FallbackChain {
 					failure.getCategory(), failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(),
 					failure.getBilledUsage(), cost(provider, failure.getBilledUsage())));
 			run.lastFailure = failure;
+			run.lastReason = failure.getCategory().wireName();
 			if (this.settings.fallbackOn().contains(failure.getCategory())) {
 				return attempt(run, request, index + 1);
 			}
@@ -234,21 +236,24 @@ public final class FallbackChain {
 			Mono<ChatResponse> call) {
 		return Mono.defer(() -> {
 			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider, index,
-					request, (run.lastFailure != null) ? run.lastFailure.getCategory().wireName() : null,
-					this.extensions.captureContent());
+					request, run.lastReason, this.extensions.captureContent());
 			Observation observation = Observation
 				.createNotStarted(ATTEMPT_CONVENTION, () -> context, this.extensions.observations())
 				.parentObservation(run.observation)
 				.start();
+			// Stopped before the signal travels on, so that the attempt span ends before the next attempt
+			// starts and before the request span ends.
 			return call.doOnSuccess((response) -> {
 				if (response != null) {
 					context.succeeded(response);
 				}
+				observation.stop();
 			}).doOnError((ex) -> {
 				context.failed(ex);
 				observation.error(ex);
+				observation.stop();
 			})
-				.doFinally((signal) -> observation.stop())
+				.doOnCancel(observation::stop)
 				// The provider's WebClient picks its HTTP observation's parent from here, so trace context
 				// propagates to the provider call.
 				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY, observation));
@@ -304,6 +309,9 @@ public final class FallbackChain {
 		Observation observation = Observation.NOOP;
 
 		@Nullable ProviderException lastFailure;
+
+		/** Why the attempt before the current one did not serve: a failure category or short-circuited. */
+		@Nullable String lastReason;
 
 		Run(String chain, String operation, long deadlineNanos) {
 			this.operation = operation;

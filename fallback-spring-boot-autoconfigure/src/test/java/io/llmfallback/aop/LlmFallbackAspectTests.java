@@ -117,11 +117,16 @@ class LlmFallbackAspectTests {
 	}
 
 	@Test
-	void missingFallbackMethodIsAClearError() {
-		this.contextRunner.run((context) -> assertThatIllegalStateException()
-			.isThrownBy(() -> context.getBean(AnnotatedService.class).misconfigured("x"))
-			.withMessageContaining("fallbackMethod 'doesNotExist'")
-			.withMessageContaining("doesNotExist(String[, Throwable]) returning String"));
+	void misusedAnnotationsFailStartUpNamingEveryMethod() {
+		this.contextRunner.withUserConfiguration(MisconfiguredConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasMessageContaining("Invalid @LlmFallback usage")
+				.hasMessageContaining("MisconfiguredService.unknownChain: no chain named 'nope'")
+				.hasMessageContaining("fallbackMethod 'doesNotExist'")
+				.hasMessageContaining("doesNotExist(String[, Throwable]) returning String")
+				.hasMessageContaining("MisconfiguredService.missingParameter: chain \"#tenant\" names no String parameter 'tenant'");
+		});
 	}
 
 	@Test
@@ -203,9 +208,33 @@ class LlmFallbackAspectTests {
 			return this.client.call(ChatRequest.ofUser(text)).text();
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MisconfiguredConfiguration {
+
+		@Bean
+		MisconfiguredService misconfiguredService() {
+			return new MisconfiguredService();
+		}
+
+	}
+
+	static class MisconfiguredService {
+
+		@LlmFallback(chain = "nope")
+		String unknownChain(String text) {
+			return text;
+		}
+
 		@LlmFallback(chain = "broken", fallbackMethod = "doesNotExist")
 		String misconfigured(String text) {
-			return this.client.call(ChatRequest.ofUser(text)).text();
+			return text;
+		}
+
+		@LlmFallback(chain = "#tenant")
+		String missingParameter(String chain, String text) {
+			return text;
 		}
 
 	}

@@ -46,16 +46,20 @@ public final class LlmFallbackMetricsAutoConfiguration {
 	}
 
 	/**
-	 * The chain's observations are for tracing; the timers Micrometer's default observation handler would
-	 * derive from them duplicate {@code llm.fallback.request.duration} and
-	 * {@code gen_ai.client.operation.duration}, which are recorded with their own tags.
+	 * The chain's observations are for tracing. The meters Micrometer's default observation handler would
+	 * derive from them (timers, long-task timers, event counters) duplicate
+	 * {@code llm.fallback.request.duration} and {@code gen_ai.client.operation.duration}, which are recorded
+	 * with their own tags.
 	 */
 	@Bean
-	MeterFilter llmFallbackObservationTimersFilter() {
-		return MeterFilter.deny((id) -> id.getName().equals(ChainObservations.REQUEST_OBSERVATION)
-				|| id.getName().equals(ChainObservations.REQUEST_OBSERVATION + ".active")
-				|| id.getName().equals(ChainObservations.ATTEMPT_OBSERVATION)
-				|| id.getName().equals(ChainObservations.ATTEMPT_OBSERVATION + ".active"));
+	MeterFilter llmFallbackObservationMetersFilter() {
+		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), ChainObservations.REQUEST_OBSERVATION)
+				|| derivedFromObservation(id.getName(), ChainObservations.ATTEMPT_OBSERVATION));
+	}
+
+	private static boolean derivedFromObservation(String meter, String observation) {
+		return meter.equals(observation)
+				|| (meter.startsWith(observation + ".") && !meter.equals(ChainMeters.REQUEST_DURATION));
 	}
 
 }

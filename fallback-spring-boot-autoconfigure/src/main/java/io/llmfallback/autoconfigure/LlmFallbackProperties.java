@@ -106,7 +106,7 @@ public class LlmFallbackProperties {
 		private BaselineThreshold blendedCostRatio = new BaselineThreshold(1.5, Duration.ofDays(7),
 				Duration.ofHours(1));
 
-		/** Extra middleware evaluations per fallback-served request, relative to a primary-served one (flagged, not paged). */
+		/** Extra middleware evaluations per fallback-served request, relative to a primary-served one. */
 		private WindowedThreshold middlewareOverhead = new WindowedThreshold(0.30, Duration.ofMinutes(15));
 
 		/** Logical requests a chain's window needs before its alerts may fire. */

@@ -1,7 +1,10 @@
 package io.llmfallback.observe;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.AttemptOutcome;
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.BreakerTransition;
@@ -12,6 +15,7 @@ import io.llmfallback.chain.ChainObservations;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -26,6 +30,12 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class ChainMeters implements ChainListener, BreakerTransitionListener {
 
+	/** Name of the logical-request timer. */
+	public static final String REQUEST_DURATION = "llm.fallback.request.duration";
+
+	// Micrometer's default histogram stops at 30 s; LLM calls and chain budgets run longer.
+	private static final Duration MAX_EXPECTED_DURATION = Duration.ofMinutes(10);
+
 	/** OpenTelemetry's advised bucket boundaries for token counts. */
 	private static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
 			4194304, 16777216, 67108864 };
@@ -37,6 +47,14 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	public ChainMeters(MeterRegistry registry, LlmProviders providers) {
 		this.registry = registry;
 		this.providers = providers;
+		// Registered at zero, so that Prometheus's increase() sees the first opening of a breaker.
+		for (LlmProvider provider : providers.all()) {
+			for (CircuitBreaker.StateTransition transition : List.of(CircuitBreaker.StateTransition.CLOSED_TO_OPEN,
+					CircuitBreaker.StateTransition.OPEN_TO_HALF_OPEN, CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED,
+					CircuitBreaker.StateTransition.HALF_OPEN_TO_OPEN)) {
+				transitions(provider.name(), transition.getFromState(), transition.getToState());
+			}
+		}
 	}
 
 	@Override
@@ -49,10 +67,11 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 					"path", path, "provider", servingProvider)
 			.register(this.registry)
 			.increment();
-		Timer.builder("llm.fallback.request.duration")
+		Timer.builder(REQUEST_DURATION)
 			.description("Duration of logical requests, every attempt and middleware included")
 			.tags("chain", outcome.chain(), "path", path)
 			.publishPercentileHistogram()
+			.maximumExpectedValue(MAX_EXPECTED_DURATION)
 			.register(this.registry)
 			.record(outcome.duration());
 		if (outcome.path() != ServedPath.NONE) {
@@ -96,6 +115,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			.tags("gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider, "gen_ai.request.model",
 					attempt.model(), "error.type", (attempt.category() != null) ? attempt.category().wireName() : "none")
 			.publishPercentileHistogram()
+			.maximumExpectedValue(MAX_EXPECTED_DURATION)
 			.register(this.registry)
 			.record(attempt.duration());
 		TokenUsage usage = attempt.usage();
@@ -116,11 +136,14 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 
 	@Override
 	public void onTransition(BreakerTransition transition) {
-		Counter.builder("llm.fallback.breaker.transitions")
+		transitions(transition.provider(), transition.from(), transition.to()).increment();
+	}
+
+	private Counter transitions(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
+		return Counter.builder("llm.fallback.breaker.transitions")
 			.description("Circuit-breaker state transitions per provider")
-			.tags("provider", transition.provider(), "from", transition.from().name(), "to", transition.to().name())
-			.register(this.registry)
-			.increment();
+			.tags("provider", provider, "from", from.name(), "to", to.name())
+			.register(this.registry);
 	}
 
 	private static String requestOutcome(ChainOutcome outcome) {

@@ -3,19 +3,19 @@ package io.llmfallback.it;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.ChainAbortedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.support.WireMockProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.ProviderCircuitBreakers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,9 +54,11 @@ class ActuatorAndSecretsIntegrationTests {
 
 	static final String API_KEY = "sk-proj-Zq9TOPSECRETvalue0123456789";
 
-	private static final WireMockServer primary = started();
+	@RegisterExtension
+	static final WireMockExtension primary = WireMockProviders.server();
 
-	private static final WireMockServer secondary = started();
+	@RegisterExtension
+	static final WireMockExtension secondary = WireMockProviders.server();
 
 	@Autowired
 	private WebTestClient webClient;
@@ -84,18 +86,6 @@ class ActuatorAndSecretsIntegrationTests {
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
 		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
-	}
-
-	private static WireMockServer started() {
-		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-		server.start();
-		return server;
-	}
-
-	@AfterAll
-	static void stop() {
-		primary.stop();
-		secondary.stop();
 	}
 
 	@Test

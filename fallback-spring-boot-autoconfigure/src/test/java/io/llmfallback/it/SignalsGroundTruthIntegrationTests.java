@@ -8,14 +8,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.observe.AlertTransition;
 import io.llmfallback.support.OpenAiStubs;
-import org.junit.jupiter.api.AfterAll;
+import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,9 +55,11 @@ class SignalsGroundTruthIntegrationTests {
 
 	private static final String FALLBACK_TEXT = "f".repeat(300);
 
-	private static final WireMockServer primary = started();
+	@RegisterExtension
+	static final WireMockExtension primary = WireMockProviders.server();
 
-	private static final WireMockServer secondary = started();
+	@RegisterExtension
+	static final WireMockExtension secondary = WireMockProviders.server();
 
 	@Autowired
 	private FallbackChains chains;
@@ -72,18 +74,6 @@ class SignalsGroundTruthIntegrationTests {
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
 		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
-	}
-
-	private static WireMockServer started() {
-		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-		server.start();
-		return server;
-	}
-
-	@AfterAll
-	static void stop() {
-		primary.stop();
-		secondary.stop();
 	}
 
 	@Test

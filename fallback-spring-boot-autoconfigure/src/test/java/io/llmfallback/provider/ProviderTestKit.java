@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.support.WireMockProviders;
 import io.llmfallback.model.ChatResponse;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -43,9 +43,7 @@ final class ProviderTestKit {
 
 	/** A WireMock server bound to the loopback interface only, on a port the OS picks. */
 	static WireMockExtension wireMock() {
-		return WireMockExtension.newInstance()
-			.options(WireMockConfiguration.wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-			.build();
+		return WireMockProviders.server();
 	}
 
 	/** The base URL of that server; an IP literal, so that {@code localhost} resolving to ::1 cannot interfere. */

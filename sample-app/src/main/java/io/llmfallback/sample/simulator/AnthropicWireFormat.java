@@ -24,7 +24,7 @@ final class AnthropicWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "invalid_request_error", "There was an issue with the JSON body of your request.");
@@ -52,7 +52,7 @@ final class AnthropicWireFormat implements WireFormat {
 				prompt = text;
 			}
 		}
-		Completion completion = Completion.of(simulator, prompt, input, maxTokens.asLong());
+		Completion completion = Completion.of(simulator, prompt, input, maxTokens.asLong(), echoPercent);
 
 		ObjectNode body = JSON.createObjectNode();
 		body.put("id", "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet());

@@ -1,11 +1,13 @@
 package io.llmfallback.sample.simulator;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a simulated model answers: the simulator's name and an echo of the prompt, cut to the output-token
- * cap. Deterministic, so tests can assert exact token counts and costs.
+ * What a simulated model answers: the simulator's name, {@code echoes:}, and the prompt's words, all of them
+ * or the first {@code echoPercent} percent (rounded up) for a terser model, cut to the output-token cap.
+ * Deterministic, so tests can assert exact token counts, costs and output lengths.
  *
  * @param text the answer
  * @param inputTokens tokens of every input text, system prompt included
@@ -20,9 +22,12 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 	 * @param prompt the last user message
 	 * @param input every input text (system prompt and messages), for the input token count
 	 * @param maxTokens the output-token cap of the request
+	 * @param echoPercent how much of the prompt to echo, in percent of its words
 	 */
-	static Completion of(String simulator, String prompt, List<String> input, long maxTokens) {
-		List<String> answer = words(simulator + " echoes: " + prompt);
+	static Completion of(String simulator, String prompt, List<String> input, long maxTokens, int echoPercent) {
+		List<String> promptWords = words(prompt);
+		List<String> answer = new ArrayList<>(words(simulator + " echoes:"));
+		answer.addAll(promptWords.subList(0, (promptWords.size() * echoPercent + 99) / 100));
 		// tokens(k) <= maxTokens  <=>  13k <= 10 maxTokens; at least one word, as real models emit one.
 		int kept = (int) Math.max(1, Math.min(answer.size(), maxTokens * 10 / 13));
 		long inputWords = input.stream().mapToLong((text) -> words(text).size()).sum();
@@ -35,7 +40,7 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 		return (words * 13 + 9) / 10;
 	}
 
-	private static List<String> words(String text) {
+	static List<String> words(String text) {
 		String trimmed = text.strip();
 		return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
 	}

@@ -6,14 +6,17 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a simulated provider misbehaves: it waits {@code latency} before answering, then answers with the
- * error {@code status} in its own wire format, or normally when there is none; or it never answers at all.
+ * How a simulated provider misbehaves: it waits {@code latency} on top of its usual answer time, then
+ * answers with the error {@code status} in its own wire format, or normally when there is none; or it never
+ * answers at all. With a {@code rate} below 1 only that share of requests misbehaves, evenly spread (a
+ * rate of 0.25 is every fourth request), so that a partial outage is as reproducible as a full one.
  *
  * @param status the HTTP error status to answer with (400 to 599), or {@code null} to answer normally
- * @param latency how long to wait before answering
+ * @param latency how long to wait, beyond the usual, before answering
  * @param hang whether to read the request and never answer
+ * @param rate the share of requests the fault applies to, above 0 and at most 1
  */
-public record Fault(@Nullable Integer status, Duration latency, boolean hang) {
+public record Fault(@Nullable Integer status, Duration latency, boolean hang, double rate) {
 
 	/** A healthy provider. */
 	public static final Fault NONE = new Fault(null, Duration.ZERO, false);
@@ -29,11 +32,28 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang) {
 		if (hang && (status != null || !latency.isZero())) {
 			throw new IllegalArgumentException("a hanging provider never answers: hang takes no status or latency");
 		}
+		if (!(rate > 0 && rate <= 1)) {
+			throw new IllegalArgumentException("rate must be above 0 and at most 1, was " + rate);
+		}
+	}
+
+	/** A fault that applies to every request. */
+	public Fault(@Nullable Integer status, Duration latency, boolean hang) {
+		this(status, latency, hang, 1);
 	}
 
 	/** Whether this is no fault at all. */
 	public boolean isNone() {
 		return equals(NONE);
+	}
+
+	/**
+	 * Whether the fault applies to the request of that number: always at rate 1, else to
+	 * {@code floor(n * rate)} of the first {@code n} requests, so that faulted requests are evenly spread.
+	 * @param request the request's number since the fault was injected, from 1
+	 */
+	boolean appliesTo(long request) {
+		return this.rate >= 1 || Math.floor(request * this.rate) > Math.floor((request - 1) * this.rate);
 	}
 
 }

@@ -29,7 +29,7 @@ final class OpenAiWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
@@ -53,7 +53,7 @@ final class OpenAiWireFormat implements WireFormat {
 		}
 		// Newer clients send max_completion_tokens, older ones max_tokens.
 		long maxTokens = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
-		Completion completion = Completion.of(simulator, prompt, input, maxTokens);
+		Completion completion = Completion.of(simulator, prompt, input, maxTokens, echoPercent);
 
 		ObjectNode body = JSON.createObjectNode();
 		body.put("id", "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet());

@@ -10,7 +10,9 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * The sample's simulated providers: {@value #OPENAI} speaking OpenAI chat completions and
- * {@value #ANTHROPIC} speaking Anthropic messages, each on its own loopback port.
+ * {@value #ANTHROPIC} speaking Anthropic messages, each on its own loopback port. By default the second is
+ * slower and terser than the first ({@link #OPENAI_PROFILE}, {@link #ANTHROPIC_PROFILE}), as two real
+ * models are, so that a failover shows in the fallback-path latency and the output-length delta.
  */
 public final class SimulatedProviders implements AutoCloseable {
 
@@ -20,20 +22,31 @@ public final class SimulatedProviders implements AutoCloseable {
 	/** The simulated Anthropic provider's name. */
 	public static final String ANTHROPIC = "anthropic-sim";
 
+	/** {@value #OPENAI} by default: answers in 20 ms, echoing the whole prompt. */
+	public static final ModelProfile OPENAI_PROFILE = new ModelProfile(Duration.ofMillis(20), 100);
+
+	/** {@value #ANTHROPIC} by default: answers in 200 ms, echoing the first 60% of the prompt's words. */
+	public static final ModelProfile ANTHROPIC_PROFILE = new ModelProfile(Duration.ofMillis(200), 60);
+
 	private final LoopResources loops;
 
 	private final Map<String, ProviderSimulator> simulators = new LinkedHashMap<>();
 
-	private SimulatedProviders() {
+	private SimulatedProviders(ModelProfile openAi, ModelProfile anthropic) {
 		// Event loops of their own, as a real provider does not share threads with the app that calls it.
 		this.loops = LoopResources.create("provider-simulator", 2, true);
-		this.simulators.put(OPENAI, ProviderSimulator.openAi(OPENAI, this.loops));
-		this.simulators.put(ANTHROPIC, ProviderSimulator.anthropic(ANTHROPIC, this.loops));
+		this.simulators.put(OPENAI, ProviderSimulator.openAi(OPENAI, openAi, this.loops));
+		this.simulators.put(ANTHROPIC, ProviderSimulator.anthropic(ANTHROPIC, anthropic, this.loops));
 	}
 
-	/** Starts every simulator on a free loopback port. */
+	/** Starts every simulator on a free loopback port, with the default profiles. */
 	public static SimulatedProviders start() {
-		return new SimulatedProviders();
+		return start(OPENAI_PROFILE, ANTHROPIC_PROFILE);
+	}
+
+	/** Starts every simulator on a free loopback port, with these profiles. */
+	public static SimulatedProviders start(ModelProfile openAi, ModelProfile anthropic) {
+		return new SimulatedProviders(openAi, anthropic);
 	}
 
 	public Collection<ProviderSimulator> all() {

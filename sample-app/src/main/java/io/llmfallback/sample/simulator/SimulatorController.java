@@ -42,7 +42,8 @@ final class SimulatorController {
 		ProviderSimulator simulator = simulator(provider);
 		if (body.isEmpty()) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-					"Give a fault: {\"status\":503}, {\"latencyMs\":3000} or {\"hang\":true}");
+					"Give a fault: {\"status\":503}, {\"latencyMs\":3000} or {\"hang\":true}, "
+							+ "with a \"rate\" such as 0.25 for a partial outage");
 		}
 		try {
 			simulator.inject(body.toFault());

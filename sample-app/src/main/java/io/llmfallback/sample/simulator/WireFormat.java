@@ -19,8 +19,13 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	/** The one path the simulator serves, e.g. {@code /v1/messages}. */
 	String path();
 
-	/** Answers a request body; a request the real API would reject gets its 400. */
-	Reply answer(String simulator, String requestBody);
+	/**
+	 * Answers a request body; a request the real API would reject gets its 400.
+	 * @param simulator the simulator's name, the first word of its answers
+	 * @param echoPercent how much of the prompt the answer echoes, in percent of its words
+	 * @param requestBody the request as received
+	 */
+	Reply answer(String simulator, int echoPercent, String requestBody);
 
 	/** What the real API answers with this error status: its status, error body and headers. */
 	Reply error(int status);

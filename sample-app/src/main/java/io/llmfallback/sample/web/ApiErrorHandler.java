@@ -1,6 +1,7 @@
 package io.llmfallback.sample.web;
 
 import io.llmfallback.chain.ChainFailureException;
+import io.llmfallback.sample.middleware.PromptRejectedException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -10,7 +11,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Turns failures into the sample's JSON errors: a chain that ended without a response is a 503 listing its
- * attempts; a rejected request keeps its status with an {@code error} text.
+ * attempts; a rejected request keeps its status with an {@code error} text, and a prompt the input
+ * guardrail refused is a 400.
  */
 @RestControllerAdvice
 final class ApiErrorHandler {
@@ -18,6 +20,11 @@ final class ApiErrorHandler {
 	@ExceptionHandler
 	ResponseEntity<ChainFailureBody> chainFailed(ChainFailureException failure) {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ChainFailureBody.of(failure));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> promptRejected(PromptRejectedException rejection) {
+		return ResponseEntity.badRequest().body(new ApiError(String.valueOf(rejection.getMessage())));
 	}
 
 	@ExceptionHandler

@@ -1,6 +1,7 @@
 package io.llmfallback.sample.simulator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.MediaType;
@@ -25,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The simulators against the starter's own provider clients: what they answer must parse, and each injected
@@ -80,10 +84,11 @@ class ProviderSimulatorTest {
 	void anthropicAnswerCountsTheSystemPrompt() {
 		ChatRequest request = ChatRequest.ofUser(PROMPT).withSystem("Answer in one sentence.");
 		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
-			assertThat(response.text()).isEqualTo("anthropic-sim echoes: Why is the sky blue?");
+			// Terser than openai-sim: 60% of the prompt's 5 words, rounded up.
+			assertThat(response.text()).isEqualTo("anthropic-sim echoes: Why is the");
 			assertThat(response.finishReason()).isEqualTo("end_turn");
 			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(4 + 5));
-			assertThat(response.usage().outputTokens()).isEqualTo(10);
+			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(5));
 		}).verifyComplete();
 	}
 
@@ -164,6 +169,51 @@ class ProviderSimulatorTest {
 			.expectNextCount(1)
 			.verifyComplete();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void eachSimulatorTakesItsProfilesLatencyWhenHealthy() {
+		assertThat(simulator(SimulatedProviders.OPENAI).profile().latency()).isEqualTo(Duration.ofMillis(20));
+		assertThat(simulator(SimulatedProviders.ANTHROPIC).profile().latency()).isEqualTo(Duration.ofMillis(200));
+		long start = System.nanoTime();
+		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT)))
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+	}
+
+	@Test
+	void partialFaultHitsAnEvenlySpreadShareOfRequests() {
+		simulator(SimulatedProviders.OPENAI).inject(new Fault(503, Duration.ZERO, false, 0.25));
+		LlmProvider provider = provider(SimulatedProviders.OPENAI);
+		List<String> outcomes = Flux.range(1, 12)
+			.concatMap((i) -> provider.chat(ChatRequest.ofUser(PROMPT))
+				.map((response) -> "ok")
+				.onErrorResume(ProviderException.class, (ex) -> Mono.just(String.valueOf(ex.getHttpStatus()))))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		// Every fourth request, counted from the injection: never two in a row, so a breaker that opens on
+		// consecutive failures stays closed.
+		assertThat(outcomes).containsExactly("ok", "ok", "ok", "503", "ok", "ok", "ok", "503", "ok", "ok", "ok", "503");
+	}
+
+	@Test
+	void faultRateMustBeAShare() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Fault(503, Duration.ZERO, false, 0))
+			.withMessage("rate must be above 0 and at most 1, was 0.0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new Fault(503, Duration.ZERO, false, 1.5));
+	}
+
+	@Test
+	void terseProfileEchoesPartOfThePromptRoundedUp() {
+		List<String> prompt = List.of("one two three four five six seven eight nine ten");
+		assertThat(Completion.of("sim", prompt.get(0), prompt, 4096, 100).text())
+			.isEqualTo("sim echoes: one two three four five six seven eight nine ten");
+		assertThat(Completion.of("sim", prompt.get(0), prompt, 4096, 60).text())
+			.isEqualTo("sim echoes: one two three four five six");
+		assertThat(Completion.of("sim", "one two three four five", prompt, 4096, 60).text())
+			.isEqualTo("sim echoes: one two three");
+		assertThat(Completion.of("sim", "one", prompt, 4096, 1).text()).isEqualTo("sim echoes: one");
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.llmfallback.sample.simulator;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,20 @@ class SimulatedProvidersInitializerTests {
 		assertThat(acceptsConnections(openAi.port())).isTrue();
 		context.close();
 		assertThat(acceptsConnections(openAi.port())).isFalse();
+	}
+
+	@Test
+	void latencyOfASimulatorCanBeSet() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		TestPropertyValues.of("sample.simulator.anthropic-sim.latency=250ms").applyTo(context);
+		new SimulatedProvidersInitializer().initialize(context);
+		context.refresh();
+		SimulatedProviders simulators = context.getBean(SimulatedProviders.class);
+		assertThat(simulators.find(SimulatedProviders.ANTHROPIC).orElseThrow().profile())
+			.isEqualTo(new ModelProfile(Duration.ofMillis(250), 60));
+		assertThat(simulators.find(SimulatedProviders.OPENAI).orElseThrow().profile())
+			.isEqualTo(SimulatedProviders.OPENAI_PROFILE);
+		context.close();
 	}
 
 	@Test

@@ -33,7 +33,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Providers, their circuit breakers, the chains over them and the chains' signals, from
  * {@code llm.fallback.*}. Providers' WebClients come from the auto-configured {@link WebClient.Builder}, so
- * that observation and trace propagation apply to every provider call.
+ * that observation and trace propagation apply to every provider call. Breaker windows and signal windows
+ * read the application's {@link Clock} bean when it has one, the system clock otherwise.
  */
 @AutoConfiguration(after = WebClientAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
@@ -61,8 +62,9 @@ public final class LlmFallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProviderCircuitBreakers llmFallbackCircuitBreakers(LlmFallbackSettings settings,
-			ApplicationEventPublisher eventPublisher, ObjectProvider<BreakerTransitionListener> listeners) {
-		return new ProviderCircuitBreakers(settings.breakers(), Clock.systemUTC(), (transition) -> {
+			ApplicationEventPublisher eventPublisher, ObjectProvider<BreakerTransitionListener> listeners,
+			ObjectProvider<Clock> clock) {
+		return new ProviderCircuitBreakers(settings.breakers(), clock.getIfUnique(Clock::systemUTC), (transition) -> {
 			listeners.orderedStream().forEach((listener) -> listener.onTransition(transition));
 			eventPublisher.publishEvent(transition);
 		});
@@ -77,9 +79,11 @@ public final class LlmFallbackAutoConfiguration {
 	/** Alert transitions are published as {@link io.llmfallback.observe.AlertTransition} application events. */
 	@Bean
 	@ConditionalOnMissingBean
-	FallbackSignals llmFallbackSignals(LlmFallbackSettings settings, ApplicationEventPublisher eventPublisher) {
+	FallbackSignals llmFallbackSignals(LlmFallbackSettings settings, ApplicationEventPublisher eventPublisher,
+			ObjectProvider<Clock> clock) {
 		return new FallbackSignals(settings.chains().stream().map(ChainSettings::name).toList(),
-				settings.providers().keySet(), settings.alerts(), Clock.systemUTC(), eventPublisher::publishEvent);
+				settings.providers().keySet(), settings.alerts(), clock.getIfUnique(Clock::systemUTC),
+				eventPublisher::publishEvent);
 	}
 
 	@Bean

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param primaryMiddlewarePerRequest middleware evaluations per primary-served request
  * @param fallbackMiddlewarePerRequest middleware evaluations per fallback-served request
  * @param middlewareOverhead fallbackMiddlewarePerRequest / primaryMiddlewarePerRequest - 1
+ * @param samples how many logical requests each signal's window holds
  */
 public record ChainSignalSnapshot(long windowRequests, long windowFallbackActivations, long windowFailures,
 		@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
@@ -35,7 +36,21 @@ public record ChainSignalSnapshot(long windowRequests, long windowFallbackActiva
 		Map<String, OperationLengths> operations, @Nullable BigDecimal blendedCostPerRequestUsd,
 		@Nullable BigDecimal baselineCostPerRequestUsd, @Nullable Double blendedCostRatio,
 		@Nullable Double primaryMiddlewarePerRequest, @Nullable Double fallbackMiddlewarePerRequest,
-		@Nullable Double middlewareOverhead) {
+		@Nullable Double middlewareOverhead, Samples samples) {
+
+	/**
+	 * Logical requests in each signal's own window; an alert may fire only when its window holds enough.
+	 *
+	 * @param activationRate requests in the activation-rate window
+	 * @param fallbackP95 fallback-served requests in the fallback P95 window
+	 * @param outputLength served requests in the output-length window
+	 * @param blendedCost requests in the recent cost window
+	 * @param middleware served requests in the middleware window
+	 */
+	public record Samples(long activationRate, long fallbackP95, long outputLength, long blendedCost,
+			long middleware) {
+
+	}
 
 	/**
 	 * Output lengths of one operation.

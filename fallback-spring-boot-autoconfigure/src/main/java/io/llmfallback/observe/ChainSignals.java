@@ -98,7 +98,9 @@ final class ChainSignals {
 						? recentPerRequest.divide(baselinePerRequest, MathContext.DECIMAL64).doubleValue() : null,
 				primaryPerRequest, fallbackPerRequest,
 				(primaryPerRequest != null && fallbackPerRequest != null && primaryPerRequest > 0)
-						? fallbackPerRequest / primaryPerRequest - 1 : null);
+						? fallbackPerRequest / primaryPerRequest - 1 : null,
+				new ChainSignalSnapshot.Samples(traffic.requests, fallback.histogram.count(), pooled.count(),
+						recent.requests, middleware.primaryRequests + middleware.fallbackRequests));
 	}
 
 	private static @Nullable Double weightedDelta(Lengths lengths) {
@@ -280,6 +282,10 @@ final class ChainSignals {
 
 		@Nullable Double fallbackMean() {
 			return ratio(this.fallbackChars, this.fallbackCount);
+		}
+
+		long count() {
+			return this.primaryCount + this.fallbackCount;
 		}
 
 		@Nullable Double delta() {

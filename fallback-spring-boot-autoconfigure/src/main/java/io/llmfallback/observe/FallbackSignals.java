@@ -106,25 +106,28 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 	}
 
 	private void chainAlerts(String chain, ChainSignalSnapshot snapshot, List<Alert> alerts) {
-		boolean enoughTraffic = snapshot.windowRequests() >= this.settings.minRequests();
+		ChainSignalSnapshot.Samples samples = snapshot.samples();
 		alerts.add(alert(Signal.ACTIVATION_RATE, chain, snapshot.activationRate(),
-				this.settings.activationRateThreshold(), enoughTraffic));
+				this.settings.activationRateThreshold(), samples.activationRate()));
+		// The fallback P95 needs fallback-served requests of its own; the baseline just needs to exist.
 		alerts.add(alert(Signal.FALLBACK_P95_RATIO, chain, snapshot.fallbackP95Ratio(),
-				this.settings.fallbackP95RatioThreshold(), enoughTraffic));
-		Double delta = snapshot.outputLengthDelta();
-		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, delta, this.settings.outputLengthDeltaThreshold(),
-				enoughTraffic && delta != null && Math.abs(delta) > this.settings.outputLengthDeltaThreshold()));
+				this.settings.fallbackP95RatioThreshold(), samples.fallbackP95()));
+		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, snapshot.outputLengthDelta(),
+				this.settings.outputLengthDeltaThreshold(), samples.outputLength()));
 		alerts.add(alert(Signal.BLENDED_COST_RATIO, chain, snapshot.blendedCostRatio(),
-				this.settings.blendedCostRatioThreshold(), enoughTraffic));
+				this.settings.blendedCostRatioThreshold(), samples.blendedCost()));
 		alerts.add(alert(Signal.MIDDLEWARE_OVERHEAD, chain, snapshot.middlewareOverhead(),
-				this.settings.middlewareOverheadThreshold(), enoughTraffic));
+				this.settings.middlewareOverheadThreshold(), samples.middleware()));
 	}
 
-	private static Alert alert(Signal signal, String chain, @Nullable Double value, double threshold,
-			boolean mayFire) {
-		// Length delta is judged on its magnitude by the caller; the others fire strictly above the threshold.
-		boolean firing = mayFire && value != null
-				&& (signal == Signal.OUTPUT_LENGTH_DELTA || value > threshold);
+	/**
+	 * An alert fires strictly above its threshold, and only when its own window holds at least
+	 * {@code min-requests} requests. The output-length delta is judged on its magnitude: a fallback that
+	 * answers much longer drifts as much as one that answers much shorter.
+	 */
+	private Alert alert(Signal signal, String chain, @Nullable Double value, double threshold, long samples) {
+		boolean firing = value != null && samples >= this.settings.minRequests()
+				&& ((signal == Signal.OUTPUT_LENGTH_DELTA) ? Math.abs(value) : value) > threshold;
 		return new Alert(signal.wireName(), chain, null, value, threshold, firing);
 	}
 

@@ -1,17 +1,22 @@
 package io.llmfallback.autoconfigure;
 
+import java.time.Clock;
 import java.util.stream.Stream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.aop.LlmFallbackAspect;
+import io.llmfallback.chain.BreakerTransition;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.support.MutableClock;
 import org.aspectj.lang.annotation.Aspect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +103,21 @@ class LlmFallbackAutoConfigurationTests {
 				assertThat(claude.getMinimumNumberOfCalls()).isEqualTo(6);
 				assertThat(claude.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(10_000L);
 			});
+	}
+
+	@Test
+	void breakersAndSignalsReadTheApplicationsClock() {
+		MutableClock clock = new MutableClock();
+		this.contextRunner.withBean(Clock.class, () -> clock).run((context) -> {
+			assertThat(context.getBean(ProviderCircuitBreakers.class)
+				.registry()
+				.circuitBreaker("gpt")
+				.getCircuitBreakerConfig()
+				.getClock()).isSameAs(clock);
+			FallbackSignals signals = context.getBean(FallbackSignals.class);
+			signals.onTransition(new BreakerTransition("gpt", State.CLOSED, State.OPEN, clock.instant()));
+			assertThat(signals.alerts()).anyMatch((alert) -> alert.firing() && "gpt".equals(alert.provider()));
+		});
 	}
 
 	@Test

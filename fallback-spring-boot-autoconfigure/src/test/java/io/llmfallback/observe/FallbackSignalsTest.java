@@ -101,6 +101,25 @@ class FallbackSignalsTest {
 	}
 
 	@Test
+	void eachAlertIsJudgedOnTheTrafficOfItsOwnWindow() {
+		for (int i = 0; i < 100; i++) {
+			this.signals.onOutcome((i < 10)
+					? Outcomes.fallback("summarize", "op", 100, BigDecimal.ZERO, BigDecimal.ZERO, Duration.ofMillis(100), 0)
+					: Outcomes.primary("summarize", "op", 500, BigDecimal.ZERO, Duration.ofMillis(100), 0));
+		}
+		assertThat(this.signals.evaluate()).filteredOn(Alert::firing)
+			.extracting(Alert::signal)
+			.containsExactlyInAnyOrder("activation-rate", "output-length-delta");
+
+		// The 15-minute activation window is empty; the 1-hour length window still holds the drift.
+		this.clock.advance(Duration.ofMinutes(16));
+
+		assertThat(this.signals.evaluate()).filteredOn(Alert::firing)
+			.extracting(Alert::signal)
+			.containsExactly("output-length-delta");
+	}
+
+	@Test
 	void windowsForgetOldDataBucketByBucket() {
 		for (int minute = 0; minute < 20; minute++) {
 			this.signals.onOutcome(Outcomes.fallback("summarize", "op", 100, BigDecimal.ZERO, BigDecimal.ZERO,

@@ -1,7 +1,6 @@
 package io.llmfallback.autoconfigure;
 
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.llmfallback.chain.ChainObservations;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.observe.ChainMeters;
@@ -45,21 +44,10 @@ public final class LlmFallbackMetricsAutoConfiguration {
 		return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.registry());
 	}
 
-	/**
-	 * The chain's observations are for tracing. The meters Micrometer's default observation handler would
-	 * derive from them (timers, long-task timers, event counters) duplicate
-	 * {@code llm.fallback.request.duration} and {@code gen_ai.client.operation.duration}, which are recorded
-	 * with their own tags.
-	 */
+	/** Keeps Micrometer from deriving meters from the chain's observations. */
 	@Bean
 	MeterFilter llmFallbackObservationMetersFilter() {
-		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), ChainObservations.REQUEST_OBSERVATION)
-				|| derivedFromObservation(id.getName(), ChainObservations.ATTEMPT_OBSERVATION));
-	}
-
-	private static boolean derivedFromObservation(String meter, String observation) {
-		return meter.equals(observation)
-				|| (meter.startsWith(observation + ".") && !meter.equals(ChainMeters.REQUEST_DURATION));
+		return ChainMeters.observationMetersFilter();
 	}
 
 }

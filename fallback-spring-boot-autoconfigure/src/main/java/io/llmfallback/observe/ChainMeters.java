@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * Records every logical request and attempt as Micrometer meters: the starter's own
@@ -55,6 +56,21 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				transitions(provider.name(), transition.getFromState(), transition.getToState());
 			}
 		}
+	}
+
+	/**
+	 * Denies the meters Micrometer's default observation handler would derive from the chain's
+	 * observations (timers, long-task timers, event counters): the observations are for tracing, and those
+	 * meters would duplicate {@code llm.fallback.request.duration} and {@code gen_ai.client.operation.duration},
+	 * which are recorded here with their own tags.
+	 */
+	public static MeterFilter observationMetersFilter() {
+		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), ChainObservations.REQUEST_OBSERVATION)
+				|| derivedFromObservation(id.getName(), ChainObservations.ATTEMPT_OBSERVATION));
+	}
+
+	private static boolean derivedFromObservation(String meter, String observation) {
+		return meter.equals(observation) || (meter.startsWith(observation + ".") && !meter.equals(REQUEST_DURATION));
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderType;
 import org.jspecify.annotations.Nullable;
@@ -249,6 +250,66 @@ public class LlmFallbackProperties {
 
 	}
 
+	/** A chain's output contract. */
+	public static class OutputContract {
+
+		/** Location of a JSON Schema (draft 2020-12) the output must satisfy, e.g. classpath:contracts/summary.schema.json. */
+		private @Nullable String jsonSchema;
+
+		/** Fewest characters an output may have. */
+		private @Nullable Integer minLength;
+
+		/** Most characters an output may have. */
+		private @Nullable Integer maxLength;
+
+		/** Whether an output the token limit cut off (finish reason length / max_tokens) breaks the contract. */
+		private boolean requireComplete = false;
+
+		/** What to do with a violating answer: next-provider (a failure of that provider) or accept-and-flag. */
+		private OnViolation onViolation = OnViolation.NEXT_PROVIDER;
+
+		public @Nullable String getJsonSchema() {
+			return this.jsonSchema;
+		}
+
+		public void setJsonSchema(@Nullable String jsonSchema) {
+			this.jsonSchema = jsonSchema;
+		}
+
+		public @Nullable Integer getMinLength() {
+			return this.minLength;
+		}
+
+		public void setMinLength(@Nullable Integer minLength) {
+			this.minLength = minLength;
+		}
+
+		public @Nullable Integer getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(@Nullable Integer maxLength) {
+			this.maxLength = maxLength;
+		}
+
+		public boolean isRequireComplete() {
+			return this.requireComplete;
+		}
+
+		public void setRequireComplete(boolean requireComplete) {
+			this.requireComplete = requireComplete;
+		}
+
+		public OnViolation getOnViolation() {
+			return this.onViolation;
+		}
+
+		public void setOnViolation(OnViolation onViolation) {
+			this.onViolation = onViolation;
+		}
+
+	}
+
 	/** What observations carry. */
 	public static class Observability {
 
@@ -415,6 +476,17 @@ public class LlmFallbackProperties {
 		/** How long an open breaker rejects calls before it turns half-open and lets one probe through. */
 		private Duration openDuration = Duration.ofSeconds(60);
 
+		/** Whether output-contract violations count as failures towards opening a provider's breaker. */
+		private boolean countContractViolations = false;
+
+		public boolean isCountContractViolations() {
+			return this.countContractViolations;
+		}
+
+		public void setCountContractViolations(boolean countContractViolations) {
+			this.countContractViolations = countContractViolations;
+		}
+
 		public int getFailureThreshold() {
 			return this.failureThreshold;
 		}
@@ -493,6 +565,17 @@ public class LlmFallbackProperties {
 
 		/** Failure categories that move on to the next provider; any other failure ends the request. */
 		private Set<FailureCategory> fallbackOn = new LinkedHashSet<>(EnumSet.copyOf(ChainSettings.DEFAULT_FALLBACK_ON));
+
+		/** What every answer of the chain must look like, whichever provider serves it. */
+		private OutputContract outputContract = new OutputContract();
+
+		public OutputContract getOutputContract() {
+			return this.outputContract;
+		}
+
+		public void setOutputContract(OutputContract outputContract) {
+			this.outputContract = outputContract;
+		}
 
 		public List<String> getProviders() {
 			return this.providers;

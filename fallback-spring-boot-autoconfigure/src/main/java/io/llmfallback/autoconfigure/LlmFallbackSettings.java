@@ -1,7 +1,10 @@
 package io.llmfallback.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,11 +15,16 @@ import java.util.Set;
 
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
 import io.llmfallback.chain.BreakerSettings;
+import com.networknt.schema.Schema;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * The {@code llm.fallback.*} properties, checked and turned into the core's settings. Every problem is
@@ -38,7 +46,10 @@ public final class LlmFallbackSettings {
 
 	private final AlertSettings alerts;
 
-	private LlmFallbackSettings(LlmFallbackProperties properties) {
+	private final ResourceLoader resourceLoader;
+
+	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
+		this.resourceLoader = resourceLoader;
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
@@ -46,11 +57,11 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * Checks the properties.
+	 * Checks the properties; schema locations are read with the given loader.
 	 * @throws InvalidLlmFallbackConfigurationException naming every wrong property
 	 */
-	public static LlmFallbackSettings of(LlmFallbackProperties properties) {
-		LlmFallbackSettings settings = new LlmFallbackSettings(properties);
+	public static LlmFallbackSettings of(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
+		LlmFallbackSettings settings = new LlmFallbackSettings(properties, resourceLoader);
 		if (!settings.problems.isEmpty()) {
 			throw new InvalidLlmFallbackConfigurationException(settings.problems);
 		}
@@ -125,11 +136,11 @@ public final class LlmFallbackSettings {
 	private BreakerSettings breakerDefaults(LlmFallbackProperties.CircuitBreaker breaker) {
 		String prefix = PREFIX + ".circuit-breaker";
 		return checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
-				breaker.getOpenDuration());
+				breaker.getOpenDuration(), breaker.isCountContractViolations());
 	}
 
 	private BreakerSettings checkedBreaker(String prefix, int failureThreshold, Duration failureWindow,
-			Duration openDuration) {
+			Duration openDuration, boolean countContractViolations) {
 		if (failureThreshold < 1) {
 			problem(prefix + ".failure-threshold", "must be at least 1, was " + failureThreshold);
 		}
@@ -137,7 +148,7 @@ public final class LlmFallbackSettings {
 			problem(prefix + ".failure-window", "must be at least 1s, was " + failureWindow);
 		}
 		positive(prefix + ".open-duration", openDuration);
-		return new BreakerSettings(failureThreshold, failureWindow, openDuration);
+		return new BreakerSettings(failureThreshold, failureWindow, openDuration, countContractViolations);
 	}
 
 	private void addProvider(String name, LlmFallbackProperties.Provider provider, BreakerSettings defaults) {
@@ -169,7 +180,7 @@ public final class LlmFallbackSettings {
 		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
 				orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
 				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
-				orDefault(overrides.getOpenDuration(), defaults.openDuration())));
+				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()));
 		this.pricing.put(name, new Pricing(price.getInputPerMillionTokens(), price.getOutputPerMillionTokens()));
 		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
@@ -218,7 +229,36 @@ public final class LlmFallbackSettings {
 		if (cap != null && cap < 1) {
 			problem(prefix + ".fallback-max-tokens", "must be at least 1, was " + cap);
 		}
-		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn()));
+		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
+				outputContract(prefix + ".output-contract", chain.getOutputContract())));
+	}
+
+	private OutputContract outputContract(String prefix, LlmFallbackProperties.OutputContract contract) {
+		Schema schema = null;
+		if (contract.getJsonSchema() != null && !contract.getJsonSchema().isBlank()) {
+			Resource resource = this.resourceLoader.getResource(contract.getJsonSchema());
+			try (InputStream input = resource.getInputStream()) {
+				schema = OutputContract.parseSchema(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				problem(prefix + ".json-schema", "cannot be read from '" + contract.getJsonSchema() + "'");
+			}
+			catch (IllegalArgumentException ex) {
+				problem(prefix + ".json-schema", "'" + contract.getJsonSchema() + "' is not a JSON Schema");
+			}
+		}
+		Integer min = contract.getMinLength();
+		Integer max = contract.getMaxLength();
+		if (min != null && min < 0) {
+			problem(prefix + ".min-length", "cannot be negative, was " + min);
+		}
+		if (max != null && max < 1) {
+			problem(prefix + ".max-length", "must be at least 1, was " + max);
+		}
+		if (min != null && max != null && min > max) {
+			problem(prefix + ".min-length", "is greater than max-length (" + min + " > " + max + ")");
+		}
+		return new OutputContract(schema, min, max, contract.isRequireComplete(), contract.getOnViolation());
 	}
 
 	private void positive(String property, Duration value) {

@@ -13,11 +13,25 @@ import io.llmfallback.model.ChatResponse;
  * @param chain the chain's name
  * @param operation what the request was for (the {@code @LlmFallback} method's name, or the caller's label)
  * @param attempts every attempt, the serving one last
+ * @param contractViolations how the served answer breaks the chain's output contract; empty when it
+ * complies (a chain with {@code on-violation: accept-and-flag} serves violating answers)
  */
-public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts) {
+public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
+		List<String> contractViolations) {
 
 	public ChainResponse {
 		attempts = List.copyOf(attempts);
+		contractViolations = List.copyOf(contractViolations);
+	}
+
+	/** An answer that complies with the chain's contract, or a chain without one. */
+	public ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts) {
+		this(response, chain, operation, attempts, List.of());
+	}
+
+	/** Whether the served answer breaks the chain's output contract (served under accept-and-flag). */
+	public boolean isContractViolated() {
+		return !this.contractViolations.isEmpty();
 	}
 
 	public String text() {

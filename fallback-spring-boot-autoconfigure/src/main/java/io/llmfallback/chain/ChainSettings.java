@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.FailureCategory;
 import org.jspecify.annotations.Nullable;
 
@@ -18,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * {@code null} for none
  * @param fallbackOn the failure categories that move on to the next provider; any other failure ends the
  * request
+ * @param outputContract what every answer must look like
  */
 public record ChainSettings(String name, List<String> providers, Duration latencyBudget,
-		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn) {
+		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract) {
 
 	/** Everything but failures the request or the credentials caused; context-length moves on too. */
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
@@ -30,6 +32,12 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	public ChainSettings {
 		providers = List.copyOf(providers);
 		fallbackOn = Set.copyOf(fallbackOn);
+	}
+
+	/** A chain without an output contract. */
+	public ChainSettings(String name, List<String> providers, Duration latencyBudget,
+			@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn) {
+		this(name, providers, latencyBudget, fallbackMaxTokens, fallbackOn, OutputContract.NONE);
 	}
 
 }

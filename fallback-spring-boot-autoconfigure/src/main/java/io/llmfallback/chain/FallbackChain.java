@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.llmfallback.contract.ContractCheck;
+import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
@@ -36,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
  * <li>A failure in {@code fallback-on} moves on; any other ends the request with
  * {@link ChainAbortedException}; running out of providers or budget ends it with
  * {@link ChainExhaustedException}.</li>
+ * <li>An answer that breaks the chain's output contract moves on to the next provider
+ * ({@code next-provider}) or is served flagged ({@code accept-and-flag}).</li>
  * <li>Request-stage middleware runs once, attempt-stage middleware before every attempt, response-stage
  * middleware once on the served response.</li>
  * </ul>
@@ -172,7 +176,7 @@ public final class FallbackChain {
 			});
 		}
 		return response.map((rewritten) -> new ChainResponse(rewritten, served.chain(), served.operation(),
-				served.attempts()));
+				served.attempts(), served.contractViolations()));
 	}
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
@@ -204,9 +208,14 @@ public final class FallbackChain {
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
 			.transform((attemptCall) -> observeAttempt(run, provider, index, attemptRequest, attemptCall))
 			.map((response) -> {
+				ContractCheck check = this.settings.outputContract().check(response);
+				if (!check.passed() && this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
+					// Thrown inside the breaker, which counts it only when its settings say so.
+					throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
+				}
 				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
 						elapsedSince(start), null, response.usage(), cost(provider, response.usage())));
-				return new ChainResponse(response, name(), run.operation, run.attempts);
+				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations());
 			});
 		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
 			if (ex instanceof CallNotPermittedException) {
@@ -225,7 +234,9 @@ public final class FallbackChain {
 					failure.getBilledUsage(), cost(provider, failure.getBilledUsage())));
 			run.lastFailure = failure;
 			run.lastReason = failure.getCategory().wireName();
-			if (this.settings.fallbackOn().contains(failure.getCategory())) {
+			// A contract violation moves on whatever fallback-on says: next-provider is what the contract asked for.
+			if (this.settings.fallbackOn().contains(failure.getCategory())
+					|| failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) {
 				return attempt(run, request, index + 1);
 			}
 			return Mono.error(new ChainAbortedException(name(), run.operation, run.attempts, failure));

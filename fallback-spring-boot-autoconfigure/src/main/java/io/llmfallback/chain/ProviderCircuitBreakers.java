@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -86,7 +87,8 @@ public final class ProviderCircuitBreakers {
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordException((ex) -> ex instanceof ProviderException failure
-					&& failure.getCategory().isProviderHealthSignal())
+					&& (failure.getCategory().isProviderHealthSignal() || (settings.countContractViolations()
+							&& failure.getCategory() == FailureCategory.CONTRACT_VIOLATION)))
 			.clock(clock)
 			.build();
 	}

@@ -36,7 +36,13 @@ public enum FailureCategory {
 	CONTENT_FILTERED(false),
 
 	/** A 2xx whose body could not be parsed or lacks the fields a response needs. */
-	INVALID_RESPONSE(true);
+	INVALID_RESPONSE(true),
+
+	/**
+	 * A well-formed answer that breaks the chain's output contract (JSON schema, length, truncation). Says
+	 * nothing about the provider's health unless the breaker settings make it count.
+	 */
+	CONTRACT_VIOLATION(false);
 
 	private final boolean providerHealthSignal;
 

@@ -1,6 +1,7 @@
 package io.llmfallback.provider;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
@@ -43,6 +44,14 @@ public final class ProviderException extends RuntimeException {
 
 	public static ProviderException invalidResponse(String provider, String detail) {
 		return new ProviderException(provider, FailureCategory.INVALID_RESPONSE, null, null, detail, null);
+	}
+
+	/**
+	 * A well-formed answer that breaks the chain's output contract; the provider billed its tokens.
+	 */
+	public static ProviderException contractViolation(String provider, List<String> violations, TokenUsage billed) {
+		return new ProviderException(provider, FailureCategory.CONTRACT_VIOLATION, 200, null,
+				String.join("; ", violations), null, billed);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.llmfallback.chain.BreakerTransition;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
@@ -121,6 +122,25 @@ class LlmFallbackAutoConfigurationTests {
 	}
 
 	@Test
+	void outputContractBindsFromASchemaLocation() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/summary.schema.json",
+					"llm.fallback.chains.summarize.output-contract.max-length=2000",
+					"llm.fallback.chains.summarize.output-contract.require-complete=true",
+					"llm.fallback.chains.summarize.output-contract.on-violation=accept-and-flag",
+					"llm.fallback.circuit-breaker.count-contract-violations=true")
+			.run((context) -> {
+				OutputContract contract = context.getBean(FallbackChains.class).chain("summarize").settings().outputContract();
+				assertThat(contract.schema()).isNotNull();
+				assertThat(contract.maxLength()).isEqualTo(2000);
+				assertThat(contract.requireComplete()).isTrue();
+				assertThat(contract.onViolation()).isEqualTo(OutputContract.OnViolation.ACCEPT_AND_FLAG);
+				assertThat(context.getBean(LlmFallbackSettings.class).breakers().get("gpt").countContractViolations())
+					.isTrue();
+			});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.contextRunner.withPropertyValues("llm.fallback.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackChains.class)
@@ -192,6 +212,8 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.alerts.activation-rate.window: must be at least 1m"),
 				Arguments.of("llm.fallback.alerts.blended-cost-ratio.threshold=-1",
 						"llm.fallback.alerts.blended-cost-ratio.threshold: must be a finite number of at least 0"),
+				Arguments.of("llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/missing.json",
+						"llm.fallback.chains.summarize.output-contract.json-schema: cannot be read from 'classpath:contracts/missing.json'"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
 						"llm.fallback.providers.orphan.type: is required"));
 	}
@@ -205,6 +227,16 @@ class LlmFallbackAutoConfigurationTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains(expected);
 		});
+	}
+
+	@Test
+	void contractLengthsMustBeOrdered() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.chains.summarize.output-contract.min-length=100",
+					"llm.fallback.chains.summarize.output-contract.max-length=10")
+			.run((context) -> assertThat(
+					new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("llm.fallback.chains.summarize.output-contract.min-length: is greater than max-length (100 > 10)"));
 	}
 
 	@Test

@@ -13,6 +13,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import com.networknt.schema.Schema;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
@@ -323,6 +326,62 @@ class FallbackChainHttpTest {
 	}
 
 	@Test
+	void anAnswerThatBreaksTheContractMovesOnAndItsBilledTokensAreCounted() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("Sure! The summary is that it went well.", 1000, 100)));
+		this.secondary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"It went well.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10, 10)));
+		FallbackChain chain = chain(contractSettings(OnViolation.NEXT_PROVIDER), this.primary, this.secondary);
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize")).block();
+
+		assertThat(response.isFallback()).isTrue();
+		assertThat(response.isContractViolated()).isFalse();
+		AttemptRecord violated = response.attempts().get(0);
+		assertThat(violated.label()).isEqualTo("contract-violation");
+		assertThat(violated.httpStatus()).isEqualTo(200);
+		assertThat(violated.usage().inputTokens()).isEqualTo(1000);
+		// p0 is priced at 2.50 / 10.00 USD per million tokens: 0.0025 + 0.001.
+		assertThat(violated.costUsd()).isEqualByComparingTo("0.0035");
+		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+	}
+
+	@Test
+	void acceptAndFlagServesTheViolatingAnswerMarked() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("plain prose", 10, 10)));
+		OpenAiStubs.healthy(this.secondary, "never asked");
+		FallbackChain chain = chain(contractSettings(OnViolation.ACCEPT_AND_FLAG), this.primary, this.secondary);
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize")).block();
+
+		assertThat(response.isFallback()).isFalse();
+		assertThat(response.text()).isEqualTo("plain prose");
+		assertThat(response.contractViolations()).containsExactly("output is not JSON");
+		this.secondary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void whenEveryAnswerBreaksTheContractTheChainIsExhausted() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("prose", 10, 10)));
+		this.secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("more prose", 10, 10)));
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain(contractSettings(OnViolation.NEXT_PROVIDER), this.primary, this.secondary)
+				.chat(ChatRequest.ofUser("Summarize"))
+				.block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+				.containsExactly("contract-violation", "contract-violation"));
+	}
+
+	private static ChainSettings contractSettings(OnViolation onViolation) {
+		Schema schema = OutputContract.parseSchema("""
+				{"type":"object","properties":{"summary":{"type":"string"},"sentiment":{"type":"string"}},
+				 "required":["summary","sentiment"]}""");
+		return new ChainSettings("test", List.of("p0", "p1"), Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, new OutputContract(schema, null, null, false, onViolation));
+	}
+
+	@Test
 	void latencyBudgetBoundsAChainOfThreeHangingProviders() {
 		WireMockServer third = start();
 		for (WireMockServer server : List.of(this.primary, this.secondary, third)) {
@@ -365,7 +424,8 @@ class FallbackChainHttpTest {
 		providers.forEach((provider) -> breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS));
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(breakerSettings, this.clock, this.transitions::add);
 		this.breakers = breakers;
-		return new FallbackChain(settings, providers, breakers, Map.of("p0", Pricing.FREE), (outcome) -> {
+		Pricing primaryPrice = new Pricing(new java.math.BigDecimal("2.50"), new java.math.BigDecimal("10.00"));
+		return new FallbackChain(settings, providers, breakers, Map.of("p0", primaryPrice), (outcome) -> {
 		});
 	}
 

@@ -1,0 +1,29 @@
+package io.llmfallback.contract;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The result of checking one answer against an output contract.
+ *
+ * @param violations what is wrong, empty when the answer complies
+ * @param schemaCompliant whether the output is valid against the schema, {@code null} without one
+ * @param fieldCoverage the share of the schema's top-level properties the output has, {@code null} without
+ * a schema that declares properties
+ */
+public record ContractCheck(List<String> violations, @Nullable Boolean schemaCompliant,
+		@Nullable Double fieldCoverage) {
+
+	/** No contract to check. */
+	public static final ContractCheck UNCHECKED = new ContractCheck(List.of(), null, null);
+
+	public ContractCheck {
+		violations = List.copyOf(violations);
+	}
+
+	public boolean passed() {
+		return this.violations.isEmpty();
+	}
+
+}

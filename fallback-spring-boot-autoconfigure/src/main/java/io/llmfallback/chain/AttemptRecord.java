@@ -3,6 +3,7 @@ package io.llmfallback.chain;
 import java.math.BigDecimal;
 import java.time.Duration;
 
+import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import org.jspecify.annotations.Nullable;
@@ -20,14 +21,16 @@ import org.jspecify.annotations.Nullable;
  * @param retryAfter how long the provider asked to be left alone, or {@code null}
  * @param usage the tokens the provider billed: a success's usage, or what a failed response reported
  * @param costUsd what those tokens cost
+ * @param contract how the provider's answer fared against the chain's output contract
+ * ({@link ContractCheck#UNCHECKED} when there was no answer or no contract)
  */
 public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
 		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
-		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd) {
+		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract) {
 
 	static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why) {
 		return new AttemptRecord(provider, index, model, why, null, null, Duration.ZERO, null, TokenUsage.NONE,
-				BigDecimal.ZERO);
+				BigDecimal.ZERO, ContractCheck.UNCHECKED);
 	}
 
 	/** Whether this attempt was made on a provider other than the primary. */

@@ -32,6 +32,9 @@ public final class ChainObservations {
 	/** Event on the request observation when a provider is skipped because its breaker is open. */
 	public static final String SHORT_CIRCUIT_EVENT = "llm.fallback.short_circuit";
 
+	/** Event on the request observation when an answer breaks the chain's output contract. */
+	public static final String CONTRACT_VIOLATION_EVENT = "llm.fallback.contract_violation";
+
 	private ChainObservations() {
 	}
 

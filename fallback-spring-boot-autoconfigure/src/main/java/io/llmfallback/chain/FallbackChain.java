@@ -209,12 +209,16 @@ public final class FallbackChain {
 			.transform((attemptCall) -> observeAttempt(run, provider, index, attemptRequest, attemptCall))
 			.map((response) -> {
 				ContractCheck check = this.settings.outputContract().check(response);
-				if (!check.passed() && this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
-					// Thrown inside the breaker, which counts it only when its settings say so.
-					throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
+				run.lastContractCheck = check;
+				if (!check.passed()) {
+					run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+					if (this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
+						// Thrown inside the breaker, which counts it only when its settings say so.
+						throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
+					}
 				}
 				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
-						elapsedSince(start), null, response.usage(), cost(provider, response.usage())));
+						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check));
 				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations());
 			});
 		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
@@ -229,9 +233,11 @@ public final class FallbackChain {
 				// Middleware errors end the request as they are.
 				return Mono.error(ex);
 			}
+			ContractCheck check = (failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) ? run.lastContractCheck
+					: ContractCheck.UNCHECKED;
 			run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED,
 					failure.getCategory(), failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(),
-					failure.getBilledUsage(), cost(provider, failure.getBilledUsage())));
+					failure.getBilledUsage(), cost(provider, failure.getBilledUsage()), check));
 			run.lastFailure = failure;
 			run.lastReason = failure.getCategory().wireName();
 			// A contract violation moves on whatever fallback-on says: next-provider is what the contract asked for.
@@ -320,6 +326,9 @@ public final class FallbackChain {
 		Observation observation = Observation.NOOP;
 
 		@Nullable ProviderException lastFailure;
+
+		/** The contract check of the last answer, kept for the attempt record when it broke the contract. */
+		ContractCheck lastContractCheck = ContractCheck.UNCHECKED;
 
 		/** Why the attempt before the current one did not serve: a failure category or short-circuited. */
 		@Nullable String lastReason;

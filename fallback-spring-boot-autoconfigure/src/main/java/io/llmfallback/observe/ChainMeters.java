@@ -14,6 +14,7 @@ import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainObservations;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
+import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
@@ -125,6 +126,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		if (attempt.outcome() != AttemptOutcome.SUCCESS && attempt.outcome() != AttemptOutcome.FAILED) {
 			return;
 		}
+		recordContract(chain, attempt, attemptPath);
 		String genAiProvider = ChainObservations.genAiProviderName(this.providers.get(attempt.provider()).type());
 		Timer.builder("gen_ai.client.operation.duration")
 			.description("GenAI operation duration")
@@ -138,6 +140,28 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		if (usage.totalTokens() > 0) {
 			tokens(genAiProvider, attempt.model(), "input").record(usage.inputTokens());
 			tokens(genAiProvider, attempt.model(), "output").record(usage.outputTokens());
+		}
+	}
+
+	private void recordContract(String chain, AttemptRecord attempt, String attemptPath) {
+		ContractCheck contract = attempt.contract();
+		if (contract == ContractCheck.UNCHECKED) {
+			return;
+		}
+		Boolean compliant = contract.schemaCompliant();
+		Counter.builder("llm.fallback.contract.checks")
+			.description("Answers checked against the chain's output contract, by result and schema compliance")
+			.tags("chain", chain, "provider", attempt.provider(), "path", attemptPath, "result",
+					contract.passed() ? "passed" : "violated", "schema",
+					(compliant == null) ? "none" : (compliant ? "compliant" : "noncompliant"))
+			.register(this.registry)
+			.increment();
+		if (contract.fieldCoverage() != null) {
+			DistributionSummary.builder("llm.fallback.contract.field.coverage")
+				.description("Share of the schema's top-level properties present in an answer (0 to 1)")
+				.tags("chain", chain, "provider", attempt.provider(), "path", attemptPath)
+				.register(this.registry)
+				.record(contract.fieldCoverage());
 		}
 	}
 

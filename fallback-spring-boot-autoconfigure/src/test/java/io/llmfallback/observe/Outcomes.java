@@ -11,6 +11,7 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainMiddleware;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
@@ -55,7 +56,7 @@ final class Outcomes {
 	private static AttemptRecord attempt(String provider, int index, AttemptOutcome outcome, BigDecimal cost) {
 		return new AttemptRecord(provider, index, "model", outcome,
 				(outcome == AttemptOutcome.FAILED) ? FailureCategory.SERVER_ERROR : null, 200, Duration.ofMillis(10),
-				null, TokenUsage.NONE, cost);
+				null, TokenUsage.NONE, cost, ContractCheck.UNCHECKED);
 	}
 
 }

@@ -52,8 +52,11 @@ public final class LlmFallbackAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder);
-		return new LlmProviders(
-				settings.providers().values().stream().map((provider) -> LlmProviders.create(provider, builder)).toList());
+		return new LlmProviders(settings.providers()
+			.values()
+			.stream()
+			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder))
+			.toList());
 	}
 
 	/**

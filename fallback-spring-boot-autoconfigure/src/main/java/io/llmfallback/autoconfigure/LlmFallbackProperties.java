@@ -13,6 +13,7 @@ import java.util.Set;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.provider.ProviderType;
 import org.jspecify.annotations.Nullable;
 
@@ -356,6 +357,17 @@ public class LlmFallbackProperties {
 		/** Overrides of the circuit-breaker defaults for this provider. */
 		private CircuitBreakerOverrides circuitBreaker = new CircuitBreakerOverrides();
 
+		/** How this provider rewrites a chain's request before sending it. */
+		private Adaptation adaptation = new Adaptation();
+
+		public Adaptation getAdaptation() {
+			return this.adaptation;
+		}
+
+		public void setAdaptation(Adaptation adaptation) {
+			this.adaptation = adaptation;
+		}
+
 		public @Nullable ProviderType getType() {
 			return this.type;
 		}
@@ -433,6 +445,55 @@ public class LlmFallbackProperties {
 		public String toString() {
 			return "Provider[type=" + this.type + ", baseUrl=" + this.baseUrl + ", apiKey="
 					+ (this.apiKey.isBlank() ? "<none>" : "******") + ", model=" + this.model + "]";
+		}
+
+	}
+
+	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
+	public static class Adaptation {
+
+		/** System prompt sent instead of the request's system messages. */
+		private @Nullable String systemPromptReplacement;
+
+		/** Text appended to the system prompt (e.g. "Answer in full; do not shorten."). */
+		private @Nullable String systemPromptAddendum;
+
+		/** Temperature sent instead of the request's. */
+		private @Nullable Double temperature;
+
+		/** Request parameters this provider must not receive: temperature, response-format. */
+		private Set<RequestAdaptation.Parameter> drop = new LinkedHashSet<>();
+
+		public @Nullable String getSystemPromptReplacement() {
+			return this.systemPromptReplacement;
+		}
+
+		public void setSystemPromptReplacement(@Nullable String systemPromptReplacement) {
+			this.systemPromptReplacement = systemPromptReplacement;
+		}
+
+		public @Nullable String getSystemPromptAddendum() {
+			return this.systemPromptAddendum;
+		}
+
+		public void setSystemPromptAddendum(@Nullable String systemPromptAddendum) {
+			this.systemPromptAddendum = systemPromptAddendum;
+		}
+
+		public @Nullable Double getTemperature() {
+			return this.temperature;
+		}
+
+		public void setTemperature(@Nullable Double temperature) {
+			this.temperature = temperature;
+		}
+
+		public Set<RequestAdaptation.Parameter> getDrop() {
+			return this.drop;
+		}
+
+		public void setDrop(Set<RequestAdaptation.Parameter> drop) {
+			this.drop = drop;
 		}
 
 	}

@@ -21,6 +21,7 @@ import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.RequestAdaptation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
@@ -39,6 +40,8 @@ public final class LlmFallbackSettings {
 	private final Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
 
 	private final Map<String, Pricing> pricing = new LinkedHashMap<>();
+
+	private final Map<String, RequestAdaptation> adaptations = new LinkedHashMap<>();
 
 	private final List<ChainSettings> chains = new ArrayList<>();
 
@@ -78,6 +81,11 @@ public final class LlmFallbackSettings {
 
 	public Map<String, Pricing> pricing() {
 		return this.pricing;
+	}
+
+	/** How each provider rewrites requests; {@link RequestAdaptation#NONE} for most. */
+	public Map<String, RequestAdaptation> adaptations() {
+		return this.adaptations;
 	}
 
 	public List<ChainSettings> chains() {
@@ -182,6 +190,13 @@ public final class LlmFallbackSettings {
 				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
 				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()));
 		this.pricing.put(name, new Pricing(price.getInputPerMillionTokens(), price.getOutputPerMillionTokens()));
+		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
+		Double temperature = adaptation.getTemperature();
+		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
+			problem(prefix + ".adaptation.temperature", "must be between 0 and 2, was " + temperature);
+		}
+		this.adaptations.put(name, new RequestAdaptation(adaptation.getSystemPromptReplacement(),
+				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
 		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
 					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders()));

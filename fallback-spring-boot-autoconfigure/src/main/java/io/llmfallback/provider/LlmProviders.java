@@ -24,6 +24,13 @@ public final class LlmProviders {
 		};
 	}
 
+	/** Creates the provider and makes it rewrite every request with the adaptation first. */
+	public static LlmProvider create(ProviderSettings settings, RequestAdaptation adaptation,
+			WebClient.Builder webClientBuilder) {
+		LlmProvider provider = create(settings, webClientBuilder);
+		return adaptation.isNone() ? provider : new AdaptingProvider(provider, adaptation);
+	}
+
 	/**
 	 * The provider of that name.
 	 * @throws IllegalArgumentException when there is none

@@ -10,6 +10,7 @@ import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.ChainSignalSnapshot;
@@ -41,13 +42,16 @@ public class LlmFallbackEndpoint {
 
 	private final FallbackSignals signals;
 
+	private final SpendGuard spendGuard;
+
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ChainStatistics statistics, FallbackSignals signals) {
+			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
 		this.statistics = statistics;
 		this.signals = signals;
+		this.spendGuard = spendGuard;
 	}
 
 	@ReadOperation
@@ -83,6 +87,8 @@ public class LlmFallbackEndpoint {
 				new ChainConfiguration(chain.settings().latencyBudget().toMillis(),
 						chain.settings().fallbackMaxTokens(),
 						chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList()),
+				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
+						this.spendGuard.isLimited(chain.name())),
 				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
 	}
 
@@ -125,13 +131,25 @@ public class LlmFallbackEndpoint {
 	 * @param signals every signal of the chain
 	 * @param totals counts since start
 	 * @param settings how the chain is configured
+	 * @param spend what the chain spent in the spend-guard window, and whether dearer fallbacks are stopped
 	 * @param alerts the chain's alerts
 	 */
 	public record ChainReport(List<String> providers, long requests, long fallbackActivations,
 			@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
 			@Nullable Double outputLengthDelta, @Nullable BigDecimal blendedCostPerRequestUsd,
 			ChainSignalSnapshot signals, ChainStatistics.Snapshot totals, ChainConfiguration settings,
-			List<Alert> alerts) {
+			SpendReport spend, List<Alert> alerts) {
+
+	}
+
+	/**
+	 * A chain's spend against its limit.
+	 *
+	 * @param windowSpendUsd spent within the spend-guard window (chains with a limit of their own)
+	 * @param limitUsd the chain's own limit, or {@code null}
+	 * @param limited whether fallbacks dearer than the primary are stopped now (chain or global limit)
+	 */
+	public record SpendReport(BigDecimal windowSpendUsd, @Nullable BigDecimal limitUsd, boolean limited) {
 
 	}
 

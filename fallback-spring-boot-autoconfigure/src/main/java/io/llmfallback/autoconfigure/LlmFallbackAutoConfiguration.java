@@ -14,6 +14,7 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 import io.micrometer.observation.ObservationRegistry;
@@ -90,6 +91,13 @@ public final class LlmFallbackAutoConfiguration {
 				eventPublisher::publishEvent);
 	}
 
+	/** Also a chain listener: it counts what every request spent. */
+	@Bean
+	@ConditionalOnMissingBean
+	SpendGuard llmFallbackSpendGuard(LlmFallbackSettings settings, ObjectProvider<Clock> clock) {
+		return settings.spendGuard(clock.getIfUnique(Clock::systemUTC));
+	}
+
 	@Bean
 	AlertEvaluation llmFallbackAlertEvaluation(FallbackSignals signals, LlmFallbackProperties properties) {
 		return new AlertEvaluation(signals, properties.getAlerts().getEvaluationInterval());
@@ -99,11 +107,12 @@ public final class LlmFallbackAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmFallbackProperties properties,
 			LlmProviders providers, ProviderCircuitBreakers breakers, ObjectProvider<ChainListener> listeners,
-			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry,
+			SpendGuard spendGuard) {
 		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());
 		ChainExtensions extensions = new ChainExtensions(middleware.orderedStream().toList(),
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				properties.getObservability().isCaptureContent());
+				properties.getObservability().isCaptureContent(), spendGuard);
 		return new FallbackChains(settings.chains()
 			.stream()
 			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,

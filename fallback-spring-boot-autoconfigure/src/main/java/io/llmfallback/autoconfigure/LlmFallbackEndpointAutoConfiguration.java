@@ -4,6 +4,7 @@ import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 
@@ -25,8 +26,9 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
-			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals);
+			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals,
+			SpendGuard spendGuard) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard);
 	}
 
 }

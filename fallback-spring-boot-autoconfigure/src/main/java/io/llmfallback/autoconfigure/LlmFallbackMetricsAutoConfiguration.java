@@ -3,11 +3,14 @@ package io.llmfallback.autoconfigure;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.ChainMeters;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.observe.SignalMeters;
 import io.llmfallback.provider.LlmProviders;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +40,17 @@ public final class LlmFallbackMetricsAutoConfiguration {
 		return new SignalMeters(signals,
 				chains.all().stream().map((chain) -> chain.name()).toList(),
 				providers.all().stream().map((provider) -> provider.name()).toList());
+	}
+
+	/** {@code llm.fallback.spend.limited} (chain): 1 while fallbacks dearer than the chain's primary are stopped. */
+	@Bean
+	MeterBinder llmFallbackSpendMeters(SpendGuard spendGuard, FallbackChains chains) {
+		return (registry) -> chains.all()
+			.forEach((chain) -> Gauge.builder("llm.fallback.spend.limited", spendGuard,
+					(guard) -> guard.isLimited(chain.name()) ? 1 : 0)
+				.description("1 while a spend limit stops fallbacks dearer than the chain's primary")
+				.tag("chain", chain.name())
+				.register(registry));
 	}
 
 	@Bean

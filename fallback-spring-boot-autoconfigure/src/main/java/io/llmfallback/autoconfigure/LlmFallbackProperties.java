@@ -43,6 +43,44 @@ public class LlmFallbackProperties {
 	/** What request and attempt observations (spans) carry. */
 	private Observability observability = new Observability();
 
+	/** Spend limits that stop expensive fallbacks once reached. */
+	private SpendGuard spendGuard = new SpendGuard();
+
+	public SpendGuard getSpendGuard() {
+		return this.spendGuard;
+	}
+
+	public void setSpendGuard(SpendGuard spendGuard) {
+		this.spendGuard = spendGuard;
+	}
+
+	/** Spend limits over a rolling window. */
+	public static class SpendGuard {
+
+		/** Rolling window the spend limits apply to. */
+		private Duration window = Duration.ofHours(1);
+
+		/** USD all chains together may spend within the window before fallbacks dearer than the primary stop. */
+		private @Nullable BigDecimal maxSpend;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public @Nullable BigDecimal getMaxSpend() {
+			return this.maxSpend;
+		}
+
+		public void setMaxSpend(@Nullable BigDecimal maxSpend) {
+			this.maxSpend = maxSpend;
+		}
+
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -629,6 +667,17 @@ public class LlmFallbackProperties {
 
 		/** What every answer of the chain must look like, whichever provider serves it. */
 		private OutputContract outputContract = new OutputContract();
+
+		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
+		private @Nullable BigDecimal maxSpend;
+
+		public @Nullable BigDecimal getMaxSpend() {
+			return this.maxSpend;
+		}
+
+		public void setMaxSpend(@Nullable BigDecimal maxSpend) {
+			this.maxSpend = maxSpend;
+		}
 
 		public OutputContract getOutputContract() {
 			return this.outputContract;

@@ -1,10 +1,12 @@
 package io.llmfallback.autoconfigure;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Pro
 import io.llmfallback.chain.BreakerSettings;
 import com.networknt.schema.Schema;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.observe.AlertSettings;
@@ -49,6 +52,12 @@ public final class LlmFallbackSettings {
 
 	private final AlertSettings alerts;
 
+	private final Map<String, BigDecimal> chainSpendLimits = new LinkedHashMap<>();
+
+	private final @Nullable BigDecimal globalSpendLimit;
+
+	private final Duration spendWindow;
+
 	private final ResourceLoader resourceLoader;
 
 	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
@@ -57,6 +66,23 @@ public final class LlmFallbackSettings {
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
 		this.alerts = alerts(properties.getAlerts());
+		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
+		this.globalSpendLimit = spendLimit(PREFIX + ".spend-guard.max-spend", spendGuard.getMaxSpend());
+		this.spendWindow = spendGuard.getWindow();
+		window(PREFIX + ".spend-guard.window", this.spendWindow);
+		properties.getChains().forEach((name, chain) -> {
+			BigDecimal limit = spendLimit(PREFIX + ".chains." + name + ".max-spend", chain.getMaxSpend());
+			if (limit != null) {
+				this.chainSpendLimits.put(name, limit);
+			}
+		});
+	}
+
+	private @Nullable BigDecimal spendLimit(String property, @Nullable BigDecimal limit) {
+		if (limit != null && limit.signum() <= 0) {
+			problem(property, "must be positive, was " + limit);
+		}
+		return limit;
 	}
 
 	/**
@@ -94,6 +120,11 @@ public final class LlmFallbackSettings {
 
 	public AlertSettings alerts() {
 		return this.alerts;
+	}
+
+	/** The spend limits: global and per chain, over the spend-guard window. */
+	public SpendGuard spendGuard(Clock clock) {
+		return new SpendGuard(this.globalSpendLimit, this.chainSpendLimits, this.spendWindow, clock);
 	}
 
 	private AlertSettings alerts(LlmFallbackProperties.Alerts alerts) {

@@ -13,6 +13,9 @@ public enum AttemptOutcome {
 	SHORT_CIRCUITED,
 
 	/** The chain's latency budget was spent before this provider's turn came. */
-	BUDGET_EXHAUSTED
+	BUDGET_EXHAUSTED,
+
+	/** A spend limit was reached, and this fallback costs more than the primary: it was not called. */
+	SPEND_LIMITED
 
 }

@@ -40,7 +40,7 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 
 	/**
 	 * One word for the outcome: {@code success}, the failure category ({@code timeout}, {@code rate-limited}...),
-	 * {@code short-circuited} or {@code budget-exhausted}.
+	 * {@code short-circuited}, {@code budget-exhausted} or {@code spend-limited}.
 	 */
 	public String label() {
 		return switch (this.outcome) {
@@ -48,6 +48,7 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 			case FAILED -> (this.category != null) ? this.category.wireName() : "failed";
 			case SHORT_CIRCUITED -> "short-circuited";
 			case BUDGET_EXHAUSTED -> "budget-exhausted";
+			case SPEND_LIMITED -> "spend-limited";
 		};
 	}
 

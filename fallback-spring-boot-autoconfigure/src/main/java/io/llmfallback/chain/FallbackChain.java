@@ -40,6 +40,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link ChainExhaustedException}.</li>
  * <li>An answer that breaks the chain's output contract moves on to the next provider
  * ({@code next-provider}) or is served flagged ({@code accept-and-flag}).</li>
+ * <li>While a spend limit is reached, fallbacks that cost more than the primary are skipped
+ * ({@code spend-limited}).</li>
  * <li>Request-stage middleware runs once, attempt-stage middleware before every attempt, response-stage
  * middleware once on the served response.</li>
  * </ul>
@@ -194,6 +196,10 @@ public final class FallbackChain {
 			}
 			return attempt(run, request, this.providers.size());
 		}
+		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
+			run.attempts.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED));
+			return attempt(run, request, index + 1);
+		}
 		Duration timeout = min(provider.timeout(), Duration.ofNanos(remaining));
 		ChatRequest attemptRequest = requestFor(request, provider, index);
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
@@ -275,6 +281,11 @@ public final class FallbackChain {
 				// propagates to the provider call.
 				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
+	}
+
+	private boolean costsMoreThanPrimary(LlmProvider provider) {
+		return this.pricing.getOrDefault(provider.name(), Pricing.FREE)
+			.isDearerThan(this.pricing.getOrDefault(this.providers.get(0).name(), Pricing.FREE));
 	}
 
 	private BigDecimal cost(LlmProvider provider, TokenUsage usage) {

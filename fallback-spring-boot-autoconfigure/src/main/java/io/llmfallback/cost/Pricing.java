@@ -24,6 +24,15 @@ public record Pricing(BigDecimal inputPerMillionTokens, BigDecimal outputPerMill
 		Objects.requireNonNull(outputPerMillionTokens, "outputPerMillionTokens");
 	}
 
+	/**
+	 * Whether this price is higher than the other's for the same call, judged on input plus output price per
+	 * million tokens.
+	 */
+	public boolean isDearerThan(Pricing other) {
+		return this.inputPerMillionTokens.add(this.outputPerMillionTokens)
+			.compareTo(other.inputPerMillionTokens.add(other.outputPerMillionTokens)) > 0;
+	}
+
 	/** The cost of a call's tokens in USD, to 10 decimal places so that sums over many calls stay exact to the cent. */
 	public BigDecimal cost(TokenUsage usage) {
 		BigDecimal input = this.inputPerMillionTokens.multiply(BigDecimal.valueOf(usage.inputTokens()));

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.observe.ChainSignalSnapshot.OperationLengths;
+import io.llmfallback.window.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -12,6 +12,7 @@ import io.llmfallback.chain.BreakerTransition;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.FallbackSignals;
@@ -141,6 +142,20 @@ class LlmFallbackAutoConfigurationTests {
 	}
 
 	@Test
+	void spendLimitsBindPerChainAndGlobally() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.spend-guard.max-spend=50", "llm.fallback.spend-guard.window=30m",
+					"llm.fallback.chains.summarize.max-spend=12.50")
+			.run((context) -> {
+				SpendGuard guard = context.getBean(SpendGuard.class);
+				assertThat(guard.limit("summarize")).isEqualByComparingTo("12.50");
+				assertThat(guard.isLimited("summarize")).isFalse();
+				assertThat(context.getBean(LlmFallbackEndpoint.class).chain("summarize").spend().limitUsd())
+					.isEqualByComparingTo("12.50");
+			});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.contextRunner.withPropertyValues("llm.fallback.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackChains.class)
@@ -214,6 +229,10 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.alerts.blended-cost-ratio.threshold: must be a finite number of at least 0"),
 				Arguments.of("llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/missing.json",
 						"llm.fallback.chains.summarize.output-contract.json-schema: cannot be read from 'classpath:contracts/missing.json'"),
+				Arguments.of("llm.fallback.chains.summarize.max-spend=0",
+						"llm.fallback.chains.summarize.max-spend: must be positive"),
+				Arguments.of("llm.fallback.spend-guard.window=10s",
+						"llm.fallback.spend-guard.window: must be at least 1m"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
 						"llm.fallback.providers.orphan.type: is required"));
 	}

@@ -1,4 +1,4 @@
-package io.llmfallback.observe;
+package io.llmfallback.window;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +14,10 @@ import java.util.function.Supplier;
  *
  * @param <B> the bucket's aggregate
  */
-final class TimeBuckets<B extends TimeBuckets.Bucket> {
+public final class TimeBuckets<B extends TimeBuckets.Bucket> {
 
 	/** What one time slice aggregates. */
-	interface Bucket {
+	public interface Bucket {
 
 		void reset();
 
@@ -31,7 +31,7 @@ final class TimeBuckets<B extends TimeBuckets.Bucket> {
 
 	private final long[] sliceOf;
 
-	TimeBuckets(Duration window, int bucketCount, Clock clock, Supplier<B> factory) {
+	public TimeBuckets(Duration window, int bucketCount, Clock clock, Supplier<B> factory) {
 		if (bucketCount < 1 || window.toMillis() < bucketCount) {
 			throw new IllegalArgumentException("A window of " + window + " cannot hold " + bucketCount + " buckets");
 		}
@@ -46,7 +46,7 @@ final class TimeBuckets<B extends TimeBuckets.Bucket> {
 	}
 
 	/** Records into the current slice's bucket. */
-	synchronized void record(Consumer<B> recorder) {
+	public synchronized void record(Consumer<B> recorder) {
 		long slice = currentSlice();
 		int index = (int) Math.floorMod(slice, (long) this.buckets.length);
 		B bucket = bucket(index);
@@ -58,7 +58,7 @@ final class TimeBuckets<B extends TimeBuckets.Bucket> {
 	}
 
 	/** Visits every bucket whose slice is still inside the window, oldest first. */
-	synchronized void forEachLive(Consumer<B> reader) {
+	public synchronized void forEachLive(Consumer<B> reader) {
 		long newest = currentSlice();
 		long oldest = newest - this.buckets.length + 1;
 		for (long slice = oldest; slice <= newest; slice++) {

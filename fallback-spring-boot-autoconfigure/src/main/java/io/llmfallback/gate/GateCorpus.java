@@ -1,0 +1,303 @@
+package io.llmfallback.gate;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.networknt.schema.Schema;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.model.ChatMessage;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatRole;
+import io.llmfallback.model.ResponseFormat;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The prompts a compatibility gate replays: JSON Lines, one request per line.
+ *
+ * <pre>
+ * // comment lines and blank lines are skipped
+ * {"id":"greet","system":"Be brief.","prompt":"Say hello to Ada."}
+ * {"id":"triage","messages":[{"role":"user","content":"My card was charged twice."}],"maxTokens":300}
+ * {"id":"extract","prompt":"Summarize: ...","schema":{"type":"object","required":["summary"],
+ *   "properties":{"summary":{"type":"string"}}}}
+ * </pre>
+ *
+ * (The last line is one line in a real file.) Fields: {@code id} (default {@code line-N}, unique),
+ * {@code prompt} or {@code messages} (exactly one; roles {@code system}, {@code user}, {@code assistant}),
+ * {@code system} (put first), {@code maxTokens} (positive), {@code temperature}, {@code responseFormat}
+ * ({@code json} or {@code text}; {@code json} by default when the line has a {@code schema}) and
+ * {@code schema} (an inline JSON Schema object, draft 2020-12). Any other field is an error, so that a
+ * misspelt {@code promt} does not silently send an empty corpus line. Every error names the line.
+ */
+public final class GateCorpus {
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	private static final Set<String> FIELDS = Set.of("id", "system", "prompt", "messages", "maxTokens",
+			"temperature", "responseFormat", "schema");
+
+	private static final String DEFAULT_SOURCE = "corpus";
+
+	private final List<CorpusEntry> entries;
+
+	private GateCorpus(List<CorpusEntry> entries) {
+		this.entries = List.copyOf(entries);
+	}
+
+	/**
+	 * A corpus of entries built in code.
+	 * @throws IllegalArgumentException when there are none or two share an id
+	 */
+	public static GateCorpus of(List<CorpusEntry> entries) {
+		if (entries.isEmpty()) {
+			throw new GateCorpusException(DEFAULT_SOURCE, 0, "has no requests", null);
+		}
+		Set<String> ids = new HashSet<>();
+		for (CorpusEntry entry : entries) {
+			if (!ids.add(entry.id())) {
+				throw new GateCorpusException(DEFAULT_SOURCE, entry.line(), "id '" + entry.id() + "' is used twice",
+						null);
+			}
+		}
+		return new GateCorpus(entries);
+	}
+
+	/**
+	 * Reads JSON Lines text.
+	 * @throws GateCorpusException naming the first line at fault
+	 */
+	public static GateCorpus parse(String jsonl) {
+		return read(new StringReader(jsonl), DEFAULT_SOURCE);
+	}
+
+	/**
+	 * Reads a UTF-8 JSON Lines file.
+	 * @throws GateCorpusException naming the file and the first line at fault
+	 * @throws UncheckedIOException when the file cannot be read
+	 */
+	public static GateCorpus read(Path file) {
+		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			return read(reader, String.valueOf(file.getFileName()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read corpus " + file, ex);
+		}
+	}
+
+	/**
+	 * Reads a UTF-8 JSON Lines stream, which the caller closes.
+	 * @throws GateCorpusException naming the first line at fault
+	 * @throws UncheckedIOException when the stream cannot be read
+	 */
+	public static GateCorpus read(InputStream in) {
+		return read(new InputStreamReader(in, StandardCharsets.UTF_8), DEFAULT_SOURCE);
+	}
+
+	/**
+	 * Reads JSON Lines from a reader, which the caller closes.
+	 * @param source what to call it in error messages, e.g. a file name
+	 * @throws GateCorpusException naming the source and the first line at fault
+	 * @throws UncheckedIOException when the reader fails
+	 */
+	public static GateCorpus read(Reader reader, String source) {
+		BufferedReader lines = (reader instanceof BufferedReader buffered) ? buffered : new BufferedReader(reader);
+		List<CorpusEntry> entries = new ArrayList<>();
+		Set<String> ids = new HashSet<>();
+		int number = 0;
+		try {
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				number++;
+				String text = (number == 1 && line.startsWith("\uFEFF")) ? line.substring(1) : line;
+				text = text.strip();
+				if (text.isEmpty() || text.startsWith("//")) {
+					continue;
+				}
+				CorpusEntry entry = entry(text, source, number);
+				if (!ids.add(entry.id())) {
+					throw new GateCorpusException(source, number, "id '" + entry.id() + "' is used twice", null);
+				}
+				entries.add(entry);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read corpus " + source, ex);
+		}
+		if (entries.isEmpty()) {
+			throw new GateCorpusException(source, 0, "has no requests (only blank or // comment lines)", null);
+		}
+		return new GateCorpus(entries);
+	}
+
+	public List<CorpusEntry> entries() {
+		return this.entries;
+	}
+
+	public int size() {
+		return this.entries.size();
+	}
+
+	private static CorpusEntry entry(String text, String source, int number) {
+		JsonNode node;
+		try {
+			node = JSON.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new GateCorpusException(source, number, "not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		if (node == null || !node.isObject()) {
+			throw new GateCorpusException(source, number, "not a JSON object", null);
+		}
+		Problems problems = new Problems(source, number);
+		for (Map.Entry<String, JsonNode> field : node.properties()) {
+			if (!FIELDS.contains(field.getKey())) {
+				throw problems.of("unknown field \"" + field.getKey() + "\"; expected some of " + List.of("id",
+						"system", "prompt", "messages", "maxTokens", "temperature", "responseFormat", "schema"));
+			}
+		}
+		String id = optionalText(node, "id", problems);
+		if (id == null) {
+			id = "line-" + number;
+		}
+		else if (id.isBlank()) {
+			throw problems.of("\"id\" is blank");
+		}
+		List<ChatMessage> messages = messages(node, problems);
+		Integer maxTokens = null;
+		JsonNode maxTokensNode = node.get("maxTokens");
+		if (maxTokensNode != null && !maxTokensNode.isNull()) {
+			if (!maxTokensNode.isIntegralNumber() || !maxTokensNode.canConvertToInt() || maxTokensNode.intValue() <= 0) {
+				throw problems.of("\"maxTokens\" must be a positive integer, was " + maxTokensNode);
+			}
+			maxTokens = maxTokensNode.intValue();
+		}
+		Double temperature = null;
+		JsonNode temperatureNode = node.get("temperature");
+		if (temperatureNode != null && !temperatureNode.isNull()) {
+			if (!temperatureNode.isNumber() || temperatureNode.doubleValue() < 0) {
+				throw problems.of("\"temperature\" must be a number of 0 or more, was " + temperatureNode);
+			}
+			temperature = temperatureNode.doubleValue();
+		}
+		Schema schema = null;
+		JsonNode schemaNode = node.get("schema");
+		if (schemaNode != null && !schemaNode.isNull()) {
+			if (!schemaNode.isObject()) {
+				throw problems.of("\"schema\" must be a JSON Schema object, was " + schemaNode.getNodeType());
+			}
+			try {
+				schema = OutputContract.parseSchema(JSON.writeValueAsString(schemaNode));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new GateCorpusException(source, number, "\"schema\": " + ex.getMessage(), ex);
+			}
+		}
+		ResponseFormat format = (schema != null) ? ResponseFormat.JSON : ResponseFormat.TEXT;
+		String formatName = optionalText(node, "responseFormat", problems);
+		if (formatName != null) {
+			format = switch (formatName.strip().toLowerCase(Locale.ROOT)) {
+				case "json" -> ResponseFormat.JSON;
+				case "text" -> ResponseFormat.TEXT;
+				default -> throw problems.of("\"responseFormat\" must be \"json\" or \"text\", was \"" + formatName
+						+ "\"");
+			};
+		}
+		return new CorpusEntry(id, number, new ChatRequest(messages, null, maxTokens, temperature, format), schema);
+	}
+
+	private static List<ChatMessage> messages(JsonNode node, Problems problems) {
+		List<ChatMessage> messages = new ArrayList<>();
+		String system = optionalText(node, "system", problems);
+		if (system != null) {
+			if (system.isBlank()) {
+				throw problems.of("\"system\" is blank");
+			}
+			messages.add(ChatMessage.system(system));
+		}
+		String prompt = optionalText(node, "prompt", problems);
+		JsonNode conversation = node.get("messages");
+		boolean hasMessages = conversation != null && !conversation.isNull();
+		if (prompt != null && hasMessages) {
+			throw problems.of("\"prompt\" and \"messages\" are both set; give one");
+		}
+		if (prompt == null && !hasMessages) {
+			throw problems.of("needs \"prompt\" or \"messages\"");
+		}
+		if (prompt != null) {
+			if (prompt.isBlank()) {
+				throw problems.of("\"prompt\" is blank");
+			}
+			messages.add(ChatMessage.user(prompt));
+			return messages;
+		}
+		if (!conversation.isArray() || conversation.isEmpty()) {
+			throw problems.of("\"messages\" must be a non-empty array of {\"role\",\"content\"}");
+		}
+		int index = 0;
+		for (JsonNode message : conversation) {
+			String where = "\"messages\"[" + index++ + "]";
+			if (!message.isObject()) {
+				throw problems.of(where + " is not an object");
+			}
+			JsonNode role = message.get("role");
+			JsonNode content = message.get("content");
+			if (role == null || !role.isString()) {
+				throw problems.of(where + " needs a \"role\" string");
+			}
+			if (content == null || !content.isString()) {
+				throw problems.of(where + " needs a \"content\" string");
+			}
+			ChatRole chatRole = switch (role.stringValue().strip().toLowerCase(Locale.ROOT)) {
+				case "system" -> ChatRole.SYSTEM;
+				case "user" -> ChatRole.USER;
+				case "assistant" -> ChatRole.ASSISTANT;
+				default -> throw problems.of(where + " has role \"" + role.stringValue()
+						+ "\"; expected system, user or assistant");
+			};
+			messages.add(new ChatMessage(chatRole, content.stringValue()));
+		}
+		if (messages.stream().noneMatch((message) -> message.role() != ChatRole.SYSTEM)) {
+			throw problems.of("\"messages\" has only system messages");
+		}
+		return messages;
+	}
+
+	private static @Nullable String optionalText(JsonNode node, String field, Problems problems) {
+		JsonNode value = node.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw problems.of("\"" + field + "\" must be a string, was " + value.getNodeType());
+		}
+		return value.stringValue();
+	}
+
+	private record Problems(String source, int line) {
+
+		GateCorpusException of(String problem) {
+			return new GateCorpusException(this.source, this.line, problem, null);
+		}
+
+	}
+
+}

@@ -11,6 +11,8 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.GateReport;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.ChainSignalSnapshot;
@@ -18,16 +20,19 @@ import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/llmfallback}: providers with their breaker state, chains with their six signals over
  * their rolling windows, and every alert with its value, threshold and whether it fires;
- * {@code /actuator/llmfallback/{chain}} for one chain. Reading it evaluates the alerts. API keys are never
- * part of it.
+ * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
+ * compatibility gate. Reading it evaluates the alerts. API keys are never part of it.
  */
 @Endpoint(id = "llmfallback")
 public class LlmFallbackEndpoint {
@@ -44,14 +49,33 @@ public class LlmFallbackEndpoint {
 
 	private final SpendGuard spendGuard;
 
+	private final ChainGates gates;
+
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard) {
+			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard, ChainGates gates) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
 		this.statistics = statistics;
 		this.signals = signals;
 		this.spendGuard = spendGuard;
+		this.gates = gates;
+	}
+
+	/**
+	 * {@code POST /actuator/llmfallback/{chain}}: runs the chain's compatibility gate on its configured
+	 * corpus (every call is billed by the providers) and answers the report.
+	 */
+	@WriteOperation
+	public Mono<GateReport> gate(@Selector String chain) {
+		if (!this.chains.contains(chain)) {
+			return Mono.error(new InvalidEndpointRequestException("No chain named '" + chain + "'", "Unknown chain"));
+		}
+		if (!this.gates.hasCorpus(chain)) {
+			return Mono.error(new InvalidEndpointRequestException(
+					"Chain '" + chain + "' has no llm.fallback.chains." + chain + ".gate-corpus", "No gate corpus"));
+		}
+		return this.gates.run(chain);
 	}
 
 	@ReadOperation

@@ -1,10 +1,17 @@
 package io.llmfallback.autoconfigure;
 
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 
@@ -27,8 +34,11 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
 			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals,
-			SpendGuard spendGuard) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard);
+			SpendGuard spendGuard, LlmFallbackSettings settings) {
+		Map<String, Callable<InputStream>> corpora = new LinkedHashMap<>();
+		settings.gateCorpora().forEach((chain, resource) -> corpora.put(chain, resource::getInputStream));
+		ChainGates gates = new ChainGates(chains, settings.pricing(), corpora, GateTolerances.DEFAULTS);
+		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard, gates);
 	}
 
 }

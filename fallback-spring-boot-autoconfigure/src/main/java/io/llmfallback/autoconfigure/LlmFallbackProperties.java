@@ -668,6 +668,17 @@ public class LlmFallbackProperties {
 		/** What every answer of the chain must look like, whichever provider serves it. */
 		private OutputContract outputContract = new OutputContract();
 
+		/** Location of the chain's compatibility-gate corpus (JSONL), e.g. classpath:gate/summarize.jsonl. */
+		private @Nullable String gateCorpus;
+
+		public @Nullable String getGateCorpus() {
+			return this.gateCorpus;
+		}
+
+		public void setGateCorpus(@Nullable String gateCorpus) {
+			this.gateCorpus = gateCorpus;
+		}
+
 		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
 		private @Nullable BigDecimal maxSpend;
 

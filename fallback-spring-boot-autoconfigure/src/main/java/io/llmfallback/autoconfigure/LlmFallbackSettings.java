@@ -54,6 +54,8 @@ public final class LlmFallbackSettings {
 
 	private final Map<String, BigDecimal> chainSpendLimits = new LinkedHashMap<>();
 
+	private final Map<String, Resource> gateCorpora = new LinkedHashMap<>();
+
 	private final @Nullable BigDecimal globalSpendLimit;
 
 	private final Duration spendWindow;
@@ -74,6 +76,15 @@ public final class LlmFallbackSettings {
 			BigDecimal limit = spendLimit(PREFIX + ".chains." + name + ".max-spend", chain.getMaxSpend());
 			if (limit != null) {
 				this.chainSpendLimits.put(name, limit);
+			}
+			if (chain.getGateCorpus() != null && !chain.getGateCorpus().isBlank()) {
+				Resource corpus = resourceLoader.getResource(chain.getGateCorpus());
+				if (corpus.exists()) {
+					this.gateCorpora.put(name, corpus);
+				}
+				else {
+					problem(PREFIX + ".chains." + name + ".gate-corpus", "no resource at '" + chain.getGateCorpus() + "'");
+				}
 			}
 		});
 	}
@@ -120,6 +131,11 @@ public final class LlmFallbackSettings {
 
 	public AlertSettings alerts() {
 		return this.alerts;
+	}
+
+	/** Each chain's compatibility-gate corpus, for the chains that have one. */
+	public Map<String, Resource> gateCorpora() {
+		return this.gateCorpora;
 	}
 
 	/** The spend limits: global and per chain, over the spend-guard window. */

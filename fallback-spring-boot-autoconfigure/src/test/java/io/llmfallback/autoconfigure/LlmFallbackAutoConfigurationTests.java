@@ -233,6 +233,8 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.chains.summarize.max-spend: must be positive"),
 				Arguments.of("llm.fallback.spend-guard.window=10s",
 						"llm.fallback.spend-guard.window: must be at least 1m"),
+				Arguments.of("llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl",
+						"llm.fallback.chains.summarize.gate-corpus: no resource at 'classpath:gate/missing.jsonl'"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
 						"llm.fallback.providers.orphan.type: is required"));
 	}

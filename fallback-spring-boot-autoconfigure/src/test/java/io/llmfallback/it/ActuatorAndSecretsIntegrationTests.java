@@ -47,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"llm.fallback.providers.claude.pricing.input-per-million-tokens=3",
 				"llm.fallback.providers.claude.pricing.output-per-million-tokens=15",
 				"llm.fallback.chains.summarize.providers=gpt,claude",
+				"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl",
 				"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
@@ -177,6 +178,30 @@ class ActuatorAndSecretsIntegrationTests {
 				.getResponseBody();
 			assertThat(body).as(endpoint).doesNotContain(API_KEY);
 		}
+	}
+
+	@Test
+	void theGateRunsOnTheChainsConfiguredCorpusThroughAWriteOperation() {
+		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("x".repeat(500), 100, 50)));
+		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("x".repeat(300), 100, 30)));
+
+		String report = this.webClient.post()
+			.uri("/actuator/llmfallback/summarize")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.chain").isEqualTo("summarize")
+			.jsonPath("$.corpusSize").isEqualTo(10)
+			.jsonPath("$.verdict").isEqualTo("fail")
+			.jsonPath("$.primary.provider").isEqualTo("gpt")
+			.jsonPath("$.fallbacks[0].provider").isEqualTo("claude")
+			.returnResult()
+			.toString();
+		assertThat(report).contains("mean output length -40.0% vs primary").doesNotContain(API_KEY);
+
+		this.webClient.post().uri("/actuator/llmfallback/strict").exchange().expectStatus().isBadRequest();
+		this.webClient.post().uri("/actuator/llmfallback/nope").exchange().expectStatus().isBadRequest();
 	}
 
 	@Test

@@ -5,14 +5,13 @@ import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.observe.AlertTransition;
 import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.support.Scrape;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -118,14 +117,14 @@ class SignalsGroundTruthIntegrationTests {
 			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
 			.jsonPath("$.alerts[?(@.signal == 'blended-cost-ratio')].firing").isEqualTo(List.of(false));
 
-		String scrape = this.webClient.get()
+		Scrape scrape = Scrape.parse(this.webClient.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
 			.returnResult()
-			.getResponseBody();
+			.getResponseBody());
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "activation-rate")))
 			.isEqualTo(activationRate);
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "output-length-delta")))
@@ -145,7 +144,7 @@ class SignalsGroundTruthIntegrationTests {
 			.isEqualTo(150.0 * fallbacks);
 		assertThat(sample(scrape, "llm_fallback_alert_firing", Map.of("chain", "summarize", "signal", "activation-rate")))
 			.isEqualTo(1.0);
-		assertThat(scrape).contains("llm_fallback_request_duration_seconds_bucket",
+		assertThat(scrape.metricNames()).contains("llm_fallback_request_duration_seconds_bucket",
 				"gen_ai_client_operation_duration_seconds_bucket");
 
 		// Each alert was announced once, however often it was evaluated.
@@ -161,19 +160,10 @@ class SignalsGroundTruthIntegrationTests {
 			.divide(BigDecimal.valueOf(1_000_000));
 	}
 
-	/** The value of the one sample of that metric whose labels include the given ones. */
-	private static double sample(String scrape, String metric, Map<String, String> labels) {
-		Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
-		Matcher matcher = line.matcher(scrape);
-		List<Double> values = new CopyOnWriteArrayList<>();
-		while (matcher.find()) {
-			String labelText = matcher.group(1);
-			if (labels.entrySet().stream().allMatch((label) -> labelText.contains(label.getKey() + "=\"" + label.getValue() + "\""))) {
-				values.add(Double.parseDouble(matcher.group(2)));
-			}
-		}
-		assertThat(values).as(metric + labels).hasSize(1);
-		return values.get(0);
+	/** The value of that metric summed over the samples whose labels include the given ones; fails when none do. */
+	private static double sample(Scrape scrape, String metric, Map<String, String> labels) {
+		assertThat(scrape.labels(metric)).as(metric).isNotEmpty();
+		return scrape.sum(metric, Scrape.labels(labels));
 	}
 
 	@SpringBootApplication

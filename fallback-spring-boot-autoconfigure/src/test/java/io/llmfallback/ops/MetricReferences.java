@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.llmfallback.support.Scrape;
+
 /**
  * Checks what a PromQL expression names against a scrape of the application: every metric must be
  * exported, every label matcher must name a label the metric has (and, for a literal value, a value seen),

@@ -13,6 +13,7 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.support.Scrape;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.llmfallback.ops;
+package io.llmfallback.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +13,10 @@ import java.util.function.Predicate;
  * The samples of one scrape in the Prometheus text format or OpenMetrics: sample names, their labels with
  * every value seen, and the samples' values.
  */
-final class Scrape {
+public final class Scrape {
 
 	/** One sample line. */
-	record Sample(String name, Map<String, String> labels, double value) {
+	public record Sample(String name, Map<String, String> labels, double value) {
 
 	}
 
@@ -33,7 +33,7 @@ final class Scrape {
 		}
 	}
 
-	static Scrape parse(String exposition) {
+	public static Scrape parse(String exposition) {
 		List<Sample> samples = new ArrayList<>();
 		for (String line : exposition.split("\n")) {
 			String text = line.strip();
@@ -94,32 +94,37 @@ final class Scrape {
 		return i + 1;
 	}
 
-	Set<String> metricNames() {
+	public Set<String> metricNames() {
 		return this.labelsByMetric.keySet();
 	}
 
-	boolean has(String metric) {
+	public boolean has(String metric) {
 		return this.labelsByMetric.containsKey(metric);
 	}
 
 	/** Label names of the metric, with every value seen; empty for an unknown metric. */
-	Map<String, Set<String>> labels(String metric) {
+	public Map<String, Set<String>> labels(String metric) {
 		return this.labelsByMetric.getOrDefault(metric, Map.of());
 	}
 
 	/** The sum of the metric's samples whose labels match. */
-	double sum(String metric, Predicate<Map<String, String>> labels) {
+	public double sum(String metric, Predicate<Map<String, String>> labels) {
 		return this.samples.stream()
 			.filter((sample) -> sample.name().equals(metric) && labels.test(sample.labels()))
 			.mapToDouble(Sample::value)
 			.sum();
 	}
 
-	static Predicate<Map<String, String>> label(String name, String value) {
+	public static Predicate<Map<String, String>> label(String name, String value) {
 		return (labels) -> value.equals(labels.get(name));
 	}
 
-	static Predicate<Map<String, String>> any() {
+	/** Labels that include every one given. */
+	public static Predicate<Map<String, String>> labels(Map<String, String> expected) {
+		return (labels) -> expected.entrySet().stream().allMatch((label) -> label.getValue().equals(labels.get(label.getKey())));
+	}
+
+	public static Predicate<Map<String, String>> any() {
 		return (labels) -> true;
 	}
 

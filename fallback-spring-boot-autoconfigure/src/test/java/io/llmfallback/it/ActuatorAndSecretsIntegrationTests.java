@@ -1,7 +1,6 @@
 package io.llmfallback.it;
 
 import java.util.List;
-import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.ChainAbortedException;

@@ -1,6 +1,5 @@
 package io.llmfallback.sample.simulator;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 import io.llmfallback.model.ChatResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chain's answer to one logical request: the response of the provider that served it, and how the
@@ -15,13 +16,20 @@ import io.llmfallback.model.ChatResponse;
  * @param attempts every attempt, the serving one last
  * @param contractViolations how the served answer breaks the chain's output contract; empty when it
  * complies (a chain with {@code on-violation: accept-and-flag} serves violating answers)
+ * @param entity the answer mapped onto the type the caller asked for, {@code null} when it asked for text
  */
 public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
-		List<String> contractViolations) {
+		List<String> contractViolations, @Nullable Object entity) {
 
 	public ChainResponse {
 		attempts = List.copyOf(attempts);
 		contractViolations = List.copyOf(contractViolations);
+	}
+
+	/** An answer served as text. */
+	public ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
+			List<String> contractViolations) {
+		this(response, chain, operation, attempts, contractViolations, null);
 	}
 
 	/** An answer that complies with the chain's contract, or a chain without one. */
@@ -32,6 +40,19 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 	/** Whether the served answer breaks the chain's output contract (served under accept-and-flag). */
 	public boolean isContractViolated() {
 		return !this.contractViolations.isEmpty();
+	}
+
+	/**
+	 * The answer mapped onto the type the request asked for.
+	 * @throws IllegalStateException when the request asked for text, or for another type
+	 */
+	public <T> T entity(Class<T> type) {
+		if (!type.isInstance(this.entity)) {
+			throw new IllegalStateException("The answer of chain '" + this.chain + "' was not mapped onto "
+					+ type.getName() + ((this.entity != null) ? " but onto " + this.entity.getClass().getName() : "")
+					+ ": send the request with that type");
+		}
+		return type.cast(this.entity);
 	}
 
 	public String text() {

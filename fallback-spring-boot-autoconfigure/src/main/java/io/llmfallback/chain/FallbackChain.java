@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract.OnViolation;
+import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
@@ -117,9 +118,23 @@ public final class FallbackChain {
 	 * with its own deadline.
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request, String operation) {
+		return execute(request, operation, null);
+	}
+
+	/**
+	 * Sends the request down the chain and maps the served answer's JSON onto a type, available from
+	 * {@link ChainResponse#entity(Class)}. An answer that does not map is a contract violation of the provider
+	 * that wrote it, so the chain moves on to the next provider whatever {@code on-violation} says: there is
+	 * nothing to serve.
+	 */
+	public Mono<ChainResponse> chat(ChatRequest request, String operation, ResultMapping<?> mapping) {
+		return execute(request, operation, mapping);
+	}
+
+	private Mono<ChainResponse> execute(ChatRequest request, String operation, @Nullable ResultMapping<?> mapping) {
 		return Mono.deferContextual((reactorContext) -> {
 			long start = now();
-			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos());
+			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos(), mapping);
 			Observation observation = Observation
 				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
 				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
@@ -178,7 +193,7 @@ public final class FallbackChain {
 			});
 		}
 		return response.map((rewritten) -> new ChainResponse(rewritten, served.chain(), served.operation(),
-				served.attempts(), served.contractViolations()));
+				served.attempts(), served.contractViolations(), served.entity()));
 	}
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
@@ -215,17 +230,24 @@ public final class FallbackChain {
 			.transform((attemptCall) -> observeAttempt(run, provider, index, attemptRequest, attemptCall))
 			.map((response) -> {
 				ContractCheck check = this.settings.outputContract().check(response);
+				Object entity = null;
+				if (run.mapping != null) {
+					ResultMapping.Mapped<?> mapped = run.mapping.map(response.text());
+					check = check.and(mapped.check());
+					entity = mapped.value();
+				}
 				run.lastContractCheck = check;
 				if (!check.passed()) {
 					run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
-					if (this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
+					boolean nothingToServe = run.mapping != null && entity == null;
+					if (nothingToServe || this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
 						// Thrown inside the breaker, which counts it only when its settings say so.
 						throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
 					}
 				}
 				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
 						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check));
-				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations());
+				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations(), entity);
 			});
 		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
 			if (ex instanceof CallNotPermittedException) {
@@ -328,6 +350,9 @@ public final class FallbackChain {
 
 		final long deadlineNanos;
 
+		/** The type the caller wants the answer mapped onto, or {@code null} for text. */
+		final @Nullable ResultMapping<?> mapping;
+
 		final List<AttemptRecord> attempts = new ArrayList<>();
 
 		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new EnumMap<>(ChainMiddleware.Stage.class);
@@ -344,9 +369,10 @@ public final class FallbackChain {
 		/** Why the attempt before the current one did not serve: a failure category or short-circuited. */
 		@Nullable String lastReason;
 
-		Run(String chain, String operation, long deadlineNanos) {
+		Run(String chain, String operation, long deadlineNanos, @Nullable ResultMapping<?> mapping) {
 			this.operation = operation;
 			this.deadlineNanos = deadlineNanos;
+			this.mapping = mapping;
 			this.observationContext = new ChainObservations.RequestContext(chain, operation);
 		}
 

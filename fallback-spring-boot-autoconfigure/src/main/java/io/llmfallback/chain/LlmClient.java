@@ -1,6 +1,8 @@
 package io.llmfallback.chain;
 
+import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.model.ChatRequest;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,15 +22,18 @@ public final class LlmClient {
 	 * subscription, else from the thread that called this method.
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request) {
-		ChainBinding atAssembly = ChainBinding.current();
-		return Mono.deferContextual((context) -> {
-			ChainBinding binding = context.getOrDefault(ChainBinding.CONTEXT_KEY, atAssembly);
-			if (binding == null) {
-				return Mono.error(new IllegalStateException("No LLM fallback chain is bound to this call: call it from "
-						+ "an @LlmFallback method, or use FallbackChains.chain(name) directly"));
-			}
-			return this.chains.chain(binding.chain()).chat(request, binding.operation());
-		});
+		return send(request, null);
+	}
+
+	/**
+	 * Sends the request through the bound chain and maps the served answer's JSON onto the type, typically
+	 * a record (see {@link ResultMapping} for what maps). An answer that does not map is a contract violation
+	 * of its provider and the chain moves on; when no provider's answer maps, the chain ends with
+	 * {@link ChainExhaustedException}, which an {@code @LlmFallback} fallback method can turn into a
+	 * degraded result.
+	 */
+	public <T> Mono<T> chat(ChatRequest request, Class<T> type) {
+		return send(request, ResultMapping.to(type)).map((response) -> response.entity(type));
 	}
 
 	/**
@@ -36,11 +41,38 @@ public final class LlmClient {
 	 * @throws ChainFailureException when the chain ends without a response
 	 */
 	public ChainResponse call(ChatRequest request) {
-		ChainResponse response = chat(request).block();
-		if (response == null) {
+		return await(chat(request));
+	}
+
+	/**
+	 * Sends the request, waits for the answer and maps its JSON onto the type, as
+	 * {@link #chat(ChatRequest, Class)} does; for blocking code, never on an event-loop thread.
+	 * @throws ChainFailureException when the chain ends without an answer that maps
+	 */
+	public <T> T call(ChatRequest request, Class<T> type) {
+		return await(chat(request, type));
+	}
+
+	private Mono<ChainResponse> send(ChatRequest request, @Nullable ResultMapping<?> mapping) {
+		ChainBinding atAssembly = ChainBinding.current();
+		return Mono.deferContextual((context) -> {
+			ChainBinding binding = context.getOrDefault(ChainBinding.CONTEXT_KEY, atAssembly);
+			if (binding == null) {
+				return Mono.error(new IllegalStateException("No LLM fallback chain is bound to this call: call it from "
+						+ "an @LlmFallback method, or use FallbackChains.chain(name) directly"));
+			}
+			FallbackChain chain = this.chains.chain(binding.chain());
+			return (mapping != null) ? chain.chat(request, binding.operation(), mapping)
+					: chain.chat(request, binding.operation());
+		});
+	}
+
+	private static <T> T await(Mono<T> answer) {
+		T value = answer.block();
+		if (value == null) {
 			throw new IllegalStateException("The chain completed without a response");
 		}
-		return response;
+		return value;
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.llmfallback.contract;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,20 @@ public record ContractCheck(List<String> violations, @Nullable Boolean schemaCom
 
 	public boolean passed() {
 		return this.violations.isEmpty();
+	}
+
+	/**
+	 * This check together with another of the same answer (a chain's contract and a typed result's
+	 * mapping): every violation of both; compliant only if both are; this check's field coverage unless it
+	 * has none.
+	 */
+	public ContractCheck and(ContractCheck other) {
+		List<String> all = new ArrayList<>(this.violations);
+		all.addAll(other.violations);
+		Boolean compliant = (this.schemaCompliant == null) ? other.schemaCompliant
+				: (other.schemaCompliant == null) ? this.schemaCompliant
+						: Boolean.valueOf(this.schemaCompliant && other.schemaCompliant);
+		return new ContractCheck(all, compliant, (this.fieldCoverage != null) ? this.fieldCoverage : other.fieldCoverage);
 	}
 
 }

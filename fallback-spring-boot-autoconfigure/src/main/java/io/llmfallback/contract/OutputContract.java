@@ -12,9 +12,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a chain's output must look like, whichever provider serves it: valid against a JSON Schema
@@ -33,8 +31,6 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 
 	/** No contract: every answer is accepted as it is. */
 	public static final OutputContract NONE = new OutputContract(null, null, null, false, OnViolation.NEXT_PROVIDER);
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	// OpenAI says "length", Anthropic "max_tokens", Gemini "MAX_TOKENS".
 	private static final Set<String> TRUNCATED = Set.of("length", "max_tokens");
@@ -88,7 +84,7 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 		Double coverage = null;
 		Boolean compliant = null;
 		if (this.schema != null) {
-			JsonNode output = parse(text);
+			JsonNode output = JsonOutput.parse(text);
 			if (output == null) {
 				violations.add("output is not JSON");
 				compliant = false;
@@ -102,28 +98,6 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 			}
 		}
 		return new ContractCheck(violations, compliant, coverage);
-	}
-
-	/**
-	 * Parses the output as JSON, taking it out of a Markdown code fence first: models often wrap JSON in
-	 * one even when asked not to, and the fence is not what a contract is about.
-	 */
-	private static @Nullable JsonNode parse(String text) {
-		String body = text.strip();
-		if (body.startsWith("```")) {
-			int start = body.indexOf('\n');
-			int end = body.lastIndexOf("```");
-			if (start < 0 || end <= start) {
-				return null;
-			}
-			body = body.substring(start + 1, end).strip();
-		}
-		try {
-			return JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
 	}
 
 	/** The share of the schema's top-level properties that the output has; {@code null} when it declares none. */

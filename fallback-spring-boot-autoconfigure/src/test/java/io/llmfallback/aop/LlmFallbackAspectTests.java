@@ -25,6 +25,8 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -36,22 +38,38 @@ class LlmFallbackAspectTests {
 
 	private final WireMockServer failing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
+	/** Answers JSON without the ticket's priority. */
+	private final WireMockServer shapeless = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	/** Answers a complete ticket. */
+	private final WireMockServer ticketing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
 	void start() {
 		this.healthy.start();
 		this.failing.start();
+		this.shapeless.start();
+		this.ticketing.start();
+		this.shapeless.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\"}", 12, 5)));
+		this.ticketing.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\",\\\"priority\\\":2}", 12, 5)));
 		OpenAiStubs.healthy(this.healthy, "answer");
 		this.failing.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, WebClientAutoConfiguration.class,
 					LlmFallbackAutoConfiguration.class, LlmFallbackAspectAutoConfiguration.class))
 			.withUserConfiguration(ServiceConfiguration.class)
-			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing))
+			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing),
+					provider("shapeless", this.shapeless), provider("ticketing", this.ticketing))
 			.withPropertyValues("llm.fallback.providers.up.type=openai", "llm.fallback.providers.up.model=gpt-4o",
 					"llm.fallback.providers.down.type=openai", "llm.fallback.providers.down.model=gpt-4o",
-					"llm.fallback.chains.alpha.providers=up", "llm.fallback.chains.broken.providers=down");
+					"llm.fallback.providers.shapeless.type=openai", "llm.fallback.providers.shapeless.model=gpt-4o",
+					"llm.fallback.providers.ticketing.type=openai", "llm.fallback.providers.ticketing.model=gpt-4o",
+					"llm.fallback.chains.alpha.providers=up", "llm.fallback.chains.broken.providers=down",
+					"llm.fallback.chains.tickets.providers=shapeless,ticketing",
+					"llm.fallback.chains.shapeless.providers=shapeless");
 	}
 
 	private static String provider(String name, WireMockServer server) {
@@ -62,6 +80,8 @@ class LlmFallbackAspectTests {
 	void stop() {
 		this.healthy.stop();
 		this.failing.stop();
+		this.shapeless.stop();
+		this.ticketing.stop();
 	}
 
 	@Test
@@ -114,6 +134,29 @@ class LlmFallbackAspectTests {
 		this.contextRunner.run((context) -> assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> context.getBean(AnnotatedService.class).blockingWithoutFallback("x"))
 			.satisfies((ex) -> assertThat(ex.getOperation()).isEqualTo("blockingWithoutFallback")));
+	}
+
+	@Test
+	void typedMethodsGetTheAnswerMappedOntoTheirRecordFromTheFirstProviderWhoseAnswerMaps() {
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.ticket("Login fails").block()).isEqualTo(new Ticket("Login fails", 2));
+			assertThat(service.blockingTicket("Login fails")).isEqualTo(new Ticket("Login fails", 2));
+			this.shapeless.verify(2, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		});
+	}
+
+	@Test
+	void anAnswerThatMapsNowhereReachesTheFallbackMethodAsAContractViolationNotAnException() {
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.degradedTicket("Login fails")).isEqualTo(new Ticket("unreadable: contract-violation", 0));
+			assertThatExceptionOfType(ChainExhaustedException.class)
+				.isThrownBy(() -> service.ticketWithoutFallback("Login fails").block())
+				.satisfies((ex) -> assertThat(ex.getAttempts()).singleElement()
+					.satisfies((attempt) -> assertThat(attempt.contract().violations())
+						.containsExactly("Ticket.priority is missing from the output")));
+		});
 	}
 
 	@Test
@@ -208,6 +251,33 @@ class LlmFallbackAspectTests {
 			return this.client.call(ChatRequest.ofUser(text)).text();
 		}
 
+		@LlmFallback(chain = "tickets")
+		Mono<Ticket> ticket(String text) {
+			return this.client.chat(ChatRequest.ofUser(text), Ticket.class);
+		}
+
+		@LlmFallback(chain = "tickets")
+		Ticket blockingTicket(String text) {
+			return this.client.call(ChatRequest.ofUser(text), Ticket.class);
+		}
+
+		@LlmFallback(chain = "shapeless", fallbackMethod = "unreadable")
+		Ticket degradedTicket(String text) {
+			return this.client.call(ChatRequest.ofUser(text), Ticket.class);
+		}
+
+		Ticket unreadable(String text, ChainFailureException failure) {
+			return new Ticket("unreadable: " + failure.getAttempts().get(0).label(), 0);
+		}
+
+		@LlmFallback(chain = "shapeless")
+		Mono<Ticket> ticketWithoutFallback(String text) {
+			return this.client.chat(ChatRequest.ofUser(text), Ticket.class);
+		}
+
+	}
+
+	record Ticket(String title, int priority) {
 	}
 
 	@Configuration(proxyBeanMethods = false)

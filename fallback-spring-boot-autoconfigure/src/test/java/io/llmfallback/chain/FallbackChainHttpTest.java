@@ -14,8 +14,10 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import com.networknt.schema.Schema;
+import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.OutputContract.OnViolation;
+import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
@@ -41,6 +43,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The chain over real HTTP: two or three OpenAI-format providers on WireMock servers on loopback.
@@ -371,6 +374,66 @@ class FallbackChainHttpTest {
 				.block())
 			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
 				.containsExactly("contract-violation", "contract-violation"));
+	}
+
+	record Sentiment(String summary, String sentiment) {
+	}
+
+	@Test
+	void anAnswerThatDoesNotMapOntoTheRequestedTypeMovesOnAndTheServedOneIsMapped() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"It went well.\\\"}", 10, 10)));
+		this.secondary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10, 10)));
+		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize"), "summarize",
+				ResultMapping.to(Sentiment.class)).block();
+
+		assertThat(response.entity(Sentiment.class)).isEqualTo(new Sentiment("Fine.", "positive"));
+		assertThat(response.isFallback()).isTrue();
+		AttemptRecord violated = response.attempts().get(0);
+		assertThat(violated.label()).isEqualTo("contract-violation");
+		assertThat(violated.contract().violations()).containsExactly("Sentiment.sentiment is missing from the output");
+		assertThat(violated.contract().fieldCoverage()).isEqualTo(0.5);
+		assertThat(response.attempts().get(1).contract()).isEqualTo(new ContractCheck(List.of(), true, 1.0));
+	}
+
+	@Test
+	void anAnswerThatDoesNotMapMovesOnEvenUnderAcceptAndFlag() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("plain prose", 10, 10)));
+		this.secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("more prose", 10, 10)));
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain(contractSettings(OnViolation.ACCEPT_AND_FLAG), this.primary, this.secondary)
+				.chat(ChatRequest.ofUser("Summarize"), "summarize", ResultMapping.to(Sentiment.class))
+				.block())
+			.satisfies((ex) -> {
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+					.containsExactly("contract-violation", "contract-violation");
+				assertThat(ex.getAttempts().get(1).contract().violations()).containsExactly("output is not JSON",
+						"output is not JSON, so it cannot be mapped onto Sentiment");
+			});
+	}
+
+	@Test
+	void aMappedAnswerThatBreaksTheSchemaIsServedFlaggedUnderAcceptAndFlag() {
+		// The record maps, but the contract's schema wants the sentiment to be one of three words.
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"meh\\\"}", 10, 10)));
+		Schema schema = OutputContract.parseSchema("""
+				{"type":"object","properties":{"sentiment":{"enum":["positive","neutral","negative"]}}}""");
+		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1"), Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, new OutputContract(schema, null, null, false, OnViolation.ACCEPT_AND_FLAG));
+
+		ChainResponse response = chain(settings, this.primary, this.secondary)
+			.chat(ChatRequest.ofUser("Summarize"), "summarize", ResultMapping.to(Sentiment.class))
+			.block();
+
+		assertThat(response.entity(Sentiment.class).sentiment()).isEqualTo("meh");
+		assertThat(response.contractViolations()).singleElement().asString().startsWith("schema: /sentiment ");
+		assertThatIllegalStateException().isThrownBy(() -> response.entity(String.class))
+			.withMessageContaining("not mapped onto java.lang.String but onto " + Sentiment.class.getName());
 	}
 
 	private static ChainSettings contractSettings(OnViolation onViolation) {

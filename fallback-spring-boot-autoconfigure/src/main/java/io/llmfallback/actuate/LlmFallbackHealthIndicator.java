@@ -2,10 +2,14 @@ package io.llmfallback.actuate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.gate.FallbackValidation;
+import io.llmfallback.gate.GateValidations;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
@@ -16,7 +20,8 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * {@code llmFallback} health: DOWN only when some chain has no provider whose breaker lets calls through,
- * since one callable provider is enough to serve. Details name the open breakers and the firing alerts.
+ * since one callable provider is enough to serve. Details name the open breakers, the firing alerts, and
+ * the chains whose fallbacks no compatibility gate has passed.
  */
 public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
@@ -26,19 +31,27 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
 	private final FallbackSignals signals;
 
+	private final GateValidations validations;
+
 	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals) {
+			FallbackSignals signals, GateValidations validations) {
 		super("LLM fallback health check failed");
 		this.chains = chains;
 		this.breakers = breakers;
 		this.signals = signals;
+		this.validations = validations;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<String> openBreakers = new ArrayList<>();
 		List<String> chainsWithoutProvider = new ArrayList<>();
+		Map<String, FallbackValidation.Status> notPassed = new TreeMap<>();
 		for (FallbackChain chain : this.chains.all()) {
+			FallbackValidation.Status validation = this.validations.of(chain.name()).status();
+			if (chain.providers().size() > 1 && validation != FallbackValidation.Status.PASSED) {
+				notPassed.put(chain.name(), validation);
+			}
 			boolean anyCallable = false;
 			for (LlmProvider provider : chain.providers()) {
 				if (this.breakers.isCallPermitted(provider.name())) {
@@ -56,6 +69,8 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("openBreakers", openBreakers);
 		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded, not unavailable.
 		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
+		// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
+		builder.withDetail("fallbacksNotPassingGate", notPassed);
 		if (!chainsWithoutProvider.isEmpty()) {
 			builder.withDetail("chainsWithoutCallableProvider", chainsWithoutProvider);
 		}

@@ -3,6 +3,7 @@ package io.llmfallback.autoconfigure;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.gate.GateValidations;
 import io.llmfallback.observe.FallbackSignals;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +15,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /** The {@code llmFallback} health indicator. */
-@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
+@AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(FallbackChains.class)
 @ConditionalOnEnabledHealthIndicator("llmfallback")
@@ -23,8 +24,8 @@ public final class LlmFallbackHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
 	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals) {
-		return new LlmFallbackHealthIndicator(chains, breakers, signals);
+			FallbackSignals signals, GateValidations validations) {
+		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations);
 	}
 
 }

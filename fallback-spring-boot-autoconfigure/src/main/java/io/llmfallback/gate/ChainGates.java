@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.llmfallback.chain.FallbackChains;
@@ -26,18 +27,38 @@ public final class ChainGates {
 
 	private final GateTolerances tolerances;
 
+	private final GateValidations validations;
+
+	// TODO(lead): remove once the endpoint auto-configuration takes the ChainGates bean.
+	public ChainGates(FallbackChains chains, Map<String, Pricing> pricing, Map<String, Callable<InputStream>> corpora,
+			GateTolerances tolerances) {
+		this(chains, pricing, corpora, tolerances, new GateValidations());
+	}
+
 	/**
 	 * @param chains the configured chains
 	 * @param pricing prices by provider
 	 * @param corpora how to open each chain's corpus, by chain name
 	 * @param tolerances the divergences each fallback may show
+	 * @param validations where each run's outcome is recorded
 	 */
 	public ChainGates(FallbackChains chains, Map<String, Pricing> pricing, Map<String, Callable<InputStream>> corpora,
-			GateTolerances tolerances) {
+			GateTolerances tolerances, GateValidations validations) {
 		this.chains = chains;
 		this.pricing = Map.copyOf(pricing);
 		this.corpora = Map.copyOf(corpora);
 		this.tolerances = tolerances;
+		this.validations = validations;
+	}
+
+	/** The chains that have a corpus, in no particular order. */
+	public Set<String> chainsWithCorpus() {
+		return this.corpora.keySet();
+	}
+
+	/** The outcome of each chain's latest run. */
+	public GateValidations validations() {
+		return this.validations;
 	}
 
 	/** Whether the chain has a corpus to run the gate on. */
@@ -46,7 +67,8 @@ public final class ChainGates {
 	}
 
 	/**
-	 * Replays the chain's corpus through its primary and every fallback.
+	 * Replays the chain's corpus through its primary and every fallback, and records the outcome as the
+	 * chain's {@linkplain GateValidations validation}.
 	 * @throws IllegalArgumentException when the chain is unknown or has no corpus configured
 	 */
 	public Mono<GateReport> run(String chain) {
@@ -65,7 +87,11 @@ public final class ChainGates {
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot read the gate corpus of chain '" + chain + "'", ex);
 			}
-		}).subscribeOn(Schedulers.boundedElastic()).flatMap(gate::run);
+		})
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap(gate::run)
+			.doOnNext((report) -> this.validations.record(chain, report))
+			.doOnError((ex) -> this.validations.recordNotRun(chain, ex));
 	}
 
 }

@@ -39,7 +39,7 @@ class LlmFallbackAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				LlmFallbackAspectAutoConfiguration.class, LlmFallbackEndpointAutoConfiguration.class,
-				LlmFallbackHealthAutoConfiguration.class))
+				LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class))
 		.withPropertyValues("llm.fallback.providers.gpt.type=openai",
 				"llm.fallback.providers.gpt.base-url=https://api.openai.com", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",

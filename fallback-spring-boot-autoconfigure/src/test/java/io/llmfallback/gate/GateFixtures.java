@@ -26,7 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
  * The test corpus ({@code /gate/corpus.jsonl}) and answers of known sizes for it, served by OpenAI-format
  * WireMock stubs that match each corpus line on its {@code Question NN} prefix.
  */
-final class GateFixtures {
+public final class GateFixtures {
 
 	/** The primary's answer length per corpus line, in characters. Lines s07-s10 carry a JSON schema. */
 	static final Map<String, Integer> PRIMARY_LENGTHS = lengths();
@@ -114,7 +114,7 @@ final class GateFixtures {
 	}
 
 	/** Stubs every corpus line with the primary's lengths scaled by that factor. */
-	static void answerAll(WireMockExtension server, double scale) {
+	public static void answerAll(WireMockExtension server, double scale) {
 		PRIMARY_LENGTHS.forEach((id, length) -> stub(server, id, completion(answer(id, (int) Math.round(length * scale)))));
 	}
 

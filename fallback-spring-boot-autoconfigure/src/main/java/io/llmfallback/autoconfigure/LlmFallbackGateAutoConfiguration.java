@@ -1,0 +1,118 @@
+package io.llmfallback.autoconfigure;
+
+import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.GateValidations;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.Assert;
+
+/**
+ * The compatibility gate of each chain: run on demand (endpoint, code), at start-up
+ * ({@code llm.fallback.gate.on-startup}) or as a command-line run ({@code llm.fallback.gate.chain}), with
+ * every run's outcome kept as the chain's validation.
+ */
+@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
+@ConditionalOnBean(FallbackChains.class)
+@EnableConfigurationProperties(LlmFallbackGateProperties.class)
+public final class LlmFallbackGateAutoConfiguration {
+
+	private static final String CHAIN = "llm.fallback.gate.chain";
+
+	private static final String CORPUS = "llm.fallback.gate.corpus";
+
+	private static final String ON_STARTUP = "llm.fallback.gate.on-startup";
+
+	@Bean
+	GateSettings llmFallbackGateSettings(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
+			ResourceLoader resourceLoader) {
+		return GateSettings.of(properties, settings, resourceLoader);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GateValidations llmFallbackGateValidations() {
+		return new GateValidations();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChainGates llmFallbackChainGates(FallbackChains chains, LlmFallbackSettings settings, GateSettings gate,
+			GateValidations validations) {
+		return new ChainGates(chains, settings.pricing(), gate.corpora(), gate.tolerances(), validations);
+	}
+
+	@Bean
+	@Conditional(OnCommandLineRun.class)
+	GateCommandLineRunner llmFallbackGateCommandLineRunner(GateSettings gate, ChainGates gates,
+			ConfigurableApplicationContext context) {
+		String chain = gate.commandLineChain();
+		Assert.state(chain != null, "GateSettings resolves the chain of every command-line run");
+		return new GateCommandLineRunner(gates, chain, gate.reportDirectory(), gate.exitWhenDone(), context);
+	}
+
+	@Bean
+	@Conditional(OnStartupRun.class)
+	StartupGate llmFallbackStartupGate(GateSettings gate, ChainGates gates) {
+		return new StartupGate(gates, gate.onStartup());
+	}
+
+	/** A command-line run: {@code llm.fallback.gate.chain} or {@code llm.fallback.gate.corpus} is set. */
+	static final class OnCommandLineRun extends AnyNestedCondition {
+
+		OnCommandLineRun() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = CHAIN)
+		static final class ChainSet {
+
+		}
+
+		@ConditionalOnProperty(name = CORPUS)
+		static final class CorpusSet {
+
+		}
+
+	}
+
+	/**
+	 * A start-up run: {@code llm.fallback.gate.on-startup} is not {@code off}, and this is no command-line
+	 * run, which is the whole job of its process.
+	 */
+	static final class OnStartupRun extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("LLM fallback start-up gate");
+			OnStartup mode = Binder.get(context.getEnvironment())
+				.bind(ON_STARTUP, OnStartup.class)
+				.orElse(OnStartup.OFF);
+			if (mode == OnStartup.OFF) {
+				return ConditionOutcome.noMatch(message.because(ON_STARTUP + " is off"));
+			}
+			if (context.getEnvironment().containsProperty(CHAIN) || context.getEnvironment().containsProperty(CORPUS)) {
+				return ConditionOutcome.noMatch(message.because("a command-line gate run replaces it"));
+			}
+			return ConditionOutcome.match(message.because(ON_STARTUP + " is " + mode));
+		}
+
+	}
+
+}

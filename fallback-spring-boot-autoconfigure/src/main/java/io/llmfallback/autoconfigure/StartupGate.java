@@ -1,0 +1,70 @@
+package io.llmfallback.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.GateReport;
+import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+
+/**
+ * Runs the compatibility gate of every chain that has a corpus when the application starts, as
+ * {@code llm.fallback.gate.on-startup} says. Runners run before the application is ready, so under
+ * {@link OnStartup#BLOCK} an instance whose fallbacks fail the gate never takes traffic.
+ */
+final class StartupGate implements ApplicationRunner {
+
+	private static final Log logger = LogFactory.getLog(StartupGate.class);
+
+	private final ChainGates gates;
+
+	private final OnStartup mode;
+
+	StartupGate(ChainGates gates, OnStartup mode) {
+		this.gates = gates;
+		this.mode = mode;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		List<String> chains = this.gates.chainsWithCorpus().stream().sorted().toList();
+		if (this.mode == OnStartup.RUN) {
+			// In the background: the outcome shows in the endpoint and health once it is known.
+			chains.forEach((chain) -> this.gates.run(chain).subscribe(StartupGate::log,
+					(ex) -> logger.warn("The compatibility gate of chain '" + chain + "' could not run", ex)));
+			return;
+		}
+		List<GateReport> failed = new ArrayList<>();
+		for (String chain : chains) {
+			// Each request of the replay is bounded by the chain's latency budget, so this ends.
+			GateReport report = this.gates.run(chain).block();
+			if (report != null) {
+				log(report);
+				if (!report.passed()) {
+					failed.add(report);
+				}
+			}
+		}
+		if (!failed.isEmpty()) {
+			throw new StartupGateFailedException(failed);
+		}
+	}
+
+	private static void log(GateReport report) {
+		String outcome = "Compatibility gate of chain '" + report.chain() + "' on " + report.corpusSize()
+				+ " requests: " + report.verdict().wireName().toUpperCase(Locale.ROOT);
+		if (report.passed()) {
+			logger.info(outcome);
+		}
+		else {
+			logger.warn(outcome + "\n" + String.join("\n", report.findings()));
+		}
+	}
+
+}

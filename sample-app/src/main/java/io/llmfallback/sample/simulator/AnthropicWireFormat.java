@@ -42,8 +42,9 @@ final class AnthropicWireFormat implements WireFormat {
 		if (!messages.isArray() || messages.isEmpty()) {
 			return error(400, "invalid_request_error", "messages: at least one message is required");
 		}
+		String system = WireFormat.text(request.path("system"));
 		List<String> input = new ArrayList<>();
-		input.add(WireFormat.text(request.path("system")));
+		input.add(system);
 		String prompt = "";
 		for (JsonNode message : messages) {
 			String text = WireFormat.text(message.path("content"));
@@ -52,7 +53,10 @@ final class AnthropicWireFormat implements WireFormat {
 				prompt = text;
 			}
 		}
-		Completion completion = Completion.of(simulator, prompt, input, maxTokens.asLong(), echoPercent);
+		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
+		Completion completion = WireFormat.asksForJson(system)
+				? Completion.json(prompt, input, maxTokens.asLong(), echoPercent)
+				: Completion.of(simulator, prompt, input, maxTokens.asLong(), echoPercent);
 
 		ObjectNode body = JSON.createObjectNode();
 		body.put("id", "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet());

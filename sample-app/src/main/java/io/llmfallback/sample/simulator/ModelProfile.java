@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * How a simulated model behaves when nothing is wrong: how long it takes to answer, and how verbose it is.
  * Two providers that differ here are what makes a failover visible in the fallback signals: the fallback
- * path is slower (fallback-path P95) and its answers shorter (output-length delta) than the primary's.
+ * path is slower (fallback-path P95) and its answers shorter (output-length delta) than the primary's; asked
+ * for JSON, a terser model also finds fewer keywords, and on some tickets none (see {@code Completion}), which
+ * the compatibility gate shows as lower schema compliance and field coverage.
  *
  * @param latency how long every answer takes, before any injected latency
  * @param echoPercent how much of the prompt the answer echoes, in percent of its words, rounded up

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,8 @@ final class OpenAiWireFormat implements WireFormat {
 
 	// What the real API assumes when a request names no cap: far more than any echo needs.
 	private static final long DEFAULT_MAX_TOKENS = 4096;
+
+	private static final Set<String> JSON_MODES = Set.of("json_object", "json_schema");
 
 	private final AtomicLong ids = new AtomicLong();
 
@@ -44,16 +47,21 @@ final class OpenAiWireFormat implements WireFormat {
 		}
 		List<String> input = new ArrayList<>();
 		String prompt = "";
+		// JSON mode (json_object, or json_schema, whose schema the simulator does not follow) or a system prompt.
+		boolean json = JSON_MODES.contains(WireFormat.string(request.path("response_format"), "type"));
 		for (JsonNode message : messages) {
 			String text = WireFormat.text(message.path("content"));
 			input.add(text);
-			if ("user".equals(WireFormat.string(message, "role"))) {
+			String role = WireFormat.string(message, "role");
+			if ("user".equals(role)) {
 				prompt = text;
 			}
+			json |= "system".equals(role) && WireFormat.asksForJson(text);
 		}
 		// Newer clients send max_completion_tokens, older ones max_tokens.
 		long maxTokens = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
-		Completion completion = Completion.of(simulator, prompt, input, maxTokens, echoPercent);
+		Completion completion = json ? Completion.json(prompt, input, maxTokens, echoPercent)
+				: Completion.of(simulator, prompt, input, maxTokens, echoPercent);
 
 		ObjectNode body = JSON.createObjectNode();
 		body.put("id", "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet());

@@ -1,5 +1,7 @@
 package io.llmfallback.sample.simulator;
 
+import java.util.regex.Pattern;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,6 +15,9 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	/** How long a rate-limited client is asked to wait, in seconds, in the {@code retry-after} header. */
 	String RETRY_AFTER_SECONDS = "1";
 
+	/** The word in a system prompt that asks for a JSON answer, in any case. */
+	Pattern JSON_WORD = Pattern.compile("\\bjson\\b", Pattern.CASE_INSENSITIVE);
+
 	/** The protocol's name in {@code llm.fallback.providers.*.type}. */
 	String protocol();
 
@@ -20,7 +25,8 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	String path();
 
 	/**
-	 * Answers a request body; a request the real API would reject gets its 400.
+	 * Answers a request body; a request the real API would reject gets its 400. A request that asks for JSON
+	 * gets a {@linkplain Completion#json JSON answer}, any other a {@linkplain Completion#of text answer}.
 	 * @param simulator the simulator's name, the first word of its answers
 	 * @param echoPercent how much of the prompt the answer echoes, in percent of its words
 	 * @param requestBody the request as received
@@ -39,6 +45,15 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 		catch (JacksonException ex) {
 			return MissingNode.getInstance();
 		}
+	}
+
+	/**
+	 * Whether a system prompt asks for JSON: the only way to ask Anthropic, which has no JSON mode (the
+	 * starter's client adds "Respond with a single JSON object and nothing else."), and a common one with
+	 * OpenAI, whose JSON mode even requires the word in the messages.
+	 */
+	static boolean asksForJson(String systemPrompt) {
+		return JSON_WORD.matcher(systemPrompt).find();
 	}
 
 	static String string(JsonNode node, String field) {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderException;
@@ -37,6 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ProviderSimulatorTest {
 
 	private static final String PROMPT = "Why is the sky blue?";
+
+	// 17 words; the four of eight characters or more are duplicate, Thursday, bookkeeper and watching.
+	private static final String TICKET = "Charged twice for the March invoice. Please refund the duplicate payment "
+			+ "before Thursday, our bookkeeper is watching.";
 
 	private static SimulatedProviders simulators;
 
@@ -102,6 +107,100 @@ class ProviderSimulatorTest {
 				assertThat(response.usage().outputTokens()).isEqualTo(3);
 			})
 			.verifyComplete();
+	}
+
+	@Test
+	void openAiAnswersATicketExtractionInJsonMode() {
+		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON);
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for the March invoice.\","
+					+ "\"summary\":\"" + TICKET + "\",\"sentiment\":\"neutral\","
+					+ "\"keywords\":[\"duplicate\",\"thursday\",\"bookkeeper\"]}");
+			assertThat(response.finishReason()).isEqualTo("stop");
+			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(17));
+			// 6 title and 17 summary words, in 22 space-separated pieces: the title's last word and the
+			// summary's first are one.
+			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(22));
+		}).verifyComplete();
+	}
+
+	@Test
+	void openAiAnswersJsonWhenTheSystemPromptAsksForIt() {
+		ChatRequest request = ChatRequest.ofUser(TICKET).withSystem("Extract the ticket as json.");
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+			assertThat(response.text()).startsWith("{\"title\":\"Charged twice for the March invoice.\",");
+			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(5 + 17));
+		}).verifyComplete();
+	}
+
+	@Test
+	void openAiAnswersTheTicketExtractionToAJsonSchemaToo() {
+		String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Refund my duplicate payment.\"}],"
+				+ "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"ticket\",\"schema\":{}}}}";
+		post(SimulatedProviders.OPENAI, "/v1/chat/completions", request).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.choices[0].message.content")
+			.isEqualTo("{\"title\":\"Refund my duplicate payment.\",\"summary\":\"Refund my duplicate payment.\","
+					+ "\"sentiment\":\"neutral\",\"keywords\":[\"duplicate\"]}");
+	}
+
+	@Test
+	void openAiJsonAnswerIsCutAtMaxTokens() {
+		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON).withMaxTokens(10);
+		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+			// 7 pieces fit in 10 tokens: no longer valid JSON, as a real model's answer cut there is not.
+			assertThat(response.text())
+				.isEqualTo("{\"title\":\"Charged twice for the March invoice.\",\"summary\":\"Charged twice");
+			assertThat(response.finishReason()).isEqualTo("length");
+			assertThat(response.usage().outputTokens()).isEqualTo(10);
+		}).verifyComplete();
+	}
+
+	@Test
+	void anthropicAnswersATerserTicketExtractionWhenAskedForJson() {
+		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON);
+		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+			// The summary is 60% of the 17 words, rounded up: 11, with one word of eight characters or more.
+			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for the March invoice.\","
+					+ "\"summary\":\"Charged twice for the March invoice. Please refund the duplicate payment\","
+					+ "\"sentiment\":\"neutral\",\"keywords\":[\"duplicate\"]}");
+			assertThat(response.finishReason()).isEqualTo("end_turn");
+			// The starter's client asks in the system prompt: "Respond with a single JSON object and nothing else."
+			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(9 + 17));
+			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(6 + 11 - 1));
+		}).verifyComplete();
+	}
+
+	@Test
+	void anthropicJsonAnswerIsCutAtMaxTokens() {
+		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON).withMaxTokens(5);
+		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for");
+			assertThat(response.finishReason()).isEqualTo("max_tokens");
+			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(3));
+		}).verifyComplete();
+	}
+
+	@Test
+	void jsonAnswerLeavesKeywordsOutWhenItsSummaryHasNone() {
+		String ticket = "App logs me out on open. Reinstalling did not help.";
+		List<String> input = List.of(ticket);
+		assertThat(Completion.json(ticket, input, 4096, 100).text())
+			.isEqualTo("{\"title\":\"App logs me out on open.\",\"summary\":\"" + ticket
+					+ "\",\"sentiment\":\"neutral\",\"keywords\":[\"reinstalling\"]}");
+		// 60% of 10 words leaves out the only long one: a terse model writes no keywords at all.
+		assertThat(Completion.json(ticket, input, 4096, 60).text())
+			.isEqualTo("{\"title\":\"App logs me out on open.\",\"summary\":\"App logs me out on open.\","
+					+ "\"sentiment\":\"neutral\"}");
+	}
+
+	@Test
+	void onlyASystemPromptWithTheWordJsonAsksForJson() {
+		assertThat(WireFormat.asksForJson("Respond with a single JSON object and nothing else.")).isTrue();
+		assertThat(WireFormat.asksForJson("Answer as json")).isTrue();
+		assertThat(WireFormat.asksForJson("Answer in JSONL, one object a line")).isFalse();
+		assertThat(WireFormat.asksForJson("Answer in one sentence.")).isFalse();
 	}
 
 	@ParameterizedTest(name = "{0} answering {1} is {2}")

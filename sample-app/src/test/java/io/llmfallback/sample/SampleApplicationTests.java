@@ -8,6 +8,8 @@ import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.sample.extraction.Extraction;
+import io.llmfallback.sample.extraction.Ticket;
 import io.llmfallback.sample.simulator.ProviderSimulator;
 import io.llmfallback.sample.simulator.SimulatedProviders;
 import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
@@ -199,6 +201,34 @@ class SampleApplicationTests {
 		inject(SimulatedProviders.OPENAI, "{\"status\":500}");
 		inject(SimulatedProviders.ANTHROPIC, "{\"status\":529}");
 		assertThat(summarize("The quick brown fox jumps over the lazy dog.")).isEqualTo(Summary.UNAVAILABLE);
+	}
+
+	@Test
+	void extractionMapsThePrimarysJsonOntoATicket() {
+		String ticket = "App logs me out on open. It happens every time I start it on my phone, since the update on "
+				+ "Monday, and reinstalling did not help.";
+		assertThat(extract(ticket)).isEqualTo(new Extraction(
+				new Ticket("App logs me out on open.", ticket, "neutral", List.of("reinstalling")), false));
+	}
+
+	@Test
+	void extractionFallsOverToAFallbackWhoseAnswerMaps() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":500}");
+		// The terser fallback echoes 4 of the 6 words, which still hold three keywords.
+		assertThat(extract("Invoice duplicated yesterday afternoon, refund requested.")).isEqualTo(new Extraction(
+				new Ticket("Invoice duplicated yesterday afternoon, refund requested.",
+						"Invoice duplicated yesterday afternoon,", "neutral",
+						List.of("duplicated", "yesterday", "afternoon")),
+				false));
+	}
+
+	@Test
+	void anExtractionNoProviderMapsIsQueuedUnextractedNotA500() {
+		inject(SimulatedProviders.OPENAI, "{\"status\":500}");
+		// The fallback's summary stops before "reinstalling", its only keyword, so its answer has no keywords.
+		String ticket = "App logs me out on open. It happens every time I start it on my phone, since the update on "
+				+ "Monday, and reinstalling did not help.";
+		assertThat(extract(ticket)).isEqualTo(Extraction.unextracted(ticket));
 	}
 
 	@Test
@@ -417,6 +447,21 @@ class SampleApplicationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(order)
 			.exchange();
+	}
+
+	private Extraction extract(String ticket) {
+		Extraction extraction = this.client.post()
+			.uri("/extract")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("ticket", ticket))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Extraction.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(extraction).isNotNull();
+		return extraction;
 	}
 
 	private Summary summarize(String document) {

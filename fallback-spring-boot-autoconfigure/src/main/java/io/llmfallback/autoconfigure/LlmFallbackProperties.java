@@ -389,7 +389,10 @@ public class LlmFallbackProperties {
 		/** Extra headers sent with every request. */
 		private Map<String, String> headers = new LinkedHashMap<>();
 
-		/** What the provider charges. */
+		/**
+		 * What the provider charges; unset, the built-in list price of its model applies, and a model the list
+		 * does not know costs nothing.
+		 */
 		private Pricing pricing = new Pricing();
 
 		/** Overrides of the circuit-breaker defaults for this provider. */
@@ -539,26 +542,37 @@ public class LlmFallbackProperties {
 	/** Prices in USD per million tokens. */
 	public static class Pricing {
 
-		/** USD per million prompt tokens. */
-		private BigDecimal inputPerMillionTokens = BigDecimal.ZERO;
+		/** USD per million prompt tokens; set together with output-per-million-tokens. */
+		private @Nullable BigDecimal inputPerMillionTokens;
 
-		/** USD per million completion tokens. */
-		private BigDecimal outputPerMillionTokens = BigDecimal.ZERO;
+		/** USD per million completion tokens; set together with input-per-million-tokens. */
+		private @Nullable BigDecimal outputPerMillionTokens;
 
-		public BigDecimal getInputPerMillionTokens() {
+		/** USD per million prompt tokens served from the provider's prompt cache; the input price when unset. */
+		private @Nullable BigDecimal cachedInputPerMillionTokens;
+
+		public @Nullable BigDecimal getInputPerMillionTokens() {
 			return this.inputPerMillionTokens;
 		}
 
-		public void setInputPerMillionTokens(BigDecimal inputPerMillionTokens) {
+		public void setInputPerMillionTokens(@Nullable BigDecimal inputPerMillionTokens) {
 			this.inputPerMillionTokens = inputPerMillionTokens;
 		}
 
-		public BigDecimal getOutputPerMillionTokens() {
+		public @Nullable BigDecimal getOutputPerMillionTokens() {
 			return this.outputPerMillionTokens;
 		}
 
-		public void setOutputPerMillionTokens(BigDecimal outputPerMillionTokens) {
+		public void setOutputPerMillionTokens(@Nullable BigDecimal outputPerMillionTokens) {
 			this.outputPerMillionTokens = outputPerMillionTokens;
+		}
+
+		public @Nullable BigDecimal getCachedInputPerMillionTokens() {
+			return this.cachedInputPerMillionTokens;
+		}
+
+		public void setCachedInputPerMillionTokens(@Nullable BigDecimal cachedInputPerMillionTokens) {
+			this.cachedInputPerMillionTokens = cachedInputPerMillionTokens;
 		}
 
 	}

@@ -21,10 +21,14 @@ import com.networknt.schema.Schema;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
+import io.llmfallback.cost.ModelPrices;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.cost.PricingSource;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.RequestAdaptation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
@@ -36,6 +40,8 @@ import org.springframework.core.io.ResourceLoader;
  */
 public final class LlmFallbackSettings {
 
+	private static final Log logger = LogFactory.getLog(LlmFallbackSettings.class);
+
 	private static final String PREFIX = "llm.fallback";
 
 	private final Map<String, ProviderSettings> providers = new LinkedHashMap<>();
@@ -43,6 +49,8 @@ public final class LlmFallbackSettings {
 	private final Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
 
 	private final Map<String, Pricing> pricing = new LinkedHashMap<>();
+
+	private final Map<String, PricingSource> pricingSources = new LinkedHashMap<>();
 
 	private final Map<String, RequestAdaptation> adaptations = new LinkedHashMap<>();
 
@@ -105,6 +113,7 @@ public final class LlmFallbackSettings {
 		if (!settings.problems.isEmpty()) {
 			throw new InvalidLlmFallbackConfigurationException(settings.problems);
 		}
+		settings.logUnpricedProviders();
 		return settings;
 	}
 
@@ -116,8 +125,14 @@ public final class LlmFallbackSettings {
 		return this.breakers;
 	}
 
+	/** Each provider's price: configured, else its model's list price, else {@link Pricing#FREE}. */
 	public Map<String, Pricing> pricing() {
 		return this.pricing;
+	}
+
+	/** Where each provider's price comes from. */
+	public Map<String, PricingSource> pricingSources() {
+		return this.pricingSources;
 	}
 
 	/** How each provider rewrites requests; {@link RequestAdaptation#NONE} for most. */
@@ -224,19 +239,12 @@ public final class LlmFallbackSettings {
 		if (provider.getMaxTokens() < 1) {
 			problem(prefix + ".max-tokens", "must be at least 1, was " + provider.getMaxTokens());
 		}
-		LlmFallbackProperties.Pricing price = provider.getPricing();
-		if (price.getInputPerMillionTokens().signum() < 0) {
-			problem(prefix + ".pricing.input-per-million-tokens", "cannot be negative");
-		}
-		if (price.getOutputPerMillionTokens().signum() < 0) {
-			problem(prefix + ".pricing.output-per-million-tokens", "cannot be negative");
-		}
+		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
 		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
 				orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
 				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
 				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()));
-		this.pricing.put(name, new Pricing(price.getInputPerMillionTokens(), price.getOutputPerMillionTokens()));
 		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
 		Double temperature = adaptation.getTemperature();
 		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
@@ -248,6 +256,53 @@ public final class LlmFallbackSettings {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
 					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders()));
 		}
+	}
+
+	private void addPricing(String name, String prefix, LlmFallbackProperties.Pricing price, @Nullable String model) {
+		BigDecimal input = price.getInputPerMillionTokens();
+		BigDecimal output = price.getOutputPerMillionTokens();
+		BigDecimal cachedInput = price.getCachedInputPerMillionTokens();
+		if (input == null && output == null && cachedInput == null) {
+			Pricing listed = (model != null) ? ModelPrices.forModel(model) : null;
+			this.pricing.put(name, (listed != null) ? listed : Pricing.FREE);
+			this.pricingSources.put(name, (listed != null) ? PricingSource.CATALOG : PricingSource.NONE);
+			return;
+		}
+		int problemsBefore = this.problems.size();
+		// A configured price replaces the list price whole, so it must be whole: an input price alone says
+		// nothing of what output costs.
+		String given = (input != null) ? "input-per-million-tokens"
+				: (output != null) ? "output-per-million-tokens" : "cached-input-per-million-tokens";
+		if (input == null) {
+			problem(prefix + ".input-per-million-tokens", "is required when " + given + " is set");
+		}
+		if (output == null) {
+			problem(prefix + ".output-per-million-tokens", "is required when " + given + " is set");
+		}
+		notNegative(prefix + ".input-per-million-tokens", input);
+		notNegative(prefix + ".output-per-million-tokens", output);
+		notNegative(prefix + ".cached-input-per-million-tokens", cachedInput);
+		if (input != null && output != null && this.problems.size() == problemsBefore) {
+			this.pricing.put(name, new Pricing(input, output, orDefault(cachedInput, input)));
+			this.pricingSources.put(name, PricingSource.CONFIGURED);
+		}
+	}
+
+	private void notNegative(String property, @Nullable BigDecimal price) {
+		if (price != null && price.signum() < 0) {
+			problem(property, "cannot be negative, was " + price);
+		}
+	}
+
+	// Once, at start-up: a provider that reads as free lets spend limits and cost alerts miss its spend.
+	private void logUnpricedProviders() {
+		this.pricingSources.forEach((name, source) -> {
+			if (source == PricingSource.NONE && logger.isInfoEnabled()) {
+				logger.info("Provider '" + name + "' has no configured price and its model '"
+						+ this.providers.get(name).model() + "' has no list price, so its cost will read as 0; set "
+						+ PREFIX + ".providers." + name + ".pricing.* to count it");
+			}
+		});
 	}
 
 	private @Nullable URI baseUrl(String property, @Nullable String value) {

@@ -3,8 +3,6 @@ package io.llmfallback.contract;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -31,9 +29,6 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 
 	/** No contract: every answer is accepted as it is. */
 	public static final OutputContract NONE = new OutputContract(null, null, null, false, OnViolation.NEXT_PROVIDER);
-
-	// OpenAI says "length", Anthropic "max_tokens", Gemini "MAX_TOKENS".
-	private static final Set<String> TRUNCATED = Set.of("length", "max_tokens");
 
 	/** What a chain does with an answer that breaks its contract. */
 	public enum OnViolation {
@@ -76,10 +71,8 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 		if (this.maxLength != null && text.length() > this.maxLength) {
 			violations.add("output has " + text.length() + " characters, more than " + this.maxLength);
 		}
-		String finishReason = response.finishReason();
-		if (this.requireComplete && finishReason != null
-				&& TRUNCATED.contains(finishReason.toLowerCase(Locale.ROOT))) {
-			violations.add("output was cut off by the token limit (finish reason " + finishReason + ")");
+		if (this.requireComplete && response.isTruncated()) {
+			violations.add("output was cut off by the token limit (finish reason " + response.finishReason() + ")");
 		}
 		Double coverage = null;
 		Boolean compliant = null;

@@ -1,7 +1,9 @@
 package io.llmfallback.model;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,12 +21,24 @@ import org.jspecify.annotations.Nullable;
 public record ChatResponse(String text, @Nullable String finishReason, TokenUsage usage, String provider,
 		String model, Duration latency) {
 
+	// OpenAI says "length", Anthropic "max_tokens", Gemini "MAX_TOKENS".
+	private static final Set<String> TOKEN_LIMIT_FINISH_REASONS = Set.of("length", "max_tokens");
+
 	public ChatResponse {
 		Objects.requireNonNull(text, "text");
 		Objects.requireNonNull(usage, "usage");
 		Objects.requireNonNull(provider, "provider");
 		Objects.requireNonNull(model, "model");
 		Objects.requireNonNull(latency, "latency");
+	}
+
+	/**
+	 * Whether the output-token limit cut the answer off, whichever provider's vocabulary the finish reason
+	 * is in.
+	 */
+	public boolean isTruncated() {
+		return this.finishReason != null
+				&& TOKEN_LIMIT_FINISH_REASONS.contains(this.finishReason.toLowerCase(Locale.ROOT));
 	}
 
 	public ChatResponse withLatency(Duration latency) {

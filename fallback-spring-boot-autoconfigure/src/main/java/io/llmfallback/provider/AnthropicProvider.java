@@ -95,10 +95,18 @@ public final class AnthropicProvider extends HttpLlmProvider {
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
+	/**
+	 * Anthropic counts the prompt in three disjoint parts: {@code input_tokens} (after the last cache
+	 * breakpoint), {@code cache_creation_input_tokens} (written to the cache) and
+	 * {@code cache_read_input_tokens} (served from it). The prompt is their sum; only the reads are cached.
+	 */
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return new TokenUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0));
+		long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
+		long prompt = usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
+				+ cacheRead;
+		return new TokenUsage(prompt, usage.path("output_tokens").asLong(0), cacheRead);
 	}
 
 	@Override

@@ -96,12 +96,13 @@ public final class GeminiProvider extends HttpLlmProvider {
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
-	/** Thinking tokens are billed as output. */
+	/** Thinking tokens are billed as output; cached-content tokens are a part of the prompt tokens. */
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
 		return new TokenUsage(usage.path("promptTokenCount").asLong(0),
-				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0));
+				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0),
+				usage.path("cachedContentTokenCount").asLong(0));
 	}
 
 	@Override

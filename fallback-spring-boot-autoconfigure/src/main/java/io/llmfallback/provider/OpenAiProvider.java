@@ -75,10 +75,12 @@ public final class OpenAiProvider extends HttpLlmProvider {
 				latency);
 	}
 
+	/** Prompt-cache hits are a part of the prompt tokens. */
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return new TokenUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+		return new TokenUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
+				usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.llmfallback.autoconfigure;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.stream.Stream;
 
@@ -14,6 +15,8 @@ import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
+import io.llmfallback.cost.Pricing;
+import io.llmfallback.cost.PricingSource;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
@@ -21,6 +24,7 @@ import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
 import org.aspectj.lang.annotation.Aspect;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,10 +34,13 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -156,6 +163,75 @@ class LlmFallbackAutoConfigurationTests {
 	}
 
 	@Test
+	void providerWithoutAConfiguredPriceIsChargedItsModelsListPrice() {
+		this.contextRunner.withPropertyValues("llm.fallback.providers.claude.model=claude-sonnet-4-20250514")
+			.run((context) -> {
+				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
+				assertThat(settings.pricing()).containsEntry("claude",
+						new Pricing(new BigDecimal("3.00"), new BigDecimal("15.00"), new BigDecimal("0.30")))
+					.containsEntry("gpt",
+							new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"), new BigDecimal("1.25")));
+				assertThat(settings.pricingSources()).containsEntry("claude", PricingSource.CATALOG)
+					.containsEntry("gpt", PricingSource.CATALOG);
+			});
+	}
+
+	@Test
+	void configuredPriceOverridesTheListPrice() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.25",
+					"llm.fallback.providers.gpt.pricing.output-per-million-tokens=9",
+					"llm.fallback.providers.gpt.pricing.cached-input-per-million-tokens=1.125",
+					"llm.fallback.providers.claude.pricing.input-per-million-tokens=3.30",
+					"llm.fallback.providers.claude.pricing.output-per-million-tokens=16.50")
+			.run((context) -> {
+				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
+				assertThat(settings.pricing()).containsEntry("gpt",
+						new Pricing(new BigDecimal("2.25"), new BigDecimal("9"), new BigDecimal("1.125")))
+					// no cached-input price configured: cached prompt tokens cost the input price
+					.containsEntry("claude",
+							new Pricing(new BigDecimal("3.30"), new BigDecimal("16.50"), new BigDecimal("3.30")));
+				assertThat(settings.pricingSources()).containsEntry("gpt", PricingSource.CONFIGURED)
+					.containsEntry("claude", PricingSource.CONFIGURED);
+			});
+	}
+
+	@Test
+	void providerWithNeitherPriceIsFreeAndSaysSoOnceAtStartUp(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.local.type=openai",
+					"llm.fallback.providers.local.base-url=http://localhost:11434",
+					"llm.fallback.providers.local.model=llama3.1:8b",
+					"llm.fallback.providers.local.api-key=sk-local-5up3r53cr3tK3y")
+			.run((context) -> {
+				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
+				assertThat(settings.pricing()).containsEntry("local", Pricing.FREE);
+				assertThat(settings.pricingSources()).containsEntry("local", PricingSource.NONE);
+			});
+		assertThat(output).containsOnlyOnce("Provider 'local' has no configured price and its model 'llama3.1:8b' "
+				+ "has no list price, so its cost will read as 0; set llm.fallback.providers.local.pricing.* to count it")
+			.doesNotContain("Provider 'gpt'")
+			.doesNotContain("Provider 'claude'")
+			.doesNotContain("sk-local-5up3r53cr3tK3y");
+	}
+
+	@Test
+	void negativeCachedInputPriceFailsStartUpNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
+					"llm.fallback.providers.gpt.pricing.output-per-million-tokens=10",
+					"llm.fallback.providers.gpt.pricing.cached-input-per-million-tokens=-1.25")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
+					.getDescription())
+					.contains("llm.fallback.providers.gpt.pricing.cached-input-per-million-tokens: "
+							+ "cannot be negative, was -1.25")
+					.doesNotContain("is required");
+			});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.contextRunner.withPropertyValues("llm.fallback.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackChains.class)
@@ -236,7 +312,18 @@ class LlmFallbackAutoConfigurationTests {
 				Arguments.of("llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl",
 						"llm.fallback.chains.summarize.gate-corpus: no resource at 'classpath:gate/missing.jsonl'"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
-						"llm.fallback.providers.orphan.type: is required"));
+						"llm.fallback.providers.orphan.type: is required"),
+				Arguments.of("llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
+						"llm.fallback.providers.gpt.pricing.output-per-million-tokens: is required when "
+								+ "input-per-million-tokens is set"),
+				Arguments.of("llm.fallback.providers.gpt.pricing.output-per-million-tokens=10",
+						"llm.fallback.providers.gpt.pricing.input-per-million-tokens: is required when "
+								+ "output-per-million-tokens is set"),
+				Arguments.of("llm.fallback.providers.gpt.pricing.cached-input-per-million-tokens=1.25",
+						"llm.fallback.providers.gpt.pricing.output-per-million-tokens: is required when "
+								+ "cached-input-per-million-tokens is set"),
+				Arguments.of("llm.fallback.providers.claude.pricing.input-per-million-tokens=-3",
+						"llm.fallback.providers.claude.pricing.input-per-million-tokens: cannot be negative, was -3"));
 	}
 
 	@ParameterizedTest(name = "{0}")

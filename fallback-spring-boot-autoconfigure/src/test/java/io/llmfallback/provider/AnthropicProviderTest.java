@@ -131,6 +131,7 @@ class AnthropicProviderTest {
 
 		assertThat(response.text()).isEqualTo("The fallback answered because the primary's breaker was open.");
 		assertThat(response.finishReason()).isEqualTo("end_turn");
+		assertThat(response.isTruncated()).isFalse();
 		assertThat(response.usage()).isEqualTo(new TokenUsage(48, 17));
 		assertThat(response.model()).isEqualTo("claude-sonnet-4-5-20250929");
 		assertThat(response.provider()).isEqualTo("anthropic-test");
@@ -146,7 +147,20 @@ class AnthropicProviderTest {
 
 		assertThat(response.text()).isEqualTo("1. Open breakers cost nothing. 2. The retry budget caps");
 		assertThat(response.finishReason()).isEqualTo("max_tokens");
+		assertThat(response.isTruncated()).isTrue();
 		assertThat(response.usage()).isEqualTo(new TokenUsage(122, 256));
+	}
+
+	@Test
+	void promptIsInputTokensPlusCacheWritesPlusCacheReads() {
+		server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(fixture("anthropic/message-cached.json"))));
+
+		ChatResponse response = success(provider(ProviderType.ANTHROPIC, baseUrl(server))
+			.chat(ChatRequest.ofUser("What does the runbook say about a rate-limited primary?")));
+
+		// input_tokens 24 + cache_creation_input_tokens 1280 + cache_read_input_tokens 3072; only the reads are cached.
+		assertThat(response.usage()).isEqualTo(new TokenUsage(4376, 31, 3072));
+		assertThat(response.usage().uncachedInputTokens()).isEqualTo(1304);
 	}
 
 }

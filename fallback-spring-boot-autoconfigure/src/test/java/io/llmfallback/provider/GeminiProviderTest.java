@@ -96,6 +96,7 @@ class GeminiProviderTest {
 
 		assertThat(response.text()).isEqualTo("Gemini took over after the primary answered 529 twice.");
 		assertThat(response.finishReason()).isEqualTo("STOP");
+		assertThat(response.isTruncated()).isFalse();
 		// thinking tokens are billed as output: candidatesTokenCount 14 + thoughtsTokenCount 48
 		assertThat(response.usage()).isEqualTo(new TokenUsage(31, 62));
 		assertThat(response.model()).isEqualTo("gemini-2.5-flash");
@@ -114,6 +115,35 @@ class GeminiProviderTest {
 		assertThat(response.text()).isEqualTo("Use the cheaper model for summaries.");
 		assertThat(response.usage()).isEqualTo(new TokenUsage(20, 121));
 		assertThat(response.model()).isEqualTo("gemini-2.5-pro");
+	}
+
+	@Test
+	void cachedContentTokensArePartOfThePromptTokens() {
+		server.stubFor(post(urlPathMatching("/v1beta/models/[^/]+:generateContent"))
+			.willReturn(okJson(fixture("gemini/generate-content-cached.json"))));
+
+		ChatResponse response = success(
+				provider(ProviderType.GEMINI, baseUrl(server)).chat(ChatRequest.ofUser("Failover steps?")));
+
+		// promptTokenCount includes cachedContentTokenCount; output is candidates 14 + thoughts 45.
+		assertThat(response.usage()).isEqualTo(new TokenUsage(4142, 59, 4096));
+		assertThat(response.usage().uncachedInputTokens()).isEqualTo(46);
+	}
+
+	@Test
+	void answerCutOffByTheTokenLimitKeepsItsTextAndFinishReason() {
+		server.stubFor(post(urlPathMatching("/v1beta/models/[^/]+:generateContent"))
+			.willReturn(okJson(fixture("gemini/generate-content-max-tokens.json"))));
+
+		ChatResponse response = success(provider(ProviderType.GEMINI, baseUrl(server))
+			.chat(new ChatRequest(List.of(ChatMessage.user("Summarize as JSON.")), null, 256, null,
+					ResponseFormat.TEXT)));
+
+		assertThat(response.text())
+			.isEqualTo("{\"summary\": \"The primary answered 503 three times, so the breaker opened and");
+		assertThat(response.finishReason()).isEqualTo("MAX_TOKENS");
+		assertThat(response.isTruncated()).isTrue();
+		assertThat(response.usage()).isEqualTo(new TokenUsage(23, 256));
 	}
 
 }

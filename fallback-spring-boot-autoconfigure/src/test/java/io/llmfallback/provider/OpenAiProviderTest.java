@@ -97,6 +97,7 @@ class OpenAiProviderTest {
 		assertThat(response.text()).isEqualTo(
 				"A breaker that is open skips the provider at once, so the fallback starts with the whole budget left.");
 		assertThat(response.finishReason()).isEqualTo("stop");
+		assertThat(response.isTruncated()).isFalse();
 		assertThat(response.usage()).isEqualTo(new TokenUsage(57, 23));
 		assertThat(response.model()).isEqualTo("gpt-4o-2024-08-06");
 		assertThat(response.provider()).isEqualTo("openai-test");
@@ -112,8 +113,21 @@ class OpenAiProviderTest {
 
 		assertThat(response.text()).isEqualTo("{\"summary\": \"The primary timed out after");
 		assertThat(response.finishReason()).isEqualTo("length");
+		assertThat(response.isTruncated()).isTrue();
 		assertThat(response.usage()).isEqualTo(new TokenUsage(311, 16));
 		assertThat(response.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+	}
+
+	@Test
+	void cachedTokensArePartOfThePromptTokens() {
+		server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(fixture("openai/chat-completion-cached.json"))));
+
+		ChatResponse response = success(provider(ProviderType.OPENAI, baseUrl(server))
+			.chat(ChatRequest.ofUser("What does the runbook say about a rate-limited primary?")));
+
+		// prompt_tokens counts the cache hits (prompt_tokens_details.cached_tokens) already.
+		assertThat(response.usage()).isEqualTo(new TokenUsage(1871, 21, 1664));
+		assertThat(response.usage().uncachedInputTokens()).isEqualTo(207);
 	}
 
 }

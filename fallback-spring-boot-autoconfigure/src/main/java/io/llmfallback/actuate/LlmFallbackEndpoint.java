@@ -12,6 +12,7 @@ import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.FallbackValidation;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
@@ -19,6 +20,8 @@ import io.llmfallback.observe.ChainSignalSnapshot;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.review.ReviewReport;
+import io.llmfallback.review.TrafficReview;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -32,10 +35,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code /actuator/llmfallback}: providers with their breaker state, chains with their six signals over
  * their rolling windows, and every alert with its value, threshold and whether it fires;
  * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
- * compatibility gate. Reading it evaluates the alerts. API keys are never part of it.
+ * compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the chain's periodic review from its
+ * live traffic. Reading the chains evaluates the alerts. API keys are never part of it.
  */
 @Endpoint(id = "llmfallback")
 public class LlmFallbackEndpoint {
+
+	private static final String REVIEW = "review";
 
 	private final LlmProviders providers;
 
@@ -51,8 +57,11 @@ public class LlmFallbackEndpoint {
 
 	private final ChainGates gates;
 
+	private final TrafficReview review;
+
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard, ChainGates gates) {
+			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard, ChainGates gates,
+			TrafficReview review) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
@@ -60,6 +69,7 @@ public class LlmFallbackEndpoint {
 		this.signals = signals;
 		this.spendGuard = spendGuard;
 		this.gates = gates;
+		this.review = review;
 	}
 
 	/**
@@ -102,6 +112,18 @@ public class LlmFallbackEndpoint {
 			.orElse(null);
 	}
 
+	/**
+	 * {@code GET /actuator/llmfallback/{chain}/review}: the chain's periodic review over the review window of
+	 * its live traffic. {@code null}, which answers 404, for an unknown chain or any other second segment.
+	 */
+	@ReadOperation
+	public @Nullable ReviewReport review(@Selector String chain, @Selector String section) {
+		if (!REVIEW.equals(section) || !this.chains.contains(chain)) {
+			return null;
+		}
+		return this.review.report(chain);
+	}
+
 	private ChainReport chainReport(FallbackChain chain, List<Alert> alerts) {
 		ChainSignalSnapshot signals = this.signals.snapshot(chain.name());
 		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), signals.windowRequests(),
@@ -113,6 +135,7 @@ public class LlmFallbackEndpoint {
 						chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList()),
 				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
 						this.spendGuard.isLimited(chain.name())),
+				(chain.providers().size() > 1) ? this.gates.validations().of(chain.name()) : null,
 				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
 	}
 
@@ -156,13 +179,15 @@ public class LlmFallbackEndpoint {
 	 * @param totals counts since start
 	 * @param settings how the chain is configured
 	 * @param spend what the chain spent in the spend-guard window, and whether dearer fallbacks are stopped
+	 * @param fallbackValidation whether the chain's latest compatibility gate run passed, failed, or none ran
+	 * ({@code unvalidated}); {@code null} for a chain without fallbacks
 	 * @param alerts the chain's alerts
 	 */
 	public record ChainReport(List<String> providers, long requests, long fallbackActivations,
 			@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
 			@Nullable Double outputLengthDelta, @Nullable BigDecimal blendedCostPerRequestUsd,
 			ChainSignalSnapshot signals, ChainStatistics.Snapshot totals, ChainConfiguration settings,
-			SpendReport spend, List<Alert> alerts) {
+			SpendReport spend, @Nullable FallbackValidation fallbackValidation, List<Alert> alerts) {
 
 	}
 

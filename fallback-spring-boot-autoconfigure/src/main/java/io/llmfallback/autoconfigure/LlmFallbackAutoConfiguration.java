@@ -35,7 +35,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Providers, their circuit breakers, the chains over them and the chains' signals, from
  * {@code llm.fallback.*}. Providers' WebClients come from the auto-configured {@link WebClient.Builder}, so
- * that observation and trace propagation apply to every provider call. Breaker windows and signal windows
+ * that observation and trace propagation apply to every provider call. Breaker and signal windows
  * read the application's {@link Clock} bean when it has one, the system clock otherwise.
  */
 @AutoConfiguration(after = WebClientAutoConfiguration.class)

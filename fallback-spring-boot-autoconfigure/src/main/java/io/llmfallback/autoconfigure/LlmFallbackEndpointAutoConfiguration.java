@@ -1,19 +1,14 @@
 package io.llmfallback.autoconfigure;
 
-import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.review.TrafficReview;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -24,7 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /** The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed. */
-@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
+@AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(FallbackChains.class)
 @ConditionalOnAvailableEndpoint(LlmFallbackEndpoint.class)
@@ -34,11 +29,8 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
 			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals,
-			SpendGuard spendGuard, LlmFallbackSettings settings) {
-		Map<String, Callable<InputStream>> corpora = new LinkedHashMap<>();
-		settings.gateCorpora().forEach((chain, resource) -> corpora.put(chain, resource::getInputStream));
-		ChainGates gates = new ChainGates(chains, settings.pricing(), corpora, GateTolerances.DEFAULTS);
-		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard, gates);
+			SpendGuard spendGuard, ChainGates gates, TrafficReview review) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard, gates, review);
 	}
 
 }

@@ -1,10 +1,15 @@
 package io.llmfallback.autoconfigure;
 
+import java.time.Clock;
+
 import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateValidations;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.review.TrafficReview;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
@@ -17,8 +22,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.Assert;
@@ -26,7 +31,8 @@ import org.springframework.util.Assert;
 /**
  * The compatibility gate of each chain: run on demand (endpoint, code), at start-up
  * ({@code llm.fallback.gate.on-startup}) or as a command-line run ({@code llm.fallback.gate.chain}), with
- * every run's outcome kept as the chain's validation.
+ * every run's outcome kept as the chain's validation; and its live counterpart, the periodic review of each
+ * chain's traffic, judged with the same tolerances.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnBean(FallbackChains.class)
@@ -43,6 +49,18 @@ public final class LlmFallbackGateAutoConfiguration {
 	GateSettings llmFallbackGateSettings(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
 			ResourceLoader resourceLoader) {
 		return GateSettings.of(properties, settings, resourceLoader);
+	}
+
+	/**
+	 * The periodic review, judged with the gate's tolerances. Also a chain listener: it keeps the window of
+	 * every chain's traffic that the review is computed over.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	TrafficReview llmFallbackTrafficReview(LlmFallbackSettings settings, GateSettings gate, LlmProviders providers,
+			ObjectProvider<Clock> clock) {
+		return new TrafficReview(settings.chains(), providers.all(), settings.breakers(), settings.pricing(),
+				settings.review(gate.tolerances()), clock.getIfUnique(Clock::systemUTC));
 	}
 
 	@Bean

@@ -13,8 +13,8 @@ import java.util.Set;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
-import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.RequestAdaptation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,6 +45,44 @@ public class LlmFallbackProperties {
 
 	/** Spend limits that stop expensive fallbacks once reached. */
 	private SpendGuard spendGuard = new SpendGuard();
+
+	/** The periodic review of live traffic at /actuator/llmfallback/{chain}/review. */
+	private Review review = new Review();
+
+	public Review getReview() {
+		return this.review;
+	}
+
+	public void setReview(Review review) {
+		this.review = review;
+	}
+
+	/** The periodic review: the gate's figures from live traffic, with calibration hints. */
+	public static class Review {
+
+		/** Rolling window of live traffic the review is computed over. */
+		private Duration window = Duration.ofHours(24);
+
+		/** Calls a provider needs within the window before it is judged or calibrated. */
+		private int minSamples = 20;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public int getMinSamples() {
+			return this.minSamples;
+		}
+
+		public void setMinSamples(int minSamples) {
+			this.minSamples = minSamples;
+		}
+
+	}
 
 	public SpendGuard getSpendGuard() {
 		return this.spendGuard;

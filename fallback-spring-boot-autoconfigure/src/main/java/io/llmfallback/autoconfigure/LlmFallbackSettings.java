@@ -1,8 +1,8 @@
 package io.llmfallback.autoconfigure;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.networknt.schema.Schema;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
 import io.llmfallback.chain.BreakerSettings;
-import com.networknt.schema.Schema;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.ModelPrices;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.cost.PricingSource;
+import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.review.ReviewSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -70,12 +72,20 @@ public final class LlmFallbackSettings {
 
 	private final ResourceLoader resourceLoader;
 
+	private final LlmFallbackProperties.Review review;
+
 	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
 		this.alerts = alerts(properties.getAlerts());
+		LlmFallbackProperties.Review review = properties.getReview();
+		window(PREFIX + ".review.window", review.getWindow());
+		if (review.getMinSamples() < 1) {
+			problem(PREFIX + ".review.min-samples", "must be at least 1, was " + review.getMinSamples());
+		}
+		this.review = review;
 		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
 		this.globalSpendLimit = spendLimit(PREFIX + ".spend-guard.max-spend", spendGuard.getMaxSpend());
 		this.spendWindow = spendGuard.getWindow();
@@ -146,6 +156,11 @@ public final class LlmFallbackSettings {
 
 	public AlertSettings alerts() {
 		return this.alerts;
+	}
+
+	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
+	public ReviewSettings review(GateTolerances tolerances) {
+		return new ReviewSettings(this.review.getWindow(), this.review.getMinSamples(), tolerances);
 	}
 
 	/** Each chain's compatibility-gate corpus, for the chains that have one. */

@@ -29,12 +29,6 @@ public final class ChainGates {
 
 	private final GateValidations validations;
 
-	// TODO(lead): remove once the endpoint auto-configuration takes the ChainGates bean.
-	public ChainGates(FallbackChains chains, Map<String, Pricing> pricing, Map<String, Callable<InputStream>> corpora,
-			GateTolerances tolerances) {
-		this(chains, pricing, corpora, tolerances, new GateValidations());
-	}
-
 	/**
 	 * @param chains the configured chains
 	 * @param pricing prices by provider

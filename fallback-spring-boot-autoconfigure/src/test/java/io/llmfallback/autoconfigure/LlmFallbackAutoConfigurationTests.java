@@ -323,7 +323,10 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.providers.gpt.pricing.output-per-million-tokens: is required when "
 								+ "cached-input-per-million-tokens is set"),
 				Arguments.of("llm.fallback.providers.claude.pricing.input-per-million-tokens=-3",
-						"llm.fallback.providers.claude.pricing.input-per-million-tokens: cannot be negative, was -3"));
+						"llm.fallback.providers.claude.pricing.input-per-million-tokens: cannot be negative, was -3"),
+				Arguments.of("llm.fallback.review.window=30s", "llm.fallback.review.window: must be at least 1m"),
+				Arguments.of("llm.fallback.review.min-samples=0",
+						"llm.fallback.review.min-samples: must be at least 1, was 0"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -198,6 +198,25 @@ class ActuatorAndSecretsIntegrationTests {
 			.returnResult()
 			.toString();
 		assertThat(report).contains("mean output length -40.0% vs primary").doesNotContain(API_KEY);
+		this.webClient.get()
+			.uri("/actuator/llmfallback/summarize")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.fallbackValidation.status").isEqualTo("failed")
+			.jsonPath("$.fallbackValidation.corpusSize").isEqualTo(10)
+			.jsonPath("$.fallbackValidation.findings[0]").isEqualTo(
+					"claude: mean output length -40.0% vs primary (tolerance 15%): FAIL");
+		// A chain without fallbacks has nothing to validate.
+		this.webClient.get()
+			.uri("/actuator/llmfallback/strict")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.fallbackValidation").doesNotExist();
+		this.webClient.get()
+			.uri("/actuator/health/llmFallback")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.details.fallbacksNotPassingGate.summarize").isEqualTo("failed");
 
 		this.webClient.post().uri("/actuator/llmfallback/strict").exchange().expectStatus().isBadRequest();
 		this.webClient.post().uri("/actuator/llmfallback/nope").exchange().expectStatus().isBadRequest();

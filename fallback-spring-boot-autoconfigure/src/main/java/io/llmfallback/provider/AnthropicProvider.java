@@ -22,8 +22,6 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	/** The API version the request and response shapes here follow. */
 	static final String API_VERSION = "2023-06-01";
 
-	// Anthropic has no JSON mode: the instruction goes into the system prompt.
-	private static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
 
 	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
 		super(settings, webClientBuilder);
@@ -53,6 +51,7 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		body.put("model", model);
 		body.put("max_tokens", maxTokens);
 		String system = request.systemText();
+		// Anthropic has no JSON mode: the instruction goes into the system prompt.
 		if (request.responseFormat() == ResponseFormat.JSON) {
 			system = (system != null) ? system + "\n\n" + JSON_INSTRUCTION : JSON_INSTRUCTION;
 		}

@@ -37,6 +37,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** What a provider adds to the prompt for a JSON answer where its API needs the instruction in words. */
+	protected static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
+
 	// Long completions (Gemini allows 65k output tokens) exceed WebClient's 256 KB default buffer.
 	private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 

@@ -41,6 +41,14 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		ObjectNode body = JSON.createObjectNode();
 		body.put("model", model);
 		ArrayNode messages = body.putArray("messages");
+		boolean json = request.responseFormat() == ResponseFormat.JSON;
+		// JSON mode is refused with a 400 unless some message says "JSON"; a fallback's request was often
+		// written for another provider, so the instruction is added rather than left to the caller.
+		if (json && request.messages()
+			.stream()
+			.noneMatch((message) -> message.content().toLowerCase(Locale.ROOT).contains("json"))) {
+			messages.addObject().put("role", "system").put("content", JSON_INSTRUCTION);
+		}
 		for (ChatMessage message : request.messages()) {
 			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
 					message.content());
@@ -49,7 +57,7 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		if (request.temperature() != null) {
 			body.put("temperature", request.temperature());
 		}
-		if (request.responseFormat() == ResponseFormat.JSON) {
+		if (json) {
 			body.putObject("response_format").put("type", "json_object");
 		}
 		return body;

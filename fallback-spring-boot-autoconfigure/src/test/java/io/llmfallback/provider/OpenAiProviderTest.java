@@ -90,6 +90,24 @@ class OpenAiProviderTest {
 	}
 
 	@Test
+	void jsonModeAddsTheWordJsonThatTheApiRequiresWhenNoMessageHasIt() {
+		ChatRequest request = ChatRequest.ofUser("Extract the ticket.").withResponseFormat(ResponseFormat.JSON);
+
+		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(request));
+
+		server.verify(1, postRequestedFor(urlPathEqualTo(PATH)).withRequestBody(equalToJson("""
+				{
+				  "model": "gpt-4o",
+				  "messages": [
+				    { "role": "system", "content": "Respond with a single JSON object and nothing else." },
+				    { "role": "user", "content": "Extract the ticket." }
+				  ],
+				  "max_tokens": 1024,
+				  "response_format": { "type": "json_object" }
+				}""")));
+	}
+
+	@Test
 	void parsesCompletionObject() {
 		ChatResponse response = success(provider(ProviderType.OPENAI, baseUrl(server))
 			.chat(ChatRequest.ofUser("Why does an open breaker save latency?")));

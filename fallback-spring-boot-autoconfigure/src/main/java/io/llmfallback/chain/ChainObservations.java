@@ -241,6 +241,10 @@ public final class ChainObservations {
 				values.add(KeyValue.of("gen_ai.response.model", response.model()));
 				values.add(KeyValue.of("gen_ai.usage.input_tokens",
 						String.valueOf(response.usage().inputTokens())));
+				if (response.usage().cachedInputTokens() > 0) {
+					values.add(KeyValue.of("gen_ai.usage.cache_read.input_tokens",
+							String.valueOf(response.usage().cachedInputTokens())));
+				}
 				values.add(KeyValue.of("gen_ai.usage.output_tokens",
 						String.valueOf(response.usage().outputTokens())));
 				if (response.finishReason() != null) {

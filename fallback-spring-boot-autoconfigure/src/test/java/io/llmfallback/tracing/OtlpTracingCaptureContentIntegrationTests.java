@@ -66,7 +66,7 @@ class OtlpTracingCaptureContentIntegrationTests {
 	@Test
 	void attemptSpanCarriesPromptAndCompletionWhenContentCaptureIsOn() {
 		provider.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(TracingFixtures.completion("gpt-4o-2024-08-06", COMPLETION, 21, 6)));
+			.willReturn(TracingFixtures.completion("gpt-4o-2024-08-06", COMPLETION, 21, 0, 6)));
 
 		ChainResponse served = this.chains.chain("summarize")
 			.chat(ChatRequest.ofUser(PROMPT), "summarize")

@@ -100,7 +100,7 @@ class OtlpTracingIntegrationTests {
 	void fallbackRequestReachesTheCollectorAsRequestSpanWithOneGenAiChildPerAttempt() {
 		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(TracingFixtures.serverErrorEchoingKey()));
 		fallback.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 11)));
+			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 32, 11)));
 
 		ChainResponse served = summarize();
 		assertThat(served.isFallback()).isTrue();
@@ -164,8 +164,8 @@ class OtlpTracingIntegrationTests {
 				"mini", "llm.fallback.attempt", "1", "llm.fallback.path", "fallback", "llm.fallback.reason",
 				"server-error"))
 			.containsAllEntriesOf(Map.of("gen_ai.response.model", "gpt-4o-mini-2024-07-18",
-					"gen_ai.usage.input_tokens", "37", "gen_ai.usage.output_tokens", "11",
-					"gen_ai.response.finish_reasons", "stop"))
+					"gen_ai.usage.input_tokens", "37", "gen_ai.usage.cache_read.input_tokens", "32",
+					"gen_ai.usage.output_tokens", "11", "gen_ai.response.finish_reasons", "stop"))
 			.doesNotContainKeys("error.type", "gen_ai.input.messages", "gen_ai.output.messages");
 		assertThat(second.statusCode()).isIn(NOT_ERROR);
 		// Attempts run one after the other, inside the request.
@@ -190,7 +190,7 @@ class OtlpTracingIntegrationTests {
 	void primarySkippedByItsOpenBreakerIsAnEventOnTheRequestSpanAndNoAttemptSpan() {
 		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(TracingFixtures.serverErrorEchoingKey()));
 		fallback.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 11)));
+			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 0, 11)));
 		// The default failure threshold is 3: three server errors open the primary's breaker.
 		for (int i = 0; i < 3; i++) {
 			assertThat(summarize().isFallback()).isTrue();
@@ -227,7 +227,9 @@ class OtlpTracingIntegrationTests {
 				.containsEntry("llm.fallback.path", "fallback")
 				.containsEntry("llm.fallback.reason", "short-circuited")
 				.containsEntry("gen_ai.usage.input_tokens", "37")
-				.containsEntry("gen_ai.usage.output_tokens", "11");
+				.containsEntry("gen_ai.usage.output_tokens", "11")
+				// Only tokens the provider served from its cache are reported.
+				.doesNotContainKey("gen_ai.usage.cache_read.input_tokens");
 			assertThat(attempt.statusCode()).isIn(NOT_ERROR);
 		});
 		assertThat(receiver.trace(traceId)).noneMatch((span) -> span.name().equals("chat gpt-4o"));

@@ -41,14 +41,20 @@ final class TracingFixtures {
 				""".formatted(API_KEY));
 	}
 
-	/** An OpenAI chat completion served by {@code model} with the given usage. */
-	static ResponseDefinitionBuilder completion(String model, String text, int promptTokens, int completionTokens) {
+	/**
+	 * An OpenAI chat completion served by {@code model} with the given usage, {@code cachedTokens} of the
+	 * prompt tokens read from the prompt cache.
+	 */
+	static ResponseDefinitionBuilder completion(String model, String text, int promptTokens, int cachedTokens,
+			int completionTokens) {
 		return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
 				{"id":"chatcmpl-trace","object":"chat.completion","created":1741569952,"model":"%s",
 				 "choices":[{"index":0,"message":{"role":"assistant","content":"%s","refusal":null},
 				 "logprobs":null,"finish_reason":"stop"}],
-				 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}
-				""".formatted(model, text, promptTokens, completionTokens, promptTokens + completionTokens));
+				 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,
+				  "prompt_tokens_details":{"cached_tokens":%d,"audio_tokens":0}}}
+				""".formatted(model, text, promptTokens, completionTokens, promptTokens + completionTokens,
+				cachedTokens));
 	}
 
 	/** The chat-completion requests the server received, oldest first. */

@@ -57,8 +57,11 @@ class ProviderAdaptationTests {
 			.run((context) -> {
 				context.getBean(FallbackChains.class).chain("summarize").chat(request).block();
 
+				// No message names JSON, so the provider adds the instruction OpenAI's JSON mode requires.
 				primary.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-					.withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("You summarize.")))
+					.withRequestBody(matchingJsonPath("$.messages[0].content",
+							equalTo("Respond with a single JSON object and nothing else.")))
+					.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("You summarize.")))
 					.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.7")))
 					.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_object"))));
 				fallback.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))

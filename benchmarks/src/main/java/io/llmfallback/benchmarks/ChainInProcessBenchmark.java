@@ -19,13 +19,11 @@ import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ResponseFormat;
-import io.llmfallback.model.TokenUsage;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.observe.ChainMeters;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.provider.ProviderType;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -70,7 +68,7 @@ import reactor.core.publisher.Mono;
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 public class ChainInProcessBenchmark {
 
-	private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+	static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
 	private LlmProvider provider;
 
@@ -84,8 +82,8 @@ public class ChainInProcessBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		LlmProvider primary = new InstantProvider("primary");
-		LlmProvider secondary = new InstantProvider("secondary");
+		LlmProvider primary = new InstantProvider("primary", ChainOverheadBenchmark.ANSWER);
+		LlmProvider secondary = new InstantProvider("secondary", ChainOverheadBenchmark.ANSWER);
 		this.provider = primary;
 		this.breakers = new ProviderCircuitBreakers(
 				Map.of("primary", BreakerSettings.DEFAULTS, "secondary", BreakerSettings.DEFAULTS), Clock.systemUTC(),
@@ -148,39 +146,6 @@ public class ChainInProcessBenchmark {
 					signals.onOutcome(outcome);
 					chainMeters.onOutcome(outcome);
 				}, new ChainExtensions(List.of(), observations, false));
-	}
-
-	/** Answers every request at once, on the subscribing thread, with a fresh response as a real provider would. */
-	private record InstantProvider(String name) implements LlmProvider {
-
-		private static final TokenUsage USAGE = new TokenUsage(52, 41);
-
-		@Override
-		public ProviderType type() {
-			return ProviderType.OPENAI;
-		}
-
-		@Override
-		public String model() {
-			return ChainOverheadBenchmark.MODEL;
-		}
-
-		@Override
-		public int maxTokens() {
-			return ChainOverheadBenchmark.MAX_TOKENS;
-		}
-
-		@Override
-		public Duration timeout() {
-			return ATTEMPT_TIMEOUT;
-		}
-
-		@Override
-		public Mono<ChatResponse> chat(ChatRequest request) {
-			return Mono.fromSupplier(() -> new ChatResponse(ChainOverheadBenchmark.ANSWER, "stop", USAGE, this.name,
-					ChainOverheadBenchmark.MODEL, Duration.ZERO));
-		}
-
 	}
 
 }

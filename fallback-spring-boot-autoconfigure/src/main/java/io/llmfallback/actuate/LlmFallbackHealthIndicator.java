@@ -13,6 +13,7 @@ import io.llmfallback.gate.GateValidations;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -31,10 +32,16 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
 	private final FallbackSignals signals;
 
-	private final GateValidations validations;
+	private final @Nullable GateValidations validations;
 
+	/**
+	 * @param chains the chains whose providers must be callable
+	 * @param breakers the providers' breakers
+	 * @param signals the alerts
+	 * @param validations each chain's gate outcome, or {@code null} when the gate is not configured
+	 */
 	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, GateValidations validations) {
+			FallbackSignals signals, @Nullable GateValidations validations) {
 		super("LLM fallback health check failed");
 		this.chains = chains;
 		this.breakers = breakers;
@@ -48,8 +55,9 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		List<String> chainsWithoutProvider = new ArrayList<>();
 		Map<String, FallbackValidation.Status> notPassed = new TreeMap<>();
 		for (FallbackChain chain : this.chains.all()) {
-			FallbackValidation.Status validation = this.validations.of(chain.name()).status();
-			if (chain.providers().size() > 1 && validation != FallbackValidation.Status.PASSED) {
+			FallbackValidation.Status validation = (this.validations != null)
+					? this.validations.of(chain.name()).status() : null;
+			if (validation != null && chain.providers().size() > 1 && validation != FallbackValidation.Status.PASSED) {
 				notPassed.put(chain.name(), validation);
 			}
 			boolean anyCallable = false;
@@ -69,8 +77,10 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("openBreakers", openBreakers);
 		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded, not unavailable.
 		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
-		// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
-		builder.withDetail("fallbacksNotPassingGate", notPassed);
+		if (this.validations != null) {
+			// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
+			builder.withDetail("fallbacksNotPassingGate", notPassed);
+		}
 		if (!chainsWithoutProvider.isEmpty()) {
 			builder.withDetail("chainsWithoutCallableProvider", chainsWithoutProvider);
 		}

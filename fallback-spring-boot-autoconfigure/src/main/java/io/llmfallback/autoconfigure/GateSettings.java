@@ -20,13 +20,18 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * The {@code llm.fallback.gate.*} properties, checked against the configured chains: tolerances, the
- * start-up run, and the command-line run with the corpus it replays.
+ * start-up run, and the command-line run with the corpus it replays. A wrong tolerance or start-up mode
+ * fails start-up; a command-line run that cannot run (unknown chain, missing corpus) is left for the run to
+ * report, so that it exits as "could not run" rather than as any application that failed to start.
  */
 final class GateSettings {
 
 	private static final String PREFIX = "llm.fallback.gate";
 
 	private final List<Problem> problems = new ArrayList<>();
+
+	/** Why the command-line run cannot run; reported by the run, not at start-up. */
+	private final List<Problem> commandLineProblems = new ArrayList<>();
 
 	private final Map<String, Callable<InputStream>> corpora = new LinkedHashMap<>();
 
@@ -68,42 +73,44 @@ final class GateSettings {
 	}
 
 	/**
-	 * The chain of the command-line run, or {@code null} when there is none. Its corpus, when given,
-	 * replaces the chain's own for this run.
+	 * The chain of the command-line run, or {@code null} when there is none or it cannot be told. Its
+	 * corpus, when given, replaces the chain's own for this run. What keeps the run from running is kept
+	 * apart, for the run to report with its own exit code rather than fail start-up.
 	 */
 	private @Nullable String commandLineChain(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
 			ResourceLoader resourceLoader) {
 		String chain = properties.getChain();
 		String corpus = properties.getCorpus();
-		if (chain == null && corpus == null) {
-			return null;
-		}
 		List<String> chains = settings.chains().stream().map(ChainSettings::name).toList();
-		if (chain == null) {
+		if (chain == null && corpus != null) {
 			if (chains.size() != 1) {
-				problem(PREFIX + ".chain", "is required with " + PREFIX + ".corpus when there is not exactly one "
-						+ "chain; configured chains: " + chains);
-				return null;
+				return cannotRun(null, PREFIX + ".chain", "is required with " + PREFIX + ".corpus when there is not "
+						+ "exactly one chain; configured chains: " + chains);
 			}
 			chain = chains.get(0);
 		}
-		else if (!chains.contains(chain)) {
-			problem(PREFIX + ".chain", "no chain named '" + chain + "'; configured chains: " + chains);
+		if (chain == null) {
 			return null;
+		}
+		if (!chains.contains(chain)) {
+			return cannotRun(chain, PREFIX + ".chain", "no chain named '" + chain + "'; configured chains: " + chains);
 		}
 		if (corpus != null) {
 			Resource resource = resourceLoader.getResource(corpus);
 			if (!resource.exists()) {
-				problem(PREFIX + ".corpus", "no resource at '" + corpus + "'");
-				return null;
+				return cannotRun(chain, PREFIX + ".corpus", "no resource at '" + corpus + "'");
 			}
 			this.corpora.put(chain, resource::getInputStream);
 		}
 		else if (!this.corpora.containsKey(chain)) {
-			problem(PREFIX + ".corpus", "is required: chain '" + chain + "' has no llm.fallback.chains." + chain
-					+ ".gate-corpus");
-			return null;
+			return cannotRun(chain, PREFIX + ".corpus",
+					"is required: chain '" + chain + "' has no llm.fallback.chains." + chain + ".gate-corpus");
 		}
+		return chain;
+	}
+
+	private @Nullable String cannotRun(@Nullable String chain, String property, String reason) {
+		this.commandLineProblems.add(new Problem(property, reason));
 		return chain;
 	}
 
@@ -146,6 +153,10 @@ final class GateSettings {
 
 	@Nullable String commandLineChain() {
 		return this.commandLineChain;
+	}
+
+	List<Problem> commandLineProblems() {
+		return this.commandLineProblems;
 	}
 
 	Path reportDirectory() {

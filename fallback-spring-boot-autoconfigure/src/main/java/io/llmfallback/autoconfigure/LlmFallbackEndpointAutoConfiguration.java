@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
 /** The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed. */
 @AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBean(FallbackChains.class)
+// The gate and the review come from LlmFallbackGateAutoConfiguration; without them there is no endpoint.
+@ConditionalOnBean({ FallbackChains.class, ChainGates.class, TrafficReview.class })
 @ConditionalOnAvailableEndpoint(LlmFallbackEndpoint.class)
 public final class LlmFallbackEndpointAutoConfiguration {
 

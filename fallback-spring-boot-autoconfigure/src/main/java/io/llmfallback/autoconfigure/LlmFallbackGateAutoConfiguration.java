@@ -26,7 +26,6 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.Assert;
 
 /**
  * The compatibility gate of each chain: run on demand (endpoint, code), at start-up
@@ -35,7 +34,7 @@ import org.springframework.util.Assert;
  * chain's traffic, judged with the same tolerances.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
-@ConditionalOnBean(FallbackChains.class)
+@ConditionalOnBean(LlmFallbackSettings.class)
 @EnableConfigurationProperties(LlmFallbackGateProperties.class)
 public final class LlmFallbackGateAutoConfiguration {
 
@@ -59,7 +58,7 @@ public final class LlmFallbackGateAutoConfiguration {
 	@ConditionalOnMissingBean
 	TrafficReview llmFallbackTrafficReview(LlmFallbackSettings settings, GateSettings gate, LlmProviders providers,
 			ObjectProvider<Clock> clock) {
-		return new TrafficReview(settings.chains(), providers.all(), settings.breakers(), settings.pricing(),
+		return new TrafficReview(settings.chains(), providers.all(), settings.breakers(), settings.knownPrices(),
 				settings.review(gate.tolerances()), clock.getIfUnique(Clock::systemUTC));
 	}
 
@@ -73,16 +72,15 @@ public final class LlmFallbackGateAutoConfiguration {
 	@ConditionalOnMissingBean
 	ChainGates llmFallbackChainGates(FallbackChains chains, LlmFallbackSettings settings, GateSettings gate,
 			GateValidations validations) {
-		return new ChainGates(chains, settings.pricing(), gate.corpora(), gate.tolerances(), validations);
+		return new ChainGates(chains, settings.knownPrices(), gate.corpora(), gate.tolerances(), validations);
 	}
 
 	@Bean
 	@Conditional(OnCommandLineRun.class)
 	GateCommandLineRunner llmFallbackGateCommandLineRunner(GateSettings gate, ChainGates gates,
 			ConfigurableApplicationContext context) {
-		String chain = gate.commandLineChain();
-		Assert.state(chain != null, "GateSettings resolves the chain of every command-line run");
-		return new GateCommandLineRunner(gates, chain, gate.reportDirectory(), gate.exitWhenDone(), context);
+		return new GateCommandLineRunner(gates, gate.commandLineChain(), gate.commandLineProblems(),
+				gate.reportDirectory(), gate.exitWhenDone(), context);
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.gate.GateValidations;
 import io.llmfallback.observe.FallbackSignals;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,8 +25,8 @@ public final class LlmFallbackHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
 	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, GateValidations validations) {
-		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations);
+			FallbackSignals signals, ObjectProvider<GateValidations> validations) {
+		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations.getIfAvailable());
 	}
 
 }

@@ -15,6 +15,7 @@ import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.review.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -61,10 +62,10 @@ public class LlmFallbackProperties {
 	public static class Review {
 
 		/** Rolling window of live traffic the review is computed over. */
-		private Duration window = Duration.ofHours(24);
+		private Duration window = ReviewSettings.DEFAULT_WINDOW;
 
 		/** Calls a provider needs within the window before it is judged or calibrated. */
-		private int minSamples = 20;
+		private int minSamples = ReviewSettings.DEFAULT_MIN_SAMPLES;
 
 		public Duration getWindow() {
 			return this.window;

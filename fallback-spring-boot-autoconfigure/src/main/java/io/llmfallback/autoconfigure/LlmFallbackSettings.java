@@ -72,7 +72,9 @@ public final class LlmFallbackSettings {
 
 	private final ResourceLoader resourceLoader;
 
-	private final LlmFallbackProperties.Review review;
+	private final Duration reviewWindow;
+
+	private final int reviewMinSamples;
 
 	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
@@ -85,7 +87,8 @@ public final class LlmFallbackSettings {
 		if (review.getMinSamples() < 1) {
 			problem(PREFIX + ".review.min-samples", "must be at least 1, was " + review.getMinSamples());
 		}
-		this.review = review;
+		this.reviewWindow = review.getWindow();
+		this.reviewMinSamples = review.getMinSamples();
 		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
 		this.globalSpendLimit = spendLimit(PREFIX + ".spend-guard.max-spend", spendGuard.getMaxSpend());
 		this.spendWindow = spendGuard.getWindow();
@@ -145,6 +148,16 @@ public final class LlmFallbackSettings {
 		return this.pricingSources;
 	}
 
+	/**
+	 * The prices that are known, configured or listed: what cost comparisons may use. A provider missing
+	 * here costs 0 only because nothing says what it costs, which a comparison must not take as cheap.
+	 */
+	public Map<String, Pricing> knownPrices() {
+		Map<String, Pricing> known = new LinkedHashMap<>(this.pricing);
+		known.keySet().removeIf((name) -> this.pricingSources.get(name) == PricingSource.NONE);
+		return known;
+	}
+
 	/** How each provider rewrites requests; {@link RequestAdaptation#NONE} for most. */
 	public Map<String, RequestAdaptation> adaptations() {
 		return this.adaptations;
@@ -160,7 +173,7 @@ public final class LlmFallbackSettings {
 
 	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
 	public ReviewSettings review(GateTolerances tolerances) {
-		return new ReviewSettings(this.review.getWindow(), this.review.getMinSamples(), tolerances);
+		return new ReviewSettings(this.reviewWindow, this.reviewMinSamples, tolerances);
 	}
 
 	/** Each chain's compatibility-gate corpus, for the chains that have one. */

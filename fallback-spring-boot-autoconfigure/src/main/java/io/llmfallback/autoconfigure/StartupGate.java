@@ -15,8 +15,9 @@ import org.springframework.boot.ApplicationRunner;
 
 /**
  * Runs the compatibility gate of every chain that has a corpus when the application starts, as
- * {@code llm.fallback.gate.on-startup} says. Runners run before the application is ready, so under
- * {@link OnStartup#BLOCK} an instance whose fallbacks fail the gate never takes traffic.
+ * {@code llm.fallback.gate.on-startup} says. Runners run before the application reports ready, so under
+ * {@link OnStartup#BLOCK} an instance whose fallbacks fail the gate never reports ready (its port may
+ * already be open: readiness, not the listener, is what keeps traffic away).
  */
 final class StartupGate implements ApplicationRunner {
 
@@ -42,7 +43,7 @@ final class StartupGate implements ApplicationRunner {
 		}
 		List<GateReport> failed = new ArrayList<>();
 		for (String chain : chains) {
-			// Each request of the replay is bounded by the chain's latency budget, so this ends.
+			// Each call of the replay is bounded by its provider's timeout, so this ends.
 			GateReport report = this.gates.run(chain).block();
 			if (report != null) {
 				log(report);

@@ -193,7 +193,24 @@ public final class FallbackChain {
 			});
 		}
 		return response.map((rewritten) -> new ChainResponse(rewritten, served.chain(), served.operation(),
-				served.attempts(), served.contractViolations(), served.entity()));
+				served.attempts(), served.contractViolations(), entityOf(rewritten, served, run)));
+	}
+
+	/**
+	 * The typed result of a rewritten answer: mapped again when response middleware changed the text, so
+	 * that a redaction reaches the record as well as the text.
+	 * @throws IllegalStateException when the rewritten text no longer maps: the middleware broke the answer
+	 */
+	private static @Nullable Object entityOf(ChatResponse rewritten, ChainResponse served, Run run) {
+		if (run.mapping == null || rewritten.text().equals(served.text())) {
+			return served.entity();
+		}
+		ResultMapping.Mapped<?> mapped = run.mapping.map(rewritten.text());
+		if (mapped.value() == null) {
+			throw new IllegalStateException("Response middleware of chain '" + served.chain()
+					+ "' rewrote the answer so that it no longer maps: " + mapped.check().violations());
+		}
+		return mapped.value();
 	}
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Maps a model's JSON output onto a Java type, typically a record. An output that does not map is a
@@ -22,16 +25,24 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * For a record, every component is a required field unless it is annotated {@code @Nullable} or is an
  * {@code Optional}: a missing or {@code null} field is a violation, where plain Jackson would quietly
- * pass {@code null} or {@code 0}. Fields the type does not declare are ignored, as models add them freely.
+ * pass {@code null} or {@code 0}. Values are not coerced: a fraction for an integer, or a number or boolean
+ * for a text, is a violation too. Fields the type does not declare are ignored, as models add them freely.
  * The field coverage of a check is the share of the record's components the output has.
  *
  * @param <T> the type the output maps onto
  */
 public final class ResultMapping<T> {
 
+	// Strict on values as well as on presence: a model writing 1.7 for an int or 5 for a text is wrong,
+	// not something to round or stringify.
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+		.withCoercionConfig(LogicalType.Textual,
+				(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 		.build();
 
 	private static final ClassValue<ResultMapping<?>> MAPPINGS = new ClassValue<>() {
@@ -67,10 +78,6 @@ public final class ResultMapping<T> {
 		return (ResultMapping<T>) MAPPINGS.get(type);
 	}
 
-	public Class<T> type() {
-		return this.type;
-	}
-
 	/** Maps one output, from plain JSON or JSON in a Markdown code fence. */
 	public Mapped<T> map(String output) {
 		JsonNode json = JsonOutput.parse(output);
@@ -90,7 +97,11 @@ public final class ResultMapping<T> {
 			return new Mapped<>(null, new ContractCheck(violations, false, coverage));
 		}
 		try {
-			return new Mapped<>(JSON.treeToValue(json, this.type), new ContractCheck(List.of(), true, coverage));
+			T value = JSON.treeToValue(json, this.type);
+			if (value == null) {
+				return Mapped.violation("output is JSON null, not a " + this.type.getSimpleName(), coverage);
+			}
+			return new Mapped<>(value, new ContractCheck(List.of(), true, coverage));
 		}
 		catch (JacksonException ex) {
 			return Mapped.violation("output does not map onto " + this.type.getSimpleName() + ": "

@@ -1,5 +1,6 @@
 package io.llmfallback.gate;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,18 +18,26 @@ public final class GateValidations {
 		return this.latest.getOrDefault(chain, FallbackValidation.UNVALIDATED);
 	}
 
-	/** Records a gate run's report as its chain's validation. */
+	/**
+	 * Records a gate run's report as its chain's validation, unless a run that ended later is already
+	 * recorded: runs started from the endpoint and at start-up may overlap and end out of order.
+	 */
 	public void record(String chain, GateReport report) {
-		this.latest.put(chain, FallbackValidation.of(report));
+		FallbackValidation validation = FallbackValidation.of(report);
+		this.latest.merge(chain, validation, (recorded, candidate) -> endedLater(candidate, recorded) ? candidate : recorded);
 	}
 
 	/**
-	 * Records a gate run that could not produce a report. A chain a previous run judged keeps that
-	 * judgement: an unreadable corpus says nothing new about its fallbacks.
+	 * Records a gate run that could not produce a report: the chain is unvalidated again, whatever an
+	 * earlier run found, as nothing checks its fallbacks against what the corpus now says.
 	 */
 	public void recordNotRun(String chain, Throwable error) {
-		this.latest.computeIfAbsent(chain,
-				(name) -> FallbackValidation.notRun("the gate could not run: " + error.getMessage()));
+		this.latest.put(chain, FallbackValidation.notRun("the gate could not run: " + error.getMessage()));
+	}
+
+	private static boolean endedLater(FallbackValidation candidate, FallbackValidation recorded) {
+		return recorded.checkedAt() == null || candidate.checkedAt() == null
+				|| !Instant.parse(candidate.checkedAt()).isBefore(Instant.parse(recorded.checkedAt()));
 	}
 
 }

@@ -22,7 +22,6 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	/** The API version the request and response shapes here follow. */
 	static final String API_VERSION = "2023-06-01";
 
-
 	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
 		super(settings, webClientBuilder);
 	}

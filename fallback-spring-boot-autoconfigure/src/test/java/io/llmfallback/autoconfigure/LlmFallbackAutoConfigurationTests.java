@@ -207,6 +207,8 @@ class LlmFallbackAutoConfigurationTests {
 				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
 				assertThat(settings.pricing()).containsEntry("local", Pricing.FREE);
 				assertThat(settings.pricingSources()).containsEntry("local", PricingSource.NONE);
+				// The gate and the review must not take an unknown price for a free provider.
+				assertThat(settings.knownPrices()).doesNotContainKey("local").containsKey("gpt");
 			});
 		assertThat(output).containsOnlyOnce("Provider 'local' has no configured price and its model 'llama3.1:8b' "
 				+ "has no list price, so its cost will read as 0; set llm.fallback.providers.local.pricing.* to count it")

@@ -3,6 +3,7 @@ package io.llmfallback.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.gate.ChainGates;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.DefaultApplicationArguments;
@@ -121,34 +125,42 @@ class LlmFallbackGateAutoConfigurationTests {
 	}
 
 	@Test
-	void invalidGatePropertiesFailStartUpNamingEachProperty() {
+	void invalidTolerancesFailStartUpNamingEachProperty() {
 		this.contextRunner
 			.withPropertyValues("llm.fallback.gate.tolerances.mean-length=-0.1",
-					"llm.fallback.gate.tolerances.p95-latency=NaN", "llm.fallback.gate.chain=nope")
+					"llm.fallback.gate.tolerances.p95-latency=NaN")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidLlmFallbackConfigurationException.class)
 				.hasMessageContaining("llm.fallback.gate.tolerances.mean-length: must be a finite number of at least 0, was -0.1")
-				.hasMessageContaining("llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was NaN")
-				.hasMessageContaining("llm.fallback.gate.chain: no chain named 'nope'; configured chains: [safe, drifting, single]"));
+				.hasMessageContaining("llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was NaN"));
 	}
 
-	@Test
-	void aCommandLineCorpusNeedsAChainWhenThereAreSeveralAndAResourceThatExists() {
-		this.contextRunner.withPropertyValues("llm.fallback.gate.corpus=classpath:gate/corpus.jsonl")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("llm.fallback.gate.chain: is required with llm.fallback.gate.corpus when there is "
-						+ "not exactly one chain; configured chains: [safe, drifting, single]"));
-		this.contextRunner.withPropertyValues("llm.fallback.gate.chain=safe", "llm.fallback.gate.corpus=classpath:nope.jsonl")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("llm.fallback.gate.corpus: no resource at 'classpath:nope.jsonl'"));
-		this.contextRunner.withPropertyValues("llm.fallback.gate.chain=single")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("llm.fallback.gate.corpus: is required: chain 'single' has no "
-						+ "llm.fallback.chains.single.gate-corpus"));
+	static Stream<Arguments> commandLineRunsThatCannotRun() {
+		return Stream.of(
+				Arguments.of(new String[] { "llm.fallback.gate.chain=nope" },
+						"llm.fallback.gate.chain: no chain named 'nope'; configured chains: [safe, drifting, single]"),
+				Arguments.of(new String[] { "llm.fallback.gate.corpus=classpath:gate/corpus.jsonl" },
+						"llm.fallback.gate.chain: is required with llm.fallback.gate.corpus when there is not exactly "
+								+ "one chain; configured chains: [safe, drifting, single]"),
+				Arguments.of(new String[] { "llm.fallback.gate.chain=safe", "llm.fallback.gate.corpus=classpath:nope.jsonl" },
+						"llm.fallback.gate.corpus: no resource at 'classpath:nope.jsonl'"),
+				Arguments.of(new String[] { "llm.fallback.gate.chain=single" },
+						"llm.fallback.gate.corpus: is required: chain 'single' has no llm.fallback.chains.single.gate-corpus"));
+	}
+
+	/** Start-up succeeds: the run reports the problem and exits as "could not run", not as a failed gate. */
+	@ParameterizedTest
+	@MethodSource("commandLineRunsThatCannotRun")
+	void aCommandLineRunThatCannotRunSaysWhyAndExitsWith2(String[] properties, String problem, CapturedOutput output) {
+		this.contextRunner.withPropertyValues(properties)
+			.withPropertyValues("llm.fallback.gate.exit-when-done=false")
+			.run((context) -> {
+				GateCommandLineRunner runner = context.getBean(GateCommandLineRunner.class);
+				runner.run(NO_ARGUMENTS);
+				assertThat(runner.getExitCode()).isEqualTo(GateCommandLineRunner.NOT_RUN);
+			});
+		assertThat(output).contains("The compatibility gate cannot run:\n  - " + problem);
 	}
 
 	@Test

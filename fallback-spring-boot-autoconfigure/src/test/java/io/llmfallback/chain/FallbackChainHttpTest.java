@@ -12,14 +12,15 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import com.networknt.schema.Schema;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.contract.ContractCheck;
-import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.OutputContract.OnViolation;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
@@ -27,12 +28,14 @@ import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.OpenAiStubs;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -436,6 +439,34 @@ class FallbackChainHttpTest {
 			.withMessageContaining("not mapped onto java.lang.String but onto " + Sentiment.class.getName());
 	}
 
+	@Test
+	void responseMiddlewareThatRewritesTheAnswerRewritesTheTypedResultToo() {
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Call Ana on 555-0100.\\\",\\\"sentiment\\\":\\\"neutral\\\"}", 10, 10)));
+		ChainMiddleware redaction = new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.RESPONSE;
+			}
+
+			@Override
+			public Mono<ChatResponse> onResponse(ChatResponse response) {
+				return Mono.just(new ChatResponse(response.text().replace("555-0100", "[phone]"), response.finishReason(),
+						response.usage(), response.provider(), response.model(), response.latency()));
+			}
+
+		};
+		FallbackChain chain = chain(new ChainSettings("test", List.of("p0"), Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON), new ChainExtensions(List.of(redaction), ObservationRegistry.NOOP, false),
+				this.primary);
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize"), "summarize",
+				ResultMapping.to(Sentiment.class)).block();
+
+		assertThat(response.entity(Sentiment.class)).isEqualTo(new Sentiment("Call Ana on [phone].", "neutral"));
+	}
+
 	private static ChainSettings contractSettings(OnViolation onViolation) {
 		Schema schema = OutputContract.parseSchema("""
 				{"type":"object","properties":{"summary":{"type":"string"},"sentiment":{"type":"string"}},
@@ -477,6 +508,10 @@ class FallbackChainHttpTest {
 	}
 
 	private FallbackChain chain(ChainSettings settings, WireMockServer... servers) {
+		return chain(settings, ChainExtensions.NONE, servers);
+	}
+
+	private FallbackChain chain(ChainSettings settings, ChainExtensions extensions, WireMockServer... servers) {
 		List<LlmProvider> providers = new ArrayList<>();
 		for (int i = 0; i < servers.length; i++) {
 			providers.add(LlmProviders.create(new ProviderSettings("p" + i, ProviderType.OPENAI,
@@ -489,7 +524,7 @@ class FallbackChainHttpTest {
 		this.breakers = breakers;
 		Pricing primaryPrice = new Pricing(new java.math.BigDecimal("2.50"), new java.math.BigDecimal("10.00"));
 		return new FallbackChain(settings, providers, breakers, Map.of("p0", primaryPrice), (outcome) -> {
-		});
+		}, extensions);
 	}
 
 }

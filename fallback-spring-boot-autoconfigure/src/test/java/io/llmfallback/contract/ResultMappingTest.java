@@ -66,6 +66,26 @@ class ResultMappingTest {
 	}
 
 	@Test
+	void valuesAreNotCoercedOntoAnotherType() {
+		assertThat(this.mapping.map("{\"title\":\"t\",\"priority\":1.7,\"tags\":[],\"due_date\":\"d\"}").value())
+			.isNull();
+		assertThat(this.mapping.map("{\"title\":5,\"priority\":1,\"tags\":[],\"due_date\":\"d\"}").check().violations())
+			.singleElement()
+			.asString()
+			.startsWith("output does not map onto Ticket: ");
+		assertThat(this.mapping.map("{\"title\":\"t\",\"priority\":1,\"tags\":[true],\"due_date\":\"d\"}").value())
+			.isNull();
+	}
+
+	@Test
+	void jsonNullIsAViolationEvenForATypeWithoutRequiredFields() {
+		ResultMapping.Mapped<Map> mapped = ResultMapping.to(Map.class).map("null");
+
+		assertThat(mapped.value()).isNull();
+		assertThat(mapped.check().violations()).containsExactly("output is JSON null, not a Map");
+	}
+
+	@Test
 	void jsonInAMarkdownFenceMaps() {
 		ResultMapping.Mapped<Ticket> mapped = this.mapping
 			.map("```json\n{\"title\":\"t\",\"priority\":1,\"tags\":[\"x\"],\"due_date\":\"d\"}\n```");

@@ -22,17 +22,8 @@ class GateCommandLineRunTests {
 	@Test
 	void theExtractChainsGateFailsWithTheSimulatorsKnownDivergence(@TempDir Path reports)
 			throws IOException, InterruptedException {
-		String java = ProcessHandle.current().info().command().orElse("java");
-		Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-				SampleApplication.class.getName(), "--llm.fallback.gate.chain=extract",
-				"--llm.fallback.gate.report-dir=" + reports, "--spring.main.web-application-type=none"))
-			.redirectErrorStream(true)
-			.redirectOutput(reports.resolve("output.log").toFile())
-			.start();
-		// A guard against a hang only: the run takes a few seconds.
-		assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the gate run ended").isTrue();
+		assertThat(runGate(reports, "--llm.fallback.gate.chain=extract")).as("exit code of a failed gate").isEqualTo(1);
 
-		assertThat(process.exitValue()).as("exit code of a failed gate").isEqualTo(1);
 		JsonNode report = JsonMapper.builder().build().readTree(reports.resolve("extract-gate.json").toFile());
 		assertThat(report.path("verdict").asString()).isEqualTo("fail");
 		assertThat(report.path("corpusSize").asInt()).isEqualTo(16);
@@ -46,6 +37,29 @@ class GateCommandLineRunTests {
 		assertThat(reports.resolve("extract-gate.md")).content()
 			.contains("anthropic-sim: schema compliance -25.0 pp vs primary (tolerance 15 pp): FAIL");
 		assertThat(reports.resolve("extract-gate.html")).exists();
+	}
+
+	@Test
+	void aMistypedChainExitsWith2AsARunThatCouldNotRunNotAsAFailedGate(@TempDir Path reports)
+			throws IOException, InterruptedException {
+		assertThat(runGate(reports, "--llm.fallback.gate.chain=extrcat")).isEqualTo(2);
+		assertThat(reports.resolve("output.log")).content()
+			.contains("llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, summarize, extract]");
+		assertThat(reports.resolve("extrcat-gate.json")).doesNotExist();
+	}
+
+	/** Runs the sample application as a CI step would, and answers its exit code; output in output.log. */
+	private static int runGate(Path reports, String chainArgument) throws IOException, InterruptedException {
+		String java = ProcessHandle.current().info().command().orElse("java");
+		Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+				SampleApplication.class.getName(), chainArgument, "--llm.fallback.gate.report-dir=" + reports,
+				"--spring.main.web-application-type=none"))
+			.redirectErrorStream(true)
+			.redirectOutput(reports.resolve("output.log").toFile())
+			.start();
+		// A guard against a hang only: a run takes seconds.
+		assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the gate run ended").isTrue();
+		return process.exitValue();
 	}
 
 }

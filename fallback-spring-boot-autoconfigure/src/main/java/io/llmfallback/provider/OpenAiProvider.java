@@ -2,6 +2,7 @@ package io.llmfallback.provider;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
@@ -22,8 +23,20 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class OpenAiProvider extends HttpLlmProvider {
 
+	// o1, o1-mini, o3-mini, o4-mini, gpt-5, gpt-5-mini..., also as Azure deployments' "openai/" ids.
+	private static final Pattern REASONING_MODEL = Pattern.compile("(openai/)?(o\\d|gpt-5)\\b");
+
 	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
 		super(settings, webClientBuilder);
+	}
+
+	/**
+	 * Whether the model is one of OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...), which refuse
+	 * {@code max_tokens} with a 400 and take {@code max_completion_tokens}. Every other chat model, and every
+	 * OpenAI-compatible server, takes {@code max_tokens}, so that stays the default.
+	 */
+	static boolean isReasoningModel(String model) {
+		return REASONING_MODEL.matcher(model).lookingAt();
 	}
 
 	@Override
@@ -53,7 +66,7 @@ public final class OpenAiProvider extends HttpLlmProvider {
 			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
 					message.content());
 		}
-		body.put("max_tokens", maxTokens);
+		body.put(isReasoningModel(model) ? "max_completion_tokens" : "max_tokens", maxTokens);
 		if (request.temperature() != null) {
 			body.put("temperature", request.temperature());
 		}

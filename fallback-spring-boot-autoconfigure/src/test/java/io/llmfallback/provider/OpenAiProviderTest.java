@@ -13,11 +13,14 @@ import io.llmfallback.model.TokenUsage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -105,6 +108,26 @@ class OpenAiProviderTest {
 				  "max_tokens": 1024,
 				  "response_format": { "type": "json_object" }
 				}""")));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini" })
+	void reasoningModelsGetTheirCapAsMaxCompletionTokens(String model) {
+		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(ChatRequest.ofUser("Hi").withModel(model)));
+
+		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
+			.withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("1024")))
+			.withRequestBody(matchingJsonPath("$.max_tokens", absent())));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "gpt-4o", "gpt-4.1-mini", "llama3.1:8b", "omni-moderation", "gpt-50k-local" })
+	void otherModelsGetTheirCapAsMaxTokens(String model) {
+		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(ChatRequest.ofUser("Hi").withModel(model)));
+
+		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("1024")))
+			.withRequestBody(matchingJsonPath("$.max_completion_tokens", absent())));
 	}
 
 	@Test

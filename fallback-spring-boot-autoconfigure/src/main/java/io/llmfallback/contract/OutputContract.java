@@ -85,12 +85,18 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 			}
 			else {
 				List<Error> errors = this.schema.validate(output);
-				errors.forEach((error) -> violations.add("schema: " + error.getInstanceLocation() + " " + error.getMessage()));
+				errors.forEach((error) -> violations.add("schema: " + where(error) + error.getMessage()));
 				compliant = errors.isEmpty();
 				coverage = fieldCoverage(this.schema.getSchemaNode(), output);
 			}
 		}
 		return new ContractCheck(violations, compliant, coverage);
+	}
+
+	/** Where in the output the error is, {@code /sentiment }, or nothing for the output as a whole. */
+	private static String where(Error error) {
+		String location = String.valueOf(error.getInstanceLocation());
+		return location.isEmpty() ? "" : location + " ";
 	}
 
 	/** The share of the schema's top-level properties that the output has; {@code null} when it declares none. */

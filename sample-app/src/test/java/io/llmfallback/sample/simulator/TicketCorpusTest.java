@@ -97,7 +97,7 @@ class TicketCorpusTest {
 		assertThat(violating).extracting(Answer::id)
 			.containsExactly("logout-loop", "reports-tab", "yearly-plan", "late-order");
 		assertThat(violating).allSatisfy((answer) -> {
-			assertThat(answer.violations()).containsExactly("schema:  required property 'keywords' not found");
+			assertThat(answer.violations()).containsExactly("schema: required property 'keywords' not found");
 			assertThat(answer.fieldCoverage()).isEqualTo(0.75);
 		});
 		assertThat(answers).allSatisfy((answer) -> assertThat(answer.finishReason()).isEqualTo("end_turn"));

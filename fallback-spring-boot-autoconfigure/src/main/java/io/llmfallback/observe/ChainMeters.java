@@ -3,6 +3,8 @@ package io.llmfallback.observe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.AttemptOutcome;
@@ -20,9 +22,11 @@ import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records every logical request and attempt as Micrometer meters: the starter's own
@@ -45,6 +49,13 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	private final MeterRegistry registry;
 
 	private final LlmProviders providers;
+
+	/**
+	 * The meters recorded so far, by name and tag values. Building a meter's id (sorting its tags) and
+	 * looking it up in the registry on every request cost more than recording into it; the set of tag
+	 * values is bounded by the configured chains, providers, models and outcomes.
+	 */
+	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
 	public ChainMeters(MeterRegistry registry, LlmProviders providers) {
 		this.registry = registry;
@@ -78,31 +89,22 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	public void onOutcome(ChainOutcome outcome) {
 		String path = outcome.path().wireName();
 		String servingProvider = (outcome.servingProvider() != null) ? outcome.servingProvider() : "none";
-		Counter.builder("llm.fallback.requests")
-			.description("Logical requests by how they ended and which path served them")
-			.tags("chain", outcome.chain(), "operation", outcome.operation(), "outcome", requestOutcome(outcome),
-					"path", path, "provider", servingProvider)
-			.register(this.registry)
+		counter("llm.fallback.requests", "Logical requests by how they ended and which path served them", "chain",
+				outcome.chain(), "operation", outcome.operation(), "outcome", requestOutcome(outcome), "path", path,
+				"provider", servingProvider)
 			.increment();
-		Timer.builder(REQUEST_DURATION)
-			.description("Duration of logical requests, every attempt and middleware included")
-			.tags("chain", outcome.chain(), "path", path)
-			.publishPercentileHistogram()
-			.maximumExpectedValue(MAX_EXPECTED_DURATION)
-			.register(this.registry)
+		timer(REQUEST_DURATION, "Duration of logical requests, every attempt and middleware included", "chain",
+				outcome.chain(), "path", path)
 			.record(outcome.duration());
 		if (outcome.path() != ServedPath.NONE) {
-			DistributionSummary.builder("llm.fallback.output.length")
-				.description("Characters of served output")
-				.tags("chain", outcome.chain(), "provider", servingProvider, "path", path)
-				.register(this.registry)
+			summary("llm.fallback.output.length", "Characters of served output", null, "chain", outcome.chain(),
+					"provider", servingProvider, "path", path)
 				.record(outcome.outputLength());
 		}
 		outcome.middlewareEvaluations()
-			.forEach((stage, count) -> Counter.builder("llm.fallback.middleware.evaluations")
-				.description("Middleware evaluations, by stage and by the path that served the request")
-				.tags("chain", outcome.chain(), "stage", stage.name().toLowerCase(Locale.ROOT), "path", path)
-				.register(this.registry)
+			.forEach((stage, count) -> counter("llm.fallback.middleware.evaluations",
+					"Middleware evaluations, by stage and by the path that served the request", "chain", outcome.chain(),
+					"stage", stage.name().toLowerCase(Locale.ROOT), "path", path)
 				.increment(count));
 		for (AttemptRecord attempt : outcome.attempts()) {
 			recordAttempt(outcome.chain(), attempt);
@@ -111,16 +113,13 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 
 	private void recordAttempt(String chain, AttemptRecord attempt) {
 		String attemptPath = attempt.isFallback() ? "fallback" : "primary";
-		Counter.builder("llm.fallback.attempts")
-			.description("Provider attempts by outcome: success, the failure category, short-circuited, budget-exhausted")
-			.tags("chain", chain, "provider", attempt.provider(), "outcome", attempt.label())
-			.register(this.registry)
+		counter("llm.fallback.attempts",
+				"Provider attempts by outcome: success, the failure category, short-circuited, budget-exhausted", "chain",
+				chain, "provider", attempt.provider(), "outcome", attempt.label())
 			.increment();
 		if (attempt.costUsd().signum() > 0) {
-			Counter.builder("llm.fallback.cost")
-				.description("USD billed by providers, failed attempts with reported usage included")
-				.tags("chain", chain, "provider", attempt.provider(), "path", attemptPath)
-				.register(this.registry)
+			counter("llm.fallback.cost", "USD billed by providers, failed attempts with reported usage included",
+					"chain", chain, "provider", attempt.provider(), "path", attemptPath)
 				.increment(attempt.costUsd().doubleValue());
 		}
 		if (attempt.outcome() != AttemptOutcome.SUCCESS && attempt.outcome() != AttemptOutcome.FAILED) {
@@ -128,13 +127,9 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		}
 		recordContract(chain, attempt, attemptPath);
 		String genAiProvider = ChainObservations.genAiProviderName(this.providers.get(attempt.provider()).type());
-		Timer.builder("gen_ai.client.operation.duration")
-			.description("GenAI operation duration")
-			.tags("gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider, "gen_ai.request.model",
-					attempt.model(), "error.type", (attempt.category() != null) ? attempt.category().wireName() : "none")
-			.publishPercentileHistogram()
-			.maximumExpectedValue(MAX_EXPECTED_DURATION)
-			.register(this.registry)
+		timer("gen_ai.client.operation.duration", "GenAI operation duration", "gen_ai.operation.name", "chat",
+				"gen_ai.provider.name", genAiProvider, "gen_ai.request.model", attempt.model(), "error.type",
+				(attempt.category() != null) ? attempt.category().wireName() : "none")
 			.record(attempt.duration());
 		TokenUsage usage = attempt.usage();
 		if (usage.totalTokens() > 0) {
@@ -149,29 +144,49 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			return;
 		}
 		Boolean compliant = contract.schemaCompliant();
-		Counter.builder("llm.fallback.contract.checks")
-			.description("Answers checked against the chain's output contract, by result and schema compliance")
-			.tags("chain", chain, "provider", attempt.provider(), "path", attemptPath, "result",
-					contract.passed() ? "passed" : "violated", "schema",
-					(compliant == null) ? "none" : (compliant ? "compliant" : "noncompliant"))
-			.register(this.registry)
+		counter("llm.fallback.contract.checks",
+				"Answers checked against the chain's output contract, by result and schema compliance", "chain", chain,
+				"provider", attempt.provider(), "path", attemptPath, "result", contract.passed() ? "passed" : "violated",
+				"schema", (compliant == null) ? "none" : (compliant ? "compliant" : "noncompliant"))
 			.increment();
 		if (contract.fieldCoverage() != null) {
-			DistributionSummary.builder("llm.fallback.contract.field.coverage")
-				.description("Share of the schema's top-level properties present in an answer (0 to 1)")
-				.tags("chain", chain, "provider", attempt.provider(), "path", attemptPath)
-				.register(this.registry)
+			summary("llm.fallback.contract.field.coverage",
+					"Share of the schema's top-level properties present in an answer (0 to 1)", null, "chain", chain,
+					"provider", attempt.provider(), "path", attemptPath)
 				.record(contract.fieldCoverage());
 		}
 	}
 
 	private DistributionSummary tokens(String genAiProvider, String model, String tokenType) {
-		return DistributionSummary.builder("gen_ai.client.token.usage")
-			.description("Tokens used by GenAI operations")
-			.tags("gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider, "gen_ai.request.model", model,
-					"gen_ai.token.type", tokenType)
-			.serviceLevelObjectives(TOKEN_BUCKETS)
-			.register(this.registry);
+		return summary("gen_ai.client.token.usage", "Tokens used by GenAI operations", TOKEN_BUCKETS,
+				"gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider, "gen_ai.request.model", model,
+				"gen_ai.token.type", tokenType);
+	}
+
+	private Counter counter(String name, String description, String... tags) {
+		return (Counter) this.meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
+				(key) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
+	}
+
+	/** A latency timer publishing a histogram up to {@link #MAX_EXPECTED_DURATION}. */
+	private Timer timer(String name, String description, String... tags) {
+		return (Timer) this.meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
+				(key) -> Timer.builder(name)
+					.description(description)
+					.tags(tags)
+					.publishPercentileHistogram()
+					.maximumExpectedValue(MAX_EXPECTED_DURATION)
+					.register(this.registry));
+	}
+
+	private DistributionSummary summary(String name, String description, double @Nullable [] buckets,
+			String... tags) {
+		return (DistributionSummary) this.meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
+				(key) -> DistributionSummary.builder(name)
+					.description(description)
+					.tags(tags)
+					.serviceLevelObjectives(buckets)
+					.register(this.registry));
 	}
 
 	@Override
@@ -180,10 +195,8 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	}
 
 	private Counter transitions(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
-		return Counter.builder("llm.fallback.breaker.transitions")
-			.description("Circuit-breaker state transitions per provider")
-			.tags("provider", provider, "from", from.name(), "to", to.name())
-			.register(this.registry);
+		return counter("llm.fallback.breaker.transitions", "Circuit-breaker state transitions per provider",
+				"provider", provider, "from", from.name(), "to", to.name());
 	}
 
 	private static String requestOutcome(ChainOutcome outcome) {
@@ -191,6 +204,11 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			return "success";
 		}
 		return (outcome.failure() instanceof ChainAbortedException) ? "aborted" : "exhausted";
+	}
+
+	/** A meter's name and tag values, in the order they are given. */
+	private record MeterKey(String name, List<String> tags) {
+
 	}
 
 }

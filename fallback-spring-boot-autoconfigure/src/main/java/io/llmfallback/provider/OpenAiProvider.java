@@ -32,8 +32,8 @@ public final class OpenAiProvider extends HttpLlmProvider {
 
 	/**
 	 * Whether the model is one of OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...), which refuse
-	 * {@code max_tokens} with a 400 and take {@code max_completion_tokens}. Every other chat model, and every
-	 * OpenAI-compatible server, takes {@code max_tokens}, so that stays the default.
+	 * {@code max_tokens} and any {@code temperature} with a 400, and take {@code max_completion_tokens}. Every
+	 * other chat model, and every OpenAI-compatible server, takes {@code max_tokens}, so that stays the default.
 	 */
 	static boolean isReasoningModel(String model) {
 		return REASONING_MODEL.matcher(model).lookingAt();
@@ -66,8 +66,11 @@ public final class OpenAiProvider extends HttpLlmProvider {
 			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
 					message.content());
 		}
-		body.put(isReasoningModel(model) ? "max_completion_tokens" : "max_tokens", maxTokens);
-		if (request.temperature() != null) {
+		boolean reasoning = isReasoningModel(model);
+		body.put(reasoning ? "max_completion_tokens" : "max_tokens", maxTokens);
+		// Reasoning models refuse any temperature but their own with a 400; a fallback of that kind serves
+		// requests written for another model, so the setting is left out rather than failing them.
+		if (request.temperature() != null && !reasoning) {
 			body.put("temperature", request.temperature());
 		}
 		if (json) {

@@ -112,22 +112,26 @@ class OpenAiProviderTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini" })
-	void reasoningModelsGetTheirCapAsMaxCompletionTokens(String model) {
-		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(ChatRequest.ofUser("Hi").withModel(model)));
+	void reasoningModelsGetTheirCapAsMaxCompletionTokensAndNoTemperature(String model) {
+		success(provider(ProviderType.OPENAI, baseUrl(server))
+			.chat(ChatRequest.ofUser("Hi").withModel(model).withTemperature(0.2)));
 
 		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
 			.withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("1024")))
-			.withRequestBody(matchingJsonPath("$.max_tokens", absent())));
+			.withRequestBody(matchingJsonPath("$.max_tokens", absent()))
+			.withRequestBody(matchingJsonPath("$.temperature", absent())));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "gpt-4o", "gpt-4.1-mini", "llama3.1:8b", "omni-moderation", "gpt-50k-local" })
-	void otherModelsGetTheirCapAsMaxTokens(String model) {
-		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(ChatRequest.ofUser("Hi").withModel(model)));
+	void otherModelsGetTheirCapAsMaxTokensAndTheirTemperature(String model) {
+		success(provider(ProviderType.OPENAI, baseUrl(server))
+			.chat(ChatRequest.ofUser("Hi").withModel(model).withTemperature(0.2)));
 
 		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
 			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("1024")))
-			.withRequestBody(matchingJsonPath("$.max_completion_tokens", absent())));
+			.withRequestBody(matchingJsonPath("$.max_completion_tokens", absent()))
+			.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.2"))));
 	}
 
 	@Test

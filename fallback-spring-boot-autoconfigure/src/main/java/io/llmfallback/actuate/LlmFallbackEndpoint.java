@@ -14,6 +14,7 @@ import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.FallbackValidation;
 import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.GateRunInProgressException;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.ChainSignalSnapshot;
@@ -25,11 +26,13 @@ import io.llmfallback.review.TrafficReview;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@code /actuator/llmfallback}: providers with their breaker state, chains with their six signals over
@@ -37,11 +40,16 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
  * compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the chain's periodic review from its
  * live traffic. Reading the chains evaluates the alerts. API keys are never part of it.
+ * <p>
+ * Access is read-only unless granted ({@code management.endpoint.llmfallback.access=unrestricted}): the
+ * write operation replays a corpus through real, billed providers, so exposing the endpoint must not open it.
  */
-@Endpoint(id = "llmfallback")
+@Endpoint(id = "llmfallback", defaultAccess = Access.READ_ONLY)
 public class LlmFallbackEndpoint {
 
 	private static final String REVIEW = "review";
+
+	private static final int STATUS_CONFLICT = 409;
 
 	private final LlmProviders providers;
 
@@ -74,10 +82,11 @@ public class LlmFallbackEndpoint {
 
 	/**
 	 * {@code POST /actuator/llmfallback/{chain}}: runs the chain's compatibility gate on its configured
-	 * corpus (every call is billed by the providers) and answers the report.
+	 * corpus (every call is billed by the providers) and answers the report; 409 while a run of the same
+	 * chain is in progress, naming it.
 	 */
 	@WriteOperation
-	public Mono<GateReport> gate(@Selector String chain) {
+	public Mono<WebEndpointResponse<Object>> gate(@Selector String chain) {
 		if (!this.chains.contains(chain)) {
 			return Mono.error(new InvalidEndpointRequestException("No chain named '" + chain + "'", "Unknown chain"));
 		}
@@ -85,7 +94,11 @@ public class LlmFallbackEndpoint {
 			return Mono.error(new InvalidEndpointRequestException(
 					"Chain '" + chain + "' has no llm.fallback.chains." + chain + ".gate-corpus", "No gate corpus"));
 		}
-		return this.gates.run(chain);
+		return this.gates.run(chain)
+			.map((report) -> new WebEndpointResponse<Object>(report))
+			.onErrorResume(GateRunInProgressException.class, (ex) -> Mono.just(new WebEndpointResponse<>(
+					new GateConflict(ex.getMessage(), ex.chain(), ex.startedAt().toString()),
+					STATUS_CONFLICT)));
 	}
 
 	@ReadOperation
@@ -148,6 +161,17 @@ public class LlmFallbackEndpoint {
 	 */
 	public record LlmFallbackReport(Map<String, ProviderReport> providers, Map<String, ChainReport> chains,
 			List<Alert> alerts) {
+
+	}
+
+	/**
+	 * The answer to a gate run refused because one of the same chain is in progress.
+	 *
+	 * @param error what happened
+	 * @param chain the chain
+	 * @param runInProgressSince when the run in progress started
+	 */
+	public record GateConflict(String error, String chain, String runInProgressSince) {
 
 	}
 

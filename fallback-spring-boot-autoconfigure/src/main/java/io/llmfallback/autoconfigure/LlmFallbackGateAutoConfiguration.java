@@ -71,8 +71,9 @@ public final class LlmFallbackGateAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChainGates llmFallbackChainGates(FallbackChains chains, LlmFallbackSettings settings, GateSettings gate,
-			GateValidations validations) {
-		return new ChainGates(chains, settings.knownPrices(), gate.corpora(), gate.tolerances(), validations);
+			GateValidations validations, ObjectProvider<Clock> clock) {
+		return new ChainGates(chains, settings.knownPrices(), gate.corpora(), gate.tolerances(), validations,
+				clock.getIfUnique(Clock::systemUTC));
 	}
 
 	@Bean

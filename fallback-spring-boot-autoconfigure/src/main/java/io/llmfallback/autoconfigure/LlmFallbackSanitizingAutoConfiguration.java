@@ -1,16 +1,28 @@
 package io.llmfallback.autoconfigure;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Masks provider API keys in the {@code env} and {@code configprops} endpoints even where an application
- * shows values ({@code management.endpoint.env.show-values=always}): {@code llm.fallback.providers.*.api-key},
- * the bound {@code apiKey} and variables such as {@code OPENAI_API_KEY}.
+ * shows values ({@code management.endpoint.env.show-values=always}): by name
+ * ({@code llm.fallback.providers.*.api-key}, the bound {@code apiKey}, variables such as
+ * {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable of any name the
+ * key was read from, or inside the command line ({@code sun.java.command}) that passed it.
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
@@ -21,6 +33,46 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 	@Bean
 	SanitizingFunction llmFallbackApiKeySanitizer() {
 		return SanitizingFunction.sanitizeValue().ifKeyMatches(API_KEY);
+	}
+
+	@Bean
+	SanitizingFunction llmFallbackApiKeyValueSanitizer(Environment environment) {
+		List<String> keys = Binder.get(environment)
+			.bind("llm.fallback.providers", Bindable.mapOf(String.class, ConfiguredKey.class))
+			.orElse(Map.of())
+			.values()
+			.stream()
+			.map(ConfiguredKey::apiKey)
+			.filter(Objects::nonNull)
+			.filter((key) -> !key.isBlank())
+			.distinct()
+			// A key that contains another is masked whole.
+			.sorted(Comparator.comparingInt(String::length).reversed())
+			.toList();
+		return new ConfiguredKeyMasking(keys);
+	}
+
+	/** The one part of a provider entry this needs, bound with placeholders resolved as the provider binds it. */
+	record ConfiguredKey(@Nullable String apiKey) {
+
+	}
+
+	/** Replaces every occurrence of a configured key in a text value, keeping the rest readable. */
+	record ConfiguredKeyMasking(List<String> keys) implements SanitizingFunction {
+
+		@Override
+		public SanitizableData apply(SanitizableData data) {
+			if (this.keys.isEmpty() || !(data.getValue() instanceof CharSequence value)) {
+				return data;
+			}
+			String text = value.toString();
+			String masked = text;
+			for (String key : this.keys) {
+				masked = masked.replace(key, SanitizableData.SANITIZED_VALUE);
+			}
+			return masked.equals(text) ? data : data.withValue(masked);
+		}
+
 	}
 
 }

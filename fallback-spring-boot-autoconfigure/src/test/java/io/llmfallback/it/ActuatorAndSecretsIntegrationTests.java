@@ -38,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,llmfallback,env,configprops",
+				"management.endpoint.llmfallback.access=unrestricted",
 				"management.endpoint.health.show-details=always", "management.endpoint.env.show-values=always",
 				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=" + ActuatorAndSecretsIntegrationTests.API_KEY,
@@ -47,7 +48,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"llm.fallback.providers.claude.pricing.output-per-million-tokens=15",
 				"llm.fallback.chains.summarize.providers=gpt,claude",
 				"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl",
-				"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error" })
+				"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error",
+				// The same key under a name no rule recognizes, and inside a command line as the JVM records it.
+				"deploy.secrets.llm-token=" + ActuatorAndSecretsIntegrationTests.API_KEY,
+				"launcher.command=app.jar --llm.fallback.providers.gpt.api-key="
+						+ ActuatorAndSecretsIntegrationTests.API_KEY + " --server.port=8080" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class ActuatorAndSecretsIntegrationTests {
@@ -175,8 +180,21 @@ class ActuatorAndSecretsIntegrationTests {
 		for (String endpoint : List.of("/actuator/configprops", "/actuator/env")) {
 			String body = this.webClient.get().uri(endpoint).exchange().expectBody(String.class).returnResult()
 				.getResponseBody();
-			assertThat(body).as(endpoint).doesNotContain(API_KEY);
+			assertThat(body).as(endpoint).doesNotContain(API_KEY).doesNotContain("TOPSECRET");
 		}
+		// Masked by value wherever the key appears, the rest of the value kept readable.
+		this.webClient.get()
+			.uri("/actuator/env/deploy.secrets.llm-token")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.property.value")
+			.isEqualTo("******");
+		this.webClient.get()
+			.uri("/actuator/env/launcher.command")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.property.value")
+			.isEqualTo("app.jar --llm.fallback.providers.gpt.api-key=****** --server.port=8080");
 	}
 
 	@Test

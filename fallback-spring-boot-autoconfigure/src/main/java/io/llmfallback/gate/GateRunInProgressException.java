@@ -1,0 +1,32 @@
+package io.llmfallback.gate;
+
+import java.time.Instant;
+
+/**
+ * A gate run was asked for while one of the same chain is still running. Every run replays the whole
+ * corpus through billed providers, so a second run at the same time would only double the bill.
+ */
+public class GateRunInProgressException extends IllegalStateException {
+
+	private final String chain;
+
+	private final Instant startedAt;
+
+	public GateRunInProgressException(String chain, Instant startedAt) {
+		super("A compatibility gate run of chain '" + chain + "' is in progress since " + startedAt
+				+ "; wait for it to end");
+		this.chain = chain;
+		this.startedAt = startedAt;
+	}
+
+	/** The chain whose run is in progress. */
+	public String chain() {
+		return this.chain;
+	}
+
+	/** When the run in progress started. */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+}

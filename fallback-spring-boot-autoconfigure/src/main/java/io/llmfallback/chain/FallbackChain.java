@@ -140,7 +140,15 @@ public final class FallbackChain {
 				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
 			run.observation = observation;
+			Duration budget = this.settings.latencyBudget();
 			return applyRequestMiddleware(request, this.requestMiddleware, run)
+				// Request middleware spends the same budget as the attempts: a slow guardrail or cache look-up
+				// leaves the attempts less time, and one that outlasts the budget ends the request at its deadline
+				// with every provider skipped, rather than whenever it returns.
+				.timeout(budget, Mono.defer(() -> {
+					skipForBudget(run, 0);
+					return exhausted(run);
+				}))
 				.flatMap((prepared) -> attempt(run, prepared, 0))
 				.flatMap((served) -> applyResponseMiddleware(served, run))
 				.doOnSuccess((response) -> finish(run, start, response, null))
@@ -213,20 +221,29 @@ public final class FallbackChain {
 		return mapped.value();
 	}
 
+	private <T> Mono<T> exhausted(Run run) {
+		return Mono.error(new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure));
+	}
+
+	/** Records the providers from that index on as skipped: the budget is spent. */
+	private void skipForBudget(Run run, int from) {
+		for (int skipped = from; skipped < this.providers.size(); skipped++) {
+			LlmProvider provider = this.providers.get(skipped);
+			run.attempts.add(AttemptRecord.skipped(provider.name(), skipped, provider.model(),
+					AttemptOutcome.BUDGET_EXHAUSTED));
+		}
+	}
+
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
 		if (index == this.providers.size()) {
-			return Mono.error(new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure));
+			return exhausted(run);
 		}
 		LlmProvider provider = this.providers.get(index);
 		long start = now();
 		long remaining = run.deadlineNanos - start;
 		if (remaining <= 0) {
-			for (int skipped = index; skipped < this.providers.size(); skipped++) {
-				LlmProvider skippedProvider = this.providers.get(skipped);
-				run.attempts.add(AttemptRecord.skipped(skippedProvider.name(), skipped, skippedProvider.model(),
-						AttemptOutcome.BUDGET_EXHAUSTED));
-			}
-			return attempt(run, request, this.providers.size());
+			skipForBudget(run, index);
+			return exhausted(run);
 		}
 		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
 			run.attempts.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED));

@@ -12,6 +12,7 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.ScriptedProvider;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -145,6 +146,39 @@ class FallbackChainVirtualTimeTest {
 		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi")))
 			.assertNext((response) -> assertThat(response.text()).isEqualTo("fine"))
 			.verifyComplete();
+	}
+
+	@Test
+	void requestMiddlewareSpendsTheLatencyBudget() {
+		ScriptedProvider primary = ScriptedProvider.answering("a", "served by a");
+		ChainMiddleware slowGuardrail = new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.REQUEST;
+			}
+
+			@Override
+			public Mono<ChatRequest> onRequest(ChatRequest request) {
+				return Mono.delay(Duration.ofSeconds(30)).thenReturn(request);
+			}
+
+		};
+		List<LlmProvider> providers = List.of(primary, ScriptedProvider.answering("b", "served by b"));
+		FallbackChain chain = new FallbackChain(
+				new ChainSettings("vt", List.of("a", "b"), Duration.ofSeconds(5), 2048, ChainSettings.DEFAULT_FALLBACK_ON),
+				providers, breakers(providers), Map.of(), (outcome) -> {
+				}, new ChainExtensions(List.of(slowGuardrail), ObservationRegistry.NOOP, false));
+
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(4_999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
+				.extracting(AttemptRecord::label)
+				.containsExactly("budget-exhausted", "budget-exhausted"))
+			.verify(VERIFY_TIMEOUT);
+		assertThat(primary.received()).isEmpty();
 	}
 
 	private static FallbackChain chain(Duration budget, List<LlmProvider> providers) {

@@ -282,6 +282,18 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void anOversizedPromptIsRejectedWith400BeforeAnyProviderIsCalled() {
+		inject(SimulatedProviders.OPENAI, "{\"hang\":true}");
+		inject(SimulatedProviders.ANTHROPIC, "{\"hang\":true}");
+		// One 250 KB word: a prompt a backtracking redaction would have spent minutes on.
+		postChat("default", Map.of("prompt", "x".repeat(250_000))).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("Prompt rejected by the input guardrail: 250000 characters, more than the 32000 allowed");
+	}
+
+	@Test
 	void redactionRunsBeforeEveryAttemptSoTheFallbackGetsARedactedPromptToo() {
 		String prompt = "Forward the invoice to ann.lee@example.com today";
 		assertThat(chat("default", prompt).text()).isEqualTo("openai-sim echoes: Forward the invoice to [email] today");

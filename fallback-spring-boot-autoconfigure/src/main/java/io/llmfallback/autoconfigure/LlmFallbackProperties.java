@@ -34,10 +34,16 @@ public class LlmFallbackProperties {
 	/** Circuit-breaker defaults for every provider; each provider may override them. */
 	private CircuitBreaker circuitBreaker = new CircuitBreaker();
 
-	/** LLM endpoints by name. */
+	/**
+	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, headers, pricing.*,
+	 * circuit-breaker.* and adaptation.*.
+	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
-	/** Fallback chains by name. */
+	/**
+	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on, max-spend,
+	 * gate-corpus and output-contract.*.
+	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
 	/** Thresholds and windows of the six fallback signals' alerts; the defaults are the seed's table. */

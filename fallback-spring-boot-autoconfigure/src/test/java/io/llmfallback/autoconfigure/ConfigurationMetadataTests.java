@@ -56,6 +56,46 @@ class ConfigurationMetadataTests {
 				"llm.fallback.gate.tolerances.enforced", "llm.fallback.review.window");
 	}
 
+	@Test
+	void everyPropertyHasADescription() throws IOException {
+		for (JsonNode property : metadata().path("properties")) {
+			assertThat(property.path("description").asString("")).as(property.path("name").asString()).isNotBlank();
+		}
+	}
+
+	/**
+	 * The metadata format cannot name the keys inside a map's entries, so the two maps' descriptions list
+	 * them, for IDEs that do not read the entries' type.
+	 */
+	@Test
+	void mapsOfEntriesDescribeEveryKeyAnEntryTakes() throws IOException {
+		for (String map : List.of("llm.fallback.providers", "llm.fallback.chains")) {
+			String description = property(map).path("description").asString();
+			LlmFallbackKeys.all()
+				.stream()
+				.filter((key) -> key.startsWith(map + ".<name>."))
+				.map((key) -> key.substring(map.length() + ".<name>.".length()).split("\\.")[0])
+				.forEach((key) -> assertThat(description).as("%s lists %s", map, key).containsPattern("\\b" + key + "\\b"));
+		}
+	}
+
+	@Test
+	void healthIndicatorSwitchIsDescribed() throws IOException {
+		JsonNode enabled = property("management.health.llmfallback.enabled");
+		assertThat(enabled.path("type").asString()).isEqualTo("java.lang.Boolean");
+		assertThat(enabled.path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(enabled.path("description").asString("")).contains("llm-fallback health indicator");
+	}
+
+	private static JsonNode property(String name) throws IOException {
+		for (JsonNode property : metadata().path("properties")) {
+			if (property.path("name").asString().equals(name)) {
+				return property;
+			}
+		}
+		throw new AssertionError("no " + name + " in the metadata");
+	}
+
 	private static JsonNode metadata() throws IOException {
 		try (InputStream in = ConfigurationMetadataTests.class
 			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

@@ -366,8 +366,11 @@ public final class LlmFallbackSettings {
 		catch (URISyntaxException ex) {
 			// Reported below like any other URL that is not one.
 		}
-		// A key pasted into the URL (Gemini's ?key=) must not reach the report.
-		String shown = provider.getApiKey().isBlank() ? value : value.replace(provider.getApiKey(), "******");
+		// A key pasted into the URL (Gemini's ?key=, user:password@) must not reach the report.
+		String shown = value.replaceFirst("\\?.*", "?...").replaceFirst("//[^/@]*@", "//...@");
+		if (!provider.getApiKey().isBlank()) {
+			shown = shown.replace(provider.getApiKey(), "******");
+		}
 		problem(property, "'" + shown + "' is not an absolute http(s) URL such as " + example);
 		return null;
 	}

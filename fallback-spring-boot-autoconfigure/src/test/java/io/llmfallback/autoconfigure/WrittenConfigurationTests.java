@@ -205,13 +205,20 @@ class WrittenConfigurationTests {
 							+ "https://api.anthropic.com"));
 	}
 
-	@Test
-	void apiKeyPastedIntoTheBaseUrlIsNotInTheReport() {
-		this.contextRunner
-			.withPropertyValues("llm.fallback.providers.gpt.base-url=generativelanguage.googleapis.com?key=" + API_KEY)
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("keysInBaseUrls")
+	void keyPastedIntoTheBaseUrlIsNotInTheReport(String baseUrl, String shown) {
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.base-url=" + baseUrl)
 			.run((context) -> assertThat(analysis(context).getDescription())
-				.contains("'generativelanguage.googleapis.com?key=******' is not an absolute http(s) URL")
-				.doesNotContain(API_KEY));
+				.contains("'" + shown + "' is not an absolute http(s) URL")
+				.doesNotContain(API_KEY)
+				.doesNotContain("other-secret"));
+	}
+
+	static Stream<Arguments> keysInBaseUrls() {
+		return Stream.of(Arguments.of("generativelanguage.googleapis.com?key=other-secret", "generativelanguage.googleapis.com?..."),
+				Arguments.of("ftp://user:other-secret@example.com/v1", "ftp://...@example.com/v1"),
+				Arguments.of("api.example.com/" + API_KEY + "/v1", "api.example.com/******/v1"));
 	}
 
 	@Test

@@ -3,7 +3,9 @@ package io.llmfallback.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationReferenceTests {
 
-	private static final Pattern ROW = Pattern.compile("^\\| `(llm\\.fallback\\.[^`]+)` \\|([^|]*\\|){3}\\s*$",
-			Pattern.MULTILINE);
+	private static final Pattern ROW = Pattern.compile(
+			"^\\| `(llm\\.fallback\\.[^`]+)` \\|[^|]*\\|([^|]*)\\|[^|]*\\|\\s*$", Pattern.MULTILINE);
+
+	private static final Pattern LITERAL = Pattern.compile("`([^`]+)`");
 
 	@Test
 	void everyPropertyHasARowInTheReference() throws IOException {
@@ -34,13 +38,49 @@ class ConfigurationReferenceTests {
 					"llm.fallback.gate.tolerances.enforced");
 	}
 
+	/**
+	 * A default the docs write as one literal ({@code `30s`}) is the real one, and "none", "empty" or
+	 * "required" means there is none; a default in words ("the list price of model") is left to the reader.
+	 */
+	@Test
+	void everyDefaultInTheReferenceIsTheRealDefault() throws IOException {
+		Set<String> checked = new LinkedHashSet<>();
+		documentedDefaults().forEach((key, documented) -> {
+			Object actual = PropertyDefaults.of(key);
+			Matcher literal = LITERAL.matcher(documented);
+			if (documented.equals("none") || documented.startsWith("required")) {
+				assertThat(PropertyDefaults.isUnset(actual)).as("%s is documented without default but has %s", key, actual)
+					.isTrue();
+			}
+			else if (documented.equals("empty")) {
+				assertThat(actual).as(key).isEqualTo("");
+			}
+			else if (literal.matches() && !literal.group(1).startsWith("llm.")) {
+				assertThat(PropertyDefaults.matches(literal.group(1), actual))
+					.as("%s: documented %s, real default %s", key, documented, actual)
+					.isTrue();
+			}
+			else {
+				return;
+			}
+			checked.add(key);
+		});
+		assertThat(checked).contains("llm.fallback.providers.<name>.timeout", "llm.fallback.chains.<name>.fallback-on",
+				"llm.fallback.providers.<name>.type", "llm.fallback.gate.tolerances.enforced");
+	}
+
 	private static Set<String> documentedKeys() throws IOException {
+		return documentedDefaults().keySet();
+	}
+
+	/** The default column of every row, by key. */
+	private static Map<String, String> documentedDefaults() throws IOException {
 		Matcher row = ROW.matcher(Files.readString(reference()));
-		Set<String> keys = new LinkedHashSet<>();
+		Map<String, String> defaults = new LinkedHashMap<>();
 		while (row.find()) {
-			keys.add(row.group(1));
+			defaults.put(row.group(1), row.group(2).trim());
 		}
-		return keys;
+		return defaults;
 	}
 
 	/** The reference in the checkout this module is part of. */

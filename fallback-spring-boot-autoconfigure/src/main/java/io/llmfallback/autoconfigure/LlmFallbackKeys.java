@@ -147,23 +147,22 @@ final class LlmFallbackKeys {
 			if (index == name.getNumberOfElements()) {
 				return null;
 			}
-			String parent = name.chop(index).toString();
 			return switch (this.kind) {
 				case ANY -> null;
 				case MAP -> this.values.check(name, index + 1, dashless);
 				case LIST -> (index == name.getNumberOfElements() - 1 && name.isNumericIndex(index)) ? null
-						: parent + " takes a list of values";
-				case VALUE -> parent + " takes a single value";
+						: name.chop(index) + " takes a list of values";
+				case VALUE -> name.chop(index) + " takes a single value";
 				case BEAN -> checkChild(name, index, dashless);
 			};
 		}
 
 		private @Nullable String checkChild(ConfigurationPropertyName name, int index, boolean dashless) {
-			String written = "";
+			StringBuilder written = new StringBuilder();
 			for (int end = index; end < (dashless ? name.getNumberOfElements() : index + 1); end++) {
-				written += name.getElement(end, Form.UNIFORM);
+				written.append(name.getElement(end, Form.UNIFORM));
 				for (Map.Entry<String, Node> child : this.children.entrySet()) {
-					if (uniform(child.getKey()).equals(written)) {
+					if (uniform(child.getKey()).contentEquals(written)) {
 						return child.getValue().check(name, end + 1, dashless);
 					}
 				}

@@ -5,7 +5,6 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import io.llmfallback.chain.FallbackChains;
 
@@ -43,8 +42,7 @@ public final class LlmFallbackUsageValidator implements SmartInitializingSinglet
 			}
 		}
 		if (!problems.isEmpty()) {
-			throw new IllegalStateException("Invalid @LlmFallback usage:\n"
-					+ problems.stream().distinct().map((problem) -> "  - " + problem).collect(Collectors.joining("\n")));
+			throw new InvalidLlmFallbackUsageException(problems.stream().distinct().toList());
 		}
 	}
 

@@ -45,8 +45,11 @@ final class GateSettings {
 
 	private final boolean exitWhenDone;
 
+	private final WrittenValues written;
+
 	private GateSettings(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
 			ResourceLoader resourceLoader) {
+		this.written = settings.written();
 		this.tolerances = tolerances(properties.getTolerances());
 		settings.gateCorpora().forEach((chain, corpus) -> this.corpora.put(chain, corpus::getInputStream));
 		this.commandLineChain = commandLineChain(properties, settings, resourceLoader);
@@ -128,7 +131,7 @@ final class GateSettings {
 	/** The tolerance if valid, else 0 (so that the rest can still be checked) and a problem. */
 	private double tolerance(String property, double value) {
 		if (!Double.isFinite(value) || value < 0) {
-			problem(property, "must be a finite number of at least 0, was " + value);
+			problem(property, "must be a finite number of at least 0, was " + this.written.of(property, value));
 			return 0;
 		}
 		return value;

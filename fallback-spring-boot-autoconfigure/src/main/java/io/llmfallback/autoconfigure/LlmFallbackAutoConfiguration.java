@@ -29,6 +29,7 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -45,8 +46,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 public final class LlmFallbackAutoConfiguration {
 
 	@Bean
-	LlmFallbackSettings llmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
-		return LlmFallbackSettings.of(properties, resourceLoader);
+	LlmFallbackSettings llmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader,
+			Environment environment) {
+		return LlmFallbackSettings.of(properties, resourceLoader, environment);
 	}
 
 	@Bean

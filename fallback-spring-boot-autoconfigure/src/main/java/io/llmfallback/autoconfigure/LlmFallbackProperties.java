@@ -2,6 +2,7 @@ package io.llmfallback.autoconfigure;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import io.llmfallback.review.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Providers, chains and circuit breakers of llm-fallback.
@@ -32,10 +34,16 @@ public class LlmFallbackProperties {
 	/** Circuit-breaker defaults for every provider; each provider may override them. */
 	private CircuitBreaker circuitBreaker = new CircuitBreaker();
 
-	/** LLM endpoints by name. */
+	/**
+	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, headers, pricing.*,
+	 * circuit-breaker.* and adaptation.*.
+	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
-	/** Fallback chains by name. */
+	/**
+	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on, max-spend,
+	 * gate-corpus and output-contract.*.
+	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
 	/** Thresholds and windows of the six fallback signals' alerts; the defaults are the seed's table. */
@@ -62,6 +70,7 @@ public class LlmFallbackProperties {
 	public static class Review {
 
 		/** Rolling window of live traffic the review is computed over. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window = ReviewSettings.DEFAULT_WINDOW;
 
 		/** Calls a provider needs within the window before it is judged or calibrated. */
@@ -97,6 +106,7 @@ public class LlmFallbackProperties {
 	public static class SpendGuard {
 
 		/** Rolling window the spend limits apply to. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window = Duration.ofHours(1);
 
 		/** USD all chains together may spend within the window before fallbacks dearer than the primary stop. */
@@ -192,6 +202,7 @@ public class LlmFallbackProperties {
 		private int minRequests = 20;
 
 		/** How often alerts are evaluated in the background (breaker alerts follow transitions at once). */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration evaluationInterval = Duration.ofSeconds(10);
 
 		public WindowedThreshold getActivationRate() {
@@ -259,6 +270,7 @@ public class LlmFallbackProperties {
 		private double threshold;
 
 		/** Rolling window the signal is computed over. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window;
 
 		public WindowedThreshold(double threshold, Duration window) {
@@ -291,9 +303,11 @@ public class LlmFallbackProperties {
 		private double threshold;
 
 		/** Rolling window of the baseline. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration baseline;
 
 		/** Rolling window of the recent value. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window;
 
 		public BaselineThreshold(double threshold, Duration baseline, Duration window) {
@@ -420,6 +434,7 @@ public class LlmFallbackProperties {
 		private @Nullable String model;
 
 		/** Ceiling on one call to this provider; a chain shortens it to what is left of its latency budget. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout = Duration.ofSeconds(30);
 
 		/** Output-token cap sent when a request names none. */
@@ -623,9 +638,11 @@ public class LlmFallbackProperties {
 		private int failureThreshold = 3;
 
 		/** Span the consecutive failures must fall in, from the first of them; at least 1s. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration failureWindow = Duration.ofSeconds(30);
 
 		/** How long an open breaker rejects calls before it turns half-open and lets one probe through. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration openDuration = Duration.ofSeconds(60);
 
 		/** Whether output-contract violations count as failures towards opening a provider's breaker. */
@@ -672,9 +689,11 @@ public class LlmFallbackProperties {
 		private @Nullable Integer failureThreshold;
 
 		/** Sliding window the failures must fall in. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration failureWindow;
 
 		/** How long this provider's breaker stays open. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration openDuration;
 
 		public @Nullable Integer getFailureThreshold() {
@@ -710,6 +729,7 @@ public class LlmFallbackProperties {
 		private List<String> providers = new ArrayList<>();
 
 		/** Deadline for the whole logical request, every attempt included. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration latencyBudget = Duration.ofSeconds(60);
 
 		/** Hard cap on output tokens whenever a non-primary provider is called. */

@@ -27,12 +27,14 @@ import io.llmfallback.cost.PricingSource;
 import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.review.ReviewSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -44,7 +46,7 @@ public final class LlmFallbackSettings {
 
 	private static final Log logger = LogFactory.getLog(LlmFallbackSettings.class);
 
-	private static final String PREFIX = "llm.fallback";
+	private static final String PREFIX = LlmFallbackKeys.PREFIX;
 
 	private final Map<String, ProviderSettings> providers = new LinkedHashMap<>();
 
@@ -76,8 +78,14 @@ public final class LlmFallbackSettings {
 
 	private final int reviewMinSamples;
 
-	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
+	private final WrittenValues written;
+
+	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader,
+			Environment environment) {
 		this.resourceLoader = resourceLoader;
+		this.written = new WrittenValues(environment);
+		// First: a misspelt key often explains the problems that follow, such as a required one missing.
+		this.problems.addAll(LlmFallbackKeys.unknown(environment));
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
@@ -85,7 +93,7 @@ public final class LlmFallbackSettings {
 		LlmFallbackProperties.Review review = properties.getReview();
 		window(PREFIX + ".review.window", review.getWindow());
 		if (review.getMinSamples() < 1) {
-			problem(PREFIX + ".review.min-samples", "must be at least 1, was " + review.getMinSamples());
+			invalid(PREFIX + ".review.min-samples", "must be at least 1", review.getMinSamples());
 		}
 		this.reviewWindow = review.getWindow();
 		this.reviewMinSamples = review.getMinSamples();
@@ -112,17 +120,19 @@ public final class LlmFallbackSettings {
 
 	private @Nullable BigDecimal spendLimit(String property, @Nullable BigDecimal limit) {
 		if (limit != null && limit.signum() <= 0) {
-			problem(property, "must be positive, was " + limit);
+			invalid(property, "must be positive", limit);
 		}
 		return limit;
 	}
 
 	/**
-	 * Checks the properties; schema locations are read with the given loader.
-	 * @throws InvalidLlmFallbackConfigurationException naming every wrong property
+	 * Checks the properties, and every key under {@code llm.fallback} in the environment; schema locations
+	 * are read with the given loader.
+	 * @throws InvalidLlmFallbackConfigurationException naming every wrong or unknown property
 	 */
-	public static LlmFallbackSettings of(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
-		LlmFallbackSettings settings = new LlmFallbackSettings(properties, resourceLoader);
+	public static LlmFallbackSettings of(LlmFallbackProperties properties, ResourceLoader resourceLoader,
+			Environment environment) {
+		LlmFallbackSettings settings = new LlmFallbackSettings(properties, resourceLoader, environment);
 		if (!settings.problems.isEmpty()) {
 			throw new InvalidLlmFallbackConfigurationException(settings.problems);
 		}
@@ -171,6 +181,11 @@ public final class LlmFallbackSettings {
 		return this.alerts;
 	}
 
+	/** Values as the user wrote them, for the gate's problems. */
+	WrittenValues written() {
+		return this.written;
+	}
+
 	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
 	public ReviewSettings review(GateTolerances tolerances) {
 		return new ReviewSettings(this.reviewWindow, this.reviewMinSamples, tolerances);
@@ -197,7 +212,7 @@ public final class LlmFallbackSettings {
 		LlmFallbackProperties.WindowedThreshold middleware = checked(prefix + ".middleware-overhead",
 				alerts.getMiddlewareOverhead());
 		if (alerts.getMinRequests() < 1) {
-			problem(prefix + ".min-requests", "must be at least 1, was " + alerts.getMinRequests());
+			invalid(prefix + ".min-requests", "must be at least 1", alerts.getMinRequests());
 		}
 		positive(prefix + ".evaluation-interval", alerts.getEvaluationInterval());
 		return new AlertSettings(activation.getThreshold(), activation.getWindow(), p95.getThreshold(), p95.getWindow(),
@@ -220,14 +235,14 @@ public final class LlmFallbackSettings {
 
 	private void threshold(String property, double value) {
 		if (!(value >= 0) || Double.isInfinite(value)) {
-			problem(property, "must be a finite number of at least 0, was " + value);
+			invalid(property, "must be a finite number of at least 0", value);
 		}
 	}
 
 	// A rolling window is cut into sixty buckets; under a minute they would be too thin to mean anything.
 	private void window(String property, Duration window) {
 		if (window.compareTo(Duration.ofMinutes(1)) < 0) {
-			problem(property, "must be at least 1m, was " + window);
+			invalid(property, "must be at least 1m", window);
 		}
 	}
 
@@ -240,10 +255,10 @@ public final class LlmFallbackSettings {
 	private BreakerSettings checkedBreaker(String prefix, int failureThreshold, Duration failureWindow,
 			Duration openDuration, boolean countContractViolations) {
 		if (failureThreshold < 1) {
-			problem(prefix + ".failure-threshold", "must be at least 1, was " + failureThreshold);
+			invalid(prefix + ".failure-threshold", "must be at least 1", failureThreshold);
 		}
 		if (failureWindow.compareTo(Duration.ofSeconds(1)) < 0) {
-			problem(prefix + ".failure-window", "must be at least 1s, was " + failureWindow);
+			invalid(prefix + ".failure-window", "must be at least 1s", failureWindow);
 		}
 		positive(prefix + ".open-duration", openDuration);
 		return new BreakerSettings(failureThreshold, failureWindow, openDuration, countContractViolations);
@@ -254,7 +269,7 @@ public final class LlmFallbackSettings {
 		if (provider.getType() == null) {
 			problem(prefix + ".type", "is required (openai, anthropic or gemini)");
 		}
-		URI baseUrl = baseUrl(prefix + ".base-url", provider.getBaseUrl());
+		URI baseUrl = baseUrl(prefix + ".base-url", provider);
 		if (provider.getApiKey().contains("${")) {
 			// The value is not printed: it may hold part of a real key.
 			problem(prefix + ".api-key", "holds an unresolved placeholder; set the variable it names, or give "
@@ -265,7 +280,7 @@ public final class LlmFallbackSettings {
 		}
 		positive(prefix + ".timeout", provider.getTimeout());
 		if (provider.getMaxTokens() < 1) {
-			problem(prefix + ".max-tokens", "must be at least 1, was " + provider.getMaxTokens());
+			invalid(prefix + ".max-tokens", "must be at least 1", provider.getMaxTokens());
 		}
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
@@ -276,7 +291,7 @@ public final class LlmFallbackSettings {
 		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
 		Double temperature = adaptation.getTemperature();
 		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
-			problem(prefix + ".adaptation.temperature", "must be between 0 and 2, was " + temperature);
+			invalid(prefix + ".adaptation.temperature", "must be between 0 and 2", temperature);
 		}
 		this.adaptations.put(name, new RequestAdaptation(adaptation.getSystemPromptReplacement(),
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
@@ -318,7 +333,7 @@ public final class LlmFallbackSettings {
 
 	private void notNegative(String property, @Nullable BigDecimal price) {
 		if (price != null && price.signum() < 0) {
-			problem(property, "cannot be negative, was " + price);
+			invalid(property, "cannot be negative", price);
 		}
 	}
 
@@ -333,23 +348,31 @@ public final class LlmFallbackSettings {
 		});
 	}
 
-	private @Nullable URI baseUrl(String property, @Nullable String value) {
+	private @Nullable URI baseUrl(String property, LlmFallbackProperties.Provider provider) {
+		String value = provider.getBaseUrl();
+		String example = (provider.getType() == ProviderType.ANTHROPIC) ? "https://api.anthropic.com"
+				: (provider.getType() == ProviderType.GEMINI) ? "https://generativelanguage.googleapis.com"
+						: "https://api.openai.com";
 		if (value == null || value.isBlank()) {
-			problem(property, "is required, e.g. https://api.openai.com");
+			problem(property, "is required, e.g. " + example);
 			return null;
 		}
 		try {
 			URI uri = new URI(value.trim());
-			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-				problem(property, "must be an http or https URL with a host, was '" + value + "'");
-				return null;
+			if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+				return uri;
 			}
-			return uri;
 		}
 		catch (URISyntaxException ex) {
-			problem(property, "is not a valid URL: " + ex.getReason());
-			return null;
+			// Reported below like any other URL that is not one.
 		}
+		// A key pasted into the URL (Gemini's ?key=, user:password@) must not reach the report.
+		String shown = value.replaceFirst("\\?.*", "?...").replaceFirst("//[^/@]*@", "//...@");
+		if (!provider.getApiKey().isBlank()) {
+			shown = shown.replace(provider.getApiKey(), "******");
+		}
+		problem(property, "'" + shown + "' is not an absolute http(s) URL such as " + example);
+		return null;
 	}
 
 	private void addChain(String name, LlmFallbackProperties.Chain chain, Set<String> knownProviders) {
@@ -372,7 +395,7 @@ public final class LlmFallbackSettings {
 		positive(prefix + ".latency-budget", chain.getLatencyBudget());
 		Integer cap = chain.getFallbackMaxTokens();
 		if (cap != null && cap < 1) {
-			problem(prefix + ".fallback-max-tokens", "must be at least 1, was " + cap);
+			invalid(prefix + ".fallback-max-tokens", "must be at least 1", cap);
 		}
 		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
 				outputContract(prefix + ".output-contract", chain.getOutputContract())));
@@ -395,10 +418,10 @@ public final class LlmFallbackSettings {
 		Integer min = contract.getMinLength();
 		Integer max = contract.getMaxLength();
 		if (min != null && min < 0) {
-			problem(prefix + ".min-length", "cannot be negative, was " + min);
+			invalid(prefix + ".min-length", "cannot be negative", min);
 		}
 		if (max != null && max < 1) {
-			problem(prefix + ".max-length", "must be at least 1, was " + max);
+			invalid(prefix + ".max-length", "must be at least 1", max);
 		}
 		if (min != null && max != null && min > max) {
 			problem(prefix + ".min-length", "is greater than max-length (" + min + " > " + max + ")");
@@ -408,12 +431,17 @@ public final class LlmFallbackSettings {
 
 	private void positive(String property, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			problem(property, "must be positive, was " + value);
+			invalid(property, "must be positive", value);
 		}
 	}
 
 	private void problem(String property, String reason) {
 		this.problems.add(new Problem(property, reason));
+	}
+
+	/** A problem that echoes the value as the user wrote it. */
+	private void invalid(String property, String rule, Object value) {
+		problem(property, rule + ", was " + this.written.of(property, value));
 	}
 
 	private static <T> T orDefault(@Nullable T value, T fallback) {

@@ -2,20 +2,13 @@ package io.llmfallback.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.BeanWrapperImpl;
-import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,9 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationMetadataTests {
 
-	private static final Map<String, Object> ROOTS = Map.of("llm.fallback", new LlmFallbackProperties(),
-			"llm.fallback.gate", new LlmFallbackGateProperties());
-
 	@Test
 	void everyDefaultInTheMetadataIsTheRealDefault() throws IOException {
 		List<String> checked = new ArrayList<>();
@@ -39,21 +29,61 @@ class ConfigurationMetadataTests {
 				// The endpoint's management.endpoint.llmfallback.* properties are Spring Boot's own.
 				continue;
 			}
-			Object actual = defaultOf(name);
+			Object actual = PropertyDefaults.of(name);
 			JsonNode documented = property.path("defaultValue");
-			if (actual == null || (actual instanceof Map<?, ?> map && map.isEmpty())) {
+			if (PropertyDefaults.isUnset(actual)) {
 				assertThat(documented.isMissingNode()).as("%s has no default but the metadata shows %s", name, documented)
 					.isTrue();
 				continue;
 			}
 			assertThat(documented.isMissingNode()).as("%s defaults to %s but the metadata shows none", name, actual)
 				.isFalse();
-			assertThat(matches(documented, actual)).as("%s: metadata %s, real default %s", name, documented, actual)
+			assertThat(PropertyDefaults.matches(written(documented), actual)).as("%s: metadata %s, real default %s", name, documented, actual)
 				.isTrue();
 			checked.add(name);
 		}
 		assertThat(checked).contains("llm.fallback.alerts.activation-rate.threshold",
 				"llm.fallback.gate.tolerances.enforced", "llm.fallback.review.window");
+	}
+
+	@Test
+	void everyPropertyHasADescription() throws IOException {
+		for (JsonNode property : metadata().path("properties")) {
+			assertThat(property.path("description").asString("")).as(property.path("name").asString()).isNotBlank();
+		}
+	}
+
+	/**
+	 * The metadata format cannot name the keys inside a map's entries, so the two maps' descriptions list
+	 * them, for IDEs that do not read the entries' type.
+	 */
+	@Test
+	void mapsOfEntriesDescribeEveryKeyAnEntryTakes() throws IOException {
+		for (String map : List.of("llm.fallback.providers", "llm.fallback.chains")) {
+			String description = property(map).path("description").asString();
+			LlmFallbackKeys.all()
+				.stream()
+				.filter((key) -> key.startsWith(map + ".<name>."))
+				.map((key) -> key.substring(map.length() + ".<name>.".length()).split("\\.")[0])
+				.forEach((key) -> assertThat(description).as("%s lists %s", map, key).containsPattern("\\b" + key + "\\b"));
+		}
+	}
+
+	@Test
+	void healthIndicatorSwitchIsDescribed() throws IOException {
+		JsonNode enabled = property("management.health.llmfallback.enabled");
+		assertThat(enabled.path("type").asString()).isEqualTo("java.lang.Boolean");
+		assertThat(enabled.path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(enabled.path("description").asString("")).contains("llm-fallback health indicator");
+	}
+
+	private static JsonNode property(String name) throws IOException {
+		for (JsonNode property : metadata().path("properties")) {
+			if (property.path("name").asString().equals(name)) {
+				return property;
+			}
+		}
+		throw new AssertionError("no " + name + " in the metadata");
 	}
 
 	private static JsonNode metadata() throws IOException {
@@ -64,49 +94,14 @@ class ConfigurationMetadataTests {
 		}
 	}
 
-	/** The value a freshly created properties object holds for the property. */
-	private static Object defaultOf(String name) {
-		String prefix = ROOTS.keySet()
-			.stream()
-			.filter((root) -> name.startsWith(root + "."))
-			.max((a, b) -> Integer.compare(a.length(), b.length()))
-			.orElseThrow();
-		String path = camelCase(name.substring(prefix.length() + 1));
-		return new BeanWrapperImpl(ROOTS.get(prefix)).getPropertyValue(path);
-	}
-
-	private static String camelCase(String kebab) {
-		StringBuilder camel = new StringBuilder();
-		boolean upper = false;
-		for (char c : kebab.toCharArray()) {
-			if (c == '-') {
-				upper = true;
-			}
-			else {
-				camel.append(upper ? Character.toUpperCase(c) : c);
-				upper = false;
-			}
+	/** A default as the docs write it: a list's elements separated by commas. */
+	private static String written(JsonNode documented) {
+		List<String> elements = new ArrayList<>();
+		if (documented.isArray()) {
+			documented.forEach((element) -> elements.add(element.asString()));
+			return String.join(", ", elements);
 		}
-		return camel.toString();
-	}
-
-	private static boolean matches(JsonNode documented, Object actual) {
-		if (actual instanceof Duration duration) {
-			return DurationStyle.detectAndParse(documented.asString()).equals(duration);
-		}
-		if (actual instanceof Enum<?> constant) {
-			return documented.asString().equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-		}
-		if (actual instanceof Collection<?> collection) {
-			List<Object> values = new ArrayList<>();
-			documented.forEach(values::add);
-			return values.size() == collection.size() && collection.stream()
-				.allMatch((element) -> values.stream().anyMatch((value) -> matches((JsonNode) value, element)));
-		}
-		if (actual instanceof Number number) {
-			return new BigDecimal(documented.asString()).compareTo(new BigDecimal(number.toString())) == 0;
-		}
-		return documented.asString().equals(String.valueOf(actual));
+		return documented.asString();
 	}
 
 }

@@ -287,7 +287,7 @@ class LlmFallbackAutoConfigurationTests {
 				Arguments.of("llm.fallback.providers.gpt.base-url=",
 						"llm.fallback.providers.gpt.base-url: is required"),
 				Arguments.of("llm.fallback.providers.gpt.base-url=ftp://example.com",
-						"llm.fallback.providers.gpt.base-url: must be an http or https URL"),
+						"llm.fallback.providers.gpt.base-url: 'ftp://example.com' is not an absolute http(s) URL"),
 				Arguments.of("llm.fallback.providers.gpt.timeout=-1s",
 						"llm.fallback.providers.gpt.timeout: must be positive"),
 				Arguments.of("llm.fallback.providers.gpt.model=", "llm.fallback.providers.gpt.model: is required"),

@@ -83,7 +83,7 @@ class ProviderAdaptationTests {
 				FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer()
 					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription())
-					.contains("llm.fallback.providers.o3.adaptation.temperature: must be between 0 and 2, was 3.0");
+					.contains("llm.fallback.providers.o3.adaptation.temperature: must be between 0 and 2, was 3");
 			});
 	}
 

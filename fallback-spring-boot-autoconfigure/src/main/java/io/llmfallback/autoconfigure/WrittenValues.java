@@ -1,0 +1,47 @@
+package io.llmfallback.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.Environment;
+
+/**
+ * Property values as the user wrote them, for problem reports: {@code -5s} rather than the bound
+ * {@code PT-5S}, which the user never wrote and may not recognise. Never asked for an API key.
+ */
+final class WrittenValues {
+
+	private final Environment environment;
+
+	private final Iterable<ConfigurationPropertySource> sources;
+
+	WrittenValues(Environment environment) {
+		this.environment = environment;
+		this.sources = ConfigurationPropertySources.get(environment);
+	}
+
+	/**
+	 * The value of the property as written, placeholders resolved, in the source the binder took it from;
+	 * the bound value in the properties' notation when no source holds it (a default, or one inherited).
+	 */
+	String of(String property, Object bound) {
+		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+		for (ConfigurationPropertySource source : this.sources) {
+			ConfigurationProperty written = source.getConfigurationProperty(name);
+			if (written != null && written.getValue() != null) {
+				return this.environment.resolvePlaceholders(String.valueOf(written.getValue()));
+			}
+		}
+		if (bound instanceof Duration duration) {
+			return DurationStyle.SIMPLE.print(duration,
+					(duration.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
+		}
+		return String.valueOf(bound);
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.llmfallback.autoconfigure;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * The default a key starts from, read from a freshly created properties object, and whether a default
+ * written in the metadata or the docs says the same.
+ */
+final class PropertyDefaults {
+
+	/** Where a key's value lives; a key inside a provider or chain entry starts from a fresh entry. */
+	private static final Map<String, Supplier<Object>> ROOTS = Map.of("llm.fallback", LlmFallbackProperties::new,
+			"llm.fallback.gate", LlmFallbackGateProperties::new, "llm.fallback.providers.<name>",
+			LlmFallbackProperties.Provider::new, "llm.fallback.chains.<name>", LlmFallbackProperties.Chain::new);
+
+	private PropertyDefaults() {
+	}
+
+	/** The value a fresh properties object holds for the key, e.g. {@code llm.fallback.providers.<name>.timeout}. */
+	static @Nullable Object of(String key) {
+		String root = ROOTS.keySet()
+			.stream()
+			.filter((candidate) -> key.startsWith(candidate + "."))
+			.max(Comparator.comparingInt(String::length))
+			.orElseThrow();
+		String path = camelCase(key.substring(root.length() + 1));
+		return new BeanWrapperImpl(ROOTS.get(root).get()).getPropertyValue(path);
+	}
+
+	/** Whether a written default ({@code 30s}, {@code 0.20}, {@code next-provider}, {@code a, b}) is the value. */
+	static boolean matches(String written, Object actual) {
+		if (actual instanceof Duration duration) {
+			return DurationStyle.detectAndParse(written).equals(duration);
+		}
+		if (actual instanceof Enum<?> constant) {
+			return written.equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		}
+		if (actual instanceof Collection<?> collection) {
+			List<String> elements = Arrays.stream(written.split(",")).map(String::trim).toList();
+			return elements.size() == collection.size() && collection.stream()
+				.allMatch((element) -> elements.stream().anyMatch((value) -> matches(value, element)));
+		}
+		if (actual instanceof Number number) {
+			return new BigDecimal(written).compareTo(new BigDecimal(number.toString())) == 0;
+		}
+		return written.equals(String.valueOf(actual));
+	}
+
+	/** Whether the value is no default at all: unset, or an empty list or map. */
+	static boolean isUnset(@Nullable Object actual) {
+		return actual == null || (actual instanceof Map<?, ?> map && map.isEmpty())
+				|| (actual instanceof Collection<?> collection && collection.isEmpty());
+	}
+
+	private static String camelCase(String kebab) {
+		StringBuilder camel = new StringBuilder();
+		boolean upper = false;
+		for (char c : kebab.toCharArray()) {
+			if (c == '-') {
+				upper = true;
+			}
+			else {
+				camel.append(upper ? Character.toUpperCase(c) : c);
+				upper = false;
+			}
+		}
+		return camel.toString();
+	}
+
+}

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * Runs one logical request down an ordered list of providers.
  * <ul>
  * <li>A provider whose breaker is open is skipped at once: no request pays its timeout.</li>
+ * <li>A request that finds every provider's breaker open makes one last-resort attempt, as the half-open
+ * probe of the breaker open longest, unless the chain's {@code last-resort} is off.</li>
  * <li>Each attempt's timeout is the smaller of the provider's timeout and what is left of the chain's
  * latency budget, so the chain never runs past its deadline however many providers it has.</li>
  * <li>A non-primary attempt has its output tokens capped at {@code fallback-max-tokens} and uses its own
@@ -244,14 +247,15 @@ public final class FallbackChain {
 	 */
 	private Mono<ChainResponse> lastResort(Run run, ChatRequest request) {
 		if (this.settings.lastResort() && run.calledNoProvider() && run.deadlineNanos - now() > 0) {
-			List<String> shortCircuited = run.attempts.stream()
-				.filter((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED)
-				.map(AttemptRecord::provider)
-				.toList();
-			String provider = this.breakers.longestOpen(shortCircuited);
+			Map<String, Integer> shortCircuited = new LinkedHashMap<>();
+			for (AttemptRecord attempt : run.attempts) {
+				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED) {
+					shortCircuited.put(attempt.provider(), attempt.index());
+				}
+			}
+			String provider = this.breakers.longestOpen(List.copyOf(shortCircuited.keySet()));
 			if (provider != null) {
-				return call(run, request, this.settings.providers().indexOf(provider), true,
-						() -> Mono.error(exhausted(run)));
+				return call(run, request, shortCircuited.get(provider), true, () -> Mono.error(exhausted(run)));
 			}
 		}
 		return Mono.error(exhausted(run));

@@ -1,30 +1,17 @@
 package io.llmfallback.chain;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.observe.ChainMeters;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.provider.ProviderSettings;
-import io.llmfallback.provider.ProviderType;
-import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,33 +29,21 @@ class FailureRateBreakerHttpTest {
 	private static final BreakerSettings FAILURE_RATE = new BreakerSettings(3, Duration.ofSeconds(30),
 			Duration.ofSeconds(60), false, BreakerSettings.Rule.FAILURE_RATE, 0.5, Duration.ofSeconds(30), 20);
 
-	private final MutableClock clock = new MutableClock();
-
-	private final List<BreakerTransition> transitions = new ArrayList<>();
-
-	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-	private WireMockServer primary;
-
-	private WireMockServer fallback;
-
-	private ProviderCircuitBreakers breakers;
+	private final BreakerChains chains = new BreakerChains();
 
 	@BeforeEach
-	void startProviders() {
-		this.primary = WireMockProviders.started();
-		this.fallback = WireMockProviders.started();
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("from the primary", 12, 5)));
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
+	void stubProviders() {
+		this.chains.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("from the primary", 12, 5)));
+		this.chains.primary.stubFor(OpenAiStubs.chatCompletion()
 			.withRequestBody(containing("fail"))
 			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
-		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		OpenAiStubs.healthy(this.chains.fallback, "from the fallback");
 	}
 
 	@AfterEach
 	void stopProviders() {
-		this.primary.stop();
-		this.fallback.stop();
+		this.chains.close();
 	}
 
 	@Test
@@ -78,13 +53,13 @@ class FailureRateBreakerHttpTest {
 
 		int servedByPrimary = send(chain(FAILURE_RATE), failures);
 
-		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 		assertThat(servedByPrimary).isEqualTo(200 - 48);
-		assertThat(this.transitions).isEmpty();
+		assertThat(this.chains.transitions).isEmpty();
 
 		int servedByPrimaryUnderConsecutiveRule = send(chain(BreakerSettings.DEFAULTS), failures);
 
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		assertThat(servedByPrimaryUnderConsecutiveRule).isZero();
 	}
 
@@ -94,13 +69,13 @@ class FailureRateBreakerHttpTest {
 		List<Boolean> failures = pattern(4, 5, 0, 1, 3);
 
 		send(chain, failures.subList(0, 19));
-		assertThat(this.breakers.state("p0")).as("19 calls, 12 of them failed, are fewer than the minimum").isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).as("19 calls, 12 of them failed, are fewer than the minimum")
+			.isEqualTo(State.CLOSED);
 
 		send(chain, failures.subList(19, 20));
-		assertThat(this.breakers.state("p0")).as("20 calls, 12 of them failed: 60%").isEqualTo(State.OPEN);
-		assertThat(this.transitions).extracting((transition) -> transition.from() + "->" + transition.to())
-			.containsExactly("CLOSED->OPEN");
-		assertThat(transitionCount("CLOSED", "OPEN")).isEqualTo(1);
+		assertThat(this.chains.breakers.state("p0")).as("20 calls, 12 of them failed: 60%").isEqualTo(State.OPEN);
+		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN");
+		assertThat(this.chains.transitionCount("p0", "CLOSED", "OPEN")).isEqualTo(1);
 	}
 
 	@Test
@@ -108,36 +83,37 @@ class FailureRateBreakerHttpTest {
 		FallbackChain chain = chain(FAILURE_RATE);
 
 		send(chain, pattern(19, 1, 0));
-		assertThat(this.breakers.state("p0")).as("19 calls, every one failed").isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).as("19 calls, every one failed").isEqualTo(State.CLOSED);
 
-		this.clock.advance(Duration.ofSeconds(31));
+		this.chains.clock.advance(Duration.ofSeconds(31));
 		send(chain, pattern(19, 1, 0));
-		assertThat(this.breakers.state("p0")).as("the first 19 are out of the 30 s window").isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).as("the first 19 are out of the 30 s window")
+			.isEqualTo(State.CLOSED);
 
 		send(chain, pattern(1, 1, 0));
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 	}
 
 	@Test
 	void anOpenFailureRateBreakerLetsOneHalfOpenProbeThroughThatClosesItOrOpensItAgain() {
 		FallbackChain chain = chain(FAILURE_RATE);
 		send(chain, pattern(20, 1, 0));
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 
-		this.clock.advance(Duration.ofSeconds(61));
+		this.chains.clock.advance(Duration.ofSeconds(61));
 		send(chain, pattern(1, 1, 0));
-		assertThat(this.breakers.state("p0")).as("the probe failed").isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p0")).as("the probe failed").isEqualTo(State.OPEN);
 
-		this.clock.advance(Duration.ofSeconds(61));
+		this.chains.clock.advance(Duration.ofSeconds(61));
 		assertThat(send(chain, pattern(1, 1))).as("the probe served").isEqualTo(1);
-		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 
-		assertThat(this.transitions).extracting((transition) -> transition.from() + "->" + transition.to())
+		assertThat(this.chains.transitionsOf("p0"))
 			.containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN", "OPEN->HALF_OPEN",
 					"HALF_OPEN->CLOSED");
-		assertThat(transitionCount("OPEN", "HALF_OPEN")).isEqualTo(2);
-		assertThat(transitionCount("HALF_OPEN", "OPEN")).isEqualTo(1);
-		assertThat(transitionCount("HALF_OPEN", "CLOSED")).isEqualTo(1);
+		assertThat(this.chains.transitionCount("p0", "OPEN", "HALF_OPEN")).isEqualTo(2);
+		assertThat(this.chains.transitionCount("p0", "HALF_OPEN", "OPEN")).isEqualTo(1);
+		assertThat(this.chains.transitionCount("p0", "HALF_OPEN", "CLOSED")).isEqualTo(1);
 	}
 
 	/** Sends one request per element, failing on the primary where it is true; returns how many it served. */
@@ -148,7 +124,7 @@ class FailureRateBreakerHttpTest {
 			if (!response.isFallback()) {
 				servedByPrimary++;
 			}
-			this.clock.advance(AT_700_PER_SECOND);
+			this.chains.clock.advance(AT_700_PER_SECOND);
 		}
 		return servedByPrimary;
 	}
@@ -164,31 +140,9 @@ class FailureRateBreakerHttpTest {
 		return pattern;
 	}
 
-	private double transitionCount(String from, String to) {
-		return this.registry.get("llm.fallback.breaker.transitions")
-			.tags("provider", "p0", "from", from, "to", to)
-			.counter()
-			.count();
-	}
-
 	private FallbackChain chain(BreakerSettings primaryBreaker) {
-		List<LlmProvider> providers = new ArrayList<>();
-		List<WireMockServer> servers = List.of(this.primary, this.fallback);
-		for (int i = 0; i < servers.size(); i++) {
-			providers.add(LlmProviders.create(new ProviderSettings("p" + i, ProviderType.OPENAI,
-					URI.create(servers.get(i).baseUrl()), "sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()),
-					WebClient.builder()));
-		}
-		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));
-		Map<String, BreakerSettings> settings = new LinkedHashMap<>();
-		settings.put("p0", primaryBreaker);
-		settings.put("p1", BreakerSettings.DEFAULTS);
-		this.breakers = new ProviderCircuitBreakers(settings, this.clock, (transition) -> {
-			this.transitions.add(transition);
-			meters.onTransition(transition);
-		});
-		return new FallbackChain(new ChainSettings("rate", List.of("p0", "p1"), Duration.ofSeconds(20), 2048,
-				ChainSettings.DEFAULT_FALLBACK_ON), providers, this.breakers, Map.of(), meters);
+		return this.chains.chain(new ChainSettings("rate", List.of("p0", "p1"), Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON), primaryBreaker, ObservationRegistry.NOOP);
 	}
 
 }

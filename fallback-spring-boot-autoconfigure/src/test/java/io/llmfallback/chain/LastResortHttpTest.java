@@ -1,11 +1,7 @@
 package io.llmfallback.chain;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,24 +9,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.observe.ChainMeters;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.provider.ProviderSettings;
-import io.llmfallback.provider.ProviderType;
-import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
 import io.micrometer.common.KeyValue;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -47,31 +32,18 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class LastResortHttpTest {
 
-	private final MutableClock clock = new MutableClock();
-
-	private final List<BreakerTransition> transitions = new ArrayList<>();
-
-	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+	private final BreakerChains chains = new BreakerChains();
 
 	/** Every attempt observation, as a tracing handler receives it when it ends. */
 	private final List<ChainObservations.AttemptContext> attemptSpans = new CopyOnWriteArrayList<>();
 
-	private WireMockServer primary;
+	private final WireMockServer primary = this.chains.primary;
 
-	private WireMockServer fallback;
-
-	private ProviderCircuitBreakers breakers;
-
-	@BeforeEach
-	void startProviders() {
-		this.primary = WireMockProviders.started();
-		this.fallback = WireMockProviders.started();
-	}
+	private final WireMockServer fallback = this.chains.fallback;
 
 	@AfterEach
 	void stopProviders() {
-		this.primary.stop();
-		this.fallback.stop();
+		this.chains.close();
 	}
 
 	@Test
@@ -93,11 +65,9 @@ class LastResortHttpTest {
 		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
 			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2048"))));
 		// The attempt was the breaker's half-open probe, and its success closed the breaker.
-		assertThat(this.breakers.state("p1")).isEqualTo(State.CLOSED);
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
-		assertThat(this.transitions).filteredOn((transition) -> transition.provider().equals("p1"))
-			.extracting((transition) -> transition.from() + "->" + transition.to())
-			.containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.transitionsOf("p1")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
 
 		ChainObservations.AttemptContext span = this.attemptSpans.get(this.attemptSpans.size() - 1);
 		assertThat(span.getHighCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.last_resort", "true"),
@@ -108,7 +78,7 @@ class LastResortHttpTest {
 		assertThat(this.attemptSpans).filteredOn(ChainObservations.AttemptContext::lastResort).hasSize(1);
 
 		assertThat(lastResortAttempts("p1", "success")).isEqualTo(1);
-		assertThat(this.registry.get("llm.fallback.requests")
+		assertThat(this.chains.registry.get("llm.fallback.requests")
 			.tags("outcome", "success", "path", "fallback", "provider", "p1")
 			.counter()
 			.count()).isEqualTo(1);
@@ -140,7 +110,7 @@ class LastResortHttpTest {
 		openFallbackThenPrimary(chain);
 		OpenAiStubs.healthy(this.primary, "from the primary");
 		OpenAiStubs.healthy(this.fallback, "from the fallback");
-		int transitionsBefore = this.transitions.size();
+		int transitionsBefore = this.chains.transitions.size();
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -151,15 +121,15 @@ class LastResortHttpTest {
 			});
 		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 		this.fallback.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-		assertThat(this.transitions).hasSize(transitionsBefore);
-		assertThat(this.registry.find("llm.fallback.last_resort.attempts").counters()).isEmpty();
+		assertThat(this.chains.transitions).hasSize(transitionsBefore);
+		assertThat(this.chains.registry.find("llm.fallback.last_resort.attempts").counters()).isEmpty();
 	}
 
 	@Test
 	void aFailedLastResortOpensItsBreakerAgainAndTheNextRequestTriesTheOtherProvider() {
 		FallbackChain chain = chain(true);
 		openFallbackThenPrimary(chain);
-		this.clock.advance(Duration.ofSeconds(1));
+		this.chains.clock.advance(Duration.ofSeconds(1));
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -170,7 +140,7 @@ class LastResortHttpTest {
 				assertThat(ex.getMessage()).contains("p1=server-error HTTP 500 (").contains(" ms, last resort)");
 			});
 		// Opened again a second after the primary: the primary is now the one open longest.
-		assertThat(this.breakers.state("p1")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -185,26 +155,26 @@ class LastResortHttpTest {
 
 	@Test
 	void whileALastResortProbeIsInFlightAnotherRequestFailsAtOnce() {
-		FallbackChain chain = chain(true, this.primary);
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		FallbackChain chain = chain(true, List.of("p0"));
+		down(this.primary);
 		for (int i = 0; i < 3; i++) {
 			assertThatExceptionOfType(ChainExhaustedException.class)
 				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
 		}
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
 
 		// Subscribed at once: the probe holds the breaker's half-open slot until its answer comes.
 		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
 			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
 				.containsExactly("short-circuited"));
 		assertThat(probe.join().text()).isEqualTo("slow but fine");
-		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 		this.primary.verify(4, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 	}
 
@@ -215,31 +185,38 @@ class LastResortHttpTest {
 	private void openFallbackThenPrimary(FallbackChain chain) {
 		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
 				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
-		this.fallback.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		down(this.fallback);
 		failThreeTimes(chain);
-		assertThat(this.breakers.state("p1")).isEqualTo(State.OPEN);
-		this.clock.advance(Duration.ofSeconds(5));
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		this.chains.clock.advance(Duration.ofSeconds(5));
+		down(this.primary);
 		failThreeTimes(chain);
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
-		this.primary.resetRequests();
-		this.fallback.resetRequests();
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		forgetRequests();
 	}
 
 	/** Opens the primary's breaker, the fallback serving, then 5 s later the fallback's. */
 	private void openPrimaryThenFallback(FallbackChain chain) {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		down(this.primary);
 		OpenAiStubs.healthy(this.fallback, "from the fallback");
 		for (int i = 0; i < 3; i++) {
 			assertThat(chain.chat(ChatRequest.ofUser("hello")).block().isFallback()).isTrue();
 		}
-		assertThat(this.breakers.state("p0")).isEqualTo(State.OPEN);
-		this.clock.advance(Duration.ofSeconds(5));
-		this.fallback.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		this.chains.clock.advance(Duration.ofSeconds(5));
+		down(this.fallback);
 		failThreeTimes(chain);
-		assertThat(this.breakers.state("p1")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		forgetRequests();
+	}
+
+	private void forgetRequests() {
 		this.primary.resetRequests();
 		this.fallback.resetRequests();
+	}
+
+	private static void down(WireMockServer server) {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 	}
 
 	/** Three requests that a provider was called for and that no provider served: no last resort is due. */
@@ -252,30 +229,17 @@ class LastResortHttpTest {
 	}
 
 	private double lastResortAttempts(String provider, String outcome) {
-		return this.registry.get("llm.fallback.last_resort.attempts")
+		return this.chains.registry.get("llm.fallback.last_resort.attempts")
 			.tags("chain", "test", "provider", provider, "outcome", outcome)
 			.counter()
 			.count();
 	}
 
 	private FallbackChain chain(boolean lastResort) {
-		return chain(lastResort, this.primary, this.fallback);
+		return chain(lastResort, List.of("p0", "p1"));
 	}
 
-	private FallbackChain chain(boolean lastResort, WireMockServer... servers) {
-		List<LlmProvider> providers = new ArrayList<>();
-		for (int i = 0; i < servers.length; i++) {
-			providers.add(LlmProviders.create(new ProviderSettings("p" + i, ProviderType.OPENAI,
-					URI.create(servers[i].baseUrl()), "sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()),
-					WebClient.builder()));
-		}
-		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));
-		Map<String, BreakerSettings> settings = new LinkedHashMap<>();
-		providers.forEach((provider) -> settings.put(provider.name(), BreakerSettings.DEFAULTS));
-		this.breakers = new ProviderCircuitBreakers(settings, this.clock, (transition) -> {
-			this.transitions.add(transition);
-			meters.onTransition(transition);
-		});
+	private FallbackChain chain(boolean lastResort, List<String> providers) {
 		ObservationRegistry observations = ObservationRegistry.create();
 		observations.observationConfig().observationHandler(new ObservationHandler<>() {
 
@@ -290,11 +254,9 @@ class LastResortHttpTest {
 			}
 
 		});
-		ChainSettings chain = new ChainSettings("test", providers.stream().map(LlmProvider::name).toList(),
-				Duration.ofSeconds(20), 2048, ChainSettings.DEFAULT_FALLBACK_ON,
-				OutputContract.NONE, lastResort);
-		return new FallbackChain(chain, providers, this.breakers, Map.of(), meters,
-				new ChainExtensions(List.of(), observations, false));
+		return this.chains.chain(new ChainSettings("test", providers, Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, lastResort), BreakerSettings.DEFAULTS,
+				observations);
 	}
 
 }

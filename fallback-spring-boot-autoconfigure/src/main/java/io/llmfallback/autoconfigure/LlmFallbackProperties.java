@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
@@ -41,8 +42,8 @@ public class LlmFallbackProperties {
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
 	/**
-	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on, max-spend,
-	 * gate-corpus and output-contract.*.
+	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on,
+	 * last-resort, max-spend, gate-corpus and output-contract.*.
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -680,6 +681,51 @@ public class LlmFallbackProperties {
 			this.openDuration = openDuration;
 		}
 
+		/** What opens a breaker: consecutive-failures, or failure-rate over a sliding window. */
+		private BreakerSettings.Rule rule = BreakerSettings.Rule.CONSECUTIVE_FAILURES;
+
+		/** Share of failed calls (above 0, at most 1) that opens the breaker, under the failure-rate rule. */
+		private double failureRateThreshold = 0.5;
+
+		/** Time over which the failure rate is measured, in whole seconds (1s to 1h), under the failure-rate rule. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration slidingWindow = Duration.ofSeconds(30);
+
+		/** Calls the sliding window must hold before the failure rate can open the breaker. */
+		private int minimumCalls = 20;
+
+		public BreakerSettings.Rule getRule() {
+			return this.rule;
+		}
+
+		public void setRule(BreakerSettings.Rule rule) {
+			this.rule = rule;
+		}
+
+		public double getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(double failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public Duration getSlidingWindow() {
+			return this.slidingWindow;
+		}
+
+		public void setSlidingWindow(Duration slidingWindow) {
+			this.slidingWindow = slidingWindow;
+		}
+
+		public int getMinimumCalls() {
+			return this.minimumCalls;
+		}
+
+		public void setMinimumCalls(int minimumCalls) {
+			this.minimumCalls = minimumCalls;
+		}
+
 	}
 
 	/** Per-provider overrides; unset fields take the defaults under llm.fallback.circuit-breaker. */
@@ -718,6 +764,51 @@ public class LlmFallbackProperties {
 
 		public void setOpenDuration(@Nullable Duration openDuration) {
 			this.openDuration = openDuration;
+		}
+
+		/** What opens this provider's breaker: consecutive-failures or failure-rate. */
+		private BreakerSettings.@Nullable Rule rule;
+
+		/** Share of failed calls that opens this provider's breaker, under the failure-rate rule. */
+		private @Nullable Double failureRateThreshold;
+
+		/** Time over which this provider's failure rate is measured, under the failure-rate rule. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration slidingWindow;
+
+		/** Calls the sliding window must hold before this provider's failure rate can open its breaker. */
+		private @Nullable Integer minimumCalls;
+
+		public BreakerSettings.@Nullable Rule getRule() {
+			return this.rule;
+		}
+
+		public void setRule(BreakerSettings.@Nullable Rule rule) {
+			this.rule = rule;
+		}
+
+		public @Nullable Double getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(@Nullable Double failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public @Nullable Duration getSlidingWindow() {
+			return this.slidingWindow;
+		}
+
+		public void setSlidingWindow(@Nullable Duration slidingWindow) {
+			this.slidingWindow = slidingWindow;
+		}
+
+		public @Nullable Integer getMinimumCalls() {
+			return this.minimumCalls;
+		}
+
+		public void setMinimumCalls(@Nullable Integer minimumCalls) {
+			this.minimumCalls = minimumCalls;
 		}
 
 	}
@@ -801,6 +892,20 @@ public class LlmFallbackProperties {
 
 		public void setFallbackOn(Set<FailureCategory> fallbackOn) {
 			this.fallbackOn = fallbackOn;
+		}
+
+		/**
+		 * Whether a request that finds every provider's breaker open makes one last-resort attempt, as the
+		 * half-open probe of the breaker open the longest, instead of failing without a call.
+		 */
+		private boolean lastResort = true;
+
+		public boolean isLastResort() {
+			return this.lastResort;
+		}
+
+		public void setLastResort(boolean lastResort) {
+			this.lastResort = lastResort;
 		}
 
 	}

@@ -248,8 +248,9 @@ public final class LlmFallbackSettings {
 
 	private BreakerSettings breakerDefaults(LlmFallbackProperties.CircuitBreaker breaker) {
 		String prefix = PREFIX + ".circuit-breaker";
-		return checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
-				breaker.getOpenDuration(), breaker.isCountContractViolations());
+		return checkedRule(prefix, checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
+				breaker.getOpenDuration(), breaker.isCountContractViolations()), breaker.getRule(),
+				breaker.getFailureRateThreshold(), breaker.getSlidingWindow(), breaker.getMinimumCalls());
 	}
 
 	private BreakerSettings checkedBreaker(String prefix, int failureThreshold, Duration failureWindow,
@@ -262,6 +263,29 @@ public final class LlmFallbackSettings {
 		}
 		positive(prefix + ".open-duration", openDuration);
 		return new BreakerSettings(failureThreshold, failureWindow, openDuration, countContractViolations);
+	}
+
+	/**
+	 * The settings with the rule and its parameters added. The failure-rate parameters are checked under
+	 * either rule, since a provider that switches to it inherits them.
+	 */
+	private BreakerSettings checkedRule(String prefix, BreakerSettings consecutive, BreakerSettings.Rule rule,
+			double failureRateThreshold, Duration slidingWindow, int minimumCalls) {
+		if (!(failureRateThreshold > 0 && failureRateThreshold <= 1)) {
+			invalid(prefix + ".failure-rate-threshold", "must be a share above 0 and at most 1 (0.5 is 50%)",
+					failureRateThreshold);
+		}
+		// Resilience4j's time-based window counts calls in one bucket per second, allocated up front.
+		if (slidingWindow.compareTo(Duration.ofSeconds(1)) < 0 || slidingWindow.compareTo(Duration.ofHours(1)) > 0
+				|| slidingWindow.toNanosPart() != 0) {
+			invalid(prefix + ".sliding-window", "must be whole seconds from 1s to 1h", slidingWindow);
+		}
+		if (minimumCalls < 1) {
+			invalid(prefix + ".minimum-calls", "must be at least 1", minimumCalls);
+		}
+		return new BreakerSettings(consecutive.failureThreshold(), consecutive.failureWindow(),
+				consecutive.openDuration(), consecutive.countContractViolations(), rule, failureRateThreshold,
+				slidingWindow, minimumCalls);
 	}
 
 	private void addProvider(String name, LlmFallbackProperties.Provider provider, BreakerSettings defaults) {
@@ -284,10 +308,15 @@ public final class LlmFallbackSettings {
 		}
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
-		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
+		String breakerPrefix = prefix + ".circuit-breaker";
+		this.breakers.put(name, checkedRule(breakerPrefix, checkedBreaker(breakerPrefix,
 				orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
 				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
-				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()));
+				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()),
+				orDefault(overrides.getRule(), defaults.rule()),
+				orDefault(overrides.getFailureRateThreshold(), defaults.failureRateThreshold()),
+				orDefault(overrides.getSlidingWindow(), defaults.slidingWindow()),
+				orDefault(overrides.getMinimumCalls(), defaults.minimumCalls())));
 		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
 		Double temperature = adaptation.getTemperature();
 		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
@@ -398,7 +427,7 @@ public final class LlmFallbackSettings {
 			invalid(prefix + ".fallback-max-tokens", "must be at least 1", cap);
 		}
 		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
-				outputContract(prefix + ".output-contract", chain.getOutputContract())));
+				outputContract(prefix + ".output-contract", chain.getOutputContract()), chain.isLastResort()));
 	}
 
 	private OutputContract outputContract(String prefix, LlmFallbackProperties.OutputContract contract) {

@@ -23,14 +23,25 @@ import org.jspecify.annotations.Nullable;
  * @param costUsd what those tokens cost
  * @param contract how the provider's answer fared against the chain's output contract
  * ({@link ContractCheck#UNCHECKED} when there was no answer or no contract)
+ * @param lastResort whether this was the last-resort attempt a request makes when it found every provider's
+ * breaker open
  */
 public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
 		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
-		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract) {
+		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
+		boolean lastResort) {
 
-	static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why) {
+	/** An attempt in the chain's order, not a last resort. */
+	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
+			@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
+			@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract) {
+		this(provider, index, model, outcome, category, httpStatus, duration, retryAfter, usage, costUsd, contract,
+				false);
+	}
+
+	static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why, boolean lastResort) {
 		return new AttemptRecord(provider, index, model, why, null, null, Duration.ZERO, null, TokenUsage.NONE,
-				BigDecimal.ZERO, ContractCheck.UNCHECKED);
+				BigDecimal.ZERO, ContractCheck.UNCHECKED, lastResort);
 	}
 
 	/** Whether this attempt was made on a provider other than the primary. */
@@ -55,7 +66,8 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	@Override
 	public String toString() {
 		return this.provider + "=" + label() + ((this.httpStatus != null && this.outcome == AttemptOutcome.FAILED)
-				? " HTTP " + this.httpStatus : "") + " (" + this.duration.toMillis() + " ms)";
+				? " HTTP " + this.httpStatus : "") + " (" + this.duration.toMillis() + " ms"
+				+ (this.lastResort ? ", last resort" : "") + ")";
 	}
 
 }

@@ -101,6 +101,8 @@ public final class ChainObservations {
 
 		private final @Nullable String reason;
 
+		private final boolean lastResort;
+
 		private final boolean captureContent;
 
 		private @Nullable ChatResponse response;
@@ -108,13 +110,14 @@ public final class ChainObservations {
 		private @Nullable String errorType;
 
 		AttemptContext(String chain, LlmProvider provider, int index, ChatRequest request,
-				@Nullable String reason, boolean captureContent) {
+				@Nullable String reason, boolean lastResort, boolean captureContent) {
 			this.chain = chain;
 			this.provider = provider;
 			this.index = index;
 			this.request = request;
 			this.model = (request.model() != null) ? request.model() : provider.model();
 			this.reason = reason;
+			this.lastResort = lastResort;
 			this.captureContent = captureContent;
 		}
 
@@ -144,6 +147,11 @@ public final class ChainObservations {
 		 */
 		public @Nullable String reason() {
 			return this.reason;
+		}
+
+		/** Whether this is the last-resort attempt of a request that found every provider's breaker open. */
+		public boolean lastResort() {
+			return this.lastResort;
 		}
 
 		public boolean captureContent() {
@@ -227,6 +235,10 @@ public final class ChainObservations {
 			values.add(KeyValue.of("llm.fallback.attempt", String.valueOf(context.index())));
 			if (context.reason() != null) {
 				values.add(KeyValue.of("llm.fallback.reason", context.reason()));
+			}
+			// High cardinality, so that it reaches the span but no meter derived from the observation.
+			if (context.lastResort()) {
+				values.add(KeyValue.of("llm.fallback.last_resort", "true"));
 			}
 			if (context.request().maxTokens() != null) {
 				values.add(KeyValue.of("gen_ai.request.max_tokens",

@@ -20,9 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param fallbackOn the failure categories that move on to the next provider; any other failure ends the
  * request
  * @param outputContract what every answer must look like
+ * @param lastResort whether a request that finds every provider's breaker open calls the provider open the
+ * longest anyway, as its breaker's half-open probe, instead of failing without a call
  */
 public record ChainSettings(String name, List<String> providers, Duration latencyBudget,
-		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract) {
+		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract,
+		boolean lastResort) {
 
 	/** Everything but failures the request or the credentials caused; context-length moves on too. */
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
@@ -32,6 +35,12 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	public ChainSettings {
 		providers = List.copyOf(providers);
 		fallbackOn = Set.copyOf(fallbackOn);
+	}
+
+	/** A chain that makes a last-resort attempt when every breaker is open. */
+	public ChainSettings(String name, List<String> providers, Duration latencyBudget,
+			@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract) {
+		this(name, providers, latencyBudget, fallbackMaxTokens, fallbackOn, outputContract, true);
 	}
 
 	/** A chain without an output contract. */

@@ -4,9 +4,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.llmfallback.contract.ContractCheck;
@@ -32,6 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * Runs one logical request down an ordered list of providers.
  * <ul>
  * <li>A provider whose breaker is open is skipped at once: no request pays its timeout.</li>
+ * <li>A request that finds every provider's breaker open makes one last-resort attempt, as the half-open
+ * probe of the breaker open longest, unless the chain's {@code last-resort} is off.</li>
  * <li>Each attempt's timeout is the smaller of the provider's timeout and what is left of the chain's
  * latency budget, so the chain never runs past its deadline however many providers it has.</li>
  * <li>A non-primary attempt has its output tokens capped at {@code fallback-max-tokens} and uses its own
@@ -147,7 +151,7 @@ public final class FallbackChain {
 				// with every provider skipped, rather than whenever it returns.
 				.timeout(budget, Mono.defer(() -> {
 					skipForBudget(run, 0);
-					return exhausted(run);
+					return Mono.error(exhausted(run));
 				}))
 				.flatMap((prepared) -> attempt(run, prepared, 0))
 				.flatMap((served) -> applyResponseMiddleware(served, run))
@@ -221,35 +225,68 @@ public final class FallbackChain {
 		return mapped.value();
 	}
 
-	private <T> Mono<T> exhausted(Run run) {
-		return Mono.error(new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure));
-	}
-
 	/** Records the providers from that index on as skipped: the budget is spent. */
 	private void skipForBudget(Run run, int from) {
 		for (int skipped = from; skipped < this.providers.size(); skipped++) {
 			LlmProvider provider = this.providers.get(skipped);
 			run.attempts.add(AttemptRecord.skipped(provider.name(), skipped, provider.model(),
-					AttemptOutcome.BUDGET_EXHAUSTED));
+					AttemptOutcome.BUDGET_EXHAUSTED, false));
 		}
 	}
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
 		if (index == this.providers.size()) {
-			return exhausted(run);
+			return lastResort(run, request);
 		}
 		LlmProvider provider = this.providers.get(index);
-		long start = now();
-		long remaining = run.deadlineNanos - start;
-		if (remaining <= 0) {
+		if (run.deadlineNanos - now() <= 0) {
 			skipForBudget(run, index);
-			return exhausted(run);
+			return Mono.error(exhausted(run));
 		}
 		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
-			run.attempts.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED));
+			run.attempts.add(AttemptRecord.skipped(provider.name(), index, provider.model(),
+					AttemptOutcome.SPEND_LIMITED, false));
 			return attempt(run, request, index + 1);
 		}
-		Duration timeout = min(provider.timeout(), Duration.ofNanos(remaining));
+		return call(run, request, index, false, () -> attempt(run, request, index + 1));
+	}
+
+	/**
+	 * The end of the chain. A request that called no provider because every one it may call was
+	 * short-circuited (a fallback skipped by the spend guard stays skipped) makes one last-resort attempt, on
+	 * the provider whose breaker has been open the longest, when the chain allows it and budget is left. The
+	 * attempt is that breaker's half-open probe ({@link ProviderCircuitBreakers#protectLastResort}); whatever
+	 * its outcome, the request ends with it.
+	 */
+	private Mono<ChainResponse> lastResort(Run run, ChatRequest request) {
+		if (this.settings.lastResort() && run.calledNoProvider() && run.deadlineNanos - now() > 0) {
+			Map<String, Integer> shortCircuited = new LinkedHashMap<>();
+			for (AttemptRecord attempt : run.attempts) {
+				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED) {
+					shortCircuited.put(attempt.provider(), attempt.index());
+				}
+			}
+			String provider = this.breakers.longestOpen(List.copyOf(shortCircuited.keySet()));
+			if (provider != null) {
+				return call(run, request, shortCircuited.get(provider), true, () -> Mono.error(exhausted(run)));
+			}
+		}
+		return Mono.error(exhausted(run));
+	}
+
+	private ChainExhaustedException exhausted(Run run) {
+		return new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure);
+	}
+
+	/**
+	 * Calls the provider at the index through its breaker, within what is left of the budget, and records the
+	 * attempt; a failure that falls over, or an open breaker, goes on with {@code next}.
+	 */
+	private Mono<ChainResponse> call(Run run, ChatRequest request, int index, boolean lastResort,
+			Supplier<Mono<ChainResponse>> next) {
+		LlmProvider provider = this.providers.get(index);
+		long start = now();
+		Duration timeout = min(provider.timeout(), Duration.ofNanos(run.deadlineNanos - start));
 		ChatRequest attemptRequest = requestFor(request, provider, index);
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
 		Mono<ChainResponse> call = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
@@ -261,7 +298,7 @@ public final class FallbackChain {
 						"completed without a response"))))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
-			.transform((attemptCall) -> observeAttempt(run, provider, index, attemptRequest, attemptCall))
+			.transform((attemptCall) -> observeAttempt(run, provider, index, lastResort, attemptRequest, attemptCall))
 			.map((response) -> {
 				ContractCheck check = this.settings.outputContract().check(response);
 				Object entity = null;
@@ -280,16 +317,20 @@ public final class FallbackChain {
 					}
 				}
 				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
-						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check));
+						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check,
+						lastResort));
 				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations(), entity);
 			});
-		return this.breakers.protect(provider.name(), call).onErrorResume((ex) -> {
+		Mono<ChainResponse> guarded = lastResort ? this.breakers.protectLastResort(provider.name(), call)
+				: this.breakers.protect(provider.name(), call);
+		return guarded.onErrorResume((ex) -> {
 			if (ex instanceof CallNotPermittedException) {
-				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED));
+				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED,
+						lastResort));
 				run.lastReason = "short-circuited";
 				// The span event takes the event's contextual name, so it must be the contract name.
 				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
-				return attempt(run, request, index + 1);
+				return next.get();
 			}
 			if (!(ex instanceof ProviderException failure)) {
 				// Middleware errors end the request as they are.
@@ -299,23 +340,23 @@ public final class FallbackChain {
 					: ContractCheck.UNCHECKED;
 			run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED,
 					failure.getCategory(), failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(),
-					failure.getBilledUsage(), cost(provider, failure.getBilledUsage()), check));
+					failure.getBilledUsage(), cost(provider, failure.getBilledUsage()), check, lastResort));
 			run.lastFailure = failure;
 			run.lastReason = failure.getCategory().wireName();
 			// A contract violation moves on whatever fallback-on says: next-provider is what the contract asked for.
 			if (this.settings.fallbackOn().contains(failure.getCategory())
 					|| failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) {
-				return attempt(run, request, index + 1);
+				return next.get();
 			}
 			return Mono.error(new ChainAbortedException(name(), run.operation, run.attempts, failure));
 		});
 	}
 
-	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, int index, ChatRequest request,
-			Mono<ChatResponse> call) {
+	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, int index, boolean lastResort,
+			ChatRequest request, Mono<ChatResponse> call) {
 		return Mono.defer(() -> {
 			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider, index,
-					request, run.lastReason, this.extensions.captureContent());
+					request, run.lastReason, lastResort, this.extensions.captureContent());
 			Observation observation = Observation
 				.createNotStarted(ATTEMPT_CONVENTION, () -> context, this.extensions.observations())
 				.parentObservation(run.observation)
@@ -412,6 +453,14 @@ public final class FallbackChain {
 
 		void evaluated(ChainMiddleware.Stage stage) {
 			this.middlewareEvaluations.merge(stage, 1, Integer::sum);
+		}
+
+		/** Whether every provider so far was skipped without a call, at least one by its open breaker. */
+		boolean calledNoProvider() {
+			return this.attempts.stream().anyMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED)
+					&& this.attempts.stream()
+						.allMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED
+								|| attempt.outcome() == AttemptOutcome.SPEND_LIMITED);
 		}
 
 	}

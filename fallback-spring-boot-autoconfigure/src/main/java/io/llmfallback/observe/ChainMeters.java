@@ -117,6 +117,14 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				"Provider attempts by outcome: success, the failure category, short-circuited, budget-exhausted", "chain",
 				chain, "provider", attempt.provider(), "outcome", attempt.label())
 			.increment();
+		if (attempt.lastResort()) {
+			// Its own meter: on llm.fallback.attempts it counts as the call it was, so that success and failure
+			// rates per provider stay whole.
+			counter("llm.fallback.last_resort.attempts",
+					"Last-resort attempts of requests that found every provider's breaker open, by outcome", "chain",
+					chain, "provider", attempt.provider(), "outcome", attempt.label())
+				.increment();
+		}
 		if (attempt.costUsd().signum() > 0) {
 			counter("llm.fallback.cost", "USD billed by providers, failed attempts with reported usage included",
 					"chain", chain, "provider", attempt.provider(), "path", attemptPath)

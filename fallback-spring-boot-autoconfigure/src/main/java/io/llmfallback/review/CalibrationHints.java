@@ -133,7 +133,9 @@ final class CalibrationHints {
 		int threshold = breaker.failureThreshold();
 		long span = (long) Math.ceil((threshold - 1) * callGapMs);
 		long windowMs = breaker.failureWindow().toMillis();
-		if (threshold < 2 || span <= windowMs + timeoutMs) {
+		// A failure-rate breaker has no streak to span: it opens on a share of whatever calls its window holds.
+		if (breaker.rule() != BreakerSettings.Rule.CONSECUTIVE_FAILURES || threshold < 2
+				|| span <= windowMs + timeoutMs) {
 			return null;
 		}
 		return new CalibrationHint(Kind.BREAKER_FAILURE_WINDOW,

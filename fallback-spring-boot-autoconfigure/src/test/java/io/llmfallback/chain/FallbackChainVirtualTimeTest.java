@@ -106,6 +106,35 @@ class FallbackChainVirtualTimeTest {
 	}
 
 	@Test
+	void aLastResortAttemptIsBoundByWhatIsLeftOfTheBudget() {
+		ScriptedProvider only = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
+		ProviderCircuitBreakers breakers = breakers(List.of(only));
+		FallbackChain chain = chain(Duration.ofSeconds(4), List.of(only), breakers);
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+				.thenAwait(Duration.ofSeconds(4))
+				.expectError(ChainExhaustedException.class)
+				.verify(VERIFY_TIMEOUT);
+		}
+		assertThat(breakers.state("a")).isEqualTo(State.OPEN);
+
+		// The provider's timeout is 10 s, the budget 4 s: the last resort gives up with the budget.
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(3_999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorSatisfies((ex) -> {
+				List<AttemptRecord> attempts = ((ChainExhaustedException) ex).getAttempts();
+				assertThat(attempts).extracting(AttemptRecord::label).containsExactly("short-circuited", "timeout");
+				assertThat(attempts.get(1).lastResort()).isTrue();
+				assertThat(attempts.get(1).duration()).isEqualTo(Duration.ofSeconds(4));
+			})
+			.verify(VERIFY_TIMEOUT);
+		assertThat(only.received()).hasSize(4);
+		assertThat(breakers.state("a")).isEqualTo(State.OPEN);
+	}
+
+	@Test
 	void providersThatMisbehaveEndAsTypedAttemptFailures() {
 		ScriptedProvider empty = ScriptedProvider.of("empty", (request) -> Mono.empty());
 		ScriptedProvider throwing = ScriptedProvider.of("throwing", (request) -> {

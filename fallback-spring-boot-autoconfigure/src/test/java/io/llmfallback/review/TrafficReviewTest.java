@@ -316,6 +316,21 @@ class TrafficReviewTest {
 	}
 
 	@Test
+	void aPrimaryUnderTheFailureRateRuleGetsNoFailureWindowHint() {
+		BreakerSettings failureRate = new BreakerSettings(3, Duration.ofSeconds(30), Duration.ofSeconds(60), false,
+				BreakerSettings.Rule.FAILURE_RATE, 0.5, Duration.ofSeconds(30), 20);
+		TrafficReview review = review(List.of(SUMMARIZE, EXTRACT), failureRate);
+		for (int i = 0; i < 30; i++) {
+			review.onOutcome(servedByPrimary(10, 50));
+			this.clock.advance(Duration.ofMinutes(1));
+		}
+
+		// The same pace gets the hint under the consecutive rule (above): a failure-rate breaker has no streak.
+		assertThat(review.report("summarize").hints()).extracting(CalibrationHint::kind)
+			.doesNotContain(Kind.BREAKER_FAILURE_WINDOW);
+	}
+
+	@Test
 	void theBreakerPaceCountsTheCallsOfEveryChainThatSharesTheProvider() {
 		for (int i = 0; i < 30; i++) {
 			this.review.onOutcome(servedByPrimary(10, 50));
@@ -340,11 +355,15 @@ class TrafficReviewTest {
 	}
 
 	private TrafficReview review(List<ChainSettings> chains) {
+		return review(chains, BreakerSettings.DEFAULTS);
+	}
+
+	private TrafficReview review(List<ChainSettings> chains, BreakerSettings gptBreaker) {
 		Pricing price = new Pricing(BigDecimal.ONE, BigDecimal.ONE);
 		return new TrafficReview(chains,
 				List.of(ScriptedProvider.hanging("gpt", Duration.ofSeconds(30)),
 						ScriptedProvider.hanging("claude", Duration.ofSeconds(30))),
-				Map.of("gpt", BreakerSettings.DEFAULTS, "claude", BreakerSettings.DEFAULTS),
+				Map.of("gpt", gptBreaker, "claude", BreakerSettings.DEFAULTS),
 				Map.of("gpt", price, "claude", price), ReviewSettings.DEFAULTS, this.clock);
 	}
 

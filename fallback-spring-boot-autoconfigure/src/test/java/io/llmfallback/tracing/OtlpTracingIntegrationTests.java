@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
@@ -30,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static io.llmfallback.tracing.TracingFixtures.API_KEY;
 import static io.llmfallback.tracing.TracingFixtures.KEY_SECRET_PART;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -234,6 +236,51 @@ class OtlpTracingIntegrationTests {
 		});
 		assertThat(receiver.trace(traceId)).noneMatch((span) -> span.name().equals("chat gpt-4o"));
 		assertProviderCallIsChildOf(traceId, toFallback, attempts.get(0), fallback, 200);
+	}
+
+	@Test
+	void aRequestThatFindsEveryBreakerOpenMakesOneLastResortAttemptMarkedOnItsSpan() {
+		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(TracingFixtures.serverErrorEchoingKey()));
+		fallback.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 0, 11)));
+		for (int i = 0; i < 3; i++) {
+			assertThat(summarize().isFallback()).isTrue();
+		}
+		fallback.stubFor(OpenAiStubs.chatCompletion().willReturn(TracingFixtures.serverErrorEchoingKey()));
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(ChainFailureException.class).isThrownBy(this::summarize);
+		}
+		assertThat(this.breakers.state("gpt")).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(this.breakers.state("mini")).isEqualTo(CircuitBreaker.State.OPEN);
+		primary.resetAll();
+		fallback.resetAll();
+		primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(TracingFixtures.completion("gpt-4o-2024-08-06", COMPLETION, 37, 0, 11)));
+
+		// gpt's breaker opened first: it gets the last resort.
+		ChainResponse served = summarize();
+		assertThat(served.isFallback()).isFalse();
+		assertThat(TracingFixtures.chatRequests(fallback)).isEmpty();
+		String traceId = TracingFixtures.traceParent(only(TracingFixtures.chatRequests(primary))).traceId();
+
+		await().atMost(EXPORT_WAIT).untilAsserted(() -> {
+			assertThat(receiver.span(traceId, "llm.fallback summarize")).isPresent();
+			assertThat(receiver.span(traceId, "chat gpt-4o")).isPresent();
+		});
+		ReceivedSpan request = receiver.span(traceId, "llm.fallback summarize").orElseThrow();
+		assertThat(request.attributes()).containsEntry("llm.fallback.path", "primary")
+			.containsEntry("llm.fallback.attempts", "3");
+		assertThat(request.events()).extracting(ReceivedEvent::name)
+			.containsExactly("llm.fallback.short_circuit", "llm.fallback.short_circuit");
+		assertThat(attemptSpans(traceId, request)).singleElement().satisfies((attempt) -> {
+			assertThat(attempt.name()).isEqualTo("chat gpt-4o");
+			assertThat(attempt.attributes()).containsEntry("llm.fallback.last_resort", "true")
+				.containsEntry("llm.fallback.reason", "short-circuited")
+				.containsEntry("llm.fallback.provider", "gpt")
+				.containsEntry("llm.fallback.attempt", "0")
+				.containsEntry("llm.fallback.path", "primary");
+			assertThat(attempt.statusCode()).isIn(NOT_ERROR);
+		});
 	}
 
 	private ChainResponse summarize() {

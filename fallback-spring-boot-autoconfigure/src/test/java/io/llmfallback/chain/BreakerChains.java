@@ -1,0 +1,88 @@
+package io.llmfallback.chain;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
+import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.WireMockProviders;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Chains over two OpenAI-format providers on WireMock, {@code p0} (the primary) and {@code p1}, with
+ * breakers on a clock the test moves, whose transitions are kept and counted in the meters the chain records
+ * into, as an application's would be.
+ */
+final class BreakerChains implements AutoCloseable {
+
+	final WireMockServer primary = WireMockProviders.started();
+
+	final WireMockServer fallback = WireMockProviders.started();
+
+	final MutableClock clock = new MutableClock();
+
+	final List<BreakerTransition> transitions = new ArrayList<>();
+
+	final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	/** The breakers of the last chain made. */
+	ProviderCircuitBreakers breakers;
+
+	/**
+	 * A chain of the providers its settings name, {@code p0} with the given breaker settings and the others
+	 * with the defaults.
+	 */
+	FallbackChain chain(ChainSettings settings, BreakerSettings primaryBreaker, ObservationRegistry observations) {
+		List<LlmProvider> providers = new ArrayList<>();
+		Map<String, BreakerSettings> breakerSettings = new LinkedHashMap<>();
+		for (String name : settings.providers()) {
+			WireMockServer server = name.equals("p0") ? this.primary : this.fallback;
+			providers.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI,
+					URI.create(server.baseUrl()), "sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()),
+					WebClient.builder()));
+			breakerSettings.put(name, name.equals("p0") ? primaryBreaker : BreakerSettings.DEFAULTS);
+		}
+		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));
+		this.breakers = new ProviderCircuitBreakers(breakerSettings, this.clock, (transition) -> {
+			this.transitions.add(transition);
+			meters.onTransition(transition);
+		});
+		return new FallbackChain(settings, providers, this.breakers, Map.of(), meters,
+				new ChainExtensions(List.of(), observations, false));
+	}
+
+	/** {@code from->to} of every transition of the provider's breaker. */
+	List<String> transitionsOf(String provider) {
+		return this.transitions.stream()
+			.filter((transition) -> transition.provider().equals(provider))
+			.map((transition) -> transition.from() + "->" + transition.to())
+			.toList();
+	}
+
+	/** What {@code llm.fallback.breaker.transitions} counted for the provider's breaker. */
+	double transitionCount(String provider, String from, String to) {
+		return this.registry.get("llm.fallback.breaker.transitions")
+			.tags("provider", provider, "from", from, "to", to)
+			.counter()
+			.count();
+	}
+
+	@Override
+	public void close() {
+		this.primary.stop();
+		this.fallback.stop();
+	}
+
+}

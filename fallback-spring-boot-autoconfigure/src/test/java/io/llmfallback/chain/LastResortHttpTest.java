@@ -1,0 +1,262 @@
+package io.llmfallback.chain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.support.OpenAiStubs;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * A request that finds every provider's breaker open, over real HTTP: two OpenAI-format providers on
+ * WireMock, breakers opened by real failures on the breakers' clock, meters and attempt observations
+ * captured as an application would record them.
+ */
+class LastResortHttpTest {
+
+	private final BreakerChains chains = new BreakerChains();
+
+	/** Every attempt observation, as a tracing handler receives it when it ends. */
+	private final List<ChainObservations.AttemptContext> attemptSpans = new CopyOnWriteArrayList<>();
+
+	private final WireMockServer primary = this.chains.primary;
+
+	private final WireMockServer fallback = this.chains.fallback;
+
+	@AfterEach
+	void stopProviders() {
+		this.chains.close();
+	}
+
+	@Test
+	void everyBreakerOpenMakesOneAttemptOnTheProviderOpenLongestAndTheCallerGetsItsAnswer() {
+		FallbackChain chain = chain(true);
+		openFallbackThenPrimary(chain);
+		OpenAiStubs.healthy(this.primary, "from the primary");
+		OpenAiStubs.healthy(this.fallback, "from the fallback");
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
+
+		assertThat(response.text()).isEqualTo("from the fallback");
+		assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
+				AttemptRecord::lastResort)
+			.containsExactly(tuple("p0", "short-circuited", false), tuple("p1", "short-circuited", false),
+					tuple("p1", "success", true));
+		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		// A fallback serving as the last resort is capped like any fallback.
+		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2048"))));
+		// The attempt was the breaker's half-open probe, and its success closed the breaker.
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.transitionsOf("p1")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+
+		ChainObservations.AttemptContext span = this.attemptSpans.get(this.attemptSpans.size() - 1);
+		assertThat(span.getHighCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.last_resort", "true"),
+				KeyValue.of("llm.fallback.reason", "short-circuited"), KeyValue.of("llm.fallback.attempt", "1"),
+				KeyValue.of("gen_ai.request.max_tokens", "2048"));
+		assertThat(span.getLowCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.provider", "p1"),
+				KeyValue.of("llm.fallback.path", "fallback"));
+		assertThat(this.attemptSpans).filteredOn(ChainObservations.AttemptContext::lastResort).hasSize(1);
+
+		assertThat(lastResortAttempts("p1", "success")).isEqualTo(1);
+		assertThat(this.chains.registry.get("llm.fallback.requests")
+			.tags("outcome", "success", "path", "fallback", "provider", "p1")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void whenThePrimaryHasBeenOpenLongestItServesWithoutTheFallbackCap() {
+		FallbackChain chain = chain(true);
+		openPrimaryThenFallback(chain);
+		OpenAiStubs.healthy(this.primary, "from the primary");
+		OpenAiStubs.healthy(this.fallback, "from the fallback");
+
+		ChainResponse response = chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
+
+		assertThat(response.text()).isEqualTo("from the primary");
+		assertThat(response.isFallback()).isFalse();
+		assertThat(response.attempts()).extracting(AttemptRecord::label)
+			.containsExactly("short-circuited", "short-circuited", "success");
+		this.primary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("4000"))));
+		this.fallback.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.attemptSpans.get(this.attemptSpans.size() - 1).getLowCardinalityKeyValues())
+			.contains(KeyValue.of("llm.fallback.path", "primary"));
+	}
+
+	@Test
+	void withLastResortOffTheRequestFailsAtOnceWithEveryAttemptShortCircuited() {
+		FallbackChain chain = chain(false);
+		openFallbackThenPrimary(chain);
+		OpenAiStubs.healthy(this.primary, "from the primary");
+		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		int transitionsBefore = this.chains.transitions.size();
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> {
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+					.containsExactly("short-circuited", "short-circuited");
+				assertThat(ex.getAttempts()).allSatisfy((attempt) -> assertThat(attempt.duration()).isZero());
+			});
+		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		this.fallback.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.chains.transitions).hasSize(transitionsBefore);
+		assertThat(this.chains.registry.find("llm.fallback.last_resort.attempts").counters()).isEmpty();
+	}
+
+	@Test
+	void aFailedLastResortOpensItsBreakerAgainAndTheNextRequestTriesTheOtherProvider() {
+		FallbackChain chain = chain(true);
+		openFallbackThenPrimary(chain);
+		this.chains.clock.advance(Duration.ofSeconds(1));
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> {
+				assertThat(ex.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+					.containsExactly(tuple("p0", "short-circuited"), tuple("p1", "short-circuited"),
+							tuple("p1", "server-error"));
+				assertThat(ex.getMessage()).contains("p1=server-error HTTP 500 (").contains(" ms, last resort)");
+			});
+		// Opened again a second after the primary: the primary is now the one open longest.
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+				.containsExactly(tuple("p0", "short-circuited"), tuple("p1", "short-circuited"),
+						tuple("p0", "server-error")));
+		this.primary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(lastResortAttempts("p1", "server-error")).isEqualTo(1);
+		assertThat(lastResortAttempts("p0", "server-error")).isEqualTo(1);
+	}
+
+	@Test
+	void whileALastResortProbeIsInFlightAnotherRequestFailsAtOnce() {
+		FallbackChain chain = chain(true, List.of("p0"));
+		down(this.primary);
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(ChainExhaustedException.class)
+				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
+		}
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
+
+		// Subscribed at once: the probe holds the breaker's half-open slot until its answer comes.
+		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+				.containsExactly("short-circuited"));
+		assertThat(probe.join().text()).isEqualTo("slow but fine");
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
+		this.primary.verify(4, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	/**
+	 * Opens the fallback's breaker, then 5 s later the primary's: the primary's context-length errors move
+	 * on without counting towards its breaker while the fallback's 500s open it.
+	 */
+	private void openFallbackThenPrimary(FallbackChain chain) {
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
+				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+		down(this.fallback);
+		failThreeTimes(chain);
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		this.chains.clock.advance(Duration.ofSeconds(5));
+		down(this.primary);
+		failThreeTimes(chain);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		forgetRequests();
+	}
+
+	/** Opens the primary's breaker, the fallback serving, then 5 s later the fallback's. */
+	private void openPrimaryThenFallback(FallbackChain chain) {
+		down(this.primary);
+		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		for (int i = 0; i < 3; i++) {
+			assertThat(chain.chat(ChatRequest.ofUser("hello")).block().isFallback()).isTrue();
+		}
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		this.chains.clock.advance(Duration.ofSeconds(5));
+		down(this.fallback);
+		failThreeTimes(chain);
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		forgetRequests();
+	}
+
+	private void forgetRequests() {
+		this.primary.resetRequests();
+		this.fallback.resetRequests();
+	}
+
+	private static void down(WireMockServer server) {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+	}
+
+	/** Three requests that a provider was called for and that no provider served: no last resort is due. */
+	private void failThreeTimes(FallbackChain chain) {
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(ChainExhaustedException.class)
+				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+				.satisfies((ex) -> assertThat(ex.getAttempts()).noneMatch(AttemptRecord::lastResort));
+		}
+	}
+
+	private double lastResortAttempts(String provider, String outcome) {
+		return this.chains.registry.get("llm.fallback.last_resort.attempts")
+			.tags("chain", "test", "provider", provider, "outcome", outcome)
+			.counter()
+			.count();
+	}
+
+	private FallbackChain chain(boolean lastResort) {
+		return chain(lastResort, List.of("p0", "p1"));
+	}
+
+	private FallbackChain chain(boolean lastResort, List<String> providers) {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return context instanceof ChainObservations.AttemptContext;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				LastResortHttpTest.this.attemptSpans.add((ChainObservations.AttemptContext) context);
+			}
+
+		});
+		return this.chains.chain(new ChainSettings("test", providers, Duration.ofSeconds(20), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, lastResort), BreakerSettings.DEFAULTS,
+				observations);
+	}
+
+}

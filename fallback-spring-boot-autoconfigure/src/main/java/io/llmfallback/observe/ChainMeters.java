@@ -110,8 +110,9 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				REQUEST_DURATION_BUCKETS, "chain", outcome.chain(), "path", path)
 			.record(outcome.duration());
 		if (outcome.path() != ServedPath.NONE) {
+			// Per operation, so that the output length delta can be computed per operation from it.
 			summary("llm.fallback.output.length", "Characters of served output", null, "chain", outcome.chain(),
-					"provider", servingProvider, "path", path)
+					"operation", outcome.operation(), "provider", servingProvider, "path", path)
 				.record(outcome.outputLength());
 		}
 		outcome.middlewareEvaluations()

@@ -127,7 +127,12 @@ class SignalsGroundTruthIntegrationTests {
 			.getResponseBody());
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "activation-rate")))
 			.isEqualTo(activationRate);
-		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "output-length-delta")))
+		// The chain's value, and the same for its one operation.
+		assertThat(sample(scrape, "llm_fallback_signal",
+				Map.of("chain", "summarize", "signal", "output-length-delta", "operation", "")))
+			.isCloseTo(lengthDelta, within(1e-9));
+		assertThat(sample(scrape, "llm_fallback_signal",
+				Map.of("chain", "summarize", "signal", "output-length-delta", "operation", "summarize")))
 			.isCloseTo(lengthDelta, within(1e-9));
 		assertThat(sample(scrape, "llm_fallback_requests_total", Map.of("chain", "summarize", "path", "fallback")))
 			.isEqualTo(fallbacks);

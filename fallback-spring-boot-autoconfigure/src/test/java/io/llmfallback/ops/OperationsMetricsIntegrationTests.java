@@ -160,12 +160,14 @@ class OperationsMetricsIntegrationTests {
 			assertThat(scrape.labels("llm_fallback_request_duration_seconds_bucket")).containsOnlyKeys("chain", "path",
 					"le");
 			assertThat(scrape.labels("llm_fallback_cost_total")).containsOnlyKeys("chain", "provider", "path");
-			assertThat(scrape.labels("llm_fallback_output_length_count")).containsOnlyKeys("chain", "provider", "path");
+			assertThat(scrape.labels("llm_fallback_output_length_count")).containsOnlyKeys("chain", "operation",
+					"provider", "path");
 			assertThat(scrape.labels("llm_fallback_breaker_transitions_total")).containsOnlyKeys("provider", "from",
 					"to");
 			assertThat(scrape.labels("llm_fallback_middleware_evaluations_total")).containsOnlyKeys("chain", "stage",
 					"path");
-			assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal");
+			assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal", "operation");
+			assertThat(scrape.labels("llm_fallback_signal").get("operation")).containsExactlyInAnyOrder("", "summarize");
 			assertThat(scrape.labels("llm_fallback_signal").get("signal")).containsExactlyInAnyOrder("activation-rate",
 					"fallback-p95-ratio", "output-length-delta", "blended-cost-ratio", "middleware-overhead");
 			assertThat(scrape.labels("llm_fallback_alert_firing")).containsOnlyKeys("signal", "chain", "provider");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
@@ -139,9 +140,12 @@ public class LlmFallbackEndpoint {
 
 	private ChainReport chainReport(FallbackChain chain, List<Alert> alerts) {
 		ChainSignalSnapshot signals = this.signals.snapshot(chain.name());
+		Map<String, @Nullable Double> deltaByOperation = new TreeMap<>();
+		signals.operations().forEach((operation, lengths) -> deltaByOperation.put(operation, lengths.delta()));
 		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), signals.windowRequests(),
 				signals.windowFallbackActivations(), signals.activationRate(), signals.primaryP95Ms(),
-				signals.fallbackP95Ms(), signals.outputLengthDelta(), signals.blendedCostPerRequestUsd(), signals,
+				signals.fallbackP95Ms(), signals.outputLengthDelta(), deltaByOperation,
+				signals.blendedCostPerRequestUsd(), signals,
 				this.statistics.snapshot(chain.name()),
 				new ChainConfiguration(chain.settings().latencyBudget().toMillis(),
 						chain.settings().fallbackMaxTokens(),
@@ -197,7 +201,11 @@ public class LlmFallbackEndpoint {
 	 * @param activationRate fallbackActivations / requests
 	 * @param primaryP95Ms primary-path P95 latency
 	 * @param fallbackP95Ms fallback-path P95 latency
-	 * @param outputLengthDelta relative difference of output length, fallback vs primary
+	 * @param outputLengthDelta relative difference of mean output length, fallback vs primary, of the operation
+	 * whose difference has the largest magnitude (the one the alert names), among those with
+	 * {@code min-requests} served requests in the window if any
+	 * @param outputLengthDeltaByOperation the same difference for each operation, {@code null} for one that a
+	 * fallback or the primary did not serve in the window
 	 * @param blendedCostPerRequestUsd recent cost per logical request, failed billed attempts included
 	 * @param signals every signal of the chain
 	 * @param totals counts since start
@@ -209,7 +217,8 @@ public class LlmFallbackEndpoint {
 	 */
 	public record ChainReport(List<String> providers, long requests, long fallbackActivations,
 			@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
-			@Nullable Double outputLengthDelta, @Nullable BigDecimal blendedCostPerRequestUsd,
+			@Nullable Double outputLengthDelta, Map<String, @Nullable Double> outputLengthDeltaByOperation,
+			@Nullable BigDecimal blendedCostPerRequestUsd,
 			ChainSignalSnapshot signals, ChainStatistics.Snapshot totals, ChainConfiguration settings,
 			SpendReport spend, @Nullable FallbackValidation fallbackValidation, List<Alert> alerts) {
 

@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.FallbackValidation;
-import io.llmfallback.gate.GateValidations;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
@@ -22,7 +22,8 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * {@code llmFallback} health: DOWN only when some chain has no provider whose breaker lets calls through,
  * since one callable provider is enough to serve. Details name the open breakers, the firing alerts, and
- * the chains whose fallbacks no compatibility gate has passed.
+ * the chains with a gate corpus whose fallbacks no compatibility gate has passed: a chain without a corpus has
+ * no gate to pass, so listing it would be noise that never clears.
  */
 public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
@@ -32,21 +33,21 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
 	private final FallbackSignals signals;
 
-	private final @Nullable GateValidations validations;
+	private final @Nullable ChainGates gates;
 
 	/**
 	 * @param chains the chains whose providers must be callable
 	 * @param breakers the providers' breakers
 	 * @param signals the alerts
-	 * @param validations each chain's gate outcome, or {@code null} when the gate is not configured
+	 * @param gates each chain's gate corpus and outcome, or {@code null} when the gate is not configured
 	 */
 	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, @Nullable GateValidations validations) {
+			FallbackSignals signals, @Nullable ChainGates gates) {
 		super("LLM fallback health check failed");
 		this.chains = chains;
 		this.breakers = breakers;
 		this.signals = signals;
-		this.validations = validations;
+		this.gates = gates;
 	}
 
 	@Override
@@ -55,10 +56,11 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		List<String> chainsWithoutProvider = new ArrayList<>();
 		Map<String, FallbackValidation.Status> notPassed = new TreeMap<>();
 		for (FallbackChain chain : this.chains.all()) {
-			FallbackValidation.Status validation = (this.validations != null)
-					? this.validations.of(chain.name()).status() : null;
-			if (validation != null && chain.providers().size() > 1 && validation != FallbackValidation.Status.PASSED) {
-				notPassed.put(chain.name(), validation);
+			if (this.gates != null && this.gates.hasCorpus(chain.name()) && chain.providers().size() > 1) {
+				FallbackValidation.Status validation = this.gates.validations().of(chain.name()).status();
+				if (validation != FallbackValidation.Status.PASSED) {
+					notPassed.put(chain.name(), validation);
+				}
 			}
 			boolean anyCallable = false;
 			for (LlmProvider provider : chain.providers()) {
@@ -77,7 +79,7 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("openBreakers", openBreakers);
 		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded, not unavailable.
 		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
-		if (this.validations != null) {
+		if (this.gates != null && !this.gates.chainsWithCorpus().isEmpty()) {
 			// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
 			builder.withDetail("fallbacksNotPassingGate", notPassed);
 		}

@@ -3,7 +3,7 @@ package io.llmfallback.autoconfigure;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.gate.GateValidations;
+import io.llmfallback.gate.ChainGates;
 import io.llmfallback.observe.FallbackSignals;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,8 +25,8 @@ public final class LlmFallbackHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
 	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, ObjectProvider<GateValidations> validations) {
-		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations.getIfAvailable());
+			FallbackSignals signals, ObjectProvider<ChainGates> gates) {
+		return new LlmFallbackHealthIndicator(chains, breakers, signals, gates.getIfAvailable());
 	}
 
 }

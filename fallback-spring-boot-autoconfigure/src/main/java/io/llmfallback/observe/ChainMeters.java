@@ -1,6 +1,7 @@
 package io.llmfallback.observe;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,18 +32,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records every logical request and attempt as Micrometer meters: the starter's own
  * ({@code llm.fallback.*}) and the OpenTelemetry GenAI client metrics
- * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}). Latency meters publish
- * histograms so that Prometheus can compute percentiles.
+ * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}). Histograms have explicit
+ * buckets, so that Prometheus can compute percentiles from a bounded number of series: the GenAI meters
+ * those the OpenTelemetry GenAI semantic conventions advise, the request duration its own. They are set on
+ * the meters, not through a filter, so that a user's {@code management.metrics.distribution.*} settings
+ * still apply over them and leave every other meter alone.
  */
 public final class ChainMeters implements ChainListener, BreakerTransitionListener {
 
 	/** Name of the logical-request timer. */
 	public static final String REQUEST_DURATION = "llm.fallback.request.duration";
 
-	// Micrometer's default histogram stops at 30 s; LLM calls and chain budgets run longer.
-	private static final Duration MAX_EXPECTED_DURATION = Duration.ofMinutes(10);
+	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.operation.duration}. */
+	private static final Duration[] OPERATION_DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
+			1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
 
-	/** OpenTelemetry's advised bucket boundaries for token counts. */
+	/**
+	 * Bucket boundaries of a logical request's duration: finer than the doubling GenAI buckets where LLM
+	 * answers fall (0.5 s to a minute), since the fallback-P95 alert compares two P95s read from them, and past
+	 * the 60 s default latency budget up to 5 minutes.
+	 */
+	private static final Duration[] REQUEST_DURATION_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4,
+			5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300);
+
+	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.token.usage}. */
 	private static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
 			4194304, 16777216, 67108864 };
 
@@ -93,12 +106,13 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				outcome.chain(), "operation", outcome.operation(), "outcome", requestOutcome(outcome), "path", path,
 				"provider", servingProvider)
 			.increment();
-		timer(REQUEST_DURATION, "Duration of logical requests, every attempt and middleware included", "chain",
-				outcome.chain(), "path", path)
+		timer(REQUEST_DURATION, "Duration of logical requests, every attempt and middleware included",
+				REQUEST_DURATION_BUCKETS, "chain", outcome.chain(), "path", path)
 			.record(outcome.duration());
 		if (outcome.path() != ServedPath.NONE) {
+			// Per operation, so that the output length delta can be computed per operation from it.
 			summary("llm.fallback.output.length", "Characters of served output", null, "chain", outcome.chain(),
-					"provider", servingProvider, "path", path)
+					"operation", outcome.operation(), "provider", servingProvider, "path", path)
 				.record(outcome.outputLength());
 		}
 		outcome.middlewareEvaluations()
@@ -135,7 +149,8 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		}
 		recordContract(chain, attempt, attemptPath);
 		String genAiProvider = ChainObservations.genAiProviderName(this.providers.get(attempt.provider()).type());
-		timer("gen_ai.client.operation.duration", "GenAI operation duration", "gen_ai.operation.name", "chat",
+		timer("gen_ai.client.operation.duration", "GenAI operation duration", OPERATION_DURATION_BUCKETS,
+				"gen_ai.operation.name", "chat",
 				"gen_ai.provider.name", genAiProvider, "gen_ai.request.model", attempt.model(), "error.type",
 				(attempt.category() != null) ? attempt.category().wireName() : "none")
 			.record(attempt.duration());
@@ -176,14 +191,13 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				(key) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
 	}
 
-	/** A latency timer publishing a histogram up to {@link #MAX_EXPECTED_DURATION}. */
-	private Timer timer(String name, String description, String... tags) {
+	/** A latency timer publishing a histogram of the given buckets. */
+	private Timer timer(String name, String description, Duration[] buckets, String... tags) {
 		return (Timer) this.meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
 				(key) -> Timer.builder(name)
 					.description(description)
 					.tags(tags)
-					.publishPercentileHistogram()
-					.maximumExpectedValue(MAX_EXPECTED_DURATION)
+					.serviceLevelObjectives(buckets)
 					.register(this.registry));
 	}
 
@@ -212,6 +226,10 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			return "success";
 		}
 		return (outcome.failure() instanceof ChainAbortedException) ? "aborted" : "exhausted";
+	}
+
+	private static Duration[] seconds(double... seconds) {
+		return Arrays.stream(seconds).mapToObj((value) -> Duration.ofNanos(Math.round(value * 1e9))).toArray(Duration[]::new);
 	}
 
 	/** A meter's name and tag values, in the order they are given. */

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param fallbackP95Ratio fallbackP95Ms / primaryP95Ms
  * @param primaryMeanOutputLength mean characters of primary-served output over the length window
  * @param fallbackMeanOutputLength mean characters of fallback-served output over the length window
- * @param outputLengthDelta (fallback - primary) / primary mean length, per operation then weighted by
- * fallback count
+ * @param outputLengthDelta the output length delta of {@code outputLengthOperation}: the operation whose
+ * delta has the largest magnitude, among those with {@code min-requests} served requests in the window if any
+ * @param outputLengthOperation the operation {@code outputLengthDelta} comes from
  * @param operations the output lengths per operation
  * @param blendedCostPerRequestUsd cost of every billed attempt over logical requests, recent window
  * @param baselineCostPerRequestUsd the same over the baseline window
@@ -33,7 +34,8 @@ public record ChainSignalSnapshot(long windowRequests, long windowFallbackActiva
 		@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
 		@Nullable Double fallbackP95Ratio, @Nullable Double primaryMeanOutputLength,
 		@Nullable Double fallbackMeanOutputLength, @Nullable Double outputLengthDelta,
-		Map<String, OperationLengths> operations, @Nullable BigDecimal blendedCostPerRequestUsd,
+		@Nullable String outputLengthOperation, Map<String, OperationLengths> operations,
+		@Nullable BigDecimal blendedCostPerRequestUsd,
 		@Nullable BigDecimal baselineCostPerRequestUsd, @Nullable Double blendedCostRatio,
 		@Nullable Double primaryMiddlewarePerRequest, @Nullable Double fallbackMiddlewarePerRequest,
 		@Nullable Double middlewareOverhead, Samples samples) {
@@ -43,7 +45,7 @@ public record ChainSignalSnapshot(long windowRequests, long windowFallbackActiva
 	 *
 	 * @param activationRate requests in the activation-rate window
 	 * @param fallbackP95 fallback-served requests in the fallback P95 window
-	 * @param outputLength served requests in the output-length window
+	 * @param outputLength served requests of {@code outputLengthOperation} in the output-length window
 	 * @param blendedCost requests in the recent cost window
 	 * @param middleware served requests in the middleware window
 	 */
@@ -58,9 +60,10 @@ public record ChainSignalSnapshot(long windowRequests, long windowFallbackActiva
 	 * @param primaryMean mean characters served by the primary
 	 * @param fallbackMean mean characters served by a fallback
 	 * @param delta (fallbackMean - primaryMean) / primaryMean
+	 * @param requests served requests of the operation in the window
 	 */
 	public record OperationLengths(@Nullable Double primaryMean, @Nullable Double fallbackMean,
-			@Nullable Double delta) {
+			@Nullable Double delta, long requests) {
 
 	}
 

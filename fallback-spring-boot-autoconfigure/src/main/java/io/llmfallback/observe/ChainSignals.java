@@ -6,22 +6,49 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.observe.ChainSignalSnapshot.OperationLengths;
 import io.llmfallback.window.TimeBuckets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The rolling windows of one chain. Each window is a {@link TimeBuckets} of {@value #BUCKETS} buckets, so
- * memory is fixed per chain (and per operation for output lengths) whatever the traffic.
+ * memory is fixed per chain (and per operation for output lengths, up to {@value #MAX_OPERATIONS}
+ * operations) whatever the traffic.
  */
 final class ChainSignals {
 
+	private static final Log logger = LogFactory.getLog(ChainSignals.class);
+
 	static final int BUCKETS = 60;
+
+	/**
+	 * Operations whose output lengths are kept apart. Operation names come from code, but
+	 * {@code FallbackChain.chat(request, operation)} takes any string: past this many, the output lengths of
+	 * every further operation are pooled under {@link #OTHER_OPERATIONS}.
+	 */
+	static final int MAX_OPERATIONS = 100;
+
+	/** Where the output lengths of operations past {@link #MAX_OPERATIONS} go. */
+	static final String OTHER_OPERATIONS = "(other)";
+
+	private final String chain;
+
+	private final int minRequests;
+
+	/** Told once of each operation as its output lengths start being kept apart. */
+	private final Consumer<String> operationTracked;
+
+	private final Set<String> operations = new HashSet<>();
 
 	private final TimeBuckets<Traffic> traffic;
 
@@ -37,7 +64,10 @@ final class ChainSignals {
 
 	private final TimeBuckets<Cost> baselineCost;
 
-	ChainSignals(AlertSettings settings, Clock clock) {
+	ChainSignals(String chain, AlertSettings settings, Clock clock, Consumer<String> operationTracked) {
+		this.chain = chain;
+		this.minRequests = settings.minRequests();
+		this.operationTracked = operationTracked;
 		this.traffic = new TimeBuckets<>(settings.activationRateWindow(), BUCKETS, clock, Traffic::new);
 		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, Latencies::new);
 		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, Latencies::new);
@@ -60,11 +90,52 @@ final class ChainSignals {
 			this.fallbackLatency.record((bucket) -> bucket.histogram.record(duration));
 		}
 		if (path != ServedPath.NONE) {
-			this.lengths.record((bucket) -> bucket.add(outcome.operation(), path, outcome.outputLength()));
+			String operation = tracked(outcome.operation());
+			this.lengths.record((bucket) -> bucket.add(operation, path, outcome.outputLength()));
 		}
 		BigDecimal cost = outcome.costUsd();
 		this.recentCost.record((bucket) -> bucket.add(cost));
 		this.baselineCost.record((bucket) -> bucket.add(cost));
+	}
+
+	/** The operation's own name while fewer than {@link #MAX_OPERATIONS} are tracked, else the pool's. */
+	private String tracked(String operation) {
+		synchronized (this.operations) {
+			if (this.operations.contains(operation)) {
+				return operation;
+			}
+			if (this.operations.size() < MAX_OPERATIONS) {
+				this.operations.add(operation);
+				this.operationTracked.accept(operation);
+				return operation;
+			}
+			if (this.operations.add(OTHER_OPERATIONS)) {
+				logger.warn("Chain '" + this.chain + "' has more than " + MAX_OPERATIONS + " operations: the output "
+						+ "lengths of '" + operation + "' and every further operation are pooled under '"
+						+ OTHER_OPERATIONS + "'");
+				this.operationTracked.accept(OTHER_OPERATIONS);
+			}
+			return OTHER_OPERATIONS;
+		}
+	}
+
+	/** The operations whose output lengths are kept apart so far. */
+	Set<String> operations() {
+		synchronized (this.operations) {
+			return Set.copyOf(this.operations);
+		}
+	}
+
+	/** The output length delta of one operation over its window, {@code null} without data for it. */
+	@Nullable Double outputLengthDelta(String operation) {
+		LengthStats stats = new LengthStats();
+		this.lengths.forEachLive((bucket) -> {
+			LengthStats recorded = bucket.operations.get(operation);
+			if (recorded != null) {
+				stats.merge(recorded);
+			}
+		});
+		return stats.delta();
 	}
 
 	ChainSignalSnapshot snapshot() {
@@ -91,30 +162,47 @@ final class ChainSignals {
 		BigDecimal baselinePerRequest = baseline.perRequest();
 		Map<String, OperationLengths> operations = lengths.byOperation();
 		LengthStats pooled = lengths.pooled();
+		Map.Entry<String, OperationLengths> leading = leadingOperation(operations);
 		return new ChainSignalSnapshot(traffic.requests, traffic.fallback, traffic.failed,
 				ratio(traffic.fallback, traffic.requests), primaryP95, fallbackP95, divide(fallbackP95, primaryP95),
-				pooled.primaryMean(), pooled.fallbackMean(), weightedDelta(lengths), operations, recentPerRequest,
+				pooled.primaryMean(), pooled.fallbackMean(), (leading != null) ? leading.getValue().delta() : null,
+				(leading != null) ? leading.getKey() : null, operations, recentPerRequest,
 				baselinePerRequest,
 				(recentPerRequest != null && baselinePerRequest != null && baselinePerRequest.signum() > 0)
 						? recentPerRequest.divide(baselinePerRequest, MathContext.DECIMAL64).doubleValue() : null,
 				primaryPerRequest, fallbackPerRequest,
 				(primaryPerRequest != null && fallbackPerRequest != null && primaryPerRequest > 0)
 						? fallbackPerRequest / primaryPerRequest - 1 : null,
-				new ChainSignalSnapshot.Samples(traffic.requests, fallback.histogram.count(), pooled.count(),
-						recent.requests, middleware.primaryRequests + middleware.fallbackRequests));
+				new ChainSignalSnapshot.Samples(traffic.requests, fallback.histogram.count(),
+						(leading != null) ? leading.getValue().requests() : 0, recent.requests,
+						middleware.primaryRequests + middleware.fallbackRequests));
 	}
 
-	private static @Nullable Double weightedDelta(Lengths lengths) {
-		double weighted = 0;
-		long weight = 0;
-		for (LengthStats stats : lengths.operations.values()) {
-			Double delta = stats.delta();
-			if (delta != null) {
-				weighted += delta * stats.fallbackCount;
-				weight += stats.fallbackCount;
+	/**
+	 * The operation whose delta has the largest magnitude, the chain's output length delta: among the
+	 * operations with {@code min-requests} served requests in the window if any, so that a rare operation's
+	 * noisy delta cannot hide a busy one that drifts, else among all. Operations are compared one by one,
+	 * never pooled or averaged, since a longer fallback on one operation and a shorter one on another would
+	 * cancel out. {@code null} when no operation has a delta.
+	 */
+	private Map.@Nullable Entry<String, OperationLengths> leadingOperation(Map<String, OperationLengths> operations) {
+		Map.Entry<String, OperationLengths> leading = null;
+		for (Map.Entry<String, OperationLengths> candidate : operations.entrySet()) {
+			boolean hasDelta = candidate.getValue().delta() != null;
+			if (hasDelta && (leading == null || leads(candidate.getValue(), leading.getValue()))) {
+				leading = candidate;
 			}
 		}
-		return (weight == 0) ? null : weighted / weight;
+		return leading;
+	}
+
+	private boolean leads(OperationLengths candidate, OperationLengths leading) {
+		boolean candidateEnough = candidate.requests() >= this.minRequests;
+		boolean leadingEnough = leading.requests() >= this.minRequests;
+		if (candidateEnough != leadingEnough) {
+			return candidateEnough;
+		}
+		return Math.abs(candidate.delta()) > Math.abs(leading.delta());
 	}
 
 	private static @Nullable Double p95(LatencyHistogram histogram) {
@@ -231,7 +319,7 @@ final class ChainSignals {
 		Map<String, OperationLengths> byOperation() {
 			Map<String, OperationLengths> result = new TreeMap<>();
 			this.operations.forEach((operation, stats) -> result.put(operation,
-					new OperationLengths(stats.primaryMean(), stats.fallbackMean(), stats.delta())));
+					new OperationLengths(stats.primaryMean(), stats.fallbackMean(), stats.delta(), stats.count())));
 			return result;
 		}
 

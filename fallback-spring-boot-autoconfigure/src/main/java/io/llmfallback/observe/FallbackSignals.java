@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.BreakerTransition;
@@ -42,6 +44,9 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 
 	private final Set<String> firing = new HashSet<>();
 
+	/** Told of each (chain, operation) whose output lengths start being kept apart. */
+	private final List<BiConsumer<String, String>> operationListeners = new CopyOnWriteArrayList<>();
+
 	private List<Alert> lastAlerts = List.of();
 
 	public FallbackSignals(Collection<String> chains, Collection<String> providers, AlertSettings settings,
@@ -49,7 +54,8 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 		this.settings = settings;
 		this.clock = clock;
 		this.alertListener = alertListener;
-		chains.forEach((chain) -> this.chains.put(chain, new ChainSignals(settings, clock)));
+		chains.forEach((chain) -> this.chains.put(chain, new ChainSignals(chain, settings, clock,
+				(operation) -> this.operationListeners.forEach((listener) -> listener.accept(chain, operation)))));
 		providers.forEach((provider) -> this.breakerStates.put(provider, CircuitBreaker.State.CLOSED));
 	}
 
@@ -80,11 +86,34 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 	 * @throws IllegalArgumentException for a chain that is not configured
 	 */
 	public ChainSignalSnapshot snapshot(String chain) {
+		return signals(chain).snapshot();
+	}
+
+	private ChainSignals signals(String chain) {
 		ChainSignals signals = this.chains.get(chain);
 		if (signals == null) {
 			throw new IllegalArgumentException("No chain named '" + chain + "'");
 		}
-		return signals.snapshot();
+		return signals;
+	}
+
+	/**
+	 * Tells the listener of every (chain, operation) whose output lengths are kept apart: at once of those so
+	 * far, then of each new one as its first served request is recorded, on that request's thread.
+	 */
+	public void onOperationTracked(BiConsumer<String, String> listener) {
+		this.operationListeners.add(listener);
+		this.chains.forEach((chain, signals) -> signals.operations()
+			.forEach((operation) -> listener.accept(chain, operation)));
+	}
+
+	/**
+	 * The output length delta of one operation of a chain over its window, {@code null} without data for it.
+	 * Cheaper than a whole {@link #snapshot(String)}.
+	 * @throws IllegalArgumentException for a chain that is not configured
+	 */
+	public @Nullable Double outputLengthDelta(String chain, String operation) {
+		return signals(chain).outputLengthDelta(operation);
 	}
 
 	/** The alerts as last evaluated. */
@@ -107,34 +136,36 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 
 	private void chainAlerts(String chain, ChainSignalSnapshot snapshot, List<Alert> alerts) {
 		ChainSignalSnapshot.Samples samples = snapshot.samples();
-		alerts.add(alert(Signal.ACTIVATION_RATE, chain, snapshot.activationRate(),
+		alerts.add(alert(Signal.ACTIVATION_RATE, chain, null, snapshot.activationRate(),
 				this.settings.activationRateThreshold(), samples.activationRate()));
 		// The fallback P95 needs fallback-served requests of its own; the baseline just needs to exist.
-		alerts.add(alert(Signal.FALLBACK_P95_RATIO, chain, snapshot.fallbackP95Ratio(),
+		alerts.add(alert(Signal.FALLBACK_P95_RATIO, chain, null, snapshot.fallbackP95Ratio(),
 				this.settings.fallbackP95RatioThreshold(), samples.fallbackP95()));
-		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, snapshot.outputLengthDelta(),
-				this.settings.outputLengthDeltaThreshold(), samples.outputLength()));
-		alerts.add(alert(Signal.BLENDED_COST_RATIO, chain, snapshot.blendedCostRatio(),
+		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, snapshot.outputLengthOperation(),
+				snapshot.outputLengthDelta(), this.settings.outputLengthDeltaThreshold(), samples.outputLength()));
+		alerts.add(alert(Signal.BLENDED_COST_RATIO, chain, null, snapshot.blendedCostRatio(),
 				this.settings.blendedCostRatioThreshold(), samples.blendedCost()));
-		alerts.add(alert(Signal.MIDDLEWARE_OVERHEAD, chain, snapshot.middlewareOverhead(),
+		alerts.add(alert(Signal.MIDDLEWARE_OVERHEAD, chain, null, snapshot.middlewareOverhead(),
 				this.settings.middlewareOverheadThreshold(), samples.middleware()));
 	}
 
 	/**
 	 * An alert fires strictly above its threshold, and only when its own window holds at least
-	 * {@code min-requests} requests. The output-length delta is judged on its magnitude: a fallback that
-	 * answers much longer drifts as much as one that answers much shorter.
+	 * {@code min-requests} requests. The output-length delta is that of the operation with the largest
+	 * magnitude, with that operation's own requests, and is judged on its magnitude: a fallback that answers
+	 * much longer drifts as much as one that answers much shorter.
 	 */
-	private Alert alert(Signal signal, String chain, @Nullable Double value, double threshold, long samples) {
+	private Alert alert(Signal signal, String chain, @Nullable String operation, @Nullable Double value,
+			double threshold, long samples) {
 		boolean firing = value != null && samples >= this.settings.minRequests()
 				&& ((signal == Signal.OUTPUT_LENGTH_DELTA) ? Math.abs(value) : value) > threshold;
-		return new Alert(signal.wireName(), chain, null, value, threshold, firing);
+		return new Alert(signal.wireName(), chain, null, operation, value, threshold, firing);
 	}
 
 	private static Alert breakerAlert(String provider, CircuitBreaker.State state) {
 		boolean open = state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
 				|| state == CircuitBreaker.State.FORCED_OPEN;
-		return new Alert(Signal.BREAKER_OPEN.wireName(), null, provider, open ? 1.0 : 0.0, 0, open);
+		return new Alert(Signal.BREAKER_OPEN.wireName(), null, provider, null, open ? 1.0 : 0.0, 0, open);
 	}
 
 	private void announceIfChanged(Alert alert) {

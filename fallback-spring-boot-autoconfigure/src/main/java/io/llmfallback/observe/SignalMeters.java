@@ -10,9 +10,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exports the in-process signals as gauges: {@code llm.fallback.signal} (chain, signal) with the signal's
- * current value (NaN while its window is empty), and {@code llm.fallback.alert.firing} (signal, chain,
- * provider) as 1 or 0 from the last evaluation.
+ * Exports the in-process signals as gauges: {@code llm.fallback.signal} (chain, signal, operation) with the
+ * signal's current value (NaN while its window is empty), and {@code llm.fallback.alert.firing} (signal,
+ * chain, provider) as 1 or 0 from the last evaluation. The chain's own values have an empty operation; the
+ * output length delta also has one gauge per operation, registered as the operation's first served request
+ * is recorded (at most {@value ChainSignals#MAX_OPERATIONS} and the pool of the others per chain).
  */
 public final class SignalMeters implements MeterBinder {
 
@@ -45,13 +47,21 @@ public final class SignalMeters implements MeterBinder {
 		for (String provider : this.providers) {
 			firing(registry, Signal.BREAKER_OPEN, "", provider);
 		}
+		this.signals.onOperationTracked((chain, operation) -> signal(registry, chain, Signal.OUTPUT_LENGTH_DELTA,
+				operation, (signals) -> signals.outputLengthDelta(chain, operation)));
 	}
 
 	private void signal(MeterRegistry registry, String chain, Signal signal,
 			Function<ChainSignalSnapshot, @Nullable Double> value) {
-		Gauge.builder("llm.fallback.signal", this.signals, (signals) -> orNaN(value.apply(signals.snapshot(chain))))
+		signal(registry, chain, signal, "", (signals) -> value.apply(signals.snapshot(chain)));
+	}
+
+	/** Every series has the operation tag, empty for the chain's values: Prometheus wants the same tag keys. */
+	private void signal(MeterRegistry registry, String chain, Signal signal, String operation,
+			Function<FallbackSignals, @Nullable Double> value) {
+		Gauge.builder("llm.fallback.signal", this.signals, (signals) -> orNaN(value.apply(signals)))
 			.description("A fallback signal over its rolling window")
-			.tags("chain", chain, "signal", signal.wireName())
+			.tags("chain", chain, "signal", signal.wireName(), "operation", operation)
 			.register(registry);
 	}
 

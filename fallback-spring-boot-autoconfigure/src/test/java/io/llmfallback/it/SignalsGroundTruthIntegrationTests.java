@@ -2,6 +2,7 @@ package io.llmfallback.it;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * 1,000 logical requests over real HTTP, of which a known share falls over, with known token counts,
  * prices and output lengths: the signals in {@code /actuator/llmfallback} and in the Prometheus scrape
- * must equal what this test computes.
+ * must equal what this test computes. A second chain, {@code assist}, on providers of its own (same servers,
+ * other models, no prices), has two operations whose fallback drifts in opposite directions.
  */
 @SpringBootTest(classes = SignalsGroundTruthIntegrationTests.GroundTruthApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,7 +46,11 @@ import static org.assertj.core.api.Assertions.within;
 				"llm.fallback.providers.claude.type=openai", "llm.fallback.providers.claude.model=claude-compatible",
 				"llm.fallback.providers.claude.pricing.input-per-million-tokens=3.00",
 				"llm.fallback.providers.claude.pricing.output-per-million-tokens=15.00",
-				"llm.fallback.chains.summarize.providers=gpt,claude" })
+				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.providers.gpt-assist.type=openai",
+				"llm.fallback.providers.gpt-assist.model=assist-primary",
+				"llm.fallback.providers.claude-assist.type=openai",
+				"llm.fallback.providers.claude-assist.model=assist-fallback",
+				"llm.fallback.chains.assist.providers=gpt-assist,claude-assist" })
 @AutoConfigureWebTestClient
 class SignalsGroundTruthIntegrationTests {
 
@@ -73,6 +79,8 @@ class SignalsGroundTruthIntegrationTests {
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
 		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
+		registry.add("llm.fallback.providers.gpt-assist.base-url", primary::baseUrl);
+		registry.add("llm.fallback.providers.claude-assist.base-url", secondary::baseUrl);
 	}
 
 	@Test
@@ -117,17 +125,15 @@ class SignalsGroundTruthIntegrationTests {
 			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
 			.jsonPath("$.alerts[?(@.signal == 'blended-cost-ratio')].firing").isEqualTo(List.of(false));
 
-		Scrape scrape = Scrape.parse(this.webClient.get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody());
+		Scrape scrape = scrape();
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "activation-rate")))
 			.isEqualTo(activationRate);
-		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "output-length-delta")))
+		// The chain's value, and the same for its one operation.
+		assertThat(sample(scrape, "llm_fallback_signal",
+				Map.of("chain", "summarize", "signal", "output-length-delta", "operation", "")))
+			.isCloseTo(lengthDelta, within(1e-9));
+		assertThat(sample(scrape, "llm_fallback_signal",
+				Map.of("chain", "summarize", "signal", "output-length-delta", "operation", "summarize")))
 			.isCloseTo(lengthDelta, within(1e-9));
 		assertThat(sample(scrape, "llm_fallback_requests_total", Map.of("chain", "summarize", "path", "fallback")))
 			.isEqualTo(fallbacks);
@@ -137,7 +143,7 @@ class SignalsGroundTruthIntegrationTests {
 				+ sample(scrape, "llm_fallback_cost_total", Map.of("provider", "claude"));
 		assertThat(BigDecimal.valueOf(scrapedCost).setScale(2, RoundingMode.HALF_UP))
 			.isEqualByComparingTo(totalCost.setScale(2, RoundingMode.HALF_UP));
-		assertThat(sample(scrape, "llm_fallback_output_length_sum", Map.of("path", "fallback")))
+		assertThat(sample(scrape, "llm_fallback_output_length_sum", Map.of("chain", "summarize", "path", "fallback")))
 			.isEqualTo(300.0 * fallbacks);
 		assertThat(sample(scrape, "gen_ai_client_token_usage_sum",
 				Map.of("gen_ai_request_model", "claude-compatible", "gen_ai_token_type", "output")))
@@ -148,10 +154,90 @@ class SignalsGroundTruthIntegrationTests {
 				"gen_ai_client_operation_duration_seconds_bucket");
 
 		// Each alert was announced once, however often it was evaluated.
-		assertThat(this.application.transitions).filteredOn((t) -> t.alert().signal().equals("activation-rate"))
+		assertThat(this.application.transitions).filteredOn((t) -> t.alert().chain().equals("summarize"))
+			.filteredOn((t) -> t.alert().signal().equals("activation-rate"))
 			.hasSize(1);
-		assertThat(this.application.transitions).filteredOn((t) -> t.alert().signal().equals("output-length-delta"))
+		assertThat(this.application.transitions).filteredOn((t) -> t.alert().chain().equals("summarize"))
+			.filteredOn((t) -> t.alert().signal().equals("output-length-delta"))
 			.hasSize(1);
+	}
+
+	/**
+	 * On chain {@code assist}, {@code summarize} answers 21.6% longer on the fallback and {@code classify}
+	 * 47.4% shorter. Weighed by fallback count (8 and 3) they would read +2.8% and no alert would fire; the
+	 * starter compares them one by one.
+	 */
+	@Test
+	void eachOperationHasItsOwnOutputLengthDeltaAndTheOneThatDriftsMostFiresTheAlert() {
+		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("p".repeat(500), 100, 100)));
+		primary.stubFor(OpenAiStubs.chatCompletion()
+			.withRequestBody(containing("FAIL"))
+			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
+		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("s".repeat(608), 100, 120)));
+		secondary.stubFor(OpenAiStubs.chatCompletion()
+			.withRequestBody(containing("classify"))
+			.willReturn(OpenAiStubs.completion("c".repeat(263), 100, 50)));
+
+		// 30 primary-served requests per operation; 8 fallback-served for summarize, 3 for classify, never two
+		// failures in a row so that the primary's breaker stays closed.
+		sendToAssist("summarize", 30, 8);
+		sendToAssist("classify", 30, 3);
+
+		double summarizeDelta = (608.0 - 500.0) / 500.0;
+		double classifyDelta = (263.0 - 500.0) / 500.0;
+		this.webClient.get()
+			.uri("/actuator/llmfallback/assist")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.outputLengthDelta").isEqualTo(classifyDelta)
+			.jsonPath("$.outputLengthDeltaByOperation.summarize").isEqualTo(summarizeDelta)
+			.jsonPath("$.outputLengthDeltaByOperation.classify").isEqualTo(classifyDelta)
+			.jsonPath("$.signals.outputLengthOperation").isEqualTo("classify")
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].operation").isEqualTo(List.of("classify"))
+			.jsonPath("$.alerts[?(@.signal == 'activation-rate')].operation")
+			.isEqualTo(Collections.singletonList(null));
+
+		Scrape scrape = scrape();
+		assertThat(assistLengthDelta(scrape, "")).isCloseTo(classifyDelta, within(1e-12));
+		assertThat(assistLengthDelta(scrape, "summarize")).isCloseTo(summarizeDelta, within(1e-12));
+		assertThat(assistLengthDelta(scrape, "classify")).isCloseTo(classifyDelta, within(1e-12));
+		assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal", "operation");
+		assertThat(sample(scrape, "llm_fallback_output_length_count",
+				Map.of("chain", "assist", "operation", "classify", "path", "fallback")))
+			.isEqualTo(3);
+	}
+
+	private void sendToAssist(String operation, int primaries, int fallbacks) {
+		int every = primaries / fallbacks;
+		Flux.range(0, primaries + fallbacks)
+			.concatMap((i) -> this.chains.chain("assist")
+				.chat(ChatRequest.ofUser(((i % (every + 1) == 0 && i / (every + 1) < fallbacks) ? "FAIL " : "")
+						+ operation + " document " + i), operation))
+			.blockLast();
+	}
+
+	private static double assistLengthDelta(Scrape scrape, String operation) {
+		List<Scrape.Sample> samples = scrape.samples("llm_fallback_signal")
+			.stream()
+			.filter((sample) -> sample.labels()
+				.equals(Map.of("chain", "assist", "signal", "output-length-delta", "operation", operation)))
+			.toList();
+		assertThat(samples).as(operation).hasSize(1);
+		return samples.get(0).value();
+	}
+
+	private Scrape scrape() {
+		return Scrape.parse(this.webClient.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody());
 	}
 
 	private static BigDecimal cost(long input, long output, String inputPrice, String outputPrice) {

@@ -180,24 +180,100 @@ class FallbackSignalsTest {
 			.containsExactly("gpt:true", "gpt:false");
 	}
 
+	/**
+	 * +21.6% on one operation and -47.4% on another: weighed by fallback count (8 and 3) they read +2.8%, under
+	 * the 20% threshold. Compared one by one, the second passes it.
+	 */
 	@Test
-	void outputLengthDeltaIsPerOperationWeightedByFallbackCount() {
-		for (int i = 0; i < 10; i++) {
-			this.signals.onOutcome(Outcomes.primary("summarize", "short", 100, BigDecimal.ZERO, Duration.ofMillis(1), 0));
-			this.signals.onOutcome(Outcomes.primary("summarize", "long", 1000, BigDecimal.ZERO, Duration.ofMillis(1), 0));
-		}
-		for (int i = 0; i < 3; i++) {
-			this.signals.onOutcome(Outcomes.fallback("summarize", "short", 50, BigDecimal.ZERO, BigDecimal.ZERO,
-					Duration.ofMillis(1), 0));
-		}
-		this.signals.onOutcome(Outcomes.fallback("summarize", "long", 1100, BigDecimal.ZERO, BigDecimal.ZERO,
-				Duration.ofMillis(1), 0));
+	void outputLengthAlertFiresWhenAnyOperationDriftsAndNamesTheOneThatDriftsMost() {
+		served("summarize", 30, 500, 8, 608);
+		served("classify", 30, 500, 3, 263);
 
 		ChainSignalSnapshot snapshot = this.signals.snapshot("summarize");
 
-		assertThat(snapshot.operations().get("short").delta()).isCloseTo(-0.5, within(1e-12));
-		assertThat(snapshot.operations().get("long").delta()).isCloseTo(0.1, within(1e-12));
-		assertThat(snapshot.outputLengthDelta()).isCloseTo((3 * -0.5 + 1 * 0.1) / 4, within(1e-12));
+		assertThat(snapshot.operations().get("summarize").delta()).isCloseTo(0.216, within(1e-12));
+		assertThat(snapshot.operations().get("classify").delta()).isCloseTo(-0.474, within(1e-12));
+		assertThat(snapshot.operations().get("classify").requests()).isEqualTo(33);
+		assertThat(snapshot.outputLengthDelta()).isCloseTo(-0.474, within(1e-12));
+		assertThat(snapshot.outputLengthOperation()).isEqualTo("classify");
+		assertThat(snapshot.samples().outputLength()).isEqualTo(33);
+		assertThat(this.signals.evaluate()).filteredOn((alert) -> alert.signal().equals("output-length-delta"))
+			.singleElement()
+			.satisfies((alert) -> {
+				assertThat(alert.firing()).isTrue();
+				assertThat(alert.operation()).isEqualTo("classify");
+				assertThat(alert.value()).isCloseTo(-0.474, within(1e-12));
+			});
+		assertThat(this.transitions).filteredOn((transition) -> transition.alert().signal().equals("output-length-delta"))
+			.singleElement()
+			.satisfies((transition) -> assertThat(transition.alert()).hasToString(
+					"output-length-delta chain=summarize operation=classify value=" + snapshot.outputLengthDelta()
+							+ " threshold=0.2"));
+		assertThat(this.signals.outputLengthDelta("summarize", "summarize")).isCloseTo(0.216, within(1e-12));
+	}
+
+	/** A rare operation's delta, however large, does not hide a busy one that drifts past the threshold. */
+	@Test
+	void operationsWithEnoughTrafficComeBeforeRareOnes() {
+		served("busy", 40, 500, 10, 350);
+		served("rare", 1, 100, 1, 300);
+
+		ChainSignalSnapshot snapshot = this.signals.snapshot("summarize");
+
+		assertThat(snapshot.operations().get("rare").delta()).isEqualTo(2.0);
+		assertThat(snapshot.outputLengthOperation()).isEqualTo("busy");
+		assertThat(snapshot.outputLengthDelta()).isCloseTo(-0.3, within(1e-12));
+		assertThat(this.signals.evaluate()).anyMatch((alert) -> alert.signal().equals("output-length-delta")
+				&& alert.firing() && "busy".equals(alert.operation()));
+	}
+
+	/** Only rare operations: the largest delta is shown, but too few requests stand behind it to fire. */
+	@Test
+	void withOnlyRareOperationsTheLargestDeltaShowsButDoesNotFire() {
+		served("a", 5, 100, 5, 300);
+		served("b", 10, 100, 5, 50);
+
+		ChainSignalSnapshot snapshot = this.signals.snapshot("summarize");
+
+		assertThat(snapshot.outputLengthOperation()).isEqualTo("a");
+		assertThat(snapshot.outputLengthDelta()).isEqualTo(2.0);
+		assertThat(snapshot.samples().outputLength()).isEqualTo(10);
+		assertThat(this.signals.evaluate()).noneMatch((alert) -> alert.signal().equals("output-length-delta")
+				&& alert.firing());
+	}
+
+	@Test
+	void operationsPastTheCapArePooledAndEachTrackedOneIsAnnouncedOnce() {
+		List<String> tracked = new ArrayList<>();
+		this.signals.onOperationTracked((chain, operation) -> tracked.add(chain + "/" + operation));
+		for (int i = 0; i < ChainSignals.MAX_OPERATIONS + 5; i++) {
+			served("op" + i, 1, 100, 1, (i < ChainSignals.MAX_OPERATIONS) ? 100 : 150);
+		}
+		served("op0", 1, 100, 0, 0);
+
+		ChainSignalSnapshot snapshot = this.signals.snapshot("summarize");
+
+		assertThat(snapshot.operations()).hasSize(ChainSignals.MAX_OPERATIONS + 1)
+			.containsKeys("op0", "op99", ChainSignals.OTHER_OPERATIONS)
+			.doesNotContainKeys("op100", "op104");
+		assertThat(snapshot.operations().get(ChainSignals.OTHER_OPERATIONS).requests()).isEqualTo(10);
+		assertThat(snapshot.operations().get(ChainSignals.OTHER_OPERATIONS).delta()).isEqualTo(0.5);
+		assertThat(tracked).hasSize(ChainSignals.MAX_OPERATIONS + 1)
+			.startsWith("summarize/op0")
+			.endsWith("summarize/" + ChainSignals.OTHER_OPERATIONS)
+			.doesNotHaveDuplicates();
+	}
+
+	/** Requests of one operation: some served by the primary, some by the fallback, with these lengths. */
+	private void served(String operation, int primaries, int primaryChars, int fallbacks, int fallbackChars) {
+		for (int i = 0; i < primaries; i++) {
+			this.signals.onOutcome(
+					Outcomes.primary("summarize", operation, primaryChars, BigDecimal.ZERO, Duration.ofMillis(1), 0));
+		}
+		for (int i = 0; i < fallbacks; i++) {
+			this.signals.onOutcome(Outcomes.fallback("summarize", operation, fallbackChars, BigDecimal.ZERO,
+					BigDecimal.ZERO, Duration.ofMillis(1), 0));
+		}
 	}
 
 }

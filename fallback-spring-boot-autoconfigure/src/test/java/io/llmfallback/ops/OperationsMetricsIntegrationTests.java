@@ -1,6 +1,8 @@
 package io.llmfallback.ops;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +47,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=prometheus,llmfallback,health",
-				// As docs/operations.md advises: let the request histogram see up to the latency budget.
-				"management.metrics.distribution.maximum-expected-value.llm.fallback.request.duration=60s",
 				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
 				"llm.fallback.providers.gpt.pricing.output-per-million-tokens=10",
@@ -59,6 +59,18 @@ import static org.assertj.core.api.Assertions.within;
 class OperationsMetricsIntegrationTests {
 
 	private static final MediaType TEXT_FORMAT = MediaType.parseMediaType("text/plain;version=0.0.4");
+
+	/** The OpenTelemetry GenAI conventions' bucket boundaries of gen_ai.client.operation.duration, seconds. */
+	static final double[] OPERATION_DURATION_BUCKETS = { 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
+			10.24, 20.48, 40.96, 81.92 };
+
+	/** The OpenTelemetry GenAI conventions' bucket boundaries of gen_ai.client.token.usage. */
+	static final double[] TOKEN_USAGE_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+			16777216, 67108864 };
+
+	/** The starter's buckets of llm.fallback.request.duration, seconds, as docs/operations.md lists them. */
+	static final double[] REQUEST_DURATION_BUCKETS = { 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 15, 20,
+			30, 45, 60, 90, 120, 180, 300 };
 
 	private static final MediaType OPENMETRICS = MediaType.parseMediaType("application/openmetrics-text;version=1.0.0");
 
@@ -148,28 +160,45 @@ class OperationsMetricsIntegrationTests {
 			assertThat(scrape.labels("llm_fallback_request_duration_seconds_bucket")).containsOnlyKeys("chain", "path",
 					"le");
 			assertThat(scrape.labels("llm_fallback_cost_total")).containsOnlyKeys("chain", "provider", "path");
-			assertThat(scrape.labels("llm_fallback_output_length_count")).containsOnlyKeys("chain", "provider", "path");
+			assertThat(scrape.labels("llm_fallback_output_length_count")).containsOnlyKeys("chain", "operation",
+					"provider", "path");
 			assertThat(scrape.labels("llm_fallback_breaker_transitions_total")).containsOnlyKeys("provider", "from",
 					"to");
 			assertThat(scrape.labels("llm_fallback_middleware_evaluations_total")).containsOnlyKeys("chain", "stage",
 					"path");
-			assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal");
+			assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal", "operation");
+			assertThat(scrape.labels("llm_fallback_signal").get("operation")).containsExactlyInAnyOrder("", "summarize");
 			assertThat(scrape.labels("llm_fallback_signal").get("signal")).containsExactlyInAnyOrder("activation-rate",
 					"fallback-p95-ratio", "output-length-delta", "blended-cost-ratio", "middleware-overhead");
 			assertThat(scrape.labels("llm_fallback_alert_firing")).containsOnlyKeys("signal", "chain", "provider");
 		}
 	}
 
+	/**
+	 * Each series of a histogram has exactly its explicit buckets, in both formats: the GenAI conventions'
+	 * for the GenAI meters, the starter's own (past the 60 s default latency budget) for logical requests.
+	 */
 	@Test
-	void requestHistogramReachesTheMaximumExpectedValueSet() {
-		double highest = this.text.labels("llm_fallback_request_duration_seconds_bucket")
-			.get("le")
-			.stream()
-			.filter((le) -> !le.equals("+Inf"))
-			.mapToDouble(Double::parseDouble)
-			.max()
-			.orElseThrow();
-		assertThat(highest).isEqualTo(60.0);
+	void everyHistogramSeriesHasExactlyItsExplicitBuckets() {
+		for (Scrape scrape : List.of(this.text, this.openMetrics)) {
+			assertBuckets(scrape, "gen_ai_client_operation_duration_seconds_bucket", OPERATION_DURATION_BUCKETS);
+			assertBuckets(scrape, "gen_ai_client_token_usage_bucket", TOKEN_USAGE_BUCKETS);
+			assertBuckets(scrape, "llm_fallback_request_duration_seconds_bucket", REQUEST_DURATION_BUCKETS);
+		}
+	}
+
+	/** Every series of the histogram has one bucket line per boundary, plus +Inf, and no other. */
+	static void assertBuckets(Scrape scrape, String metric, double... boundaries) {
+		List<Double> expected = new ArrayList<>(Arrays.stream(boundaries).boxed().toList());
+		expected.add(Double.POSITIVE_INFINITY);
+		Map<Map<String, String>, List<Double>> series = new LinkedHashMap<>();
+		for (Scrape.Sample sample : scrape.samples(metric)) {
+			Map<String, String> labels = new LinkedHashMap<>(sample.labels());
+			double le = Double.parseDouble(labels.remove("le").replace("+Inf", "Infinity"));
+			series.computeIfAbsent(labels, (key) -> new ArrayList<>()).add(le);
+		}
+		assertThat(series).as(metric).isNotEmpty();
+		series.forEach((labels, les) -> assertThat(les).as(metric + labels).containsExactlyElementsOf(expected));
 	}
 
 	@Test

@@ -130,8 +130,16 @@ class PrometheusRulesFileTest {
 				defaults.blendedCostWindow(), defaults.blendedCostBaseline());
 		assertThreshold(exprs.get("middleware-overhead"), defaults.middlewareOverheadThreshold(),
 				defaults.middlewareOverheadWindow());
+		// The output length delta is per operation: each operation needs its own served requests in its window.
+		String operationGuard = "sum by (job, chain, operation) (increase(llm_fallback_output_length_count["
+				+ promql(defaults.outputLengthDeltaWindow()) + "])) >= " + defaults.minRequests();
 		exprs.forEach((signal, expr) -> {
-			if (!signal.equals(Signal.BREAKER_OPEN.wireName())) {
+			if (signal.equals(Signal.OUTPUT_LENGTH_DELTA.wireName())) {
+				assertThat(normalized(expr)).as(signal + ": minimum traffic guard per operation")
+					.contains(operationGuard)
+					.doesNotContain("sum by (job, chain) (");
+			}
+			else if (!signal.equals(Signal.BREAKER_OPEN.wireName())) {
 				assertThat(normalized(expr)).as(signal + ": minimum traffic guard").contains(guard);
 			}
 		});

@@ -107,6 +107,11 @@ public final class Scrape {
 		return this.labelsByMetric.getOrDefault(metric, Map.of());
 	}
 
+	/** The metric's samples, in the order of the exposition. */
+	public List<Sample> samples(String metric) {
+		return this.samples.stream().filter((sample) -> sample.name().equals(metric)).toList();
+	}
+
 	/** The sum of the metric's samples whose labels match. */
 	public double sum(String metric, Predicate<Map<String, String>> labels) {
 		return this.samples.stream()

@@ -168,7 +168,8 @@ class FallbackSignalsDemoTests {
 		scrape = scrape();
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "default", "signal", "activation-rate")))
 			.isEqualTo(activationRate);
-		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "default", "signal", "output-length-delta")))
+		assertThat(sample(scrape, "llm_fallback_signal",
+				Map.of("chain", "default", "signal", "output-length-delta", "operation", "")))
 			.isCloseTo(lengthDelta, within(1e-9));
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "default", "signal", "fallback-p95-ratio")))
 			.isGreaterThan(1);

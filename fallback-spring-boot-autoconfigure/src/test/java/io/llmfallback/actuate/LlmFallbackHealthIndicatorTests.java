@@ -1,0 +1,82 @@
+package io.llmfallback.actuate;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackGateAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
+import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.FallbackValidation;
+import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.Verdict;
+import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+
+import static io.llmfallback.gate.GateFixtures.answerAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The health component's {@code fallbacksNotPassingGate}: only chains that have a gate corpus, over real
+ * HTTP to WireMock providers ({@code twin} answers the corpus exactly as the primary does).
+ */
+class LlmFallbackHealthIndicatorTests {
+
+	@RegisterExtension
+	static WireMockExtension gpt = WireMockProviders.server();
+
+	@RegisterExtension
+	static WireMockExtension twin = WireMockProviders.server();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+				LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class))
+		.withPropertyValues("llm.fallback.providers.gpt.base-url=http://127.0.0.1:" + gpt.getPort(),
+				"llm.fallback.providers.twin.base-url=http://127.0.0.1:" + twin.getPort(),
+				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
+				"llm.fallback.providers.twin.type=openai", "llm.fallback.providers.twin.model=gpt-4o",
+				"llm.fallback.chains.plain.providers=gpt,twin");
+
+	@BeforeEach
+	void stubAnswers() {
+		answerAll(gpt, 1.0);
+		answerAll(twin, 1.0);
+	}
+
+	@Test
+	void chainsWithoutACorpusNeverAppear() {
+		this.contextRunner.run((context) -> {
+			assertThat(health(context).getDetails()).doesNotContainKey("fallbacksNotPassingGate")
+				.containsKeys("openBreakers", "firingAlerts");
+		});
+	}
+
+	@Test
+	void aChainWithACorpusAppearsUntilItsGatePassesAndOneWithoutNever() {
+		this.contextRunner.withPropertyValues("llm.fallback.chains.gated.providers=gpt,twin",
+				"llm.fallback.chains.gated.gate-corpus=classpath:gate/corpus.jsonl")
+			.run((context) -> {
+				assertThat(health(context).getDetails()).containsEntry("fallbacksNotPassingGate",
+						Map.of("gated", FallbackValidation.Status.UNVALIDATED));
+
+				GateReport report = context.getBean(ChainGates.class).run("gated").block();
+
+				assertThat(report.verdict()).isEqualTo(Verdict.PASS);
+				assertThat(health(context).getDetails()).containsEntry("fallbacksNotPassingGate", Map.of());
+			});
+	}
+
+	private static Health health(AssertableApplicationContext context) {
+		return context.getBean("llmFallbackHealthIndicator", HealthIndicator.class).health(true);
+	}
+
+}

@@ -1,6 +1,7 @@
 package io.llmfallback.autoconfigure;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,10 +16,16 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Spring Cloud's defaults, with and without a Spring Cloud starter (spring-cloud-context) on the class path. */
+/** Spring Cloud's defaults, with and without a Spring Cloud starter and Resilience4j's Spring Boot module. */
 class SpringCloudDefaultsEnvironmentPostProcessorTests {
 
 	private static final String HOST_INFO = "springCloudClientHostInfo";
+
+	/** In spring-cloud-context, which every Spring Cloud starter brings. */
+	private static final String REFRESH_AUTO_CONFIGURATION = "org.springframework.cloud.autoconfigure.RefreshAutoConfiguration";
+
+	/** In resilience4j-spring-boot3, which Spring Cloud's Resilience4j circuit-breaker starter brings. */
+	private static final String RESILIENCE4J_CIRCUIT_BREAKER_AUTO_CONFIGURATION = "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration";
 
 	private final StandardEnvironment environment = new StandardEnvironment();
 
@@ -44,10 +51,20 @@ class SpringCloudDefaultsEnvironmentPostProcessorTests {
 	}
 
 	@Test
-	void aSpringCloudApplicationIsLeftAsItIs() {
-		process(new SpringCloudContextClassLoader(getClass().getClassLoader()));
+	void aSpringCloudApplicationKeepsItsFeaturesAndLosesOnlyAFactoryThatCouldNotStart() {
+		process(new ClassLoaderWith(getClass().getClassLoader(), REFRESH_AUTO_CONFIGURATION));
 		assertThat(this.environment.getProperty("spring.cloud.discovery.enabled")).isNull();
 		assertThat(this.environment.getProperty("spring.cloud.client.hostname")).isEqualTo("build-host");
+		assertThat(this.environment.getProperty("spring.cloud.circuitbreaker.resilience4j.enabled")).isEqualTo("false");
+	}
+
+	@Test
+	void aSpringCloudApplicationWithResilience4jsSpringBootModuleIsLeftAsItIs() {
+		process(new ClassLoaderWith(getClass().getClassLoader(), REFRESH_AUTO_CONFIGURATION,
+				RESILIENCE4J_CIRCUIT_BREAKER_AUTO_CONFIGURATION));
+		assertThat(this.environment.getPropertySources().stream().map(PropertySource::getName))
+			.doesNotContain(SpringCloudDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)
+			.contains(HOST_INFO);
 	}
 
 	private void process(ClassLoader classLoader) {
@@ -56,18 +73,19 @@ class SpringCloudDefaultsEnvironmentPostProcessorTests {
 		new SpringCloudDefaultsEnvironmentPostProcessor().postProcessEnvironment(this.environment, application);
 	}
 
-	/** Has spring-cloud-context's refresh auto-configuration, as an empty class, as a Spring Cloud starter brings it. */
-	static final class SpringCloudContextClassLoader extends ClassLoader {
+	/** Has the named classes, empty, as the jars that carry them would. */
+	static final class ClassLoaderWith extends ClassLoader {
 
-		private static final String REFRESH_AUTO_CONFIGURATION = "org.springframework.cloud.autoconfigure.RefreshAutoConfiguration";
+		private final Set<String> names;
 
-		SpringCloudContextClassLoader(ClassLoader parent) {
+		ClassLoaderWith(ClassLoader parent, String... names) {
 			super(parent);
+			this.names = Set.of(names);
 		}
 
 		@Override
 		protected Class<?> findClass(String name) throws ClassNotFoundException {
-			if (!name.equals(REFRESH_AUTO_CONFIGURATION)) {
+			if (!this.names.contains(name)) {
 				throw new ClassNotFoundException(name);
 			}
 			ClassWriter writer = new ClassWriter(0);

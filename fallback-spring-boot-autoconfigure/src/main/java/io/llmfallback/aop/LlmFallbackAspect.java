@@ -6,39 +6,53 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.llmfallback.chain.ChainBinding;
 import io.llmfallback.chain.ChainFailureException;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
-import org.aspectj.lang.reflect.MethodSignature;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Binds the chain of an {@link LlmFallback} method to the calls it makes: in the Reactor context of a
  * returned {@code Mono} or {@code Flux}, and on the calling thread while the method runs (for blocking
  * methods, and for reactive ones that build their pipeline eagerly). Routes a chain failure to the
  * configured fallback method.
+ * <p>
+ * A plain Spring AOP interceptor, applied by {@link LlmFallbackAdvisingPostProcessor} as Spring applies
+ * {@code @Async}: spring-aop is in every Spring application, so the annotation needs no AspectJ.
  */
-@Aspect
-public final class LlmFallbackAspect {
+public final class LlmFallbackAspect implements MethodInterceptor {
+
+	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final Map<Method, FallbackMethod> fallbackMethods = new ConcurrentHashMap<>();
 
-	@Around("@annotation(annotation)")
-	public @Nullable Object bindChain(ProceedingJoinPoint joinPoint, LlmFallback annotation) throws Throwable {
-		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		// The annotated method of the target's class, also when the proxy was called through an interface.
+		Method method = (target != null)
+				? AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target))
+				: invocation.getMethod();
+		LlmFallback annotation = AnnotatedElementUtils.findMergedAnnotation(method, LlmFallback.class);
+		if (target == null || annotation == null) {
+			return invocation.proceed();
+		}
 		String operation = annotation.operation().isEmpty() ? method.getName() : annotation.operation();
-		Object target = joinPoint.getTarget();
-		Object[] arguments = joinPoint.getArgs();
-		ChainBinding binding = new ChainBinding(chainName(annotation.chain(), joinPoint, arguments), operation);
+		Object[] arguments = invocation.getArguments();
+		ChainBinding binding = new ChainBinding(chainName(annotation.chain(), method, arguments), operation);
 		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null
 				: this.fallbackMethods.computeIfAbsent(method,
 						(key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
 		Object result;
 		try (ChainBinding.Scope scope = binding.open()) {
-			result = joinPoint.proceed();
+			result = invocation.proceed();
 		}
 		catch (ChainFailureException ex) {
 			if (fallback == null) {
@@ -65,20 +79,20 @@ public final class LlmFallbackAspect {
 		return result;
 	}
 
-	private static String chainName(String chain, ProceedingJoinPoint joinPoint, Object[] arguments) {
+	private static String chainName(String chain, Method method, Object[] arguments) {
 		if (!chain.startsWith("#")) {
 			return chain;
 		}
 		String parameter = chain.substring(1);
-		String[] names = ((MethodSignature) joinPoint.getSignature()).getParameterNames();
+		String[] names = parameterNames.getParameterNames(method);
 		for (int i = 0; names != null && i < names.length; i++) {
 			if (names[i].equals(parameter) && arguments[i] instanceof String value) {
 				return value;
 			}
 		}
 		throw new IllegalStateException("@LlmFallback(chain = \"" + chain + "\") on "
-				+ joinPoint.getSignature().toShortString() + " names no String parameter '" + parameter
-				+ "' with a value (compile with -parameters)");
+				+ method.getDeclaringClass().getSimpleName() + "." + method.getName() + "(..) names no String parameter '"
+				+ parameter + "' with a value (compile with -parameters)");
 	}
 
 	/** The fallback's publisher; its return type matches the annotated method's, as resolution checked. */

@@ -1,28 +1,45 @@
 package io.llmfallback.autoconfigure;
 
+import io.llmfallback.aop.LlmFallbackAdvisingPostProcessor;
 import io.llmfallback.aop.LlmFallbackAspect;
 import io.llmfallback.aop.LlmFallbackUsageValidator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
-import org.aspectj.lang.annotation.Aspect;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
-/** The {@code @LlmFallback} aspect, when AspectJ is on the class path. */
+/**
+ * The {@code @LlmFallback} interceptor, applied with spring-aop alone (no AspectJ), and the start-up check
+ * of every annotated method.
+ */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
-@ConditionalOnClass(Aspect.class)
 @ConditionalOnBean(LlmClient.class)
 public final class LlmFallbackAspectAutoConfiguration {
 
+	// Infrastructure, and static below: both are made before the post-processors are registered, and an
+	// application bean made that early would be reported in the log as not eligible for post-processing.
 	@Bean
 	@ConditionalOnMissingBean
-	LlmFallbackAspect llmFallbackAspect() {
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LlmFallbackAspect llmFallbackAspect() {
 		return new LlmFallbackAspect();
+	}
+
+	/** Proxies as Boot's own method-validation proxies do: subclass proxies unless the application said otherwise. */
+	@Bean
+	@ConditionalOnMissingBean
+	static LlmFallbackAdvisingPostProcessor llmFallbackAdvisingPostProcessor(Environment environment,
+			LlmFallbackAspect aspect) {
+		LlmFallbackAdvisingPostProcessor postProcessor = new LlmFallbackAdvisingPostProcessor(aspect);
+		postProcessor.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
+		return postProcessor;
 	}
 
 	@Bean

@@ -15,15 +15,21 @@ import io.llmfallback.support.OpenAiStubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.aop.framework.autoproxy.AbstractAutoProxyCreator;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -32,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** {@code @LlmFallback} in a real context, over real HTTP to two WireMock chains. */
+@ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackAspectTests {
 
 	private final WireMockServer healthy = new WireMockServer(WireMockConfiguration.options().dynamicPort());
@@ -43,6 +50,8 @@ class LlmFallbackAspectTests {
 
 	/** Answers a complete ticket. */
 	private final WireMockServer ticketing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	private ApplicationContextRunner withoutAutoProxying;
 
 	private ApplicationContextRunner contextRunner;
 
@@ -57,9 +66,9 @@ class LlmFallbackAspectTests {
 			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\",\\\"priority\\\":2}", 12, 5)));
 		OpenAiStubs.healthy(this.healthy, "answer");
 		this.failing.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
-		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, WebClientAutoConfiguration.class,
-					LlmFallbackAutoConfiguration.class, LlmFallbackAspectAutoConfiguration.class))
+		this.withoutAutoProxying = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+					LlmFallbackAspectAutoConfiguration.class))
 			.withUserConfiguration(ServiceConfiguration.class)
 			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing),
 					provider("shapeless", this.shapeless), provider("ticketing", this.ticketing))
@@ -70,6 +79,8 @@ class LlmFallbackAspectTests {
 					"llm.fallback.chains.alpha.providers=up", "llm.fallback.chains.broken.providers=down",
 					"llm.fallback.chains.tickets.providers=shapeless,ticketing",
 					"llm.fallback.chains.shapeless.providers=shapeless");
+		// As in an application: Boot's AOP auto-configuration registers an auto-proxy creator.
+		this.contextRunner = this.withoutAutoProxying.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class));
 	}
 
 	private static String provider(String name, WireMockServer server) {
@@ -173,6 +184,39 @@ class LlmFallbackAspectTests {
 	}
 
 	@Test
+	void bindsWithSpringAopAloneWithoutAspectJOrAnAutoProxyCreator() {
+		assertThat(ClassUtils.isPresent("org.aspectj.weaver.Advice", null)).isFalse();
+		this.withoutAutoProxying.run((context) -> {
+			assertThat(context).doesNotHaveBean(AbstractAutoProxyCreator.class);
+			ChainResponse response = context.getBean(AnnotatedService.class).summarize("text").block();
+			assertThat(response.chain()).isEqualTo("alpha");
+			assertThat(response.operation()).isEqualTo("summarize");
+		});
+	}
+
+	@Test
+	void interfaceProxyBindsTheAnnotationOfTheImplementation() {
+		this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=false")
+			.withUserConfiguration(InterfaceConfiguration.class)
+			.run((context) -> {
+				Summarizer summarizer = context.getBean(Summarizer.class);
+				assertThat(AopUtils.isJdkDynamicProxy(summarizer)).isTrue();
+				ChainResponse response = summarizer.summarize("text");
+				assertThat(response.chain()).isEqualTo("alpha");
+				assertThat(response.operation()).isEqualTo("summary");
+			});
+	}
+
+	@Test
+	void proxyingLogsNothing(CapturedOutput output) {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(AnnotatedService.class).translate("text").chain()).isEqualTo("alpha");
+		});
+		assertThat(output).doesNotContain("not eligible for getting processed").doesNotContain("WARN");
+	}
+
+	@Test
 	void clientOutsideAnAnnotatedMethodSaysHowToBindAChain() {
 		this.contextRunner.run((context) -> assertThatIllegalStateException()
 			.isThrownBy(() -> context.getBean(LlmClient.class).call(ChatRequest.ofUser("hi")))
@@ -273,6 +317,38 @@ class LlmFallbackAspectTests {
 		@LlmFallback(chain = "shapeless")
 		Mono<Ticket> ticketWithoutFallback(String text) {
 			return this.client.chat(ChatRequest.ofUser(text), Ticket.class);
+		}
+
+	}
+
+	interface Summarizer {
+
+		ChainResponse summarize(String text);
+
+	}
+
+	static class InterfaceSummarizer implements Summarizer {
+
+		private final LlmClient client;
+
+		InterfaceSummarizer(LlmClient client) {
+			this.client = client;
+		}
+
+		@Override
+		@LlmFallback(chain = "alpha", operation = "summary")
+		public ChainResponse summarize(String text) {
+			return this.client.call(ChatRequest.ofUser("Summarize: " + text));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceConfiguration {
+
+		@Bean
+		Summarizer summarizer(LlmClient client) {
+			return new InterfaceSummarizer(client);
 		}
 
 	}

@@ -22,7 +22,6 @@ import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
-import org.aspectj.lang.annotation.Aspect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -239,12 +237,6 @@ class LlmFallbackAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(FallbackChains.class)
 				.doesNotHaveBean(LlmFallbackAspect.class)
 				.doesNotHaveBean(LlmFallbackEndpoint.class));
-	}
-
-	@Test
-	void noAspectWithoutAspectJ() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Aspect.class))
-			.run((context) -> assertThat(context).hasSingleBean(LlmClient.class).doesNotHaveBean(LlmFallbackAspect.class));
 	}
 
 	@Test

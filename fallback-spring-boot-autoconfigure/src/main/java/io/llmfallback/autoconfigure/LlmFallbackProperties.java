@@ -47,7 +47,7 @@ public class LlmFallbackProperties {
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
-	/** Thresholds and windows of the six fallback signals' alerts; the defaults are the seed's table. */
+	/** Thresholds and windows of the six fallback signals' alerts. */
 	private Alerts alerts = new Alerts();
 
 	/** What request and attempt observations (spans) carry. */

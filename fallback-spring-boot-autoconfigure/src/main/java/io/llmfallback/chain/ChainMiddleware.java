@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 /**
  * Work a chain does around its provider calls: input guardrails, cache look-ups, output redaction. Its
  * {@link #stage()} says how often it runs, and every run is counted per path, so the operator can see
- * what a fallback costs in middleware (the seed's sixth signal).
+ * what a fallback costs in middleware (the middleware-overhead signal).
  * <p>
  * An error from middleware ends the logical request with that error.
  */

@@ -3,7 +3,7 @@ package io.llmfallback.observe;
 import java.time.Duration;
 
 /**
- * Thresholds and windows of the fallback signals; the defaults are the seed's table.
+ * Thresholds and windows of the fallback signals; the defaults are the product's recommended thresholds.
  *
  * @param activationRateThreshold share of requests served by a fallback above which the alert fires
  * @param activationRateWindow window of the activation rate

@@ -25,7 +25,7 @@ import io.llmfallback.window.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The periodic review of every chain from its live traffic (the seed's step 5: treat the chain like a
+ * The periodic review of every chain from its live traffic (treat the chain like a
  * dependency, not a config file). As a {@link ChainListener} it keeps, per chain and per provider, what
  * the attempts did over a rolling window: answers and failures by category, latency and served output
  * length distributions, contract checks, tokens and cost. {@link #report(String)} turns the window into

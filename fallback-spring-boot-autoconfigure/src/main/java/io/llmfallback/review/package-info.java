@@ -1,5 +1,5 @@
 /**
- * The periodic review of a chain from its live traffic (the seed's step 5): the compatibility gate's
+ * The periodic review of a chain from its live traffic: the compatibility gate's
  * figures and per-dimension verdicts over a rolling window of what the chain's providers did, and
  * calibration hints for provider timeouts, the latency budget and breaker failure windows. Knows nothing
  * of Spring Boot: the starter registers {@link io.llmfallback.review.TrafficReview} as a chain listener

@@ -70,7 +70,7 @@ class LlmFallbackAutoConfigurationTests {
 	}
 
 	@Test
-	void chainDefaultsFollowTheSeed() {
+	void chainDefaultsAreTheDocumentedOnes() {
 		this.contextRunner.run((context) -> {
 			var settings = context.getBean(FallbackChains.class).chain("summarize").settings();
 			assertThat(settings.fallbackMaxTokens()).isEqualTo(2048);

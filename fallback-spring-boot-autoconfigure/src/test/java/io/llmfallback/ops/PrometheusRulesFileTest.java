@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The structure of {@code docs/prometheus/llm-fallback-rules.yml}, and its thresholds and windows against
- * the starter's defaults ({@link AlertSettings#DEFAULTS}, the seed's table).
+ * the starter's defaults ({@link AlertSettings#DEFAULTS}).
  */
 class PrometheusRulesFileTest {
 

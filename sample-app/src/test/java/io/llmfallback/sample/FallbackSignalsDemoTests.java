@@ -103,7 +103,7 @@ class FallbackSignalsDemoTests {
 		JsonNode chain = get("/actuator/llmfallback/default");
 		JsonNode signals = chain.path("signals");
 
-		// 1. Activation rate: one request in five fell over; the alert (threshold 0.05, the seed's) fires.
+		// 1. Activation rate: one request in five fell over; the alert (default threshold 0.05) fires.
 		double activationRate = (double) OUTAGE_REQUESTS / TOTAL;
 		assertThat(chain.path("requests").asLong()).isEqualTo(TOTAL);
 		assertThat(chain.path("fallbackActivations").asLong()).isEqualTo(OUTAGE_REQUESTS);

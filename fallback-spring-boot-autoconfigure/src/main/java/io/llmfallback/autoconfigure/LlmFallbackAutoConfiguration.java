@@ -25,11 +25,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -49,10 +53,24 @@ public final class LlmFallbackAutoConfiguration {
 		return LlmFallbackSettings.of(properties, resourceLoader);
 	}
 
+	/**
+	 * The providers' WebClient keeps the auto-configured builder's filters, codecs and observation, but gets
+	 * a connector of its own, made from the application's connector builder and HTTP client settings with
+	 * redirects off whatever {@code spring.http.clients.redirects} says: a followed redirect would re-send the
+	 * API key and the prompt to wherever a provider (or whoever answers in its name) points.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder) {
-		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder);
+	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ResourceLoader resourceLoader) {
+		ClientHttpConnector connector = connectorBuilder
+			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader()))
+			.build(httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
+				.withRedirects(HttpRedirects.DONT_FOLLOW));
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
+			.clone()
+			.clientConnector(connector);
 		return new LlmProviders(settings.providers()
 			.values()
 			.stream()

@@ -39,6 +39,12 @@ public enum FailureCategory {
 	INVALID_RESPONSE(true),
 
 	/**
+	 * A 3xx. Redirects are never followed: the request carries the API key and the prompt, and the provider
+	 * answers from where it was configured or not at all.
+	 */
+	REDIRECT(true),
+
+	/**
 	 * A well-formed answer that breaks the chain's output contract (JSON schema, length, truncation). Says
 	 * nothing about the provider's health unless the breaker settings make it count.
 	 */

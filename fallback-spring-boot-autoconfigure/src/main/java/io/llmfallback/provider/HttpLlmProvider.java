@@ -1,6 +1,7 @@
 package io.llmfallback.provider;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -110,6 +111,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 						if (response.statusCode().is2xxSuccessful()) {
 							return parseSuccess(text, status, model, latency);
 						}
+						if (response.statusCode().is3xxRedirection()) {
+							throw redirect(status, response.headers().asHttpHeaders());
+						}
 						throw classifyError(status, response.headers().asHttpHeaders(), text);
 					}))
 				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
@@ -150,6 +154,26 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		catch (RuntimeException ex) {
 			return TokenUsage.NONE;
 		}
+	}
+
+	/**
+	 * A redirect is not followed: the request carries the API key and the prompt. The target's host is named
+	 * so that a moved endpoint can be found, but nothing else of it: its path and query may hold a token.
+	 */
+	private ProviderException redirect(int status, HttpHeaders headers) {
+		String location = headers.getFirst(HttpHeaders.LOCATION);
+		String host = null;
+		if (location != null) {
+			try {
+				host = URI.create(location.trim()).getHost();
+			}
+			catch (IllegalArgumentException ex) {
+				// an unparseable location is reported without a host
+			}
+		}
+		String detail = "redirect not followed" + ((host != null) ? " (to host " + host + ")" : "");
+		return new ProviderException(name(), FailureCategory.REDIRECT, status, null, this.redactor.redact(detail),
+				null);
 	}
 
 	private ProviderException classifyError(int status, HttpHeaders headers, String text) {

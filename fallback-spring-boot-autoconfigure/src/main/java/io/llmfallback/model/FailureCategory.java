@@ -45,6 +45,12 @@ public enum FailureCategory {
 	REDIRECT(true),
 
 	/**
+	 * A 2xx whose answer has no text (nor a tool call): empty or whitespace only, whether it stopped normally
+	 * or at the token limit.
+	 */
+	EMPTY_RESPONSE(true),
+
+	/**
 	 * A well-formed answer that breaks the chain's output contract (JSON schema, length, truncation). Says
 	 * nothing about the provider's health unless the breaker settings make it count.
 	 */

@@ -80,16 +80,16 @@ public final class AnthropicProvider extends HttpLlmProvider {
 			throw ProviderException.invalidResponse(name(), "response has no content array");
 		}
 		StringBuilder text = new StringBuilder();
-		boolean sawText = false;
+		boolean toolCall = false;
 		for (JsonNode block : content) {
-			if ("text".equals(text(block, "type"))) {
+			String type = text(block, "type");
+			if (type.equals("text")) {
 				text.append(text(block, "text"));
-				sawText = true;
 			}
+			toolCall |= type.equals("tool_use");
 		}
-		TokenUsage tokens = usage(body);
 		String model = text(body, "model");
-		return requireText(sawText ? text.toString() : null, stopReason.isEmpty() ? null : stopReason, tokens,
+		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 

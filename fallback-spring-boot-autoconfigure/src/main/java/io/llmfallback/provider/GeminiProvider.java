@@ -82,17 +82,16 @@ public final class GeminiProvider extends HttpLlmProvider {
 					"candidate stopped: " + finishReason, null);
 		}
 		StringBuilder text = new StringBuilder();
-		boolean sawText = false;
+		boolean toolCall = false;
 		for (JsonNode part : candidate.path("content").path("parts")) {
 			// Thinking models return their reasoning as parts marked "thought"; only the answer is output.
-			if (part.path("text").isString() && !part.path("thought").asBoolean(false)) {
-				text.append(part.path("text").stringValue());
-				sawText = true;
+			if (!part.path("thought").asBoolean(false)) {
+				text.append(text(part, "text"));
 			}
+			toolCall |= part.path("functionCall").isObject();
 		}
-		TokenUsage tokens = usage(body);
 		String model = text(body, "modelVersion");
-		return requireText(sawText ? text.toString() : null, finishReason.isEmpty() ? null : finishReason, tokens,
+		return answer(text.toString(), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 

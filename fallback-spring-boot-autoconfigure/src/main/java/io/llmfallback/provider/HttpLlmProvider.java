@@ -266,10 +266,21 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return value.isString() ? value.stringValue() : "";
 	}
 
-	protected ChatResponse requireText(@Nullable String text, @Nullable String finishReason,
-			TokenUsage usage, String model, Duration latency) {
-		if (text == null) {
-			throw ProviderException.invalidResponse(name(), "response has no text content");
+	/**
+	 * The answer, unless it has no text to serve. An empty or whitespace-only completion is a failure of its
+	 * own whatever the finish reason: one that stopped normally as much as one the token limit cut off (a
+	 * thinking model can spend the whole limit on thoughts). A tool call without text is not empty, but the
+	 * starter sends no tools and cannot serve one.
+	 */
+	protected ChatResponse answer(String text, boolean toolCall, @Nullable String finishReason, TokenUsage usage,
+			String model, Duration latency) {
+		if (text.isBlank()) {
+			if (toolCall) {
+				throw ProviderException.invalidResponse(name(), "response is a tool call without text");
+			}
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
+					"response has no text (finish reason " + this.redactor.redact(String.valueOf(finishReason)) + ")",
+					null);
 		}
 		return new ChatResponse(text, finishReason, usage, name(), model, latency);
 	}

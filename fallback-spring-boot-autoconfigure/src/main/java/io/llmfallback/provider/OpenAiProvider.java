@@ -91,12 +91,14 @@ public final class OpenAiProvider extends HttpLlmProvider {
 			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
 					"the model refused or the content filter stopped the completion", null);
 		}
-		JsonNode content = message.path("content");
-		TokenUsage tokens = usage(body);
+		if (!message.isObject()) {
+			throw ProviderException.invalidResponse(name(), "choice has no message");
+		}
+		// The legacy function_call is a tool call too.
+		boolean toolCall = !message.path("tool_calls").isEmpty() || message.path("function_call").isObject();
 		String model = text(body, "model");
-		return requireText(content.isString() ? content.stringValue() : null,
-				finishReason.isEmpty() ? null : finishReason, tokens, model.isEmpty() ? requestedModel : model,
-				latency);
+		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
+				model.isEmpty() ? requestedModel : model, latency);
 	}
 
 	/** Prompt-cache hits are a part of the prompt tokens. */

@@ -17,6 +17,7 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ResponseBudget;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -71,10 +72,12 @@ public final class LlmFallbackAutoConfiguration {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.clone()
 			.clientConnector(connector);
+		ResponseBudget responseBudget = settings.responseBudget();
 		return new LlmProviders(settings.providers()
 			.values()
 			.stream()
-			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder))
+			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder,
+					responseBudget))
 			.toList());
 	}
 

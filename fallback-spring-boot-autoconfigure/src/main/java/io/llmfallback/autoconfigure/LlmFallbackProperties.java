@@ -19,6 +19,7 @@ import io.llmfallback.review.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Providers, chains and circuit breakers of llm-fallback.
@@ -49,6 +50,20 @@ public class LlmFallbackProperties {
 
 	/** The periodic review of live traffic at /actuator/llmfallback/{chain}/review. */
 	private Review review = new Review();
+
+	/**
+	 * Ceiling on the bytes of provider answers being read at one time, all providers together; an answer that
+	 * does not fit fails as response-too-large and the chain moves on.
+	 */
+	private DataSize maxInFlightResponseSize = DataSize.ofMegabytes(64);
+
+	public DataSize getMaxInFlightResponseSize() {
+		return this.maxInFlightResponseSize;
+	}
+
+	public void setMaxInFlightResponseSize(DataSize maxInFlightResponseSize) {
+		this.maxInFlightResponseSize = maxInFlightResponseSize;
+	}
 
 	public Review getReview() {
 		return this.review;
@@ -440,6 +455,12 @@ public class LlmFallbackProperties {
 		/** How this provider rewrites a chain's request before sending it. */
 		private Adaptation adaptation = new Adaptation();
 
+		/**
+		 * Ceiling on the body of one answer; reading stops at the first byte past it and the answer fails as
+		 * response-too-large.
+		 */
+		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
+
 		public Adaptation getAdaptation() {
 			return this.adaptation;
 		}
@@ -518,6 +539,14 @@ public class LlmFallbackProperties {
 
 		public void setCircuitBreaker(CircuitBreakerOverrides circuitBreaker) {
 			this.circuitBreaker = circuitBreaker;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
 		}
 
 		/** Leaves the API key out, so that printing the properties never leaks it. */

@@ -28,6 +28,7 @@ import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.provider.ResponseBudget;
 import io.llmfallback.review.ReviewSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code llm.fallback.*} properties, checked and turned into the core's settings. Every problem is
@@ -76,6 +78,8 @@ public final class LlmFallbackSettings {
 
 	private final int reviewMinSamples;
 
+	private final long maxInFlightResponseBytes;
+
 	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
@@ -89,6 +93,8 @@ public final class LlmFallbackSettings {
 		}
 		this.reviewWindow = review.getWindow();
 		this.reviewMinSamples = review.getMinSamples();
+		this.maxInFlightResponseBytes = positive(PREFIX + ".max-in-flight-response-size",
+				properties.getMaxInFlightResponseSize());
 		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
 		this.globalSpendLimit = spendLimit(PREFIX + ".spend-guard.max-spend", spendGuard.getMaxSpend());
 		this.spendWindow = spendGuard.getWindow();
@@ -174,6 +180,11 @@ public final class LlmFallbackSettings {
 	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
 	public ReviewSettings review(GateTolerances tolerances) {
 		return new ReviewSettings(this.reviewWindow, this.reviewMinSamples, tolerances);
+	}
+
+	/** The bytes of answers all providers together may hold while reading them. */
+	public ResponseBudget responseBudget() {
+		return new ResponseBudget(this.maxInFlightResponseBytes);
 	}
 
 	/** Each chain's compatibility-gate corpus, for the chains that have one. */
@@ -267,6 +278,7 @@ public final class LlmFallbackSettings {
 		if (provider.getMaxTokens() < 1) {
 			problem(prefix + ".max-tokens", "must be at least 1, was " + provider.getMaxTokens());
 		}
+		long maxResponseBytes = positive(prefix + ".max-response-size", provider.getMaxResponseSize());
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
 		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
@@ -282,7 +294,8 @@ public final class LlmFallbackSettings {
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
 		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
-					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders()));
+					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(),
+					maxResponseBytes));
 		}
 	}
 
@@ -410,6 +423,15 @@ public final class LlmFallbackSettings {
 		if (value.isNegative() || value.isZero()) {
 			problem(property, "must be positive, was " + value);
 		}
+	}
+
+	/** The size in bytes; a size that is not positive is a problem, and reads as 1 so that settings still build. */
+	private long positive(String property, DataSize size) {
+		if (size.toBytes() < 1) {
+			problem(property, "must be positive, was " + size);
+			return 1;
+		}
+		return size.toBytes();
 	}
 
 	private void problem(String property, String reason) {

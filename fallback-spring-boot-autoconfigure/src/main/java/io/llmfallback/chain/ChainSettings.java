@@ -28,7 +28,7 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
 			FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
 			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
-			FailureCategory.EMPTY_RESPONSE, FailureCategory.CONTEXT_LENGTH));
+			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH));
 
 	public ChainSettings {
 		providers = List.copyOf(providers);

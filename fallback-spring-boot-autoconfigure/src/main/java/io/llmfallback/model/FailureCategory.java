@@ -51,6 +51,13 @@ public enum FailureCategory {
 	EMPTY_RESPONSE(true),
 
 	/**
+	 * A 2xx whose body passed the provider's size cap, or could not be read within the budget of answers being
+	 * read at once; reading stopped there. Not a provider-health signal: the provider did answer, and the
+	 * budget is this application's memory, which must not open breakers on providers that are well.
+	 */
+	RESPONSE_TOO_LARGE(false),
+
+	/**
 	 * A well-formed answer that breaks the chain's output contract (JSON schema, length, truncation). Says
 	 * nothing about the provider's health unless the breaker settings make it count.
 	 */

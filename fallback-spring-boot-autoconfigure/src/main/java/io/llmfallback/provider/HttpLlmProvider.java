@@ -14,6 +14,8 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -22,15 +24,17 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text so that a
- * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
+ * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text within the
+ * provider's cap and the shared {@link ResponseBudget} so that a malformed answer becomes
+ * {@link FailureCategory#INVALID_RESPONSE} instead of a codec error and a huge one cannot exhaust memory, and every
  * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
  * request body, response parsing and the provider's own error vocabulary.
  */
@@ -41,21 +45,31 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	/** What a provider adds to the prompt for a JSON answer where its API needs the instruction in words. */
 	protected static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
 
-	// Long completions (Gemini allows 65k output tokens) exceed WebClient's 256 KB default buffer.
-	private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+	private static final Log logger = LogFactory.getLog(HttpLlmProvider.class);
 
 	private final ProviderSettings settings;
+
+	private final ResponseBudget responseBudget;
+
+	private final ThrottledWarning oversizeWarning = new ThrottledWarning(logger, Duration.ofMinutes(1),
+			System::nanoTime);
 
 	private final WebClient webClient;
 
 	private final SecretRedactor redactor;
 
-	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+	/**
+	 * @param webClientBuilder the builder of the provider's WebClient; its connector must not follow redirects
+	 * (the auto-configuration sees to it): a followed redirect would re-send the API key and the prompt
+	 * @param responseBudget the bytes this provider may hold while reading answers, shared with the others
+	 */
+	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		this.settings = settings;
+		this.responseBudget = responseBudget;
 		this.redactor = new SecretRedactor(settings.apiKey());
 		this.webClient = webClientBuilder.clone()
 			.baseUrl(settings.baseUrl().toString())
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.defaultHeaders((headers) -> {
 				settings.headers().forEach(headers::set);
 				protocolHeaders(headers);
@@ -103,8 +117,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
 				.bodyValue(body)
-				.exchangeToMono((response) -> response.bodyToMono(String.class)
-					.defaultIfEmpty("")
+				.exchangeToMono((response) -> this.responseBudget
+					.read(response.body(BodyExtractors.toDataBuffers()), this.settings.maxResponseBytes(),
+							response.headers().contentLength().orElse(-1))
+					.onErrorResume(ResponseTooLargeException.class, (ex) -> tooLarge(response, ex))
 					.map((text) -> {
 						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
 						int status = response.statusCode().value();
@@ -118,6 +134,21 @@ public abstract class HttpLlmProvider implements LlmProvider {
 					}))
 				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
 		});
+	}
+
+	/**
+	 * An answer over its cap is a failure of its own; an error or redirect over it is still classified, by
+	 * its status and headers alone.
+	 */
+	private Mono<String> tooLarge(ClientResponse response, ResponseTooLargeException ex) {
+		int status = response.statusCode().value();
+		this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' answered HTTP " + status + " with a body "
+				+ "that was not read to the end: " + ex.getMessage());
+		if (response.statusCode().is2xxSuccessful()) {
+			return Mono.error(new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
+					ex.getMessage(), null));
+		}
+		return Mono.just("");
 	}
 
 	private ChatResponse parseSuccess(String text, int status, String requestedModel, Duration latency) {
@@ -187,10 +218,6 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	private Throwable classifyTransportFailure(Throwable ex) {
-		if (ex instanceof DataBufferLimitException) {
-			return new ProviderException(name(), FailureCategory.INVALID_RESPONSE, null, null,
-					"response body larger than " + MAX_RESPONSE_BYTES + " bytes", ex);
-		}
 		Throwable cause = (ex instanceof WebClientRequestException) ? ex.getCause() : ex;
 		if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
 			return new ProviderException(name(), FailureCategory.TIMEOUT, null, null, "read timed out", ex);

@@ -16,9 +16,16 @@ import java.util.Objects;
  * @param timeout the per-attempt ceiling
  * @param maxTokens the output cap sent when a request names none
  * @param headers extra headers sent with every request
+ * @param maxResponseBytes the cap on one answer's body; reading stops at the first byte past it
  */
 public record ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
-		Duration timeout, int maxTokens, Map<String, String> headers) {
+		Duration timeout, int maxTokens, Map<String, String> headers, long maxResponseBytes) {
+
+	/**
+	 * An LLM answer is rarely above a few hundred KB (65k output tokens, Gemini's largest limit, are about
+	 * 260 KB of text); a body four times that is a broken or hostile endpoint.
+	 */
+	public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 	public ProviderSettings {
 		Objects.requireNonNull(name, "name");
@@ -28,6 +35,15 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		Objects.requireNonNull(model, "model");
 		Objects.requireNonNull(timeout, "timeout");
 		headers = Map.copyOf(headers);
+		if (maxResponseBytes < 1) {
+			throw new IllegalArgumentException("maxResponseBytes must be positive, was " + maxResponseBytes);
+		}
+	}
+
+	/** Settings with the default limits. */
+	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
+			Duration timeout, int maxTokens, Map<String, String> headers) {
+		this(name, type, baseUrl, apiKey, model, timeout, maxTokens, headers, DEFAULT_MAX_RESPONSE_BYTES);
 	}
 
 	public boolean hasApiKey() {
@@ -39,7 +55,8 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 	public String toString() {
 		return "ProviderSettings[name=" + this.name + ", type=" + this.type.wireName() + ", baseUrl=" + this.baseUrl
 				+ ", apiKey=" + (hasApiKey() ? "******" : "<none>") + ", model=" + this.model + ", timeout="
-				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet() + "]";
+				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet() + ", maxResponseBytes="
+				+ this.maxResponseBytes + "]";
 	}
 
 }

@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +94,9 @@ class ConfigurationMetadataTests {
 	private static boolean matches(JsonNode documented, Object actual) {
 		if (actual instanceof Duration duration) {
 			return DurationStyle.detectAndParse(documented.asString()).equals(duration);
+		}
+		if (actual instanceof DataSize size) {
+			return DataSize.parse(documented.asString()).equals(size);
 		}
 		if (actual instanceof Enum<?> constant) {
 			return documented.asString().equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));

@@ -79,7 +79,7 @@ class LlmFallbackAutoConfigurationTests {
 			assertThat(settings.fallbackOn()).containsExactlyInAnyOrder(FailureCategory.TIMEOUT,
 					FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
 					FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
-					FailureCategory.EMPTY_RESPONSE, FailureCategory.CONTEXT_LENGTH);
+					FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH);
 			CircuitBreakerConfig breaker = context.getBean(ProviderCircuitBreakers.class)
 				.registry()
 				.circuitBreaker("gpt")

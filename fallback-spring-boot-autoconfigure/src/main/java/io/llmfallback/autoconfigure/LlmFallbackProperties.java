@@ -461,6 +461,12 @@ public class LlmFallbackProperties {
 		 */
 		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
 
+		/**
+		 * Most prompt tokens an answer may report; an answer reporting more is priced at this many and
+		 * flagged. The default covers the largest context windows of today's models.
+		 */
+		private long maxInputTokens = 2_000_000;
+
 		public Adaptation getAdaptation() {
 			return this.adaptation;
 		}
@@ -547,6 +553,14 @@ public class LlmFallbackProperties {
 
 		public void setMaxResponseSize(DataSize maxResponseSize) {
 			this.maxResponseSize = maxResponseSize;
+		}
+
+		public long getMaxInputTokens() {
+			return this.maxInputTokens;
+		}
+
+		public void setMaxInputTokens(long maxInputTokens) {
+			this.maxInputTokens = maxInputTokens;
 		}
 
 		/** Leaves the API key out, so that printing the properties never leaks it. */

@@ -279,6 +279,9 @@ public final class LlmFallbackSettings {
 			problem(prefix + ".max-tokens", "must be at least 1, was " + provider.getMaxTokens());
 		}
 		long maxResponseBytes = positive(prefix + ".max-response-size", provider.getMaxResponseSize());
+		if (provider.getMaxInputTokens() < 1) {
+			problem(prefix + ".max-input-tokens", "must be at least 1, was " + provider.getMaxInputTokens());
+		}
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
 		this.breakers.put(name, checkedBreaker(prefix + ".circuit-breaker",
@@ -292,10 +295,11 @@ public final class LlmFallbackSettings {
 		}
 		this.adaptations.put(name, new RequestAdaptation(adaptation.getSystemPromptReplacement(),
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
-		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
+		if (provider.getType() != null && baseUrl != null && provider.getModel() != null
+				&& provider.getMaxInputTokens() > 0) {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
 					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(),
-					maxResponseBytes));
+					maxResponseBytes, provider.getMaxInputTokens()));
 		}
 	}
 

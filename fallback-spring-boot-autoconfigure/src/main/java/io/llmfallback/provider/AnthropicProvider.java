@@ -101,10 +101,9 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
-		long prompt = usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
-				+ cacheRead;
-		return new TokenUsage(prompt, usage.path("output_tokens").asLong(0), cacheRead);
+		long cacheRead = count(usage, "cache_read_input_tokens");
+		long prompt = sum(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"), cacheRead);
+		return new TokenUsage(prompt, count(usage, "output_tokens"), cacheRead);
 	}
 
 	@Override

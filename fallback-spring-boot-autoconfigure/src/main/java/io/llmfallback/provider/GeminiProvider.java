@@ -99,9 +99,9 @@ public final class GeminiProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
-		return new TokenUsage(usage.path("promptTokenCount").asLong(0),
-				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0),
-				usage.path("cachedContentTokenCount").asLong(0));
+		return new TokenUsage(count(usage, "promptTokenCount"),
+				sum(count(usage, "candidatesTokenCount"), count(usage, "thoughtsTokenCount")),
+				count(usage, "cachedContentTokenCount"));
 	}
 
 	@Override

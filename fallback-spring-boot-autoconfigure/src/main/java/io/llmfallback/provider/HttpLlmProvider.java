@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
@@ -53,6 +54,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	private final ThrottledWarning oversizeWarning = new ThrottledWarning(logger, Duration.ofMinutes(1),
 			System::nanoTime);
+
+	private final AtomicBoolean implausibleUsageLogged = new AtomicBoolean();
 
 	private final WebClient webClient;
 
@@ -125,7 +128,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
 						int status = response.statusCode().value();
 						if (response.statusCode().is2xxSuccessful()) {
-							return parseSuccess(text, status, model, latency);
+							return parseSuccess(text, status, model, maxTokens, latency);
 						}
 						if (response.statusCode().is3xxRedirection()) {
 							throw redirect(status, response.headers().asHttpHeaders());
@@ -151,7 +154,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return Mono.just("");
 	}
 
-	private ChatResponse parseSuccess(String text, int status, String requestedModel, Duration latency) {
+	private ChatResponse parseSuccess(String text, int status, String requestedModel, int maxTokens,
+			Duration latency) {
 		JsonNode body;
 		try {
 			body = JSON.readTree(text);
@@ -165,17 +169,37 @@ public abstract class HttpLlmProvider implements LlmProvider {
 					"response body is not a JSON object", null);
 		}
 		try {
-			return parseResponse(body, requestedModel, latency);
+			ChatResponse response = parseResponse(body, requestedModel, latency);
+			TokenUsage usage = plausible(response.usage(), maxTokens);
+			return (usage != response.usage()) ? response.withUsage(usage) : response;
 		}
 		catch (ProviderException ex) {
 			// A response did come: its status and billed tokens belong on the failure.
-			throw ex.inResponse(status, usageQuietly(body));
+			throw ex.inResponse(status, plausible(usageQuietly(body), maxTokens));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses (negative token counts...) mean a malformed answer, not a broken connection.
 			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
 					"response could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())), ex);
 		}
+	}
+
+	/**
+	 * The usage within plausible bounds: no more output than the request allowed plus slack, no more input
+	 * than the configured ceiling. Slack, because providers count a few tokens the limit does not (the end of
+	 * turn, tool-call framing) and gateways re-count with tokenizers of their own, a few percent apart: 10%
+	 * covers the tokenizers, 16 tokens the fixed overhead on small limits. Logged once per provider: every
+	 * clamped count is on its attempt's usage and in the meters.
+	 */
+	private TokenUsage plausible(TokenUsage reported, int maxTokens) {
+		TokenUsage usage = reported.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
+		if (usage != reported && this.implausibleUsageLogged.compareAndSet(false, true)) {
+			logger.warn("LLM provider '" + name() + "' reported implausible token usage (" + reported.inputTokens()
+					+ " input tokens, ceiling " + this.settings.maxInputTokens() + "; " + reported.outputTokens()
+					+ " output tokens, " + maxTokens + " allowed): counts beyond the bounds are priced at the bound. "
+					+ "Logged once; every such answer is flagged on its usage");
+		}
+		return usage;
 	}
 
 	private TokenUsage usageQuietly(JsonNode body) {
@@ -286,6 +310,31 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the largest long (so
+	 * that it is clamped as implausible) or, negative, as -1 (refused): read as is, it would become 0 and
+	 * a hostile answer would cost nothing.
+	 */
+	protected static long count(JsonNode usage, String field) {
+		JsonNode value = usage.path(field);
+		if (value.isNumber() && !value.canConvertToLong()) {
+			return (value.decimalValue().signum() < 0) ? -1 : Long.MAX_VALUE;
+		}
+		return value.asLong(0);
+	}
+
+	/** Token counts added up, at most the largest long; -1 when any is negative, which usage refuses. */
+	protected static long sum(long... counts) {
+		long sum = 0;
+		for (long count : counts) {
+			if (count < 0) {
+				return -1;
+			}
+			sum = (sum > Long.MAX_VALUE - count) ? Long.MAX_VALUE : sum + count;
+		}
+		return sum;
 	}
 
 	protected static String text(JsonNode node, String field) {

@@ -105,8 +105,8 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return new TokenUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
-				usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+		return new TokenUsage(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
+				count(usage.path("prompt_tokens_details"), "cached_tokens"));
 	}
 
 	@Override

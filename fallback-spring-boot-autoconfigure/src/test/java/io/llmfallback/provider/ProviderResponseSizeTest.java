@@ -151,7 +151,8 @@ class ProviderResponseSizeTest {
 
 	private static ProviderSettings settings(long maxResponseBytes) {
 		return new ProviderSettings("gpt", ProviderType.OPENAI, URI.create(baseUrl(server)), "sk-test",
-				"gpt-4o", Duration.ofSeconds(10), 1024, Map.of(), maxResponseBytes);
+				"gpt-4o", Duration.ofSeconds(10), 1024, Map.of(), maxResponseBytes,
+				ProviderSettings.DEFAULT_MAX_INPUT_TOKENS);
 	}
 
 	private static String answer(ProviderType type, String text) {

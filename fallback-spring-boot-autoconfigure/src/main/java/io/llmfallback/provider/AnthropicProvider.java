@@ -22,7 +22,8 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	/** The API version the request and response shapes here follow. */
 	static final String API_VERSION = "2023-06-01";
 
-	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
+	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		super(settings, webClientBuilder, responseBudget);
 	}
 

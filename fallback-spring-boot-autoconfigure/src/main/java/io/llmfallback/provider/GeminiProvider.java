@@ -25,7 +25,8 @@ public final class GeminiProvider extends HttpLlmProvider {
 	private static final Set<String> FILTERED_FINISH_REASONS = Set.of("SAFETY", "RECITATION", "BLOCKLIST",
 			"PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
 
-	public GeminiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
+	public GeminiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		super(settings, webClientBuilder, responseBudget);
 	}
 

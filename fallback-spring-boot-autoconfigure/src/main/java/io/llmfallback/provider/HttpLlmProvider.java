@@ -33,9 +33,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text within the
- * provider's cap and the shared {@link ResponseBudget} so that a malformed answer becomes
- * {@link FailureCategory#INVALID_RESPONSE} instead of a codec error and a huge one cannot exhaust memory, and every
+ * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text (within the
+ * provider's cap and the shared {@link ResponseBudget}, so that a huge one cannot exhaust memory) so that a
+ * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
  * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
  * request body, response parsing and the provider's own error vocabulary.
  */

@@ -26,7 +26,8 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	// o1, o1-mini, o3-mini, o4-mini, gpt-5, gpt-5-mini..., also as Azure deployments' "openai/" ids.
 	private static final Pattern REASONING_MODEL = Pattern.compile("(openai/)?(o\\d|gpt-5)\\b");
 
-	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
+	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		super(settings, webClientBuilder, responseBudget);
 	}
 

@@ -28,7 +28,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.llmfallback.provider.ProviderTestKit.baseUrl;
@@ -61,9 +61,7 @@ class ProviderUsagePlausibilityTest {
 	@EnumSource(ProviderType.class)
 	void outputBeyondTheRequestsLimitIsPricedAtTheBoundFlaggedCountedAndLoggedOnce(ProviderType type,
 			CapturedOutput output) {
-		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "application/json")
-			.withBody(answer(type, "9", "9223372036854775807"))));
+		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(okJson(answer(type, "9", "9223372036854775807"))));
 
 		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
 			FallbackChains chains = context.getBean(FallbackChains.class);
@@ -91,10 +89,7 @@ class ProviderUsagePlausibilityTest {
 
 	@Test
 	void inputBeyondTheConfiguredCeilingIsPricedAtTheCeiling() {
-		server.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "application/json")
-				.withBody(answer(ProviderType.OPENAI, "5000000", "12"))));
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson(answer(ProviderType.OPENAI, "5000000", "12"))));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.OPENAI))
 			.withPropertyValues("llm.fallback.providers.primary.max-input-tokens=200000")
@@ -107,13 +102,7 @@ class ProviderUsagePlausibilityTest {
 
 	@Test
 	void countsBeyondALongAreClampedNotReadAsZero() {
-		server.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "application/json")
-				.withBody(answer(ProviderType.OPENAI, "1e30", "99999999999999999999999"))));
-		LlmProvider provider = ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server));
-
-		TokenUsage usage = success(provider.chat(REQUEST)).usage();
+		TokenUsage usage = usageReported("1e30", "99999999999999999999999");
 
 		assertThat(usage).isEqualTo(new TokenUsage(ProviderSettings.DEFAULT_MAX_INPUT_TOKENS, 1024 + 102 + 16, 0,
 				Set.of(Count.INPUT, Count.OUTPUT)));
@@ -121,16 +110,17 @@ class ProviderUsagePlausibilityTest {
 
 	@Test
 	void outputWithinTheSlackIsKeptAsReported() {
-		server.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "application/json")
-				.withBody(answer(ProviderType.OPENAI, "2000000", "1142"))));
-		LlmProvider provider = ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server));
-
-		TokenUsage usage = success(provider.chat(REQUEST)).usage();
+		TokenUsage usage = usageReported("2000000", "1142");
 
 		assertThat(usage).isEqualTo(new TokenUsage(2_000_000, 1142));
 		assertThat(usage.isClamped()).isFalse();
+	}
+
+	/** The usage of an OpenAI answer reporting those counts, read by a provider with the default limits. */
+	private static TokenUsage usageReported(String inputTokens, String outputTokens) {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson(answer(ProviderType.OPENAI, inputTokens,
+				outputTokens))));
+		return success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
 	}
 
 	private static String[] properties(ProviderType type) {

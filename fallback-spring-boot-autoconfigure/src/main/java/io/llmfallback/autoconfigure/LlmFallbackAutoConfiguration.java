@@ -29,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -65,8 +66,8 @@ public final class LlmFallbackAutoConfiguration {
 	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ResourceLoader resourceLoader) {
-		ClientHttpConnector connector = connectorBuilder
-			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader()))
+		ClientHttpConnector connector = withoutRedirects(connectorBuilder
+			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader())))
 			.build(httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
 				.withRedirects(HttpRedirects.DONT_FOLLOW));
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
@@ -79,6 +80,15 @@ public final class LlmFallbackAutoConfiguration {
 			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder,
 					responseBudget))
 			.toList());
+	}
+
+	/**
+	 * Reactor Netty's client applies the application's customizers after the settings, so one of them could
+	 * turn redirects back on; this customizer comes last.
+	 */
+	private static ClientHttpConnectorBuilder<?> withoutRedirects(ClientHttpConnectorBuilder<?> builder) {
+		return (builder instanceof ReactorClientHttpConnectorBuilder reactor)
+				? reactor.withHttpClientCustomizer((client) -> client.followRedirect(false)) : builder;
 	}
 
 	/**

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
@@ -120,6 +122,24 @@ class ProviderRedirectHttpTest {
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.GEMINI))
 			.withPropertyValues("spring.http.clients.redirects=follow")
+			.run((context) -> {
+				ChainResponse response = chat(context.getBean(FallbackChains.class));
+
+				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("redirect", "success");
+				assertThat(this.target.getAllServeEvents()).isEmpty();
+			});
+	}
+
+	@Test
+	void connectorCustomizerThatFollowsRedirectsDoesNotApplyToProviders() {
+		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(aResponse()
+			.withStatus(308)
+			.withHeader("Location", url(this.target) + path(ProviderType.ANTHROPIC))));
+
+		this.contextRunner.withPropertyValues(properties(ProviderType.ANTHROPIC))
+			.withBean(ClientHttpConnectorBuilderCustomizer.class,
+					() -> (ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder>) (builder) -> builder
+						.withHttpClientCustomizer((client) -> client.followRedirect(true)))
 			.run((context) -> {
 				ChainResponse response = chat(context.getBean(FallbackChains.class));
 

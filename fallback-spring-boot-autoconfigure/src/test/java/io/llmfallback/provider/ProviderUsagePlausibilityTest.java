@@ -101,6 +101,15 @@ class ProviderUsagePlausibilityTest {
 	}
 
 	@Test
+	void inputCeilingMustBePositive() {
+		this.contextRunner.withPropertyValues(properties(ProviderType.OPENAI))
+			.withPropertyValues("llm.fallback.providers.primary.max-input-tokens=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.fallback.providers.primary.max-input-tokens: must be at least 1, was 0"));
+	}
+
+	@Test
 	void countsBeyondALongAreClampedNotReadAsZero() {
 		TokenUsage usage = usageReported("1e30", "99999999999999999999999");
 

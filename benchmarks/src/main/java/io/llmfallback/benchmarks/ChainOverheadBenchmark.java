@@ -23,6 +23,7 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.OpenAiProvider;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
@@ -182,8 +183,8 @@ public class ChainOverheadBenchmark {
 			.build();
 
 		WebClient.Builder builder = WebClient.builder();
-		LlmProvider primary = new OpenAiProvider(settings("primary", baseUrl), builder);
-		LlmProvider secondary = new OpenAiProvider(settings("secondary", baseUrl), builder);
+		LlmProvider primary = LlmProviders.create(settings("primary", baseUrl), builder);
+		LlmProvider secondary = LlmProviders.create(settings("secondary", baseUrl), builder);
 		this.provider = primary;
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
 				Map.of("primary", BreakerSettings.DEFAULTS, "secondary", BreakerSettings.DEFAULTS), Clock.systemUTC(),

@@ -17,6 +17,7 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ResponseBudget;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,12 +26,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -51,15 +57,40 @@ public final class LlmFallbackAutoConfiguration {
 		return LlmFallbackSettings.of(properties, resourceLoader, environment);
 	}
 
+	/**
+	 * The providers' WebClient keeps the auto-configured builder's filters, codecs and observation, but gets
+	 * a connector of its own, made from the application's connector builder and HTTP client settings with
+	 * redirects off whatever {@code spring.http.clients.redirects} says: a followed redirect would re-send the
+	 * API key and the prompt to wherever a provider (or whoever answers in its name) points.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder) {
-		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder);
+	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ResourceLoader resourceLoader) {
+		ClientHttpConnector connector = withoutRedirects(connectorBuilder
+			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader())))
+			.build(httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
+				.withRedirects(HttpRedirects.DONT_FOLLOW));
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
+			.clone()
+			.clientConnector(connector);
+		ResponseBudget responseBudget = settings.responseBudget();
 		return new LlmProviders(settings.providers()
 			.values()
 			.stream()
-			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder))
+			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder,
+					responseBudget))
 			.toList());
+	}
+
+	/**
+	 * Reactor Netty's client applies the application's customizers after the settings, so one of them could
+	 * turn redirects back on; this customizer comes last.
+	 */
+	private static ClientHttpConnectorBuilder<?> withoutRedirects(ClientHttpConnectorBuilder<?> builder) {
+		return (builder instanceof ReactorClientHttpConnectorBuilder reactor)
+				? reactor.withHttpClientCustomizer((client) -> client.followRedirect(false)) : builder;
 	}
 
 	/**

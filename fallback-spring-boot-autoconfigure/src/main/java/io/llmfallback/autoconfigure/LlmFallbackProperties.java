@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Providers, chains and circuit breakers of llm-fallback.
@@ -36,8 +37,8 @@ public class LlmFallbackProperties {
 	private CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	/**
-	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, headers, pricing.*,
-	 * circuit-breaker.* and adaptation.*.
+	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, max-input-tokens,
+	 * max-response-size, headers, pricing.*, circuit-breaker.* and adaptation.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -58,6 +59,20 @@ public class LlmFallbackProperties {
 
 	/** The periodic review of live traffic at /actuator/llmfallback/{chain}/review. */
 	private Review review = new Review();
+
+	/**
+	 * Ceiling on the bytes of provider answers being read at one time, all providers together; an answer that
+	 * does not fit fails as response-too-large and the chain moves on.
+	 */
+	private DataSize maxInFlightResponseSize = DataSize.ofMegabytes(64);
+
+	public DataSize getMaxInFlightResponseSize() {
+		return this.maxInFlightResponseSize;
+	}
+
+	public void setMaxInFlightResponseSize(DataSize maxInFlightResponseSize) {
+		this.maxInFlightResponseSize = maxInFlightResponseSize;
+	}
 
 	public Review getReview() {
 		return this.review;
@@ -456,6 +471,18 @@ public class LlmFallbackProperties {
 		/** How this provider rewrites a chain's request before sending it. */
 		private Adaptation adaptation = new Adaptation();
 
+		/**
+		 * Ceiling on the body of one answer; reading stops at the first byte past it and the answer fails as
+		 * response-too-large.
+		 */
+		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Most prompt tokens an answer may report; an answer reporting more is priced at this many and
+		 * flagged. The default covers the largest context windows of today's models.
+		 */
+		private long maxInputTokens = 2_000_000;
+
 		public Adaptation getAdaptation() {
 			return this.adaptation;
 		}
@@ -534,6 +561,22 @@ public class LlmFallbackProperties {
 
 		public void setCircuitBreaker(CircuitBreakerOverrides circuitBreaker) {
 			this.circuitBreaker = circuitBreaker;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
+		}
+
+		public long getMaxInputTokens() {
+			return this.maxInputTokens;
+		}
+
+		public void setMaxInputTokens(long maxInputTokens) {
+			this.maxInputTokens = maxInputTokens;
 		}
 
 		/** Leaves the API key out, so that printing the properties never leaks it. */

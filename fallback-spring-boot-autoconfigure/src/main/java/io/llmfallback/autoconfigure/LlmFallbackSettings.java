@@ -29,6 +29,7 @@ import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.provider.ResponseBudget;
 import io.llmfallback.review.ReviewSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code llm.fallback.*} properties, checked and turned into the core's settings. Every problem is
@@ -80,6 +82,8 @@ public final class LlmFallbackSettings {
 
 	private final WrittenValues written;
 
+	private final long maxInFlightResponseBytes;
+
 	private LlmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader,
 			Environment environment) {
 		this.resourceLoader = resourceLoader;
@@ -97,6 +101,8 @@ public final class LlmFallbackSettings {
 		}
 		this.reviewWindow = review.getWindow();
 		this.reviewMinSamples = review.getMinSamples();
+		this.maxInFlightResponseBytes = positive(PREFIX + ".max-in-flight-response-size",
+				properties.getMaxInFlightResponseSize());
 		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
 		this.globalSpendLimit = spendLimit(PREFIX + ".spend-guard.max-spend", spendGuard.getMaxSpend());
 		this.spendWindow = spendGuard.getWindow();
@@ -189,6 +195,11 @@ public final class LlmFallbackSettings {
 	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
 	public ReviewSettings review(GateTolerances tolerances) {
 		return new ReviewSettings(this.reviewWindow, this.reviewMinSamples, tolerances);
+	}
+
+	/** The bytes of answers all providers together may hold while reading them. */
+	public ResponseBudget responseBudget() {
+		return new ResponseBudget(this.maxInFlightResponseBytes);
 	}
 
 	/** Each chain's compatibility-gate corpus, for the chains that have one. */
@@ -306,6 +317,10 @@ public final class LlmFallbackSettings {
 		if (provider.getMaxTokens() < 1) {
 			invalid(prefix + ".max-tokens", "must be at least 1", provider.getMaxTokens());
 		}
+		long maxResponseBytes = positive(prefix + ".max-response-size", provider.getMaxResponseSize());
+		if (provider.getMaxInputTokens() < 1) {
+			invalid(prefix + ".max-input-tokens", "must be at least 1", provider.getMaxInputTokens());
+		}
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
 		String breakerPrefix = prefix + ".circuit-breaker";
@@ -324,9 +339,11 @@ public final class LlmFallbackSettings {
 		}
 		this.adaptations.put(name, new RequestAdaptation(adaptation.getSystemPromptReplacement(),
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
-		if (provider.getType() != null && baseUrl != null && provider.getModel() != null) {
+		if (provider.getType() != null && baseUrl != null && provider.getModel() != null
+				&& provider.getMaxInputTokens() > 0) {
 			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
-					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders()));
+					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(),
+					maxResponseBytes, provider.getMaxInputTokens()));
 		}
 	}
 
@@ -462,6 +479,15 @@ public final class LlmFallbackSettings {
 		if (value.isNegative() || value.isZero()) {
 			invalid(property, "must be positive", value);
 		}
+	}
+
+	/** The size in bytes; a size that is not positive is a problem, and reads as 1 so that settings still build. */
+	private long positive(String property, DataSize size) {
+		if (size.toBytes() < 1) {
+			invalid(property, "must be positive", size);
+			return 1;
+		}
+		return size.toBytes();
 	}
 
 	private void problem(String property, String reason) {

@@ -30,7 +30,8 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	/** Everything but failures the request or the credentials caused; context-length moves on too. */
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
 			FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
-			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.CONTEXT_LENGTH));
+			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
+			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH));
 
 	public ChainSettings {
 		providers = List.copyOf(providers);

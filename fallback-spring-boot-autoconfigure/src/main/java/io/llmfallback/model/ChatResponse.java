@@ -41,6 +41,10 @@ public record ChatResponse(String text, @Nullable String finishReason, TokenUsag
 				&& TOKEN_LIMIT_FINISH_REASONS.contains(this.finishReason.toLowerCase(Locale.ROOT));
 	}
 
+	public ChatResponse withUsage(TokenUsage usage) {
+		return new ChatResponse(this.text, this.finishReason, usage, this.provider, this.model, this.latency);
+	}
+
 	public ChatResponse withLatency(Duration latency) {
 		return new ChatResponse(this.text, this.finishReason, this.usage, this.provider, this.model, latency);
 	}

@@ -39,6 +39,25 @@ public enum FailureCategory {
 	INVALID_RESPONSE(true),
 
 	/**
+	 * A 3xx. Redirects are never followed: the request carries the API key and the prompt, and the provider
+	 * answers from where it was configured or not at all.
+	 */
+	REDIRECT(true),
+
+	/**
+	 * A 2xx whose answer has no text (nor a tool call): empty or whitespace only, whether it stopped normally
+	 * or at the token limit.
+	 */
+	EMPTY_RESPONSE(true),
+
+	/**
+	 * A 2xx whose body passed the provider's size cap, or could not be read within the budget of answers being
+	 * read at once; reading stopped there. Not a provider-health signal: the provider did answer, and the
+	 * budget is this application's memory, which must not open breakers on providers that are well.
+	 */
+	RESPONSE_TOO_LARGE(false),
+
+	/**
 	 * A well-formed answer that breaks the chain's output contract (JSON schema, length, truncation). Says
 	 * nothing about the provider's health unless the breaker settings make it count.
 	 */

@@ -144,6 +144,12 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 					"chain", chain, "provider", attempt.provider(), "path", attemptPath)
 				.increment(attempt.costUsd().doubleValue());
 		}
+		for (TokenUsage.Count count : attempt.usage().clamped()) {
+			counter("llm.fallback.usage.implausible",
+					"Answers whose reported token usage was beyond plausible bounds and was priced at the bound",
+					"provider", attempt.provider(), "count", count.wireName())
+				.increment();
+		}
 		if (attempt.outcome() != AttemptOutcome.SUCCESS && attempt.outcome() != AttemptOutcome.FAILED) {
 			return;
 		}

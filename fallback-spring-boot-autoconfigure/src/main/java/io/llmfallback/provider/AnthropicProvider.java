@@ -22,8 +22,9 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	/** The API version the request and response shapes here follow. */
 	static final String API_VERSION = "2023-06-01";
 
-	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
-		super(settings, webClientBuilder);
+	public AnthropicProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
+		super(settings, webClientBuilder, responseBudget);
 	}
 
 	@Override
@@ -80,16 +81,16 @@ public final class AnthropicProvider extends HttpLlmProvider {
 			throw ProviderException.invalidResponse(name(), "response has no content array");
 		}
 		StringBuilder text = new StringBuilder();
-		boolean sawText = false;
+		boolean toolCall = false;
 		for (JsonNode block : content) {
-			if ("text".equals(text(block, "type"))) {
+			String type = text(block, "type");
+			if (type.equals("text")) {
 				text.append(text(block, "text"));
-				sawText = true;
 			}
+			toolCall |= type.equals("tool_use");
 		}
-		TokenUsage tokens = usage(body);
 		String model = text(body, "model");
-		return requireText(sawText ? text.toString() : null, stopReason.isEmpty() ? null : stopReason, tokens,
+		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
@@ -101,10 +102,9 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
-		long prompt = usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
-				+ cacheRead;
-		return new TokenUsage(prompt, usage.path("output_tokens").asLong(0), cacheRead);
+		long cacheRead = count(usage, "cache_read_input_tokens");
+		long prompt = sum(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"), cacheRead);
+		return new TokenUsage(prompt, count(usage, "output_tokens"), cacheRead);
 	}
 
 	@Override

@@ -25,8 +25,9 @@ public final class GeminiProvider extends HttpLlmProvider {
 	private static final Set<String> FILTERED_FINISH_REASONS = Set.of("SAFETY", "RECITATION", "BLOCKLIST",
 			"PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
 
-	public GeminiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
-		super(settings, webClientBuilder);
+	public GeminiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
+		super(settings, webClientBuilder, responseBudget);
 	}
 
 	@Override
@@ -82,17 +83,16 @@ public final class GeminiProvider extends HttpLlmProvider {
 					"candidate stopped: " + finishReason, null);
 		}
 		StringBuilder text = new StringBuilder();
-		boolean sawText = false;
+		boolean toolCall = false;
 		for (JsonNode part : candidate.path("content").path("parts")) {
 			// Thinking models return their reasoning as parts marked "thought"; only the answer is output.
-			if (part.path("text").isString() && !part.path("thought").asBoolean(false)) {
-				text.append(part.path("text").stringValue());
-				sawText = true;
+			if (!part.path("thought").asBoolean(false)) {
+				text.append(text(part, "text"));
 			}
+			toolCall |= part.path("functionCall").isObject();
 		}
-		TokenUsage tokens = usage(body);
 		String model = text(body, "modelVersion");
-		return requireText(sawText ? text.toString() : null, finishReason.isEmpty() ? null : finishReason, tokens,
+		return answer(text.toString(), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
@@ -100,9 +100,9 @@ public final class GeminiProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
-		return new TokenUsage(usage.path("promptTokenCount").asLong(0),
-				usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0),
-				usage.path("cachedContentTokenCount").asLong(0));
+		return new TokenUsage(count(usage, "promptTokenCount"),
+				sum(count(usage, "candidatesTokenCount"), count(usage, "thoughtsTokenCount")),
+				count(usage, "cachedContentTokenCount"));
 	}
 
 	@Override

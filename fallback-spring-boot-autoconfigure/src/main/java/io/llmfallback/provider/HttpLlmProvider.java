@@ -1,18 +1,22 @@
 package io.llmfallback.provider;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -21,14 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text so that a
+ * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text (within the
+ * provider's cap and the shared {@link ResponseBudget}, so that a huge one cannot exhaust memory) so that a
  * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
  * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
  * request body, response parsing and the provider's own error vocabulary.
@@ -40,21 +46,33 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	/** What a provider adds to the prompt for a JSON answer where its API needs the instruction in words. */
 	protected static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
 
-	// Long completions (Gemini allows 65k output tokens) exceed WebClient's 256 KB default buffer.
-	private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+	private static final Log logger = LogFactory.getLog(HttpLlmProvider.class);
 
 	private final ProviderSettings settings;
+
+	private final ResponseBudget responseBudget;
+
+	private final ThrottledWarning oversizeWarning = new ThrottledWarning(logger, Duration.ofMinutes(1),
+			System::nanoTime);
+
+	private final AtomicBoolean implausibleUsageLogged = new AtomicBoolean();
 
 	private final WebClient webClient;
 
 	private final SecretRedactor redactor;
 
-	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+	/**
+	 * @param webClientBuilder the builder of the provider's WebClient; its connector must not follow redirects
+	 * (the auto-configuration sees to it): a followed redirect would re-send the API key and the prompt
+	 * @param responseBudget the bytes this provider may hold while reading answers, shared with the others
+	 */
+	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		this.settings = settings;
+		this.responseBudget = responseBudget;
 		this.redactor = new SecretRedactor(settings.apiKey());
 		this.webClient = webClientBuilder.clone()
 			.baseUrl(settings.baseUrl().toString())
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
 			.defaultHeaders((headers) -> {
 				settings.headers().forEach(headers::set);
 				protocolHeaders(headers);
@@ -102,13 +120,18 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
 				.bodyValue(body)
-				.exchangeToMono((response) -> response.bodyToMono(String.class)
-					.defaultIfEmpty("")
+				.exchangeToMono((response) -> this.responseBudget
+					.read(response.body(BodyExtractors.toDataBuffers()), this.settings.maxResponseBytes(),
+							response.headers().contentLength().orElse(-1))
+					.onErrorResume(ResponseTooLargeException.class, (ex) -> tooLarge(response, ex))
 					.map((text) -> {
 						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
 						int status = response.statusCode().value();
 						if (response.statusCode().is2xxSuccessful()) {
-							return parseSuccess(text, status, model, latency);
+							return parseSuccess(text, status, model, maxTokens, latency);
+						}
+						if (response.statusCode().is3xxRedirection()) {
+							throw redirect(status, response.headers().asHttpHeaders());
 						}
 						throw classifyError(status, response.headers().asHttpHeaders(), text);
 					}))
@@ -116,7 +139,23 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		});
 	}
 
-	private ChatResponse parseSuccess(String text, int status, String requestedModel, Duration latency) {
+	/**
+	 * An answer over its cap is a failure of its own; an error or redirect over it is still classified, by
+	 * its status and headers alone.
+	 */
+	private Mono<String> tooLarge(ClientResponse response, ResponseTooLargeException ex) {
+		int status = response.statusCode().value();
+		this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' answered HTTP " + status + " with a body "
+				+ "that was not read to the end: " + ex.getMessage());
+		if (response.statusCode().is2xxSuccessful()) {
+			return Mono.error(new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
+					ex.getMessage(), null));
+		}
+		return Mono.just("");
+	}
+
+	private ChatResponse parseSuccess(String text, int status, String requestedModel, int maxTokens,
+			Duration latency) {
 		JsonNode body;
 		try {
 			body = JSON.readTree(text);
@@ -130,17 +169,37 @@ public abstract class HttpLlmProvider implements LlmProvider {
 					"response body is not a JSON object", null);
 		}
 		try {
-			return parseResponse(body, requestedModel, latency);
+			ChatResponse response = parseResponse(body, requestedModel, latency);
+			TokenUsage usage = plausible(response.usage(), maxTokens);
+			return (usage != response.usage()) ? response.withUsage(usage) : response;
 		}
 		catch (ProviderException ex) {
 			// A response did come: its status and billed tokens belong on the failure.
-			throw ex.inResponse(status, usageQuietly(body));
+			throw ex.inResponse(status, plausible(usageQuietly(body), maxTokens));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses (negative token counts...) mean a malformed answer, not a broken connection.
 			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
 					"response could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())), ex);
 		}
+	}
+
+	/**
+	 * The usage within plausible bounds: no more output than the request allowed plus slack, no more input
+	 * than the configured ceiling. Slack, because providers count a few tokens the limit does not (the end of
+	 * turn, tool-call framing) and gateways re-count with tokenizers of their own, a few percent apart: 10%
+	 * covers the tokenizers, 16 tokens the fixed overhead on small limits. Logged once per provider: every
+	 * clamped count is on its attempt's usage and in the meters.
+	 */
+	private TokenUsage plausible(TokenUsage reported, int maxTokens) {
+		TokenUsage usage = reported.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
+		if (usage != reported && this.implausibleUsageLogged.compareAndSet(false, true)) {
+			logger.warn("LLM provider '" + name() + "' reported implausible token usage (" + reported.inputTokens()
+					+ " input tokens, ceiling " + this.settings.maxInputTokens() + "; " + reported.outputTokens()
+					+ " output tokens, " + maxTokens + " allowed): counts beyond the bounds are priced at the bound. "
+					+ "Logged once; every such answer is flagged on its usage");
+		}
+		return usage;
 	}
 
 	private TokenUsage usageQuietly(JsonNode body) {
@@ -150,6 +209,26 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		catch (RuntimeException ex) {
 			return TokenUsage.NONE;
 		}
+	}
+
+	/**
+	 * A redirect is not followed: the request carries the API key and the prompt. The target's host is named
+	 * so that a moved endpoint can be found, but nothing else of it: its path and query may hold a token.
+	 */
+	private ProviderException redirect(int status, HttpHeaders headers) {
+		String location = headers.getFirst(HttpHeaders.LOCATION);
+		String host = null;
+		if (location != null) {
+			try {
+				host = URI.create(location.trim()).getHost();
+			}
+			catch (IllegalArgumentException ex) {
+				// an unparseable location is reported without a host
+			}
+		}
+		String detail = "redirect not followed" + ((host != null) ? " (to host " + host + ")" : "");
+		return new ProviderException(name(), FailureCategory.REDIRECT, status, null, this.redactor.redact(detail),
+				null);
 	}
 
 	private ProviderException classifyError(int status, HttpHeaders headers, String text) {
@@ -163,10 +242,6 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	private Throwable classifyTransportFailure(Throwable ex) {
-		if (ex instanceof DataBufferLimitException) {
-			return new ProviderException(name(), FailureCategory.INVALID_RESPONSE, null, null,
-					"response body larger than " + MAX_RESPONSE_BYTES + " bytes", ex);
-		}
 		Throwable cause = (ex instanceof WebClientRequestException) ? ex.getCause() : ex;
 		if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
 			return new ProviderException(name(), FailureCategory.TIMEOUT, null, null, "read timed out", ex);
@@ -237,15 +312,51 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		}
 	}
 
+	/**
+	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the largest long (so
+	 * that it is clamped as implausible) or, negative, as -1 (refused): read as is, it would become 0 and
+	 * a hostile answer would cost nothing.
+	 */
+	protected static long count(JsonNode usage, String field) {
+		JsonNode value = usage.path(field);
+		if (value.isNumber() && !value.canConvertToLong()) {
+			return (value.decimalValue().signum() < 0) ? -1 : Long.MAX_VALUE;
+		}
+		return value.asLong(0);
+	}
+
+	/** Token counts added up, at most the largest long; -1 when any is negative, which usage refuses. */
+	protected static long sum(long... counts) {
+		long sum = 0;
+		for (long count : counts) {
+			if (count < 0) {
+				return -1;
+			}
+			sum = (sum > Long.MAX_VALUE - count) ? Long.MAX_VALUE : sum + count;
+		}
+		return sum;
+	}
+
 	protected static String text(JsonNode node, String field) {
 		JsonNode value = node.path(field);
 		return value.isString() ? value.stringValue() : "";
 	}
 
-	protected ChatResponse requireText(@Nullable String text, @Nullable String finishReason,
-			TokenUsage usage, String model, Duration latency) {
-		if (text == null) {
-			throw ProviderException.invalidResponse(name(), "response has no text content");
+	/**
+	 * The answer, unless it has no text to serve. An empty or whitespace-only completion is a failure of its
+	 * own whatever the finish reason: one that stopped normally as much as one the token limit cut off (a
+	 * thinking model can spend the whole limit on thoughts). A tool call without text is not empty, but the
+	 * starter sends no tools and cannot serve one.
+	 */
+	protected ChatResponse answer(String text, boolean toolCall, @Nullable String finishReason, TokenUsage usage,
+			String model, Duration latency) {
+		if (text.isBlank()) {
+			if (toolCall) {
+				throw ProviderException.invalidResponse(name(), "response is a tool call without text");
+			}
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
+					"response has no text (finish reason " + this.redactor.redact(String.valueOf(finishReason)) + ")",
+					null);
 		}
 		return new ChatResponse(text, finishReason, usage, name(), model, latency);
 	}

@@ -15,19 +15,30 @@ public final class LlmProviders {
 		providers.forEach((provider) -> this.providers.put(provider.name(), provider));
 	}
 
-	/** Creates the provider implementation of the configured wire protocol. */
+	/**
+	 * Creates the provider implementation of the configured wire protocol, reading answers within its own cap
+	 * only: it shares no budget with other providers.
+	 */
 	public static LlmProvider create(ProviderSettings settings, WebClient.Builder webClientBuilder) {
+		return create(settings, webClientBuilder, new ResponseBudget(Long.MAX_VALUE));
+	}
+
+	private static LlmProvider create(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
 		return switch (settings.type()) {
-			case OPENAI -> new OpenAiProvider(settings, webClientBuilder);
-			case ANTHROPIC -> new AnthropicProvider(settings, webClientBuilder);
-			case GEMINI -> new GeminiProvider(settings, webClientBuilder);
+			case OPENAI -> new OpenAiProvider(settings, webClientBuilder, responseBudget);
+			case ANTHROPIC -> new AnthropicProvider(settings, webClientBuilder, responseBudget);
+			case GEMINI -> new GeminiProvider(settings, webClientBuilder, responseBudget);
 		};
 	}
 
-	/** Creates the provider and makes it rewrite every request with the adaptation first. */
+	/**
+	 * Creates the provider, reading its answers within the budget it shares with the other providers, and
+	 * makes it rewrite every request with the adaptation first.
+	 */
 	public static LlmProvider create(ProviderSettings settings, RequestAdaptation adaptation,
-			WebClient.Builder webClientBuilder) {
-		LlmProvider provider = create(settings, webClientBuilder);
+			WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
+		LlmProvider provider = create(settings, webClientBuilder, responseBudget);
 		return adaptation.isNone() ? provider : new AdaptingProvider(provider, adaptation);
 	}
 

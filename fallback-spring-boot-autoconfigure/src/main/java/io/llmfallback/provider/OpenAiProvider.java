@@ -26,8 +26,9 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	// o1, o1-mini, o3-mini, o4-mini, gpt-5, gpt-5-mini..., also as Azure deployments' "openai/" ids.
 	private static final Pattern REASONING_MODEL = Pattern.compile("(openai/)?(o\\d|gpt-5)\\b");
 
-	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder) {
-		super(settings, webClientBuilder);
+	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
+			ResponseBudget responseBudget) {
+		super(settings, webClientBuilder, responseBudget);
 	}
 
 	/**
@@ -91,20 +92,22 @@ public final class OpenAiProvider extends HttpLlmProvider {
 			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
 					"the model refused or the content filter stopped the completion", null);
 		}
-		JsonNode content = message.path("content");
-		TokenUsage tokens = usage(body);
+		if (!message.isObject()) {
+			throw ProviderException.invalidResponse(name(), "choice has no message");
+		}
+		// The legacy function_call is a tool call too.
+		boolean toolCall = !message.path("tool_calls").isEmpty() || message.path("function_call").isObject();
 		String model = text(body, "model");
-		return requireText(content.isString() ? content.stringValue() : null,
-				finishReason.isEmpty() ? null : finishReason, tokens, model.isEmpty() ? requestedModel : model,
-				latency);
+		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
+				model.isEmpty() ? requestedModel : model, latency);
 	}
 
 	/** Prompt-cache hits are a part of the prompt tokens. */
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return new TokenUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
-				usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+		return new TokenUsage(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
+				count(usage.path("prompt_tokens_details"), "cached_tokens"));
 	}
 
 	@Override

@@ -16,9 +16,20 @@ import java.util.Objects;
  * @param timeout the per-attempt ceiling
  * @param maxTokens the output cap sent when a request names none
  * @param headers extra headers sent with every request
+ * @param maxResponseBytes the cap on one answer's body; reading stops at the first byte past it
+ * @param maxInputTokens the most prompt tokens an answer may report; more are priced as this many
  */
 public record ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
-		Duration timeout, int maxTokens, Map<String, String> headers) {
+		Duration timeout, int maxTokens, Map<String, String> headers, long maxResponseBytes, long maxInputTokens) {
+
+	/**
+	 * An LLM answer is rarely above a few hundred KB (65k output tokens, Gemini's largest limit, are about
+	 * 260 KB of text); a body four times that is a broken or hostile endpoint.
+	 */
+	public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	/** The largest context windows of today's models (Gemini 1.5 Pro's, 2M tokens) read no more. */
+	public static final long DEFAULT_MAX_INPUT_TOKENS = 2_000_000;
 
 	public ProviderSettings {
 		Objects.requireNonNull(name, "name");
@@ -28,6 +39,19 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		Objects.requireNonNull(model, "model");
 		Objects.requireNonNull(timeout, "timeout");
 		headers = Map.copyOf(headers);
+		if (maxResponseBytes < 1) {
+			throw new IllegalArgumentException("maxResponseBytes must be positive, was " + maxResponseBytes);
+		}
+		if (maxInputTokens < 1) {
+			throw new IllegalArgumentException("maxInputTokens must be positive, was " + maxInputTokens);
+		}
+	}
+
+	/** Settings with the default limits. */
+	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
+			Duration timeout, int maxTokens, Map<String, String> headers) {
+		this(name, type, baseUrl, apiKey, model, timeout, maxTokens, headers, DEFAULT_MAX_RESPONSE_BYTES,
+				DEFAULT_MAX_INPUT_TOKENS);
 	}
 
 	public boolean hasApiKey() {
@@ -39,7 +63,8 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 	public String toString() {
 		return "ProviderSettings[name=" + this.name + ", type=" + this.type.wireName() + ", baseUrl=" + this.baseUrl
 				+ ", apiKey=" + (hasApiKey() ? "******" : "<none>") + ", model=" + this.model + ", timeout="
-				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet() + "]";
+				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet() + ", maxResponseBytes="
+				+ this.maxResponseBytes + ", maxInputTokens=" + this.maxInputTokens + "]";
 	}
 
 }

@@ -76,7 +76,8 @@ class LlmFallbackAutoConfigurationTests {
 			assertThat(settings.fallbackMaxTokens()).isEqualTo(2048);
 			assertThat(settings.fallbackOn()).containsExactlyInAnyOrder(FailureCategory.TIMEOUT,
 					FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
-					FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.CONTEXT_LENGTH);
+					FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
+					FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH);
 			CircuitBreakerConfig breaker = context.getBean(ProviderCircuitBreakers.class)
 				.registry()
 				.circuitBreaker("gpt")

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The default a key starts from, read from a freshly created properties object, and whether a default
@@ -44,6 +45,9 @@ final class PropertyDefaults {
 	static boolean matches(String written, Object actual) {
 		if (actual instanceof Duration duration) {
 			return DurationStyle.detectAndParse(written).equals(duration);
+		}
+		if (actual instanceof DataSize size) {
+			return DataSize.parse(written).equals(size);
 		}
 		if (actual instanceof Enum<?> constant) {
 			return written.equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));

@@ -84,7 +84,7 @@ class WrittenConfigurationTests {
 						"llm.fallback.provider.gpt.type", "did you mean 'providers'?"),
 				Arguments.of("llm.fallback.shadow-traffic=true",
 						"llm.fallback.shadow-traffic", "valid here: alerts, chains, circuit-breaker, "
-								+ "enabled, gate, observability, providers, review, spend-guard"));
+								+ "enabled, gate, max-in-flight-response-size, observability, providers, review, spend-guard"));
 	}
 
 	@ParameterizedTest(name = "{0}")

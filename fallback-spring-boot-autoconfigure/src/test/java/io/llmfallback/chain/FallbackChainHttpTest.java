@@ -91,7 +91,9 @@ class FallbackChainHttpTest {
 				Arguments.of(FailureCategory.INVALID_RESPONSE,
 						aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"id\":")),
 				Arguments.of(FailureCategory.CONTEXT_LENGTH, OpenAiStubs.error(400, "invalid_request_error",
-						"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+						"context_length_exceeded", "This model's maximum context length is 128000 tokens.")),
+				Arguments.of(FailureCategory.EMPTY_RESPONSE, OpenAiStubs.completion("", 12, 0)),
+				Arguments.of(FailureCategory.RESPONSE_TOO_LARGE, OpenAiStubs.completion("x".repeat(2 << 20), 12, 5)));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -1,5 +1,7 @@
 package io.llmfallback.model;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +37,24 @@ class TokenUsageTest {
 	void rejectsNegativeCounts() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new TokenUsage(10, 5, -1))
 			.withMessage("Token counts cannot be negative");
+	}
+
+	@Test
+	void clampsCountsBeyondTheirBoundsAndMarksThem() {
+		TokenUsage usage = new TokenUsage(5_000, Long.MAX_VALUE, 4_000).clampedTo(3_000, 1_116);
+
+		assertThat(usage).isEqualTo(new TokenUsage(3_000, 1_116, 3_000, Set.of(TokenUsage.Count.INPUT,
+				TokenUsage.Count.OUTPUT)));
+		assertThat(usage.isClamped()).isTrue();
+		assertThat(usage.totalTokens()).isEqualTo(4_116);
+	}
+
+	@Test
+	void usageWithinItsBoundsIsKept() {
+		TokenUsage usage = new TokenUsage(3_000, 1_116, 100);
+
+		assertThat(usage.clampedTo(3_000, 1_116)).isSameAs(usage);
+		assertThat(usage.isClamped()).isFalse();
 	}
 
 }

@@ -141,15 +141,4 @@ class ProviderContractTest {
 		server.verify(postRequestedFor(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent")));
 	}
 
-	@Test
-	void aBodyBeyondTheBufferLimitIsAnInvalidResponseNotAConnectionFailure() {
-		String huge = "{\"padding\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}";
-		server.stubFor(post(urlPathEqualTo(path(ProviderType.OPENAI))).willReturn(okJson(huge)));
-
-		ProviderException failure = ProviderTestKit.failure(provider(ProviderType.OPENAI, baseUrl(server))
-			.chat(ChatRequest.ofUser("Hi")));
-
-		assertThat(failure.getCategory()).isEqualTo(io.llmfallback.model.FailureCategory.INVALID_RESPONSE);
-	}
-
 }

@@ -32,6 +32,7 @@ import static io.llmfallback.model.FailureCategory.BAD_REQUEST;
 import static io.llmfallback.model.FailureCategory.CONNECTION;
 import static io.llmfallback.model.FailureCategory.CONTENT_FILTERED;
 import static io.llmfallback.model.FailureCategory.CONTEXT_LENGTH;
+import static io.llmfallback.model.FailureCategory.EMPTY_RESPONSE;
 import static io.llmfallback.model.FailureCategory.INVALID_RESPONSE;
 import static io.llmfallback.model.FailureCategory.OVERLOADED;
 import static io.llmfallback.model.FailureCategory.RATE_LIMITED;
@@ -266,13 +267,77 @@ class ProviderFailureMappingTest {
 				})));
 		cases.add(Arguments.of(GEMINI, "no candidates", "application/json",
 				mutatedFixture("gemini/generate-content.json", (body) -> body.remove("candidates"))));
-		cases.add(Arguments.of(GEMINI, "thinking used the whole output budget", "application/json",
-				mutatedFixture("gemini/generate-content.json", (body) -> {
-					ObjectNode candidate = (ObjectNode) body.path("candidates").path(0);
-					candidate.put("finishReason", "MAX_TOKENS");
-					candidate.putObject("content").put("role", "model");
-				})));
+		cases.add(Arguments.of(OPENAI, "choice without a message", "application/json",
+				mutatedFixture("openai/chat-completion.json",
+						(body) -> ((ObjectNode) body.path("choices").path(0)).remove("message"))));
 		return cases.stream();
+	}
+
+	/** Answers that stopped as answers do but hold no text, in each protocol's own shape of "nothing". */
+	static Stream<Arguments> emptyAnswers() {
+		return Stream.of(
+				Arguments.of(OPENAI, "empty content", mutatedFixture("openai/chat-completion.json",
+						(body) -> openAiMessage(body).put("content", ""))),
+				Arguments.of(OPENAI, "null content", mutatedFixture("openai/chat-completion.json",
+						(body) -> openAiMessage(body).putNull("content"))),
+				Arguments.of(OPENAI, "whitespace content", mutatedFixture("openai/chat-completion.json",
+						(body) -> openAiMessage(body).put("content", " \n\t "))),
+				Arguments.of(OPENAI, "empty content cut off at the token limit",
+						mutatedFixture("openai/chat-completion.json", (body) -> {
+							openAiMessage(body).put("content", "");
+							((ObjectNode) body.path("choices").path(0)).put("finish_reason", "length");
+						})),
+				Arguments.of(ANTHROPIC, "empty content array",
+						mutatedFixture("anthropic/message.json", (body) -> body.putArray("content"))),
+				Arguments.of(ANTHROPIC, "empty text block",
+						mutatedFixture("anthropic/message.json",
+								(body) -> body.putArray("content").addObject().put("type", "text").put("text", ""))),
+				Arguments.of(ANTHROPIC, "only thinking, cut off at max_tokens",
+						mutatedFixture("anthropic/message.json", (body) -> {
+							body.put("stop_reason", "max_tokens");
+							body.putArray("content")
+								.addObject()
+								.put("type", "thinking")
+								.put("thinking", "Let me work through the breaker states first...")
+								.put("signature", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
+						})),
+				Arguments.of(GEMINI, "candidate without parts", mutatedFixture("gemini/generate-content.json",
+						(body) -> geminiCandidate(body).putObject("content").put("role", "model"))),
+				Arguments.of(GEMINI, "candidate without content",
+						mutatedFixture("gemini/generate-content.json", (body) -> geminiCandidate(body).remove("content"))),
+				Arguments.of(GEMINI, "whitespace part", mutatedFixture("gemini/generate-content.json",
+						(body) -> ((ObjectNode) geminiCandidate(body).path("content").path("parts").path(0)).put("text",
+								"\n\n"))),
+				Arguments.of(GEMINI, "thinking used the whole output budget",
+						mutatedFixture("gemini/generate-content.json", (body) -> {
+							ObjectNode candidate = geminiCandidate(body);
+							candidate.put("finishReason", "MAX_TOKENS");
+							candidate.putObject("content").put("role", "model");
+						})));
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("emptyAnswers")
+	void answerWithoutTextIsEmptyResponseAndKeepsItsBilledTokens(ProviderType type, String label, String body) {
+		server.stubFor(post(urlPathEqualTo(path(type)))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body)));
+
+		ProviderException ex = failure(provider(type, baseUrl(server)).chat(REQUEST));
+
+		assertThat(ex.getCategory()).isEqualTo(EMPTY_RESPONSE);
+		assertThat(ex.getCategory().wireName()).isEqualTo("empty-response");
+		assertThat(ex.getCategory().isProviderHealthSignal()).isTrue();
+		assertThat(ex.getHttpStatus()).isEqualTo(200);
+		assertThat(ex.getMessage()).contains("response has no text (finish reason ");
+		assertThat(ex.getBilledUsage().totalTokens()).isPositive();
+	}
+
+	private static ObjectNode openAiMessage(ObjectNode body) {
+		return (ObjectNode) body.path("choices").path(0).path("message");
+	}
+
+	private static ObjectNode geminiCandidate(ObjectNode body) {
+		return (ObjectNode) body.path("candidates").path(0);
 	}
 
 	@ParameterizedTest(name = "{0} {1}")

@@ -1,0 +1,29 @@
+package io.llmfallback.provider;
+
+/** A body that passed the answer's cap or the shared {@link ResponseBudget}; reading it stopped there. */
+final class ResponseTooLargeException extends RuntimeException {
+
+	/** Which bound the body passed. */
+	enum Limit {
+
+		/** The provider's cap on one answer. */
+		RESPONSE,
+
+		/** The budget of all answers being read at once. */
+		BUDGET
+
+	}
+
+	ResponseTooLargeException(Limit limit, long bytes) {
+		super((limit == Limit.RESPONSE) ? "response larger than the " + size(bytes) + " cap on one answer"
+				: "the " + size(bytes) + " budget of responses being read at once is used up", null, false, false);
+	}
+
+	private static String size(long bytes) {
+		if (bytes % (1024 * 1024) == 0) {
+			return (bytes / (1024 * 1024)) + " MB";
+		}
+		return (bytes % 1024 == 0) ? (bytes / 1024) + " KB" : bytes + " bytes";
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.llmfallback.provider;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads within a per-answer cap and a shared budget, interleaved step by step through sinks: no timing, and
+ * Netty buffers whose reference counts prove every chunk is released exactly once.
+ */
+class ResponseBudgetTest {
+
+	private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(Unpooled.buffer().alloc());
+
+	private final List<ByteBuf> sent = new ArrayList<>();
+
+	@Test
+	void readsTheWholeBodyAndGivesItsReservationBack() {
+		ResponseBudget budget = new ResponseBudget(100);
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+
+		StepVerifier.create(budget.read(body.asFlux(), 50, -1))
+			.then(() -> body.tryEmitNext(chunk("{\"a\":")))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(5))
+			.then(() -> body.tryEmitNext(chunk("1}")))
+			.then(body::tryEmitComplete)
+			.expectNext("{\"a\":1}")
+			.verifyComplete();
+
+		assertThat(budget.reserved()).isZero();
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	@Test
+	void answerPastItsCapFailsAtTheFirstChunkOverItAndStopsReading() {
+		ResponseBudget budget = new ResponseBudget(100);
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+
+		StepVerifier.create(budget.read(body.asFlux(), 8, -1))
+			.then(() -> body.tryEmitNext(chunk("12345")))
+			.then(() -> body.tryEmitNext(chunk("6789")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class)
+				.hasMessage("response larger than the 8 bytes cap on one answer"))
+			.verify();
+
+		assertThat(body.currentSubscriberCount()).as("reading stopped").isZero();
+		assertThat(budget.reserved()).isZero();
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	@Test
+	void bodyDeclaredLargerThanTheCapFailsOnItsFirstChunk() {
+		ResponseBudget budget = new ResponseBudget(100);
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+
+		StepVerifier.create(budget.read(body.asFlux(), 8, 4096))
+			.then(() -> body.tryEmitNext(chunk("12")))
+			.expectError(ResponseTooLargeException.class)
+			.verify();
+
+		assertThat(budget.reserved()).isZero();
+	}
+
+	@Test
+	void concurrentReadsShareTheBudgetAndOneThatDoesNotFitFailsWhileTheOtherCompletes() {
+		ResponseBudget budget = new ResponseBudget(10);
+		Sinks.Many<DataBuffer> first = Sinks.many().unicast().onBackpressureBuffer();
+		Sinks.Many<DataBuffer> second = Sinks.many().unicast().onBackpressureBuffer();
+		AtomicReference<String> firstText = new AtomicReference<>();
+		AtomicReference<Throwable> secondError = new AtomicReference<>();
+		budget.read(first.asFlux(), 8, -1).subscribe(firstText::set);
+		budget.read(second.asFlux(), 8, -1).subscribe((text) -> { }, secondError::set);
+
+		first.tryEmitNext(chunk("123456"));
+		assertThat(budget.reserved()).isEqualTo(6);
+		second.tryEmitNext(chunk("abcdef"));
+
+		assertThat(secondError.get()).isInstanceOf(ResponseTooLargeException.class)
+			.hasMessage("the 10 bytes budget of responses being read at once is used up");
+		assertThat(budget.reserved()).isEqualTo(6);
+		first.tryEmitNext(chunk("78"));
+		first.tryEmitComplete();
+		assertThat(firstText.get()).isEqualTo("12345678");
+		assertThat(budget.reserved()).isZero();
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	private DataBuffer chunk(String text) {
+		ByteBuf buffer = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+		this.sent.add(buffer);
+		return this.buffers.wrap(buffer);
+	}
+
+}

@@ -22,13 +22,16 @@ import org.springframework.core.env.Environment;
  * shows values ({@code management.endpoint.env.show-values=always}): by name
  * ({@code llm.fallback.providers.*.api-key}, the bound {@code apiKey}, variables such as
  * {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable of any name the
- * key was read from, or inside the command line ({@code sun.java.command}) that passed it.
+ * key was read from, or inside the command line ({@code sun.java.command}) that passed it (keys of 8
+ * characters or more: real provider keys are far longer).
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
 public final class LlmFallbackSanitizingAutoConfiguration {
 
 	private static final Pattern API_KEY = Pattern.compile("(?i).*api[-_.]?key");
+
+	private static final int MIN_KEY_LENGTH_MASKED_BY_VALUE = 8;
 
 	@Bean
 	SanitizingFunction llmFallbackApiKeySanitizer() {
@@ -44,7 +47,9 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 			.stream()
 			.map(ConfiguredKey::apiKey)
 			.filter(Objects::nonNull)
-			.filter((key) -> !key.isBlank())
+			// A placeholder key of a local gateway ("x", "none", "ollama") is no secret, and masking it inside
+			// every value would garble the endpoints; keys that short are still masked by name.
+			.filter((key) -> key.strip().length() >= MIN_KEY_LENGTH_MASKED_BY_VALUE)
 			.distinct()
 			// A key that contains another is masked whole.
 			.sorted(Comparator.comparingInt(String::length).reversed())

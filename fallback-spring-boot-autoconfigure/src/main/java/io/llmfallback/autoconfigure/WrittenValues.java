@@ -30,7 +30,11 @@ final class WrittenValues {
 	 * the bound value in the properties' notation when no source holds it (a default, or one inherited).
 	 */
 	String of(String property, Object bound) {
-		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+		// A provider or chain name keeps the capitals the user wrote: adapted, such a name is still looked up.
+		ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(property);
+		if (name == null) {
+			name = ConfigurationPropertyName.adapt(property, '.');
+		}
 		for (ConfigurationPropertySource source : this.sources) {
 			ConfigurationProperty written = source.getConfigurationProperty(name);
 			if (written != null && written.getValue() != null) {

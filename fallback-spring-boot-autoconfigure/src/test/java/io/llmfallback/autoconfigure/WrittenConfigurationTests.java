@@ -195,6 +195,19 @@ class WrittenConfigurationTests {
 	}
 
 	@Test
+	void aProviderNameWithCapitalsIsReportedLikeAnyOther() {
+		// Map keys keep the user's capitals; a property name built from one is not in canonical form.
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.OpenAI.type=openai",
+					"llm.fallback.providers.OpenAI.base-url=https://api.openai.com",
+					"llm.fallback.providers.OpenAI.model=gpt-4o", "llm.fallback.providers.OpenAI.max-tokens=0",
+					"llm.fallback.providers.OpenAI.timeout=-5000ms", "llm.fallback.chains.summarize.providers=gpt,OpenAI")
+			.run((context) -> assertThat(analysis(context).getDescription())
+				.contains("llm.fallback.providers.OpenAI.max-tokens: must be at least 1, was 0")
+				.contains("llm.fallback.providers.OpenAI.timeout: must be positive, was -5000ms"));
+	}
+
+	@Test
 	void baseUrlExampleFollowsTheProviderType() {
 		this.contextRunner
 			.withPropertyValues("llm.fallback.providers.claude.type=anthropic",

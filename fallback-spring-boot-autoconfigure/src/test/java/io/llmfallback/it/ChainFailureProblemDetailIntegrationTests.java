@@ -2,6 +2,7 @@ package io.llmfallback.it;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.aop.LlmFallback;
+import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
@@ -34,7 +35,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 /**
  * The README's answer for a caller without {@code fallbackMethod}: its {@code @RestControllerAdvice} turns
- * {@link ChainFailureException} into a 503 problem detail (the same code as the README shows).
+ * {@link ChainFailureException} into a problem detail: 503 when every provider failed, 502 when one refused
+ * the request (the same code as the README shows).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
@@ -74,6 +76,23 @@ class ChainFailureProblemDetailIntegrationTests {
 			.jsonPath("$.detail").isEqualTo("No LLM provider could answer; try again later")
 			.jsonPath("$.chain").isEqualTo("summarize")
 			.jsonPath("$.attempts[0]").isEqualTo("gpt: overloaded");
+	}
+
+	@Test
+	void aRequestTheProviderRefusedBecomesA502ProblemDetail() {
+		gpt.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
+
+		this.webClient.post()
+			.uri("/summaries")
+			.contentType(MediaType.TEXT_PLAIN)
+			.bodyValue("a long document")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("The LLM provider refused the request")
+			.jsonPath("$.attempts[0]").isEqualTo("gpt: auth");
 	}
 
 	@SpringBootApplication
@@ -120,8 +139,12 @@ class ChainFailureProblemDetailIntegrationTests {
 
 		@ExceptionHandler
 		ProblemDetail chainFailed(ChainFailureException failure) {
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-					"No LLM provider could answer; try again later");
+			// Exhausted: every provider failed or was skipped, so a retry later may succeed. Aborted: a provider
+			// refused the request itself (bad request, auth), and a retry will not help.
+			boolean exhausted = failure instanceof ChainExhaustedException;
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+					exhausted ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY,
+					exhausted ? "No LLM provider could answer; try again later" : "The LLM provider refused the request");
 			problem.setProperty("chain", failure.getChain());
 			problem.setProperty("attempts",
 					failure.getAttempts().stream().map((attempt) -> attempt.provider() + ": " + attempt.label()).toList());

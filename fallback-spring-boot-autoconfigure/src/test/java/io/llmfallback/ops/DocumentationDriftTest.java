@@ -36,6 +36,7 @@ class DocumentationDriftTest {
 				"fallback-spring-boot-autoconfigure/src/test/java/io/llmfallback/it/ChainFailureProblemDetailIntegrationTests.java"));
 		String handler = readme.substring(readme.indexOf("ProblemDetail chainFailed"),
 				readme.indexOf("return problem;") + "return problem;".length());
+		assertThat(handler).contains("HttpStatus.BAD_GATEWAY");
 		assertThat(tested).contains(handler);
 	}
 
@@ -54,6 +55,12 @@ class DocumentationDriftTest {
 	void userGuideSaysAMisnamedFallbackMethodFailsStartUp() throws IOException {
 		assertThat(read("docs/user-guide.md")).doesNotContain("fails the first call")
 			.contains("A misnamed fallback method, or a chain that is not configured, fails start-up");
+	}
+
+	@Test
+	void userGuideEchoesInvalidValuesAsWritten() throws IOException {
+		assertThat(read("docs/user-guide.md")).doesNotContain("was PT")
+			.contains("llm.fallback.providers.gpt.timeout: must be positive, was 0s");
 	}
 
 	@Test

@@ -165,19 +165,7 @@ class LastResortHttpTest {
 	@Test
 	void whileALastResortProbeIsInFlightAnotherRequestFailsAtOnce() {
 		FallbackChain chain = chain(true, List.of("p0"));
-		down(this.primary);
-		for (int i = 0; i < 3; i++) {
-			assertThatExceptionOfType(ChainExhaustedException.class)
-				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
-		}
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
-
-		// Subscribed at once: the last resort holds the provider's one last-resort slot until its answer comes,
-		// and leaves the breaker open meanwhile.
-		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		CompletableFuture<ChainResponse> probe = slowLastResortOnThePrimary(chain);
 		this.chains.clock.advance(ProviderCircuitBreakers.LAST_RESORT_SPACING);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
@@ -236,16 +224,7 @@ class LastResortHttpTest {
 	@Test
 	void theBreakersOwnHalfOpenProbeIsHandedOutOnceBesideALastResortInFlight() {
 		FallbackChain chain = chain(true, List.of("p0"));
-		down(this.primary);
-		for (int i = 0; i < 3; i++) {
-			assertThatExceptionOfType(ChainExhaustedException.class)
-				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
-		}
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
-
-		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		CompletableFuture<ChainResponse> lastResort = slowLastResortOnThePrimary(chain);
 		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN");
 
 		// The open duration is over: Resilience4j turns the breaker half-open and lets this request probe.
@@ -268,11 +247,7 @@ class LastResortHttpTest {
 	@Test
 	void aLastResortTheProviderRejectsStillClosesItsBreakerForTheProviderIsUp() {
 		FallbackChain chain = chain(true, List.of("p0"));
-		down(this.primary);
-		for (int i = 0; i < 3; i++) {
-			assertThatExceptionOfType(ChainExhaustedException.class)
-				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
-		}
+		openPrimary(chain);
 		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
 				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
 
@@ -298,6 +273,27 @@ class LastResortHttpTest {
 		failThreeTimes(chain);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		forgetRequests();
+	}
+
+	/**
+	 * Opens the primary's breaker, then starts a request whose last resort the primary answers after 500 ms.
+	 * Subscribed at once: the last resort holds the provider's one last-resort slot until its answer comes,
+	 * and leaves the breaker open meanwhile.
+	 */
+	private CompletableFuture<ChainResponse> slowLastResortOnThePrimary(FallbackChain chain) {
+		openPrimary(chain);
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
+		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		return lastResort;
+	}
+
+	/** Opens the breaker of the primary, down, with three requests that called it. */
+	private void openPrimary(FallbackChain chain) {
+		down(this.primary);
+		failThreeTimes(chain);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 	}
 
 	/** Opens the primary's breaker, the fallback serving, then 5 s later the fallback's. */

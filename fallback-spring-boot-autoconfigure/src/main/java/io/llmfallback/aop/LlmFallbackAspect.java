@@ -29,7 +29,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class LlmFallbackAspect implements MethodInterceptor {
 
-	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
 	private final Map<Method, FallbackMethod> fallbackMethods = new ConcurrentHashMap<>();
 
@@ -84,7 +84,7 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 			return chain;
 		}
 		String parameter = chain.substring(1);
-		String[] names = parameterNames.getParameterNames(method);
+		String[] names = PARAMETER_NAMES.getParameterNames(method);
 		for (int i = 0; names != null && i < names.length; i++) {
 			if (names[i].equals(parameter) && arguments[i] instanceof String value) {
 				return value;

@@ -679,18 +679,31 @@ public class LlmFallbackProperties {
 	public static class CircuitBreaker {
 
 		/** Consecutive failed calls that open the breaker. */
-		private int failureThreshold = 3;
+		private int failureThreshold = BreakerSettings.DEFAULTS.failureThreshold();
 
 		/** Span the consecutive failures must fall in, from the first of them; at least 1s. */
 		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration failureWindow = Duration.ofSeconds(30);
+		private Duration failureWindow = BreakerSettings.DEFAULTS.failureWindow();
 
 		/** How long an open breaker rejects calls before it turns half-open and lets one probe through. */
 		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration openDuration = Duration.ofSeconds(60);
+		private Duration openDuration = BreakerSettings.DEFAULTS.openDuration();
 
 		/** Whether output-contract violations count as failures towards opening a provider's breaker. */
 		private boolean countContractViolations = false;
+
+		/** What opens a breaker: consecutive-failures, or failure-rate over a sliding window. */
+		private BreakerSettings.Rule rule = BreakerSettings.DEFAULT_RULE;
+
+		/** Share of failed calls (above 0, at most 1) that opens the breaker, under the failure-rate rule. */
+		private double failureRateThreshold = BreakerSettings.DEFAULT_FAILURE_RATE_THRESHOLD;
+
+		/** Time over which the failure rate is measured, in whole seconds (1s to 1h), under the failure-rate rule. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration slidingWindow = BreakerSettings.DEFAULT_SLIDING_WINDOW;
+
+		/** Calls the sliding window must hold before the failure rate can open the breaker. */
+		private int minimumCalls = BreakerSettings.DEFAULT_MINIMUM_CALLS;
 
 		public boolean isCountContractViolations() {
 			return this.countContractViolations;
@@ -723,19 +736,6 @@ public class LlmFallbackProperties {
 		public void setOpenDuration(Duration openDuration) {
 			this.openDuration = openDuration;
 		}
-
-		/** What opens a breaker: consecutive-failures, or failure-rate over a sliding window. */
-		private BreakerSettings.Rule rule = BreakerSettings.Rule.CONSECUTIVE_FAILURES;
-
-		/** Share of failed calls (above 0, at most 1) that opens the breaker, under the failure-rate rule. */
-		private double failureRateThreshold = 0.5;
-
-		/** Time over which the failure rate is measured, in whole seconds (1s to 1h), under the failure-rate rule. */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration slidingWindow = Duration.ofSeconds(30);
-
-		/** Calls the sliding window must hold before the failure rate can open the breaker. */
-		private int minimumCalls = 20;
 
 		public BreakerSettings.Rule getRule() {
 			return this.rule;
@@ -785,6 +785,19 @@ public class LlmFallbackProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration openDuration;
 
+		/** What opens this provider's breaker: consecutive-failures or failure-rate. */
+		private BreakerSettings.@Nullable Rule rule;
+
+		/** Share of failed calls that opens this provider's breaker, under the failure-rate rule. */
+		private @Nullable Double failureRateThreshold;
+
+		/** Time over which this provider's failure rate is measured, under the failure-rate rule. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration slidingWindow;
+
+		/** Calls the sliding window must hold before this provider's failure rate can open its breaker. */
+		private @Nullable Integer minimumCalls;
+
 		public @Nullable Integer getFailureThreshold() {
 			return this.failureThreshold;
 		}
@@ -808,19 +821,6 @@ public class LlmFallbackProperties {
 		public void setOpenDuration(@Nullable Duration openDuration) {
 			this.openDuration = openDuration;
 		}
-
-		/** What opens this provider's breaker: consecutive-failures or failure-rate. */
-		private BreakerSettings.@Nullable Rule rule;
-
-		/** Share of failed calls that opens this provider's breaker, under the failure-rate rule. */
-		private @Nullable Double failureRateThreshold;
-
-		/** Time over which this provider's failure rate is measured, under the failure-rate rule. */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private @Nullable Duration slidingWindow;
-
-		/** Calls the sliding window must hold before this provider's failure rate can open its breaker. */
-		private @Nullable Integer minimumCalls;
 
 		public BreakerSettings.@Nullable Rule getRule() {
 			return this.rule;
@@ -878,6 +878,16 @@ public class LlmFallbackProperties {
 		/** Location of the chain's compatibility-gate corpus (JSONL), e.g. classpath:gate/summarize.jsonl. */
 		private @Nullable String gateCorpus;
 
+		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
+		private @Nullable BigDecimal maxSpend;
+
+		/**
+		 * Whether a request that finds every provider's breaker open makes one last-resort attempt past
+		 * the open breaker of the provider that has waited longest, at most one a second per provider, instead
+		 * of failing without a call.
+		 */
+		private boolean lastResort = ChainSettings.DEFAULT_LAST_RESORT;
+
 		public @Nullable String getGateCorpus() {
 			return this.gateCorpus;
 		}
@@ -885,9 +895,6 @@ public class LlmFallbackProperties {
 		public void setGateCorpus(@Nullable String gateCorpus) {
 			this.gateCorpus = gateCorpus;
 		}
-
-		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
-		private @Nullable BigDecimal maxSpend;
 
 		public @Nullable BigDecimal getMaxSpend() {
 			return this.maxSpend;
@@ -936,12 +943,6 @@ public class LlmFallbackProperties {
 		public void setFallbackOn(Set<FailureCategory> fallbackOn) {
 			this.fallbackOn = fallbackOn;
 		}
-
-		/**
-		 * Whether a request that finds every provider's breaker open makes one last-resort attempt, as the
-		 * half-open probe of the breaker open the longest, instead of failing without a call.
-		 */
-		private boolean lastResort = true;
 
 		public boolean isLastResort() {
 			return this.lastResort;

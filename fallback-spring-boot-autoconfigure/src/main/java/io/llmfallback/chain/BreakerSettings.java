@@ -19,14 +19,22 @@ public record BreakerSettings(int failureThreshold, Duration failureWindow, Dura
 		boolean countContractViolations, Rule rule, double failureRateThreshold, Duration slidingWindow,
 		int minimumCalls) {
 
+	public static final Rule DEFAULT_RULE = Rule.CONSECUTIVE_FAILURES;
+
+	public static final double DEFAULT_FAILURE_RATE_THRESHOLD = 0.5;
+
+	public static final Duration DEFAULT_SLIDING_WINDOW = Duration.ofSeconds(30);
+
+	public static final int DEFAULT_MINIMUM_CALLS = 20;
+
 	public static final BreakerSettings DEFAULTS = new BreakerSettings(3, Duration.ofSeconds(30),
 			Duration.ofSeconds(60), false);
 
 	/** Consecutive-failure settings, with the failure-rate rule's defaults for when it is switched on. */
 	public BreakerSettings(int failureThreshold, Duration failureWindow, Duration openDuration,
 			boolean countContractViolations) {
-		this(failureThreshold, failureWindow, openDuration, countContractViolations, Rule.CONSECUTIVE_FAILURES, 0.5,
-				Duration.ofSeconds(30), 20);
+		this(failureThreshold, failureWindow, openDuration, countContractViolations, DEFAULT_RULE,
+				DEFAULT_FAILURE_RATE_THRESHOLD, DEFAULT_SLIDING_WINDOW, DEFAULT_MINIMUM_CALLS);
 	}
 
 	/** What opens a breaker. */

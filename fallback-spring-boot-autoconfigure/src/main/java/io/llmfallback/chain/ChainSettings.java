@@ -33,15 +33,18 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
 			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH));
 
+	/** Chains make a last-resort attempt unless configured not to. */
+	public static final boolean DEFAULT_LAST_RESORT = true;
+
 	public ChainSettings {
 		providers = List.copyOf(providers);
 		fallbackOn = Set.copyOf(fallbackOn);
 	}
 
-	/** A chain that makes a last-resort attempt when every breaker is open. */
+	/** A chain with the default last-resort setting. */
 	public ChainSettings(String name, List<String> providers, Duration latencyBudget,
 			@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract) {
-		this(name, providers, latencyBudget, fallbackMaxTokens, fallbackOn, outputContract, true);
+		this(name, providers, latencyBudget, fallbackMaxTokens, fallbackOn, outputContract, DEFAULT_LAST_RESORT);
 	}
 
 	/** A chain without an output contract. */

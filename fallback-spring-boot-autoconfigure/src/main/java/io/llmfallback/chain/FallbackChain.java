@@ -34,8 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * Runs one logical request down an ordered list of providers.
  * <ul>
  * <li>A provider whose breaker is open is skipped at once: no request pays its timeout.</li>
- * <li>A request that finds every provider's breaker open makes one last-resort attempt, as the half-open
- * probe of the breaker open longest, unless the chain's {@code last-resort} is off.</li>
+ * <li>A request that finds every provider's breaker open makes one last-resort attempt on the provider
+ * that has waited longest, at most one a second per provider, unless the chain's {@code last-resort} is
+ * off.</li>
  * <li>Each attempt's timeout is the smaller of the provider's timeout and what is left of the chain's
  * latency budget, so the chain never runs past its deadline however many providers it has.</li>
  * <li>A non-primary attempt has its output tokens capped at {@code fallback-max-tokens} and uses its own
@@ -254,9 +255,10 @@ public final class FallbackChain {
 	/**
 	 * The end of the chain. A request that called no provider because every one it may call was
 	 * short-circuited (a fallback skipped by the spend guard stays skipped) makes one last-resort attempt, on
-	 * the provider whose breaker has been open the longest, when the chain allows it and budget is left. The
-	 * attempt is that breaker's half-open probe ({@link ProviderCircuitBreakers#protectLastResort}); whatever
-	 * its outcome, the request ends with it.
+	 * the provider {@link ProviderCircuitBreakers#lastResortCandidate} picks, when the chain allows it and
+	 * budget is left; with no candidate (every last resort spaced out or in flight) it fails at once. The
+	 * attempt goes past the open breaker ({@link ProviderCircuitBreakers#protectLastResort}); whatever its
+	 * outcome, the request ends with it.
 	 */
 	private Mono<ChainResponse> lastResort(Run run, ChatRequest request) {
 		if (this.settings.lastResort() && run.calledNoProvider() && run.deadlineNanos - now() > 0) {
@@ -266,7 +268,7 @@ public final class FallbackChain {
 					shortCircuited.put(attempt.provider(), attempt.index());
 				}
 			}
-			String provider = this.breakers.longestOpen(List.copyOf(shortCircuited.keySet()));
+			String provider = this.breakers.lastResortCandidate(List.copyOf(shortCircuited.keySet()));
 			if (provider != null) {
 				return call(run, request, shortCircuited.get(provider), true, () -> Mono.error(exhausted(run)));
 			}

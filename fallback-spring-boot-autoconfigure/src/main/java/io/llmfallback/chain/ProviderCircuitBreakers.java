@@ -1,11 +1,14 @@
 package io.llmfallback.chain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -41,12 +44,23 @@ import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
  * failures that say something about the provider's health
  * ({@link io.llmfallback.model.FailureCategory#isProviderHealthSignal()}) count; a rejected request proves
  * the provider is up and counts as a success.
+ * <p>
+ * A last-resort call ({@link #protectLastResort}) goes to a provider whose breaker is open without moving
+ * the breaker: only its success closes it. At most one is in flight per provider, and they start at most
+ * once per {@link #LAST_RESORT_SPACING} (or per {@code open-duration} when that is shorter), whatever the
+ * traffic: a provider that is down gets one call a second rather than one per request, and one that has
+ * come back is found within a second.
  */
 public final class ProviderCircuitBreakers {
 
 	private static final Log logger = LogFactory.getLog(ProviderCircuitBreakers.class);
 
+	/** The least time between two last-resort calls to one provider. */
+	public static final Duration LAST_RESORT_SPACING = Duration.ofSeconds(1);
+
 	private static final long NO_STREAK = Long.MIN_VALUE;
+
+	private static final long NEVER = Long.MIN_VALUE;
 
 	private final CircuitBreakerRegistry registry;
 
@@ -85,8 +99,10 @@ public final class ProviderCircuitBreakers {
 				listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
 			});
 			factory.configure((builder) -> builder.circuitBreakerConfig(config), provider);
+			long lastResortSpacing = Math.min(settings.openDuration().toMillis(), LAST_RESORT_SPACING.toMillis());
 			this.breakers.put(provider, new Protected(breaker, factory.create(provider), streakStart,
-					settings.failureWindow().toMillis(), openedAt));
+					settings.failureWindow().toMillis(), openedAt, lastResortSpacing, new AtomicLong(NEVER),
+					new AtomicBoolean()));
 		});
 	}
 
@@ -128,37 +144,53 @@ public final class ProviderCircuitBreakers {
 	}
 
 	/**
-	 * Runs a last-resort call on a provider whose breaker is open: the breaker turns half-open before its
-	 * open duration is over, and the call is its probe, so that the breaker's own permission and outcome logic
-	 * applies. A success closes the breaker, as any probe's would: the provider has shown it serves. A failure
-	 * opens it again for a full open duration. Only one such probe is in flight per provider: a call made
-	 * while another holds the half-open slot fails at once with
-	 * {@link io.github.resilience4j.circuitbreaker.CallNotPermittedException}, as {@link #protect} would.
+	 * Runs a last-resort call on a provider whose breaker is open, past the breaker, which it leaves as it
+	 * is unless the call succeeds. A success closes the breaker: the provider has shown it serves. A failure
+	 * leaves it open, to turn half-open when its open duration is over, and moves no state: a provider that
+	 * stays down makes no transitions, log lines or alerts however many last resorts fail. A failure the
+	 * breaker would not count (a rejected request) proves the provider up, and closes the breaker too.
+	 * <p>
+	 * The breaker's own half-open slot is not used: Resilience4j turns an open breaker half-open on its own
+	 * scheduler, and no lock of ours can keep that from handing out a second probe. The call fails at once
+	 * with {@link CallNotPermittedException}, as {@link #protect} would, when the breaker is no longer open,
+	 * another last resort on the provider is in flight, or the last one began less than the spacing ago.
 	 */
 	public <T> Mono<T> protectLastResort(String provider, Mono<T> call) {
 		Protected breaker = breaker(provider);
 		return Mono.defer(() -> {
-			breaker.probeEarly();
-			return breaker.reactive.run(call, Mono::error);
+			if (!breaker.startLastResort(this.clock.millis())) {
+				return Mono.error(CallNotPermittedException.createCallNotPermittedException(breaker.breaker));
+			}
+			return call.doOnSuccess((result) -> breaker.closeAfterLastResort())
+				.doOnError((ex) -> {
+					if (!breaker.breaker.getCircuitBreakerConfig().getRecordExceptionPredicate().test(ex)) {
+						breaker.closeAfterLastResort();
+					}
+				})
+				.doFinally((signal) -> breaker.lastResortInFlight.set(false));
 		});
 	}
 
 	/**
-	 * Of the given providers, the one whose breaker has been open the longest, ties going to the first
-	 * listed; {@code null} when none is open.
+	 * Of the given providers, the one a last resort should call now: of those whose breaker is open and may
+	 * take a last resort now, the one that has waited longest since its breaker opened or its last last
+	 * resort began, ties going to the first listed; {@code null} when there is none, the request then failing
+	 * without a call. Waiting since the last attempt rather than since opening takes turns among providers
+	 * that stay down, so that one which has come back is not passed over for one that has not.
 	 */
-	public @Nullable String longestOpen(List<String> providers) {
-		String longest = null;
+	public @Nullable String lastResortCandidate(List<String> providers) {
+		long now = this.clock.millis();
+		String candidate = null;
 		long earliest = Long.MAX_VALUE;
 		for (String provider : providers) {
 			Protected breaker = breaker(provider);
-			long openedAt = breaker.openedAt.get();
-			if (breaker.breaker.getState() == CircuitBreaker.State.OPEN && openedAt < earliest) {
-				longest = provider;
-				earliest = openedAt;
+			long waitingSince = Math.max(breaker.openedAt.get(), breaker.lastResortAt.get());
+			if (breaker.mayStartLastResort(now) && waitingSince < earliest) {
+				candidate = provider;
+				earliest = waitingSince;
 			}
 		}
-		return longest;
+		return candidate;
 	}
 
 	public CircuitBreaker.State state(String provider) {
@@ -186,9 +218,12 @@ public final class ProviderCircuitBreakers {
 
 	/**
 	 * @param openedAt when the breaker last opened, by the clock's millis; read only while it is open
+	 * @param lastResortAt when the last last-resort call began, by the clock's millis, or {@link #NEVER}
+	 * @param lastResortInFlight whether a last-resort call is in flight
 	 */
 	private record Protected(CircuitBreaker breaker, ReactiveCircuitBreaker reactive, AtomicLong streakStart,
-			long windowMillis, AtomicLong openedAt) {
+			long windowMillis, AtomicLong openedAt, long lastResortSpacingMillis, AtomicLong lastResortAt,
+			AtomicBoolean lastResortInFlight) {
 
 		/** Failures that began longer than the window ago no longer count towards opening. */
 		void clearStaleStreak(long nowMillis) {
@@ -200,15 +235,39 @@ public final class ProviderCircuitBreakers {
 			}
 		}
 
+		boolean mayStartLastResort(long nowMillis) {
+			return !this.lastResortInFlight.get() && lastResortDue(nowMillis);
+		}
+
 		/**
-		 * Turns an open breaker half-open now. Checked and turned under a lock: Resilience4j allows a
-		 * half-open to half-open transition, which would hand out a second probe slot.
+		 * Takes the provider's one last-resort slot if a last resort may start now; the slot is held until the
+		 * call ends, and the spacing counts from now.
 		 */
-		void probeEarly() {
-			synchronized (this) {
-				if (this.breaker.getState() == CircuitBreaker.State.OPEN) {
-					this.breaker.transitionToHalfOpenState();
-				}
+		boolean startLastResort(long nowMillis) {
+			if (!this.lastResortInFlight.compareAndSet(false, true)) {
+				return false;
+			}
+			if (!lastResortDue(nowMillis)) {
+				this.lastResortInFlight.set(false);
+				return false;
+			}
+			this.lastResortAt.set(nowMillis);
+			return true;
+		}
+
+		private boolean lastResortDue(long nowMillis) {
+			long last = this.lastResortAt.get();
+			return this.breaker.getState() == CircuitBreaker.State.OPEN
+					&& (last == NEVER || nowMillis - last >= this.lastResortSpacingMillis);
+		}
+
+		/**
+		 * Closes the breaker unless it closed meanwhile; had its own probe failed meanwhile, closing is still
+		 * right: the provider has just served.
+		 */
+		void closeAfterLastResort() {
+			if (this.breaker.getState() != CircuitBreaker.State.CLOSED) {
+				this.breaker.transitionToClosedState();
 			}
 		}
 

@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.llmfallback.chain.BreakerSettings;
+import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class CircuitBreakerRuleConfigurationTests {
 				.isEqualTo(BreakerSettings.DEFAULTS);
 			assertThat(breaker(context.getBean(ProviderCircuitBreakers.class), "gpt").getSlidingWindowType())
 				.isEqualTo(SlidingWindowType.COUNT_BASED);
-			assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().lastResort()).isTrue();
+			assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().lastResort())
+				.isEqualTo(ChainSettings.DEFAULT_LAST_RESORT);
 		});
 	}
 

@@ -11,11 +11,16 @@ import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -23,6 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -30,6 +36,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * WireMock, breakers opened by real failures on the breakers' clock, meters and attempt observations
  * captured as an application would record them.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LastResortHttpTest {
 
 	private final BreakerChains chains = new BreakerChains();
@@ -64,10 +71,10 @@ class LastResortHttpTest {
 		// A fallback serving as the last resort is capped like any fallback.
 		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
 			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2048"))));
-		// The attempt was the breaker's half-open probe, and its success closed the breaker.
+		// The attempt went past the open breaker, and its success closed it.
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.CLOSED);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
-		assertThat(this.chains.transitionsOf("p1")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+		assertThat(this.chains.transitionsOf("p1")).containsExactly("CLOSED->OPEN", "OPEN->CLOSED");
 
 		ChainObservations.AttemptContext span = this.attemptSpans.get(this.attemptSpans.size() - 1);
 		assertThat(span.getHighCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.last_resort", "true"),
@@ -126,10 +133,11 @@ class LastResortHttpTest {
 	}
 
 	@Test
-	void aFailedLastResortOpensItsBreakerAgainAndTheNextRequestTriesTheOtherProvider() {
+	void aFailedLastResortLeavesItsBreakerOpenAndTheNextRequestTriesTheOtherProvider() {
 		FallbackChain chain = chain(true);
 		openFallbackThenPrimary(chain);
 		this.chains.clock.advance(Duration.ofSeconds(1));
+		int transitionsBefore = this.chains.transitions.size();
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -139,8 +147,9 @@ class LastResortHttpTest {
 							tuple("p1", "server-error"));
 				assertThat(ex.getMessage()).contains("p1=server-error HTTP 500 (").contains(" ms, last resort)");
 			});
-		// Opened again a second after the primary: the primary is now the one open longest.
+		// Tried a second after the primary opened: the primary has now waited longest.
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		assertThat(this.chains.transitions).hasSize(transitionsBefore);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -156,18 +165,8 @@ class LastResortHttpTest {
 	@Test
 	void whileALastResortProbeIsInFlightAnotherRequestFailsAtOnce() {
 		FallbackChain chain = chain(true, List.of("p0"));
-		down(this.primary);
-		for (int i = 0; i < 3; i++) {
-			assertThatExceptionOfType(ChainExhaustedException.class)
-				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
-		}
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
-
-		// Subscribed at once: the probe holds the breaker's half-open slot until its answer comes.
-		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
+		CompletableFuture<ChainResponse> probe = slowLastResortOnThePrimary(chain);
+		this.chains.clock.advance(ProviderCircuitBreakers.LAST_RESORT_SPACING);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -176,6 +175,87 @@ class LastResortHttpTest {
 		assertThat(probe.join().text()).isEqualTo("slow but fine");
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 		this.primary.verify(4, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void whileEveryProviderStaysDownEachGetsOneLastResortASecondAndNothingIsLoggedOrCounted(CapturedOutput output) {
+		FallbackChain chain = chain(true);
+		openFallbackThenPrimary(chain);
+		int transitionsBefore = this.chains.transitions.size();
+		double transitionsCountedBefore = transitionsCounted();
+		int outputBefore = output.getOut().length();
+
+		// 1,000 requests, 10 ms apart: 10 s of traffic at 100 requests a second, every one failing.
+		int calledAProvider = 0;
+		for (int i = 0; i < 1000; i++) {
+			ChainExhaustedException failure = catchThrowableOfType(ChainExhaustedException.class,
+					() -> chain.chat(ChatRequest.ofUser("hello")).block());
+			if (failure.getAttempts().stream().anyMatch(AttemptRecord::lastResort)) {
+				calledAProvider++;
+			}
+			else {
+				assertThat(failure.getAttempts()).extracting(AttemptRecord::label)
+					.containsExactly("short-circuited", "short-circuited");
+			}
+			this.chains.clock.advance(Duration.ofMillis(10));
+		}
+
+		// One last resort a second on each: the fallback (open longest) at 0 s, 1 s, ... 9 s, the primary 10 ms
+		// after each.
+		this.primary.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		this.fallback.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(calledAProvider).isEqualTo(20);
+		assertThat(lastResortAttempts("p0", "server-error")).isEqualTo(10);
+		assertThat(lastResortAttempts("p1", "server-error")).isEqualTo(10);
+		// The failed last resorts moved no breaker: no transition, no line in the log, no alert.
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		assertThat(this.chains.transitions).hasSize(transitionsBefore);
+		assertThat(transitionsCounted()).isEqualTo(transitionsCountedBefore);
+		assertThat(output.getOut().substring(outputBefore).lines().filter((line) -> line.contains("WARN")))
+			.isEmpty();
+	}
+
+	/**
+	 * The last resort never moves the breaker while it runs, so there is no check-then-transition for
+	 * Resilience4j's own open to half-open transition to slip into: the breaker hands out its half-open probe
+	 * itself, once, while the last resort is in flight, and a third request calls nobody.
+	 */
+	@Test
+	void theBreakersOwnHalfOpenProbeIsHandedOutOnceBesideALastResortInFlight() {
+		FallbackChain chain = chain(true, List.of("p0"));
+		CompletableFuture<ChainResponse> lastResort = slowLastResortOnThePrimary(chain);
+		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN");
+
+		// The open duration is over: Resilience4j turns the breaker half-open and lets this request probe.
+		this.chains.clock.advance(Duration.ofSeconds(61));
+		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
+				.containsExactly("short-circuited"));
+
+		assertThat(lastResort.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false, true);
+		assertThat(probe.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
+		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN",
+				"HALF_OPEN->CLOSED");
+		this.primary.verify(5, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void aLastResortTheProviderRejectsStillClosesItsBreakerForTheProviderIsUp() {
+		FallbackChain chain = chain(true, List.of("p0"));
+		openPrimary(chain);
+		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
+				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+
+		assertThatExceptionOfType(ChainExhaustedException.class)
+			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label, AttemptRecord::lastResort)
+				.containsExactly(tuple("short-circuited", false), tuple("context-length", true)));
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 	}
 
 	/**
@@ -193,6 +273,27 @@ class LastResortHttpTest {
 		failThreeTimes(chain);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		forgetRequests();
+	}
+
+	/**
+	 * Opens the primary's breaker, then starts a request whose last resort the primary answers after 500 ms.
+	 * Subscribed at once: the last resort holds the provider's one last-resort slot until its answer comes,
+	 * and leaves the breaker open meanwhile.
+	 */
+	private CompletableFuture<ChainResponse> slowLastResortOnThePrimary(FallbackChain chain) {
+		openPrimary(chain);
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
+		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
+		return lastResort;
+	}
+
+	/** Opens the breaker of the primary, down, with three requests that called it. */
+	private void openPrimary(FallbackChain chain) {
+		down(this.primary);
+		failThreeTimes(chain);
+		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 	}
 
 	/** Opens the primary's breaker, the fallback serving, then 5 s later the fallback's. */
@@ -226,6 +327,14 @@ class LastResortHttpTest {
 				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
 				.satisfies((ex) -> assertThat(ex.getAttempts()).noneMatch(AttemptRecord::lastResort));
 		}
+	}
+
+	private double transitionsCounted() {
+		return this.chains.registry.find("llm.fallback.breaker.transitions")
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	private double lastResortAttempts(String provider, String outcome) {

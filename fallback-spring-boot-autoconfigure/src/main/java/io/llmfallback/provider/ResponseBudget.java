@@ -1,10 +1,12 @@
 package io.llmfallback.provider;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -65,9 +67,22 @@ public final class ResponseBudget {
 	 * happens next: the body's direct memory goes back to Netty's pool chunk by chunk instead of being held
 	 * until the whole answer is in.
 	 * @param declaredLength the body's {@code Content-Length}, or -1: a body declared larger than
-	 * {@code maxBytes} fails on its first chunk
+	 * {@code maxBytes} fails at once, without waiting for a byte of it: a server may declare it and stall
 	 */
 	Mono<String> read(Flux<DataBuffer> body, long maxBytes, long declaredLength) {
+		if (declaredLength > maxBytes) {
+			// Cancelled, not left unread: WebClient would drain an unread body, waiting on the stalled server,
+			// where a cancelled one makes Reactor Netty close the connection.
+			return Mono.error(() -> {
+				body.subscribe(new BaseSubscriber<>() {
+					@Override
+					protected void hookOnSubscribe(Subscription subscription) {
+						subscription.cancel();
+					}
+				});
+				return new ResponseTooLargeException(ResponseTooLargeException.Limit.RESPONSE, maxBytes);
+			});
+		}
 		return Mono.using(() -> new Read(maxBytes, declaredLength),
 				(read) -> body.map((chunk) -> {
 					try {
@@ -84,23 +99,29 @@ public final class ResponseBudget {
 
 		private final long maxBytes;
 
-		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		/** The cap, or what one array can hold if that is less. */
+		private final int limit;
+
+		/** The bytes read so far, copied straight out of each chunk: no buffer in between. */
+		private byte[] bytes;
+
+		private int size;
 
 		private long reservedBytes;
 
 		private ResponseTooLargeException.@Nullable Limit exceeded;
 
+		/** Sized for the declared body (at most the cap) at once, so that it is not copied as it grows. */
 		Read(long maxBytes, long declaredLength) {
 			this.maxBytes = maxBytes;
-			if (declaredLength > maxBytes) {
-				this.exceeded = ResponseTooLargeException.Limit.RESPONSE;
-			}
+			this.limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
+			this.bytes = new byte[(int) Math.min((declaredLength > 0) ? declaredLength : 8192, this.limit)];
 		}
 
 		/** Keeps the chunk and says so, or says it does not fit. Never throws: the chunk must be released. */
 		boolean append(DataBuffer chunk) {
 			int length = chunk.readableByteCount();
-			if (this.exceeded == null && this.bytes.size() + (long) length > this.maxBytes) {
+			if (this.exceeded == null && this.size + (long) length > this.limit) {
 				this.exceeded = ResponseTooLargeException.Limit.RESPONSE;
 			}
 			if (this.exceeded == null && !tryReserve(length)) {
@@ -110,9 +131,12 @@ public final class ResponseBudget {
 				return false;
 			}
 			this.reservedBytes += length;
-			byte[] copy = new byte[length];
-			chunk.read(copy);
-			this.bytes.writeBytes(copy);
+			if (this.size + length > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes,
+						(int) Math.min(Math.max(2L * this.bytes.length, this.size + length), this.limit));
+			}
+			chunk.read(this.bytes, this.size, length);
+			this.size += length;
 			return true;
 		}
 
@@ -121,7 +145,7 @@ public final class ResponseBudget {
 				throw new ResponseTooLargeException(this.exceeded,
 						(this.exceeded == ResponseTooLargeException.Limit.RESPONSE) ? this.maxBytes : capacity());
 			}
-			return this.bytes.toString(StandardCharsets.UTF_8);
+			return new String(this.bytes, 0, this.size, StandardCharsets.UTF_8);
 		}
 
 		void close() {

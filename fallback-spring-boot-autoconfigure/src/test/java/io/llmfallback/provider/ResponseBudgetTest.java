@@ -1,13 +1,16 @@
 package io.llmfallback.provider;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -61,16 +64,28 @@ class ResponseBudgetTest {
 	}
 
 	@Test
-	void bodyDeclaredLargerThanTheCapFailsOnItsFirstChunk() {
+	void bodyDeclaredLargerThanTheCapFailsWithoutWaitingForItsFirstChunk() {
 		ResponseBudget budget = new ResponseBudget(100);
-		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+		AtomicBoolean cancelled = new AtomicBoolean();
 
-		StepVerifier.create(budget.read(body.asFlux(), 8, 4096))
-			.then(() -> body.tryEmitNext(chunk("12")))
-			.expectError(ResponseTooLargeException.class)
-			.verify();
+		StepVerifier.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), 8, 4096))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class)
+				.hasMessage("response larger than the 8 bytes cap on one answer"))
+			.verify(Duration.ofSeconds(5));
 
+		assertThat(cancelled).as("body cancelled").isTrue();
 		assertThat(budget.reserved()).isZero();
+	}
+
+	@Test
+	void bodyOfItsDeclaredLengthIsReadWhole() {
+		ResponseBudget budget = new ResponseBudget(100);
+
+		StepVerifier.create(budget.read(Flux.just(chunk("1234"), chunk("5678")), 8, 8))
+			.expectNext("12345678")
+			.verifyComplete();
+
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
 	}
 
 	@Test

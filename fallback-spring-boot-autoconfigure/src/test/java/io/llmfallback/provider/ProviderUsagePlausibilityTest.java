@@ -83,8 +83,64 @@ class ProviderUsagePlausibilityTest {
 				.singleElement()
 				.asString()
 				.contains("LLM provider 'primary' reported implausible token usage (9 input tokens, ceiling 2000000; "
-						+ "9223372036854775807 output tokens, 1000 allowed)");
+						+ "9223372036854775807 output tokens, 1000 allowed; negative counts read as 0)");
 		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProviderType.class)
+	void negativeCountsAreReadAsZeroAndTheAnswerIsServedFlaggedCountedAndLoggedOnce(ProviderType type,
+			CapturedOutput output) {
+		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(okJson(answer(type, "-5", "-100"))));
+
+		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
+			FallbackChains chains = context.getBean(FallbackChains.class);
+			ChainResponse first = chains.chain("chat").chat(REQUEST).block();
+			chains.chain("chat").chat(REQUEST).block();
+
+			assertThat(first.text()).isEqualTo("Hello.");
+			AttemptRecord attempt = first.attempts().get(0);
+			assertThat(attempt.label()).isEqualTo("success");
+			assertThat(attempt.usage()).isEqualTo(new TokenUsage(0, 0, 0, Set.of(Count.INPUT, Count.OUTPUT)));
+			assertThat(attempt.costUsd()).isZero();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			for (String count : new String[] { "input", "output" }) {
+				assertThat(meters.get("llm.fallback.usage.implausible")
+					.tags("provider", "primary", "count", count)
+					.counter()
+					.count()).isEqualTo(2);
+			}
+			assertThat(output.getAll().lines().filter((line) -> line.contains("reported implausible token usage")))
+				.singleElement()
+				.asString()
+				.contains("LLM provider 'primary' reported implausible token usage (0 input tokens, ceiling 2000000; "
+						+ "0 output tokens, 1000 allowed; negative counts read as 0)");
+		});
+	}
+
+	@Test
+	void moreCachedThanPromptTokensAreReadAsThePromptTokens() {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson("""
+				{"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},
+				 "finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":12,
+				 "prompt_tokens_details":{"cached_tokens":1664}}}""")));
+
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
+
+		assertThat(usage).isEqualTo(new TokenUsage(1000, 12, 1000, Set.of(Count.INPUT)));
+	}
+
+	@Test
+	void negativePartOfAnAnthropicPromptReadsThePromptAsZero() {
+		server.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(okJson("""
+				{"type":"message","role":"assistant","model":"claude-sonnet-4-5",
+				 "content":[{"type":"text","text":"Hello."}],"stop_reason":"end_turn",
+				 "usage":{"input_tokens":40,"cache_read_input_tokens":-1,"output_tokens":12}}""")));
+
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.ANTHROPIC, baseUrl(server)).chat(REQUEST))
+			.usage();
+
+		assertThat(usage).isEqualTo(new TokenUsage(0, 12, 0, Set.of(Count.INPUT)));
 	}
 
 	@Test

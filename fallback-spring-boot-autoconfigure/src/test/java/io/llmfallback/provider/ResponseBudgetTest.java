@@ -78,14 +78,36 @@ class ResponseBudgetTest {
 	}
 
 	@Test
-	void bodyOfItsDeclaredLengthIsReadWhole() {
+	void declaredBodyIsReservedWholeBeforeItsFirstChunk() {
 		ResponseBudget budget = new ResponseBudget(100);
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
 
-		StepVerifier.create(budget.read(Flux.just(chunk("1234"), chunk("5678")), 8, 8))
+		StepVerifier.create(budget.read(body.asFlux(), 50, 8))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(8))
+			.then(() -> body.tryEmitNext(chunk("1234")))
+			.then(() -> body.tryEmitNext(chunk("5678")))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(8))
+			.then(body::tryEmitComplete)
 			.expectNext("12345678")
 			.verifyComplete();
 
+		assertThat(budget.reserved()).isZero();
 		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	@Test
+	void declaredBodyThatDoesNotFitTheBudgetFailsWithoutWaitingForItsFirstChunk() {
+		ResponseBudget budget = new ResponseBudget(100);
+		assertThat(budget.tryReserve(95)).isTrue();
+		AtomicBoolean cancelled = new AtomicBoolean();
+
+		StepVerifier.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), 50, 8))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class)
+				.hasMessage("the 100 bytes budget of responses being read at once is used up"))
+			.verify(Duration.ofSeconds(5));
+
+		assertThat(cancelled).as("body cancelled").isTrue();
+		assertThat(budget.reserved()).isEqualTo(95);
 	}
 
 	@Test

@@ -66,14 +66,9 @@ class ResponseBudgetTest {
 	@Test
 	void bodyDeclaredLargerThanTheCapFailsWithoutWaitingForItsFirstChunk() {
 		ResponseBudget budget = new ResponseBudget(100);
-		AtomicBoolean cancelled = new AtomicBoolean();
 
-		StepVerifier.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), 8, 4096))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class)
-				.hasMessage("response larger than the 8 bytes cap on one answer"))
-			.verify(Duration.ofSeconds(5));
+		assertFailsAtOnceAndCancelsTheBody(budget, 8, 4096, "response larger than the 8 bytes cap on one answer");
 
-		assertThat(cancelled).as("body cancelled").isTrue();
 		assertThat(budget.reserved()).isZero();
 	}
 
@@ -99,15 +94,25 @@ class ResponseBudgetTest {
 	void declaredBodyThatDoesNotFitTheBudgetFailsWithoutWaitingForItsFirstChunk() {
 		ResponseBudget budget = new ResponseBudget(100);
 		assertThat(budget.tryReserve(95)).isTrue();
+
+		assertFailsAtOnceAndCancelsTheBody(budget, 50, 8,
+				"the 100 bytes budget of responses being read at once is used up");
+
+		assertThat(budget.reserved()).isEqualTo(95);
+	}
+
+	/** A read of a body that never sends a byte: it fails without waiting for one, and cancels the body. */
+	private static void assertFailsAtOnceAndCancelsTheBody(ResponseBudget budget, long maxBytes, long declaredLength,
+			String message) {
 		AtomicBoolean cancelled = new AtomicBoolean();
 
-		StepVerifier.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), 50, 8))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class)
-				.hasMessage("the 100 bytes budget of responses being read at once is used up"))
+		StepVerifier
+			.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), maxBytes,
+					declaredLength))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class).hasMessage(message))
 			.verify(Duration.ofSeconds(5));
 
 		assertThat(cancelled).as("body cancelled").isTrue();
-		assertThat(budget.reserved()).isEqualTo(95);
 	}
 
 	@Test

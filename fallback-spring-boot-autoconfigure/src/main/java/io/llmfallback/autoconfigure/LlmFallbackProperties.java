@@ -475,13 +475,14 @@ public class LlmFallbackProperties {
 		 * Ceiling on the body of one answer; reading stops at the first byte past it and the answer fails as
 		 * response-too-large.
 		 */
-		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
+		private DataSize maxResponseSize = DataSize
+			.ofBytes(io.llmfallback.provider.ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES);
 
 		/**
 		 * Most prompt tokens an answer may report; an answer reporting more is priced at this many and
 		 * flagged. The default covers the largest context windows of today's models.
 		 */
-		private long maxInputTokens = 2_000_000;
+		private long maxInputTokens = io.llmfallback.provider.ProviderSettings.DEFAULT_MAX_INPUT_TOKENS;
 
 		public Adaptation getAdaptation() {
 			return this.adaptation;

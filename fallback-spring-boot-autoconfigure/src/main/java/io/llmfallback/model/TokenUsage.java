@@ -40,6 +40,25 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 		this(inputTokens, outputTokens, 0);
 	}
 
+	/**
+	 * Usage as a provider reported it, made consistent: a negative count is read as 0, and cached tokens
+	 * beyond the prompt tokens they are part of as the prompt tokens; either is marked as clamped (the
+	 * cached tokens as {@link Count#INPUT}). A broken or hostile answer is then served and priced at what it
+	 * can have cost at most, not refused: its text may well be fine.
+	 */
+	public static TokenUsage reported(long inputTokens, long outputTokens, long cachedInputTokens) {
+		Set<Count> clamped = EnumSet.noneOf(Count.class);
+		long input = Math.max(inputTokens, 0);
+		if (inputTokens < 0 || cachedInputTokens < 0 || cachedInputTokens > input) {
+			clamped.add(Count.INPUT);
+		}
+		if (outputTokens < 0) {
+			clamped.add(Count.OUTPUT);
+		}
+		return new TokenUsage(input, Math.max(outputTokens, 0), Math.min(Math.max(cachedInputTokens, 0), input),
+				clamped);
+	}
+
 	/** The prompt tokens billed at the full input price. */
 	public long uncachedInputTokens() {
 		return this.inputTokens - this.cachedInputTokens;

@@ -104,7 +104,7 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		JsonNode usage = body.path("usage");
 		long cacheRead = count(usage, "cache_read_input_tokens");
 		long prompt = sum(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"), cacheRead);
-		return new TokenUsage(prompt, count(usage, "output_tokens"), cacheRead);
+		return TokenUsage.reported(prompt, count(usage, "output_tokens"), cacheRead);
 	}
 
 	@Override

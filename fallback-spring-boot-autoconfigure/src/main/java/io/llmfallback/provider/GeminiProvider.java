@@ -100,7 +100,7 @@ public final class GeminiProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
-		return new TokenUsage(count(usage, "promptTokenCount"),
+		return TokenUsage.reported(count(usage, "promptTokenCount"),
 				sum(count(usage, "candidatesTokenCount"), count(usage, "thoughtsTokenCount")),
 				count(usage, "cachedContentTokenCount"));
 	}

@@ -178,7 +178,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			throw ex.inResponse(status, plausible(usageQuietly(body), maxTokens));
 		}
 		catch (RuntimeException ex) {
-			// Values the model refuses (negative token counts...) mean a malformed answer, not a broken connection.
+			// Values the model refuses mean a malformed answer, not a broken connection.
 			throw new ProviderException(name(), FailureCategory.INVALID_RESPONSE, status, null,
 					"response could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())), ex);
 		}
@@ -193,10 +193,11 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 */
 	private TokenUsage plausible(TokenUsage reported, int maxTokens) {
 		TokenUsage usage = reported.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
-		if (usage != reported && this.implausibleUsageLogged.compareAndSet(false, true)) {
+		if (usage.isClamped() && this.implausibleUsageLogged.compareAndSet(false, true)) {
 			logger.warn("LLM provider '" + name() + "' reported implausible token usage (" + reported.inputTokens()
 					+ " input tokens, ceiling " + this.settings.maxInputTokens() + "; " + reported.outputTokens()
-					+ " output tokens, " + maxTokens + " allowed): counts beyond the bounds are priced at the bound. "
+					+ " output tokens, " + maxTokens + " allowed; negative counts read as 0): counts beyond the "
+					+ "bounds are priced at the bound, cached tokens beyond the prompt as the prompt. "
 					+ "Logged once; every such answer is flagged on its usage");
 		}
 		return usage;
@@ -314,8 +315,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	/**
 	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the largest long (so
-	 * that it is clamped as implausible) or, negative, as -1 (refused): read as is, it would become 0 and
-	 * a hostile answer would cost nothing.
+	 * that it is clamped as implausible, where read as is it would become 0 and a hostile answer would cost
+	 * nothing) or, negative, as -1 (read as 0 and flagged by {@link TokenUsage#reported}).
 	 */
 	protected static long count(JsonNode usage, String field) {
 		JsonNode value = usage.path(field);
@@ -325,7 +326,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return value.asLong(0);
 	}
 
-	/** Token counts added up, at most the largest long; -1 when any is negative, which usage refuses. */
+	/**
+	 * Token counts added up, at most the largest long; -1 when any is negative: a count with a broken part is
+	 * read as 0 and flagged as a whole.
+	 */
 	protected static long sum(long... counts) {
 		long sum = 0;
 		for (long count : counts) {

@@ -106,7 +106,7 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	@Override
 	protected TokenUsage usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return new TokenUsage(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
+		return TokenUsage.reported(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
 				count(usage.path("prompt_tokens_details"), "cached_tokens"));
 	}
 

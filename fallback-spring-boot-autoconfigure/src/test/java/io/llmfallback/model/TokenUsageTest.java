@@ -40,6 +40,34 @@ class TokenUsageTest {
 	}
 
 	@Test
+	void reportedNegativeCountsAreReadAsZeroAndMarked() {
+		assertThat(TokenUsage.reported(-5, 12, 0)).isEqualTo(new TokenUsage(0, 12, 0, Set.of(TokenUsage.Count.INPUT)));
+		assertThat(TokenUsage.reported(40, -1, -3)).isEqualTo(new TokenUsage(40, 0, 0,
+				Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
+	}
+
+	@Test
+	void reportedCachedTokensBeyondThePromptAreReadAsThePromptAndMarkedAsInput() {
+		TokenUsage usage = TokenUsage.reported(1000, 21, 1664);
+
+		assertThat(usage).isEqualTo(new TokenUsage(1000, 21, 1000, Set.of(TokenUsage.Count.INPUT)));
+		assertThat(usage.uncachedInputTokens()).isZero();
+	}
+
+	@Test
+	void consistentReportedUsageIsKeptUnmarked() {
+		assertThat(TokenUsage.reported(4376, 31, 3072)).isEqualTo(new TokenUsage(4376, 31, 3072));
+	}
+
+	@Test
+	void clampedUsageStaysMarkedWhenWithinTheBounds() {
+		TokenUsage usage = TokenUsage.reported(-5, 12, 0);
+
+		assertThat(usage.clampedTo(3_000, 1_116)).isSameAs(usage);
+		assertThat(usage.isClamped()).isTrue();
+	}
+
+	@Test
 	void clampsCountsBeyondTheirBoundsAndMarksThem() {
 		TokenUsage usage = new TokenUsage(5_000, Long.MAX_VALUE, 4_000).clampedTo(3_000, 1_116);
 

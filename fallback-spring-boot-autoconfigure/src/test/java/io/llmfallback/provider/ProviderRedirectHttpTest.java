@@ -1,5 +1,6 @@
 package io.llmfallback.provider;
 
+import java.net.http.HttpClient;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -15,11 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.JdkClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -130,17 +134,28 @@ class ProviderRedirectHttpTest {
 			});
 	}
 
-	@Test
-	void connectorCustomizerThatFollowsRedirectsDoesNotApplyToProviders() {
+	/**
+	 * Every connector the test class path offers, each with an application customizer that turns redirects
+	 * on: Reactor Netty and the JDK's client. Jetty's and HttpComponents' reactive clients are not on it.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "reactor", "jdk" })
+	void connectorCustomizerThatFollowsRedirectsDoesNotApplyToProviders(String connector) {
 		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(aResponse()
 			.withStatus(308)
 			.withHeader("Location", url(this.target) + path(ProviderType.ANTHROPIC))));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.ANTHROPIC))
-			.withBean(ClientHttpConnectorBuilderCustomizer.class,
+			.withPropertyValues("spring.http.clients.reactive.connector=" + connector)
+			.withBean("followReactor", ClientHttpConnectorBuilderCustomizer.class,
 					() -> (ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder>) (builder) -> builder
 						.withHttpClientCustomizer((client) -> client.followRedirect(true)))
+			.withBean("followJdk", ClientHttpConnectorBuilderCustomizer.class,
+					() -> (ClientHttpConnectorBuilderCustomizer<JdkClientHttpConnectorBuilder>) (builder) -> builder
+						.withHttpClientCustomizer((client) -> client.followRedirects(HttpClient.Redirect.ALWAYS)))
 			.run((context) -> {
+				assertThat(context.getBean(ClientHttpConnectorBuilder.class).getClass().getSimpleName())
+					.startsWithIgnoringCase(connector);
 				ChainResponse response = chat(context.getBean(FallbackChains.class));
 
 				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("redirect", "success");

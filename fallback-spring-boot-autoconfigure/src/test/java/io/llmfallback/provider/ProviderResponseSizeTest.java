@@ -1,11 +1,23 @@
 package io.llmfallback.provider;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.chain.AttemptRecord;
+import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.support.OpenAiStubs;
@@ -14,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -69,6 +82,34 @@ class ProviderResponseSizeTest {
 			.contains("LLM provider '" + type.wireName() + "-test' answered HTTP 200 with a body that was not read "
 					+ "to the end: response larger than the 1 MB cap on one answer");
 		assertThat(output.getAll()).doesNotContain("IllegalReferenceCountException").doesNotContain(" ERROR ");
+	}
+
+	/**
+	 * A server that declares a body over the cap and then sends nothing: the attempt fails at once instead of
+	 * waiting out the provider's minute, the connection is closed, and the next provider serves.
+	 */
+	@Test
+	void bodyDeclaredOverTheCapFailsWithoutWaitingForItAndTheConnectionIsClosed() throws Exception {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("from the backup", 3, 2)));
+		try (StallingServer stalling = new StallingServer()) {
+			this.contextRunner.withPropertyValues(providerProperties("stalling"))
+				.withPropertyValues(providerProperties("backup"))
+				.withPropertyValues("llm.fallback.providers.stalling.base-url=http://127.0.0.1:" + stalling.port(),
+						"llm.fallback.providers.stalling.timeout=60s", "llm.fallback.chains.chat.latency-budget=120s",
+						"llm.fallback.chains.chat.providers=stalling,backup")
+				.run((context) -> {
+					AtomicReference<ChainResponse> response = new AtomicReference<>();
+					StepVerifier.create(context.getBean(FallbackChains.class).chain("chat").chat(REQUEST))
+						.consumeNextWith(response::set)
+						.expectComplete()
+						.verify(Duration.ofSeconds(10));
+
+					assertThat(response.get().text()).isEqualTo("from the backup");
+					assertThat(response.get().attempts()).extracting(AttemptRecord::label)
+						.containsExactly("response-too-large", "success");
+					assertThat(stalling.closedByClient().await(10, TimeUnit.SECONDS)).as("connection closed").isTrue();
+				});
+		}
 	}
 
 	@Test
@@ -142,6 +183,51 @@ class ProviderResponseSizeTest {
 				.rootCause()
 				.hasMessageContaining("llm.fallback.providers.gpt.max-response-size: must be positive, was 0B")
 				.hasMessageContaining("llm.fallback.max-in-flight-response-size: must be positive"));
+	}
+
+	/** Answers every request with headers declaring 64 MB of body, then stalls; notes when the client hangs up. */
+	private static final class StallingServer implements AutoCloseable {
+
+		private final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+
+		private final CountDownLatch closedByClient = new CountDownLatch(1);
+
+		private final Thread thread = new Thread(this::serve, "stalling-server");
+
+		StallingServer() throws IOException {
+			this.thread.start();
+		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		CountDownLatch closedByClient() {
+			return this.closedByClient;
+		}
+
+		private void serve() {
+			try (Socket connection = this.socket.accept()) {
+				InputStream in = connection.getInputStream();
+				connection.getOutputStream()
+					.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 67108864\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+				// Reads the request and whatever follows until the client closes the connection.
+				while (in.read() != -1) {
+					// discarded
+				}
+				this.closedByClient.countDown();
+			}
+			catch (IOException ex) {
+				// the server socket was closed by the test
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
 	}
 
 	private static String[] providerProperties(String name) {

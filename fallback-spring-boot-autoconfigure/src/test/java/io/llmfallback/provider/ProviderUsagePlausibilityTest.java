@@ -2,6 +2,7 @@ package io.llmfallback.provider;
 
 import java.math.BigDecimal;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
@@ -61,30 +62,80 @@ class ProviderUsagePlausibilityTest {
 	@EnumSource(ProviderType.class)
 	void outputBeyondTheRequestsLimitIsPricedAtTheBoundFlaggedCountedAndLoggedOnce(ProviderType type,
 			CapturedOutput output) {
-		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(okJson(answer(type, "9", "9223372036854775807"))));
-
-		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
-			FallbackChains chains = context.getBean(FallbackChains.class);
-			ChainResponse first = chains.chain("chat").chat(REQUEST).block();
-			chains.chain("chat").chat(REQUEST).block();
-
+		callTwice(type, "9", "9223372036854775807", output, (first, meters) -> {
 			AttemptRecord attempt = first.attempts().get(0);
 			assertThat(attempt.usage()).isEqualTo(new TokenUsage(9, OUTPUT_BOUND, 0, Set.of(Count.OUTPUT)));
 			assertThat(attempt.usage().isClamped()).isTrue();
 			Pricing price = new Pricing(new BigDecimal("1.00"), new BigDecimal("10.00"));
 			assertThat(attempt.costUsd()).isEqualByComparingTo(price.cost(new TokenUsage(9, OUTPUT_BOUND)))
 				.isEqualByComparingTo("0.011169");
-			assertThat(context.getBean(MeterRegistry.class)
-				.get("llm.fallback.usage.implausible")
-				.tags("provider", "primary", "count", "output")
-				.counter()
-				.count()).isEqualTo(2);
+			assertThat(implausible(meters, "output")).isEqualTo(2);
+		}, "9 input tokens, ceiling 2000000; 9223372036854775807 output tokens, 1000 allowed; negative counts read as 0");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProviderType.class)
+	void negativeCountsAreReadAsZeroAndTheAnswerIsServedFlaggedCountedAndLoggedOnce(ProviderType type,
+			CapturedOutput output) {
+		callTwice(type, "-5", "-100", output, (first, meters) -> {
+			assertThat(first.text()).isEqualTo("Hello.");
+			AttemptRecord attempt = first.attempts().get(0);
+			assertThat(attempt.label()).isEqualTo("success");
+			assertThat(attempt.usage()).isEqualTo(new TokenUsage(0, 0, 0, Set.of(Count.INPUT, Count.OUTPUT)));
+			assertThat(attempt.costUsd()).isZero();
+			assertThat(implausible(meters, "input")).isEqualTo(2);
+			assertThat(implausible(meters, "output")).isEqualTo(2);
+		}, "0 input tokens, ceiling 2000000; 0 output tokens, 1000 allowed; negative counts read as 0");
+	}
+
+	/**
+	 * Two requests through a chain whose provider reports those counts: checks the first response and the
+	 * meters, and that the provider logged its one line about them.
+	 */
+	private void callTwice(ProviderType type, String inputTokens, String outputTokens, CapturedOutput output,
+			BiConsumer<ChainResponse, MeterRegistry> check, String loggedUsage) {
+		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(okJson(answer(type, inputTokens, outputTokens))));
+
+		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
+			FallbackChains chains = context.getBean(FallbackChains.class);
+			ChainResponse first = chains.chain("chat").chat(REQUEST).block();
+			chains.chain("chat").chat(REQUEST).block();
+
+			check.accept(first, context.getBean(MeterRegistry.class));
 			assertThat(output.getAll().lines().filter((line) -> line.contains("reported implausible token usage")))
 				.singleElement()
 				.asString()
-				.contains("LLM provider 'primary' reported implausible token usage (9 input tokens, ceiling 2000000; "
-						+ "9223372036854775807 output tokens, 1000 allowed)");
+				.contains("LLM provider 'primary' reported implausible token usage (" + loggedUsage + ")");
 		});
+	}
+
+	private static double implausible(MeterRegistry meters, String count) {
+		return meters.get("llm.fallback.usage.implausible").tags("provider", "primary", "count", count).counter().count();
+	}
+
+	@Test
+	void moreCachedThanPromptTokensAreReadAsThePromptTokens() {
+		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson("""
+				{"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},
+				 "finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":12,
+				 "prompt_tokens_details":{"cached_tokens":1664}}}""")));
+
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
+
+		assertThat(usage).isEqualTo(new TokenUsage(1000, 12, 1000, Set.of(Count.INPUT)));
+	}
+
+	@Test
+	void negativePartOfAnAnthropicPromptReadsThePromptAsZero() {
+		server.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(okJson("""
+				{"type":"message","role":"assistant","model":"claude-sonnet-4-5",
+				 "content":[{"type":"text","text":"Hello."}],"stop_reason":"end_turn",
+				 "usage":{"input_tokens":40,"cache_read_input_tokens":-1,"output_tokens":12}}""")));
+
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.ANTHROPIC, baseUrl(server)).chat(REQUEST))
+			.usage();
+
+		assertThat(usage).isEqualTo(new TokenUsage(0, 12, 0, Set.of(Count.INPUT)));
 	}
 
 	@Test

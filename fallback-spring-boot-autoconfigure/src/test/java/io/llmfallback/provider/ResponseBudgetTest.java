@@ -1,13 +1,16 @@
 package io.llmfallback.provider;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -61,16 +64,55 @@ class ResponseBudgetTest {
 	}
 
 	@Test
-	void bodyDeclaredLargerThanTheCapFailsOnItsFirstChunk() {
+	void bodyDeclaredLargerThanTheCapFailsWithoutWaitingForItsFirstChunk() {
+		ResponseBudget budget = new ResponseBudget(100);
+
+		assertFailsAtOnceAndCancelsTheBody(budget, 8, 4096, "response larger than the 8 bytes cap on one answer");
+
+		assertThat(budget.reserved()).isZero();
+	}
+
+	@Test
+	void declaredBodyIsReservedWholeBeforeItsFirstChunk() {
 		ResponseBudget budget = new ResponseBudget(100);
 		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
 
-		StepVerifier.create(budget.read(body.asFlux(), 8, 4096))
-			.then(() -> body.tryEmitNext(chunk("12")))
-			.expectError(ResponseTooLargeException.class)
-			.verify();
+		StepVerifier.create(budget.read(body.asFlux(), 50, 8))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(8))
+			.then(() -> body.tryEmitNext(chunk("1234")))
+			.then(() -> body.tryEmitNext(chunk("5678")))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(8))
+			.then(body::tryEmitComplete)
+			.expectNext("12345678")
+			.verifyComplete();
 
 		assertThat(budget.reserved()).isZero();
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	@Test
+	void declaredBodyThatDoesNotFitTheBudgetFailsWithoutWaitingForItsFirstChunk() {
+		ResponseBudget budget = new ResponseBudget(100);
+		assertThat(budget.tryReserve(95)).isTrue();
+
+		assertFailsAtOnceAndCancelsTheBody(budget, 50, 8,
+				"the 100 bytes budget of responses being read at once is used up");
+
+		assertThat(budget.reserved()).isEqualTo(95);
+	}
+
+	/** A read of a body that never sends a byte: it fails without waiting for one, and cancels the body. */
+	private static void assertFailsAtOnceAndCancelsTheBody(ResponseBudget budget, long maxBytes, long declaredLength,
+			String message) {
+		AtomicBoolean cancelled = new AtomicBoolean();
+
+		StepVerifier
+			.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), maxBytes,
+					declaredLength))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class).hasMessage(message))
+			.verify(Duration.ofSeconds(5));
+
+		assertThat(cancelled).as("body cancelled").isTrue();
 	}
 
 	@Test

@@ -1,12 +1,8 @@
 package io.llmfallback.autoconfigure;
 
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.Consumer;
 
 import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainExtensions;
@@ -34,9 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
-import org.springframework.boot.http.client.reactive.HttpComponentsClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.JdkClientHttpConnectorBuilder;
-import org.springframework.boot.http.client.reactive.JettyClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -45,8 +39,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.reactive.ClientHttpConnector;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -96,43 +88,18 @@ public final class LlmFallbackAutoConfiguration {
 
 	/**
 	 * Every connector builder applies the application's HTTP client customizers after the settings, so one of
-	 * them could turn redirects back on; this customizer comes last, whichever connector the application uses.
+	 * them could turn redirects back on: this customizer comes last. For Reactor Netty and the JDK client
+	 * only, the two connectors whose customizer the tests can prove; with any other connector (Jetty,
+	 * HttpComponents, one of the application's own kind) provider calls go through the JDK client, which
+	 * every Java runtime has, rather than through a connector whose redirects nothing here can vouch for.
 	 */
 	private static ClientHttpConnectorBuilder<?> withoutRedirects(ClientHttpConnectorBuilder<?> builder) {
 		if (builder instanceof ReactorClientHttpConnectorBuilder reactor) {
 			return reactor.withHttpClientCustomizer((client) -> client.followRedirect(false));
 		}
-		if (builder instanceof JdkClientHttpConnectorBuilder jdk) {
-			return jdk.withHttpClientCustomizer((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
-		}
-		ClassLoader classLoader = builder.getClass().getClassLoader();
-		if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)
-				&& builder instanceof JettyClientHttpConnectorBuilder) {
-			return withLastHttpClientCustomizer(builder, "setFollowRedirects", false);
-		}
-		if (ClassUtils.isPresent("org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder", classLoader)
-				&& builder instanceof HttpComponentsClientHttpConnectorBuilder) {
-			return withLastHttpClientCustomizer(builder, "disableRedirectHandling");
-		}
-		return builder;
-	}
-
-	/**
-	 * Jetty's and HttpComponents' clients are not on the starter's class path, so their builder's
-	 * {@code withHttpClientCustomizer} is given a customizer that calls the client's method by name.
-	 */
-	private static ClientHttpConnectorBuilder<?> withLastHttpClientCustomizer(ClientHttpConnectorBuilder<?> builder,
-			String clientMethod, Object... arguments) {
-		Class<?>[] parameterTypes = Arrays.stream(arguments)
-			.map((argument) -> (argument instanceof Boolean) ? boolean.class : argument.getClass())
-			.toArray(Class<?>[]::new);
-		Consumer<Object> customizer = (client) -> ReflectionUtils.invokeMethod(
-				Objects.requireNonNull(ReflectionUtils.findMethod(client.getClass(), clientMethod, parameterTypes)),
-				client, arguments);
-		Method with = Objects
-			.requireNonNull(ReflectionUtils.findMethod(builder.getClass(), "withHttpClientCustomizer", Consumer.class));
-		return (ClientHttpConnectorBuilder<?>) Objects.requireNonNull(ReflectionUtils.invokeMethod(with, builder,
-				customizer));
+		JdkClientHttpConnectorBuilder jdk = (builder instanceof JdkClientHttpConnectorBuilder applications)
+				? applications : ClientHttpConnectorBuilder.jdk();
+		return jdk.withHttpClientCustomizer((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
 	}
 
 	/**

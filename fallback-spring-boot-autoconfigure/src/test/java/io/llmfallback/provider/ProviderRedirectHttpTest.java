@@ -27,6 +27,8 @@ import org.springframework.boot.http.client.reactive.JdkClientHttpConnectorBuild
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -156,6 +158,27 @@ class ProviderRedirectHttpTest {
 			.run((context) -> {
 				assertThat(context.getBean(ClientHttpConnectorBuilder.class).getClass().getSimpleName())
 					.startsWithIgnoringCase(connector);
+				ChainResponse response = chat(context.getBean(FallbackChains.class));
+
+				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("redirect", "success");
+				assertThat(this.target.getAllServeEvents()).isEmpty();
+			});
+	}
+
+	/**
+	 * A connector builder of the application's own kind, whose client follows redirects: nothing can switch
+	 * them off on it, so provider calls go through the JDK's client instead.
+	 */
+	@Test
+	void aConnectorOfTheApplicationsOwnKindIsNotUsedForProviders() {
+		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.OPENAI))).willReturn(aResponse().withStatus(307)
+			.withHeader("Location", url(this.target) + path(ProviderType.OPENAI))));
+
+		this.contextRunner.withPropertyValues(properties(ProviderType.OPENAI))
+			.withBean(ClientHttpConnectorBuilder.class,
+					() -> (ClientHttpConnectorBuilder<ClientHttpConnector>) (settings) -> new ReactorClientHttpConnector(
+							reactor.netty.http.client.HttpClient.create().followRedirect(true)))
+			.run((context) -> {
 				ChainResponse response = chat(context.getBean(FallbackChains.class));
 
 				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("redirect", "success");

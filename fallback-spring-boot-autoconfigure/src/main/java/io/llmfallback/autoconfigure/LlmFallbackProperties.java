@@ -15,6 +15,7 @@ import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.review.ReviewSettings;
@@ -475,14 +476,13 @@ public class LlmFallbackProperties {
 		 * Ceiling on the body of one answer; reading stops at the first byte past it and the answer fails as
 		 * response-too-large.
 		 */
-		private DataSize maxResponseSize = DataSize
-			.ofBytes(io.llmfallback.provider.ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES);
+		private DataSize maxResponseSize = DataSize.ofBytes(ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES);
 
 		/**
 		 * Most prompt tokens an answer may report; an answer reporting more is priced at this many and
 		 * flagged. The default covers the largest context windows of today's models.
 		 */
-		private long maxInputTokens = io.llmfallback.provider.ProviderSettings.DEFAULT_MAX_INPUT_TOKENS;
+		private long maxInputTokens = ProviderSettings.DEFAULT_MAX_INPUT_TOKENS;
 
 		public Adaptation getAdaptation() {
 			return this.adaptation;

@@ -20,6 +20,8 @@ import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ResponseBudget;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -52,6 +54,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnBooleanProperty(name = "llm.fallback.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmFallbackProperties.class)
 public final class LlmFallbackAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(LlmFallbackAutoConfiguration.class);
 
 	@Bean
 	LlmFallbackSettings llmFallbackSettings(LlmFallbackProperties properties, ResourceLoader resourceLoader,
@@ -97,8 +101,18 @@ public final class LlmFallbackAutoConfiguration {
 		if (builder instanceof ReactorClientHttpConnectorBuilder reactor) {
 			return reactor.withHttpClientCustomizer((client) -> client.followRedirect(false));
 		}
-		JdkClientHttpConnectorBuilder jdk = (builder instanceof JdkClientHttpConnectorBuilder applications)
-				? applications : ClientHttpConnectorBuilder.jdk();
+		JdkClientHttpConnectorBuilder jdk;
+		if (builder instanceof JdkClientHttpConnectorBuilder applications) {
+			jdk = applications;
+		}
+		else {
+			// Said once, at start-up: the application's customizers of that connector (a proxy, TLS) do not
+			// reach provider calls, which may explain a provider that cannot be reached.
+			logger.warn("LLM provider calls use the JDK HTTP client instead of the application's "
+					+ builder.getClass().getSimpleName() + ", whose redirects the starter cannot switch off; "
+					+ "its HTTP client customizers do not apply to provider calls");
+			jdk = ClientHttpConnectorBuilder.jdk();
+		}
 		return jdk.withHttpClientCustomizer((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
 	}
 

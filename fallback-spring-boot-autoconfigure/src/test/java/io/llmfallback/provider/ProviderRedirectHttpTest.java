@@ -14,6 +14,7 @@ import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +27,8 @@ import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.JdkClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -45,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unless told otherwise), never follow a redirect: the key and the prompt stay where they were sent, and the
  * chain moves on.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ProviderRedirectHttpTest {
 
 	private static final String PROMPT = "the confidential quarterly figures";
@@ -170,7 +174,7 @@ class ProviderRedirectHttpTest {
 	 * them off on it, so provider calls go through the JDK's client instead.
 	 */
 	@Test
-	void aConnectorOfTheApplicationsOwnKindIsNotUsedForProviders() {
+	void aConnectorOfTheApplicationsOwnKindIsNotUsedForProviders(CapturedOutput output) {
 		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.OPENAI))).willReturn(aResponse().withStatus(307)
 			.withHeader("Location", url(this.target) + path(ProviderType.OPENAI))));
 
@@ -183,6 +187,7 @@ class ProviderRedirectHttpTest {
 
 				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("redirect", "success");
 				assertThat(this.target.getAllServeEvents()).isEmpty();
+				assertThat(output.getAll()).containsOnlyOnce("LLM provider calls use the JDK HTTP client instead of");
 			});
 	}
 

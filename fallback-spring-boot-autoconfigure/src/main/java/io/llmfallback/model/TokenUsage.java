@@ -1,6 +1,7 @@
 package io.llmfallback.model;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -40,25 +41,6 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 		this(inputTokens, outputTokens, 0);
 	}
 
-	/**
-	 * Usage as a provider reported it, made consistent: a negative count is read as 0, and cached tokens
-	 * beyond the prompt tokens they are part of as the prompt tokens; either is marked as clamped (the
-	 * cached tokens as {@link Count#INPUT}). A broken or hostile answer is then served and priced at what it
-	 * can have cost at most, not refused: its text may well be fine.
-	 */
-	public static TokenUsage reported(long inputTokens, long outputTokens, long cachedInputTokens) {
-		Set<Count> clamped = EnumSet.noneOf(Count.class);
-		long input = Math.max(inputTokens, 0);
-		if (inputTokens < 0 || cachedInputTokens < 0 || cachedInputTokens > input) {
-			clamped.add(Count.INPUT);
-		}
-		if (outputTokens < 0) {
-			clamped.add(Count.OUTPUT);
-		}
-		return new TokenUsage(input, Math.max(outputTokens, 0), Math.min(Math.max(cachedInputTokens, 0), input),
-				clamped);
-	}
-
 	/** The prompt tokens billed at the full input price. */
 	public long uncachedInputTokens() {
 		return this.inputTokens - this.cachedInputTokens;
@@ -96,6 +78,58 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 		long clampedInput = Math.min(this.inputTokens, maxInputTokens);
 		return new TokenUsage(clampedInput, Math.min(this.outputTokens, maxOutputTokens),
 				Math.min(this.cachedInputTokens, clampedInput), beyond);
+	}
+
+	/**
+	 * Usage as a provider reported it, some counts in parts (Anthropic's prompt, Gemini's output): the raw
+	 * figures, for logs, until {@link #consistent} reads them.
+	 *
+	 * @param inputParts the parts that add up to the prompt tokens
+	 * @param outputParts the parts that add up to the completion tokens
+	 * @param cachedInputTokens the part of the prompt tokens served from the provider's prompt cache
+	 */
+	public record Reported(List<Long> inputParts, List<Long> outputParts, long cachedInputTokens) {
+
+		public static final Reported NONE = new Reported(List.of(0L), List.of(0L), 0);
+
+		public Reported {
+			inputParts = List.copyOf(inputParts);
+			outputParts = List.copyOf(outputParts);
+		}
+
+		/**
+		 * This usage made consistent: a negative part is read as 0 and the other parts kept, cached tokens
+		 * that are negative or beyond the prompt tokens they are part of as 0 (the whole prompt at the full
+		 * price, not at the lowest); each such count is marked as clamped (the cached tokens as
+		 * {@link Count#INPUT}). A broken or hostile answer is then served and priced at what it can have cost
+		 * at most, not refused: its text may well be fine.
+		 */
+		public TokenUsage consistent() {
+			Set<Count> clamped = EnumSet.noneOf(Count.class);
+			long input = sum(this.inputParts, Count.INPUT, clamped);
+			long output = sum(this.outputParts, Count.OUTPUT, clamped);
+			long cached = this.cachedInputTokens;
+			if (cached < 0 || cached > input) {
+				clamped.add(Count.INPUT);
+				cached = 0;
+			}
+			return new TokenUsage(input, output, cached, clamped);
+		}
+
+		/** The parts added up, at most the largest long, each negative one read as 0 and its count marked. */
+		private static long sum(List<Long> parts, Count count, Set<Count> clamped) {
+			long sum = 0;
+			for (long part : parts) {
+				if (part < 0) {
+					clamped.add(count);
+				}
+				else {
+					sum = (sum > Long.MAX_VALUE - part) ? Long.MAX_VALUE : sum + part;
+				}
+			}
+			return sum;
+		}
+
 	}
 
 	/** A count of a usage report. */

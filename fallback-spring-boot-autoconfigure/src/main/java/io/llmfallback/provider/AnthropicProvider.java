@@ -1,6 +1,7 @@
 package io.llmfallback.provider;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.llmfallback.model.ChatMessage;
@@ -90,7 +91,7 @@ public final class AnthropicProvider extends HttpLlmProvider {
 			toolCall |= type.equals("tool_use");
 		}
 		String model = text(body, "model");
-		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body),
+		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body).consistent(),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
@@ -100,11 +101,12 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	 * {@code cache_read_input_tokens} (served from it). The prompt is their sum; only the reads are cached.
 	 */
 	@Override
-	protected TokenUsage usage(JsonNode body) {
+	protected TokenUsage.Reported usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
 		long cacheRead = count(usage, "cache_read_input_tokens");
-		long prompt = sum(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"), cacheRead);
-		return TokenUsage.reported(prompt, count(usage, "output_tokens"), cacheRead);
+		return new TokenUsage.Reported(List.of(count(usage, "input_tokens"),
+				count(usage, "cache_creation_input_tokens"), cacheRead), List.of(count(usage, "output_tokens")),
+				cacheRead);
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.llmfallback.provider;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -92,16 +93,16 @@ public final class GeminiProvider extends HttpLlmProvider {
 			toolCall |= part.path("functionCall").isObject();
 		}
 		String model = text(body, "modelVersion");
-		return answer(text.toString(), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
+		return answer(text.toString(), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body).consistent(),
 				model.isEmpty() ? requestedModel : model, latency);
 	}
 
 	/** Thinking tokens are billed as output; cached-content tokens are a part of the prompt tokens. */
 	@Override
-	protected TokenUsage usage(JsonNode body) {
+	protected TokenUsage.Reported usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
-		return TokenUsage.reported(count(usage, "promptTokenCount"),
-				sum(count(usage, "candidatesTokenCount"), count(usage, "thoughtsTokenCount")),
+		return new TokenUsage.Reported(List.of(count(usage, "promptTokenCount")),
+				List.of(count(usage, "candidatesTokenCount"), count(usage, "thoughtsTokenCount")),
 				count(usage, "cachedContentTokenCount"));
 	}
 

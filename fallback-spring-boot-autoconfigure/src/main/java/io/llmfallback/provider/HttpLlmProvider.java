@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
@@ -170,12 +172,12 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		}
 		try {
 			ChatResponse response = parseResponse(body, requestedModel, latency);
-			TokenUsage usage = plausible(response.usage(), maxTokens);
+			TokenUsage usage = plausible(response.usage(), maxTokens, body);
 			return (usage != response.usage()) ? response.withUsage(usage) : response;
 		}
 		catch (ProviderException ex) {
 			// A response did come: its status and billed tokens belong on the failure.
-			throw ex.inResponse(status, plausible(usageQuietly(body), maxTokens));
+			throw ex.inResponse(status, plausible(usageQuietly(body).consistent(), maxTokens, body));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses mean a malformed answer, not a broken connection.
@@ -189,26 +191,32 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 * than the configured ceiling. Slack, because providers count a few tokens the limit does not (the end of
 	 * turn, tool-call framing) and gateways re-count with tokenizers of their own, a few percent apart: 10%
 	 * covers the tokenizers, 16 tokens the fixed overhead on small limits. Logged once per provider: every
-	 * clamped count is on its attempt's usage and in the meters.
+	 * clamped count is on its attempt's usage and in the meters. The line has the counts as the body
+	 * reported them (read again from it, once): the ones read already are corrected.
 	 */
-	private TokenUsage plausible(TokenUsage reported, int maxTokens) {
-		TokenUsage usage = reported.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
+	private TokenUsage plausible(TokenUsage consistent, int maxTokens, JsonNode body) {
+		TokenUsage usage = consistent.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
 		if (usage.isClamped() && this.implausibleUsageLogged.compareAndSet(false, true)) {
-			logger.warn("LLM provider '" + name() + "' reported implausible token usage (" + reported.inputTokens()
-					+ " input tokens, ceiling " + this.settings.maxInputTokens() + "; " + reported.outputTokens()
-					+ " output tokens, " + maxTokens + " allowed; negative counts read as 0): counts beyond the "
-					+ "bounds are priced at the bound, cached tokens beyond the prompt as the prompt. "
-					+ "Logged once; every such answer is flagged on its usage");
+			TokenUsage.Reported reported = usageQuietly(body);
+			logger.warn("LLM provider '" + name() + "' reported implausible token usage ("
+					+ parts(reported.inputParts()) + " input tokens, ceiling " + this.settings.maxInputTokens() + "; "
+					+ parts(reported.outputParts()) + " output tokens, " + maxTokens + " allowed; "
+					+ reported.cachedInputTokens() + " cached): negative counts are read as 0, counts beyond the bounds priced at the bound, cached tokens "
+					+ "beyond the prompt as uncached. Logged once; every such answer is flagged on its usage");
 		}
 		return usage;
 	}
 
-	private TokenUsage usageQuietly(JsonNode body) {
+	private static String parts(List<Long> parts) {
+		return parts.stream().map(String::valueOf).collect(Collectors.joining(" + "));
+	}
+
+	private TokenUsage.Reported usageQuietly(JsonNode body) {
 		try {
 			return usage(body);
 		}
 		catch (RuntimeException ex) {
-			return TokenUsage.NONE;
+			return TokenUsage.Reported.NONE;
 		}
 	}
 
@@ -316,7 +324,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	/**
 	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the largest long (so
 	 * that it is clamped as implausible, where read as is it would become 0 and a hostile answer would cost
-	 * nothing) or, negative, as -1 (read as 0 and flagged by {@link TokenUsage#reported}).
+	 * nothing) or, negative, as -1 (read as 0 and flagged by {@link TokenUsage.Reported#consistent}).
 	 */
 	protected static long count(JsonNode usage, String field) {
 		JsonNode value = usage.path(field);
@@ -324,21 +332,6 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			return (value.decimalValue().signum() < 0) ? -1 : Long.MAX_VALUE;
 		}
 		return value.asLong(0);
-	}
-
-	/**
-	 * Token counts added up, at most the largest long; -1 when any is negative: a count with a broken part is
-	 * read as 0 and flagged as a whole.
-	 */
-	protected static long sum(long... counts) {
-		long sum = 0;
-		for (long count : counts) {
-			if (count < 0) {
-				return -1;
-			}
-			sum = (sum > Long.MAX_VALUE - count) ? Long.MAX_VALUE : sum + count;
-		}
-		return sum;
 	}
 
 	protected static String text(JsonNode node, String field) {
@@ -386,8 +379,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 */
 	protected abstract ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency);
 
-	/** The token usage a response body reports; zero counts where it reports none. */
-	protected abstract TokenUsage usage(JsonNode body);
+	/** The token usage a response body reports, as reported; zero counts where it reports none. */
+	protected abstract TokenUsage.Reported usage(JsonNode body);
 
 	/** Reads the provider's error envelope; a body that is not one gives an empty type and message. */
 	protected abstract ProviderError parseError(JsonNode body);

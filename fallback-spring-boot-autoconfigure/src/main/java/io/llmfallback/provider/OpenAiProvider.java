@@ -1,6 +1,7 @@
 package io.llmfallback.provider;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -98,15 +99,16 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		// The legacy function_call is a tool call too.
 		boolean toolCall = !message.path("tool_calls").isEmpty() || message.path("function_call").isObject();
 		String model = text(body, "model");
-		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body),
-				model.isEmpty() ? requestedModel : model, latency);
+		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason,
+				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
 	}
 
 	/** Prompt-cache hits are a part of the prompt tokens. */
 	@Override
-	protected TokenUsage usage(JsonNode body) {
+	protected TokenUsage.Reported usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
-		return TokenUsage.reported(count(usage, "prompt_tokens"), count(usage, "completion_tokens"),
+		return new TokenUsage.Reported(List.of(count(usage, "prompt_tokens")),
+				List.of(count(usage, "completion_tokens")),
 				count(usage.path("prompt_tokens_details"), "cached_tokens"));
 	}
 

@@ -104,7 +104,13 @@ public final class ResponseBudget {
 		});
 	}
 
-	/** One body being read, and its reservation: the larger of its declared length and the bytes read. */
+	/**
+	 * One body being read, and its reservation: the larger of its declared length and the bytes read.
+	 * {@link #append} runs on the connection's event loop while {@link #close} runs on whichever thread ends
+	 * the read (an attempt timeout, a caller gone), so the two exclude each other: a close in the middle of
+	 * an append, or before a late one, would otherwise give back less than was reserved, and the budget would
+	 * shrink for good.
+	 */
 	private final class Read {
 
 		private final long maxBytes;
@@ -121,6 +127,8 @@ public final class ResponseBudget {
 
 		private ResponseTooLargeException.@Nullable Limit exceeded;
 
+		private boolean closed;
+
 		/** Sized for the declared body (at most the cap) at once, so that it is not copied as it grows. */
 		Read(long maxBytes, long declaredLength) {
 			this.maxBytes = maxBytes;
@@ -131,11 +139,24 @@ public final class ResponseBudget {
 				return;
 			}
 			this.reservedBytes = Math.max(declaredLength, 0);
-			this.bytes = new byte[(int) Math.min((declaredLength > 0) ? declaredLength : 8192, this.limit)];
+			try {
+				this.bytes = new byte[(int) Math.min((declaredLength > 0) ? declaredLength : 8192, this.limit)];
+			}
+			catch (Throwable ex) {
+				// No close() follows a Read that failed to be made.
+				release(this.reservedBytes);
+				throw ex;
+			}
 		}
 
-		/** Keeps the chunk and says so, or says it does not fit. Never throws: the chunk must be released. */
-		boolean append(DataBuffer chunk) {
+		/**
+		 * Keeps the chunk and says so, or says it does not fit, or that the read is closed. Never throws: the
+		 * chunk must be released.
+		 */
+		synchronized boolean append(DataBuffer chunk) {
+			if (this.closed) {
+				return false;
+			}
 			int length = chunk.readableByteCount();
 			long size = this.size + (long) length;
 			if (this.exceeded == null && size > this.limit) {
@@ -168,8 +189,10 @@ public final class ResponseBudget {
 			return new String(this.bytes, 0, this.size, StandardCharsets.UTF_8);
 		}
 
-		void close() {
+		synchronized void close() {
+			this.closed = true;
 			release(this.reservedBytes);
+			this.reservedBytes = 0;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.llmfallback.model;
 
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -41,27 +42,41 @@ class TokenUsageTest {
 
 	@Test
 	void reportedNegativeCountsAreReadAsZeroAndMarked() {
-		assertThat(TokenUsage.reported(-5, 12, 0)).isEqualTo(new TokenUsage(0, 12, 0, Set.of(TokenUsage.Count.INPUT)));
-		assertThat(TokenUsage.reported(40, -1, -3)).isEqualTo(new TokenUsage(40, 0, 0,
+		assertThat(reported(-5, 12, 0)).isEqualTo(new TokenUsage(0, 12, 0, Set.of(TokenUsage.Count.INPUT)));
+		assertThat(reported(40, -1, -3)).isEqualTo(new TokenUsage(40, 0, 0,
 				Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
 	}
 
 	@Test
-	void reportedCachedTokensBeyondThePromptAreReadAsThePromptAndMarkedAsInput() {
-		TokenUsage usage = TokenUsage.reported(1000, 21, 1664);
+	void reportedCachedTokensBeyondThePromptAreReadAsNoneAndMarkedAsInput() {
+		TokenUsage usage = reported(1000, 21, 1664);
 
-		assertThat(usage).isEqualTo(new TokenUsage(1000, 21, 1000, Set.of(TokenUsage.Count.INPUT)));
-		assertThat(usage.uncachedInputTokens()).isZero();
+		assertThat(usage).isEqualTo(new TokenUsage(1000, 21, 0, Set.of(TokenUsage.Count.INPUT)));
+		assertThat(usage.uncachedInputTokens()).as("the whole prompt at the full price").isEqualTo(1000);
+	}
+
+	@Test
+	void reportedNegativePartIsReadAsZeroAndTheOtherPartsKept() {
+		TokenUsage usage = new TokenUsage.Reported(List.of(40L, 0L, -1L), List.of(12L, -7L), -1).consistent();
+
+		assertThat(usage).isEqualTo(new TokenUsage(40, 12, 0, Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
+	}
+
+	@Test
+	void reportedPartsAddUpToAtMostTheLargestLong() {
+		TokenUsage usage = new TokenUsage.Reported(List.of(Long.MAX_VALUE, 5L), List.of(1L, 2L), 3).consistent();
+
+		assertThat(usage).isEqualTo(new TokenUsage(Long.MAX_VALUE, 3, 3));
 	}
 
 	@Test
 	void consistentReportedUsageIsKeptUnmarked() {
-		assertThat(TokenUsage.reported(4376, 31, 3072)).isEqualTo(new TokenUsage(4376, 31, 3072));
+		assertThat(reported(4376, 31, 3072)).isEqualTo(new TokenUsage(4376, 31, 3072));
 	}
 
 	@Test
 	void clampedUsageStaysMarkedWhenWithinTheBounds() {
-		TokenUsage usage = TokenUsage.reported(-5, 12, 0);
+		TokenUsage usage = reported(-5, 12, 0);
 
 		assertThat(usage.clampedTo(3_000, 1_116)).isSameAs(usage);
 		assertThat(usage.isClamped()).isTrue();
@@ -83,6 +98,10 @@ class TokenUsageTest {
 
 		assertThat(usage.clampedTo(3_000, 1_116)).isSameAs(usage);
 		assertThat(usage.isClamped()).isFalse();
+	}
+
+	private static TokenUsage reported(long inputTokens, long outputTokens, long cachedInputTokens) {
+		return new TokenUsage.Reported(List.of(inputTokens), List.of(outputTokens), cachedInputTokens).consistent();
 	}
 
 }

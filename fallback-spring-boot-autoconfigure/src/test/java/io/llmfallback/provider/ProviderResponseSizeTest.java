@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -44,6 +45,7 @@ import static io.llmfallback.provider.ProviderTestKit.path;
 import static io.llmfallback.provider.ProviderTestKit.provider;
 import static io.llmfallback.provider.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Answers are read within the provider's cap and the budget all providers share, over real HTTP. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -91,7 +93,7 @@ class ProviderResponseSizeTest {
 	@Test
 	void bodyDeclaredOverTheCapFailsWithoutWaitingForItAndTheConnectionIsClosed() throws Exception {
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("from the backup", 3, 2)));
-		try (StallingServer stalling = new StallingServer()) {
+		try (StallingServer stalling = new StallingServer("Content-Length: 67108864\r\n\r\n")) {
 			this.contextRunner.withPropertyValues(providerProperties("stalling"))
 				.withPropertyValues(providerProperties("backup"))
 				.withPropertyValues("llm.fallback.providers.stalling.base-url=http://127.0.0.1:" + stalling.port(),
@@ -153,6 +155,28 @@ class ProviderResponseSizeTest {
 		assertThat(budget.reserved()).isZero();
 	}
 
+	/**
+	 * A chunked answer (no length declared) cancelled in the middle of its body from another thread than the
+	 * connection's, as the chain's attempt timeout and a caller gone do: its whole reservation comes back.
+	 */
+	@Test
+	void answerCancelledMidBodyGivesItsReservationBack() throws Exception {
+		// The head, and a first chunk of 16 bytes.
+		String chunked = "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"choices\":[{\"in\r\n";
+		try (StallingServer stalling = new StallingServer(chunked)) {
+			ResponseBudget budget = new ResponseBudget(100_000);
+			LlmProvider provider = LlmProviders.create(settings("http://127.0.0.1:" + stalling.port(),
+					ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES), RequestAdaptation.NONE, WebClient.builder(), budget);
+
+			Disposable call = provider.chat(REQUEST).subscribe();
+			await().atMost(Duration.ofSeconds(10)).until(() -> budget.reserved() == 16);
+			call.dispose();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> budget.reserved() == 0);
+			assertThat(stalling.closedByClient().await(10, TimeUnit.SECONDS)).as("connection closed").isTrue();
+		}
+	}
+
 	@Test
 	void capIsConfiguredPerProviderAndTheBudgetForAllOfThem() {
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("x".repeat(100_000), 10, 5)));
@@ -185,8 +209,13 @@ class ProviderResponseSizeTest {
 				.hasMessageContaining("llm.fallback.max-in-flight-response-size: must be positive"));
 	}
 
-	/** Answers every request with headers declaring 64 MB of body, then stalls; notes when the client hangs up. */
+	/**
+	 * Answers a request with a 200, the rest of its head and maybe some body, then stalls; notes when the
+	 * client hangs up.
+	 */
 	private static final class StallingServer implements AutoCloseable {
+
+		private final String rest;
 
 		private final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 
@@ -194,7 +223,8 @@ class ProviderResponseSizeTest {
 
 		private final Thread thread = new Thread(this::serve, "stalling-server");
 
-		StallingServer() throws IOException {
+		StallingServer(String rest) throws IOException {
+			this.rest = rest;
 			this.thread.start();
 		}
 
@@ -210,7 +240,7 @@ class ProviderResponseSizeTest {
 			try (Socket connection = this.socket.accept()) {
 				InputStream in = connection.getInputStream();
 				connection.getOutputStream()
-					.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 67108864\r\n\r\n")
+					.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + this.rest)
 						.getBytes(StandardCharsets.US_ASCII));
 				// Reads the request and whatever follows until the client closes the connection.
 				while (in.read() != -1) {
@@ -236,7 +266,11 @@ class ProviderResponseSizeTest {
 	}
 
 	private static ProviderSettings settings(long maxResponseBytes) {
-		return new ProviderSettings("gpt", ProviderType.OPENAI, URI.create(baseUrl(server)), "sk-test",
+		return settings(baseUrl(server), maxResponseBytes);
+	}
+
+	private static ProviderSettings settings(String baseUrl, long maxResponseBytes) {
+		return new ProviderSettings("gpt", ProviderType.OPENAI, URI.create(baseUrl), "sk-test",
 				"gpt-4o", Duration.ofSeconds(10), 1024, Map.of(), maxResponseBytes,
 				ProviderSettings.DEFAULT_MAX_INPUT_TOKENS);
 	}

@@ -70,7 +70,7 @@ class ProviderUsagePlausibilityTest {
 			assertThat(attempt.costUsd()).isEqualByComparingTo(price.cost(new TokenUsage(9, OUTPUT_BOUND)))
 				.isEqualByComparingTo("0.011169");
 			assertThat(implausible(meters, "output")).isEqualTo(2);
-		}, "9 input tokens, ceiling 2000000; 9223372036854775807 output tokens, 1000 allowed; negative counts read as 0");
+		});
 	}
 
 	@ParameterizedTest
@@ -81,19 +81,27 @@ class ProviderUsagePlausibilityTest {
 			assertThat(first.text()).isEqualTo("Hello.");
 			AttemptRecord attempt = first.attempts().get(0);
 			assertThat(attempt.label()).isEqualTo("success");
-			assertThat(attempt.usage()).isEqualTo(new TokenUsage(0, 0, 0, Set.of(Count.INPUT, Count.OUTPUT)));
-			assertThat(attempt.costUsd()).isZero();
+			// Gemini's output is in two parts: the valid one (48 thoughts) is kept.
+			long outputTokens = (type == ProviderType.GEMINI) ? 48 : 0;
+			assertThat(attempt.usage())
+				.isEqualTo(new TokenUsage(0, outputTokens, 0, Set.of(Count.INPUT, Count.OUTPUT)));
+			assertThat(attempt.costUsd()).isEqualByComparingTo(BigDecimal.valueOf(outputTokens * 10, 6));
 			assertThat(implausible(meters, "input")).isEqualTo(2);
 			assertThat(implausible(meters, "output")).isEqualTo(2);
-		}, "0 input tokens, ceiling 2000000; 0 output tokens, 1000 allowed; negative counts read as 0");
+		});
 	}
 
 	/**
 	 * Two requests through a chain whose provider reports those counts: checks the first response and the
-	 * meters, and that the provider logged its one line about them.
+	 * meters, and that the provider logged its one line about them, with the counts as reported (in their
+	 * parts, where the provider reports a count in parts).
 	 */
 	private void callTwice(ProviderType type, String inputTokens, String outputTokens, CapturedOutput output,
-			BiConsumer<ChainResponse, MeterRegistry> check, String loggedUsage) {
+			BiConsumer<ChainResponse, MeterRegistry> check) {
+		String loggedUsage = ((type == ProviderType.ANTHROPIC) ? inputTokens + " + 0 + 0" : inputTokens)
+				+ " input tokens, ceiling 2000000; "
+				+ ((type == ProviderType.GEMINI) ? outputTokens + " + 48" : outputTokens)
+				+ " output tokens, 1000 allowed; 0 cached";
 		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(okJson(answer(type, inputTokens, outputTokens))));
 
 		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
@@ -114,7 +122,7 @@ class ProviderUsagePlausibilityTest {
 	}
 
 	@Test
-	void moreCachedThanPromptTokensAreReadAsThePromptTokens() {
+	void moreCachedThanPromptTokensAreReadAsNoneCachedNotAsAWholePromptAtTheCacheRate() {
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson("""
 				{"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},
 				 "finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":12,
@@ -122,11 +130,11 @@ class ProviderUsagePlausibilityTest {
 
 		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
 
-		assertThat(usage).isEqualTo(new TokenUsage(1000, 12, 1000, Set.of(Count.INPUT)));
+		assertThat(usage).isEqualTo(new TokenUsage(1000, 12, 0, Set.of(Count.INPUT)));
 	}
 
 	@Test
-	void negativePartOfAnAnthropicPromptReadsThePromptAsZero() {
+	void negativePartOfAnAnthropicPromptIsReadAsZeroAndTheOtherPartsKept() {
 		server.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(okJson("""
 				{"type":"message","role":"assistant","model":"claude-sonnet-4-5",
 				 "content":[{"type":"text","text":"Hello."}],"stop_reason":"end_turn",
@@ -135,7 +143,20 @@ class ProviderUsagePlausibilityTest {
 		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.ANTHROPIC, baseUrl(server)).chat(REQUEST))
 			.usage();
 
-		assertThat(usage).isEqualTo(new TokenUsage(0, 12, 0, Set.of(Count.INPUT)));
+		assertThat(usage).isEqualTo(new TokenUsage(40, 12, 0, Set.of(Count.INPUT)));
+	}
+
+	@Test
+	void negativePartOfAGeminiOutputIsReadAsZeroAndTheOtherPartKept() {
+		server.stubFor(post(urlPathEqualTo(path(ProviderType.GEMINI))).willReturn(okJson("""
+				{"candidates":[{"content":{"parts":[{"text":"Hello."}],"role":"model"},"finishReason":"STOP"}],
+				 "usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":12,"thoughtsTokenCount":-1},
+				 "modelVersion":"gemini-2.5-flash"}""")));
+
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.GEMINI, baseUrl(server)).chat(REQUEST))
+			.usage();
+
+		assertThat(usage).isEqualTo(new TokenUsage(9, 12, 0, Set.of(Count.OUTPUT)));
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -135,6 +136,40 @@ class ResponseBudgetTest {
 		first.tryEmitNext(chunk("78"));
 		first.tryEmitComplete();
 		assertThat(firstText.get()).isEqualTo("12345678");
+		assertThat(budget.reserved()).isZero();
+		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
+	}
+
+	@Test
+	void readCancelledMidBodyGivesItsWholeReservationBack() {
+		ResponseBudget budget = new ResponseBudget(100);
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+
+		StepVerifier.create(budget.read(body.asFlux(), 50, -1))
+			.then(() -> body.tryEmitNext(chunk("12345")))
+			.then(() -> assertThat(budget.reserved()).isEqualTo(5))
+			.thenCancel()
+			.verify();
+
+		assertThat(budget.reserved()).isZero();
+		assertThat(body.currentSubscriberCount()).as("reading stopped").isZero();
+	}
+
+	/**
+	 * A chunk the connection hands over after the read was cancelled, as the event loop does when the cancel
+	 * comes from another thread in the middle of a chunk: it is released, and reserves nothing.
+	 */
+	@Test
+	void chunkArrivingAfterTheReadIsClosedReservesNothing() {
+		ResponseBudget budget = new ResponseBudget(100);
+		TestPublisher<DataBuffer> body = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+
+		StepVerifier.create(budget.read(body.flux(), 50, -1))
+			.then(() -> body.next(chunk("12345")))
+			.thenCancel()
+			.verify();
+		body.next(chunk("6789"));
+
 		assertThat(budget.reserved()).isZero();
 		assertThat(this.sent).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
 	}

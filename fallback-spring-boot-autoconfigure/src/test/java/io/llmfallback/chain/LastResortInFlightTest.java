@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -16,15 +18,20 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.ScriptedProvider;
 import io.micrometer.observation.ObservationRegistry;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Last resorts whose timing matters, on in-memory providers that answer only when the test releases them and
@@ -40,6 +47,8 @@ class LastResortInFlightTest {
 	private final Sinks.Empty<Void> release = Sinks.empty();
 
 	private final Map<String, Function<ChatRequest, Mono<ChatResponse>>> behaviour = new LinkedHashMap<>();
+
+	private final AtomicBoolean guardrailDown = new AtomicBoolean();
 
 	private ProviderCircuitBreakers breakers;
 
@@ -96,6 +105,117 @@ class LastResortInFlightTest {
 		assertThat(a.received()).hasSize(5);
 	}
 
+	@Test
+	void aFailingAttemptMiddlewareDuringALastResortLeavesTheBreakerOpenForTheProviderWasNeverCalled() {
+		ScriptedProvider a = provider("a");
+		FallbackChain chain = chain(a);
+		openBreakers(chain);
+		answersWhenReleased("a");
+		a.received().clear();
+		this.guardrailDown.set(true);
+
+		assertThatIllegalStateException().isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
+			.withMessage("guardrail down");
+
+		assertThat(a.received()).isEmpty();
+		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertThat(this.transitions).containsExactly("a CLOSED->OPEN");
+	}
+
+	@Test
+	void aClockSteppingBackMakesTheNextLastResortDueAtOnce() {
+		ScriptedProvider a = provider("a");
+		FallbackChain chain = chain(a);
+		openBreakers(chain);
+		assertThat(lastResortLabels(chain)).containsExactly(tuple("short-circuited", false),
+				tuple("server-error", true));
+		// Within the spacing: no last resort.
+		assertThat(lastResortLabels(chain)).containsExactly(tuple("short-circuited", false));
+
+		this.clock.advance(Duration.ofHours(-1));
+
+		assertThat(lastResortLabels(chain)).containsExactly(tuple("short-circuited", false),
+				tuple("server-error", true));
+		assertThat(a.received()).hasSize(5);
+	}
+
+	@Test
+	void aLastResortEndingAfterTheBreakerWasForcedOpenLeavesItForcedOpen() {
+		FallbackChain chain = chain(provider("a"));
+		openBreakers(chain);
+		answersWhenReleased("a");
+		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		this.breakers.registry().circuitBreaker("a").transitionToForcedOpenState();
+
+		this.release.tryEmitEmpty();
+
+		assertThat(lastResort.join().text()).isEqualTo("from a");
+		assertThat(this.breakers.state("a")).isEqualTo(State.FORCED_OPEN);
+		assertThat(this.transitions).containsExactly("a CLOSED->OPEN", "a OPEN->FORCED_OPEN");
+	}
+
+	@Test
+	void aForcedOpenBreakerGetsNoLastResort() {
+		ScriptedProvider a = provider("a");
+		FallbackChain chain = chain(a);
+		answersWhenReleased("a");
+		this.breakers.registry().circuitBreaker("a").transitionToForcedOpenState();
+
+		assertThat(lastResortLabels(chain)).containsExactly(tuple("short-circuited", false));
+		assertThat(a.received()).isEmpty();
+	}
+
+	/**
+	 * What a last resort's success does when Resilience4j's own probe closed the breaker just before it:
+	 * Resilience4j publishes no transition to the same state, so no spurious WARN, event or count.
+	 */
+	@Test
+	void closingABreakerThatIsClosedIsNoTransition() {
+		chain(provider("a"));
+
+		this.breakers.registry().circuitBreaker("a").transitionToClosedState();
+
+		assertThat(this.transitions).isEmpty();
+	}
+
+	/**
+	 * A request that chose provider a for its last resort and finds a's slot taken by another request before
+	 * it could take it: the other request is started at the moment in between, when the chain reads a's
+	 * timeout for the call.
+	 */
+	@Test
+	void aRequestThatLosesTheRaceForOneProvidersLastResortGetsItsLastResortOnAnother() {
+		ScriptedProvider b = provider("b");
+		AtomicInteger timeoutReads = new AtomicInteger();
+		List<CompletableFuture<ChainResponse>> competitor = new CopyOnWriteArrayList<>();
+		AtomicBoolean armed = new AtomicBoolean();
+		FallbackChain[] chain = new FallbackChain[1];
+		LlmProvider a = new RacedProvider(provider("a"), () -> {
+			// The first read is the request's own attempt, the second its last resort's.
+			if (armed.get() && timeoutReads.incrementAndGet() == 2) {
+				competitor.add(chain[0].chat(ChatRequest.ofUser("hello")).toFuture());
+			}
+		});
+		chain[0] = chain(a, b);
+		openBreakers(chain[0]);
+		answersWhenReleased("a");
+		this.behaviour.put("b", (request) -> Mono.just(response("b")));
+		armed.set(true);
+
+		ChainResponse response = chain[0].chat(ChatRequest.ofUser("hello")).block();
+
+		assertThat(response.text()).isEqualTo("from b");
+		assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
+				AttemptRecord::lastResort)
+			.containsExactly(tuple("a", "short-circuited", false), tuple("b", "short-circuited", false),
+					tuple("a", "short-circuited", true), tuple("b", "success", true));
+		assertThat(competitor).singleElement().satisfies((other) -> assertThat(other).isNotDone());
+		this.release.tryEmitEmpty();
+		assertThat(competitor.get(0).join().text()).isEqualTo("from a");
+		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
+		assertThat(this.breakers.state("b")).isEqualTo(State.CLOSED);
+	}
+
 	/** Three requests, every provider down: every breaker opens. */
 	private void openBreakers(FallbackChain chain) {
 		for (int i = 0; i < 3; i++) {
@@ -103,6 +223,13 @@ class LastResortInFlightTest {
 				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
 		}
 		this.behaviour.keySet().forEach((name) -> assertThat(this.breakers.state(name)).isEqualTo(State.OPEN));
+	}
+
+	/** The label and last-resort flag of every attempt of a request that no provider served. */
+	private List<Tuple> lastResortLabels(FallbackChain chain) {
+		ChainExhaustedException ex = catchThrowableOfType(ChainExhaustedException.class,
+				() -> chain.chat(ChatRequest.ofUser("hello")).block());
+		return ex.getAttempts().stream().map((attempt) -> tuple(attempt.label(), attempt.lastResort())).toList();
 	}
 
 	/** A provider that is down (HTTP 503) until the test says otherwise. */
@@ -127,10 +254,60 @@ class LastResortInFlightTest {
 		}
 		this.breakers = new ProviderCircuitBreakers(settings, this.clock, (transition) -> this.transitions
 			.add(transition.provider() + " " + transition.from() + "->" + transition.to()));
+		ChainMiddleware guardrail = new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.ATTEMPT;
+			}
+
+			@Override
+			public Mono<ChatRequest> onRequest(ChatRequest request) {
+				return LastResortInFlightTest.this.guardrailDown.get()
+						? Mono.error(new IllegalStateException("guardrail down")) : Mono.just(request);
+			}
+
+		};
 		ChainSettings chainSettings = new ChainSettings("test", settings.keySet().stream().toList(),
 				Duration.ofSeconds(20), 2048, ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true);
 		return new FallbackChain(chainSettings, List.of(providers), this.breakers, Map.of(), (outcome) -> {
-		}, new ChainExtensions(List.of(), ObservationRegistry.NOOP, false));
+		}, new ChainExtensions(List.of(guardrail), ObservationRegistry.NOOP, false));
+	}
+
+	/** A provider that runs a hook whenever the chain reads its timeout. */
+	private record RacedProvider(ScriptedProvider delegate, Runnable onTimeoutRead) implements LlmProvider {
+
+		@Override
+		public String name() {
+			return this.delegate.name();
+		}
+
+		@Override
+		public ProviderType type() {
+			return this.delegate.type();
+		}
+
+		@Override
+		public String model() {
+			return this.delegate.model();
+		}
+
+		@Override
+		public int maxTokens() {
+			return this.delegate.maxTokens();
+		}
+
+		@Override
+		public Duration timeout() {
+			this.onTimeoutRead.run();
+			return this.delegate.timeout();
+		}
+
+		@Override
+		public Mono<ChatResponse> chat(ChatRequest request) {
+			return this.delegate.chat(request);
+		}
+
 	}
 
 }

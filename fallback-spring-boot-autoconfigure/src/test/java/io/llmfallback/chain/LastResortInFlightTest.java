@@ -18,7 +18,6 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
-import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.ScriptedProvider;
 import io.micrometer.observation.ObservationRegistry;
@@ -56,9 +55,7 @@ class LastResortInFlightTest {
 	void whileALastResortIsInFlightAnotherRequestFailsAtOnce() {
 		ScriptedProvider a = provider("a");
 		FallbackChain chain = chain(a);
-		openBreakers(chain);
-		answersWhenReleased("a");
-		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		CompletableFuture<ChainResponse> lastResort = lastResortInFlight(chain);
 		this.clock.advance(ProviderCircuitBreakers.LAST_RESORT_SPACING);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
@@ -83,9 +80,7 @@ class LastResortInFlightTest {
 	void theBreakersOwnHalfOpenProbeIsHandedOutOnceBesideALastResortInFlight() {
 		ScriptedProvider a = provider("a");
 		FallbackChain chain = chain(a);
-		openBreakers(chain);
-		answersWhenReleased("a");
-		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		CompletableFuture<ChainResponse> lastResort = lastResortInFlight(chain);
 
 		// The open duration is over: Resilience4j turns the breaker half-open and lets this request probe.
 		this.clock.advance(Duration.ofSeconds(61));
@@ -141,10 +136,7 @@ class LastResortInFlightTest {
 
 	@Test
 	void aLastResortEndingAfterTheBreakerWasForcedOpenLeavesItForcedOpen() {
-		FallbackChain chain = chain(provider("a"));
-		openBreakers(chain);
-		answersWhenReleased("a");
-		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		CompletableFuture<ChainResponse> lastResort = lastResortInFlight(chain(provider("a")));
 		this.breakers.registry().circuitBreaker("a").transitionToForcedOpenState();
 
 		this.release.tryEmitEmpty();
@@ -185,24 +177,21 @@ class LastResortInFlightTest {
 	 */
 	@Test
 	void aRequestThatLosesTheRaceForOneProvidersLastResortGetsItsLastResortOnAnother() {
-		ScriptedProvider b = provider("b");
-		AtomicInteger timeoutReads = new AtomicInteger();
-		List<CompletableFuture<ChainResponse>> competitor = new CopyOnWriteArrayList<>();
-		AtomicBoolean armed = new AtomicBoolean();
-		FallbackChain[] chain = new FallbackChain[1];
-		LlmProvider a = new RacedProvider(provider("a"), () -> {
-			// The first read is the request's own attempt, the second its last resort's.
-			if (armed.get() && timeoutReads.incrementAndGet() == 2) {
-				competitor.add(chain[0].chat(ChatRequest.ofUser("hello")).toFuture());
-			}
-		});
-		chain[0] = chain(a, b);
-		openBreakers(chain[0]);
+		ScriptedProvider a = provider("a");
+		FallbackChain chain = chain(a, provider("b"));
+		openBreakers(chain);
 		answersWhenReleased("a");
 		this.behaviour.put("b", (request) -> Mono.just(response("b")));
-		armed.set(true);
+		AtomicInteger timeoutReads = new AtomicInteger();
+		List<CompletableFuture<ChainResponse>> competitor = new CopyOnWriteArrayList<>();
+		a.onTimeoutRead(() -> {
+			// The first read is for the request's own attempt, the second for its last resort.
+			if (timeoutReads.incrementAndGet() == 2) {
+				competitor.add(chain.chat(ChatRequest.ofUser("hello")).toFuture());
+			}
+		});
 
-		ChainResponse response = chain[0].chat(ChatRequest.ofUser("hello")).block();
+		ChainResponse response = chain.chat(ChatRequest.ofUser("hello")).block();
 
 		assertThat(response.text()).isEqualTo("from b");
 		assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
@@ -223,6 +212,19 @@ class LastResortInFlightTest {
 				.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block());
 		}
 		this.behaviour.keySet().forEach((name) -> assertThat(this.breakers.state(name)).isEqualTo(State.OPEN));
+	}
+
+	/**
+	 * Opens the breaker of the chain's one provider, then starts a request whose last resort the provider
+	 * answers when released: the last resort holds the provider's one last-resort slot until then, and leaves
+	 * the breaker open meanwhile.
+	 */
+	private CompletableFuture<ChainResponse> lastResortInFlight(FallbackChain chain) {
+		openBreakers(chain);
+		answersWhenReleased("a");
+		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
+		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		return lastResort;
 	}
 
 	/** The label and last-resort flag of every attempt of a request that no provider served. */
@@ -272,42 +274,6 @@ class LastResortInFlightTest {
 				Duration.ofSeconds(20), 2048, ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true);
 		return new FallbackChain(chainSettings, List.of(providers), this.breakers, Map.of(), (outcome) -> {
 		}, new ChainExtensions(List.of(guardrail), ObservationRegistry.NOOP, false));
-	}
-
-	/** A provider that runs a hook whenever the chain reads its timeout. */
-	private record RacedProvider(ScriptedProvider delegate, Runnable onTimeoutRead) implements LlmProvider {
-
-		@Override
-		public String name() {
-			return this.delegate.name();
-		}
-
-		@Override
-		public ProviderType type() {
-			return this.delegate.type();
-		}
-
-		@Override
-		public String model() {
-			return this.delegate.model();
-		}
-
-		@Override
-		public int maxTokens() {
-			return this.delegate.maxTokens();
-		}
-
-		@Override
-		public Duration timeout() {
-			this.onTimeoutRead.run();
-			return this.delegate.timeout();
-		}
-
-		@Override
-		public Mono<ChatResponse> chat(ChatRequest request) {
-			return this.delegate.chat(request);
-		}
-
 	}
 
 }

@@ -4,9 +4,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -237,7 +239,7 @@ public final class FallbackChain {
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
 		if (index == this.providers.size()) {
-			return lastResort(run, request);
+			return lastResort(run, request, Set.of());
 		}
 		LlmProvider provider = this.providers.get(index);
 		if (run.deadlineNanos - now() <= 0) {
@@ -258,19 +260,25 @@ public final class FallbackChain {
 	 * the provider {@link ProviderCircuitBreakers#lastResortCandidate} picks, when the chain allows it and
 	 * budget is left; with no candidate (every last resort spaced out or in flight) it fails at once. The
 	 * attempt goes past the open breaker ({@link ProviderCircuitBreakers#protectLastResort}); whatever its
-	 * outcome, the request ends with it.
+	 * outcome, the request ends with it. A request that another took the candidate's last-resort slot from in
+	 * the meantime asks again without that provider, so that one due elsewhere is still used.
+	 * @param rejected the providers whose last-resort slot this request was refused
 	 */
-	private Mono<ChainResponse> lastResort(Run run, ChatRequest request) {
+	private Mono<ChainResponse> lastResort(Run run, ChatRequest request, Set<String> rejected) {
 		if (this.settings.lastResort() && run.calledNoProvider() && run.deadlineNanos - now() > 0) {
 			Map<String, Integer> shortCircuited = new LinkedHashMap<>();
 			for (AttemptRecord attempt : run.attempts) {
-				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED) {
+				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED && !rejected.contains(attempt.provider())) {
 					shortCircuited.put(attempt.provider(), attempt.index());
 				}
 			}
 			String provider = this.breakers.lastResortCandidate(List.copyOf(shortCircuited.keySet()));
 			if (provider != null) {
-				return call(run, request, shortCircuited.get(provider), true, () -> Mono.error(exhausted(run)));
+				Set<String> refused = new HashSet<>(rejected);
+				refused.add(provider);
+				// Comes back here only when the slot was refused: a provider that answered has been called, and
+				// the request ends with its answer.
+				return call(run, request, shortCircuited.get(provider), true, () -> lastResort(run, request, refused));
 			}
 		}
 		return Mono.error(exhausted(run));

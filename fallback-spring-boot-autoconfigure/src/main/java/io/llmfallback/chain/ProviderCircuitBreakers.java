@@ -148,7 +148,9 @@ public final class ProviderCircuitBreakers {
 	 * is unless the call succeeds. A success closes the breaker: the provider has shown it serves. A failure
 	 * leaves it open, to turn half-open when its open duration is over, and moves no state: a provider that
 	 * stays down makes no transitions, log lines or alerts however many last resorts fail. A failure the
-	 * breaker would not count (a rejected request) proves the provider up, and closes the breaker too.
+	 * breaker would not count (a rejected request) proves the provider up, and closes the breaker too; any
+	 * other error (from attempt middleware, say, before the provider was called) proves nothing and leaves the
+	 * breaker as it is. Only an open or half-open breaker is closed: one forced open or disabled stays so.
 	 * <p>
 	 * The breaker's own half-open slot is not used: Resilience4j turns an open breaker half-open on its own
 	 * scheduler, and no lock of ours can keep that from handing out a second probe. The call fails at once
@@ -163,7 +165,8 @@ public final class ProviderCircuitBreakers {
 			}
 			return call.doOnSuccess((result) -> breaker.closeAfterLastResort())
 				.doOnError((ex) -> {
-					if (!breaker.breaker.getCircuitBreakerConfig().getRecordExceptionPredicate().test(ex)) {
+					if (ex instanceof ProviderException answered
+							&& !breaker.breaker.getCircuitBreakerConfig().getRecordExceptionPredicate().test(answered)) {
 						breaker.closeAfterLastResort();
 					}
 				})
@@ -255,18 +258,25 @@ public final class ProviderCircuitBreakers {
 			return true;
 		}
 
+		/**
+		 * A clock that stepped back to before the last last resort makes one due at once: waiting for the clock
+		 * to catch up could leave a provider that has come back unused for hours.
+		 */
 		private boolean lastResortDue(long nowMillis) {
 			long last = this.lastResortAt.get();
-			return this.breaker.getState() == CircuitBreaker.State.OPEN
-					&& (last == NEVER || nowMillis - last >= this.lastResortSpacingMillis);
+			return this.breaker.getState() == CircuitBreaker.State.OPEN && (last == NEVER || nowMillis < last
+					|| nowMillis - last >= this.lastResortSpacingMillis);
 		}
 
 		/**
-		 * Closes the breaker unless it closed meanwhile; had its own probe failed meanwhile, closing is still
-		 * right: the provider has just served.
+		 * Closes the breaker if it is open or half-open; had its own probe failed meanwhile, closing is still
+		 * right: the provider has just served. One that closed meanwhile is left alone, as is one an operator
+		 * forced open or disabled. Resilience4j's probe can still close it between the check and the
+		 * transition: closing it again publishes nothing, Resilience4j dropping a transition to the same state.
 		 */
 		void closeAfterLastResort() {
-			if (this.breaker.getState() != CircuitBreaker.State.CLOSED) {
+			CircuitBreaker.State state = this.breaker.getState();
+			if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN) {
 				this.breaker.transitionToClosedState();
 			}
 		}

@@ -2,7 +2,6 @@ package io.llmfallback.chain;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -163,21 +162,6 @@ class LastResortHttpTest {
 	}
 
 	@Test
-	void whileALastResortProbeIsInFlightAnotherRequestFailsAtOnce() {
-		FallbackChain chain = chain(true, List.of("p0"));
-		CompletableFuture<ChainResponse> probe = slowLastResortOnThePrimary(chain);
-		this.chains.clock.advance(ProviderCircuitBreakers.LAST_RESORT_SPACING);
-
-		assertThatExceptionOfType(ChainExhaustedException.class)
-			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
-			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
-				.containsExactly("short-circuited"));
-		assertThat(probe.join().text()).isEqualTo("slow but fine");
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
-		this.primary.verify(4, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-	}
-
-	@Test
 	void whileEveryProviderStaysDownEachGetsOneLastResortASecondAndNothingIsLoggedOrCounted(CapturedOutput output) {
 		FallbackChain chain = chain(true);
 		openFallbackThenPrimary(chain);
@@ -216,34 +200,6 @@ class LastResortHttpTest {
 			.isEmpty();
 	}
 
-	/**
-	 * The last resort never moves the breaker while it runs, so there is no check-then-transition for
-	 * Resilience4j's own open to half-open transition to slip into: the breaker hands out its half-open probe
-	 * itself, once, while the last resort is in flight, and a third request calls nobody.
-	 */
-	@Test
-	void theBreakersOwnHalfOpenProbeIsHandedOutOnceBesideALastResortInFlight() {
-		FallbackChain chain = chain(true, List.of("p0"));
-		CompletableFuture<ChainResponse> lastResort = slowLastResortOnThePrimary(chain);
-		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN");
-
-		// The open duration is over: Resilience4j turns the breaker half-open and lets this request probe.
-		this.chains.clock.advance(Duration.ofSeconds(61));
-		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.HALF_OPEN);
-		assertThatExceptionOfType(ChainExhaustedException.class)
-			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
-			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
-				.containsExactly("short-circuited"));
-
-		assertThat(lastResort.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false, true);
-		assertThat(probe.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false);
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
-		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN",
-				"HALF_OPEN->CLOSED");
-		this.primary.verify(5, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-	}
-
 	@Test
 	void aLastResortTheProviderRejectsStillClosesItsBreakerForTheProviderIsUp() {
 		FallbackChain chain = chain(true, List.of("p0"));
@@ -273,20 +229,6 @@ class LastResortHttpTest {
 		failThreeTimes(chain);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		forgetRequests();
-	}
-
-	/**
-	 * Opens the primary's breaker, then starts a request whose last resort the primary answers after 500 ms.
-	 * Subscribed at once: the last resort holds the provider's one last-resort slot until its answer comes,
-	 * and leaves the breaker open meanwhile.
-	 */
-	private CompletableFuture<ChainResponse> slowLastResortOnThePrimary(FallbackChain chain) {
-		openPrimary(chain);
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("slow but fine", 12, 5).withFixedDelay(500)));
-		CompletableFuture<ChainResponse> lastResort = chain.chat(ChatRequest.ofUser("hello")).toFuture();
-		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
-		return lastResort;
 	}
 
 	/** Opens the breaker of the primary, down, with three requests that called it. */

@@ -26,6 +26,9 @@ public final class ScriptedProvider implements LlmProvider {
 
 	private final List<ChatRequest> received = new CopyOnWriteArrayList<>();
 
+	private volatile Runnable onTimeoutRead = () -> {
+	};
+
 	private ScriptedProvider(String name, Duration timeout, Function<ChatRequest, Mono<ChatResponse>> behaviour) {
 		this.name = name;
 		this.timeout = timeout;
@@ -70,7 +73,16 @@ public final class ScriptedProvider implements LlmProvider {
 
 	@Override
 	public Duration timeout() {
+		this.onTimeoutRead.run();
 		return this.timeout;
+	}
+
+	/**
+	 * Runs the hook whenever a chain reads the timeout, which it does when it has chosen this provider for an
+	 * attempt and before it calls it: a point to make another request overtake this one.
+	 */
+	public void onTimeoutRead(Runnable hook) {
+		this.onTimeoutRead = hook;
 	}
 
 	@Override

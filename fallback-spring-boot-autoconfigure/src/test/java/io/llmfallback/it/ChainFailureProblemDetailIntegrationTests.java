@@ -62,12 +62,7 @@ class ChainFailureProblemDetailIntegrationTests {
 				.withHeader("content-type", "application/json")
 				.withBody("{\"error\":{\"message\":\"The engine is currently overloaded\",\"type\":\"server_error\"}}")));
 
-		this.webClient.post()
-			.uri("/summaries")
-			.contentType(MediaType.TEXT_PLAIN)
-			.bodyValue("a long document")
-			.exchange()
-			.expectStatus()
+		summarize().expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -83,16 +78,19 @@ class ChainFailureProblemDetailIntegrationTests {
 		gpt.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
 
-		this.webClient.post()
-			.uri("/summaries")
-			.contentType(MediaType.TEXT_PLAIN)
-			.bodyValue("a long document")
-			.exchange()
-			.expectStatus()
+		summarize().expectStatus()
 			.isEqualTo(502)
 			.expectBody()
 			.jsonPath("$.detail").isEqualTo("The LLM provider refused the request")
 			.jsonPath("$.attempts[0]").isEqualTo("gpt: auth");
+	}
+
+	private WebTestClient.ResponseSpec summarize() {
+		return this.webClient.post()
+			.uri("/summaries")
+			.contentType(MediaType.TEXT_PLAIN)
+			.bodyValue("a long document")
+			.exchange();
 	}
 
 	@SpringBootApplication

@@ -201,8 +201,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			logger.warn("LLM provider '" + name() + "' reported implausible token usage ("
 					+ parts(reported.inputParts()) + " input tokens, ceiling " + this.settings.maxInputTokens() + "; "
 					+ parts(reported.outputParts()) + " output tokens, " + maxTokens + " allowed; "
-					+ reported.cachedInputTokens() + " cached): negative counts are read as 0, counts beyond the bounds priced at the bound, cached tokens "
-					+ "beyond the prompt as uncached. Logged once; every such answer is flagged on its usage");
+					+ reported.cachedInputTokens() + " cached): negative counts are read as 0, counts beyond the "
+					+ "bounds priced at the bound, cached tokens beyond the prompt as uncached. Logged once; every "
+					+ "such answer is flagged on its usage");
 		}
 		return usage;
 	}

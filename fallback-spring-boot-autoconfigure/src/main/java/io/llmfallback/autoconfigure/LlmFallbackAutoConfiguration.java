@@ -15,6 +15,7 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
@@ -131,6 +132,13 @@ public final class LlmFallbackAutoConfiguration {
 		});
 	}
 
+	/** Shared, like the breakers, by every chain that calls a provider. */
+	@Bean
+	@ConditionalOnMissingBean
+	ProviderGuards llmFallbackProviderGuards(LlmFallbackSettings settings, ProviderCircuitBreakers breakers) {
+		return new ProviderGuards(settings.guards(), breakers);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	ChainStatistics llmFallbackChainStatistics() {
@@ -162,7 +170,8 @@ public final class LlmFallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmFallbackProperties properties,
-			LlmProviders providers, ProviderCircuitBreakers breakers, ObjectProvider<ChainListener> listeners,
+			LlmProviders providers, ProviderCircuitBreakers breakers, ProviderGuards guards,
+			ObjectProvider<ChainListener> listeners,
 			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry,
 			SpendGuard spendGuard) {
 		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());
@@ -172,7 +181,7 @@ public final class LlmFallbackAutoConfiguration {
 		return new FallbackChains(settings.chains()
 			.stream()
 			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,
-					settings.pricing(), listener, extensions))
+					guards, settings.pricing(), listener, extensions))
 			.toList());
 	}
 

@@ -19,6 +19,7 @@ import com.networknt.schema.Schema;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.ModelPrices;
@@ -53,6 +54,8 @@ public final class LlmFallbackSettings {
 	private final Map<String, ProviderSettings> providers = new LinkedHashMap<>();
 
 	private final Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+
+	private final Map<String, GuardSettings> guards = new LinkedHashMap<>();
 
 	private final Map<String, Pricing> pricing = new LinkedHashMap<>();
 
@@ -152,6 +155,10 @@ public final class LlmFallbackSettings {
 
 	public Map<String, BreakerSettings> breakers() {
 		return this.breakers;
+	}
+
+	public Map<String, GuardSettings> guards() {
+		return this.guards;
 	}
 
 	/** Each provider's price: configured, else its model's list price, else {@link Pricing#FREE}. */
@@ -332,6 +339,7 @@ public final class LlmFallbackSettings {
 				orDefault(overrides.getFailureRateThreshold(), defaults.failureRateThreshold()),
 				orDefault(overrides.getSlidingWindow(), defaults.slidingWindow()),
 				orDefault(overrides.getMinimumCalls(), defaults.minimumCalls())));
+		this.guards.put(name, GuardSettings.defaults(provider.getTimeout(), this.breakers.get(name)));
 		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
 		Double temperature = adaptation.getTemperature();
 		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {

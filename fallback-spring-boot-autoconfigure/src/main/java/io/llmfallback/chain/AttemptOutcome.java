@@ -16,6 +16,24 @@ public enum AttemptOutcome {
 	BUDGET_EXHAUSTED,
 
 	/** A spend limit was reached, and this fallback costs more than the primary: it was not called. */
-	SPEND_LIMITED
+	SPEND_LIMITED,
+
+	/**
+	 * The provider was called, and the call was given up while it waited because the provider's breaker
+	 * opened: the request moved on at once instead of waiting out a provider found to be failing.
+	 */
+	CANCELLED,
+
+	/** The provider was called, and the call was given up because another attempt answered first. */
+	HEDGE_LOST,
+
+	/** The provider had {@code max-concurrency} calls in flight: it was not called. */
+	BULKHEAD_FULL,
+
+	/** The provider's rate limit, ours or the {@code retry-after} of its last 429, left no room: not called. */
+	THROTTLED,
+
+	/** The request had made {@code max-attempts} provider calls: this provider was not called. */
+	MAX_ATTEMPTS
 
 }

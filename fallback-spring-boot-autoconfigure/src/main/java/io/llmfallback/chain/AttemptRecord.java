@@ -25,11 +25,22 @@ import org.jspecify.annotations.Nullable;
  * ({@link ContractCheck#UNCHECKED} when there was no answer or no contract)
  * @param lastResort whether this was the last-resort attempt a request makes when it found every provider's
  * breaker open
+ * @param retry 0 for the request's first call of this provider, 1 for its first retry, and so on
+ * @param hedge whether this attempt was started as a hedge, while the primary was still working
  */
 public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
 		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
 		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
-		boolean lastResort) {
+		boolean lastResort, int retry, boolean hedge) {
+
+	/** A first call or a skip, not a retry nor a hedge. */
+	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
+			@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
+			@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
+			boolean lastResort) {
+		this(provider, index, model, outcome, category, httpStatus, duration, retryAfter, usage, costUsd, contract,
+				lastResort, 0, false);
+	}
 
 	/** An attempt in the chain's order, not a last resort. */
 	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
@@ -44,6 +55,14 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 				BigDecimal.ZERO, ContractCheck.UNCHECKED, lastResort);
 	}
 
+	/** Whether the provider was called: it answered, failed, or was given up while it worked. */
+	public boolean called() {
+		return switch (this.outcome) {
+			case SUCCESS, FAILED, CANCELLED, HEDGE_LOST -> true;
+			default -> false;
+		};
+	}
+
 	/** Whether this attempt was made on a provider other than the primary. */
 	public boolean isFallback() {
 		return this.index > 0;
@@ -51,7 +70,8 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 
 	/**
 	 * One word for the outcome: {@code success}, the failure category ({@code timeout}, {@code rate-limited}...),
-	 * {@code short-circuited}, {@code budget-exhausted} or {@code spend-limited}.
+	 * {@code short-circuited}, {@code budget-exhausted}, {@code spend-limited}, {@code cancelled},
+	 * {@code hedge-lost}, {@code bulkhead-full}, {@code throttled} or {@code max-attempts}.
 	 */
 	public String label() {
 		return switch (this.outcome) {
@@ -60,6 +80,11 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 			case SHORT_CIRCUITED -> "short-circuited";
 			case BUDGET_EXHAUSTED -> "budget-exhausted";
 			case SPEND_LIMITED -> "spend-limited";
+			case CANCELLED -> "cancelled";
+			case HEDGE_LOST -> "hedge-lost";
+			case BULKHEAD_FULL -> "bulkhead-full";
+			case THROTTLED -> "throttled";
+			case MAX_ATTEMPTS -> "max-attempts";
 		};
 	}
 

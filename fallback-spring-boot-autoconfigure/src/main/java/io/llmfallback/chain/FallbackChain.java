@@ -64,11 +64,23 @@ public final class FallbackChain {
 
 	private static final ChainObservations.AttemptConvention ATTEMPT_CONVENTION = new ChainObservations.AttemptConvention();
 
+	/**
+	 * Retries a window allows beyond the retry budget's share, one a second: a quiet chain, whose share rounds
+	 * to nothing, may still retry.
+	 */
+	private static final int RETRY_RESERVE = (int) ShareBudget.WINDOW.toSeconds();
+
 	private final ChainSettings settings;
 
 	private final List<LlmProvider> providers;
 
 	private final ProviderCircuitBreakers breakers;
+
+	private final ProviderGuards guards;
+
+	private final ShareBudget retryBudget;
+
+	private final ShareBudget hedgeBudget;
 
 	private final Map<String, Pricing> pricing;
 
@@ -87,20 +99,36 @@ public final class FallbackChain {
 		this(settings, providers, breakers, pricing, listener, ChainExtensions.NONE);
 	}
 
+	/** A chain whose providers have their default guards, of its own: for a chain that shares no provider. */
 	public FallbackChain(ChainSettings settings, List<LlmProvider> providers, ProviderCircuitBreakers breakers,
 			Map<String, Pricing> pricing, ChainListener listener, ChainExtensions extensions) {
+		this(settings, providers, breakers, defaultGuards(providers, breakers), pricing, listener, extensions);
+	}
+
+	public FallbackChain(ChainSettings settings, List<LlmProvider> providers, ProviderCircuitBreakers breakers,
+			ProviderGuards guards, Map<String, Pricing> pricing, ChainListener listener, ChainExtensions extensions) {
 		if (providers.isEmpty()) {
 			throw new IllegalArgumentException("Chain '" + settings.name() + "' has no providers");
 		}
 		this.settings = settings;
 		this.providers = List.copyOf(providers);
 		this.breakers = breakers;
+		this.guards = guards;
+		this.retryBudget = new ShareBudget(settings.retryBudget(), RETRY_RESERVE);
+		this.hedgeBudget = new ShareBudget(settings.hedge().maxShare(), 0);
 		this.pricing = Map.copyOf(pricing);
 		this.listener = listener;
 		this.extensions = extensions;
 		this.requestMiddleware = extensions.at(ChainMiddleware.Stage.REQUEST);
 		this.attemptMiddleware = extensions.at(ChainMiddleware.Stage.ATTEMPT);
 		this.responseMiddleware = extensions.at(ChainMiddleware.Stage.RESPONSE);
+	}
+
+	private static ProviderGuards defaultGuards(List<LlmProvider> providers, ProviderCircuitBreakers breakers) {
+		Map<String, GuardSettings> guards = new LinkedHashMap<>();
+		providers.forEach((provider) -> guards.put(provider.name(),
+				GuardSettings.defaults(provider.timeout(), BreakerSettings.DEFAULTS)));
+		return new ProviderGuards(guards, breakers);
 	}
 
 	public String name() {
@@ -113,6 +141,16 @@ public final class FallbackChain {
 
 	public List<LlmProvider> providers() {
 		return this.providers;
+	}
+
+	/** The retries the chain may still make, and those it made and was refused. */
+	public ShareBudget retryBudget() {
+		return this.retryBudget;
+	}
+
+	/** The hedges the chain may still start, and those it started and was refused. */
+	public ShareBudget hedgeBudget() {
+		return this.hedgeBudget;
 	}
 
 	/** Sends the request with the chain's name as the operation. */
@@ -301,11 +339,13 @@ public final class FallbackChain {
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
 		Mono<ChainResponse> call = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
 			// Deferred so that a provider throwing instead of signalling still ends as a typed attempt failure.
-			.flatMap((prepared) -> Mono.defer(() -> provider.chat(prepared))
-				.onErrorMap((ex) -> !(ex instanceof ProviderException), (ex) -> new ProviderException(provider.name(),
-						FailureCategory.INVALID_RESPONSE, null, null, "unexpected " + ex.getClass().getSimpleName(), ex))
-				.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(),
-						"completed without a response"))))
+			.flatMap((prepared) -> this.guards.guard(provider.name(), estimatedTokens(prepared, provider),
+					Mono.defer(() -> provider.chat(prepared))
+						.onErrorMap((ex) -> !(ex instanceof ProviderException),
+								(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null,
+										null, "unexpected " + ex.getClass().getSimpleName(), ex))
+						.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(),
+								"completed without a response")))))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
 			.transform((attemptCall) -> observeAttempt(run, provider, index, lastResort, attemptRequest, attemptCall))
@@ -340,6 +380,11 @@ public final class FallbackChain {
 				run.lastReason = "short-circuited";
 				// The span event takes the event's contextual name, so it must be the contract name.
 				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+				return next.get();
+			}
+			if (ex instanceof AttemptRefusedException refused) {
+				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, refused.getOutcome(), lastResort));
+				run.lastReason = refused.getOutcome() == AttemptOutcome.BULKHEAD_FULL ? "bulkhead-full" : "throttled";
 				return next.get();
 			}
 			if (!(ex instanceof ProviderException failure)) {
@@ -414,6 +459,11 @@ public final class FallbackChain {
 		}
 		int asked = (request.maxTokens() != null) ? request.maxTokens() : provider.maxTokens();
 		return forFallback.withMaxTokens(Math.min(asked, cap));
+	}
+
+	/** The prompt's estimated tokens and the output the request allows, as a tokens-a-minute limit counts them. */
+	private static long estimatedTokens(ChatRequest request, LlmProvider provider) {
+		return request.estimatedInputTokens() + ((request.maxTokens() != null) ? request.maxTokens() : provider.maxTokens());
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -19,6 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigurationProperties;
@@ -83,6 +85,7 @@ public final class ProviderCircuitBreakers {
 			CircuitBreaker breaker = this.registry.circuitBreaker(provider, config);
 			AtomicLong streakStart = new AtomicLong(NO_STREAK);
 			AtomicLong openedAt = new AtomicLong();
+			AtomicReference<Sinks.Empty<Void>> opening = new AtomicReference<>(Sinks.empty());
 			if (settings.rule() == BreakerSettings.Rule.CONSECUTIVE_FAILURES) {
 				breaker.getEventPublisher()
 					.onError((event) -> streakStart.compareAndSet(NO_STREAK, clock.millis()))
@@ -92,8 +95,9 @@ public final class ProviderCircuitBreakers {
 				streakStart.set(NO_STREAK);
 				CircuitBreaker.State from = event.getStateTransition().getFromState();
 				CircuitBreaker.State to = event.getStateTransition().getToState();
-				if (to == CircuitBreaker.State.OPEN) {
+				if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
 					openedAt.set(clock.millis());
+					opening.getAndSet(Sinks.empty()).tryEmitEmpty();
 				}
 				logger.warn("LLM provider '" + provider + "' circuit breaker " + from + " -> " + to);
 				listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
@@ -102,7 +106,7 @@ public final class ProviderCircuitBreakers {
 			long lastResortSpacing = Math.min(settings.openDuration().toMillis(), LAST_RESORT_SPACING.toMillis());
 			this.breakers.put(provider, new Protected(breaker, factory.create(provider), streakStart,
 					settings.failureWindow().toMillis(), openedAt, lastResortSpacing, new AtomicLong(NEVER),
-					new AtomicBoolean()));
+					new AtomicBoolean(), opening));
 		});
 	}
 
@@ -126,6 +130,8 @@ public final class ProviderCircuitBreakers {
 			.recordException((ex) -> ex instanceof ProviderException failure
 					&& (failure.getCategory().isProviderHealthSignal() || (settings.countContractViolations()
 							&& failure.getCategory() == FailureCategory.CONTRACT_VIOLATION)))
+			// A refusal of our own or a call given up says nothing of the provider's health either way.
+			.ignoreExceptions(AttemptRefusedException.class)
 			.clock(clock)
 			.build();
 	}
@@ -172,6 +178,30 @@ public final class ProviderCircuitBreakers {
 				})
 				.doFinally((signal) -> breaker.lastResortInFlight.set(false));
 		});
+	}
+
+	/**
+	 * Completes, empty, the next time the provider's breaker opens (or is forced open): what an attempt waiting
+	 * on the provider listens to, so that it moves on at once rather than waiting out a provider found to be
+	 * failing. Subscribe before the call starts: an opening before the subscription is not seen.
+	 */
+	public Mono<Void> nextOpening(String provider) {
+		Protected breaker = breaker(provider);
+		return Mono.defer(() -> breaker.opening.get().asMono());
+	}
+
+	/**
+	 * Opens the provider's breaker now, because calls in flight show it has stopped answering; a breaker
+	 * already open, forced open or disabled is left as it is.
+	 * @param why what was seen, for the log
+	 */
+	public void openForSlowCalls(String provider, String why) {
+		Protected breaker = breaker(provider);
+		CircuitBreaker.State state = breaker.breaker.getState();
+		if (state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.HALF_OPEN) {
+			logger.warn("LLM provider '" + provider + "' stopped answering: " + why);
+			breaker.breaker.transitionToOpenState();
+		}
 	}
 
 	/**
@@ -223,10 +253,11 @@ public final class ProviderCircuitBreakers {
 	 * @param openedAt when the breaker last opened, by the clock's millis; read only while it is open
 	 * @param lastResortAt when the last last-resort call began, by the clock's millis, or {@link #NEVER}
 	 * @param lastResortInFlight whether a last-resort call is in flight
+	 * @param opening completed and replaced each time the breaker opens
 	 */
 	private record Protected(CircuitBreaker breaker, ReactiveCircuitBreaker reactive, AtomicLong streakStart,
 			long windowMillis, AtomicLong openedAt, long lastResortSpacingMillis, AtomicLong lastResortAt,
-			AtomicBoolean lastResortInFlight) {
+			AtomicBoolean lastResortInFlight, AtomicReference<Sinks.Empty<Void>> opening) {
 
 		/** Failures that began longer than the window ago no longer count towards opening. */
 		void clearStaleStreak(long nowMillis) {

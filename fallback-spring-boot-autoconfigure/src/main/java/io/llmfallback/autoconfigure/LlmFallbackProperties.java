@@ -13,6 +13,10 @@ import java.util.Set;
 
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.GuardSettings;
+import io.llmfallback.chain.HedgeSettings;
+import io.llmfallback.chain.RateLimitSettings;
+import io.llmfallback.chain.RetrySettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderSettings;
@@ -484,6 +488,68 @@ public class LlmFallbackProperties {
 		 */
 		private long maxInputTokens = ProviderSettings.DEFAULT_MAX_INPUT_TOKENS;
 
+		/**
+		 * Whether calls in flight can open the breaker: once as many calls as the breaker's failure threshold
+		 * have waited past the slow-call threshold, and no call started after them has been answered, the
+		 * provider has stopped answering and its breaker opens before any of them times out.
+		 */
+		private boolean slowCallDetection = true;
+
+		/**
+		 * Age past which a call in flight is slow. Unset, it is derived from the provider's recent latency:
+		 * twice its p99, at least 1 s and at most the timeout.
+		 */
+		private @Nullable Duration slowCallThreshold;
+
+		/** Most calls in flight to this provider; a request over it goes to the next provider (bulkhead-full). */
+		private int maxConcurrency = GuardSettings.DEFAULT_MAX_CONCURRENCY;
+
+		/** Retries of a failed call on this provider, before the chain moves on. */
+		private Retry retry = new Retry();
+
+		/** This provider's rate limits, kept on our side. */
+		private RateLimit rateLimit = new RateLimit();
+
+		public boolean isSlowCallDetection() {
+			return this.slowCallDetection;
+		}
+
+		public void setSlowCallDetection(boolean slowCallDetection) {
+			this.slowCallDetection = slowCallDetection;
+		}
+
+		public @Nullable Duration getSlowCallThreshold() {
+			return this.slowCallThreshold;
+		}
+
+		public void setSlowCallThreshold(@Nullable Duration slowCallThreshold) {
+			this.slowCallThreshold = slowCallThreshold;
+		}
+
+		public int getMaxConcurrency() {
+			return this.maxConcurrency;
+		}
+
+		public void setMaxConcurrency(int maxConcurrency) {
+			this.maxConcurrency = maxConcurrency;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Retry retry) {
+			this.retry = retry;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(RateLimit rateLimit) {
+			this.rateLimit = rateLimit;
+		}
+
 		public Adaptation getAdaptation() {
 			return this.adaptation;
 		}
@@ -590,6 +656,126 @@ public class LlmFallbackProperties {
 	}
 
 	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
+	/** Retries of a failed call on one provider. */
+	public static class Retry {
+
+		/** Retries a request may make on this provider; 0 switches retries off. */
+		private int maxAttempts = RetrySettings.OFF.maxAttempts();
+
+		/** Ceiling of the first wait; each retry doubles it, up to max-backoff, and the wait is drawn below it. */
+		private Duration initialBackoff = RetrySettings.DEFAULT_INITIAL_BACKOFF;
+
+		/** Ceiling of any drawn wait; a provider's longer retry-after is still honoured, within the budget. */
+		private Duration maxBackoff = RetrySettings.DEFAULT_MAX_BACKOFF;
+
+		/** Failure categories worth retrying. */
+		private Set<FailureCategory> on = new LinkedHashSet<>(EnumSet.copyOf(RetrySettings.DEFAULT_ON));
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Set<FailureCategory> getOn() {
+			return this.on;
+		}
+
+		public void setOn(Set<FailureCategory> on) {
+			this.on = on;
+		}
+
+	}
+
+	/** Rate limits of one provider, kept on our side. */
+	public static class RateLimit {
+
+		/** Requests a minute this provider takes; a request over it goes to the next provider unsent. 0: none. */
+		private int requestsPerMinute;
+
+		/**
+		 * Tokens a minute this provider takes, estimated from each request (prompt and max output) and corrected
+		 * with the usage it reports; a request over it goes to the next provider unsent. 0: none.
+		 */
+		private long tokensPerMinute;
+
+		/** Whether a 429 with retry-after keeps every request from this provider until then (60 s at most). */
+		private boolean respectRetryAfter = RateLimitSettings.DEFAULTS.respectRetryAfter();
+
+		public int getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(int requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
+		}
+
+		public boolean isRespectRetryAfter() {
+			return this.respectRetryAfter;
+		}
+
+		public void setRespectRetryAfter(boolean respectRetryAfter) {
+			this.respectRetryAfter = respectRetryAfter;
+		}
+
+	}
+
+	/** Hedging of a chain's primary. */
+	public static class Hedge {
+
+		/**
+		 * How long the primary may work before the next provider starts too: a duration (800ms), or a
+		 * percentile of the primary's recent latency (p95, p99). Unset: no hedging.
+		 */
+		private @Nullable String after;
+
+		/** Most hedges, as a share of the chain's requests over a rolling 10 s window. */
+		private double maxShare = HedgeSettings.DEFAULT_MAX_SHARE;
+
+		public @Nullable String getAfter() {
+			return this.after;
+		}
+
+		public void setAfter(@Nullable String after) {
+			this.after = after;
+		}
+
+		public double getMaxShare() {
+			return this.maxShare;
+		}
+
+		public void setMaxShare(double maxShare) {
+			this.maxShare = maxShare;
+		}
+
+	}
+
 	public static class Adaptation {
 
 		/** System prompt sent instead of the request's system messages. */
@@ -888,6 +1074,42 @@ public class LlmFallbackProperties {
 		 * of failing without a call.
 		 */
 		private boolean lastResort = ChainSettings.DEFAULT_LAST_RESORT;
+
+		/**
+		 * Most provider calls one request makes, however retries, hedges and fallbacks combine. Unset: one per
+		 * provider and one more.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/** Most retries, as a share of the chain's requests over a rolling 10 s window (plus one a second). */
+		private double retryBudget = ChainSettings.DEFAULT_RETRY_BUDGET;
+
+		/** Hedging: the next provider starts when the primary is slow to answer. Off unless hedge.after is set. */
+		private Hedge hedge = new Hedge();
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public double getRetryBudget() {
+			return this.retryBudget;
+		}
+
+		public void setRetryBudget(double retryBudget) {
+			this.retryBudget = retryBudget;
+		}
+
+		public Hedge getHedge() {
+			return this.hedge;
+		}
+
+		public void setHedge(Hedge hedge) {
+			this.hedge = hedge;
+		}
 
 		public @Nullable String getGateCorpus() {
 			return this.gateCorpus;

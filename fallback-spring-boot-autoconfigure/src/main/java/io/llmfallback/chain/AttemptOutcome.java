@@ -1,5 +1,7 @@
 package io.llmfallback.chain;
 
+import java.util.Locale;
+
 /** How one provider attempt of a chain ended. */
 public enum AttemptOutcome {
 
@@ -34,6 +36,11 @@ public enum AttemptOutcome {
 	THROTTLED,
 
 	/** The request had made {@code max-attempts} provider calls: this provider was not called. */
-	MAX_ATTEMPTS
+	MAX_ATTEMPTS;
+
+	/** The outcome in lower case with hyphens: {@code short-circuited}, {@code bulkhead-full}... */
+	public String wireName() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
 
 }

@@ -74,25 +74,18 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	 * {@code hedge-lost}, {@code bulkhead-full}, {@code throttled} or {@code max-attempts}.
 	 */
 	public String label() {
-		return switch (this.outcome) {
-			case SUCCESS -> "success";
-			case FAILED -> (this.category != null) ? this.category.wireName() : "failed";
-			case SHORT_CIRCUITED -> "short-circuited";
-			case BUDGET_EXHAUSTED -> "budget-exhausted";
-			case SPEND_LIMITED -> "spend-limited";
-			case CANCELLED -> "cancelled";
-			case HEDGE_LOST -> "hedge-lost";
-			case BULKHEAD_FULL -> "bulkhead-full";
-			case THROTTLED -> "throttled";
-			case MAX_ATTEMPTS -> "max-attempts";
-		};
+		if (this.outcome == AttemptOutcome.FAILED) {
+			return (this.category != null) ? this.category.wireName() : "failed";
+		}
+		return this.outcome.wireName();
 	}
 
 	@Override
 	public String toString() {
 		return this.provider + "=" + label() + ((this.httpStatus != null && this.outcome == AttemptOutcome.FAILED)
 				? " HTTP " + this.httpStatus : "") + " (" + this.duration.toMillis() + " ms"
-				+ (this.lastResort ? ", last resort" : "") + ")";
+				+ (this.lastResort ? ", last resort" : "") + ((this.retry > 0) ? ", retry " + this.retry : "")
+				+ (this.hedge ? ", hedge" : "") + ")";
 	}
 
 }

@@ -103,14 +103,20 @@ public final class ChainObservations {
 
 		private final boolean lastResort;
 
+		private final int retry;
+
+		private final boolean hedge;
+
 		private final boolean captureContent;
+
+		private @Nullable String givenUp;
 
 		private @Nullable ChatResponse response;
 
 		private @Nullable String errorType;
 
 		AttemptContext(String chain, LlmProvider provider, int index, ChatRequest request,
-				@Nullable String reason, boolean lastResort, boolean captureContent) {
+				@Nullable String reason, boolean lastResort, int retry, boolean hedge, boolean captureContent) {
 			this.chain = chain;
 			this.provider = provider;
 			this.index = index;
@@ -118,6 +124,8 @@ public final class ChainObservations {
 			this.model = (request.model() != null) ? request.model() : provider.model();
 			this.reason = reason;
 			this.lastResort = lastResort;
+			this.retry = retry;
+			this.hedge = hedge;
 			this.captureContent = captureContent;
 		}
 
@@ -154,6 +162,24 @@ public final class ChainObservations {
 			return this.lastResort;
 		}
 
+		/** 0 for the request's first call of the provider, 1 for its first retry, and so on. */
+		public int retry() {
+			return this.retry;
+		}
+
+		/** Whether this attempt started as a hedge, beside a primary that was still working. */
+		public boolean hedge() {
+			return this.hedge;
+		}
+
+		/**
+		 * Why the call was given up while the provider worked on it ({@code cancelled}: its breaker opened;
+		 * {@code hedge-lost}: another attempt answered first), {@code null} when it was not.
+		 */
+		public @Nullable String givenUp() {
+			return this.givenUp;
+		}
+
 		public boolean captureContent() {
 			return this.captureContent;
 		}
@@ -170,9 +196,20 @@ public final class ChainObservations {
 			this.response = response;
 		}
 
+		void givenUp(String why) {
+			this.givenUp = why;
+		}
+
 		void failed(Throwable failure) {
-			this.errorType = (failure instanceof ProviderException providerFailure)
-					? providerFailure.getCategory().wireName() : failure.getClass().getName();
+			if (failure instanceof ProviderException providerFailure) {
+				this.errorType = providerFailure.getCategory().wireName();
+			}
+			else if (failure instanceof AttemptRefusedException refused) {
+				this.errorType = refused.getOutcome().wireName();
+			}
+			else {
+				this.errorType = failure.getClass().getName();
+			}
 		}
 
 	}
@@ -239,6 +276,15 @@ public final class ChainObservations {
 			// High cardinality, so that it reaches the span but no meter derived from the observation.
 			if (context.lastResort()) {
 				values.add(KeyValue.of("llm.fallback.last_resort", "true"));
+			}
+			if (context.retry() > 0) {
+				values.add(KeyValue.of("llm.fallback.retry", String.valueOf(context.retry())));
+			}
+			if (context.hedge()) {
+				values.add(KeyValue.of("llm.fallback.hedge", "true"));
+			}
+			if (context.givenUp() != null) {
+				values.add(KeyValue.of("llm.fallback.given_up", context.givenUp()));
 			}
 			if (context.request().maxTokens() != null) {
 				values.add(KeyValue.of("gen_ai.request.max_tokens",

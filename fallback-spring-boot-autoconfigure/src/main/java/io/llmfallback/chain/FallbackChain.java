@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -28,8 +30,11 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -180,6 +185,8 @@ public final class FallbackChain {
 		return Mono.deferContextual((reactorContext) -> {
 			long start = now();
 			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos(), mapping);
+			this.retryBudget.recordRequest();
+			this.hedgeBudget.recordRequest();
 			Observation observation = Observation
 				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
 				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
@@ -206,13 +213,14 @@ public final class FallbackChain {
 	private void finish(Run run, long start, @Nullable ChainResponse response, @Nullable Throwable error) {
 		ChainFailureException failure = (error instanceof ChainFailureException chainFailure) ? chainFailure : null;
 		ServedPath path = (response != null) ? response.path() : ServedPath.NONE;
-		run.observationContext.ended(path, run.attempts.size());
+		List<AttemptRecord> attempts = run.attempts();
+		run.observationContext.ended(path, attempts.size());
 		if (error != null) {
 			run.observation.error(error);
 		}
 		run.observation.stop();
 		if (response != null || failure != null) {
-			ChainOutcome outcome = new ChainOutcome(name(), run.operation, response, failure, run.attempts,
+			ChainOutcome outcome = new ChainOutcome(name(), run.operation, response, failure, attempts,
 					elapsedSince(start), run.middlewareEvaluations);
 			try {
 				this.listener.onOutcome(outcome);
@@ -270,12 +278,20 @@ public final class FallbackChain {
 	private void skipForBudget(Run run, int from) {
 		for (int skipped = from; skipped < this.providers.size(); skipped++) {
 			LlmProvider provider = this.providers.get(skipped);
-			run.attempts.add(AttemptRecord.skipped(provider.name(), skipped, provider.model(),
-					AttemptOutcome.BUDGET_EXHAUSTED, false));
+			run.add(AttemptRecord.skipped(provider.name(), skipped, provider.model(), AttemptOutcome.BUDGET_EXHAUSTED,
+					false));
 		}
 	}
 
 	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index) {
+		return attempt(run, request, index, false);
+	}
+
+	/**
+	 * Tries the provider at the index and, should it fall over, the ones after it.
+	 * @param hedge whether this attempt starts beside a primary that is still working
+	 */
+	private Mono<ChainResponse> attempt(Run run, ChatRequest request, int index, boolean hedge) {
 		if (index == this.providers.size()) {
 			return lastResort(run, request, Set.of());
 		}
@@ -285,11 +301,37 @@ public final class FallbackChain {
 			return Mono.error(exhausted(run));
 		}
 		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
-			run.attempts.add(AttemptRecord.skipped(provider.name(), index, provider.model(),
-					AttemptOutcome.SPEND_LIMITED, false));
-			return attempt(run, request, index + 1);
+			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
+					false));
+			return attempt(run, request, index + 1, hedge);
 		}
-		return call(run, request, index, false, () -> attempt(run, request, index + 1));
+		if (index == 0 && this.settings.hedge().enabled() && this.providers.size() > 1) {
+			return hedged(run, request);
+		}
+		return call(run, request, new Attempt(index, false, 0, hedge), () -> attempt(run, request, index + 1));
+	}
+
+	/**
+	 * The primary, and the rest of the chain beside it once the primary has not answered within the hedge
+	 * delay and the hedge budget allows it; the first answer serves and the other line is given up. Without
+	 * a delay (a percentile of a primary with too little history) the chain runs in order.
+	 */
+	private Mono<ChainResponse> hedged(Run run, ChatRequest request) {
+		Mono<ChainResponse> primary = call(run, request, new Attempt(0, false, 0, false),
+				() -> Mono.error(PrimaryFellOver.INSTANCE));
+		Duration delay = hedgeDelay();
+		if (delay == null) {
+			return primary.onErrorResume(PrimaryFellOver.class::isInstance, (fellOver) -> attempt(run, request, 1));
+		}
+		return Mono.create((sink) -> new HedgeRace(run, request, sink).start(primary, delay));
+	}
+
+	private @Nullable Duration hedgeDelay() {
+		HedgeSettings hedge = this.settings.hedge();
+		if (hedge.after() != null) {
+			return hedge.after();
+		}
+		return this.guards.latencyPercentile(this.providers.get(0).name(), hedge.afterPercentile()).orElse(null);
 	}
 
 	/**
@@ -303,9 +345,10 @@ public final class FallbackChain {
 	 * @param rejected the providers whose last-resort slot this request was refused
 	 */
 	private Mono<ChainResponse> lastResort(Run run, ChatRequest request, Set<String> rejected) {
-		if (this.settings.lastResort() && run.calledNoProvider() && run.deadlineNanos - now() > 0) {
+		List<AttemptRecord> attempts = run.attempts();
+		if (this.settings.lastResort() && calledNoProvider(attempts) && run.deadlineNanos - now() > 0) {
 			Map<String, Integer> shortCircuited = new LinkedHashMap<>();
-			for (AttemptRecord attempt : run.attempts) {
+			for (AttemptRecord attempt : attempts) {
 				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED && !rejected.contains(attempt.provider())) {
 					shortCircuited.put(attempt.provider(), attempt.index());
 				}
@@ -316,31 +359,52 @@ public final class FallbackChain {
 				refused.add(provider);
 				// Comes back here only when the slot was refused: a provider that answered has been called, and
 				// the request ends with its answer.
-				return call(run, request, shortCircuited.get(provider), true, () -> lastResort(run, request, refused));
+				return call(run, request, new Attempt(shortCircuited.get(provider), true, 0, false),
+						() -> lastResort(run, request, refused));
 			}
 		}
 		return Mono.error(exhausted(run));
 	}
 
+	/** Whether every provider so far was skipped without a call, at least one by its open breaker. */
+	private static boolean calledNoProvider(List<AttemptRecord> attempts) {
+		return attempts.stream().anyMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED)
+				&& attempts.stream()
+					.allMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED
+							|| attempt.outcome() == AttemptOutcome.SPEND_LIMITED);
+	}
+
 	private ChainExhaustedException exhausted(Run run) {
-		return new ChainExhaustedException(name(), run.operation, run.attempts, run.lastFailure);
+		return new ChainExhaustedException(name(), run.operation, run.attempts(), run.lastFailure);
 	}
 
 	/**
-	 * Calls the provider at the index through its breaker, within what is left of the budget, and records the
-	 * attempt; a failure that falls over, or an open breaker, goes on with {@code next}.
+	 * Calls the provider of the attempt through its breaker and its guard, within what is left of the budget,
+	 * and records the attempt. A failure that falls over, an open breaker, a refusal of the guard, or the
+	 * breaker opening while the call waits goes on with {@code next}; a failure worth retrying is first
+	 * retried on the same provider when its retry settings, the retry budget, the request's attempts and its
+	 * deadline allow.
 	 */
-	private Mono<ChainResponse> call(Run run, ChatRequest request, int index, boolean lastResort,
+	private Mono<ChainResponse> call(Run run, ChatRequest request, Attempt attempt,
 			Supplier<Mono<ChainResponse>> next) {
-		LlmProvider provider = this.providers.get(index);
+		LlmProvider provider = this.providers.get(attempt.index);
+		if (!run.reserveCall(this.settings.maxAttempts())) {
+			run.add(AttemptRecord.skipped(provider.name(), attempt.index, provider.model(),
+					AttemptOutcome.MAX_ATTEMPTS, attempt.lastResort));
+			return next.get();
+		}
 		long start = now();
 		Duration timeout = min(provider.timeout(), Duration.ofNanos(run.deadlineNanos - start));
-		ChatRequest attemptRequest = requestFor(request, provider, index);
+		ChatRequest attemptRequest = requestFor(request, provider, attempt.index);
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
+		CallState state = new CallState();
 		Mono<ChainResponse> call = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
-			// Deferred so that a provider throwing instead of signalling still ends as a typed attempt failure.
 			.flatMap((prepared) -> this.guards.guard(provider.name(), estimatedTokens(prepared, provider),
-					Mono.defer(() -> provider.chat(prepared))
+					// Deferred so that a provider throwing instead of signalling still ends as a typed failure.
+					Mono.defer(() -> {
+						state.sent = true;
+						return provider.chat(prepared);
+					})
 						.onErrorMap((ex) -> !(ex instanceof ProviderException),
 								(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null,
 										null, "unexpected " + ex.getClass().getSimpleName(), ex))
@@ -348,43 +412,46 @@ public final class FallbackChain {
 								"completed without a response")))))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
-			.transform((attemptCall) -> observeAttempt(run, provider, index, lastResort, attemptRequest, attemptCall))
-			.map((response) -> {
-				ContractCheck check = this.settings.outputContract().check(response);
-				Object entity = null;
-				if (run.mapping != null) {
-					ResultMapping.Mapped<?> mapped = run.mapping.map(response.text());
-					check = check.and(mapped.check());
-					entity = mapped.value();
-				}
-				run.lastContractCheck = check;
-				if (!check.passed()) {
-					run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
-					boolean nothingToServe = run.mapping != null && entity == null;
-					if (nothingToServe || this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
-						// Thrown inside the breaker, which counts it only when its settings say so.
-						throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
-					}
-				}
-				run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
-						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check,
-						lastResort));
-				return new ChainResponse(response, name(), run.operation, run.attempts, check.violations(), entity);
-			});
-		Mono<ChainResponse> guarded = lastResort ? this.breakers.protectLastResort(provider.name(), call)
+			.transform((attemptCall) -> observeAttempt(run, provider, attempt, attemptRequest, state, attemptCall))
+			.map((response) -> served(run, provider, attempt, model, start, response))
+			// Before the breaker sees the outcome: a failure that opens the breaker is this call's own, not a
+			// reason to give it up.
+			.doOnEach((signal) -> state.settled = true);
+		Mono<ChainResponse> guarded = attempt.lastResort ? this.breakers.protectLastResort(provider.name(), call)
 				: this.breakers.protect(provider.name(), call);
-		return guarded.onErrorResume((ex) -> {
+		if (!attempt.lastResort) {
+			// A last resort goes to a provider whose breaker is already open: there is no opening to wait for.
+			Mono<ChainResponse> opening = this.breakers.nextOpening(provider.name())
+				.then(Mono.defer(() -> state.settled ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
+			guarded = Mono.firstWithSignal(opening, guarded);
+		}
+		return guarded.doOnCancel(() -> {
+			// Cancelled from downstream: another line of a hedged request answered, or the caller gave up.
+			if (state.sent && !state.settled) {
+				run.add(givenUp(provider, attempt, model, start, attemptRequest,
+						run.raceDecided ? AttemptOutcome.HEDGE_LOST : AttemptOutcome.CANCELLED));
+			}
+			releaseUnsent(run, state);
+		}).onErrorResume((ex) -> {
+			releaseUnsent(run, state);
 			if (ex instanceof CallNotPermittedException) {
-				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED,
-						lastResort));
+				run.add(AttemptRecord.skipped(provider.name(), attempt.index, model, AttemptOutcome.SHORT_CIRCUITED,
+						attempt.lastResort));
 				run.lastReason = "short-circuited";
 				// The span event takes the event's contextual name, so it must be the contract name.
 				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
 				return next.get();
 			}
 			if (ex instanceof AttemptRefusedException refused) {
-				run.attempts.add(AttemptRecord.skipped(provider.name(), index, model, refused.getOutcome(), lastResort));
-				run.lastReason = refused.getOutcome() == AttemptOutcome.BULKHEAD_FULL ? "bulkhead-full" : "throttled";
+				AttemptRecord skipped = AttemptRecord.skipped(provider.name(), attempt.index, model,
+						refused.getOutcome(), attempt.lastResort);
+				run.add(skipped);
+				run.lastReason = skipped.label();
+				return next.get();
+			}
+			if (ex == BreakerOpened.INSTANCE) {
+				run.add(givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED));
+				run.lastReason = "breaker-opened";
 				return next.get();
 			}
 			if (!(ex instanceof ProviderException failure)) {
@@ -393,25 +460,101 @@ public final class FallbackChain {
 			}
 			ContractCheck check = (failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) ? run.lastContractCheck
 					: ContractCheck.UNCHECKED;
-			run.attempts.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED,
+			run.add(new AttemptRecord(provider.name(), attempt.index, model, AttemptOutcome.FAILED,
 					failure.getCategory(), failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(),
-					failure.getBilledUsage(), cost(provider, failure.getBilledUsage()), check, lastResort));
+					failure.getBilledUsage(), cost(provider, failure.getBilledUsage()), check, attempt.lastResort,
+					attempt.retry, attempt.hedge));
 			run.lastFailure = failure;
 			run.lastReason = failure.getCategory().wireName();
+			Duration wait = retryWait(run, provider, attempt, failure);
+			if (wait != null) {
+				return Mono.delay(wait).then(Mono.defer(() -> call(run, request, attempt.retried(), next)));
+			}
 			// A contract violation moves on whatever fallback-on says: next-provider is what the contract asked for.
 			if (this.settings.fallbackOn().contains(failure.getCategory())
 					|| failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) {
 				return next.get();
 			}
-			return Mono.error(new ChainAbortedException(name(), run.operation, run.attempts, failure));
+			return Mono.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
 		});
 	}
 
-	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, int index, boolean lastResort,
-			ChatRequest request, Mono<ChatResponse> call) {
+	/** Checks the answer against the contract and the requested type, and records it as served. */
+	private ChainResponse served(Run run, LlmProvider provider, Attempt attempt, String model, long start,
+			ChatResponse response) {
+		ContractCheck check = this.settings.outputContract().check(response);
+		Object entity = null;
+		if (run.mapping != null) {
+			ResultMapping.Mapped<?> mapped = run.mapping.map(response.text());
+			check = check.and(mapped.check());
+			entity = mapped.value();
+		}
+		run.lastContractCheck = check;
+		if (!check.passed()) {
+			run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+			boolean nothingToServe = run.mapping != null && entity == null;
+			if (nothingToServe || this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
+				// Thrown inside the breaker, which counts it only when its settings say so.
+				throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
+			}
+		}
+		run.add(new AttemptRecord(provider.name(), attempt.index, model, AttemptOutcome.SUCCESS, null, 200,
+				elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check,
+				attempt.lastResort, attempt.retry, attempt.hedge));
+		return new ChainResponse(response, name(), run.operation, run.attempts(), check.violations(), entity);
+	}
+
+	/**
+	 * A call given up while the provider worked on it. The provider may bill the prompt it was sent, so the
+	 * attempt is priced at the prompt's estimated tokens; output it never sent is not counted.
+	 */
+	private AttemptRecord givenUp(LlmProvider provider, Attempt attempt, String model, long start,
+			ChatRequest request, AttemptOutcome outcome) {
+		TokenUsage mayBeBilled = new TokenUsage(request.estimatedInputTokens(), 0);
+		return new AttemptRecord(provider.name(), attempt.index, model, outcome, null, null, elapsedSince(start),
+				null, mayBeBilled, cost(provider, mayBeBilled), ContractCheck.UNCHECKED, attempt.lastResort,
+				attempt.retry, attempt.hedge);
+	}
+
+	/** A call that never reached the provider gives its place among the request's attempts back. */
+	private static void releaseUnsent(Run run, CallState state) {
+		if (!state.sent && !state.released) {
+			state.released = true;
+			run.releaseCall();
+		}
+	}
+
+	/**
+	 * How long to wait before calling the provider again, or {@code null} to move on now: retries are off or
+	 * used up, the failure is not worth retrying, the breaker has opened, the request has no attempts left,
+	 * the wait would pass {@code max-backoff} or the deadline, or the retry budget is spent. The wait is
+	 * full-jitter exponential, and never shorter than the provider's {@code retry-after}.
+	 */
+	private @Nullable Duration retryWait(Run run, LlmProvider provider, Attempt attempt, ProviderException failure) {
+		RetrySettings retry = this.guards.retry(provider.name());
+		if (attempt.lastResort || attempt.retry >= retry.maxAttempts() || !retry.on().contains(failure.getCategory())
+				|| !this.breakers.isCallPermitted(provider.name()) || !run.hasCallsLeft(this.settings.maxAttempts())) {
+			return null;
+		}
+		long ceiling = Math.min(retry.maxBackoff().toNanos(),
+				retry.initialBackoff().toNanos() << Math.min(attempt.retry, 20));
+		Duration wait = Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1));
+		Duration retryAfter = failure.getRetryAfter();
+		if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+			wait = retryAfter;
+		}
+		if (wait.compareTo(retry.maxBackoff()) > 0 || wait.toNanos() >= run.deadlineNanos - now()) {
+			return null;
+		}
+		return this.retryBudget.tryAcquire() ? wait : null;
+	}
+
+	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, Attempt attempt, ChatRequest request,
+			CallState state, Mono<ChatResponse> call) {
 		return Mono.defer(() -> {
-			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider, index,
-					request, run.lastReason, lastResort, this.extensions.captureContent());
+			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider,
+					attempt.index, request, run.lastReason, attempt.lastResort, attempt.retry, attempt.hedge,
+					this.extensions.captureContent());
 			Observation observation = Observation
 				.createNotStarted(ATTEMPT_CONVENTION, () -> context, this.extensions.observations())
 				.parentObservation(run.observation)
@@ -428,7 +571,12 @@ public final class FallbackChain {
 				observation.error(ex);
 				observation.stop();
 			})
-				.doOnCancel(observation::stop)
+				.doOnCancel(() -> {
+					if (state.sent) {
+						context.givenUp(run.raceDecided ? "hedge-lost" : "cancelled");
+					}
+					observation.stop();
+				})
 				// The provider's WebClient picks its HTTP observation's parent from here, so trace context
 				// propagates to the provider call.
 				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY, observation));
@@ -478,7 +626,169 @@ public final class FallbackChain {
 		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
 	}
 
-	/** The state of one logical request; each subscription has its own. */
+	/** One call of a provider: its place in the chain and how it came to be made. */
+	private record Attempt(int index, boolean lastResort, int retry, boolean hedge) {
+
+		Attempt retried() {
+			return new Attempt(this.index, this.lastResort, this.retry + 1, this.hedge);
+		}
+
+	}
+
+	/** What one call has come to; read from whichever thread cancels or ends it. */
+	private static final class CallState {
+
+		/** The provider was called: the request left, or was about to. */
+		volatile boolean sent;
+
+		/** The call answered or failed, so that nothing may give it up any more. */
+		volatile boolean settled;
+
+		/** The call's place among the request's attempts was given back, since it was never sent. */
+		volatile boolean released;
+
+	}
+
+	/** Gives up a call whose provider's breaker opened while the call waited. */
+	private static final class BreakerOpened extends RuntimeException {
+
+		static final BreakerOpened INSTANCE = new BreakerOpened();
+
+		private BreakerOpened() {
+			super("breaker opened while the call waited", null, false, false);
+		}
+
+	}
+
+	/** Ends the primary's line of a hedged request when it falls over, so that the rest of the chain takes over. */
+	private static final class PrimaryFellOver extends RuntimeException {
+
+		static final PrimaryFellOver INSTANCE = new PrimaryFellOver();
+
+		private PrimaryFellOver() {
+			super("primary fell over", null, false, false);
+		}
+
+	}
+
+	/**
+	 * The primary and, from the hedge delay on, the rest of the chain, racing for one request: the first answer
+	 * serves and the other line is given up (its call recorded as {@code hedge-lost}). The rest of the chain
+	 * starts as a hedge only when the request has attempts left and the hedge budget allows; it starts at once,
+	 * as an ordinary fallover, when the primary falls over first. The request fails when both lines have; a
+	 * primary failure that ends the request (not in {@code fallback-on}) ends it at once. Every transition
+	 * holds the race's lock; a line may call back into it while it is being subscribed.
+	 */
+	private final class HedgeRace {
+
+		private final Run run;
+
+		private final ChatRequest request;
+
+		private final MonoSink<ChainResponse> sink;
+
+		/** The hedge timer and the lines; disposing one that has ended does nothing. */
+		private final Disposable.Composite subscriptions = Disposables.composite();
+
+		private @Nullable Disposable timer;
+
+		private boolean restStarted;
+
+		private boolean primaryFellOver;
+
+		private @Nullable Throwable restFailure;
+
+		private boolean finished;
+
+		HedgeRace(Run run, ChatRequest request, MonoSink<ChainResponse> sink) {
+			this.run = run;
+			this.request = request;
+			this.sink = sink;
+		}
+
+		synchronized void start(Mono<ChainResponse> primaryLine, Duration delay) {
+			this.sink.onCancel(this::cancel);
+			this.timer = Mono.delay(delay).subscribe((tick) -> hedge());
+			this.subscriptions.add(this.timer);
+			this.subscriptions.add(primaryLine.contextWrite(this.sink.contextView())
+				.subscribe(this::served, this::primaryFailed));
+		}
+
+		private synchronized void hedge() {
+			if (this.finished || this.restStarted || !this.run.hasCallsLeft(settings.maxAttempts())
+					|| !hedgeBudget.tryAcquire()) {
+				return;
+			}
+			startRest(true);
+		}
+
+		private void startRest(boolean asHedge) {
+			this.restStarted = true;
+			this.subscriptions.add(attempt(this.run, this.request, 1, asHedge).contextWrite(this.sink.contextView())
+				.subscribe(this::served, this::restFailed));
+		}
+
+		private synchronized void served(ChainResponse response) {
+			if (this.finished) {
+				return;
+			}
+			this.finished = true;
+			this.run.raceDecided = true;
+			// Gives up the other line, recording its call as hedge-lost before the answer is told with every attempt.
+			this.subscriptions.dispose();
+			this.sink.success(new ChainResponse(response.response(), response.chain(), response.operation(),
+					this.run.attempts(), response.contractViolations(), response.entity()));
+		}
+
+		private synchronized void primaryFailed(Throwable failure) {
+			if (this.finished) {
+				return;
+			}
+			if (failure != PrimaryFellOver.INSTANCE) {
+				fail(failure);
+				return;
+			}
+			this.primaryFellOver = true;
+			if (this.timer != null) {
+				this.timer.dispose();
+			}
+			if (!this.restStarted) {
+				startRest(false);
+			}
+			else if (this.restFailure != null) {
+				fail(this.restFailure);
+			}
+		}
+
+		private synchronized void restFailed(Throwable failure) {
+			if (this.finished) {
+				return;
+			}
+			if (this.primaryFellOver) {
+				fail(failure);
+			}
+			else {
+				// The primary may still answer; its failure would end the request with this one.
+				this.restFailure = failure;
+			}
+		}
+
+		/** Ends the request with the failure, told again with every attempt when it was an exhausted chain. */
+		private void fail(Throwable failure) {
+			this.finished = true;
+			this.run.raceDecided = true;
+			this.subscriptions.dispose();
+			this.sink.error((failure instanceof ChainExhaustedException) ? exhausted(this.run) : failure);
+		}
+
+		private synchronized void cancel() {
+			this.finished = true;
+			this.subscriptions.dispose();
+		}
+
+	}
+
+	/** The state of one logical request; each subscription has its own, shared by the lines of a hedge. */
 	private static final class Run {
 
 		final String operation;
@@ -488,7 +798,10 @@ public final class FallbackChain {
 		/** The type the caller wants the answer mapped onto, or {@code null} for text. */
 		final @Nullable ResultMapping<?> mapping;
 
-		final List<AttemptRecord> attempts = new ArrayList<>();
+		private final List<AttemptRecord> attempts = new ArrayList<>();
+
+		/** Provider calls made or about to be made, against {@code max-attempts}. */
+		private final AtomicInteger calls = new AtomicInteger();
 
 		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new EnumMap<>(ChainMiddleware.Stage.class);
 
@@ -496,13 +809,16 @@ public final class FallbackChain {
 
 		Observation observation = Observation.NOOP;
 
-		@Nullable ProviderException lastFailure;
+		volatile @Nullable ProviderException lastFailure;
 
 		/** The contract check of the last answer, kept for the attempt record when it broke the contract. */
-		ContractCheck lastContractCheck = ContractCheck.UNCHECKED;
+		volatile ContractCheck lastContractCheck = ContractCheck.UNCHECKED;
 
-		/** Why the attempt before the current one did not serve: a failure category or short-circuited. */
-		@Nullable String lastReason;
+		/** Why the attempt before the current one did not serve: a failure category, or the skip's label. */
+		volatile @Nullable String lastReason;
+
+		/** A hedged request has its answer or its failure: a line cancelled from now on lost the race. */
+		volatile boolean raceDecided;
 
 		Run(String chain, String operation, long deadlineNanos, @Nullable ResultMapping<?> mapping) {
 			this.operation = operation;
@@ -515,12 +831,33 @@ public final class FallbackChain {
 			this.middlewareEvaluations.merge(stage, 1, Integer::sum);
 		}
 
-		/** Whether every provider so far was skipped without a call, at least one by its open breaker. */
-		boolean calledNoProvider() {
-			return this.attempts.stream().anyMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED)
-					&& this.attempts.stream()
-						.allMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED
-								|| attempt.outcome() == AttemptOutcome.SPEND_LIMITED);
+		synchronized void add(AttemptRecord attempt) {
+			this.attempts.add(attempt);
+		}
+
+		synchronized List<AttemptRecord> attempts() {
+			return List.copyOf(this.attempts);
+		}
+
+		/** Takes a place for one more provider call; {@code false} when the request has made its last. */
+		boolean reserveCall(int maxAttempts) {
+			int made;
+			do {
+				made = this.calls.get();
+				if (made >= maxAttempts) {
+					return false;
+				}
+			}
+			while (!this.calls.compareAndSet(made, made + 1));
+			return true;
+		}
+
+		void releaseCall() {
+			this.calls.decrementAndGet();
+		}
+
+		boolean hasCallsLeft(int maxAttempts) {
+			return this.calls.get() < maxAttempts;
 		}
 
 	}

@@ -28,12 +28,13 @@ import reactor.core.publisher.Mono;
  * making a few long generations is never cut short on a guess.</li>
  * <li><b>Bulkhead.</b> At most {@code max-concurrency} calls in flight; one more is refused
  * ({@link AttemptOutcome#BULKHEAD_FULL}).</li>
- * <li><b>Rate limits.</b> Requests and tokens a minute as token buckets ({@link TokenBucket}), and the
- * {@code retry-after} of a 429, for at most {@link ProviderGuard#MAX_RETRY_AFTER}: a call over them is
- * refused ({@link AttemptOutcome#THROTTLED}) without being sent. A call takes a request and its estimated
- * tokens, the estimate being replaced by the usage the answer reports, and given back when the call fails
- * without billed usage; a call refused takes nothing. A request estimated larger than a whole minute's
- * tokens goes when the bucket is full, since it could never go otherwise.</li>
+ * <li><b>Rate limits.</b> Requests and tokens a minute as token buckets (a minute's worth at most, refilled
+ * continuously), and the {@code retry-after} of a 429, held to a minute since the provider sets it: a call
+ * over them is refused ({@link AttemptOutcome#THROTTLED}) without being sent. A call takes a request and its
+ * estimated tokens; the estimate is replaced by the usage the answer reports, given back when the call fails
+ * without billed usage, and kept when the call is given up (it may have reached the provider). A call
+ * refused takes nothing. A request estimated larger than a whole minute's tokens goes when the bucket is
+ * full, since it could never go otherwise, and the calls after it wait for the bucket to refill.</li>
  * <li><b>Recent latency.</b> Of answered calls, for the derived slow-call threshold and hedging on a
  * percentile.</li>
  * </ul>
@@ -87,6 +88,7 @@ public final class ProviderGuards {
 		return guardOf(provider).limitedFor();
 	}
 
+	/** The provider's guard settings. */
 	public GuardSettings settings(String provider) {
 		return guardOf(provider).settings();
 	}

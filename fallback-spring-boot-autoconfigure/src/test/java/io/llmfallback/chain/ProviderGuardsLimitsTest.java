@@ -10,10 +10,10 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.VirtualTime;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -24,23 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The bulkhead, the rate limits and a provider's {@code retry-after} refuse calls without sending them; on
  * virtual time, which refills the buckets and ends the {@code retry-after}.
  */
+@ExtendWith(VirtualTime.class)
 class ProviderGuardsLimitsTest {
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
 	private ProviderGuards guards;
 
 	/** How many calls were sent, that is subscribed. */
 	private final AtomicInteger sent = new AtomicInteger();
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	ProviderGuardsLimitsTest(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

@@ -13,10 +13,10 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.VirtualTime;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Calls in flight open a provider's breaker once enough of them are past the slow-call threshold and none
  * made since has been answered; on virtual time, to the millisecond.
  */
+@ExtendWith(VirtualTime.class)
 class ProviderGuardsSlowCallTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -37,20 +38,14 @@ class ProviderGuardsSlowCallTest {
 
 	private final List<BreakerTransition> transitions = new ArrayList<>();
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
 	private ProviderCircuitBreakers breakers;
 
 	private ProviderGuards guards;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	ProviderGuardsSlowCallTest(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test
@@ -103,10 +98,7 @@ class ProviderGuardsSlowCallTest {
 		// Once the provider stops answering, calls made after the last answer open it.
 		this.time.advanceTimeBy(Duration.ofMillis(100));
 		hanging(3);
-		this.time.advanceTimeBy(Duration.ofMillis(1_999));
-		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
-		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertOpensAfter(Duration.ofSeconds(2));
 	}
 
 	@Test
@@ -144,10 +136,7 @@ class ProviderGuardsSlowCallTest {
 		this.clock.advance(OPEN_DURATION.plusMillis(1));
 		hanging(1);
 		assertThat(this.breakers.state("a")).isEqualTo(State.HALF_OPEN);
-		this.time.advanceTimeBy(Duration.ofMillis(1_999));
-		assertThat(this.breakers.state("a")).isEqualTo(State.HALF_OPEN);
-		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertOpensAfter(Duration.ofSeconds(2));
 		assertThat(this.transitions).extracting(BreakerTransition::to)
 			.containsExactly(State.OPEN, State.HALF_OPEN, State.OPEN);
 	}
@@ -160,10 +149,7 @@ class ProviderGuardsSlowCallTest {
 		assertThat(this.guards.slowCallThreshold("a")).isEqualTo(TIMEOUT);
 
 		hanging(3);
-		this.time.advanceTimeBy(TIMEOUT.minusMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
-		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertOpensAfter(TIMEOUT);
 	}
 
 	@Test
@@ -175,10 +161,7 @@ class ProviderGuardsSlowCallTest {
 		assertThat(this.guards.slowCallThreshold("a")).isEqualTo(Duration.ofSeconds(1));
 
 		hanging(3);
-		this.time.advanceTimeBy(Duration.ofMillis(999));
-		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
-		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertOpensAfter(Duration.ofSeconds(1));
 	}
 
 	@Test
@@ -191,10 +174,7 @@ class ProviderGuardsSlowCallTest {
 		assertThat(threshold).isEqualTo(p99.multipliedBy(2));
 
 		hanging(3);
-		this.time.advanceTimeBy(threshold.minusMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
-		this.time.advanceTimeBy(Duration.ofMillis(1));
-		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
+		assertOpensAfter(threshold);
 	}
 
 	@Test
@@ -221,6 +201,15 @@ class ProviderGuardsSlowCallTest {
 				this.transitions::add);
 		this.guards = new ProviderGuards(Map.of("a", new GuardSettings(TIMEOUT, detection, threshold, 3, 1000,
 				RetrySettings.OFF, RateLimitSettings.DEFAULTS)), this.breakers);
+	}
+
+	/** Advances time to just before the breaker opens, then to when it does. */
+	private void assertOpensAfter(Duration delay) {
+		State before = this.breakers.state("a");
+		this.time.advanceTimeBy(delay.minusMillis(1));
+		assertThat(this.breakers.state("a")).isEqualTo(before);
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(this.breakers.state("a")).isEqualTo(State.OPEN);
 	}
 
 	private List<Disposable> hanging(int count) {

@@ -30,7 +30,9 @@ final class SlowCalls {
 	/**
 	 * Marks a call still in flight as slow, and tells whether the provider has stopped answering: at least
 	 * {@code needed} slow calls are in flight that started after the newest-started call that was answered.
-	 * Counts no more than {@code needed}.
+	 * Counts no more than {@code needed}. Slow calls started before that answer do not count, nor do they hold
+	 * the others back: a call of a slow tail stuck since before the provider stopped would otherwise keep a
+	 * hang from being seen until it timed out.
 	 */
 	synchronized boolean markSlow(Call call, int needed) {
 		if (call.ended) {

@@ -102,6 +102,18 @@ class ProviderGuardsSlowCallTest {
 	}
 
 	@Test
+	void aSlowCallFromBeforeTheLastAnswerDoesNotHoldDetectionBack() {
+		guards(true, Duration.ofSeconds(2));
+		hanging(1);
+		this.time.advanceTimeBy(Duration.ofMillis(100));
+		answering(Duration.ofMillis(100));
+		this.time.advanceTimeBy(Duration.ofMillis(200));
+		// The provider stops answering: the first call is slow from 2 s, these three from 2.3 s.
+		hanging(3);
+		assertOpensAfter(Duration.ofSeconds(2));
+	}
+
+	@Test
 	void aRejectionIsAnAnswerACallGivenUpIsNot() {
 		guards(true, Duration.ofSeconds(2));
 		hanging(3);

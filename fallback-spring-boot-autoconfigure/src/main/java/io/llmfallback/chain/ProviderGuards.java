@@ -1,10 +1,9 @@
 package io.llmfallback.chain;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
@@ -14,30 +13,40 @@ import reactor.core.publisher.Mono;
  * One guard per provider, shared by every chain that calls it, that keeps a provider from holding
  * requests:
  * <ul>
- * <li><b>Calls in flight count.</b> Once {@code slowCallsToOpen} calls in flight are older than the
- * slow-call threshold, and no call started after the oldest of them has been answered, the provider has
- * stopped answering: its breaker opens now rather than when those calls time out.</li>
+ * <li><b>Calls in flight count.</b> Each call, when it starts, gets a timer on Reactor's parallel scheduler
+ * set to the slow-call threshold; one still in flight when it fires is slow. Once {@code slowCallsToOpen}
+ * slow calls are in flight (one while the breaker is half-open: its single probe) that all started after the
+ * newest-started call that was answered, the provider has stopped answering, and its breaker opens now rather
+ * than when those calls time out. The second condition tells a provider that hangs from one whose tail is
+ * slow under heavy traffic: there a few calls are past the threshold too, but calls started after them keep
+ * coming back. A call is answered when it ends with a response, or with a {@link
+ * io.llmfallback.provider.ProviderException} that carries an HTTP status (the provider spoke); a timeout, a
+ * failed connection or a call given up is not an answer.</li>
+ * <li><b>The slow-call threshold.</b> The configured one, or derived: twice the p99 of the answered calls
+ * of the last five minutes, at least a second and at most the provider's timeout. Under 20 answered calls in
+ * that window it is the timeout: no early detection before the provider has a history, so that an app
+ * making a few long generations is never cut short on a guess.</li>
  * <li><b>Bulkhead.</b> At most {@code max-concurrency} calls in flight; one more is refused
  * ({@link AttemptOutcome#BULKHEAD_FULL}).</li>
- * <li><b>Rate limits.</b> Requests and tokens a minute as token buckets, and the {@code retry-after} of a
- * 429: a call over them is refused ({@link AttemptOutcome#THROTTLED}) without being sent.</li>
+ * <li><b>Rate limits.</b> Requests and tokens a minute as token buckets (a minute's worth at most, refilled
+ * continuously), and the {@code retry-after} of a 429, held to a minute since the provider sets it: a call
+ * over them is refused ({@link AttemptOutcome#THROTTLED}) without being sent. A call takes a request and its
+ * estimated tokens; the estimate is replaced by the usage the answer reports, given back when the call fails
+ * without billed usage, and kept when the call is given up (it may have reached the provider). A call
+ * refused takes nothing. A request estimated larger than a whole minute's tokens goes when the bucket is
+ * full, since it could never go otherwise, and the calls after it wait for the bucket to refill.</li>
  * <li><b>Recent latency.</b> Of answered calls, for the derived slow-call threshold and hedging on a
  * percentile.</li>
  * </ul>
- * Time is {@link ReactorTime}'s.
+ * Time is {@link ReactorTime}'s. Thread-safe: calls start and end on any thread, an event loop's included,
+ * and the bookkeeping of a call is a few atomic and tree operations under small locks.
  */
 public final class ProviderGuards {
 
-	private final Map<String, GuardSettings> settings;
-
-	private final ProviderCircuitBreakers breakers;
-
-	private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+	private final Map<String, ProviderGuard> guards = new LinkedHashMap<>();
 
 	public ProviderGuards(Map<String, GuardSettings> settings, ProviderCircuitBreakers breakers) {
-		this.settings = Map.copyOf(settings);
-		this.breakers = breakers;
-		settings.keySet().forEach((provider) -> this.inFlight.put(provider, new AtomicInteger()));
+		settings.forEach((provider, guard) -> this.guards.put(provider, new ProviderGuard(provider, guard, breakers)));
 	}
 
 	/**
@@ -48,16 +57,7 @@ public final class ProviderGuards {
 	 * corrected with the usage the answer reports
 	 */
 	public Mono<ChatResponse> guard(String provider, long estimatedTokens, Mono<ChatResponse> call) {
-		GuardSettings guard = settings(provider);
-		AtomicInteger calls = this.inFlight.get(provider);
-		return Mono.defer(() -> {
-			if (calls.incrementAndGet() > guard.maxConcurrency()) {
-				calls.decrementAndGet();
-				return Mono.error(new AttemptRefusedException(provider, AttemptOutcome.BULKHEAD_FULL,
-						guard.maxConcurrency() + " calls in flight"));
-			}
-			return call.doFinally((signal) -> calls.decrementAndGet());
-		});
+		return guardOf(provider).guard(estimatedTokens, call);
 	}
 
 	/** The provider's retry settings. */
@@ -65,32 +65,36 @@ public final class ProviderGuards {
 		return settings(provider).retry();
 	}
 
-	/** A percentile (95 for p95) of the provider's recent answered calls' latency; empty with too few. */
+	/**
+	 * A percentile (95 for p95) of the latency of the provider's answered calls of the last five minutes,
+	 * within 10%; empty under 20 of them.
+	 */
 	public Optional<Duration> latencyPercentile(String provider, double percentile) {
-		settings(provider);
-		return Optional.empty();
+		return guardOf(provider).latencyPercentile(percentile);
 	}
 
 	/** The age past which a call in flight is slow now: the configured one, or derived from recent latency. */
 	public Duration slowCallThreshold(String provider) {
-		GuardSettings guard = settings(provider);
-		return (guard.slowCallThreshold() != null) ? guard.slowCallThreshold() : guard.timeout();
+		return guardOf(provider).slowCallThreshold();
 	}
 
 	/** How many calls of the provider are in flight. */
 	public int inFlight(String provider) {
-		settings(provider);
-		return this.inFlight.get(provider).get();
+		return guardOf(provider).inFlight();
 	}
 
 	/** How long the provider stays limited by the {@code retry-after} of its last 429, or {@code null}. */
 	public @Nullable Duration limitedFor(String provider) {
-		settings(provider);
-		return null;
+		return guardOf(provider).limitedFor();
 	}
 
+	/** The provider's guard settings. */
 	public GuardSettings settings(String provider) {
-		GuardSettings guard = this.settings.get(provider);
+		return guardOf(provider).settings();
+	}
+
+	private ProviderGuard guardOf(String provider) {
+		ProviderGuard guard = this.guards.get(provider);
 		if (guard == null) {
 			throw new IllegalArgumentException("No guard for provider '" + provider + "'");
 		}

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.observe.ChainSignalSnapshot.OperationLengths;
+import io.llmfallback.window.LatencyHistogram;
 import io.llmfallback.window.TimeBuckets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,9 +53,9 @@ final class ChainSignals {
 
 	private final TimeBuckets<Traffic> traffic;
 
-	private final TimeBuckets<Latencies> fallbackLatency;
+	private final TimeBuckets<LatencyHistogram> fallbackLatency;
 
-	private final TimeBuckets<Latencies> primaryLatency;
+	private final TimeBuckets<LatencyHistogram> primaryLatency;
 
 	private final TimeBuckets<Middleware> middleware;
 
@@ -69,8 +70,8 @@ final class ChainSignals {
 		this.minRequests = settings.minRequests();
 		this.operationTracked = operationTracked;
 		this.traffic = new TimeBuckets<>(settings.activationRateWindow(), BUCKETS, clock, Traffic::new);
-		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, Latencies::new);
-		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, Latencies::new);
+		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, LatencyHistogram::new);
+		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, LatencyHistogram::new);
 		this.middleware = new TimeBuckets<>(settings.middlewareOverheadWindow(), BUCKETS, clock, Middleware::new);
 		this.lengths = new TimeBuckets<>(settings.outputLengthDeltaWindow(), BUCKETS, clock, Lengths::new);
 		this.recentCost = new TimeBuckets<>(settings.blendedCostWindow(), BUCKETS, clock, Cost::new);
@@ -84,10 +85,10 @@ final class ChainSignals {
 		this.traffic.record((bucket) -> bucket.add(path));
 		this.middleware.record((bucket) -> bucket.add(path, middleware));
 		if (path == ServedPath.PRIMARY) {
-			this.primaryLatency.record((bucket) -> bucket.histogram.record(duration));
+			this.primaryLatency.record((histogram) -> histogram.record(duration));
 		}
 		else if (path == ServedPath.FALLBACK) {
-			this.fallbackLatency.record((bucket) -> bucket.histogram.record(duration));
+			this.fallbackLatency.record((histogram) -> histogram.record(duration));
 		}
 		if (path != ServedPath.NONE) {
 			String operation = tracked(outcome.operation());
@@ -141,10 +142,10 @@ final class ChainSignals {
 	ChainSignalSnapshot snapshot() {
 		Traffic traffic = new Traffic();
 		this.traffic.forEachLive(traffic::merge);
-		Latencies primary = new Latencies();
-		this.primaryLatency.forEachLive((bucket) -> primary.histogram.add(bucket.histogram));
-		Latencies fallback = new Latencies();
-		this.fallbackLatency.forEachLive((bucket) -> fallback.histogram.add(bucket.histogram));
+		LatencyHistogram primary = new LatencyHistogram();
+		this.primaryLatency.forEachLive(primary::add);
+		LatencyHistogram fallback = new LatencyHistogram();
+		this.fallbackLatency.forEachLive(fallback::add);
 		Middleware middleware = new Middleware();
 		this.middleware.forEachLive(middleware::merge);
 		Lengths lengths = new Lengths();
@@ -154,8 +155,8 @@ final class ChainSignals {
 		Cost baseline = new Cost();
 		this.baselineCost.forEachLive(baseline::merge);
 
-		Double primaryP95 = p95(primary.histogram);
-		Double fallbackP95 = p95(fallback.histogram);
+		Double primaryP95 = p95(primary);
+		Double fallbackP95 = p95(fallback);
 		Double primaryPerRequest = ratio(middleware.primaryEvaluations, middleware.primaryRequests);
 		Double fallbackPerRequest = ratio(middleware.fallbackEvaluations, middleware.fallbackRequests);
 		BigDecimal recentPerRequest = recent.perRequest();
@@ -173,7 +174,7 @@ final class ChainSignals {
 				primaryPerRequest, fallbackPerRequest,
 				(primaryPerRequest != null && fallbackPerRequest != null && primaryPerRequest > 0)
 						? fallbackPerRequest / primaryPerRequest - 1 : null,
-				new ChainSignalSnapshot.Samples(traffic.requests, fallback.histogram.count(),
+				new ChainSignalSnapshot.Samples(traffic.requests, fallback.count(),
 						(leading != null) ? leading.getValue().requests() : 0, recent.requests,
 						middleware.primaryRequests + middleware.fallbackRequests));
 	}
@@ -286,17 +287,6 @@ final class ChainSignals {
 			this.primaryEvaluations = 0;
 			this.fallbackRequests = 0;
 			this.fallbackEvaluations = 0;
-		}
-
-	}
-
-	private static final class Latencies implements TimeBuckets.Bucket {
-
-		final LatencyHistogram histogram = new LatencyHistogram();
-
-		@Override
-		public void reset() {
-			this.histogram.reset();
 		}
 
 	}

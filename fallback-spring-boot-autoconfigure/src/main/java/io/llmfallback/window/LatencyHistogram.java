@@ -1,4 +1,4 @@
-package io.llmfallback.observe;
+package io.llmfallback.window;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -6,8 +6,10 @@ import java.util.Arrays;
 /**
  * Counts of latencies in fixed exponential bins from 1 ms to about 20 minutes, growing by 10% a bin:
  * a percentile read from it is within 10% of the true value, in constant memory.
+ * <p>
+ * Not thread-safe: one is a bucket of a {@link TimeBuckets}, written and read under its lock, or a merged copy.
  */
-final class LatencyHistogram {
+public final class LatencyHistogram implements TimeBuckets.Bucket {
 
 	private static final double GROWTH = 1.1;
 
@@ -17,29 +19,34 @@ final class LatencyHistogram {
 
 	private long total;
 
-	void record(Duration latency) {
+	/** Counts one latency; anything past the last bin counts in it. */
+	public void record(Duration latency) {
 		this.counts[bin(latency.toNanos() / 1_000_000.0)]++;
 		this.total++;
 	}
 
-	void add(LatencyHistogram other) {
+	/** Adds another histogram's counts to this one's, for reading a window as one. */
+	public void add(LatencyHistogram other) {
 		for (int i = 0; i < BINS; i++) {
 			this.counts[i] += other.counts[i];
 		}
 		this.total += other.total;
 	}
 
-	void reset() {
+	/** Forgets every count. */
+	@Override
+	public void reset() {
 		Arrays.fill(this.counts, 0);
 		this.total = 0;
 	}
 
-	long count() {
+	/** How many latencies were counted. */
+	public long count() {
 		return this.total;
 	}
 
 	/** The upper edge of the bin holding the given quantile, in milliseconds; 0 when empty. */
-	double quantileMillis(double quantile) {
+	public double quantileMillis(double quantile) {
 		if (this.total == 0) {
 			return 0;
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.llmfallback.chain.BreakerSettings;
@@ -15,6 +16,8 @@ import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
 import io.llmfallback.model.FailureCategory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -115,6 +119,27 @@ class GuardConfigurationTests {
 				assertThat(solo.retryBudget()).isZero();
 				assertThat(solo.hedge()).isEqualTo(new HedgeSettings(null, 0, 0.5));
 				assertThat(solo.hedge().enabled()).isFalse();
+			});
+	}
+
+	@Test
+	void theGuardsAndBudgetsHaveTheirMetersWhenMicrometerHasARegistry() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					LlmFallbackMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("llm.fallback.providers.claude.slow-call-threshold=2s")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("llm.fallback.provider.in_flight").gauges()).extracting((gauge) -> gauge.getId()
+					.getTag("provider")).containsExactlyInAnyOrder("gpt", "claude");
+				assertThat(registry.get("llm.fallback.provider.slow_call_threshold")
+					.tag("provider", "claude")
+					.timeGauge()
+					.value(TimeUnit.SECONDS)).isEqualTo(2.0);
+				assertThat(registry.get("llm.fallback.budget.exhausted").functionCounters())
+					.extracting((counter) -> counter.getId().getTag("chain") + "/" + counter.getId().getTag("budget"))
+					.containsExactlyInAnyOrder("summarize/retry", "summarize/hedge", "solo/retry", "solo/hedge");
 			});
 	}
 

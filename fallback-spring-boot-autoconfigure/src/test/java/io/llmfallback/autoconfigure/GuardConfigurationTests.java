@@ -2,6 +2,8 @@ package io.llmfallback.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -246,6 +249,29 @@ class GuardConfigurationTests {
 			.run((context) -> assertThat(analysis(context).getDescription())
 				.contains("llm.fallback.providers.gpt.retry[true][0]: unknown property (class path resource "
 						+ "[config/retry-on-unquoted.yml] - 8:16); YAML reads an unquoted key on as true: write \"on\""));
+	}
+
+	/** The user guide's example starts, and means what the guide says it means. */
+	@Test
+	void theUserGuidesExampleStarts() throws IOException {
+		String guide = Files.readString(ConfigurationReferenceTests.docs("user-guide.md"));
+		String section = guide.substring(guide.indexOf("## Retries, hedging and rate limits"));
+		String yaml = section.substring(section.indexOf("```yaml") + "```yaml".length(), section.indexOf("```\n", 10));
+		this.contextRunner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader().load("guide", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> {
+			GuardSettings gpt = context.getBean(ProviderGuards.class).settings("gpt");
+			assertThat(gpt.retry()).isEqualTo(new RetrySettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
+					RetrySettings.DEFAULT_ON));
+			assertThat(gpt.rateLimit()).isEqualTo(new RateLimitSettings(500, 300000, true));
+			assertThat(chain(context, "summarize").hedge()).isEqualTo(HedgeSettings.afterPercentile(95, 0.05));
+		});
 	}
 
 	private static ChainSettings chain(AssertableApplicationContext context, String name) {

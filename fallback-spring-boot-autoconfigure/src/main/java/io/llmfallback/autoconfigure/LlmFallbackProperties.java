@@ -671,7 +671,7 @@ public class LlmFallbackProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxBackoff = RetrySettings.DEFAULT_MAX_BACKOFF;
 
-		/** Failure categories worth retrying. */
+		/** Failure categories worth retrying. In YAML write the key quoted, "on": a bare on reads as true. */
 		private Set<FailureCategory> on = new LinkedHashSet<>(EnumSet.copyOf(RetrySettings.DEFAULT_ON));
 
 		public int getMaxAttempts() {

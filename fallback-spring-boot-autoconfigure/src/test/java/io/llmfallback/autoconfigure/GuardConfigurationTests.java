@@ -32,8 +32,11 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -237,15 +240,7 @@ class GuardConfigurationTests {
 
 	@Test
 	void anUnquotedOnInYamlIsReportedWithHowToWriteIt() {
-		this.contextRunner.withInitializer((context) -> {
-			try {
-				new YamlPropertySourceLoader().load("retry", new ClassPathResource("config/retry-on-unquoted.yml"))
-					.forEach(context.getEnvironment().getPropertySources()::addFirst);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		})
+		this.contextRunner.withInitializer(yaml(new ClassPathResource("config/retry-on-unquoted.yml")))
 			.run((context) -> assertThat(analysis(context).getDescription())
 				.contains("llm.fallback.providers.gpt.retry[true][0]: unknown property (class path resource "
 						+ "[config/retry-on-unquoted.yml] - 8:16); YAML reads an unquoted key on as true: write \"on\""));
@@ -256,22 +251,28 @@ class GuardConfigurationTests {
 	void theUserGuidesExampleStarts() throws IOException {
 		String guide = Files.readString(ConfigurationReferenceTests.docs("user-guide.md"));
 		String section = guide.substring(guide.indexOf("## Retries, hedging and rate limits"));
-		String yaml = section.substring(section.indexOf("```yaml") + "```yaml".length(), section.indexOf("```\n", 10));
-		this.contextRunner.withInitializer((context) -> {
+		String example = section.substring(section.indexOf("```yaml") + "```yaml".length(),
+				section.indexOf("```\n", 10));
+		this.contextRunner.withInitializer(yaml(new ByteArrayResource(example.getBytes(StandardCharsets.UTF_8))))
+			.run((context) -> {
+				GuardSettings gpt = context.getBean(ProviderGuards.class).settings("gpt");
+				assertThat(gpt.retry()).isEqualTo(new RetrySettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
+						RetrySettings.DEFAULT_ON));
+				assertThat(gpt.rateLimit()).isEqualTo(new RateLimitSettings(500, 300000, true));
+				assertThat(chain(context, "summarize").hedge()).isEqualTo(HedgeSettings.afterPercentile(95, 0.05));
+			});
+	}
+
+	private static ApplicationContextInitializer<ConfigurableApplicationContext> yaml(Resource resource) {
+		return (context) -> {
 			try {
-				new YamlPropertySourceLoader().load("guide", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+				new YamlPropertySourceLoader().load("yaml", resource)
 					.forEach(context.getEnvironment().getPropertySources()::addFirst);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-		}).run((context) -> {
-			GuardSettings gpt = context.getBean(ProviderGuards.class).settings("gpt");
-			assertThat(gpt.retry()).isEqualTo(new RetrySettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
-					RetrySettings.DEFAULT_ON));
-			assertThat(gpt.rateLimit()).isEqualTo(new RateLimitSettings(500, 300000, true));
-			assertThat(chain(context, "summarize").hedge()).isEqualTo(HedgeSettings.afterPercentile(95, 0.05));
-		});
+		};
 	}
 
 	private static ChainSettings chain(AssertableApplicationContext context, String name) {

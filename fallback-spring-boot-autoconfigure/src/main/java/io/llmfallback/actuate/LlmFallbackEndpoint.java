@@ -1,16 +1,20 @@
 package io.llmfallback.actuate;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.FallbackValidation;
@@ -36,8 +40,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@code /actuator/llmfallback}: providers with their breaker state, chains with their six signals over
- * their rolling windows, and every alert with its value, threshold and whether it fires;
+ * {@code /actuator/llmfallback}: providers with their breaker state and guard (calls in flight against
+ * {@code max-concurrency}, the slow-call threshold in force, a {@code retry-after} in force), chains with
+ * their settings and their six signals over their rolling windows, and every alert with its value,
+ * threshold and whether it fires;
  * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
  * compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the chain's periodic review from its
  * live traffic. Reading the chains evaluates the alerts. API keys are never part of it.
@@ -58,6 +64,8 @@ public class LlmFallbackEndpoint {
 
 	private final ProviderCircuitBreakers breakers;
 
+	private final ProviderGuards guards;
+
 	private final ChainStatistics statistics;
 
 	private final FallbackSignals signals;
@@ -69,11 +77,12 @@ public class LlmFallbackEndpoint {
 	private final TrafficReview review;
 
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard, ChainGates gates,
-			TrafficReview review) {
+			ProviderGuards guards, ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard,
+			ChainGates gates, TrafficReview review) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
+		this.guards = guards;
 		this.statistics = statistics;
 		this.signals = signals;
 		this.spendGuard = spendGuard;
@@ -107,8 +116,12 @@ public class LlmFallbackEndpoint {
 		List<Alert> alerts = this.signals.evaluate();
 		Map<String, ProviderReport> providers = new LinkedHashMap<>();
 		for (LlmProvider provider : this.providers.all()) {
-			providers.put(provider.name(), new ProviderReport(provider.type().wireName(), provider.model(),
-					this.breakers.state(provider.name()).name(), provider.timeout().toMillis(), provider.maxTokens()));
+			String name = provider.name();
+			Duration limitedFor = this.guards.limitedFor(name);
+			providers.put(name, new ProviderReport(provider.type().wireName(), provider.model(),
+					this.breakers.state(name).name(), provider.timeout().toMillis(), provider.maxTokens(),
+					this.guards.inFlight(name), this.guards.settings(name).maxConcurrency(),
+					this.guards.slowCallThreshold(name).toMillis(), (limitedFor != null) ? limitedFor.toMillis() : null));
 		}
 		Map<String, ChainReport> chains = new LinkedHashMap<>();
 		this.chains.all().forEach((chain) -> chains.put(chain.name(), chainReport(chain, alerts)));
@@ -147,13 +160,21 @@ public class LlmFallbackEndpoint {
 				signals.fallbackP95Ms(), signals.outputLengthDelta(), deltaByOperation,
 				signals.blendedCostPerRequestUsd(), signals,
 				this.statistics.snapshot(chain.name()),
-				new ChainConfiguration(chain.settings().latencyBudget().toMillis(),
-						chain.settings().fallbackMaxTokens(),
-						chain.settings().fallbackOn().stream().sorted().map(FailureCategory::wireName).toList()),
+				configuration(chain.settings()),
 				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
 						this.spendGuard.isLimited(chain.name())),
 				(chain.providers().size() > 1) ? this.gates.validations().of(chain.name()) : null,
 				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
+	}
+
+	private static ChainConfiguration configuration(ChainSettings settings) {
+		HedgeSettings hedge = settings.hedge();
+		String after = (hedge.after() != null) ? hedge.after().toMillis() + "ms"
+				: hedge.enabled() ? "p" + BigDecimal.valueOf(hedge.afterPercentile()).stripTrailingZeros().toPlainString()
+						: null;
+		return new ChainConfiguration(settings.latencyBudget().toMillis(), settings.fallbackMaxTokens(),
+				settings.fallbackOn().stream().sorted().map(FailureCategory::wireName).toList(), settings.maxAttempts(),
+				settings.retryBudget(), new HedgeReport(after, hedge.maxShare()));
 	}
 
 	/**
@@ -187,8 +208,14 @@ public class LlmFallbackEndpoint {
 	 * @param circuitBreaker CLOSED, OPEN or HALF_OPEN
 	 * @param timeoutMs per-attempt ceiling
 	 * @param maxTokens default output-token cap
+	 * @param inFlight calls in flight now
+	 * @param maxConcurrency the most calls in flight; one more goes to the next provider
+	 * @param slowCallThresholdMs age past which a call in flight is slow now, configured or derived
+	 * @param limitedForMs how long the {@code retry-after} of the provider's last 429 still keeps requests from
+	 * it, or {@code null} when it does not
 	 */
-	public record ProviderReport(String type, String model, String circuitBreaker, long timeoutMs, int maxTokens) {
+	public record ProviderReport(String type, String model, String circuitBreaker, long timeoutMs, int maxTokens,
+			int inFlight, int maxConcurrency, long slowCallThresholdMs, @Nullable Long limitedForMs) {
 
 	}
 
@@ -241,9 +268,23 @@ public class LlmFallbackEndpoint {
 	 * @param latencyBudgetMs the chain's deadline
 	 * @param fallbackMaxTokens output cap on non-primary attempts
 	 * @param fallbackOn categories that move on
+	 * @param maxAttempts the most provider calls one request makes
+	 * @param retryBudget the most retries, as a share of the chain's requests
+	 * @param hedge when the next provider starts while the primary still works
 	 */
 	public record ChainConfiguration(long latencyBudgetMs, @Nullable Integer fallbackMaxTokens,
-			List<String> fallbackOn) {
+			List<String> fallbackOn, int maxAttempts, double retryBudget, HedgeReport hedge) {
+
+	}
+
+	/**
+	 * A chain's hedging.
+	 *
+	 * @param after how long the primary works before the next provider starts too: {@code 800ms}, or a
+	 * percentile of its recent latency ({@code p95}); {@code null} when hedging is off
+	 * @param maxShare the most hedges, as a share of the chain's requests
+	 */
+	public record HedgeReport(@Nullable String after, double maxShare) {
 
 	}
 

@@ -4,6 +4,7 @@ import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.observe.FallbackSignals;
@@ -29,9 +30,10 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
-			ProviderCircuitBreakers breakers, ChainStatistics statistics, FallbackSignals signals,
-			SpendGuard spendGuard, ChainGates gates, TrafficReview review) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, statistics, signals, spendGuard, gates, review);
+			ProviderCircuitBreakers breakers, ProviderGuards guards, ChainStatistics statistics,
+			FallbackSignals signals, SpendGuard spendGuard, ChainGates gates, TrafficReview review) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, guards, statistics, signals, spendGuard, gates,
+				review);
 	}
 
 }

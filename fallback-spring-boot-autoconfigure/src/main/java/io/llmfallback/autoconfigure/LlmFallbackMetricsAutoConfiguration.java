@@ -3,9 +3,11 @@ package io.llmfallback.autoconfigure;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.ChainMeters;
 import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.GuardMeters;
 import io.llmfallback.observe.SignalMeters;
 import io.llmfallback.provider.LlmProviders;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Meters of the chains ({@code llm.fallback.*}, OpenTelemetry GenAI client metrics), gauges of the six
- * signals and of the breakers, when Micrometer has a registry.
+ * signals, of the breakers and of the providers' guards, when Micrometer has a registry.
  */
 @AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, MetricsAutoConfiguration.class,
 		CompositeMeterRegistryAutoConfiguration.class })
@@ -40,6 +42,12 @@ public final class LlmFallbackMetricsAutoConfiguration {
 		return new SignalMeters(signals,
 				chains.all().stream().map((chain) -> chain.name()).toList(),
 				providers.all().stream().map((provider) -> provider.name()).toList());
+	}
+
+	@Bean
+	GuardMeters llmFallbackGuardMeters(ProviderGuards guards, LlmProviders providers, FallbackChains chains) {
+		return new GuardMeters(guards, providers.all().stream().map((provider) -> provider.name()).toList(),
+				chains.all());
 	}
 
 	/** {@code llm.fallback.spend.limited} (chain): 1 while fallbacks dearer than the chain's primary are stopped. */

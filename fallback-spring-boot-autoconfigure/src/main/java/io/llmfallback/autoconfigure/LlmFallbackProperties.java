@@ -43,13 +43,14 @@ public class LlmFallbackProperties {
 
 	/**
 	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, max-input-tokens,
-	 * max-response-size, headers, pricing.*, circuit-breaker.* and adaptation.*.
+	 * max-response-size, headers, pricing.*, circuit-breaker.*, adaptation.*, slow-call-detection,
+	 * slow-call-threshold, max-concurrency, retry.* and rate-limit.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
 	/**
 	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on,
-	 * last-resort, max-spend, gate-corpus and output-contract.*.
+	 * last-resort, max-spend, gate-corpus, output-contract.*, max-attempts, retry-budget and hedge.*.
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -499,6 +500,7 @@ public class LlmFallbackProperties {
 		 * Age past which a call in flight is slow. Unset, it is derived from the provider's recent latency:
 		 * twice its p99, at least 1 s and at most the timeout.
 		 */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration slowCallThreshold;
 
 		/** Most calls in flight to this provider; a request over it goes to the next provider (bulkhead-full). */
@@ -655,7 +657,6 @@ public class LlmFallbackProperties {
 
 	}
 
-	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
 	/** Retries of a failed call on one provider. */
 	public static class Retry {
 
@@ -663,12 +664,14 @@ public class LlmFallbackProperties {
 		private int maxAttempts = RetrySettings.OFF.maxAttempts();
 
 		/** Ceiling of the first wait; each retry doubles it, up to max-backoff, and the wait is drawn below it. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration initialBackoff = RetrySettings.DEFAULT_INITIAL_BACKOFF;
 
 		/** Ceiling of any drawn wait; a provider's longer retry-after is still honoured, within the budget. */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxBackoff = RetrySettings.DEFAULT_MAX_BACKOFF;
 
-		/** Failure categories worth retrying. */
+		/** Failure categories worth retrying. In YAML write the key quoted, "on": a bare on reads as true. */
 		private Set<FailureCategory> on = new LinkedHashSet<>(EnumSet.copyOf(RetrySettings.DEFAULT_ON));
 
 		public int getMaxAttempts() {
@@ -776,6 +779,7 @@ public class LlmFallbackProperties {
 
 	}
 
+	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
 	public static class Adaptation {
 
 		/** System prompt sent instead of the request's system messages. */

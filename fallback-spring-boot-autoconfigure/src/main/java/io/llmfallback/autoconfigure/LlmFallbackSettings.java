@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +21,9 @@ import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Pro
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.GuardSettings;
+import io.llmfallback.chain.HedgeSettings;
+import io.llmfallback.chain.RateLimitSettings;
+import io.llmfallback.chain.RetrySettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.ModelPrices;
@@ -36,6 +40,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -95,7 +100,7 @@ public final class LlmFallbackSettings {
 		this.problems.addAll(LlmFallbackKeys.unknown(environment));
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
-		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders().keySet()));
+		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders()));
 		this.alerts = alerts(properties.getAlerts());
 		LlmFallbackProperties.Review review = properties.getReview();
 		window(PREFIX + ".review.window", review.getWindow());
@@ -339,7 +344,7 @@ public final class LlmFallbackSettings {
 				orDefault(overrides.getFailureRateThreshold(), defaults.failureRateThreshold()),
 				orDefault(overrides.getSlidingWindow(), defaults.slidingWindow()),
 				orDefault(overrides.getMinimumCalls(), defaults.minimumCalls())));
-		this.guards.put(name, GuardSettings.defaults(provider.getTimeout(), this.breakers.get(name)));
+		this.guards.put(name, guard(prefix, provider, this.breakers.get(name)));
 		LlmFallbackProperties.Adaptation adaptation = provider.getAdaptation();
 		Double temperature = adaptation.getTemperature();
 		if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
@@ -353,6 +358,62 @@ public final class LlmFallbackSettings {
 					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(),
 					maxResponseBytes, provider.getMaxInputTokens()));
 		}
+	}
+
+	/**
+	 * The provider's guard; with any of its values wrong, the defaults, which only serve to finish the report
+	 * that fails start-up.
+	 */
+	private GuardSettings guard(String prefix, LlmFallbackProperties.Provider provider, BreakerSettings breaker) {
+		int problemsBefore = this.problems.size();
+		Duration threshold = provider.getSlowCallThreshold();
+		if (threshold != null) {
+			positive(prefix + ".slow-call-threshold", threshold);
+			if (threshold.compareTo(provider.getTimeout()) > 0) {
+				invalid(prefix + ".slow-call-threshold", "must be at most the timeout ("
+						+ this.written.of(prefix + ".timeout", provider.getTimeout()) + ")", threshold);
+			}
+		}
+		if (provider.getMaxConcurrency() < 1) {
+			invalid(prefix + ".max-concurrency", "must be at least 1", provider.getMaxConcurrency());
+		}
+		RetrySettings retry = retry(prefix + ".retry", provider.getRetry());
+		LlmFallbackProperties.RateLimit rateLimit = provider.getRateLimit();
+		if (rateLimit.getRequestsPerMinute() < 0) {
+			invalid(prefix + ".rate-limit.requests-per-minute", "cannot be negative (0 is no limit)",
+					rateLimit.getRequestsPerMinute());
+		}
+		if (rateLimit.getTokensPerMinute() < 0) {
+			invalid(prefix + ".rate-limit.tokens-per-minute", "cannot be negative (0 is no limit)",
+					rateLimit.getTokensPerMinute());
+		}
+		if (this.problems.size() > problemsBefore) {
+			return GuardSettings.defaults(provider.getTimeout(), breaker);
+		}
+		return new GuardSettings(provider.getTimeout(), provider.isSlowCallDetection(), threshold,
+				GuardSettings.slowCallsToOpen(breaker), provider.getMaxConcurrency(), retry,
+				new RateLimitSettings(rateLimit.getRequestsPerMinute(), rateLimit.getTokensPerMinute(),
+						rateLimit.isRespectRetryAfter()));
+	}
+
+	private RetrySettings retry(String prefix, LlmFallbackProperties.Retry retry) {
+		int problemsBefore = this.problems.size();
+		if (retry.getMaxAttempts() < 0) {
+			invalid(prefix + ".max-attempts", "cannot be negative (0 is no retries)", retry.getMaxAttempts());
+		}
+		positive(prefix + ".initial-backoff", retry.getInitialBackoff());
+		if (retry.getMaxBackoff().compareTo(retry.getInitialBackoff()) < 0) {
+			invalid(prefix + ".max-backoff", "must be at least initial-backoff ("
+					+ this.written.of(prefix + ".initial-backoff", retry.getInitialBackoff()) + ")", retry.getMaxBackoff());
+		}
+		if (retry.getMaxAttempts() > 0 && retry.getOn().isEmpty()) {
+			problem(prefix + ".on", "must name at least one failure category when max-attempts is above 0");
+		}
+		if (this.problems.size() > problemsBefore) {
+			return RetrySettings.OFF;
+		}
+		return new RetrySettings(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(),
+				retry.getOn());
 	}
 
 	private void addPricing(String name, String prefix, LlmFallbackProperties.Pricing price, @Nullable String model) {
@@ -429,7 +490,9 @@ public final class LlmFallbackSettings {
 		return null;
 	}
 
-	private void addChain(String name, LlmFallbackProperties.Chain chain, Set<String> knownProviders) {
+	private void addChain(String name, LlmFallbackProperties.Chain chain,
+			Map<String, LlmFallbackProperties.Provider> configuredProviders) {
+		Set<String> knownProviders = configuredProviders.keySet();
 		String prefix = PREFIX + ".chains." + name;
 		List<String> providers = chain.getProviders();
 		if (providers.isEmpty()) {
@@ -451,8 +514,98 @@ public final class LlmFallbackSettings {
 		if (cap != null && cap < 1) {
 			invalid(prefix + ".fallback-max-tokens", "must be at least 1", cap);
 		}
+		OutputContract contract = outputContract(prefix + ".output-contract", chain.getOutputContract());
+		Integer maxAttempts = chain.getMaxAttempts();
+		if (maxAttempts != null && maxAttempts < 1) {
+			invalid(prefix + ".max-attempts", "must be at least 1", maxAttempts);
+		}
+		double retryBudget = share(prefix + ".retry-budget", chain.getRetryBudget()) ? chain.getRetryBudget()
+				: ChainSettings.DEFAULT_RETRY_BUDGET;
+		String primary = providers.isEmpty() ? null : providers.get(0);
+		HedgeSettings hedge = hedge(prefix + ".hedge", chain.getHedge(), providers.size(), primary,
+				(primary != null) ? configuredProviders.get(primary) : null);
 		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
-				outputContract(prefix + ".output-contract", chain.getOutputContract()), chain.isLastResort()));
+				contract, chain.isLastResort(), (maxAttempts != null && maxAttempts > 0) ? maxAttempts
+						: ChainSettings.defaultMaxAttempts(providers.size()),
+				retryBudget, hedge));
+	}
+
+	/** Whether the value is a share, in [0, 1] (NaN is not one); reported when it is not. */
+	private boolean share(String property, double value) {
+		if (!(value >= 0 && value <= 1)) {
+			invalid(property, "must be a share from 0 to 1 (0.1 is 10%)", value);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * The hedge: after a percentile ({@code p95}, {@code p99.9}) of the primary's recent latency, or a
+	 * duration; off when unset. With a wrong value, off, which only serves to finish the report.
+	 */
+	private HedgeSettings hedge(String prefix, LlmFallbackProperties.Hedge hedge, int providers,
+			@Nullable String primaryName, LlmFallbackProperties.@Nullable Provider primary) {
+		double maxShare = hedge.getMaxShare();
+		if (!share(prefix + ".max-share", maxShare)) {
+			return HedgeSettings.OFF;
+		}
+		String after = hedge.getAfter();
+		if (after == null || after.isBlank()) {
+			return new HedgeSettings(null, 0, maxShare);
+		}
+		String property = prefix + ".after";
+		if (providers < 2) {
+			invalid(property, "needs a second provider in the chain to hedge with", after);
+			return HedgeSettings.OFF;
+		}
+		double percentile = percentile(after.strip());
+		if (!Double.isNaN(percentile)) {
+			if (percentile > 0 && percentile < 100) {
+				return HedgeSettings.afterPercentile(percentile, maxShare);
+			}
+			invalid(property, "must be a percentile above p0 and below p100", after);
+			return HedgeSettings.OFF;
+		}
+		Duration delay;
+		try {
+			delay = DurationStyle.detectAndParse(after.strip(), ChronoUnit.SECONDS);
+		}
+		catch (IllegalArgumentException ex) {
+			invalid(property, "must be a duration (800ms) or a percentile of the primary's latency (p95, p99)", after);
+			return HedgeSettings.OFF;
+		}
+		if (delay.isNegative() || delay.isZero()) {
+			invalid(property, "must be positive", after);
+			return HedgeSettings.OFF;
+		}
+		if (primary != null && delay.compareTo(primary.getTimeout()) >= 0) {
+			String timeout = this.written.of(PREFIX + ".providers." + primaryName + ".timeout", primary.getTimeout());
+			invalid(property, "must be shorter than the primary's timeout (" + timeout + "), which ends its call first",
+					after);
+			return HedgeSettings.OFF;
+		}
+		return HedgeSettings.after(delay, maxShare);
+	}
+
+	/**
+	 * The percentile that {@code p95} or {@code p99.9} names, read character by character (the value is
+	 * the user's, and a pattern would do no better); NaN when the value is not written that way.
+	 */
+	private static double percentile(String value) {
+		if (value.length() < 2 || value.length() > 8 || Character.toLowerCase(value.charAt(0)) != 'p') {
+			return Double.NaN;
+		}
+		boolean point = false;
+		for (int i = 1; i < value.length(); i++) {
+			char c = value.charAt(i);
+			boolean digit = c >= '0' && c <= '9';
+			boolean firstPoint = c == '.' && !point && i > 1 && i < value.length() - 1;
+			if (!digit && !firstPoint) {
+				return Double.NaN;
+			}
+			point |= c == '.';
+		}
+		return Double.parseDouble(value.substring(1));
 	}
 
 	private OutputContract outputContract(String prefix, LlmFallbackProperties.OutputContract contract) {

@@ -127,10 +127,22 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 
 	private void recordAttempt(String chain, AttemptRecord attempt) {
 		String attemptPath = attempt.isFallback() ? "fallback" : "primary";
-		counter("llm.fallback.attempts",
-				"Provider attempts by outcome: success, the failure category, short-circuited, budget-exhausted", "chain",
+		counter("llm.fallback.attempts", "Provider attempts by outcome: success, the failure category, or why the "
+				+ "provider was skipped or given up (short-circuited, cancelled, bulkhead-full, throttled...)", "chain",
 				chain, "provider", attempt.provider(), "outcome", attempt.label())
 			.increment();
+		if (attempt.hedge()) {
+			hedges(chain, attempt.provider(), "started").increment();
+			// A hedge that answered is the one that served: the other call was given up (hedge-lost).
+			if (attempt.outcome() == AttemptOutcome.SUCCESS) {
+				hedges(chain, attempt.provider(), "won").increment();
+			}
+		}
+		if (attempt.retry() > 0) {
+			counter("llm.fallback.retries", "Retries of a provider call within one request, by how they ended",
+					"chain", chain, "provider", attempt.provider(), "outcome", attempt.label())
+				.increment();
+		}
 		if (attempt.lastResort()) {
 			// Its own meter: on llm.fallback.attempts it counts as the call it was, so that success and failure
 			// rates per provider stay whole.
@@ -165,6 +177,11 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			tokens(genAiProvider, attempt.model(), "input").record(usage.inputTokens());
 			tokens(genAiProvider, attempt.model(), "output").record(usage.outputTokens());
 		}
+	}
+
+	private Counter hedges(String chain, String provider, String result) {
+		return counter("llm.fallback.hedges", "Hedges: calls started while the primary still worked, and those that won",
+				"chain", chain, "provider", provider, "result", result);
 	}
 
 	private void recordContract(String chain, AttemptRecord attempt, String attemptPath) {

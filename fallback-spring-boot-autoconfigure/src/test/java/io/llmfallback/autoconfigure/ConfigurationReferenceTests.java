@@ -85,13 +85,18 @@ class ConfigurationReferenceTests {
 
 	/** The reference in the checkout this module is part of. */
 	private static Path reference() {
+		return docs("configuration.md");
+	}
+
+	/** A file under docs/ of the checkout this module is part of. */
+	static Path docs(String file) {
 		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path reference = dir.resolve("docs/configuration.md");
-			if (Files.isRegularFile(reference)) {
-				return reference;
+			Path doc = dir.resolve("docs").resolve(file);
+			if (Files.isRegularFile(doc)) {
+				return doc;
 			}
 		}
-		throw new IllegalStateException("No docs/configuration.md above " + Path.of("").toAbsolutePath());
+		throw new IllegalStateException("No docs/" + file + " above " + Path.of("").toAbsolutePath());
 	}
 
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The meters of one logical request whose primary broke the output contract and whose fallback kept it. */
+/** The meters of logical requests, from the attempts their outcomes list. */
 class ChainMetersTest {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -61,6 +61,84 @@ class ChainMetersTest {
 			.tags("gen_ai.request.model", "gpt-4o", "gen_ai.token.type", "output")
 			.summary()
 			.totalAmount()).isEqualTo(50.0);
+	}
+
+	@Test
+	void attemptsGivenUpOrNotMadeAreCountedByWhy() {
+		List<AttemptRecord> attempts = List.of(attempt("gpt", 0, AttemptOutcome.CANCELLED, 0, false),
+				attempt("gpt", 0, AttemptOutcome.BULKHEAD_FULL, 0, false),
+				attempt("gpt", 0, AttemptOutcome.THROTTLED, 0, false),
+				attempt("claude", 1, AttemptOutcome.HEDGE_LOST, 0, true),
+				attempt("claude", 1, AttemptOutcome.MAX_ATTEMPTS, 0, false));
+		this.meters.onOutcome(new ChainOutcome("summarize", "summarize", null, null, attempts, Duration.ofMillis(100),
+				Map.of()));
+
+		for (String label : List.of("cancelled", "bulkhead-full", "throttled")) {
+			assertThat(attempts("gpt", label)).as(label).isEqualTo(1.0);
+		}
+		assertThat(attempts("claude", "hedge-lost")).isEqualTo(1.0);
+		assertThat(attempts("claude", "max-attempts")).isEqualTo(1.0);
+	}
+
+	@Test
+	void hedgesAreCountedAsStartedAndWonByTheHedgeThatServed() {
+		// Request 1: the primary was slow, the hedge answered first.
+		AttemptRecord lostPrimary = attempt("gpt", 0, AttemptOutcome.HEDGE_LOST, 0, false);
+		AttemptRecord wonHedge = attempt("claude", 1, AttemptOutcome.SUCCESS, 0, true);
+		served("claude", lostPrimary, wonHedge);
+		// Request 2: the primary answered first after all, the hedge was given up.
+		served("gpt", attempt("gpt", 0, AttemptOutcome.SUCCESS, 0, false),
+				attempt("claude", 1, AttemptOutcome.HEDGE_LOST, 0, true));
+
+		assertThat(hedges("claude", "started")).isEqualTo(2.0);
+		assertThat(hedges("claude", "won")).isEqualTo(1.0);
+		assertThat(this.registry.find("llm.fallback.hedges").tag("provider", "gpt").counters()).isEmpty();
+	}
+
+	@Test
+	void retriesAreCountedByHowTheyEnded() {
+		served("gpt", attempt("gpt", 0, AttemptOutcome.FAILED, 0, false),
+				attempt("gpt", 0, AttemptOutcome.FAILED, 1, false), attempt("gpt", 0, AttemptOutcome.SUCCESS, 2, false));
+
+		assertThat(this.registry.get("llm.fallback.retries")
+			.tags("chain", "summarize", "provider", "gpt", "outcome", "server-error")
+			.counter()
+			.count()).isEqualTo(1.0);
+		assertThat(this.registry.get("llm.fallback.retries")
+			.tags("chain", "summarize", "provider", "gpt", "outcome", "success")
+			.counter()
+			.count()).isEqualTo(1.0);
+		// The first call is no retry.
+		assertThat(attempts("gpt", "server-error")).isEqualTo(2.0);
+		assertThat(this.registry.get("llm.fallback.retries").counters()).hasSize(2);
+	}
+
+	private void served(String provider, AttemptRecord... attempts) {
+		ChatResponse served = new ChatResponse("x", "stop", new TokenUsage(10, 10), provider, "model",
+				Duration.ofMillis(60));
+		this.meters.onOutcome(new ChainOutcome("summarize", "summarize",
+				new ChainResponse(served, "summarize", "summarize", List.of(attempts)), null, List.of(attempts),
+				Duration.ofMillis(100), Map.of()));
+	}
+
+	private static AttemptRecord attempt(String provider, int index, AttemptOutcome outcome, int retry, boolean hedge) {
+		return new AttemptRecord(provider, index, "model", outcome,
+				(outcome == AttemptOutcome.FAILED) ? FailureCategory.SERVER_ERROR : null, null, Duration.ofMillis(10),
+				null, TokenUsage.NONE, BigDecimal.ZERO, ContractCheck.UNCHECKED, false, retry, hedge);
+	}
+
+	private double attempts(String provider, String outcome) {
+		return this.registry.get("llm.fallback.attempts")
+			.tags("chain", "summarize", "provider", provider, "outcome", outcome)
+			.counter()
+			.count();
+	}
+
+	private double hedges(String provider, String result) {
+		return this.registry.get("llm.fallback.hedges")
+			.tags("chain", "summarize", "provider", provider, "result", result)
+			.counter()
+			.count();
 	}
 
 }

@@ -13,6 +13,7 @@ import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
@@ -68,15 +69,23 @@ public final class LlmFallbackAutoConfiguration {
 	 * The providers' WebClient keeps the auto-configured builder's filters, codecs and observation, but gets
 	 * a connector of its own, made from the application's connector builder and HTTP client settings with
 	 * redirects off whatever {@code spring.http.clients.redirects} says: a followed redirect would re-send the
-	 * API key and the prompt to wherever a provider (or whoever answers in its name) points.
+	 * API key and the prompt to wherever a provider (or whoever answers in its name) points. On Reactor Netty
+	 * the connector has a connection pool of its own ({@link ProviderConnectionPool}), closed with the context.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ResourceLoader resourceLoader) {
-		ClientHttpConnector connector = withoutRedirects(connectorBuilder
-			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader())))
+		ClientHttpConnectorBuilder<?> applications = connectorBuilder
+			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader()));
+		ProviderConnectionPool pool = null;
+		if (applications instanceof ReactorClientHttpConnectorBuilder reactor && !settings.guards().isEmpty()) {
+			pool = new ProviderConnectionPool((int) Math.min(Integer.MAX_VALUE,
+					settings.guards().values().stream().mapToLong(GuardSettings::maxConcurrency).sum()));
+			applications = pool.applyTo(reactor);
+		}
+		ClientHttpConnector connector = withoutRedirects(applications)
 			.build(httpClientSettings.getIfAvailable(HttpClientSettings::defaults)
 				.withRedirects(HttpRedirects.DONT_FOLLOW));
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
@@ -88,7 +97,8 @@ public final class LlmFallbackAutoConfiguration {
 			.stream()
 			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder,
 					responseBudget))
-			.toList());
+			.toList(), (pool != null) ? pool : () -> {
+			});
 	}
 
 	/**

@@ -171,10 +171,6 @@ final class LlmFallbackKeys {
 		}
 
 		private String suggestion(String written) {
-			// YAML 1.1, which Spring Boot's loader follows, reads an unquoted key on (retry.on) as true.
-			if (written.equals("true") && this.children.containsKey("on")) {
-				return "YAML reads an unquoted key on as true: write \"on\"";
-			}
 			String closest = this.children.keySet()
 				.stream()
 				.min(Comparator.comparingInt((String candidate) -> distance(written, uniform(candidate))))

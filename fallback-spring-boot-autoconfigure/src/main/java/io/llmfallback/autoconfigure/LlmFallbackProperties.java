@@ -671,8 +671,8 @@ public class LlmFallbackProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxBackoff = RetrySettings.DEFAULT_MAX_BACKOFF;
 
-		/** Failure categories worth retrying. In YAML write the key quoted, "on": a bare on reads as true. */
-		private Set<FailureCategory> on = new LinkedHashSet<>(EnumSet.copyOf(RetrySettings.DEFAULT_ON));
+		/** Failure categories worth retrying on the same provider. */
+		private Set<FailureCategory> retryOn = new LinkedHashSet<>(EnumSet.copyOf(RetrySettings.DEFAULT_ON));
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;
@@ -698,12 +698,12 @@ public class LlmFallbackProperties {
 			this.maxBackoff = maxBackoff;
 		}
 
-		public Set<FailureCategory> getOn() {
-			return this.on;
+		public Set<FailureCategory> getRetryOn() {
+			return this.retryOn;
 		}
 
-		public void setOn(Set<FailureCategory> on) {
-			this.on = on;
+		public void setRetryOn(Set<FailureCategory> retryOn) {
+			this.retryOn = retryOn;
 		}
 
 	}

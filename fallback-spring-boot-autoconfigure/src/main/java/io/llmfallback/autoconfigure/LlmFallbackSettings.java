@@ -406,14 +406,14 @@ public final class LlmFallbackSettings {
 			invalid(prefix + ".max-backoff", "must be at least initial-backoff ("
 					+ this.written.of(prefix + ".initial-backoff", retry.getInitialBackoff()) + ")", retry.getMaxBackoff());
 		}
-		if (retry.getMaxAttempts() > 0 && retry.getOn().isEmpty()) {
-			problem(prefix + ".on", "must name at least one failure category when max-attempts is above 0");
+		if (retry.getMaxAttempts() > 0 && retry.getRetryOn().isEmpty()) {
+			problem(prefix + ".retry-on", "must name at least one failure category when max-attempts is above 0");
 		}
 		if (this.problems.size() > problemsBefore) {
 			return RetrySettings.OFF;
 		}
 		return new RetrySettings(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMaxBackoff(),
-				retry.getOn());
+				retry.getRetryOn());
 	}
 
 	private void addPricing(String name, String prefix, LlmFallbackProperties.Pricing price, @Nullable String model) {

@@ -422,6 +422,9 @@ public final class FallbackChain {
 		if (!attempt.lastResort) {
 			// A last resort goes to a provider whose breaker is already open: there is no opening to wait for.
 			Mono<ChainResponse> opening = this.breakers.nextOpening(provider.name())
+				// Off the thread that opened the breaker, an event loop in the middle of another call's outcome:
+				// every waiting request moves on at once, and their next calls must not start inside it.
+				.publishOn(Schedulers.parallel())
 				.then(Mono.defer(() -> state.settled ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
 			guarded = Mono.firstWithSignal(opening, guarded);
 		}
@@ -532,7 +535,7 @@ public final class FallbackChain {
 	 */
 	private @Nullable Duration retryWait(Run run, LlmProvider provider, Attempt attempt, ProviderException failure) {
 		RetrySettings retry = this.guards.retry(provider.name());
-		if (attempt.lastResort || attempt.retry >= retry.maxAttempts() || !retry.on().contains(failure.getCategory())
+		if (attempt.lastResort || attempt.retry >= retry.maxAttempts() || !retry.retryOn().contains(failure.getCategory())
 				|| !this.breakers.isCallPermitted(provider.name()) || !run.hasCallsLeft(this.settings.maxAttempts())) {
 			return null;
 		}

@@ -198,6 +198,10 @@ final class ProviderGuard {
 		return this.inFlight.get();
 	}
 
+	void forgetRetryAfter() {
+		this.limitedUntil.set(NOT_LIMITED);
+	}
+
 	@Nullable Duration limitedFor() {
 		long until = this.limitedUntil.get();
 		long left = (until == NOT_LIMITED) ? 0 : until - ReactorTime.nanos();

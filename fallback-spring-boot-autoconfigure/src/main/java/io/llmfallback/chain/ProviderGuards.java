@@ -88,6 +88,14 @@ public final class ProviderGuards {
 		return guardOf(provider).limitedFor();
 	}
 
+	/**
+	 * Lets every provider be called again at once, whatever the {@code retry-after} of its last 429 said: for
+	 * an operator who knows the limit was lifted, and for tests that reset providers between cases.
+	 */
+	public void forgetRetryAfters() {
+		this.guards.values().forEach(ProviderGuard::forgetRetryAfter);
+	}
+
 	/** The provider's guard settings. */
 	public GuardSettings settings(String provider) {
 		return guardOf(provider).settings();

@@ -15,9 +15,10 @@ import io.llmfallback.model.FailureCategory;
  * @param maxAttempts how many retries a request may make on the provider; 0 switches retries off
  * @param initialBackoff the ceiling of the first wait
  * @param maxBackoff the ceiling of any wait the jitter draws
- * @param on the failure categories worth retrying
+ * @param retryOn the failure categories worth retrying
  */
-public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Set<FailureCategory> on) {
+public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+		Set<FailureCategory> retryOn) {
 
 	/** Failures that say the provider may answer the same request in a moment. */
 	public static final Set<FailureCategory> DEFAULT_ON = Set.copyOf(EnumSet.of(FailureCategory.RATE_LIMITED,
@@ -39,7 +40,7 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
 			throw new IllegalArgumentException(
 					"Backoffs must satisfy 0 <= initial <= max, were " + initialBackoff + " and " + maxBackoff);
 		}
-		on = Set.copyOf(on);
+		retryOn = Set.copyOf(retryOn);
 	}
 
 	public boolean enabled() {

@@ -6,13 +6,24 @@ import java.util.Map;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The configured providers by name, each made for its wire protocol. */
-public final class LlmProviders {
+/** The configured providers by name, each made for its wire protocol, and what their calls hold open. */
+public final class LlmProviders implements AutoCloseable {
 
 	private final Map<String, LlmProvider> providers = new LinkedHashMap<>();
 
+	private final AutoCloseable resources;
+
 	public LlmProviders(Collection<LlmProvider> providers) {
+		this(providers, () -> {
+		});
+	}
+
+	/**
+	 * @param resources what the providers' calls use and {@link #close()} releases, such as a connection pool
+	 */
+	public LlmProviders(Collection<LlmProvider> providers, AutoCloseable resources) {
 		providers.forEach((provider) -> this.providers.put(provider.name(), provider));
+		this.resources = resources;
 	}
 
 	/**
@@ -56,6 +67,12 @@ public final class LlmProviders {
 
 	public Collection<LlmProvider> all() {
 		return this.providers.values();
+	}
+
+	/** Releases the providers' resources; a Spring context calls it when it closes. */
+	@Override
+	public void close() throws Exception {
+		this.resources.close();
 	}
 
 }

@@ -99,6 +99,76 @@ class FallbackChainOnsetTest {
 	}
 
 	@Test
+	void slowCallsInFlightOpenTheBreakerBeforeAnyTimeoutAndTheirRequestsMoveOn() {
+		ScriptedProvider primary = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		Setup setup = new Setup(List.of(primary, fallback));
+		setup.guard("a", (guard) -> new GuardSettings(guard.timeout(), true, Duration.ofSeconds(2),
+				guard.slowCallsToOpen(), guard.maxConcurrency(), guard.retry(), guard.rateLimit()));
+		FallbackChain chain = setup.chain();
+
+		StepVerifier.withVirtualTime(() -> Flux.range(0, 3).flatMap((i) -> chain.chat(REQUEST)).collectList())
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(1_999))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((responses) -> assertThat(responses).hasSize(3).allSatisfy((response) -> {
+				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("cancelled", "success");
+				assertThat(response.attempts().get(0).duration()).isEqualTo(Duration.ofSeconds(2));
+			}))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(setup.breakers.state("a")).isEqualTo(State.OPEN);
+		assertThat(setup.guards.inFlight("a")).isZero();
+	}
+
+	@Test
+	void aRateLimitSendsOverflowToTheNextProviderUnsent() {
+		ScriptedProvider primary = ScriptedProvider.answering("a", "served by a");
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		Setup setup = new Setup(List.of(primary, fallback));
+		setup.guard("a", (guard) -> new GuardSettings(guard.timeout(), true, null, guard.slowCallsToOpen(),
+				guard.maxConcurrency(), guard.retry(), new RateLimitSettings(2, 0, true)));
+		FallbackChain chain = setup.chain();
+		VirtualTimeScheduler scheduler = VirtualTimeScheduler.getOrSet();
+
+		List<String> servedBy = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			servedBy.add(chain.chat(REQUEST).block(VERIFY_TIMEOUT).response().provider());
+		}
+		scheduler.advanceTimeBy(Duration.ofSeconds(30));
+		servedBy.add(chain.chat(REQUEST).block(VERIFY_TIMEOUT).response().provider());
+
+		// Two a minute: the third goes to the fallback unsent, and a request half a minute later finds room again.
+		assertThat(servedBy).containsExactly("a", "a", "b", "a");
+		assertThat(primary.received()).hasSize(3);
+	}
+
+	@Test
+	void noRequestReachesAProviderWhileTheRetryAfterOfItsLast429Runs() {
+		AtomicInteger calls = new AtomicInteger();
+		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> (calls.getAndIncrement() == 0)
+				? Mono.error(new ProviderException("a", FailureCategory.RATE_LIMITED, 429, Duration.ofSeconds(5),
+						"slow down", null))
+				: answerAfter("a", Duration.ZERO));
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		Setup setup = new Setup(List.of(primary, fallback));
+		FallbackChain chain = setup.chain();
+		VirtualTimeScheduler scheduler = VirtualTimeScheduler.getOrSet();
+
+		List<String> labels = chain.chat(REQUEST).block(VERIFY_TIMEOUT).attempts().stream().map(AttemptRecord::label)
+			.toList();
+		scheduler.advanceTimeBy(Duration.ofMillis(4_999));
+		ChainResponse during = chain.chat(REQUEST).block(VERIFY_TIMEOUT);
+		scheduler.advanceTimeBy(Duration.ofMillis(1));
+		ChainResponse after = chain.chat(REQUEST).block(VERIFY_TIMEOUT);
+
+		assertThat(labels).containsExactly("rate-limited", "success");
+		assertThat(during.attempts()).extracting(AttemptRecord::label).containsExactly("throttled", "success");
+		assertThat(after.response().provider()).isEqualTo("a");
+		assertThat(primary.received()).hasSize(2);
+	}
+
+	@Test
 	void theBulkheadSendsOverflowToTheNextProviderUnsent() {
 		ScriptedProvider primary = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");

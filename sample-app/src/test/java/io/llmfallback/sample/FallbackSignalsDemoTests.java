@@ -95,9 +95,11 @@ class FallbackSignalsDemoTests {
 
 		String scrape = scrape();
 		// Requests that tried openai-sim before its breaker opened: at least the 3 that opened it, at most a
-		// few more that were already in flight.
+		// few more that were already in flight, which moved on as it opened (cancelled) or failed as well.
 		long triedPrimary = Math.round(sample(scrape, "llm_fallback_attempts_total",
-				Map.of("chain", "default", "provider", "openai-sim", "outcome", "overloaded")));
+				Map.of("chain", "default", "provider", "openai-sim", "outcome", "overloaded")))
+				+ Math.round(sampleOrZero(scrape, "llm_fallback_attempts_total",
+						Map.of("chain", "default", "provider", "openai-sim", "outcome", "cancelled")));
 		assertThat(triedPrimary).isBetween(3L, 16L);
 
 		JsonNode chain = get("/actuator/llmfallback/default");
@@ -276,6 +278,19 @@ class FallbackSignalsDemoTests {
 
 	/** The value of the one sample of that metric whose labels include the given ones. */
 	private static double sample(String scrape, String metric, Map<String, String> labels) {
+		List<Double> values = samples(scrape, metric, labels);
+		assertThat(values).as(metric + labels).hasSize(1);
+		return values.get(0);
+	}
+
+	/** The sample's value, or 0 for a counter never incremented, which the registry has not created. */
+	private static double sampleOrZero(String scrape, String metric, Map<String, String> labels) {
+		List<Double> values = samples(scrape, metric, labels);
+		assertThat(values).as(metric + labels).hasSizeLessThanOrEqualTo(1);
+		return values.isEmpty() ? 0 : values.get(0);
+	}
+
+	private static List<Double> samples(String scrape, String metric, Map<String, String> labels) {
 		Pattern line = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
 		Matcher matcher = line.matcher(scrape);
 		List<Double> values = new ArrayList<>();
@@ -287,8 +302,7 @@ class FallbackSignalsDemoTests {
 				values.add(Double.parseDouble(matcher.group(2)));
 			}
 		}
-		assertThat(values).as(metric + labels).hasSize(1);
-		return values.get(0);
+		return values;
 	}
 
 }

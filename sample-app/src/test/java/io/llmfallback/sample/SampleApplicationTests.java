@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.sample.extraction.Extraction;
 import io.llmfallback.sample.extraction.Ticket;
 import io.llmfallback.sample.simulator.ProviderSimulator;
@@ -61,6 +62,9 @@ class SampleApplicationTests {
 	@Autowired
 	private ProviderCircuitBreakers breakers;
 
+	@Autowired
+	private ProviderGuards guards;
+
 	@BeforeEach
 	void healthyProvidersAndClosedBreakers() {
 		// Long enough for a chain that waits out two 2 s timeouts on a busy machine.
@@ -68,6 +72,8 @@ class SampleApplicationTests {
 		this.simulators.all().forEach(ProviderSimulator::heal);
 		// Resetting also empties the breakers' windows, so that no test sees another's failures or successes.
 		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		// A 429 of one test would keep its provider from the next for the retry-after it asked for.
+		this.guards.forgetRetryAfters();
 	}
 
 	@Test
@@ -331,7 +337,9 @@ class SampleApplicationTests {
 
 		// Every request of the same prompt costs the same: 5 words in, the 7-word echo out.
 		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
-		Traffic fallback = traffic(Map.of("chain", "summarize", "requests", 6, "concurrency", 2, "prompt", PROMPT));
+		// One at a time, so that no request is waiting on openai-sim when its breaker opens: such a request
+		// moves on with its call priced at the prompt's estimate, and would cost a little more.
+		Traffic fallback = traffic(Map.of("chain", "summarize", "requests", 6, "concurrency", 1, "prompt", PROMPT));
 		assertThat(fallback.chain()).isEqualTo("summarize");
 		assertThat(fallback.served()).isEqualTo(6);
 		assertThat(fallback.fallbacks()).isEqualTo(6);
@@ -339,7 +347,7 @@ class SampleApplicationTests {
 				cost(INPUT_TOKENS, FALLBACK_OUTPUT_TOKENS, "15.00", "75.00").multiply(BigDecimal.valueOf(6)));
 
 		inject(SimulatedProviders.ANTHROPIC, "{\"status\":529}");
-		Traffic down = traffic(Map.of("requests", 5));
+		Traffic down = traffic(Map.of("requests", 5, "concurrency", 1));
 		assertThat(down.served()).isZero();
 		assertThat(down.failed()).isEqualTo(5);
 		assertThat(down.costUsd()).isZero();

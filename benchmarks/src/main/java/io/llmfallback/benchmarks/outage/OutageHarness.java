@@ -86,7 +86,7 @@ public final class OutageHarness {
 		}
 		finally {
 			runs.forEach(VariantRun::close);
-			loops.disposeLater().block(Duration.ofSeconds(5));
+			loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
 		}
 	}
 

@@ -18,6 +18,7 @@ import io.llmfallback.benchmarks.outage.Answer.Attempt;
 import io.llmfallback.benchmarks.outage.Answer.Outcome;
 import io.llmfallback.benchmarks.outage.Phase.PrimaryBehaviour;
 import io.llmfallback.benchmarks.outage.VariantRun.Ended;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -84,9 +85,15 @@ final class OutageReport {
 		Samples primary = new Samples();
 		for (VariantRun run : runs) {
 			if (run.settings() == VariantSettings.NAIVE) {
-				forEachEnded(run, healthy, (ended) -> attempts(ended).stream()
-					.filter((attempt) -> attempt.role() == ProviderRole.PRIMARY && attempt.succeeded())
-					.forEach((attempt) -> primary.add(attempt.durationNanos())));
+				for (Ended ended : inPhase(run, healthy)) {
+					if (ended != null && ended.answer() != null) {
+						ended.answer()
+							.attempts()
+							.stream()
+							.filter((attempt) -> attempt.role() == ProviderRole.PRIMARY && attempt.succeeded())
+							.forEach((attempt) -> primary.add(attempt.durationNanos()));
+					}
+				}
 			}
 		}
 		return ms(Samples.percentile(primary.sorted(), 99));
@@ -108,12 +115,7 @@ final class OutageReport {
 		long overTwoSeconds = 0;
 		long calls = 0;
 		double cost = 0;
-		for (int i = 0; i < run.requests(); i++) {
-			Ended ended = run.ended(i);
-			long arrival = i * (1_000_000_000L / this.options.rate());
-			if (this.schedule.indexAt(arrival) != phase) {
-				continue;
-			}
+		for (Ended ended : inPhase(run, phase)) {
 			requests++;
 			if (ended == null || ended.latencyNanos() > lostAfter) {
 				lost++;
@@ -203,18 +205,16 @@ final class OutageReport {
 		throw new IllegalStateException("The schedule has no " + behaviour + " phase");
 	}
 
-	private void forEachEnded(VariantRun run, int phase, java.util.function.Consumer<Ended> action) {
+	/** How each request that arrived in the phase ended, {@code null} for those that have not. */
+	private List<@Nullable Ended> inPhase(VariantRun run, int phase) {
 		long period = 1_000_000_000L / this.options.rate();
+		List<@Nullable Ended> ends = new ArrayList<>();
 		for (int i = 0; i < run.requests(); i++) {
-			Ended ended = run.ended(i);
-			if (ended != null && this.schedule.indexAt(i * period) == phase) {
-				action.accept(ended);
+			if (this.schedule.indexAt(i * period) == phase) {
+				ends.add(run.ended(i));
 			}
 		}
-	}
-
-	private static List<Attempt> attempts(Ended ended) {
-		return (ended.answer() != null) ? ended.answer().attempts() : List.of();
+		return ends;
 	}
 
 	private static double perRequest(double total, long requests) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.llmfallback.benchmarks.outage.Phase.PrimaryBehaviour;
 
@@ -32,6 +33,9 @@ record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Du
 			  --warmup   healthy traffic before the phases, not recorded
 			  --results  directory of the JSON and Markdown reports
 			  --svg      file of the latency plot""";
+
+	private static final Set<String> NAMES = Set.of("--phases", "--rate", "--timeout", "--warmup", "--results",
+			"--svg");
 
 	/** Between a request's arrival and the moment a request that has not ended counts as lost. */
 	static final Duration GRACE = Duration.ofSeconds(5);
@@ -76,20 +80,29 @@ record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Du
 			int equals = arg.indexOf('=');
 			String name = (equals > 0) ? arg.substring(0, equals) : arg;
 			String value = (equals > 0) ? arg.substring(equals + 1) : "";
-			switch (name) {
-				case "--phases" -> {
-					List<Duration> parsed = new ArrayList<>();
-					for (String length : value.split(",")) {
-						parsed.add(DurationStyle.detectAndParse(length.trim()));
+			if (!NAMES.contains(name) || equals < 0) {
+				throw new IllegalArgumentException("Unknown argument '" + arg + "'\n" + USAGE);
+			}
+			try {
+				switch (name) {
+					case "--phases" -> {
+						List<Duration> parsed = new ArrayList<>();
+						for (String length : value.split(",")) {
+							parsed.add(DurationStyle.detectAndParse(length.trim()));
+						}
+						lengths = parsed;
 					}
-					lengths = parsed;
+					case "--rate" -> rate = Integer.parseInt(value);
+					case "--timeout" -> timeout = DurationStyle.detectAndParse(value);
+					case "--warmup" -> warmUp = DurationStyle.detectAndParse(value);
+					case "--results" -> results = Path.of(value);
+					case "--svg" -> svg = Path.of(value);
+					default -> throw new IllegalStateException("No case for " + name);
 				}
-				case "--rate" -> rate = Integer.parseInt(value);
-				case "--timeout" -> timeout = DurationStyle.detectAndParse(value);
-				case "--warmup" -> warmUp = DurationStyle.detectAndParse(value);
-				case "--results" -> results = Path.of(value);
-				case "--svg" -> svg = Path.of(value);
-				default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'\n" + USAGE);
+			}
+			catch (IllegalArgumentException ex) {
+				// A number, duration or path that does not parse: say which argument.
+				throw new IllegalArgumentException("Cannot read '" + arg + "': " + ex.getMessage() + "\n" + USAGE, ex);
 			}
 		}
 		return of(lengths, rate, timeout, warmUp, results, svg);

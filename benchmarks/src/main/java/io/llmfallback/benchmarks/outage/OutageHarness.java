@@ -39,13 +39,17 @@ public final class OutageHarness {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (List.of(args).contains("--help")) {
+			System.out.println(HarnessOptions.USAGE);
+			return;
+		}
 		HarnessOptions options;
 		try {
 			options = HarnessOptions.parse(args);
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println(ex.getMessage());
-			System.exit(("--help".equals(args[0])) ? 0 : 2);
+			System.exit(2);
 			return;
 		}
 		OutageReport report = run(options);
@@ -69,15 +73,28 @@ public final class OutageHarness {
 						loops);
 				SimulatedProvider fallback = new SimulatedProvider(ProviderRole.FALLBACK, schedule,
 						options.retryAfter(), loops);
-				runs.add(new VariantRun(variant, primary, fallback,
-						variant.client(primary.baseUrl(), fallback.baseUrl(), options), requests));
+				VariantClient client;
+				try {
+					client = variant.client(primary.baseUrl(), fallback.baseUrl(), options);
+				}
+				catch (RuntimeException ex) {
+					primary.close();
+					fallback.close();
+					throw ex;
+				}
+				runs.add(new VariantRun(variant, primary, fallback, client, requests));
 			}
 			warmUp(runs, options, period);
 			Instant startedAt = Instant.now();
 			long origin = System.nanoTime() + SETTLE.toNanos();
 			runs.forEach((run) -> run.start(origin));
 			Samples senderLateness = openLoop(origin, period, requests,
-					(index, due) -> runs.forEach((run) -> run.send(index, due, REQUEST)));
+					(index, due) -> {
+						// Each variant in turn goes first, so that none is always sent last in a tick.
+						for (int k = 0; k < runs.size(); k++) {
+							runs.get((index + k) % runs.size()).send(index, due, REQUEST);
+						}
+					});
 			long deadline = origin + (requests - 1) * period + options.lostAfter().toNanos();
 			for (VariantRun run : runs) {
 				run.awaitEnds(Math.max(0, deadline - System.nanoTime()));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,7 +229,9 @@ final class OutageReport {
 	/** The report as Markdown: the parameters, the table, the targets, the pool and the attempts. */
 	String markdown() {
 		StringBuilder md = new StringBuilder();
-		md.append("## Outage run of ").append(DateTimeFormatter.ISO_INSTANT.format(this.startedAt)).append("\n\n");
+		md.append("## Outage run of ")
+			.append(DateTimeFormatter.ISO_INSTANT.format(this.startedAt.truncatedTo(ChronoUnit.SECONDS)))
+			.append("\n\n");
 		md.append(String.format(Locale.ROOT, "%d requests/s to each variant (open loop), provider timeout %s, "
 				+ "429s asking for %d s; phases: %s. Latency runs from when a request was due (the sender was "
 				+ "late by %.1f ms at p99, %.1f ms at most); a request that has not ended %d s after it was due "

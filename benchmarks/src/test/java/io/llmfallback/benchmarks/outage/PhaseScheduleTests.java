@@ -43,6 +43,8 @@ class PhaseScheduleTests {
 			.withMessageContaining("five lengths");
 		assertThatIllegalArgumentException().isThrownBy(() -> HarnessOptions.parse("--rats=4"))
 			.withMessageContaining("Unknown argument '--rats=4'");
+		assertThatIllegalArgumentException().isThrownBy(() -> HarnessOptions.parse("--rate=fast"))
+			.withMessageContaining("Cannot read '--rate=fast'");
 	}
 
 	private static long seconds(long seconds) {

@@ -44,7 +44,7 @@ public class LlmFallbackProperties {
 	/**
 	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, max-input-tokens,
 	 * max-response-size, headers, pricing.*, circuit-breaker.*, adaptation.*, slow-call-detection,
-	 * slow-call-threshold, max-concurrency, retry.* and rate-limit.*.
+	 * cancel-waiting-calls, slow-call-threshold, max-concurrency, retry.* and rate-limit.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -503,6 +503,12 @@ public class LlmFallbackProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration slowCallThreshold;
 
+		/**
+		 * Whether calls still waiting on this provider when its breaker opens are given up (cancelled), their
+		 * requests moving on to the next provider at once instead of waiting out a provider found failing.
+		 */
+		private boolean cancelWaitingCalls = true;
+
 		/** Most calls in flight to this provider; a request over it goes to the next provider (bulkhead-full). */
 		private int maxConcurrency = GuardSettings.DEFAULT_MAX_CONCURRENCY;
 
@@ -511,6 +517,14 @@ public class LlmFallbackProperties {
 
 		/** This provider's rate limits, kept on our side. */
 		private RateLimit rateLimit = new RateLimit();
+
+		public boolean isCancelWaitingCalls() {
+			return this.cancelWaitingCalls;
+		}
+
+		public void setCancelWaitingCalls(boolean cancelWaitingCalls) {
+			this.cancelWaitingCalls = cancelWaitingCalls;
+		}
 
 		public boolean isSlowCallDetection() {
 			return this.slowCallDetection;

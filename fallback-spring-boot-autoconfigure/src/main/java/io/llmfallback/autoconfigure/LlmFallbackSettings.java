@@ -393,7 +393,8 @@ public final class LlmFallbackSettings {
 		return new GuardSettings(provider.getTimeout(), provider.isSlowCallDetection(), threshold,
 				GuardSettings.slowCallsToOpen(breaker), provider.getMaxConcurrency(), retry,
 				new RateLimitSettings(rateLimit.getRequestsPerMinute(), rateLimit.getTokensPerMinute(),
-						rateLimit.isRespectRetryAfter()));
+						rateLimit.isRespectRetryAfter()),
+				provider.isCancelWaitingCalls());
 	}
 
 	private RetrySettings retry(String prefix, LlmFallbackProperties.Retry retry) {

@@ -419,7 +419,7 @@ public final class FallbackChain {
 			.doOnEach((signal) -> state.settled = true);
 		Mono<ChainResponse> guarded = attempt.lastResort ? this.breakers.protectLastResort(provider.name(), call)
 				: this.breakers.protect(provider.name(), call);
-		if (!attempt.lastResort) {
+		if (!attempt.lastResort && this.guards.settings(provider.name()).cancelWaitingCalls()) {
 			// A last resort goes to a provider whose breaker is already open: there is no opening to wait for.
 			Mono<ChainResponse> opening = this.breakers.nextOpening(provider.name())
 				// Off the thread that opened the breaker, an event loop in the middle of another call's outcome:

@@ -16,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param maxConcurrency the most calls in flight; a request over it goes to the next provider
  * @param retry whether and how a failed call is made again
  * @param rateLimit the provider's rates
+ * @param cancelWaitingCalls whether calls still waiting on the provider when its breaker opens are given up,
+ * their requests moving on to the next provider at once
  */
 public record GuardSettings(Duration timeout, boolean slowCallDetection, @Nullable Duration slowCallThreshold,
-		int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit) {
+		int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit,
+		boolean cancelWaitingCalls) {
 
 	/** High enough never to turn away a healthy provider's traffic, low enough to bound a hanging one's. */
 	public static final int DEFAULT_MAX_CONCURRENCY = 1000;
@@ -30,6 +33,12 @@ public record GuardSettings(Duration timeout, boolean slowCallDetection, @Nullab
 		if (maxConcurrency < 1) {
 			throw new IllegalArgumentException("maxConcurrency must be positive, was " + maxConcurrency);
 		}
+	}
+
+	/** Settings that give up waiting calls when the breaker opens, as by default. */
+	public GuardSettings(Duration timeout, boolean slowCallDetection, @Nullable Duration slowCallThreshold,
+			int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit) {
+		this(timeout, slowCallDetection, slowCallThreshold, slowCallsToOpen, maxConcurrency, retry, rateLimit, true);
 	}
 
 	/** The defaults for a provider with this timeout and breaker: detection on, no retries, no rate limits. */

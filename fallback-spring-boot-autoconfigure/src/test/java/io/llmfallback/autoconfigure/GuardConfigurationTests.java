@@ -87,6 +87,7 @@ class GuardConfigurationTests {
 					"llm.fallback.providers.gpt.rate-limit.tokens-per-minute=200000",
 					"llm.fallback.providers.gpt.rate-limit.respect-retry-after=false",
 					"llm.fallback.providers.claude.slow-call-detection=false",
+					"llm.fallback.providers.claude.cancel-waiting-calls=false",
 					"llm.fallback.providers.claude.circuit-breaker.rule=failure-rate",
 					"llm.fallback.providers.claude.circuit-breaker.minimum-calls=10",
 					"llm.fallback.providers.claude.circuit-breaker.failure-rate-threshold=0.25")
@@ -102,6 +103,7 @@ class GuardConfigurationTests {
 				assertThat(guards.retry("gpt").enabled()).isTrue();
 				GuardSettings claude = guards.settings("claude");
 				assertThat(claude.slowCallDetection()).isFalse();
+				assertThat(claude.cancelWaitingCalls()).isFalse();
 				// Failures that reach a rate of 25% at the minimum of 10 calls: 3.
 				assertThat(claude.slowCallsToOpen()).isEqualTo(3);
 				assertThat(claude.retry()).isEqualTo(RetrySettings.OFF);

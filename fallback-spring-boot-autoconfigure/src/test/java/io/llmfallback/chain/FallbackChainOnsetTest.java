@@ -75,6 +75,26 @@ class FallbackChainOnsetTest {
 	}
 
 	@Test
+	void withoutCancellationAWaitingAttemptWaitsForItsTimeoutWhenTheBreakerOpens() {
+		ScriptedProvider primary = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
+		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
+		Setup setup = new Setup(List.of(primary, fallback));
+		setup.guard("a", (guard) -> new GuardSettings(guard.timeout(), guard.slowCallDetection(),
+				guard.slowCallThreshold(), guard.slowCallsToOpen(), guard.maxConcurrency(), guard.retry(),
+				guard.rateLimit(), false));
+
+		StepVerifier.withVirtualTime(() -> setup.chain().chat(REQUEST))
+			.expectSubscription()
+			.then(() -> setup.breakers.openForSlowCalls("a", "test"))
+			.expectNoEvent(Duration.ofMillis(9_999))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((response) -> assertThat(response.attempts()).extracting(AttemptRecord::label)
+				.containsExactly("timeout", "success"))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
 	void theFailureThatOpensTheBreakerIsRecordedAsItselfWhileOthersWaitingMoveOn() {
 		AtomicInteger calls = new AtomicInteger();
 		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> (calls.getAndIncrement() == 0) ? Mono.never()

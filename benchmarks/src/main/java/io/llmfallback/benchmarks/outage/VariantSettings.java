@@ -59,6 +59,7 @@ enum VariantSettings {
 				for (ProviderRole role : ProviderRole.values()) {
 					String provider = "llm.fallback.providers." + role.providerName() + ".";
 					properties.put(provider + "slow-call-detection", "false");
+					properties.put(provider + "cancel-waiting-calls", "false");
 					properties.put(provider + "max-concurrency", "100000");
 					properties.put(provider + "rate-limit.respect-retry-after", "false");
 				}

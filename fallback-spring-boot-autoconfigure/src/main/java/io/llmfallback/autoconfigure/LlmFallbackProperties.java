@@ -1099,7 +1099,7 @@ public class LlmFallbackProperties {
 		 */
 		private @Nullable Integer maxAttempts;
 
-		/** Most retries, as a share of the chain's requests over a rolling 10 s window (plus one a second). */
+		/** Most retries, as a share of the chain's requests over a rolling 10 s window (plus one). */
 		private double retryBudget = ChainSettings.DEFAULT_RETRY_BUDGET;
 
 		/** Hedging: the next provider starts when the primary is slow to answer. Off unless hedge.after is set. */

@@ -3,14 +3,15 @@ package io.llmfallback.chain;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -70,10 +71,10 @@ public final class FallbackChain {
 	private static final ChainObservations.AttemptConvention ATTEMPT_CONVENTION = new ChainObservations.AttemptConvention();
 
 	/**
-	 * Retries a window allows beyond the retry budget's share, one a second: a quiet chain, whose share rounds
-	 * to nothing, may still retry.
+	 * Retries a window allows beyond the retry budget's share: one, so that a quiet chain, whose share rounds
+	 * to nothing, may still retry, without a provider that fails every call getting much more than its traffic.
 	 */
-	private static final int RETRY_RESERVE = (int) ShareBudget.WINDOW.toSeconds();
+	private static final int RETRY_RESERVE = 1;
 
 	private final ChainSettings settings;
 
@@ -346,7 +347,7 @@ public final class FallbackChain {
 	 */
 	private Mono<ChainResponse> lastResort(Run run, ChatRequest request, Set<String> rejected) {
 		List<AttemptRecord> attempts = run.attempts();
-		if (this.settings.lastResort() && calledNoProvider(attempts) && run.deadlineNanos - now() > 0) {
+		if (this.settings.lastResort() && !run.anySent && calledNoProvider(attempts) && run.deadlineNanos - now() > 0) {
 			Map<String, Integer> shortCircuited = new LinkedHashMap<>();
 			for (AttemptRecord attempt : attempts) {
 				if (attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED && !rejected.contains(attempt.provider())) {
@@ -402,7 +403,11 @@ public final class FallbackChain {
 			.flatMap((prepared) -> this.guards.guard(provider.name(), estimatedTokens(prepared, provider),
 					// Deferred so that a provider throwing instead of signalling still ends as a typed failure.
 					Mono.defer(() -> {
-						state.sent = true;
+						if (!state.send()) {
+							// Given up before it left: the provider is never called.
+							return Mono.never();
+						}
+						run.anySent = true;
 						return provider.chat(prepared);
 					})
 						.onErrorMap((ex) -> !(ex instanceof ProviderException),
@@ -410,13 +415,18 @@ public final class FallbackChain {
 										null, "unexpected " + ex.getClass().getSimpleName(), ex))
 						.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(),
 								"completed without a response")))))
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException(
+					"Attempt middleware of chain '" + name() + "' completed without a request")))
 			.timeout(timeout, Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null,
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
+			// The outcome goes on only if it settles the call before the breaker's opening gives it up, and
+			// before the breaker sees it: a failure that opens the breaker is this call's own, not a reason to
+			// give it up, and an answer the opening beat to it is dropped, never recorded twice.
+			.materialize()
+			.filter((signal) -> signal.isOnComplete() || state.settle())
+			.<ChatResponse>dematerialize()
 			.transform((attemptCall) -> observeAttempt(run, provider, attempt, attemptRequest, state, attemptCall))
-			.map((response) -> served(run, provider, attempt, model, start, response))
-			// Before the breaker sees the outcome: a failure that opens the breaker is this call's own, not a
-			// reason to give it up.
-			.doOnEach((signal) -> state.settled = true);
+			.map((response) -> served(run, provider, attempt, model, start, response));
 		Mono<ChainResponse> guarded = attempt.lastResort ? this.breakers.protectLastResort(provider.name(), call)
 				: this.breakers.protect(provider.name(), call);
 		if (!attempt.lastResort && this.guards.settings(provider.name()).cancelWaitingCalls()) {
@@ -425,12 +435,12 @@ public final class FallbackChain {
 				// Off the thread that opened the breaker, an event loop in the middle of another call's outcome:
 				// every waiting request moves on at once, and their next calls must not start inside it.
 				.publishOn(Schedulers.parallel())
-				.then(Mono.defer(() -> state.settled ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
+				.then(Mono.defer(() -> state.giveUp() ? Mono.error(BreakerOpened.INSTANCE) : Mono.never()));
 			guarded = Mono.firstWithSignal(opening, guarded);
 		}
 		return guarded.doOnCancel(() -> {
 			// Cancelled from downstream: another line of a hedged request answered, or the caller gave up.
-			if (state.sent && !state.settled) {
+			if (state.giveUp() && state.wasSent()) {
 				run.add(givenUp(provider, attempt, model, start, attemptRequest,
 						run.raceDecided ? AttemptOutcome.HEDGE_LOST : AttemptOutcome.CANCELLED));
 			}
@@ -453,7 +463,11 @@ public final class FallbackChain {
 				return next.get();
 			}
 			if (ex == BreakerOpened.INSTANCE) {
-				run.add(givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED));
+				// A call given up before it was sent cost nothing: it is one the open breaker kept back.
+				run.add(state.wasSent()
+						? givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED)
+						: AttemptRecord.skipped(provider.name(), attempt.index, model, AttemptOutcome.SHORT_CIRCUITED,
+								attempt.lastResort));
 				run.lastReason = "breaker-opened";
 				return next.get();
 			}
@@ -471,7 +485,11 @@ public final class FallbackChain {
 			run.lastReason = failure.getCategory().wireName();
 			Duration wait = retryWait(run, provider, attempt, failure);
 			if (wait != null) {
-				return Mono.delay(wait).then(Mono.defer(() -> call(run, request, attempt.retried(), next)));
+				// A breaker that opens during the wait sends the request on at once: the retry would be refused.
+				return Mono.delay(wait)
+					.thenReturn(true)
+					.or(this.breakers.nextOpening(provider.name()).thenReturn(false))
+					.flatMap((retry) -> retry ? call(run, request, attempt.retried(), next) : next.get());
 			}
 			// A contract violation moves on whatever fallback-on says: next-provider is what the contract asked for.
 			if (this.settings.fallbackOn().contains(failure.getCategory())
@@ -519,10 +537,9 @@ public final class FallbackChain {
 				attempt.retry, attempt.hedge);
 	}
 
-	/** A call that never reached the provider gives its place among the request's attempts back. */
+	/** A call that never reached the provider gives its place among the request's attempts back, once. */
 	private static void releaseUnsent(Run run, CallState state) {
-		if (!state.sent && !state.released) {
-			state.released = true;
+		if (state.releaseUnsent()) {
 			run.releaseCall();
 		}
 	}
@@ -539,12 +556,17 @@ public final class FallbackChain {
 				|| !this.breakers.isCallPermitted(provider.name()) || !run.hasCallsLeft(this.settings.maxAttempts())) {
 			return null;
 		}
-		long ceiling = Math.min(retry.maxBackoff().toNanos(),
-				retry.initialBackoff().toNanos() << Math.min(attempt.retry, 20));
+		long initial = retry.initialBackoff().toNanos();
+		long max = retry.maxBackoff().toNanos();
+		int doublings = Math.min(attempt.retry, 62);
+		long ceiling = (initial > (max >> doublings)) ? max : (initial << doublings);
 		Duration wait = Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1));
-		Duration retryAfter = failure.getRetryAfter();
-		if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
-			wait = retryAfter;
+		// The provider's own retry-after, or a later one another request got since: a retry before either is
+		// refused unsent.
+		for (Duration notBefore : new Duration[] { failure.getRetryAfter(), this.guards.limitedFor(provider.name()) }) {
+			if (notBefore != null && notBefore.compareTo(wait) > 0) {
+				wait = notBefore;
+			}
 		}
 		if (wait.compareTo(retry.maxBackoff()) > 0 || wait.toNanos() >= run.deadlineNanos - now()) {
 			return null;
@@ -563,22 +585,29 @@ public final class FallbackChain {
 				.parentObservation(run.observation)
 				.start();
 			// Stopped before the signal travels on, so that the attempt span ends before the next attempt
-			// starts and before the request span ends.
+			// starts and before the request span ends; once, since a cancel can follow the answer.
+			AtomicBoolean stopped = new AtomicBoolean();
 			return call.doOnSuccess((response) -> {
-				if (response != null) {
-					context.succeeded(response);
-				}
-				observation.stop();
-			}).doOnError((ex) -> {
-				context.failed(ex);
-				observation.error(ex);
-				observation.stop();
-			})
-				.doOnCancel(() -> {
-					if (state.sent) {
-						context.givenUp(run.raceDecided ? "hedge-lost" : "cancelled");
+				if (stopped.compareAndSet(false, true)) {
+					if (response != null) {
+						context.succeeded(response);
 					}
 					observation.stop();
+				}
+			}).doOnError((ex) -> {
+				if (stopped.compareAndSet(false, true)) {
+					context.failed(ex);
+					observation.error(ex);
+					observation.stop();
+				}
+			})
+				.doOnCancel(() -> {
+					if (stopped.compareAndSet(false, true)) {
+						if (state.wasSent()) {
+							context.givenUp(run.raceDecided ? "hedge-lost" : "cancelled");
+						}
+						observation.stop();
+					}
 				})
 				// The provider's WebClient picks its HTTP observation's parent from here, so trace context
 				// propagates to the provider call.
@@ -638,17 +667,66 @@ public final class FallbackChain {
 
 	}
 
-	/** What one call has come to; read from whichever thread cancels or ends it. */
+	/**
+	 * What one call has come to, moved on by whichever thread gets there first: it is sent (or given up before
+	 * it left), then either settles with the provider's outcome or is given up while it waits, never both.
+	 */
 	private static final class CallState {
 
-		/** The provider was called: the request left, or was about to. */
-		volatile boolean sent;
+		private static final int PENDING = 0;
 
-		/** The call answered or failed, so that nothing may give it up any more. */
-		volatile boolean settled;
+		private static final int SENT = 1;
 
-		/** The call's place among the request's attempts was given back, since it was never sent. */
-		volatile boolean released;
+		private static final int SETTLED = 2;
+
+		private static final int GIVEN_UP = 3;
+
+		private final AtomicInteger phase = new AtomicInteger(PENDING);
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		/** Set once the call is sent; a call can be sent only while pending, so it stays as it is after that. */
+		private volatile boolean sent;
+
+		/** Marks the call sent; {@code false} when it was given up first, and must not be sent. */
+		boolean send() {
+			this.sent = this.phase.compareAndSet(PENDING, SENT);
+			return this.sent;
+		}
+
+		/** Settles the call with its outcome; {@code false} when it was given up first. */
+		boolean settle() {
+			int current = this.phase.get();
+			while (current == PENDING || current == SENT) {
+				if (this.phase.compareAndSet(current, SETTLED)) {
+					return true;
+				}
+				current = this.phase.get();
+			}
+			return current == SETTLED;
+		}
+
+		/** Gives the call up; {@code false} when it had settled first, or was already given up. */
+		boolean giveUp() {
+			int current = this.phase.get();
+			while (current == PENDING || current == SENT) {
+				if (this.phase.compareAndSet(current, GIVEN_UP)) {
+					return true;
+				}
+				current = this.phase.get();
+			}
+			return false;
+		}
+
+		/** Whether the provider was called: the request left, or was about to. */
+		boolean wasSent() {
+			return this.sent;
+		}
+
+		/** Whether this call may give its place among the request's attempts back: never sent, and only once. */
+		boolean releaseUnsent() {
+			return !wasSent() && this.released.compareAndSet(false, true);
+		}
 
 	}
 
@@ -806,7 +884,8 @@ public final class FallbackChain {
 		/** Provider calls made or about to be made, against {@code max-attempts}. */
 		private final AtomicInteger calls = new AtomicInteger();
 
-		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new EnumMap<>(ChainMiddleware.Stage.class);
+		/** Counted by both lines of a hedged request at once. */
+		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new ConcurrentHashMap<>();
 
 		final ChainObservations.RequestContext observationContext;
 
@@ -822,6 +901,9 @@ public final class FallbackChain {
 
 		/** A hedged request has its answer or its failure: a line cancelled from now on lost the race. */
 		volatile boolean raceDecided;
+
+		/** Some provider was called: a request with a call of its own in flight makes no last resort. */
+		volatile boolean anySent;
 
 		Run(String chain, String operation, long deadlineNanos, @Nullable ResultMapping<?> mapping) {
 			this.operation = operation;

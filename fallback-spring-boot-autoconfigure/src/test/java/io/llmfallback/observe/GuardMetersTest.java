@@ -16,7 +16,6 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
-import io.llmfallback.chain.ShareBudget;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.support.ScriptedProvider;
@@ -81,9 +80,8 @@ class GuardMetersTest {
 
 	@Test
 	void budgetExhaustedCountsWhatEachBudgetRefused() {
-		// No request yet: the retry budget's reserve (one a second over its window) is all it grants.
-		int reserve = (int) ShareBudget.WINDOW.toSeconds();
-		for (int i = 0; i < reserve + 2; i++) {
+		// No request yet: the retry budget's reserve of one retry is all it grants; two more are refused.
+		for (int i = 0; i < 3; i++) {
 			this.chain.retryBudget().tryAcquire();
 		}
 		this.chain.hedgeBudget().tryAcquire();

@@ -26,7 +26,10 @@ public enum AttemptOutcome {
 	 */
 	CANCELLED,
 
-	/** The provider was called, and the call was given up because another attempt answered first. */
+	/**
+	 * The provider was called as one of two lines of a hedged request, and the other line's answer was served:
+	 * the call was given up, or its answer came second. An answer that came is billed.
+	 */
 	HEDGE_LOST,
 
 	/** The provider had {@code max-concurrency} calls in flight: it was not called. */

@@ -63,6 +63,12 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 		};
 	}
 
+	/** This answer, not served because the other line of a hedged request answered first; it is still billed. */
+	AttemptRecord lostTheRace() {
+		return new AttemptRecord(this.provider, this.index, this.model, AttemptOutcome.HEDGE_LOST, null, this.httpStatus,
+				this.duration, null, this.usage, this.costUsd, this.contract, this.lastResort, this.retry, this.hedge);
+	}
+
 	/** Whether this attempt was made on a provider other than the primary. */
 	public boolean isFallback() {
 		return this.index > 0;

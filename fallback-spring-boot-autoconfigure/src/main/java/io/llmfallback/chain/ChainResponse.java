@@ -65,7 +65,20 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 	}
 
 	public ServedPath path() {
-		return this.attempts.get(this.attempts.size() - 1).isFallback() ? ServedPath.FALLBACK : ServedPath.PRIMARY;
+		return servingAttempt().isFallback() ? ServedPath.FALLBACK : ServedPath.PRIMARY;
+	}
+
+	/**
+	 * The attempt whose answer was served: the one that succeeded. Not always the last: in a hedged request
+	 * the call that lost the race is recorded after it.
+	 */
+	public AttemptRecord servingAttempt() {
+		for (int i = this.attempts.size() - 1; i >= 0; i--) {
+			if (this.attempts.get(i).outcome() == AttemptOutcome.SUCCESS) {
+				return this.attempts.get(i);
+			}
+		}
+		throw new IllegalStateException("A served response of chain '" + this.chain + "' has no successful attempt");
 	}
 
 	/** What the logical request cost in USD: the serving call and every failed call the providers billed. */

@@ -423,10 +423,10 @@ public final class FallbackChain {
 			// before the breaker sees it: a failure that opens the breaker is this call's own, not a reason to
 			// give it up, and an answer the opening beat to it is dropped, never recorded twice.
 			.materialize()
-			.filter((signal) -> signal.isOnComplete() || state.settle())
+			.filter((signal) -> signal.isOnComplete() || state.settle(signal.get()))
 			.<ChatResponse>dematerialize()
 			.transform((attemptCall) -> observeAttempt(run, provider, attempt, attemptRequest, state, attemptCall))
-			.map((response) -> served(run, provider, attempt, model, start, response));
+			.map((response) -> served(run, provider, attempt, model, start, response, state));
 		Mono<ChainResponse> guarded = attempt.lastResort ? this.breakers.protectLastResort(provider.name(), call)
 				: this.breakers.protect(provider.name(), call);
 		if (!attempt.lastResort && this.guards.settings(provider.name()).cancelWaitingCalls()) {
@@ -440,9 +440,18 @@ public final class FallbackChain {
 		}
 		return guarded.doOnCancel(() -> {
 			// Cancelled from downstream: another line of a hedged request answered, or the caller gave up.
-			if (state.giveUp() && state.wasSent()) {
-				run.add(givenUp(provider, attempt, model, start, attemptRequest,
-						run.raceDecided ? AttemptOutcome.HEDGE_LOST : AttemptOutcome.CANCELLED));
+			AttemptOutcome why = run.raceDecided ? AttemptOutcome.HEDGE_LOST : AttemptOutcome.CANCELLED;
+			if (state.giveUp()) {
+				if (state.wasSent()) {
+					run.addOnce(state, givenUp(provider, attempt, model, start, attemptRequest, why));
+				}
+			}
+			else if (state.answer() != null) {
+				// The answer came, and the cancel overtook it before it was recorded: billed all the same.
+				TokenUsage usage = state.answer().usage();
+				run.addOnce(state, new AttemptRecord(provider.name(), attempt.index, model, why, null, 200,
+						elapsedSince(start), null, usage, cost(provider, usage), ContractCheck.UNCHECKED,
+						attempt.lastResort, attempt.retry, attempt.hedge));
 			}
 			releaseUnsent(run, state);
 		}).onErrorResume((ex) -> {
@@ -464,7 +473,7 @@ public final class FallbackChain {
 			}
 			if (ex == BreakerOpened.INSTANCE) {
 				// A call given up before it was sent cost nothing: it is one the open breaker kept back.
-				run.add(state.wasSent()
+				run.addOnce(state, state.wasSent()
 						? givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED)
 						: AttemptRecord.skipped(provider.name(), attempt.index, model, AttemptOutcome.SHORT_CIRCUITED,
 								attempt.lastResort));
@@ -502,7 +511,7 @@ public final class FallbackChain {
 
 	/** Checks the answer against the contract and the requested type, and records it as served. */
 	private ChainResponse served(Run run, LlmProvider provider, Attempt attempt, String model, long start,
-			ChatResponse response) {
+			ChatResponse response, CallState state) {
 		ContractCheck check = this.settings.outputContract().check(response);
 		Object entity = null;
 		if (run.mapping != null) {
@@ -519,7 +528,7 @@ public final class FallbackChain {
 				throw ProviderException.contractViolation(provider.name(), check.violations(), response.usage());
 			}
 		}
-		run.add(new AttemptRecord(provider.name(), attempt.index, model, AttemptOutcome.SUCCESS, null, 200,
+		run.addOnce(state, new AttemptRecord(provider.name(), attempt.index, model, AttemptOutcome.SUCCESS, null, 200,
 				elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check,
 				attempt.lastResort, attempt.retry, attempt.hedge));
 		return new ChainResponse(response, name(), run.operation, run.attempts(), check.violations(), entity);
@@ -694,11 +703,29 @@ public final class FallbackChain {
 			return this.sent;
 		}
 
-		/** Settles the call with its outcome; {@code false} when it was given up first. */
-		boolean settle() {
+		/** The answer the call settled with, or {@code null}. */
+		private volatile @Nullable ChatResponse answer;
+
+		/** Whether the call's record was added; each call has one. */
+		private final AtomicBoolean recorded = new AtomicBoolean();
+
+		@Nullable ChatResponse answer() {
+			return this.answer;
+		}
+
+		/** Claims the call's one record. */
+		boolean claimRecord() {
+			return this.recorded.compareAndSet(false, true);
+		}
+
+		/** Settles the call with its outcome, an answer or {@code null}; {@code false} when given up first. */
+		boolean settle(@Nullable Object outcome) {
 			int current = this.phase.get();
 			while (current == PENDING || current == SENT) {
 				if (this.phase.compareAndSet(current, SETTLED)) {
+					if (outcome instanceof ChatResponse response) {
+						this.answer = response;
+					}
 					return true;
 				}
 				current = this.phase.get();
@@ -814,6 +841,7 @@ public final class FallbackChain {
 				return;
 			}
 			this.finished = true;
+			this.run.servedBy = response.response().provider();
 			this.run.raceDecided = true;
 			// Gives up the other line, recording its call as hedge-lost before the answer is told with every attempt.
 			this.subscriptions.dispose();
@@ -902,6 +930,9 @@ public final class FallbackChain {
 		/** A hedged request has its answer or its failure: a line cancelled from now on lost the race. */
 		volatile boolean raceDecided;
 
+		/** The provider whose answer a hedged request served, once the race is decided. */
+		volatile @Nullable String servedBy;
+
 		/** Some provider was called: a request with a call of its own in flight makes no last resort. */
 		volatile boolean anySent;
 
@@ -920,8 +951,29 @@ public final class FallbackChain {
 			this.attempts.add(attempt);
 		}
 
+		/**
+		 * Adds the call's record unless it has one: the thread that records an answer and the one that cancels
+		 * the call may both try, and the request's attempts are read under the same lock.
+		 */
+		synchronized void addOnce(CallState call, AttemptRecord attempt) {
+			if (call.claimRecord()) {
+				this.attempts.add(attempt);
+			}
+		}
+
+		/**
+		 * The attempts so far. Once a hedged request is served, an answer of the other line that came in at the
+		 * same moment reads as {@code hedge-lost}: billed, not served.
+		 */
 		synchronized List<AttemptRecord> attempts() {
-			return List.copyOf(this.attempts);
+			String servedBy = this.servedBy;
+			if (servedBy == null) {
+				return List.copyOf(this.attempts);
+			}
+			return this.attempts.stream()
+				.map((attempt) -> (attempt.outcome() == AttemptOutcome.SUCCESS && !attempt.provider().equals(servedBy))
+						? attempt.lostTheRace() : attempt)
+				.toList();
 		}
 
 		/** Takes a place for one more provider call; {@code false} when the request has made its last. */

@@ -39,7 +39,7 @@ final class ChainTally implements TimeBuckets.Bucket {
 		}
 		ChainResponse response = outcome.response();
 		if (response != null) {
-			AttemptRecord serving = response.attempts().get(response.attempts().size() - 1);
+			AttemptRecord serving = response.servingAttempt();
 			if (serving.index() < this.providers.length) {
 				String text = response.text();
 				this.providers[serving.index()].served(text.codePointCount(0, text.length()));

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An answer and the opening of its provider's breaker, on two real threads at the same moment: the call is
@@ -53,13 +55,13 @@ class FallbackChainCancellationRaceTest {
 			CountDownLatch go = new CountDownLatch(1);
 			CountDownLatch fired = new CountDownLatch(2);
 			Schedulers.boundedElastic().schedule(() -> {
-				await(go);
+				awaitUninterrupted(go);
 				answer.get().tryEmitValue(new ChatResponse("served by a", "stop", new TokenUsage(10, 20), "a", "model-a",
 						Duration.ZERO));
 				fired.countDown();
 			});
 			Schedulers.boundedElastic().schedule(() -> {
-				await(go);
+				awaitUninterrupted(go);
 				breakers.openForSlowCalls("a", "race");
 				fired.countDown();
 			});
@@ -75,7 +77,61 @@ class FallbackChainCancellationRaceTest {
 		}
 	}
 
-	private static void await(CountDownLatch latch) {
+	@Test
+	void twoAnswersOfAHedgedRequestAtOnceServeOneAndBillBoth() throws Exception {
+		AtomicReference<Sinks.One<ChatResponse>> primaryAnswer = new AtomicReference<>();
+		AtomicReference<Sinks.One<ChatResponse>> hedgeAnswer = new AtomicReference<>();
+		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> primaryAnswer.get().asMono());
+		ScriptedProvider fallback = ScriptedProvider.of("b", (request) -> hedgeAnswer.get().asMono());
+		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
+				Map.of("a", BreakerSettings.DEFAULTS, "b", BreakerSettings.DEFAULTS), Clock.systemUTC(), (transition) -> {
+				});
+		ChainSettings settings = new ChainSettings("race", List.of("a", "b"), Duration.ofSeconds(30), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, 3, ChainSettings.DEFAULT_RETRY_BUDGET,
+				HedgeSettings.after(Duration.ofMillis(1), 1.0));
+		FallbackChain chain = new FallbackChain(settings, List.of(primary, fallback), breakers, Map.of(), (outcome) -> {
+		});
+		for (int round = 0; round < ROUNDS; round++) {
+			primaryAnswer.set(Sinks.one());
+			hedgeAnswer.set(Sinks.one());
+			AtomicReference<ChainResponse> served = new AtomicReference<>();
+			CountDownLatch done = new CountDownLatch(1);
+			int hedgesBefore = fallback.received().size();
+			chain.chat(ChatRequest.ofUser("hi")).subscribe((response) -> {
+				served.set(response);
+				done.countDown();
+			}, (error) -> done.countDown());
+			await().pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(1))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> fallback.received().size() > hedgesBefore);
+			CountDownLatch go = new CountDownLatch(1);
+			CountDownLatch fired = new CountDownLatch(2);
+			for (AtomicReference<Sinks.One<ChatResponse>> answer : List.of(primaryAnswer, hedgeAnswer)) {
+				Sinks.One<ChatResponse> sink = answer.get();
+				String provider = (answer == primaryAnswer) ? "a" : "b";
+				Schedulers.boundedElastic().schedule(() -> {
+					awaitUninterrupted(go);
+					sink.tryEmitValue(new ChatResponse("served by " + provider, "stop", new TokenUsage(10, 20),
+							provider, "model-" + provider, Duration.ZERO));
+					fired.countDown();
+				});
+			}
+			go.countDown();
+			assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+
+			ChainResponse response = served.get();
+			// One answer served, and the other given up or come second: hedge-lost, whichever it was.
+			assertThat(response.attempts()).extracting(AttemptRecord::outcome)
+				.containsExactlyInAnyOrder(AttemptOutcome.SUCCESS, AttemptOutcome.HEDGE_LOST);
+			assertThat(response.servingAttempt().provider()).isEqualTo(response.response().provider());
+			assertThat(response.path()).isEqualTo(response.response().provider().equals("a") ? ServedPath.PRIMARY
+					: ServedPath.FALLBACK);
+		}
+	}
+
+	private static void awaitUninterrupted(CountDownLatch latch) {
 		try {
 			latch.await();
 		}

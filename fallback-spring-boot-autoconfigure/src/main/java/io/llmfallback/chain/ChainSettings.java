@@ -35,7 +35,8 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
 			FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
 			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
-			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH));
+			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH,
+			FailureCategory.STREAM_TRUNCATED));
 
 	/** Chains make a last-resort attempt unless configured not to. */
 	public static final boolean DEFAULT_LAST_RESORT = true;

@@ -51,6 +51,12 @@ public enum FailureCategory {
 	EMPTY_RESPONSE(true),
 
 	/**
+	 * A stream that ended before the provider's end of stream: the connection closed, or the body ended,
+	 * without {@code [DONE]} or {@code message_stop}. What came before it is not the whole answer.
+	 */
+	STREAM_TRUNCATED(true),
+
+	/**
 	 * A 2xx whose body passed the provider's size cap, or could not be read within the budget of answers being
 	 * read at once; reading stopped there. Not a provider-health signal: the provider did answer, and the
 	 * budget is this application's memory, which must not open breakers on providers that are well.

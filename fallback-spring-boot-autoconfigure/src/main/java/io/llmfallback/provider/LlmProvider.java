@@ -2,8 +2,11 @@ package io.llmfallback.provider;
 
 import java.time.Duration;
 
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.FailureCategory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,5 +35,17 @@ public interface LlmProvider {
 	 * caller bounds it.
 	 */
 	Mono<ChatResponse> chat(ChatRequest request);
+
+	/**
+	 * Sends one chat request with streaming on, and emits the answer as it comes. The {@code Flux} is lazy,
+	 * does not time out on its own, and cancelling it cancels the request upstream. It completes only after
+	 * the provider's own end of stream ({@code data: [DONE]}, {@code message_stop}, Gemini's final chunk with
+	 * a finish reason); a stream that ends before it, an error event inside a 200 response, a malformed event
+	 * or a stream without content fails with a {@link ProviderException} of the matching category.
+	 */
+	default Flux<ChatChunk> stream(ChatRequest request) {
+		return Flux.error(new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
+				"provider type " + type().wireName() + " does not stream", null));
+	}
 
 }

@@ -77,7 +77,8 @@ class LlmFallbackAutoConfigurationTests {
 			assertThat(settings.fallbackOn()).containsExactlyInAnyOrder(FailureCategory.TIMEOUT,
 					FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
 					FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
-					FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH);
+					FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH,
+					FailureCategory.STREAM_TRUNCATED);
 			CircuitBreakerConfig breaker = context.getBean(ProviderCircuitBreakers.class)
 				.registry()
 				.circuitBreaker("gpt")

@@ -197,10 +197,13 @@ public final class ProviderCircuitBreakers {
 	 */
 	public void openForSlowCalls(String provider, String why) {
 		Protected breaker = breaker(provider);
-		CircuitBreaker.State state = breaker.breaker.getState();
-		if (state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.HALF_OPEN) {
-			logger.warn("LLM provider '" + provider + "' stopped answering: " + why);
-			breaker.breaker.transitionToOpenState();
+		// One at a time, so that calls turning slow together open the breaker, and say so, once.
+		synchronized (breaker) {
+			CircuitBreaker.State state = breaker.breaker.getState();
+			if (state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.HALF_OPEN) {
+				logger.warn("LLM provider '" + provider + "' stopped answering: " + why);
+				breaker.breaker.transitionToOpenState();
+			}
 		}
 	}
 

@@ -17,6 +17,7 @@ import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderSettings;
@@ -44,7 +45,8 @@ public class LlmFallbackProperties {
 	/**
 	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, max-input-tokens,
 	 * max-response-size, headers, pricing.*, circuit-breaker.*, adaptation.*, slow-call-detection,
-	 * cancel-waiting-calls, slow-call-threshold, max-concurrency, retry.* and rate-limit.*.
+	 * cancel-waiting-calls, slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.* and
+	 * rate-limit.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -509,6 +511,17 @@ public class LlmFallbackProperties {
 		 */
 		private boolean cancelWaitingCalls = true;
 
+		/**
+		 * Most a streamed attempt waits for its first chunk, from the attempt's own start, before the chain falls
+		 * over. Unset: 10 s, or the timeout when that is shorter.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration timeToFirstChunk;
+
+		/** Most a stream may go without a chunk; past it the attempt ends as a timeout. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration stallTimeout = StreamSettings.DEFAULT_STALL_TIMEOUT;
+
 		/** Most calls in flight to this provider; a request over it goes to the next provider (bulkhead-full). */
 		private int maxConcurrency = GuardSettings.DEFAULT_MAX_CONCURRENCY;
 
@@ -517,6 +530,22 @@ public class LlmFallbackProperties {
 
 		/** This provider's rate limits, kept on our side. */
 		private RateLimit rateLimit = new RateLimit();
+
+		public @Nullable Duration getTimeToFirstChunk() {
+			return this.timeToFirstChunk;
+		}
+
+		public void setTimeToFirstChunk(@Nullable Duration timeToFirstChunk) {
+			this.timeToFirstChunk = timeToFirstChunk;
+		}
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
 
 		public boolean isCancelWaitingCalls() {
 			return this.cancelWaitingCalls;

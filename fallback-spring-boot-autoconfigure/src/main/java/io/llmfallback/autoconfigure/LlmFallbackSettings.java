@@ -24,6 +24,7 @@ import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.ModelPrices;
@@ -377,6 +378,17 @@ public final class LlmFallbackSettings {
 		if (provider.getMaxConcurrency() < 1) {
 			invalid(prefix + ".max-concurrency", "must be at least 1", provider.getMaxConcurrency());
 		}
+		StreamSettings streamDefaults = StreamSettings.defaults(provider.getTimeout());
+		Duration firstChunk = (provider.getTimeToFirstChunk() != null) ? provider.getTimeToFirstChunk()
+				: streamDefaults.timeToFirstChunk();
+		if (provider.getTimeToFirstChunk() != null) {
+			positive(prefix + ".time-to-first-chunk", firstChunk);
+			if (firstChunk.compareTo(provider.getTimeout()) > 0) {
+				invalid(prefix + ".time-to-first-chunk", "must be at most the timeout ("
+						+ this.written.of(prefix + ".timeout", provider.getTimeout()) + ")", firstChunk);
+			}
+		}
+		positive(prefix + ".stall-timeout", provider.getStallTimeout());
 		RetrySettings retry = retry(prefix + ".retry", provider.getRetry());
 		LlmFallbackProperties.RateLimit rateLimit = provider.getRateLimit();
 		if (rateLimit.getRequestsPerMinute() < 0) {
@@ -394,7 +406,7 @@ public final class LlmFallbackSettings {
 				GuardSettings.slowCallsToOpen(breaker), provider.getMaxConcurrency(), retry,
 				new RateLimitSettings(rateLimit.getRequestsPerMinute(), rateLimit.getTokensPerMinute(),
 						rateLimit.isRespectRetryAfter()),
-				provider.isCancelWaitingCalls());
+				provider.isCancelWaitingCalls(), new StreamSettings(firstChunk, provider.getStallTimeout()));
 	}
 
 	private RetrySettings retry(String prefix, LlmFallbackProperties.Retry retry) {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * the log) can see which provider failed how, and how long each took.
  */
 public abstract sealed class ChainFailureException extends RuntimeException
-		permits ChainExhaustedException, ChainAbortedException {
+		permits ChainExhaustedException, ChainAbortedException, ChainInterruptedException {
 
 	private final String chain;
 

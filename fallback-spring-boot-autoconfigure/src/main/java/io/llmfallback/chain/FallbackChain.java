@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -20,6 +22,7 @@ import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
@@ -180,6 +183,132 @@ public final class FallbackChain {
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request, String operation, ResultMapping<?> mapping) {
 		return execute(request, operation, mapping);
+	}
+
+	/**
+	 * Streams the answer down the chain. Until the first chunk with text reaches the caller, a failure falls
+	 * over as in {@link #chat}: a provider that fails, answers late (its {@code time-to-first-chunk}, from the
+	 * attempt's own start) or sends an error event inside its 200 is replaced by the next. From the first chunk
+	 * on the caller holds that provider's text, so a failure (an error event, a stall past
+	 * {@code stall-timeout}, a stream that ends without its terminator) ends the stream with
+	 * {@link ChainInterruptedException} after the chunks already sent: a cut answer never passes for a whole
+	 * one. Cancelling the stream cancels the provider's request. The outcome is counted like a unary request's,
+	 * with the assembled answer checked against the output contract and flagged, never replaced, when it breaks
+	 * it.
+	 */
+	public Flux<ChatChunk> stream(ChatRequest request, String operation) {
+		return Flux.deferContextual((reactorContext) -> {
+			long start = now();
+			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos(), null);
+			this.retryBudget.recordRequest();
+			this.hedgeBudget.recordRequest();
+			Observation observation = Observation
+				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
+				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+				.start();
+			run.observation = observation;
+			AtomicReference<@Nullable ChainResponse> served = new AtomicReference<>();
+			return applyRequestMiddleware(request, this.requestMiddleware, run)
+				.timeout(this.settings.latencyBudget(), Mono.defer(() -> {
+					skipForBudget(run, 0);
+					return Mono.error(exhausted(run));
+				}))
+				.flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served))
+				.doOnComplete(() -> finish(run, start, served.get(), null))
+				.doOnError((ex) -> finish(run, start, null, ex))
+				.doOnCancel(observation::stop)
+				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	/** Streams from the provider at the index, falling over to the next until a chunk has reached the caller. */
+	private Flux<ChatChunk> streamAttempt(Run run, ChatRequest request, int index,
+			AtomicReference<@Nullable ChainResponse> served) {
+		if (index == this.providers.size()) {
+			return Flux.error(exhausted(run));
+		}
+		LlmProvider provider = this.providers.get(index);
+		Supplier<Flux<ChatChunk>> next = () -> streamAttempt(run, request, index + 1, served);
+		if (run.deadlineNanos - now() <= 0) {
+			skipForBudget(run, index);
+			return Flux.error(exhausted(run));
+		}
+		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
+			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
+					false));
+			return next.get();
+		}
+		if (!run.reserveCall(this.settings.maxAttempts())) {
+			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.MAX_ATTEMPTS,
+					false));
+			return next.get();
+		}
+		long start = now();
+		ChatRequest attemptRequest = requestFor(request, provider, index);
+		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
+		StreamSettings limits = this.guards.settings(provider.name()).stream();
+		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(run.deadlineNanos - start));
+		StreamedAnswer answer = new StreamedAnswer();
+		Flux<ChatChunk> chunks = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
+			.flatMapMany((prepared) -> Flux.defer(() -> {
+				answer.sent = true;
+				run.anySent = true;
+				return provider.stream(prepared);
+			}))
+			.onErrorMap((ex) -> !(ex instanceof ProviderException) && !(ex instanceof TimeoutException),
+					(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null, null,
+							"unexpected " + ex.getClass().getSimpleName(), ex))
+			// The first chunk within the attempt's own deadline, each next one within the stall limit, and
+			// none past the chain's deadline.
+			.timeout(Mono.delay(firstChunk), (chunk) -> Mono.delay(
+					min(limits.stallTimeout(), Duration.ofNanos(Math.max(0, run.deadlineNanos - now())))))
+			.onErrorMap(TimeoutException.class, (ex) -> new ProviderException(provider.name(),
+					FailureCategory.TIMEOUT, null, null, answer.hasText()
+							? "stalled: no chunk within " + limits.stallTimeout().toMillis() + " ms"
+							: "no first chunk within " + firstChunk.toMillis() + " ms", null))
+			.doOnNext(answer::add)
+			// Chunks without text before the first one with text are held back: until text reaches the caller,
+			// the chain may still fall over.
+			.filter((chunk) -> answer.hasText())
+			.concatWith(Flux.defer(() -> answer.hasText() ? Flux.empty()
+					: Flux.error(new ProviderException(provider.name(), FailureCategory.EMPTY_RESPONSE, 200, null,
+							"the stream ended without text", null))));
+		return this.breakers.protectStream(provider.name(), chunks)
+			.doOnComplete(() -> {
+				ChatResponse response = answer.assembled(provider, model, attemptRequest, elapsedSince(start));
+				ContractCheck check = this.settings.outputContract().check(response);
+				run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
+						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check));
+				served.set(new ChainResponse(response, name(), run.operation, run.attempts(), check.violations()));
+			})
+			.onErrorResume((ex) -> {
+				if (!answer.sent) {
+					run.releaseCall();
+				}
+				if (ex instanceof CallNotPermittedException) {
+					run.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
+					run.lastReason = "short-circuited";
+					run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+					return next.get();
+				}
+				if (!(ex instanceof ProviderException failure)) {
+					return Flux.error(ex);
+				}
+				TokenUsage billed = answer.usageOr(failure.getBilledUsage());
+				run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
+						failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(), billed,
+						cost(provider, billed), ContractCheck.UNCHECKED));
+				run.lastFailure = failure;
+				run.lastReason = failure.getCategory().wireName();
+				if (answer.hasText()) {
+					return Flux.error(new ChainInterruptedException(name(), run.operation, run.attempts(), failure,
+							answer.length()));
+				}
+				if (this.settings.fallbackOn().contains(failure.getCategory())) {
+					return next.get();
+				}
+				return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
+			});
 	}
 
 	private Mono<ChainResponse> execute(ChatRequest request, String operation, @Nullable ResultMapping<?> mapping) {
@@ -667,6 +796,58 @@ public final class FallbackChain {
 		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
 	}
 
+	/** What one streamed attempt has sent so far; written by one stream, in order. */
+	private static final class StreamedAnswer {
+
+		private final StringBuilder text = new StringBuilder();
+
+		private @Nullable String finishReason;
+
+		private @Nullable TokenUsage usage;
+
+		private @Nullable String model;
+
+		volatile boolean sent;
+
+		void add(ChatChunk chunk) {
+			this.text.append(chunk.text());
+			if (chunk.finishReason() != null) {
+				this.finishReason = chunk.finishReason();
+			}
+			if (chunk.usage() != null) {
+				this.usage = chunk.usage();
+			}
+			if (chunk.model() != null) {
+				this.model = chunk.model();
+			}
+		}
+
+		boolean hasText() {
+			return this.text.length() > 0;
+		}
+
+		int length() {
+			return this.text.length();
+		}
+
+		/** The usage the stream reported, else what the failure says was billed. */
+		TokenUsage usageOr(TokenUsage billed) {
+			return (this.usage != null) ? this.usage : billed;
+		}
+
+		/**
+		 * The whole answer, as a unary call would have returned it. A provider that reported no usage is counted
+		 * at the request's estimated prompt tokens and one output token per four characters.
+		 */
+		ChatResponse assembled(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency) {
+			TokenUsage reported = (this.usage != null) ? this.usage
+					: new TokenUsage(request.estimatedInputTokens(), (this.text.length() + 3) / 4);
+			return new ChatResponse(this.text.toString(), this.finishReason, reported, provider.name(),
+					(this.model != null) ? this.model : requestedModel, latency);
+		}
+
+	}
+
 	/** One call of a provider: its place in the chain and how it came to be made. */
 	private record Attempt(int index, boolean lastResort, int retry, boolean hedge) {
 
@@ -720,12 +901,14 @@ public final class FallbackChain {
 
 		/** Settles the call with its outcome, an answer or {@code null}; {@code false} when given up first. */
 		boolean settle(@Nullable Object outcome) {
+			if (outcome instanceof ChatResponse response) {
+				// Before the phase moves: a canceller that finds the call settled finds its answer too. Kept on a
+				// call given up first, where nothing reads it.
+				this.answer = response;
+			}
 			int current = this.phase.get();
 			while (current == PENDING || current == SENT) {
 				if (this.phase.compareAndSet(current, SETTLED)) {
-					if (outcome instanceof ChatResponse response) {
-						this.answer = response;
-					}
 					return true;
 				}
 				current = this.phase.get();

@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimit the provider's rates
  * @param cancelWaitingCalls whether calls still waiting on the provider when its breaker opens are given up,
  * their requests moving on to the next provider at once
+ * @param stream how long the provider's streams may keep a request waiting
  */
 public record GuardSettings(Duration timeout, boolean slowCallDetection, @Nullable Duration slowCallThreshold,
 		int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit,
-		boolean cancelWaitingCalls) {
+		boolean cancelWaitingCalls, StreamSettings stream) {
 
 	/** High enough never to turn away a healthy provider's traffic, low enough to bound a hanging one's. */
 	public static final int DEFAULT_MAX_CONCURRENCY = 1000;
@@ -39,6 +40,14 @@ public record GuardSettings(Duration timeout, boolean slowCallDetection, @Nullab
 	public GuardSettings(Duration timeout, boolean slowCallDetection, @Nullable Duration slowCallThreshold,
 			int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit) {
 		this(timeout, slowCallDetection, slowCallThreshold, slowCallsToOpen, maxConcurrency, retry, rateLimit, true);
+	}
+
+	/** Settings with the default stream limits for the timeout. */
+	public GuardSettings(Duration timeout, boolean slowCallDetection, @Nullable Duration slowCallThreshold,
+			int slowCallsToOpen, int maxConcurrency, RetrySettings retry, RateLimitSettings rateLimit,
+			boolean cancelWaitingCalls) {
+		this(timeout, slowCallDetection, slowCallThreshold, slowCallsToOpen, maxConcurrency, retry, rateLimit,
+				cancelWaitingCalls, StreamSettings.defaults(timeout));
 	}
 
 	/** The defaults for a provider with this timeout and breaker: detection on, no retries, no rate limits. */

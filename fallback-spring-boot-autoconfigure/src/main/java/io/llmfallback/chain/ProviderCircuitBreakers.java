@@ -19,6 +19,7 @@ import io.llmfallback.provider.ProviderException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -146,6 +147,18 @@ public final class ProviderCircuitBreakers {
 		return Mono.defer(() -> {
 			breaker.clearStaleStreak(this.clock.millis());
 			return breaker.reactive.run(call, Mono::error);
+		});
+	}
+
+	/**
+	 * Runs a stream through the provider's breaker: as {@link #protect}, the stream counting as one call that
+	 * succeeds when it completes and fails with its error.
+	 */
+	public <T> Flux<T> protectStream(String provider, Flux<T> stream) {
+		Protected breaker = breaker(provider);
+		return Flux.defer(() -> {
+			breaker.clearStaleStreak(this.clock.millis());
+			return breaker.reactive.run(stream, Flux::error);
 		});
 	}
 

@@ -13,6 +13,7 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.BreakerTransition;
 import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainAbortedException;
+import io.llmfallback.chain.ChainInterruptedException;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainObservations;
 import io.llmfallback.chain.ChainOutcome;
@@ -248,7 +249,10 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		if (outcome.response() != null) {
 			return "success";
 		}
-		return (outcome.failure() instanceof ChainAbortedException) ? "aborted" : "exhausted";
+		if (outcome.failure() instanceof ChainAbortedException) {
+			return "aborted";
+		}
+		return (outcome.failure() instanceof ChainInterruptedException) ? "interrupted" : "exhausted";
 	}
 
 	private static Duration[] seconds(double... seconds) {

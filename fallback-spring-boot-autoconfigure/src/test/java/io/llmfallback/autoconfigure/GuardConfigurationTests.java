@@ -17,6 +17,7 @@ import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.model.FailureCategory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -88,6 +89,8 @@ class GuardConfigurationTests {
 					"llm.fallback.providers.gpt.rate-limit.respect-retry-after=false",
 					"llm.fallback.providers.claude.slow-call-detection=false",
 					"llm.fallback.providers.claude.cancel-waiting-calls=false",
+					"llm.fallback.providers.claude.time-to-first-chunk=3",
+					"llm.fallback.providers.claude.stall-timeout=8s",
 					"llm.fallback.providers.claude.circuit-breaker.rule=failure-rate",
 					"llm.fallback.providers.claude.circuit-breaker.minimum-calls=10",
 					"llm.fallback.providers.claude.circuit-breaker.failure-rate-threshold=0.25")
@@ -104,6 +107,9 @@ class GuardConfigurationTests {
 				GuardSettings claude = guards.settings("claude");
 				assertThat(claude.slowCallDetection()).isFalse();
 				assertThat(claude.cancelWaitingCalls()).isFalse();
+				// A duration without a unit is seconds here too.
+				assertThat(claude.stream()).isEqualTo(new StreamSettings(Duration.ofSeconds(3), Duration.ofSeconds(8)));
+				assertThat(guards.settings("gpt").stream()).isEqualTo(StreamSettings.defaults(Duration.ofSeconds(10)));
 				// Failures that reach a rate of 25% at the minimum of 10 calls: 3.
 				assertThat(claude.slowCallsToOpen()).isEqualTo(3);
 				assertThat(claude.retry()).isEqualTo(RetrySettings.OFF);
@@ -175,6 +181,10 @@ class GuardConfigurationTests {
 				Arguments.of(gpt + "slow-call-threshold=11s",
 						gpt + "slow-call-threshold: must be at most the timeout (10s), was 11s"),
 				Arguments.of(gpt + "max-concurrency=0", gpt + "max-concurrency: must be at least 1, was 0"),
+				Arguments.of(gpt + "time-to-first-chunk=0s", gpt + "time-to-first-chunk: must be positive, was 0s"),
+				Arguments.of(gpt + "time-to-first-chunk=12s",
+						gpt + "time-to-first-chunk: must be at most the timeout (10s), was 12s"),
+				Arguments.of(gpt + "stall-timeout=0s", gpt + "stall-timeout: must be positive, was 0s"),
 				Arguments.of(gpt + "retry.max-attempts=-1",
 						gpt + "retry.max-attempts: cannot be negative (0 is no retries), was -1"),
 				Arguments.of(gpt + "retry.initial-backoff=0ms", gpt + "retry.initial-backoff: must be positive, was 0ms"),

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,15 +26,29 @@ public final class ScriptedProvider implements LlmProvider {
 
 	private final Function<ChatRequest, Mono<ChatResponse>> behaviour;
 
+	private final Function<ChatRequest, Flux<ChatChunk>> streaming;
+
 	private final List<ChatRequest> received = new CopyOnWriteArrayList<>();
 
 	private volatile Runnable onTimeoutRead = () -> {
 	};
 
-	private ScriptedProvider(String name, Duration timeout, Function<ChatRequest, Mono<ChatResponse>> behaviour) {
+	private ScriptedProvider(String name, Duration timeout, Function<ChatRequest, Mono<ChatResponse>> behaviour,
+			Function<ChatRequest, Flux<ChatChunk>> streaming) {
 		this.name = name;
 		this.timeout = timeout;
 		this.behaviour = behaviour;
+		this.streaming = streaming;
+	}
+
+	private ScriptedProvider(String name, Duration timeout, Function<ChatRequest, Mono<ChatResponse>> behaviour) {
+		this(name, timeout, behaviour, (request) -> Flux.error(new IllegalStateException("not scripted to stream")));
+	}
+
+	/** Streams as the function says; a unary call fails. */
+	public static ScriptedProvider streaming(String name, Function<ChatRequest, Flux<ChatChunk>> streaming) {
+		return new ScriptedProvider(name, Duration.ofSeconds(30),
+				(request) -> Mono.error(new IllegalStateException("not scripted to answer unary")), streaming);
 	}
 
 	/** Behaves as the function says. */
@@ -90,6 +106,14 @@ public final class ScriptedProvider implements LlmProvider {
 		return Mono.defer(() -> {
 			this.received.add(request);
 			return this.behaviour.apply(request);
+		});
+	}
+
+	@Override
+	public Flux<ChatChunk> stream(ChatRequest request) {
+		return Flux.defer(() -> {
+			this.received.add(request);
+			return this.streaming.apply(request);
 		});
 	}
 

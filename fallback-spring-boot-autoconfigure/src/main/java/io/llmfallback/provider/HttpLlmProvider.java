@@ -381,12 +381,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			body = JSON.readTree(event.data());
 		}
 		catch (JacksonException ex) {
-			throw ProviderException.invalidResponse(name(), "stream event '" + this.redactor.redact(event.type())
-					+ "' is not JSON");
+			throw ProviderException.invalidResponse(name(), "stream event is not JSON");
 		}
 		if (body == null || !body.isObject()) {
-			throw ProviderException.invalidResponse(name(), "stream event '" + this.redactor.redact(event.type())
-					+ "' is not a JSON object");
+			throw ProviderException.invalidResponse(name(), "stream event is not a JSON object");
 		}
 		if (body.path("error").isObject()) {
 			throw classifyError(200, streamErrorStatus(body, parseError(body)), HttpHeaders.EMPTY, body,

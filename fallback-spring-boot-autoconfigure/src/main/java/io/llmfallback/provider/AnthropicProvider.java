@@ -73,10 +73,7 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	@Override
 	protected ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency) {
 		String stopReason = text(body, "stop_reason");
-		if (stopReason.equals("refusal")) {
-			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
-					"the model refused to answer", null);
-		}
+		rejectRefusal(stopReason);
 		JsonNode content = body.path("content");
 		if (!content.isArray()) {
 			throw ProviderException.invalidResponse(name(), "response has no content array");
@@ -93,6 +90,69 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		String model = text(body, "model");
 		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body).consistent(),
 				model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	private void rejectRefusal(String stopReason) {
+		if (stopReason.equals("refusal")) {
+			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
+					"the model refused to answer", null);
+		}
+	}
+
+	/**
+	 * The messages stream: {@code message_start} (the model, and the input usage), {@code content_block_delta}
+	 * (text in a {@code text_delta}; thinking and tool input are not output), {@code message_delta} (the stop
+	 * reason, and the output usage), {@code message_stop} to end it; {@code ping} and the block boundaries
+	 * say nothing an answer needs, and an {@code error} event fails it.
+	 */
+	@Override
+	protected String decode(StreamEvent event, StreamState state) {
+		JsonNode data = eventJson(event);
+		switch (text(data, "type")) {
+			case "message_start" -> {
+				JsonNode message = data.path("message");
+				if (!message.isObject()) {
+					throw ProviderException.invalidResponse(name(), "message_start has no message");
+				}
+				state.model(text(message, "model"));
+				state.usage(message, "usage");
+			}
+			case "content_block_delta" -> {
+				JsonNode delta = data.path("delta");
+				if (!delta.isObject()) {
+					throw ProviderException.invalidResponse(name(), "content_block_delta has no delta");
+				}
+				return text(delta, "type").equals("text_delta") ? text(delta, "text") : "";
+			}
+			case "message_delta" -> {
+				String stopReason = text(data.path("delta"), "stop_reason");
+				rejectRefusal(stopReason);
+				state.finishReason(stopReason);
+				state.usage(data, "usage");
+			}
+			case "message_stop" -> state.terminate();
+			case "" -> throw ProviderException.invalidResponse(name(), "stream event has no type");
+			default -> {
+				// ping, content_block_start, content_block_stop, and types added later
+			}
+		}
+		return "";
+	}
+
+	/** The status of each error type, as Anthropic's errors reference pairs them. */
+	@Override
+	protected int streamErrorStatus(JsonNode body, ProviderError error) {
+		return switch (error.type()) {
+			case "invalid_request_error" -> 400;
+			case "authentication_error" -> 401;
+			case "permission_error" -> 403;
+			case "not_found_error" -> 404;
+			case "request_too_large" -> 413;
+			case "rate_limit_error" -> 429;
+			case "timeout_error" -> 504;
+			case "overloaded_error" -> 529;
+			default -> 500;
+		};
 	}
 
 	/**

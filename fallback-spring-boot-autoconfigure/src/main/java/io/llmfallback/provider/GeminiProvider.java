@@ -38,9 +38,13 @@ public final class GeminiProvider extends HttpLlmProvider {
 
 	@Override
 	protected String path(String model) {
-		// Google's model listing names models "models/gemini-..."; both spellings mean the same model.
+		return modelPath(model) + ":generateContent";
+	}
+
+	// Google's model listing names models "models/gemini-..."; both spellings mean the same model.
+	private static String modelPath(String model) {
 		String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
-		return "/v1beta/models/" + id + ":generateContent";
+		return "/v1beta/models/" + id;
 	}
 
 	@Override
@@ -69,32 +73,80 @@ public final class GeminiProvider extends HttpLlmProvider {
 
 	@Override
 	protected ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency) {
+		JsonNode candidate = candidate(body);
+		if (!candidate.isObject()) {
+			throw ProviderException.invalidResponse(name(), "response has no candidates");
+		}
+		String finishReason = text(candidate, "finishReason");
+		boolean toolCall = false;
+		for (JsonNode part : candidate.path("content").path("parts")) {
+			toolCall |= part.path("functionCall").isObject();
+		}
+		String model = text(body, "modelVersion");
+		return answer(answerText(candidate), toolCall, finishReason.isEmpty() ? null : finishReason,
+				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	/** The first candidate, missing if there is none; a blocked prompt or a filtered candidate fails. */
+	private JsonNode candidate(JsonNode body) {
 		String blockReason = text(body.path("promptFeedback"), "blockReason");
 		if (!blockReason.isEmpty()) {
 			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
 					"prompt blocked: " + blockReason, null);
 		}
 		JsonNode candidate = body.path("candidates").path(0);
-		if (!candidate.isObject()) {
-			throw ProviderException.invalidResponse(name(), "response has no candidates");
-		}
 		String finishReason = text(candidate, "finishReason");
 		if (FILTERED_FINISH_REASONS.contains(finishReason)) {
 			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
 					"candidate stopped: " + finishReason, null);
 		}
+		return candidate;
+	}
+
+	/** Thinking models return their reasoning as parts marked "thought"; only the answer is output. */
+	private static String answerText(JsonNode candidate) {
 		StringBuilder text = new StringBuilder();
-		boolean toolCall = false;
 		for (JsonNode part : candidate.path("content").path("parts")) {
-			// Thinking models return their reasoning as parts marked "thought"; only the answer is output.
 			if (!part.path("thought").asBoolean(false)) {
 				text.append(text(part, "text"));
 			}
-			toolCall |= part.path("functionCall").isObject();
 		}
-		String model = text(body, "modelVersion");
-		return answer(text.toString(), toolCall, finishReason.isEmpty() ? null : finishReason, usage(body).consistent(),
-				model.isEmpty() ? requestedModel : model, latency);
+		return text.toString();
+	}
+
+	@Override
+	protected String streamPath(String model) {
+		return modelPath(model) + ":streamGenerateContent?alt=sse";
+	}
+
+	/** Gemini streams from its own endpoint; the request body is the unary one. */
+	@Override
+	protected void streaming(ObjectNode body) {
+	}
+
+	/**
+	 * Each event is a whole {@code GenerateContentResponse} with the next piece of text; there is no end
+	 * marker: the stream is complete when its body ends after a candidate with a finish reason. The usage is
+	 * cumulative, complete on the last response.
+	 */
+	@Override
+	protected String decode(StreamEvent event, StreamState state) {
+		JsonNode response = eventJson(event);
+		state.model(text(response, "modelVersion"));
+		state.usage(response, "usageMetadata");
+		JsonNode candidate = candidate(response);
+		if (!candidate.isObject()) {
+			if (response.path("usageMetadata").isObject()) {
+				return "";
+			}
+			throw ProviderException.invalidResponse(name(), "stream chunk has no candidates");
+		}
+		String finishReason = text(candidate, "finishReason");
+		if (!finishReason.isEmpty()) {
+			state.finishReason(finishReason);
+			state.end();
+		}
+		return answerText(candidate);
 	}
 
 	/** Thinking tokens are billed as output; cached-content tokens are a part of the prompt tokens. */

@@ -10,8 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
@@ -20,6 +22,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyExtractors;
@@ -40,6 +44,10 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
  * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
  * request body, response parsing and the provider's own error vocabulary.
+ * <p>
+ * Streams share the same plumbing: the request is the unary one with streaming switched on, an error status is
+ * classified exactly as a unary one, and a 2xx body is split into server-sent events by {@link SseReader} and
+ * decoded by the subclass, one event at a time, into {@link ChatChunk}s.
  */
 public abstract class HttpLlmProvider implements LlmProvider {
 
@@ -122,23 +130,129 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
 				.bodyValue(body)
-				.exchangeToMono((response) -> this.responseBudget
-					.read(response.body(BodyExtractors.toDataBuffers()), this.settings.maxResponseBytes(),
-							response.headers().contentLength().orElse(-1))
-					.onErrorResume(ResponseTooLargeException.class, (ex) -> tooLarge(response, ex))
-					.map((text) -> {
-						Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
-						int status = response.statusCode().value();
-						if (response.statusCode().is2xxSuccessful()) {
-							return parseSuccess(text, status, model, maxTokens, latency);
-						}
-						if (response.statusCode().is3xxRedirection()) {
-							throw redirect(status, response.headers().asHttpHeaders());
-						}
-						throw classifyError(status, response.headers().asHttpHeaders(), text);
-					}))
+				.exchangeToMono((response) -> readBody(response).map((text) -> {
+					if (!response.statusCode().is2xxSuccessful()) {
+						throw failure(response, text);
+					}
+					Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+					return parseSuccess(text, response.statusCode().value(), model, maxTokens, latency);
+				}))
 				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
 		});
+	}
+
+	/**
+	 * Streams the answer over server-sent events. An error status is read and classified as in
+	 * {@link #chat}; a 2xx body is read event by event, each within the provider's
+	 * {@code max-response-size}, and the whole within four times that: a streamed answer is the unary answer
+	 * cut into events, each adding tens of bytes of JSON framing to a few characters of text, so a stream of
+	 * the largest plausible answer is a few times its unary body, and a stream past four times is broken or
+	 * hostile. A stream holds one event at a time, so the shared {@link ResponseBudget} (which bounds whole
+	 * bodies held at once) does not apply to it.
+	 */
+	@Override
+	public Flux<ChatChunk> stream(ChatRequest request) {
+		return Flux.defer(() -> {
+			String model = (request.model() != null) ? request.model() : this.settings.model();
+			int maxTokens = (request.maxTokens() != null) ? request.maxTokens() : this.settings.maxTokens();
+			ObjectNode body = requestBody(request, model, maxTokens);
+			streaming(body);
+			return this.webClient.post()
+				.uri(streamPath(model))
+				.contentType(MediaType.APPLICATION_JSON)
+				.accept(MediaType.TEXT_EVENT_STREAM)
+				.bodyValue(JSON.writeValueAsString(body))
+				.exchangeToFlux((response) -> response.statusCode().is2xxSuccessful()
+						? chunks(response, model, maxTokens)
+						: readBody(response).flatMapMany((text) -> Flux.error(failure(response, text))))
+				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
+		});
+	}
+
+	/**
+	 * The text chunks as their events come, then one last chunk with the finish reason, the usage and the
+	 * model, once the provider's end of stream is seen; reading stops at it. The decoding runs on the
+	 * connection's event loop: it is one small JSON document per event, as a codec would parse.
+	 */
+	private Flux<ChatChunk> chunks(ClientResponse response, String requestedModel, int maxTokens) {
+		int status = response.statusCode().value();
+		long maxEventBytes = this.settings.maxResponseBytes();
+		SseReader reader = new SseReader(maxEventBytes, 4 * maxEventBytes);
+		StreamState state = new StreamState();
+		return response.body(BodyExtractors.toDataBuffers()).concatMapIterable((buffer) -> {
+			try {
+				return reader.read(buffer);
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		})
+			.map((event) -> decodeQuietly(event, state))
+			.takeUntil((text) -> state.terminated)
+			.filter((text) -> !text.isEmpty())
+			.map((text) -> {
+				state.hasText |= !text.isBlank();
+				return new ChatChunk(text, null, null, state.model);
+			})
+			.concatWith(Mono.fromCallable(() -> lastChunk(state, requestedModel, maxTokens)))
+			.onErrorMap(ResponseTooLargeException.class, (ex) -> {
+				this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' streamed an answer that was not read "
+						+ "to the end: " + ex.getMessage());
+				return new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
+						ex.getMessage(), null);
+			});
+	}
+
+	private String decodeQuietly(StreamEvent event, StreamState state) {
+		try {
+			return decode(event, state);
+		}
+		catch (ProviderException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// Values the model refuses mean a malformed event, not a broken connection.
+			throw ProviderException.invalidResponse(name(),
+					"stream event could not be read: " + this.redactor.redact(String.valueOf(ex.getMessage())));
+		}
+	}
+
+	private ChatChunk lastChunk(StreamState state, String requestedModel, int maxTokens) {
+		if (!state.ended) {
+			throw new ProviderException(name(), FailureCategory.STREAM_TRUNCATED, 200, null,
+					"stream ended before its end-of-stream marker", null);
+		}
+		if (!state.hasText) {
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, 200, null,
+					"stream has no text (finish reason " + this.redactor.redact(String.valueOf(state.finishReason))
+							+ ")",
+					null);
+		}
+		TokenUsage usage = null;
+		if (state.usage != null) {
+			ObjectNode reported = state.usage;
+			usage = plausible(usage(reported).consistent(), maxTokens, () -> usageQuietly(reported));
+		}
+		return new ChatChunk("", state.finishReason, usage, (state.model != null) ? state.model : requestedModel);
+	}
+
+	/**
+	 * Reads a body that is not an answer (an error, a redirect) as text within the provider's cap.
+	 */
+	private Mono<String> readBody(ClientResponse response) {
+		return this.responseBudget
+			.read(response.body(BodyExtractors.toDataBuffers()), this.settings.maxResponseBytes(),
+					response.headers().contentLength().orElse(-1))
+			.onErrorResume(ResponseTooLargeException.class, (ex) -> tooLarge(response, ex));
+	}
+
+	/** The failure a response that is not a 2xx stands for. */
+	private ProviderException failure(ClientResponse response, String text) {
+		int status = response.statusCode().value();
+		if (response.statusCode().is3xxRedirection()) {
+			return redirect(status, response.headers().asHttpHeaders());
+		}
+		return classifyError(status, status, response.headers().asHttpHeaders(), readQuietly(text), "");
 	}
 
 	/**
@@ -172,12 +286,12 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		}
 		try {
 			ChatResponse response = parseResponse(body, requestedModel, latency);
-			TokenUsage usage = plausible(response.usage(), maxTokens, body);
+			TokenUsage usage = plausible(response.usage(), maxTokens, () -> usageQuietly(body));
 			return (usage != response.usage()) ? response.withUsage(usage) : response;
 		}
 		catch (ProviderException ex) {
 			// A response did come: its status and billed tokens belong on the failure.
-			throw ex.inResponse(status, plausible(usageQuietly(body).consistent(), maxTokens, body));
+			throw ex.inResponse(status, plausible(usageQuietly(body).consistent(), maxTokens, () -> usageQuietly(body)));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses mean a malformed answer, not a broken connection.
@@ -194,10 +308,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 * clamped count is on its attempt's usage and in the meters. The line has the counts as the body
 	 * reported them (read again from it, once): the ones read already are corrected.
 	 */
-	private TokenUsage plausible(TokenUsage consistent, int maxTokens, JsonNode body) {
+	private TokenUsage plausible(TokenUsage consistent, int maxTokens, Supplier<TokenUsage.Reported> asReported) {
 		TokenUsage usage = consistent.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
 		if (usage.isClamped() && this.implausibleUsageLogged.compareAndSet(false, true)) {
-			TokenUsage.Reported reported = usageQuietly(body);
+			TokenUsage.Reported reported = asReported.get();
 			logger.warn("LLM provider '" + name() + "' reported implausible token usage ("
 					+ parts(reported.inputParts()) + " input tokens, ceiling " + this.settings.maxInputTokens() + "; "
 					+ parts(reported.outputParts()) + " output tokens, " + maxTokens + " allowed; "
@@ -241,14 +355,42 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				null);
 	}
 
-	private ProviderException classifyError(int status, HttpHeaders headers, String text) {
-		JsonNode body = readQuietly(text);
+	/**
+	 * @param status the response's status
+	 * @param categorizeAs the status the error is categorized by: the response's, or for an error event inside
+	 * a 200 the one its error type stands for
+	 * @param prefix what the detail starts with
+	 */
+	private ProviderException classifyError(int status, int categorizeAs, HttpHeaders headers, JsonNode body,
+			String prefix) {
 		ProviderError error = parseError(body);
-		FailureCategory category = categorize(status, error);
+		FailureCategory category = categorize(categorizeAs, error);
 		Duration retryAfter = retryAfter(headers, body);
-		String detail = this.redactor.redact(error.type().isEmpty() ? error.message()
-				: error.type() + ": " + error.message());
+		String detail = this.redactor.redact(prefix + (error.type().isEmpty() ? error.message()
+				: error.type() + ": " + error.message()));
 		return new ProviderException(name(), category, status, retryAfter, detail, null);
+	}
+
+	/**
+	 * The JSON object of a stream event, or a failure: {@code invalid-response} for an event that is not one,
+	 * and for an error the provider sent inside its 200 the category its error type has in an error response.
+	 */
+	protected JsonNode eventJson(StreamEvent event) {
+		JsonNode body;
+		try {
+			body = JSON.readTree(event.data());
+		}
+		catch (JacksonException ex) {
+			throw ProviderException.invalidResponse(name(), "stream event is not JSON");
+		}
+		if (body == null || !body.isObject()) {
+			throw ProviderException.invalidResponse(name(), "stream event is not a JSON object");
+		}
+		if (body.path("error").isObject()) {
+			throw classifyError(200, streamErrorStatus(body, parseError(body)), HttpHeaders.EMPTY, body,
+					"error event in the stream: ");
+		}
+		return body;
 	}
 
 	private Throwable classifyTransportFailure(Throwable ex) {
@@ -372,6 +514,33 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	/** The request path below the base URL. */
 	protected abstract String path(String model);
 
+	/** The request path of a streamed answer; the unary one unless the protocol has its own. */
+	protected String streamPath(String model) {
+		return path(model);
+	}
+
+	/** Switches streaming on in a request body built by {@link #requestBody}. */
+	protected void streaming(ObjectNode body) {
+		body.put("stream", true);
+	}
+
+	/**
+	 * Reads one event of a streamed answer: returns the text it adds (empty for none) and records on the
+	 * state what it says of the model, the finish reason, the usage and the end of stream. Throws
+	 * {@link ProviderException} for an error event ({@link #eventJson} does) or a malformed one.
+	 */
+	protected abstract String decode(StreamEvent event, StreamState state);
+
+	/**
+	 * The HTTP status an error event inside a 200 stands for, to categorize it as an error response of that
+	 * status: its numeric {@code error.code} when it has one (Gemini, and OpenAI-compatible servers), a
+	 * server error otherwise. Subclasses map their error types.
+	 */
+	protected int streamErrorStatus(JsonNode body, ProviderError error) {
+		JsonNode code = body.path("error").path("code");
+		return (code.isInt() && code.intValue() >= 400 && code.intValue() <= 599) ? code.intValue() : 500;
+	}
+
 	protected abstract ObjectNode requestBody(ChatRequest request, String model, int maxTokens);
 
 	/**
@@ -399,6 +568,72 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	protected record ProviderError(String type, String message) {
 
 		static final ProviderError NONE = new ProviderError("", "");
+
+	}
+
+	/**
+	 * One server-sent event.
+	 *
+	 * @param type its {@code event:} field, {@code message} when it has none
+	 * @param data its {@code data:} lines, joined with line feeds
+	 */
+	protected record StreamEvent(String type, String data) {
+
+	}
+
+	/** What one stream has said so far; written by {@link #decode}, on one thread at a time. */
+	protected static final class StreamState {
+
+		private @Nullable String model;
+
+		private @Nullable String finishReason;
+
+		private @Nullable ObjectNode usage;
+
+		private boolean ended;
+
+		private boolean terminated;
+
+		private boolean hasText;
+
+		/** The model that answers, when the event names one. */
+		void model(String model) {
+			if (!model.isEmpty()) {
+				this.model = model;
+			}
+		}
+
+		void finishReason(String finishReason) {
+			if (!finishReason.isEmpty()) {
+				this.finishReason = finishReason;
+			}
+		}
+
+		/**
+		 * Takes the usage an event reports: its {@code field} object's counts, merged over those reported
+		 * before (Anthropic reports the input at the start and the output at the end; the others report it
+		 * whole, once or cumulatively). {@link #usage(JsonNode)} reads them at the end.
+		 */
+		void usage(JsonNode body, String field) {
+			JsonNode reported = body.path(field);
+			if (reported.isObject()) {
+				if (this.usage == null) {
+					this.usage = JSON.createObjectNode();
+				}
+				this.usage.withObjectProperty(field).setAll((ObjectNode) reported);
+			}
+		}
+
+		/** The provider's end of stream was seen; the body may still end before more events. */
+		void end() {
+			this.ended = true;
+		}
+
+		/** The provider's end-of-stream marker was seen: nothing more is read. */
+		void terminate() {
+			this.ended = true;
+			this.terminated = true;
+		}
 
 	}
 

@@ -89,10 +89,7 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		}
 		String finishReason = text(choice, "finish_reason");
 		JsonNode message = choice.path("message");
-		if ("content_filter".equals(finishReason) || message.path("refusal").isString()) {
-			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
-					"the model refused or the content filter stopped the completion", null);
-		}
+		rejectFiltered(finishReason, message);
 		if (!message.isObject()) {
 			throw ProviderException.invalidResponse(name(), "choice has no message");
 		}
@@ -101,6 +98,65 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		String model = text(body, "model");
 		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason,
 				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	private void rejectFiltered(String finishReason, JsonNode message) {
+		if ("content_filter".equals(finishReason) || message.path("refusal").isString()) {
+			throw new ProviderException(name(), FailureCategory.CONTENT_FILTERED, 200, null,
+					"the model refused or the content filter stopped the completion", null);
+		}
+	}
+
+	/** With the usage in a last chunk of its own, before {@code [DONE]}; without, a stream reports none. */
+	@Override
+	protected void streaming(ObjectNode body) {
+		body.put("stream", true);
+		body.putObject("stream_options").put("include_usage", true);
+	}
+
+	/**
+	 * A {@code chat.completion.chunk}: text in {@code choices[0].delta.content}, the finish reason on its
+	 * choice, the usage on a last chunk with no choices, and {@code [DONE]} (not JSON) to end the stream.
+	 */
+	@Override
+	protected String decode(StreamEvent event, StreamState state) {
+		if (event.data().equals("[DONE]")) {
+			state.terminate();
+			return "";
+		}
+		JsonNode chunk = eventJson(event);
+		state.model(text(chunk, "model"));
+		state.usage(chunk, "usage");
+		JsonNode choices = chunk.path("choices");
+		if (!choices.isArray()) {
+			throw ProviderException.invalidResponse(name(), "stream chunk has no choices");
+		}
+		if (choices.isEmpty()) {
+			return "";
+		}
+		JsonNode choice = choices.path(0);
+		String finishReason = text(choice, "finish_reason");
+		JsonNode delta = choice.path("delta");
+		rejectFiltered(finishReason, delta);
+		state.finishReason(finishReason);
+		if (!delta.isObject()) {
+			throw ProviderException.invalidResponse(name(), "stream chunk has no delta");
+		}
+		return text(delta, "content");
+	}
+
+	/**
+	 * OpenAI's error events carry the type of its error responses ({@code server_error},
+	 * {@code rate_limit_exceeded}...) and no status; compatible servers often carry the status as the code.
+	 */
+	@Override
+	protected int streamErrorStatus(JsonNode body, ProviderError error) {
+		return switch (error.type()) {
+			case "rate_limit_exceeded", "insufficient_quota", "tokens", "requests" -> 429;
+			case "invalid_api_key", "authentication_error" -> 401;
+			case "invalid_request_error", "context_length_exceeded", "content_filter", "content_policy_violation" -> 400;
+			default -> super.streamErrorStatus(body, error);
+		};
 	}
 
 	/** Prompt-cache hits are a part of the prompt tokens. */

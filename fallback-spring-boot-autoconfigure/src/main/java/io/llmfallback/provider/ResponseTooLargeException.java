@@ -10,13 +10,23 @@ final class ResponseTooLargeException extends RuntimeException {
 		RESPONSE,
 
 		/** The budget of all answers being read at once. */
-		BUDGET
+		BUDGET,
+
+		/** The cap on one event of a streamed answer. */
+		EVENT,
+
+		/** The cap on the whole of a streamed answer. */
+		STREAM
 
 	}
 
 	ResponseTooLargeException(Limit limit, long bytes) {
-		super((limit == Limit.RESPONSE) ? "response larger than the " + size(bytes) + " cap on one answer"
-				: "the " + size(bytes) + " budget of responses being read at once is used up", null, false, false);
+		super(switch (limit) {
+			case RESPONSE -> "response larger than the " + size(bytes) + " cap on one answer";
+			case BUDGET -> "the " + size(bytes) + " budget of responses being read at once is used up";
+			case EVENT -> "stream event larger than the " + size(bytes) + " cap on one event";
+			case STREAM -> "stream larger than the " + size(bytes) + " cap on one streamed answer";
+		}, null, false, false);
 	}
 
 	private static String size(long bytes) {

@@ -1,0 +1,129 @@
+package io.llmfallback.chain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.cost.Pricing;
+import io.llmfallback.model.ChatChunk;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.TokenUsage;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
+import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.test.StepVerifier;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Streaming down a chain of real providers over loopback HTTP, in their own wire formats: an Anthropic
+ * {@code overloaded_error} event inside a 200 falls over to OpenAI before any text reached the caller, and an
+ * OpenAI stream cut after its first chunk ends with a typed error, the fallback never called.
+ */
+class FallbackChainStreamHttpTest {
+
+	private static final String ANTHROPIC = "/v1/messages";
+
+	private static final String OPENAI = "/v1/chat/completions";
+
+	@RegisterExtension
+	static WireMockExtension server = WireMockProviders.server();
+
+	private final List<ChainOutcome> outcomes = new ArrayList<>();
+
+	@Test
+	void anErrorEventInsideA200FallsOverBeforeAnyTextReachesTheCaller() {
+		serve(ANTHROPIC, fixture("anthropic/message-stream-overloaded.sse"));
+		serve(OPENAI, fixture("openai/chat-completion-stream.sse"));
+		FallbackChain chain = chain(provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"),
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("claude", "overloaded"),
+					tuple("gpt", "success"));
+		assertThat(outcome.response().response().usage()).isEqualTo(new TokenUsage(9, 3, 0));
+		assertThat(outcome.response().response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
+		assertThat(outcome.path()).isEqualTo(ServedPath.FALLBACK);
+	}
+
+	@Test
+	void aStreamCutAfterItsFirstChunkEndsWithATypedErrorAndNeverFallsOver() {
+		String complete = fixture("openai/chat-completion-stream.sse");
+		// The first event with text, and then the body ends: no [DONE].
+		String cut = complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
+		serve(OPENAI, cut);
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse"));
+		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
+			.expectNext("Hello")
+			.expectErrorSatisfies((ex) -> {
+				assertThat(ex).isInstanceOf(ChainInterruptedException.class);
+				assertThat(((ChainInterruptedException) ex).getAttempts()).extracting(AttemptRecord::label)
+					.containsExactly("stream-truncated");
+			})
+			.verify(Duration.ofSeconds(10));
+		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+	}
+
+	private static void serve(String path, String body) {
+		server.stubFor(post(urlPathEqualTo(path))
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body)));
+	}
+
+	private static String fixture(String path) {
+		try {
+			return new ClassPathResource("fixtures/" + path).getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static LlmProvider provider(String name, ProviderType type, String model) {
+		return LlmProviders.create(new ProviderSettings(name, type, URI.create(server.baseUrl()), "sk-test-key-1234",
+				model, Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	}
+
+	private FallbackChain chain(LlmProvider... providers) {
+		Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+		Map<String, Pricing> pricing = new LinkedHashMap<>();
+		for (LlmProvider provider : providers) {
+			breakers.put(provider.name(), BreakerSettings.DEFAULTS);
+			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
+		}
+		ChainSettings settings = new ChainSettings("streams", List.of(providers).stream().map(LlmProvider::name).toList(),
+				Duration.ofSeconds(30), 2048, ChainSettings.DEFAULT_FALLBACK_ON);
+		return new FallbackChain(settings, List.of(providers),
+				new ProviderCircuitBreakers(breakers, Clock.systemUTC(), (transition) -> {
+				}), pricing, this.outcomes::add, ChainExtensions.NONE);
+	}
+
+}

@@ -1,9 +1,12 @@
 package io.llmfallback.chain;
 
 import io.llmfallback.contract.ResultMapping;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * The client an {@code @LlmFallback} method calls: it sends each request through the chain the method is
@@ -53,18 +56,40 @@ public final class LlmClient {
 		return await(chat(request, type));
 	}
 
+	/**
+	 * Streams the answer through the bound chain, from an {@code @LlmFallback} method returning {@code Flux}.
+	 * The chain falls over until the first chunk with text; a failure after it ends the stream with
+	 * {@link ChainInterruptedException} (see {@link FallbackChain#stream}).
+	 */
+	public Flux<ChatChunk> stream(ChatRequest request) {
+		ChainBinding atAssembly = ChainBinding.current();
+		return Flux.deferContextual((context) -> {
+			ChainBinding binding = bound(context, atAssembly);
+			return this.chains.chain(binding.chain()).stream(request, binding.operation());
+		});
+	}
+
 	private Mono<ChainResponse> send(ChatRequest request, @Nullable ResultMapping<?> mapping) {
 		ChainBinding atAssembly = ChainBinding.current();
 		return Mono.deferContextual((context) -> {
-			ChainBinding binding = context.getOrDefault(ChainBinding.CONTEXT_KEY, atAssembly);
-			if (binding == null) {
-				return Mono.error(new IllegalStateException("No LLM fallback chain is bound to this call: call it from "
-						+ "an @LlmFallback method, or use FallbackChains.chain(name) directly"));
-			}
+			ChainBinding binding = bound(context, atAssembly);
 			FallbackChain chain = this.chains.chain(binding.chain());
 			return (mapping != null) ? chain.chat(request, binding.operation(), mapping)
 					: chain.chat(request, binding.operation());
 		});
+	}
+
+	/**
+	 * The binding of the Reactor context, else the one of the thread that assembled the call.
+	 * @throws IllegalStateException when there is none, which the deferring operator signals as an error
+	 */
+	private static ChainBinding bound(ContextView context, @Nullable ChainBinding atAssembly) {
+		ChainBinding binding = context.getOrDefault(ChainBinding.CONTEXT_KEY, atAssembly);
+		if (binding == null) {
+			throw new IllegalStateException("No LLM fallback chain is bound to this call: call it from "
+					+ "an @LlmFallback method, or use FallbackChains.chain(name) directly");
+		}
+		return binding;
 	}
 
 	private static <T> T await(Mono<T> answer) {

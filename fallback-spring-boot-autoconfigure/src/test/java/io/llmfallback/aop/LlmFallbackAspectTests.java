@@ -1,5 +1,6 @@
 package io.llmfallback.aop;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -10,6 +11,7 @@ import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +31,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.ClassUtils;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +84,8 @@ class LlmFallbackAspectTests {
 					"llm.fallback.providers.ticketing.type=openai", "llm.fallback.providers.ticketing.model=gpt-4o",
 					"llm.fallback.chains.alpha.providers=up", "llm.fallback.chains.broken.providers=down",
 					"llm.fallback.chains.tickets.providers=shapeless,ticketing",
-					"llm.fallback.chains.shapeless.providers=shapeless");
+					"llm.fallback.chains.shapeless.providers=shapeless",
+					"llm.fallback.chains.streaming.providers=down,up");
 		// As in an application: Boot's AOP auto-configuration registers an auto-proxy creator.
 		this.contextRunner = this.withoutAutoProxying.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class));
 	}
@@ -109,6 +116,23 @@ class LlmFallbackAspectTests {
 	void fluxMethodIsBound() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(AnnotatedService.class).words("text").collectList().block())
 			.containsExactly("alpha", "words", "answer"));
+	}
+
+	@Test
+	void streamingFluxMethodIsBoundAndFallsOverBeforeItsFirstChunk() throws Exception {
+		// OpenAI's stream format; the broken chain's primary answers 503 before any event.
+		String stream = new ClassPathResource("fixtures/openai/chat-completion-stream.sse")
+			.getContentAsString(StandardCharsets.UTF_8);
+		this.healthy.stubFor(OpenAiStubs.chatCompletion()
+			.withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(stream)));
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.streamed("text").collectList().block()).containsExactly("Hello", " there!", "");
+			assertThat(service.streamedThroughABrokenPrimary("text").collectList().block())
+				.containsExactly("Hello", " there!", "");
+		});
 	}
 
 	@Test
@@ -251,6 +275,16 @@ class LlmFallbackAspectTests {
 			// Deferred: the binding must come from the Reactor context, not the calling thread.
 			return Flux.defer(() -> this.client.chat(ChatRequest.ofUser(text)))
 				.flatMapIterable((response) -> List.of(response.chain(), response.operation(), response.text()));
+		}
+
+		@LlmFallback(chain = "alpha")
+		Flux<String> streamed(String text) {
+			return this.client.stream(ChatRequest.ofUser(text)).map(ChatChunk::text);
+		}
+
+		@LlmFallback(chain = "streaming")
+		Flux<String> streamedThroughABrokenPrimary(String text) {
+			return this.client.stream(ChatRequest.ofUser(text)).map(ChatChunk::text);
 		}
 
 		@LlmFallback(chain = "alpha", operation = "translation")

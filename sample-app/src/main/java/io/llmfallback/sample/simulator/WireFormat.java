@@ -25,7 +25,8 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	String path();
 
 	/**
-	 * Answers a request body; a request the real API would reject gets its 400. A request that asks for JSON
+	 * Answers a request body, as server-sent events when it says {@code "stream": true}; a request the real
+	 * API would reject gets its 400. A request that asks for JSON
 	 * gets a {@linkplain Completion#json JSON answer}, any other a {@linkplain Completion#of text answer}.
 	 * @param simulator the simulator's name, the first word of its answers
 	 * @param echoPercent how much of the prompt the answer echoes, in percent of its words
@@ -54,6 +55,11 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	 */
 	static boolean asksForJson(String systemPrompt) {
 		return JSON_WORD.matcher(systemPrompt).find();
+	}
+
+	/** Whether a request asks for its answer as server-sent events: both APIs say {@code "stream": true}. */
+	static boolean streams(JsonNode request) {
+		return request.path("stream").asBoolean(false);
 	}
 
 	static String string(JsonNode node, String field) {

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * The simulators' streams, read raw over loopback HTTP: the events of each wire format in order, field for
  * field, and each stream fault injected as the fault API would.
  */
-class ProviderSimulatorStreamTest {
+class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	private static final String OPENAI_REQUEST = "{\"model\":\"m\",\"stream\":true,"
 			+ "\"stream_options\":{\"include_usage\":true},"
@@ -43,23 +40,6 @@ class ProviderSimulatorStreamTest {
 
 	private static final String ANTHROPIC_REQUEST = "{\"model\":\"m\",\"max_tokens\":1024,\"stream\":true,"
 			+ "\"messages\":[{\"role\":\"user\",\"content\":\"Why is the sky blue?\"}]}";
-
-	private static SimulatedProviders simulators;
-
-	@BeforeAll
-	static void start() {
-		simulators = SimulatedProviders.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		simulators.close();
-	}
-
-	@BeforeEach
-	void heal() {
-		simulators.all().forEach(ProviderSimulator::heal);
-	}
 
 	@Test
 	void openAiStreamsTheUnaryAnswerInChunksThenUsageThenDone() {
@@ -197,7 +177,8 @@ class ProviderSimulatorStreamTest {
 		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping",
 				"content_block_delta", "error");
 		assertThat(stream.events()).last()
-			.isEqualTo("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+			.isEqualTo("event: error\ndata: "
+					+ "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
 		assertThat(stream.error()).isNull();
 	}
 
@@ -231,10 +212,10 @@ class ProviderSimulatorStreamTest {
 	@ValueSource(strings = { SimulatedProviders.OPENAI, SimulatedProviders.ANTHROPIC })
 	void malformedEventIsADataLineThatIsNotJsonAmidTheWholeStream(String provider) {
 		inject(provider, "{\"malformedAfterChunks\":1}");
-		Received healthy = stream(provider, request(provider));
-		simulators.find(provider).orElseThrow().heal();
+		Received faulted = stream(provider);
+		simulator(provider).heal();
 		Received whole = stream(provider);
-		List<String> events = healthy.events();
+		List<String> events = faulted.events();
 		int malformed = opening(provider) + 1;
 		assertThat(events).hasSize(whole.events().size() + 1);
 		String line = events.get(malformed).lines().filter((l) -> l.startsWith("data: ")).findFirst().orElseThrow();
@@ -243,7 +224,9 @@ class ProviderSimulatorStreamTest {
 		rest.remove(malformed);
 		assertThat(text(rest.stream().map(ProviderSimulatorStreamTest::data).toList()))
 			.isEqualTo(text(whole.events().stream().map(ProviderSimulatorStreamTest::data).toList()));
-		assertThat(events).last().asString().endsWith(provider.equals(SimulatedProviders.OPENAI) ? "[DONE]" : "{\"type\":\"message_stop\"}");
+		assertThat(events).last()
+			.asString()
+			.endsWith(provider.equals(SimulatedProviders.OPENAI) ? "[DONE]" : "{\"type\":\"message_stop\"}");
 	}
 
 	@Test
@@ -271,7 +254,7 @@ class ProviderSimulatorStreamTest {
 			.isOk()
 			.expectBody()
 			.json("{\"fault\":{\"latencyMs\":0,\"hang\":false,\"rate\":0.5,\"cutAfterChunks\":2,\"firstChunkDelayMs\":500}}");
-		assertThat(simulators.find(SimulatedProviders.OPENAI).orElseThrow().fault().stream())
+		assertThat(simulator(SimulatedProviders.OPENAI).fault().stream())
 			.isEqualTo(new StreamFault(StreamFault.Kind.CUT, 2, Duration.ofMillis(500)));
 	}
 
@@ -302,7 +285,7 @@ class ProviderSimulatorStreamTest {
 	}
 
 	private static void inject(String provider, String fault) {
-		simulators.find(provider).orElseThrow().inject(WireFormat.JSON.readValue(fault, FaultBody.class).toFault());
+		simulator(provider).inject(WireFormat.JSON.readValue(fault, FaultBody.class).toFault());
 	}
 
 	private static int opening(String provider) {
@@ -317,48 +300,42 @@ class ProviderSimulatorStreamTest {
 		return stream(provider, request(provider));
 	}
 
-	/** Reads a stream raw, events as sent, until it ends, breaks, or is quiet for a second. */
+	/** Reads a stream raw, events as sent, until it ends, breaks, or is quiet for two seconds. */
 	private static Received stream(String provider, String request) {
-		ProviderSimulator simulator = simulators.find(provider).orElseThrow();
 		StringBuilder body = new StringBuilder();
 		long[] firstEvent = { -1 };
-		return WebClient.create(simulator.baseUrl().toString())
-			.post()
-			.uri(simulator.protocol().equals("openai") ? "/v1/chat/completions" : "/v1/messages")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(request)
-			.exchangeToMono((response) -> {
-				long headers = System.nanoTime() / 1_000_000;
-				String type = response.headers().contentType().map(MediaType::toString).orElse("");
-				int status = response.statusCode().value();
-				return response.bodyToFlux(DataBuffer.class)
-					.timeout(Duration.ofSeconds(2))
-					.doOnNext((buffer) -> {
-						if (firstEvent[0] < 0 && buffer.readableByteCount() > 0) {
-							firstEvent[0] = System.nanoTime() / 1_000_000;
-						}
-						body.append(buffer.toString(StandardCharsets.UTF_8));
-						DataBufferUtils.release(buffer);
-					})
-					.then(Mono.<Throwable>empty())
-					.onErrorResume(Mono::just)
-					.map((error) -> new Received(status, type, body.toString(), headers, firstEvent[0], error))
-					.switchIfEmpty(Mono.fromSupplier(
-							() -> new Received(status, type, body.toString(), headers, firstEvent[0], null)));
-			})
-			.block(Duration.ofSeconds(10));
+		return send(provider, request).exchangeToMono((response) -> {
+			long headers = System.nanoTime() / 1_000_000;
+			String type = response.headers().contentType().map(MediaType::toString).orElse("");
+			int status = response.statusCode().value();
+			return response.bodyToFlux(DataBuffer.class)
+				.timeout(Duration.ofSeconds(2))
+				.doOnNext((buffer) -> {
+					if (firstEvent[0] < 0 && buffer.readableByteCount() > 0) {
+						firstEvent[0] = System.nanoTime() / 1_000_000;
+					}
+					body.append(buffer.toString(StandardCharsets.UTF_8));
+					DataBufferUtils.release(buffer);
+				})
+				.then(Mono.<Throwable>empty())
+				.onErrorResume(Mono::just)
+				.map((error) -> new Received(status, type, body.toString(), headers, firstEvent[0], error))
+				.switchIfEmpty(Mono.fromSupplier(
+						() -> new Received(status, type, body.toString(), headers, firstEvent[0], null)));
+		}).block(Duration.ofSeconds(10));
 	}
 
 	private static String post(String provider, String request) {
-		ProviderSimulator simulator = simulators.find(provider).orElseThrow();
+		return send(provider, request).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+	}
+
+	private static WebClient.RequestHeadersSpec<?> send(String provider, String request) {
+		ProviderSimulator simulator = simulator(provider);
 		return WebClient.create(simulator.baseUrl().toString())
 			.post()
 			.uri(simulator.protocol().equals("openai") ? "/v1/chat/completions" : "/v1/messages")
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(request)
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(10));
+			.bodyValue(request);
 	}
 
 	private static List<String> names(Received stream) {

@@ -1,6 +1,5 @@
 package io.llmfallback.sample.simulator;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +23,7 @@ final class AnthropicWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "invalid_request_error", "There was an issue with the JSON body of your request.");
@@ -43,21 +42,9 @@ final class AnthropicWireFormat implements WireFormat {
 			return error(400, "invalid_request_error", "messages: at least one message is required");
 		}
 		String system = WireFormat.text(request.path("system"));
-		List<String> input = new ArrayList<>();
-		input.add(system);
-		String prompt = "";
-		for (JsonNode message : messages) {
-			String text = WireFormat.text(message.path("content"));
-			input.add(text);
-			if ("user".equals(WireFormat.string(message, "role"))) {
-				prompt = text;
-			}
-		}
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
-		Completion completion = WireFormat.asksForJson(system)
-				? Completion.json(prompt, input, maxTokens.asLong(), echoPercent)
-				: Completion.of(simulator, prompt, input, maxTokens.asLong(), echoPercent);
-
+		Completion completion = WireFormat.complete(simulator, echoPercent, system, messages, "content",
+				maxTokens.asLong(), WireFormat.asksForJson(system));
 		String id = "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet();
 		String stopReason = completion.truncated() ? "max_tokens" : "end_turn";
 		ObjectNode body = JSON.createObjectNode();

@@ -33,7 +33,7 @@ final class OpenAiWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "We could not parse the JSON body of your request.", "invalid_request_error", null);

@@ -57,6 +57,11 @@ public final class ProviderSimulator implements AutoCloseable {
 		return new ProviderSimulator(name, new OpenAiWireFormat(), profile, loops);
 	}
 
+	/** Starts a simulator of Gemini's generateContent and streamGenerateContent. */
+	static ProviderSimulator gemini(String name, ModelProfile profile, LoopResources loops) {
+		return new ProviderSimulator(name, new GeminiWireFormat(), profile, loops);
+	}
+
 	/** Starts a simulator of Anthropic messages. */
 	static ProviderSimulator anthropic(String name, ModelProfile profile, LoopResources loops) {
 		return new ProviderSimulator(name, new AnthropicWireFormat(), profile, loops);
@@ -67,7 +72,7 @@ public final class ProviderSimulator implements AutoCloseable {
 		return this.name;
 	}
 
-	/** The wire protocol it speaks: {@code openai} or {@code anthropic}. */
+	/** The wire protocol it speaks: {@code openai}, {@code anthropic} or {@code gemini}. */
 	public String protocol() {
 		return this.format.protocol();
 	}
@@ -113,7 +118,7 @@ public final class ProviderSimulator implements AutoCloseable {
 		Duration latency = this.profile.latency().plus(fault.latency());
 		return body
 			.map((text) -> (status != null) ? this.format.error(status)
-					: this.format.answer(this.name, this.profile.echoPercent(), text))
+					: this.format.answer(this.name, this.profile.echoPercent(), request.uri(), text))
 			// A stream spreads the latency over its events instead.
 			.delayUntil((reply) -> (reply.events() != null || latency.isZero()) ? Mono.empty() : Mono.delay(latency))
 			.flatMap((reply) -> {

@@ -1,21 +1,15 @@
 package io.llmfallback.sample.simulator;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -47,7 +41,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.error()).isNull();
-		List<JsonNode> chunks = stream.events().subList(0, 6).stream().map(ProviderSimulatorStreamTest::data).toList();
+		List<JsonNode> chunks = stream.events().subList(0, 6).stream().map(Received::data).toList();
 		JsonNode unary = WireFormat
 			.parse(post(SimulatedProviders.OPENAI, OPENAI_REQUEST.replace("\"stream\":true", "\"stream\":false")));
 		for (JsonNode chunk : chunks) {
@@ -80,7 +74,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 				OPENAI_REQUEST.replace("\"stream_options\":{\"include_usage\":true},", ""));
 		assertThat(stream.events()).hasSize(6).last().isEqualTo("data: [DONE]");
 		assertThat(stream.events().subList(0, 5)).noneMatch((event) -> event.contains("usage"));
-		assertThat(data(stream.events().get(4)).path("choices").get(0).path("finish_reason").stringValue())
+		assertThat(Received.data(stream.events().get(4)).path("choices").get(0).path("finish_reason").stringValue())
 			.isEqualTo("stop");
 	}
 
@@ -94,7 +88,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 				"content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
 		JsonNode unary = WireFormat
 			.parse(post(SimulatedProviders.ANTHROPIC, ANTHROPIC_REQUEST.replace("\"stream\":true,", "")));
-		List<JsonNode> data = stream.events().stream().map(ProviderSimulatorStreamTest::data).toList();
+		List<JsonNode> data = stream.events().stream().map(Received::data).toList();
 		// Every event's data names its type as its event line does.
 		for (int i = 0; i < data.size(); i++) {
 			assertThat(data.get(i).path("type").stringValue()).isEqualTo(names(stream).get(i));
@@ -145,7 +139,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		Received stream = stream(provider);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.events()).hasSize(opening(provider) + 1);
-		assertThat(text(stream.events().stream().map(ProviderSimulatorStreamTest::data).toList()))
+		assertThat(text(stream.events().stream().map(Received::data).toList()))
 			.isEqualTo(provider + " echoes: Why");
 		// Not a body that ends: the connection closes under the reader.
 		assertThat(stream.error()).isNotNull().isNotInstanceOf(TimeoutException.class);
@@ -188,7 +182,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		Received stream = stream(SimulatedProviders.OPENAI);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.events()).hasSize(4);
-		JsonNode error = data(stream.events().get(3)).path("error");
+		JsonNode error = Received.data(stream.events().get(3)).path("error");
 		assertThat(error.path("type").stringValue()).isEqualTo("server_error");
 		assertThat(error.path("message").stringValue()).isNotEmpty();
 		assertThat(stream.error()).isNull();
@@ -204,7 +198,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		inject(SimulatedProviders.OPENAI, "{\"noTerminator\":true}");
 		Received openAi = stream(SimulatedProviders.OPENAI);
 		assertThat(openAi.events()).hasSize(6).noneMatch((event) -> event.contains("[DONE]"));
-		assertThat(data(openAi.events().get(5)).path("usage").path("total_tokens").asLong()).isEqualTo(17);
+		assertThat(Received.data(openAi.events().get(5)).path("usage").path("total_tokens").asLong()).isEqualTo(17);
 		assertThat(openAi.error()).isNull();
 	}
 
@@ -222,8 +216,8 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		assertThat(WireFormat.parse(line.substring("data: ".length())).isMissingNode()).isTrue();
 		List<String> rest = new ArrayList<>(events);
 		rest.remove(malformed);
-		assertThat(text(rest.stream().map(ProviderSimulatorStreamTest::data).toList()))
-			.isEqualTo(text(whole.events().stream().map(ProviderSimulatorStreamTest::data).toList()));
+		assertThat(text(rest.stream().map(Received::data).toList()))
+			.isEqualTo(text(whole.events().stream().map(Received::data).toList()));
 		assertThat(events).last()
 			.asString()
 			.endsWith(provider.equals(SimulatedProviders.OPENAI) ? "[DONE]" : "{\"type\":\"message_stop\"}");
@@ -300,29 +294,8 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		return stream(provider, request(provider));
 	}
 
-	/** Reads a stream raw, events as sent, until it ends, breaks, or is quiet for two seconds. */
 	private static Received stream(String provider, String request) {
-		StringBuilder body = new StringBuilder();
-		long[] firstEvent = { -1 };
-		return send(provider, request).exchangeToMono((response) -> {
-			long headers = System.nanoTime() / 1_000_000;
-			String type = response.headers().contentType().map(MediaType::toString).orElse("");
-			int status = response.statusCode().value();
-			return response.bodyToFlux(DataBuffer.class)
-				.timeout(Duration.ofSeconds(2))
-				.doOnNext((buffer) -> {
-					if (firstEvent[0] < 0 && buffer.readableByteCount() > 0) {
-						firstEvent[0] = System.nanoTime() / 1_000_000;
-					}
-					body.append(buffer.toString(StandardCharsets.UTF_8));
-					DataBufferUtils.release(buffer);
-				})
-				.then(Mono.<Throwable>empty())
-				.onErrorResume(Mono::just)
-				.map((error) -> new Received(status, type, body.toString(), headers, firstEvent[0], error))
-				.switchIfEmpty(Mono.fromSupplier(
-						() -> new Received(status, type, body.toString(), headers, firstEvent[0], null)));
-		}).block(Duration.ofSeconds(10));
+		return Received.read(send(provider, request));
 	}
 
 	private static String post(String provider, String request) {
@@ -344,11 +317,6 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 			.toList();
 	}
 
-	private static JsonNode data(String event) {
-		String line = event.lines().filter((l) -> l.startsWith("data: ")).findFirst().orElseThrow();
-		return WireFormat.parse(line.substring("data: ".length()));
-	}
-
 	/** The text of the chunks, in either format. */
 	private static String text(List<JsonNode> events) {
 		StringBuilder text = new StringBuilder();
@@ -357,22 +325,6 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 			text.append(event.path("delta").path("text").asString(""));
 		}
 		return text.toString();
-	}
-
-	/**
-	 * A stream as read.
-	 * @param body what came, as text
-	 * @param headersMs when the headers came, in ms of {@link System#nanoTime()}
-	 * @param firstEventMs when the first byte of body came
-	 * @param error how the reading ended when it did not end with the body
-	 */
-	private record Received(int status, String contentType, String body, long headersMs, long firstEventMs,
-			@Nullable Throwable error) {
-
-		List<String> events() {
-			return Arrays.stream(this.body.split("\n\n")).filter((event) -> !event.isEmpty()).toList();
-		}
-
 	}
 
 	/** The sample's error handler in short: a rejection's reason as the body. */

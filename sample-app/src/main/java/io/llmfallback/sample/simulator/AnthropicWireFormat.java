@@ -1,6 +1,5 @@
 package io.llmfallback.sample.simulator;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +23,7 @@ final class AnthropicWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "invalid_request_error", "There was an issue with the JSON body of your request.");
@@ -43,33 +42,61 @@ final class AnthropicWireFormat implements WireFormat {
 			return error(400, "invalid_request_error", "messages: at least one message is required");
 		}
 		String system = WireFormat.text(request.path("system"));
-		List<String> input = new ArrayList<>();
-		input.add(system);
-		String prompt = "";
-		for (JsonNode message : messages) {
-			String text = WireFormat.text(message.path("content"));
-			input.add(text);
-			if ("user".equals(WireFormat.string(message, "role"))) {
-				prompt = text;
-			}
-		}
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
-		Completion completion = WireFormat.asksForJson(system)
-				? Completion.json(prompt, input, maxTokens.asLong(), echoPercent)
-				: Completion.of(simulator, prompt, input, maxTokens.asLong(), echoPercent);
-
+		Completion completion = WireFormat.complete(simulator, echoPercent, system, messages, "content",
+				maxTokens.asLong(), WireFormat.asksForJson(system));
+		String id = "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet();
+		String stopReason = completion.truncated() ? "max_tokens" : "end_turn";
 		ObjectNode body = JSON.createObjectNode();
-		body.put("id", "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet());
+		body.put("id", id);
 		body.put("type", "message");
 		body.put("role", "assistant");
 		body.put("model", model);
+		if (WireFormat.streams(request)) {
+			return Reply.streaming(stream(body, completion, stopReason));
+		}
 		body.putArray("content").addObject().put("type", "text").put("text", completion.text());
-		body.put("stop_reason", completion.truncated() ? "max_tokens" : "end_turn");
+		body.put("stop_reason", stopReason);
 		body.putNull("stop_sequence");
 		body.putObject("usage")
 			.put("input_tokens", completion.inputTokens())
 			.put("output_tokens", completion.outputTokens());
 		return new Reply(200, JSON.writeValueAsString(body));
+	}
+
+	/**
+	 * The answer as the API streams it: {@code message_start} with the input tokens, a text content block
+	 * opened, a {@code ping}, a {@code content_block_delta} per piece of text, the block closed, a
+	 * {@code message_delta} with the stop reason and the output tokens, then {@code message_stop}.
+	 */
+	private static EventStream stream(ObjectNode message, Completion completion, String stopReason) {
+		message.putArray("content");
+		message.putNull("stop_reason");
+		message.putNull("stop_sequence");
+		// The real API counts the first output token at the start, and the total in message_delta.
+		message.putObject("usage").put("input_tokens", completion.inputTokens()).put("output_tokens", 1);
+		ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+		start.set("message", message);
+		ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
+		blockStart.putObject("content_block").put("type", "text").put("text", "");
+		ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
+		delta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
+		delta.putObject("usage").put("output_tokens", completion.outputTokens());
+		return new EventStream(
+				List.of(event(start), event(blockStart), event(JSON.createObjectNode().put("type", "ping"))),
+				EventStream.pieces(completion.text()).stream().map((piece) -> {
+					ObjectNode chunk = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+					chunk.putObject("delta").put("type", "text_delta").put("text", piece);
+					return event(chunk);
+				}).toList(),
+				List.of(event(JSON.createObjectNode().put("type", "content_block_stop").put("index", 0)), event(delta)),
+				event(JSON.createObjectNode().put("type", "message_stop")),
+				EventStream.event("error", body("overloaded_error", "Overloaded")));
+	}
+
+	/** An event named by its data's {@code type}, as every event of the API is. */
+	private static String event(ObjectNode data) {
+		return EventStream.event(data.path("type").stringValue(), JSON.writeValueAsString(data));
 	}
 
 	@Override

@@ -9,20 +9,24 @@ import org.jspecify.annotations.Nullable;
  * How a simulated provider misbehaves: it waits {@code latency} on top of its usual answer time, then
  * answers with the error {@code status} in its own wire format, or normally when there is none; or it never
  * answers at all. With a {@code rate} below 1 only that share of requests misbehaves, evenly spread (a
- * rate of 0.25 is every fourth request), so that a partial outage is as reproducible as a full one.
+ * rate of 0.25 is every fourth request), so that a partial outage is as reproducible as a full one. A
+ * request for a stream meets the same status or hang, before any event; answered, its stream goes as the
+ * {@link StreamFault} says.
  *
  * @param status the HTTP error status to answer with (400 to 599), or {@code null} to answer normally
  * @param latency how long to wait, beyond the usual, before answering
  * @param hang whether to read the request and never answer
  * @param rate the share of requests the fault applies to, above 0 and at most 1
+ * @param stream how a streamed answer misbehaves
  */
-public record Fault(@Nullable Integer status, Duration latency, boolean hang, double rate) {
+public record Fault(@Nullable Integer status, Duration latency, boolean hang, double rate, StreamFault stream) {
 
 	/** A healthy provider. */
 	public static final Fault NONE = new Fault(null, Duration.ZERO, false);
 
 	public Fault {
 		Objects.requireNonNull(latency, "latency");
+		Objects.requireNonNull(stream, "stream");
 		if (status != null && (status < 400 || status > 599)) {
 			throw new IllegalArgumentException("status must be an HTTP error status (400 to 599), was " + status);
 		}
@@ -35,6 +39,20 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 		if (!(rate > 0 && rate <= 1)) {
 			throw new IllegalArgumentException("rate must be above 0 and at most 1, was " + rate);
 		}
+		if (!stream.isNone() && (status != null || hang)) {
+			throw new IllegalArgumentException(
+					"a provider answering a status or hanging sends no stream: a stream fault takes no status or hang");
+		}
+	}
+
+	/** A fault of the answer, not of the stream, that applies to that share of requests. */
+	public Fault(@Nullable Integer status, Duration latency, boolean hang, double rate) {
+		this(status, latency, hang, rate, StreamFault.NONE);
+	}
+
+	/** A stream that misbehaves in every request. */
+	public Fault(StreamFault stream) {
+		this(null, Duration.ZERO, false, 1, stream);
 	}
 
 	/** A fault that applies to every request. */

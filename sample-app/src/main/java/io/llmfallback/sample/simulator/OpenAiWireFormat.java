@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ final class OpenAiWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String requestBody) {
+	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
@@ -63,20 +64,76 @@ final class OpenAiWireFormat implements WireFormat {
 		Completion completion = json ? Completion.json(prompt, input, maxTokens, echoPercent)
 				: Completion.of(simulator, prompt, input, maxTokens, echoPercent);
 
-		ObjectNode body = JSON.createObjectNode();
-		body.put("id", "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet());
-		body.put("object", "chat.completion");
-		body.put("created", Instant.now().getEpochSecond());
-		body.put("model", model);
+		String id = "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet();
+		long created = Instant.now().getEpochSecond();
+		String finishReason = completion.truncated() ? "length" : "stop";
+		if (WireFormat.streams(request)) {
+			return Reply.streaming(stream(id, created, model, completion, finishReason,
+					request.path("stream_options").path("include_usage").asBoolean(false)));
+		}
+		ObjectNode body = head(id, "chat.completion", created, model);
 		ObjectNode choice = body.putArray("choices").addObject();
 		choice.put("index", 0);
 		choice.putObject("message").put("role", "assistant").put("content", completion.text()).putNull("refusal");
-		choice.put("finish_reason", completion.truncated() ? "length" : "stop");
-		body.putObject("usage")
-			.put("prompt_tokens", completion.inputTokens())
+		choice.put("finish_reason", finishReason);
+		usage(body.putObject("usage"), completion);
+		return new Reply(200, JSON.writeValueAsString(body));
+	}
+
+	/**
+	 * The answer as the API streams it: a first chunk with the role, a chunk per piece of text, a chunk with
+	 * the finish reason, one with the usage when asked for, then {@code [DONE]}. With usage asked for, every
+	 * other chunk says {@code "usage":null}, as the real API's do.
+	 */
+	private EventStream stream(String id, long created, String model, Completion completion, String finishReason,
+			boolean includeUsage) {
+		Function<ObjectNode, String> chunk = (delta) -> {
+			ObjectNode body = head(id, "chat.completion.chunk", created, model);
+			ObjectNode choice = body.putArray("choices").addObject();
+			choice.put("index", 0);
+			choice.set("delta", delta);
+			choice.putNull("logprobs");
+			if (delta.isEmpty()) {
+				choice.put("finish_reason", finishReason);
+			}
+			else {
+				choice.putNull("finish_reason");
+			}
+			if (includeUsage) {
+				body.putNull("usage");
+			}
+			return EventStream.event(null, JSON.writeValueAsString(body));
+		};
+		List<String> closing = new ArrayList<>();
+		closing.add(chunk.apply(JSON.createObjectNode()));
+		if (includeUsage) {
+			ObjectNode body = head(id, "chat.completion.chunk", created, model);
+			body.putArray("choices");
+			usage(body.putObject("usage"), completion);
+			closing.add(EventStream.event(null, JSON.writeValueAsString(body)));
+		}
+		return new EventStream(
+				List.of(chunk.apply(JSON.createObjectNode().put("role", "assistant").put("content", "").putNull("refusal"))),
+				EventStream.pieces(completion.text())
+					.stream()
+					.map((piece) -> chunk.apply(JSON.createObjectNode().put("content", piece)))
+					.toList(),
+				closing, EventStream.event(null, "[DONE]"), EventStream.event(null, error(500).body()));
+	}
+
+	private static ObjectNode head(String id, String object, long created, String model) {
+		ObjectNode body = JSON.createObjectNode();
+		body.put("id", id);
+		body.put("object", object);
+		body.put("created", created);
+		body.put("model", model);
+		return body;
+	}
+
+	private static void usage(ObjectNode usage, Completion completion) {
+		usage.put("prompt_tokens", completion.inputTokens())
 			.put("completion_tokens", completion.outputTokens())
 			.put("total_tokens", completion.inputTokens() + completion.outputTokens());
-		return new Reply(200, JSON.writeValueAsString(body));
 	}
 
 	@Override

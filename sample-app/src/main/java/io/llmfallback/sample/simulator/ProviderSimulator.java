@@ -3,11 +3,15 @@ package io.llmfallback.sample.simulator;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -53,6 +57,11 @@ public final class ProviderSimulator implements AutoCloseable {
 		return new ProviderSimulator(name, new OpenAiWireFormat(), profile, loops);
 	}
 
+	/** Starts a simulator of Gemini's generateContent and streamGenerateContent. */
+	static ProviderSimulator gemini(String name, ModelProfile profile, LoopResources loops) {
+		return new ProviderSimulator(name, new GeminiWireFormat(), profile, loops);
+	}
+
 	/** Starts a simulator of Anthropic messages. */
 	static ProviderSimulator anthropic(String name, ModelProfile profile, LoopResources loops) {
 		return new ProviderSimulator(name, new AnthropicWireFormat(), profile, loops);
@@ -63,7 +72,7 @@ public final class ProviderSimulator implements AutoCloseable {
 		return this.name;
 	}
 
-	/** The wire protocol it speaks: {@code openai} or {@code anthropic}. */
+	/** The wire protocol it speaks: {@code openai}, {@code anthropic} or {@code gemini}. */
 	public String protocol() {
 		return this.format.protocol();
 	}
@@ -109,13 +118,71 @@ public final class ProviderSimulator implements AutoCloseable {
 		Duration latency = this.profile.latency().plus(fault.latency());
 		return body
 			.map((text) -> (status != null) ? this.format.error(status)
-					: this.format.answer(this.name, this.profile.echoPercent(), text))
-			.delayUntil((reply) -> latency.isZero() ? Mono.empty() : Mono.delay(latency))
+					: this.format.answer(this.name, this.profile.echoPercent(), request.uri(), text))
+			// A stream spreads the latency over its events instead.
+			.delayUntil((reply) -> (reply.events() != null || latency.isZero()) ? Mono.empty() : Mono.delay(latency))
 			.flatMap((reply) -> {
-				response.status(reply.status()).header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+				response.status(reply.status());
 				reply.headers().forEach(response::header);
+				EventStream events = reply.events();
+				if (events != null) {
+					return stream(response, events, latency, fault.stream());
+				}
+				response.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 				return response.sendString(Mono.just(reply.body())).then();
 			});
+	}
+
+	/**
+	 * Sends the events paced evenly over the latency, the first after a share of it, as the fault says. The
+	 * headers go out at once, as a real API sends them before its first event.
+	 */
+	private static Mono<Void> stream(HttpServerResponse response, EventStream events, Duration latency,
+			StreamFault fault) {
+		response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+		List<String> steps = steps(events, fault);
+		Duration tick = latency.dividedBy(steps.size());
+		Flux<String> paced = tick.isZero() ? Flux.fromIterable(steps) : Flux.fromIterable(steps).delayElements(tick);
+		// An empty write flushes the headers without a byte of body.
+		Flux<String> body = Flux.concat(Mono.just(""),
+				fault.firstChunkDelay().isZero() ? paced : Mono.delay(fault.firstChunkDelay()).thenMany(paced));
+		Mono<Void> sent = response.sendString(body).then();
+		return switch (fault.kind()) {
+			case STALL -> sent.then(Mono.never());
+			// Closed before the handler ends, the connection never carries the chunked body's last chunk.
+			case CUT -> sent.then(Mono.fromRunnable(() -> response.withConnection(Connection::dispose)));
+			default -> sent;
+		};
+	}
+
+	/** What is sent at each tick: the events of the text, one chunk a tick, and what the fault leaves of the rest. */
+	static List<String> steps(EventStream events, StreamFault fault) {
+		List<String> chunks = events.chunks();
+		int before = (fault.kind() == StreamFault.Kind.NONE || fault.kind() == StreamFault.Kind.NO_TERMINATOR)
+				? chunks.size() : Math.min(fault.afterChunks(), chunks.size());
+		List<String> steps = new ArrayList<>(chunks.subList(0, before));
+		String closing = String.join("", events.closing());
+		switch (fault.kind()) {
+			case NONE -> steps.add(closing + events.terminator());
+			case NO_TERMINATOR -> steps.add(closing);
+			case ERROR_EVENT -> steps.add(events.error());
+			case MALFORMED -> {
+				steps.add(EventStream.malformed((before < chunks.size()) ? chunks.get(before) : events.closing().get(0)));
+				steps.addAll(chunks.subList(before, chunks.size()));
+				steps.add(closing + events.terminator());
+			}
+			case CUT, STALL -> {
+				// Nothing after the chunks.
+			}
+		}
+		String opening = String.join("", events.opening());
+		if (steps.isEmpty()) {
+			steps.add(opening);
+		}
+		else {
+			steps.set(0, opening + steps.get(0));
+		}
+		return steps;
 	}
 
 	/**

@@ -16,8 +16,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Fault injection: {@code GET /simulator} lists the simulated providers, {@code PUT /simulator/{provider}/fault}
- * breaks one, {@code DELETE /simulator/{provider}/fault} heals it. {@code {provider}} is the configured
- * provider name.
+ * breaks one (its answers, or its streams), {@code DELETE /simulator/{provider}/fault} heals it.
+ * {@code {provider}} is the configured provider name.
  */
 @RestController
 @RequestMapping("/simulator")
@@ -43,7 +43,9 @@ final class SimulatorController {
 		if (body.isEmpty()) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
 					"Give a fault: {\"status\":503}, {\"latencyMs\":3000} or {\"hang\":true}, "
-							+ "with a \"rate\" such as 0.25 for a partial outage");
+							+ "with a \"rate\" such as 0.25 for a partial outage; for a stream, one of "
+							+ "cutAfterChunks, stallAfterChunks, errorAfterChunks, malformedAfterChunks, "
+							+ "noTerminator, and firstChunkDelayMs");
 		}
 		try {
 			simulator.inject(body.toFault());

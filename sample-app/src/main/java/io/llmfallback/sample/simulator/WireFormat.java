@@ -1,5 +1,7 @@
 package io.llmfallback.sample.simulator;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
@@ -8,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /** One provider API's request, response and error shapes, as a simulator serves them. */
-sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
+sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, GeminiWireFormat {
 
 	JsonMapper JSON = JsonMapper.builder().build();
 
@@ -21,17 +23,19 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	/** The protocol's name in {@code llm.fallback.providers.*.type}. */
 	String protocol();
 
-	/** The one path the simulator serves, e.g. {@code /v1/messages}. */
+	/** The one path the simulator serves, e.g. {@code /v1/messages}, a template for Gemini's model. */
 	String path();
 
 	/**
-	 * Answers a request body; a request the real API would reject gets its 400. A request that asks for JSON
+	 * Answers a request body, as server-sent events when it says {@code "stream": true}; a request the real
+	 * API would reject gets its 400. A request that asks for JSON
 	 * gets a {@linkplain Completion#json JSON answer}, any other a {@linkplain Completion#of text answer}.
 	 * @param simulator the simulator's name, the first word of its answers
 	 * @param echoPercent how much of the prompt the answer echoes, in percent of its words
+	 * @param uri the request's path and query, which name the model and the method in Gemini's API
 	 * @param requestBody the request as received
 	 */
-	Reply answer(String simulator, int echoPercent, String requestBody);
+	Reply answer(String simulator, int echoPercent, String uri, String requestBody);
 
 	/** What the real API answers with this error status: its status, error body and headers. */
 	Reply error(int status);
@@ -54,6 +58,32 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat {
 	 */
 	static boolean asksForJson(String systemPrompt) {
 		return JSON_WORD.matcher(systemPrompt).find();
+	}
+
+	/** Whether a request asks for its answer as server-sent events, as OpenAI and Anthropic ask for it. */
+	static boolean streams(JsonNode request) {
+		return request.path("stream").asBoolean(false);
+	}
+
+	/**
+	 * What the model answers a conversation with a separate system prompt: the answer to its last user
+	 * message, counting the system prompt and every message as input.
+	 * @param contentField the field of a message that holds its text or its parts
+	 */
+	static Completion complete(String simulator, int echoPercent, String system, JsonNode messages,
+			String contentField, long maxTokens, boolean json) {
+		List<String> input = new ArrayList<>();
+		input.add(system);
+		String prompt = "";
+		for (JsonNode message : messages) {
+			String text = text(message.path(contentField));
+			input.add(text);
+			if ("user".equals(string(message, "role"))) {
+				prompt = text;
+			}
+		}
+		return json ? Completion.json(prompt, input, maxTokens, echoPercent)
+				: Completion.of(simulator, prompt, input, maxTokens, echoPercent);
 	}
 
 	static String string(JsonNode node, String field) {

@@ -14,9 +14,6 @@ import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,30 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * The simulators against the starter's own provider clients: what they answer must parse, and each injected
  * fault must land in the failure category the real API's answer would.
  */
-class ProviderSimulatorTest {
+class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
 
 	// 17 words; the four of eight characters or more are duplicate, Thursday, bookkeeper and watching.
 	private static final String TICKET = "Charged twice for the March invoice. Please refund the duplicate payment "
 			+ "before Thursday, our bookkeeper is watching.";
-
-	private static SimulatedProviders simulators;
-
-	@BeforeAll
-	static void start() {
-		simulators = SimulatedProviders.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		simulators.close();
-	}
-
-	@BeforeEach
-	void heal() {
-		simulators.all().forEach(ProviderSimulator::heal);
-	}
 
 	@Test
 	void openAiAnswerEchoesThePromptWithTokenCounts() {
@@ -324,10 +304,6 @@ class ProviderSimulatorTest {
 				.timeout(Duration.ofMillis(500)))
 			.expectError(TimeoutException.class)
 			.verify(Duration.ofSeconds(10));
-	}
-
-	private static ProviderSimulator simulator(String name) {
-		return simulators.find(name).orElseThrow();
 	}
 
 	private static LlmProvider provider(String name) {

@@ -1,0 +1,62 @@
+package io.llmfallback.sample.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An answer as server-sent events, in the order a provider sends them, each a whole event ending with its
+ * blank line.
+ *
+ * @param opening the events before the first text (Anthropic's {@code message_start}, OpenAI's role chunk)
+ * @param chunks one event per piece of text
+ * @param closing the events after the text: the finish reason and usage
+ * @param terminator the provider's end-of-stream event
+ * @param error the error event the provider sends inside a 200 when it fails mid-stream
+ */
+record EventStream(List<String> opening, List<String> chunks, List<String> closing, String terminator,
+		String error) {
+
+	/** How many words a chunk of text holds, as a real model streams a few tokens at a time. */
+	static final int WORDS_PER_CHUNK = 3;
+
+	/** One event: an optional {@code event:} line, a {@code data:} line, a blank line. */
+	static String event(@Nullable String name, String data) {
+		return ((name != null) ? "event: " + name + "\n" : "") + "data: " + data + "\n\n";
+	}
+
+	/**
+	 * The text in pieces of {@value #WORDS_PER_CHUNK} words, each but the first starting with the whitespace
+	 * before its first word, so that the pieces put together are the text.
+	 */
+	static List<String> pieces(String text) {
+		List<String> pieces = new ArrayList<>();
+		int start = 0;
+		int words = 0;
+		for (int i = 0; i < text.length(); i++) {
+			boolean wordStart = !Character.isWhitespace(text.charAt(i))
+					&& (i == 0 || Character.isWhitespace(text.charAt(i - 1)));
+			if (wordStart && words++ % WORDS_PER_CHUNK == 0 && words > 1) {
+				int end = i;
+				while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+					end--;
+				}
+				pieces.add(text.substring(start, end));
+				start = end;
+			}
+		}
+		if (start < text.length()) {
+			pieces.add(text.substring(start));
+		}
+		return pieces;
+	}
+
+	/** The same event with its data cut in half: a {@code data:} line that is not JSON. */
+	static String malformed(String event) {
+		int data = event.indexOf("data: ") + "data: ".length();
+		int end = event.length() - 2;
+		return event.substring(0, data + (end - data) / 2) + "\n\n";
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.llmfallback.sample.simulator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.ProviderType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.netty.resources.LoopResources;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Gemini simulator, unary through the starter's own Gemini client, streamed read raw. */
+class GeminiSimulatorTest {
+
+	private static final String REQUEST = "{\"contents\":[{\"role\":\"user\","
+			+ "\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}";
+
+	private static LoopResources loops;
+
+	private static ProviderSimulator gemini;
+
+	@BeforeAll
+	static void start() {
+		loops = LoopResources.create("gemini-simulator", 1, true);
+		gemini = ProviderSimulator.gemini("gemini-sim", new ModelProfile(Duration.ofMillis(20), 100), loops);
+	}
+
+	@AfterAll
+	static void stop() {
+		gemini.close();
+		loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
+	}
+
+	@BeforeEach
+	void heal() {
+		gemini.heal();
+	}
+
+	@Test
+	void answersAsTheStartersGeminiClientExpects() {
+		StepVerifier.create(provider().chat(ChatRequest.ofUser("Why is the sky blue?"))).assertNext((response) -> {
+			assertThat(response.text()).isEqualTo("gemini-sim echoes: Why is the sky blue?");
+			assertThat(response.finishReason()).isEqualTo("STOP");
+			assertThat(response.model()).isEqualTo("gemini-2.5-flash");
+			assertThat(response.usage().inputTokens()).isEqualTo(7);
+			assertThat(response.usage().outputTokens()).isEqualTo(10);
+		}).verifyComplete();
+	}
+
+	@ParameterizedTest(name = "answering {0} is {1}")
+	@CsvSource({ "503, OVERLOADED, 503", "500, SERVER_ERROR, 500", "429, RATE_LIMITED, 429", "401, AUTH, 400",
+			"504, TIMEOUT, 504" })
+	void injectedStatusIsClassifiedAsTheRealApisWouldBe(int status, FailureCategory category, int answered) {
+		gemini.inject(new Fault(status, Duration.ZERO, false));
+		StepVerifier.create(provider().chat(ChatRequest.ofUser("Why is the sky blue?"))).expectErrorSatisfies((ex) -> {
+			ProviderException failure = (ProviderException) ex;
+			assertThat(failure.getCategory()).isEqualTo(category);
+			assertThat(failure.getHttpStatus()).isEqualTo(answered);
+			assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
+		}).verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void streamsChunksThenTheFinishWithTheUsage() {
+		Received stream = stream();
+		assertThat(stream.status()).isEqualTo(200);
+		assertThat(stream.contentType()).isEqualTo("text/event-stream");
+		List<JsonNode> chunks = stream.events().stream().map(Received::data).toList();
+		assertThat(chunks).hasSize(4);
+		assertThat(chunks.get(0).toString()).isEqualTo("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
+				+ "[{\"text\":\"gemini-sim echoes: Why\"}]},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":7,"
+				+ "\"totalTokenCount\":7},\"modelVersion\":\"gemini-2.5-flash\"}");
+		StringBuilder text = new StringBuilder();
+		chunks.forEach((chunk) -> text
+			.append(chunk.path("candidates").path(0).path("content").path("parts").path(0).path("text").stringValue()));
+		assertThat(text).hasToString("gemini-sim echoes: Why is the sky blue?");
+		JsonNode last = chunks.get(3);
+		assertThat(last.path("candidates").path(0).path("finishReason").stringValue()).isEqualTo("STOP");
+		assertThat(last.path("usageMetadata").toString())
+			.isEqualTo("{\"promptTokenCount\":7,\"candidatesTokenCount\":10,\"totalTokenCount\":17}");
+		assertThat(chunks.subList(0, 3))
+			.noneMatch((chunk) -> chunk.path("candidates").path(0).has("finishReason"));
+	}
+
+	@Test
+	void noTerminatorLeavesTheFinishOut() {
+		gemini.inject(new Fault(new StreamFault(StreamFault.Kind.NO_TERMINATOR, 0, Duration.ZERO)));
+		Received stream = stream();
+		assertThat(stream.events()).hasSize(3).noneMatch((event) -> event.contains("finishReason"));
+		assertThat(stream.error()).isNull();
+	}
+
+	@Test
+	void errorEventIsGooglesErrorInsideThe200() {
+		gemini.inject(new Fault(new StreamFault(StreamFault.Kind.ERROR_EVENT, 1, Duration.ZERO)));
+		Received stream = stream();
+		assertThat(stream.status()).isEqualTo(200);
+		assertThat(stream.events()).hasSize(2);
+		assertThat(Received.data(stream.events().get(1)).toString()).isEqualTo("{\"error\":{\"code\":503,"
+				+ "\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}");
+	}
+
+	@Test
+	void streamIsServedAsServerSentEventsOnly() {
+		Received json = Received.read(post("/v1beta/models/gemini-2.5-flash:streamGenerateContent"));
+		assertThat(json.status()).isEqualTo(400);
+		assertThat(Received.read(post("/v1beta/models/gemini-2.5-flash:countTokens")).status()).isEqualTo(404);
+	}
+
+	private static Received stream() {
+		return Received.read(post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"));
+	}
+
+	private static WebClient.RequestHeadersSpec<?> post(String uri) {
+		return WebClient.create(gemini.baseUrl().toString())
+			.post()
+			.uri(uri)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(REQUEST);
+	}
+
+	private static LlmProvider provider() {
+		return LlmProviders.create(new ProviderSettings("gemini-sim", ProviderType.GEMINI, gemini.baseUrl(), "",
+				"gemini-2.5-flash", Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	}
+
+}

@@ -38,8 +38,10 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Runs one logical request down an ordered list of providers.
@@ -198,26 +200,13 @@ public final class FallbackChain {
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request, String operation) {
 		return Flux.deferContextual((reactorContext) -> {
-			long start = now();
-			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos(), null);
-			this.retryBudget.recordRequest();
-			this.hedgeBudget.recordRequest();
-			Observation observation = Observation
-				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
-				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
-				.start();
-			run.observation = observation;
+			Run run = begin(reactorContext, operation, null);
 			AtomicReference<@Nullable ChainResponse> served = new AtomicReference<>();
-			return applyRequestMiddleware(request, this.requestMiddleware, run)
-				.timeout(this.settings.latencyBudget(), Mono.defer(() -> {
-					skipForBudget(run, 0);
-					return Mono.error(exhausted(run));
-				}))
-				.flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served))
-				.doOnComplete(() -> finish(run, start, served.get(), null))
-				.doOnError((ex) -> finish(run, start, null, ex))
-				.doOnCancel(observation::stop)
-				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+			return prepare(request, run).flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served))
+				.doOnComplete(() -> finish(run, served.get(), null))
+				.doOnError((ex) -> finish(run, null, ex))
+				.doOnCancel(run.observation::stop)
+				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));
 		});
 	}
 
@@ -313,34 +302,43 @@ public final class FallbackChain {
 
 	private Mono<ChainResponse> execute(ChatRequest request, String operation, @Nullable ResultMapping<?> mapping) {
 		return Mono.deferContextual((reactorContext) -> {
-			long start = now();
-			Run run = new Run(name(), operation, start + this.settings.latencyBudget().toNanos(), mapping);
-			this.retryBudget.recordRequest();
-			this.hedgeBudget.recordRequest();
-			Observation observation = Observation
-				.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
-				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
-				.start();
-			run.observation = observation;
-			Duration budget = this.settings.latencyBudget();
-			return applyRequestMiddleware(request, this.requestMiddleware, run)
-				// Request middleware spends the same budget as the attempts: a slow guardrail or cache look-up
-				// leaves the attempts less time, and one that outlasts the budget ends the request at its deadline
-				// with every provider skipped, rather than whenever it returns.
-				.timeout(budget, Mono.defer(() -> {
-					skipForBudget(run, 0);
-					return Mono.error(exhausted(run));
-				}))
-				.flatMap((prepared) -> attempt(run, prepared, 0))
+			Run run = begin(reactorContext, operation, mapping);
+			Observation observation = run.observation;
+			return prepare(request, run).flatMap((prepared) -> attempt(run, prepared, 0))
 				.flatMap((served) -> applyResponseMiddleware(served, run))
-				.doOnSuccess((response) -> finish(run, start, response, null))
-				.doOnError((ex) -> finish(run, start, null, ex))
+				.doOnSuccess((response) -> finish(run, response, null))
+				.doOnError((ex) -> finish(run, null, ex))
 				.doOnCancel(observation::stop)
 				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}
 
-	private void finish(Run run, long start, @Nullable ChainResponse response, @Nullable Throwable error) {
+	/** Starts one logical request: its deadline, its place in the budgets' windows, and its observation. */
+	private Run begin(ContextView reactorContext, String operation, @Nullable ResultMapping<?> mapping) {
+		Run run = new Run(name(), operation, now(), this.settings.latencyBudget(), mapping);
+		this.retryBudget.recordRequest();
+		this.hedgeBudget.recordRequest();
+		run.observation = Observation
+			.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
+			.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+			.start();
+		return run;
+	}
+
+	/**
+	 * The request after request middleware, which spends the same budget as the attempts: a slow guardrail or
+	 * cache look-up leaves the attempts less time, and one that outlasts the budget ends the request at its
+	 * deadline with every provider skipped, rather than whenever it returns.
+	 */
+	private Mono<ChatRequest> prepare(ChatRequest request, Run run) {
+		return applyRequestMiddleware(request, this.requestMiddleware, run)
+			.timeout(this.settings.latencyBudget(), Mono.defer(() -> {
+				skipForBudget(run, 0);
+				return Mono.error(exhausted(run));
+			}));
+	}
+
+	private void finish(Run run, @Nullable ChainResponse response, @Nullable Throwable error) {
 		ChainFailureException failure = (error instanceof ChainFailureException chainFailure) ? chainFailure : null;
 		ServedPath path = (response != null) ? response.path() : ServedPath.NONE;
 		List<AttemptRecord> attempts = run.attempts();
@@ -351,7 +349,7 @@ public final class FallbackChain {
 		run.observation.stop();
 		if (response != null || failure != null) {
 			ChainOutcome outcome = new ChainOutcome(name(), run.operation, response, failure, attempts,
-					elapsedSince(start), run.middlewareEvaluations);
+					elapsedSince(run.startNanos), run.middlewareEvaluations);
 			try {
 				this.listener.onOutcome(outcome);
 			}
@@ -550,9 +548,10 @@ public final class FallbackChain {
 					null, "no answer within " + timeout.toMillis() + " ms", null)))
 			// The outcome goes on only if it settles the call before the breaker's opening gives it up, and
 			// before the breaker sees it: a failure that opens the breaker is this call's own, not a reason to
-			// give it up, and an answer the opening beat to it is dropped, never recorded twice.
+			// give it up, and an answer the opening beat to it is dropped, never recorded twice. A call given up
+			// sends nothing on, not even an empty completion, so that the opening's error is the one that ends it.
 			.materialize()
-			.filter((signal) -> signal.isOnComplete() || state.settle(signal.get()))
+			.flatMap((signal) -> state.settle(signal.get()) ? Mono.just(signal) : Mono.<Signal<ChatResponse>>never())
 			.<ChatResponse>dematerialize()
 			.transform((attemptCall) -> observeAttempt(run, provider, attempt, attemptRequest, state, attemptCall))
 			.map((response) -> served(run, provider, attempt, model, start, response, state));
@@ -1085,6 +1084,8 @@ public final class FallbackChain {
 
 		final String operation;
 
+		final long startNanos;
+
 		final long deadlineNanos;
 
 		/** The type the caller wants the answer mapped onto, or {@code null} for text. */
@@ -1119,9 +1120,10 @@ public final class FallbackChain {
 		/** Some provider was called: a request with a call of its own in flight makes no last resort. */
 		volatile boolean anySent;
 
-		Run(String chain, String operation, long deadlineNanos, @Nullable ResultMapping<?> mapping) {
+		Run(String chain, String operation, long startNanos, Duration budget, @Nullable ResultMapping<?> mapping) {
 			this.operation = operation;
-			this.deadlineNanos = deadlineNanos;
+			this.startNanos = startNanos;
+			this.deadlineNanos = startNanos + budget.toNanos();
 			this.mapping = mapping;
 			this.observationContext = new ChainObservations.RequestContext(chain, operation);
 		}

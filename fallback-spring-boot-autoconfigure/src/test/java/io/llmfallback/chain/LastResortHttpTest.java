@@ -196,8 +196,12 @@ class LastResortHttpTest {
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
 		assertThat(this.chains.transitions).hasSize(transitionsBefore);
 		assertThat(transitionsCounted()).isEqualTo(transitionsCountedBefore);
-		assertThat(output.getOut().substring(outputBefore).lines().filter((line) -> line.contains("WARN")))
-			.isEmpty();
+		// Of this test's providers only: other tests' application contexts, cached in the same JVM, keep moving
+		// their own breakers on Resilience4j's timer thread.
+		assertThat(output.getOut()
+			.substring(outputBefore)
+			.lines()
+			.filter((line) -> line.contains("WARN") && (line.contains("p0") || line.contains("p1")))).isEmpty();
 	}
 
 	@Test

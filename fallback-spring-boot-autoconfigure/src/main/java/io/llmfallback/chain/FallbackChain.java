@@ -218,18 +218,11 @@ public final class FallbackChain {
 		}
 		LlmProvider provider = this.providers.get(index);
 		Supplier<Flux<ChatChunk>> next = () -> streamAttempt(run, request, index + 1, served);
-		if (run.deadlineNanos - now() <= 0) {
-			skipForBudget(run, index);
+		AttemptOutcome skipped = skip(run, index);
+		if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 			return Flux.error(exhausted(run));
 		}
-		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
-			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
-					false));
-			return next.get();
-		}
-		if (!run.reserveCall(this.settings.maxAttempts())) {
-			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.MAX_ATTEMPTS,
-					false));
+		if (skipped != null || !takeCall(run, provider, index, false)) {
 			return next.get();
 		}
 		long start = now();
@@ -275,9 +268,7 @@ public final class FallbackChain {
 					run.releaseCall();
 				}
 				if (ex instanceof CallNotPermittedException) {
-					run.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
-					run.lastReason = "short-circuited";
-					run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+					shortCircuited(run, provider, index, model, false);
 					return next.get();
 				}
 				if (!(ex instanceof ProviderException failure)) {
@@ -402,6 +393,43 @@ public final class FallbackChain {
 		return mapped.value();
 	}
 
+	/**
+	 * Why the provider at the index is not tried, recorded, or {@code null} to try it: the budget is spent
+	 * ({@code BUDGET_EXHAUSTED}, recorded for every provider from it on), or a spend limit keeps back a fallback
+	 * dearer than the primary ({@code SPEND_LIMITED}).
+	 */
+	private @Nullable AttemptOutcome skip(Run run, int index) {
+		if (run.deadlineNanos - now() <= 0) {
+			skipForBudget(run, index);
+			return AttemptOutcome.BUDGET_EXHAUSTED;
+		}
+		LlmProvider provider = this.providers.get(index);
+		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
+			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
+					false));
+			return AttemptOutcome.SPEND_LIMITED;
+		}
+		return null;
+	}
+
+	/** Takes a place among the request's calls, or records the provider as skipped when none is left. */
+	private boolean takeCall(Run run, LlmProvider provider, int index, boolean lastResort) {
+		if (run.reserveCall(this.settings.maxAttempts())) {
+			return true;
+		}
+		run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.MAX_ATTEMPTS,
+				lastResort));
+		return false;
+	}
+
+	/** Records a provider its open breaker kept from being called. */
+	private static void shortCircuited(Run run, LlmProvider provider, int index, String model, boolean lastResort) {
+		run.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, lastResort));
+		run.lastReason = "short-circuited";
+		// The span event takes the event's contextual name, so it must be the contract name.
+		run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+	}
+
 	/** Records the providers from that index on as skipped: the budget is spent. */
 	private void skipForBudget(Run run, int from) {
 		for (int skipped = from; skipped < this.providers.size(); skipped++) {
@@ -423,14 +451,11 @@ public final class FallbackChain {
 		if (index == this.providers.size()) {
 			return lastResort(run, request, Set.of());
 		}
-		LlmProvider provider = this.providers.get(index);
-		if (run.deadlineNanos - now() <= 0) {
-			skipForBudget(run, index);
+		AttemptOutcome skipped = skip(run, index);
+		if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 			return Mono.error(exhausted(run));
 		}
-		if (index > 0 && costsMoreThanPrimary(provider) && this.extensions.spendGuard().isLimited(name())) {
-			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
-					false));
+		if (skipped != null) {
 			return attempt(run, request, index + 1, hedge);
 		}
 		if (index == 0 && this.settings.hedge().enabled() && this.providers.size() > 1) {
@@ -516,9 +541,7 @@ public final class FallbackChain {
 	private Mono<ChainResponse> call(Run run, ChatRequest request, Attempt attempt,
 			Supplier<Mono<ChainResponse>> next) {
 		LlmProvider provider = this.providers.get(attempt.index);
-		if (!run.reserveCall(this.settings.maxAttempts())) {
-			run.add(AttemptRecord.skipped(provider.name(), attempt.index, provider.model(),
-					AttemptOutcome.MAX_ATTEMPTS, attempt.lastResort));
+		if (!takeCall(run, provider, attempt.index, attempt.lastResort)) {
 			return next.get();
 		}
 		long start = now();
@@ -585,11 +608,7 @@ public final class FallbackChain {
 		}).onErrorResume((ex) -> {
 			releaseUnsent(run, state);
 			if (ex instanceof CallNotPermittedException) {
-				run.add(AttemptRecord.skipped(provider.name(), attempt.index, model, AttemptOutcome.SHORT_CIRCUITED,
-						attempt.lastResort));
-				run.lastReason = "short-circuited";
-				// The span event takes the event's contextual name, so it must be the contract name.
-				run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+				shortCircuited(run, provider, attempt.index, model, attempt.lastResort);
 				return next.get();
 			}
 			if (ex instanceof AttemptRefusedException refused) {

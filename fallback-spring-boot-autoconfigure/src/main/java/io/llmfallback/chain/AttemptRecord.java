@@ -27,11 +27,22 @@ import org.jspecify.annotations.Nullable;
  * breaker open
  * @param retry 0 for the request's first call of this provider, 1 for its first retry, and so on
  * @param hedge whether this attempt was started as a hedge, while the primary was still working
+ * @param stream how a streamed attempt's chunks came, and whether its usage is estimated; {@code null} for a
+ * unary call or an attempt that never streamed
  */
 public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
 		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
 		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
-		boolean lastResort, int retry, boolean hedge) {
+		boolean lastResort, int retry, boolean hedge, @Nullable StreamStats stream) {
+
+	/** A unary call. */
+	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
+			@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
+			@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
+			boolean lastResort, int retry, boolean hedge) {
+		this(provider, index, model, outcome, category, httpStatus, duration, retryAfter, usage, costUsd, contract,
+				lastResort, retry, hedge, null);
+	}
 
 	/** A first call or a skip, not a retry nor a hedge. */
 	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,

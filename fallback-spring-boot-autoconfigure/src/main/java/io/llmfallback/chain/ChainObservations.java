@@ -1,5 +1,7 @@
 package io.llmfallback.chain;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +117,8 @@ public final class ChainObservations {
 
 		private @Nullable String errorType;
 
+		private @Nullable StreamStats stream;
+
 		AttemptContext(String chain, LlmProvider provider, int index, ChatRequest request,
 				@Nullable String reason, boolean lastResort, int retry, boolean hedge, boolean captureContent) {
 			this.chain = chain;
@@ -190,6 +194,15 @@ public final class ChainObservations {
 
 		public @Nullable String errorType() {
 			return this.errorType;
+		}
+
+		/** How the chunks of a streamed attempt came; {@code null} for a unary call. */
+		public @Nullable StreamStats stream() {
+			return this.stream;
+		}
+
+		void streamed(StreamStats stream) {
+			this.stream = stream;
 		}
 
 		void succeeded(ChatResponse response) {
@@ -286,6 +299,17 @@ public final class ChainObservations {
 			if (context.givenUp() != null) {
 				values.add(KeyValue.of("llm.fallback.given_up", context.givenUp()));
 			}
+			StreamStats stream = context.stream();
+			if (stream != null) {
+				values.add(KeyValue.of("gen_ai.request.stream", "true"));
+				Duration firstChunk = stream.timeToFirstChunk();
+				if (firstChunk != null) {
+					values.add(KeyValue.of("gen_ai.response.time_to_first_chunk", seconds(firstChunk)));
+				}
+				if (stream.isUsageEstimated()) {
+					values.add(KeyValue.of("llm.fallback.usage_estimated", "true"));
+				}
+			}
 			if (context.request().maxTokens() != null) {
 				values.add(KeyValue.of("gen_ai.request.max_tokens",
 						String.valueOf(context.request().maxTokens())));
@@ -326,6 +350,11 @@ public final class ChainObservations {
 		@Override
 		public boolean supportsContext(Observation.Context context) {
 			return context instanceof AttemptContext;
+		}
+
+		/** Seconds, as the GenAI conventions give times, to the microsecond. */
+		private static String seconds(Duration duration) {
+			return BigDecimal.valueOf(duration.toNanos() / 1_000, 6).stripTrailingZeros().toPlainString();
 		}
 
 		private static String messagesJson(ChatRequest request) {

@@ -210,7 +210,11 @@ public final class FallbackChain {
 		});
 	}
 
-	/** Streams from the provider at the index, falling over to the next until a chunk has reached the caller. */
+	/**
+	 * Streams from the provider at the index, falling over to the next until a chunk has reached the caller. The
+	 * stream goes through the provider's guard (its bulkhead and rate limits, its first chunk watched as a call in
+	 * flight) and breaker, and a breaker that opens before the first chunk gives the attempt up.
+	 */
 	private Flux<ChatChunk> streamAttempt(Run run, ChatRequest request, int index,
 			AtomicReference<@Nullable ChainResponse> served) {
 		if (index == this.providers.size()) {
@@ -226,18 +230,21 @@ public final class FallbackChain {
 			return next.get();
 		}
 		long start = now();
+		Attempt attempt = new Attempt(index, false, 0, false);
 		ChatRequest attemptRequest = requestFor(request, provider, index);
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
 		StreamSettings limits = this.guards.settings(provider.name()).stream();
 		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(run.deadlineNanos - start));
-		StreamedAnswer answer = new StreamedAnswer();
+		StreamedAnswer answer = new StreamedAnswer(start);
 		Flux<ChatChunk> chunks = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
-			.flatMapMany((prepared) -> Flux.defer(() -> {
-				answer.sent = true;
-				run.anySent = true;
-				return provider.stream(prepared);
-			}))
-			.onErrorMap((ex) -> !(ex instanceof ProviderException) && !(ex instanceof TimeoutException),
+			.flatMapMany((prepared) -> this.guards.guardStream(provider.name(), estimatedTokens(prepared, provider),
+					firstChunk, Flux.defer(() -> {
+						answer.sent = true;
+						run.anySent = true;
+						return provider.stream(prepared);
+					})))
+			.onErrorMap((ex) -> !(ex instanceof ProviderException) && !(ex instanceof TimeoutException)
+					&& !(ex instanceof AttemptRefusedException),
 					(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null, null,
 							"unexpected " + ex.getClass().getSimpleName(), ex))
 			// The first chunk within the attempt's own deadline, each next one within the stall limit, and
@@ -254,41 +261,63 @@ public final class FallbackChain {
 			.filter((chunk) -> answer.hasText())
 			.concatWith(Flux.defer(() -> answer.hasText() ? Flux.empty()
 					: Flux.error(new ProviderException(provider.name(), FailureCategory.EMPTY_RESPONSE, 200, null,
-							"the stream ended without text", null))));
-		return this.breakers.protectStream(provider.name(), chunks)
-			.doOnComplete(() -> {
-				ChatResponse response = answer.assembled(provider, model, attemptRequest, elapsedSince(start));
-				ContractCheck check = this.settings.outputContract().check(response);
-				run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
-						elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check));
-				served.set(new ChainResponse(response, name(), run.operation, run.attempts(), check.violations()));
-			})
-			.onErrorResume((ex) -> {
-				if (!answer.sent) {
-					run.releaseCall();
-				}
-				if (ex instanceof CallNotPermittedException) {
-					shortCircuited(run, provider, index, model, false);
-					return next.get();
-				}
-				if (!(ex instanceof ProviderException failure)) {
-					return Flux.error(ex);
-				}
-				TokenUsage billed = answer.usageOr(failure.getBilledUsage());
-				run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
-						failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(), billed,
-						cost(provider, billed), ContractCheck.UNCHECKED));
-				run.lastFailure = failure;
-				run.lastReason = failure.getCategory().wireName();
-				if (answer.hasText()) {
-					return Flux.error(new ChainInterruptedException(name(), run.operation, run.attempts(), failure,
-							answer.length()));
-				}
-				if (this.settings.fallbackOn().contains(failure.getCategory())) {
-					return next.get();
-				}
-				return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
-			});
+							"the stream ended without text", null))))
+			.doOnComplete(() -> answer.complete(provider, model, attemptRequest, elapsedSince(start)))
+			.transform((stream) -> observeStreamAttempt(run, provider, attempt, attemptRequest, answer, stream));
+		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks);
+		if (this.guards.settings(provider.name()).cancelWaitingCalls()) {
+			// Until the provider's first chunk, an opening of its breaker gives the stream up, as it does a unary
+			// call; from then on the provider is answering.
+			Mono<ChatChunk> opening = this.breakers.nextOpening(provider.name())
+				.publishOn(Schedulers.parallel())
+				.then(Mono.defer(() -> answer.stats.chunks() > 0 ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
+			guarded = Flux.firstWithSignal(opening.flux(), guarded);
+		}
+		return guarded.doOnComplete(() -> {
+			ChatResponse response = answer.response();
+			ContractCheck check = this.settings.outputContract().check(response);
+			run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
+					elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check, false, 0,
+					false, answer.stats));
+			served.set(new ChainResponse(response, name(), run.operation, run.attempts(), check.violations()));
+		}).onErrorResume((ex) -> {
+			if (!answer.sent) {
+				run.releaseCall();
+			}
+			if (ex instanceof CallNotPermittedException) {
+				shortCircuited(run, provider, index, model, false);
+				return next.get();
+			}
+			if (ex instanceof AttemptRefusedException refused) {
+				AttemptRecord refusal = AttemptRecord.skipped(provider.name(), index, model, refused.getOutcome(), false);
+				run.add(refusal);
+				run.lastReason = refusal.label();
+				return next.get();
+			}
+			if (ex == BreakerOpened.INSTANCE) {
+				run.add(answer.sent ? givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED)
+						: AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
+				run.lastReason = "breaker-opened";
+				return next.get();
+			}
+			if (!(ex instanceof ProviderException failure)) {
+				return Flux.error(ex);
+			}
+			TokenUsage billed = answer.billed(attemptRequest, failure.getBilledUsage());
+			run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
+					failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(), billed,
+					cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false, answer.stats));
+			run.lastFailure = failure;
+			run.lastReason = failure.getCategory().wireName();
+			if (answer.hasText()) {
+				return Flux.error(new ChainInterruptedException(name(), run.operation, run.attempts(), failure,
+						answer.length()));
+			}
+			if (this.settings.fallbackOn().contains(failure.getCategory())) {
+				return next.get();
+			}
+			return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
+		});
 	}
 
 	private Mono<ChainResponse> execute(ChatRequest request, String operation, @Nullable ResultMapping<?> mapping) {
@@ -733,42 +762,35 @@ public final class FallbackChain {
 	private Mono<ChatResponse> observeAttempt(Run run, LlmProvider provider, Attempt attempt, ChatRequest request,
 			CallState state, Mono<ChatResponse> call) {
 		return Mono.defer(() -> {
-			ChainObservations.AttemptContext context = new ChainObservations.AttemptContext(name(), provider,
-					attempt.index, request, run.lastReason, attempt.lastResort, attempt.retry, attempt.hedge,
-					this.extensions.captureContent());
-			Observation observation = Observation
-				.createNotStarted(ATTEMPT_CONVENTION, () -> context, this.extensions.observations())
-				.parentObservation(run.observation)
-				.start();
-			// Stopped before the signal travels on, so that the attempt span ends before the next attempt
-			// starts and before the request span ends; once, since a cancel can follow the answer.
-			AtomicBoolean stopped = new AtomicBoolean();
-			return call.doOnSuccess((response) -> {
-				if (stopped.compareAndSet(false, true)) {
-					if (response != null) {
-						context.succeeded(response);
-					}
-					observation.stop();
-				}
-			}).doOnError((ex) -> {
-				if (stopped.compareAndSet(false, true)) {
-					context.failed(ex);
-					observation.error(ex);
-					observation.stop();
-				}
-			})
-				.doOnCancel(() -> {
-					if (stopped.compareAndSet(false, true)) {
-						if (state.wasSent()) {
-							context.givenUp(run.raceDecided ? "hedge-lost" : "cancelled");
-						}
-						observation.stop();
-					}
-				})
+			AttemptObservation observed = startObservation(run, provider, attempt, request);
+			return call.doOnSuccess(observed::succeeded)
+				.doOnError(observed::failed)
+				.doOnCancel(() -> observed.cancelled(
+						state.wasSent() ? (run.raceDecided ? "hedge-lost" : "cancelled") : null))
 				// The provider's WebClient picks its HTTP observation's parent from here, so trace context
 				// propagates to the provider call.
-				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY, observation));
+				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY,
+						observed.observation()));
 		});
+	}
+
+	private Flux<ChatChunk> observeStreamAttempt(Run run, LlmProvider provider, Attempt attempt, ChatRequest request,
+			StreamedAnswer answer, Flux<ChatChunk> chunks) {
+		return Flux.defer(() -> {
+			AttemptObservation observed = startObservation(run, provider, attempt, request);
+			observed.streamed(answer.stats);
+			return chunks.doOnComplete(() -> observed.succeeded(answer.response))
+				.doOnError(observed::failed)
+				.doOnCancel(() -> observed.cancelled(answer.sent ? "cancelled" : null))
+				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY,
+						observed.observation()));
+		});
+	}
+
+	private AttemptObservation startObservation(Run run, LlmProvider provider, Attempt attempt, ChatRequest request) {
+		return new AttemptObservation(new ChainObservations.AttemptContext(name(), provider, attempt.index, request,
+				run.lastReason, attempt.lastResort, attempt.retry, attempt.hedge, this.extensions.captureContent()),
+				ATTEMPT_CONVENTION, this.extensions.observations(), run.observation);
 	}
 
 	private boolean costsMoreThanPrimary(LlmProvider provider) {
@@ -817,6 +839,8 @@ public final class FallbackChain {
 	/** What one streamed attempt has sent so far; written by one stream, in order. */
 	private static final class StreamedAnswer {
 
+		final StreamStats stats;
+
 		private final StringBuilder text = new StringBuilder();
 
 		private @Nullable String finishReason;
@@ -825,9 +849,17 @@ public final class FallbackChain {
 
 		private @Nullable String model;
 
+		/** The whole answer, once the stream has completed. */
+		@Nullable ChatResponse response;
+
 		volatile boolean sent;
 
+		StreamedAnswer(long startNanos) {
+			this.stats = new StreamStats(startNanos);
+		}
+
 		void add(ChatChunk chunk) {
+			this.stats.chunkAt(now());
 			this.text.append(chunk.text());
 			if (chunk.finishReason() != null) {
 				this.finishReason = chunk.finishReason();
@@ -848,20 +880,38 @@ public final class FallbackChain {
 			return this.text.length();
 		}
 
-		/** The usage the stream reported, else what the failure says was billed. */
-		TokenUsage usageOr(TokenUsage billed) {
-			return (this.usage != null) ? this.usage : billed;
+		/** Assembles the whole answer, as a unary call would have returned it. */
+		void complete(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency) {
+			this.response = new ChatResponse(this.text.toString(), this.finishReason, reportedOrEstimated(request),
+					provider.name(), (this.model != null) ? this.model : requestedModel, latency);
+		}
+
+		ChatResponse response() {
+			ChatResponse complete = this.response;
+			if (complete == null) {
+				throw new IllegalStateException("The stream has not completed");
+			}
+			return complete;
 		}
 
 		/**
-		 * The whole answer, as a unary call would have returned it. A provider that reported no usage is counted
-		 * at the request's estimated prompt tokens and one output token per four characters.
+		 * What a failed stream is counted at: the usage it reported; else, once text came, what its text and
+		 * prompt are estimated at, since the provider bills the output it sent; else what the failure says.
 		 */
-		ChatResponse assembled(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency) {
-			TokenUsage reported = (this.usage != null) ? this.usage
-					: new TokenUsage(request.estimatedInputTokens(), (this.text.length() + 3) / 4);
-			return new ChatResponse(this.text.toString(), this.finishReason, reported, provider.name(),
-					(this.model != null) ? this.model : requestedModel, latency);
+		TokenUsage billed(ChatRequest request, TokenUsage failureBilled) {
+			return (this.usage == null && !hasText()) ? failureBilled : reportedOrEstimated(request);
+		}
+
+		/**
+		 * The usage the provider reported; a provider that reported none is counted at the request's estimated
+		 * prompt tokens and one output token per four characters, and the estimate is flagged.
+		 */
+		private TokenUsage reportedOrEstimated(ChatRequest request) {
+			if (this.usage != null) {
+				return this.usage;
+			}
+			this.stats.usageEstimated();
+			return new TokenUsage(request.estimatedInputTokens(), (this.text.length() + 3) / 4);
 		}
 
 	}

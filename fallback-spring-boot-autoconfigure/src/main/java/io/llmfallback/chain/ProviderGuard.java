@@ -3,15 +3,20 @@ package io.llmfallback.chain;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.ProviderException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The guard of one provider; see {@link ProviderGuards}. */
@@ -46,6 +51,12 @@ final class ProviderGuard {
 
 	private final RecentLatency latency = new RecentLatency();
 
+	/**
+	 * The time to first chunk of streamed calls, apart from {@link #latency}: a first chunk comes long before a
+	 * whole answer, so the one would set the other's slow-call threshold far too low or too high.
+	 */
+	private final RecentLatency firstChunkLatency = new RecentLatency();
+
 	private final @Nullable TokenBucket requests;
 
 	private final @Nullable TokenBucket tokens;
@@ -73,10 +84,40 @@ final class ProviderGuard {
 			if (refused != null) {
 				return Mono.error(refused);
 			}
-			SlowCalls.Call started = start();
+			SlowCalls.Call started = start(slowCallThreshold());
 			return call.doOnSuccess((response) -> end(started, estimate, response, null))
 				.doOnError((ex) -> end(started, estimate, null, ex))
 				.doOnCancel(() -> end(started, estimate, null, null));
+		});
+	}
+
+	/**
+	 * Guards a streamed call: admitted like a unary one, and in flight, for the bulkhead, until the stream ends.
+	 * For slow-call detection the first chunk is the answer: a stream whose first chunk is late is a slow call in
+	 * flight, and one that has started streaming is not, however long its text.
+	 * @param firstChunkDeadline the attempt's own deadline for the first chunk, which bounds the threshold
+	 */
+	Flux<ChatChunk> guardStream(long estimatedTokens, Duration firstChunkDeadline, Flux<ChatChunk> stream) {
+		long estimate = Math.max(0, estimatedTokens);
+		return Flux.defer(() -> {
+			AttemptRefusedException refused = admit(estimate);
+			if (refused != null) {
+				return Flux.error(refused);
+			}
+			SlowCalls.Call started = start(firstChunkThreshold(firstChunkDeadline));
+			AtomicBoolean ended = new AtomicBoolean();
+			AtomicReference<@Nullable TokenUsage> usage = new AtomicReference<>();
+			return stream.doOnNext((chunk) -> {
+				if (stopWatching(started, true)) {
+					this.firstChunkLatency.record(since(started));
+				}
+				if (chunk.usage() != null) {
+					usage.set(chunk.usage());
+				}
+			})
+				.doOnComplete(() -> endStream(started, ended, estimate, usage.get(), null))
+				.doOnError((ex) -> endStream(started, ended, estimate, usage.get(), ex))
+				.doOnCancel(() -> endStream(started, ended, estimate, usage.get(), null));
 		});
 	}
 
@@ -120,11 +161,10 @@ final class ProviderGuard {
 		return new AttemptRefusedException(this.provider, outcome, detail);
 	}
 
-	/** Counts the call in flight and, with slow-call detection, starts what marks it slow. */
-	private SlowCalls.Call start() {
+	/** Counts the call in flight and, with slow-call detection, starts what marks it slow past the threshold. */
+	private SlowCalls.Call start(Duration threshold) {
 		SlowCalls.Call call = this.calls.start();
 		if (this.settings.slowCallDetection()) {
-			Duration threshold = slowCallThreshold();
 			// On Reactor's parallel scheduler, like the chain's timeouts, so that virtual time drives it.
 			call.timer = Mono.delay(threshold).subscribe((tick) -> markSlow(call, threshold));
 		}
@@ -147,19 +187,48 @@ final class ProviderGuard {
 	 * response or a failure with an HTTP status is an answer: the provider spoke.
 	 */
 	private void end(SlowCalls.Call call, long estimate, @Nullable ChatResponse response, @Nullable Throwable failure) {
-		boolean answered = response != null
-				|| (failure instanceof ProviderException ex && ex.getHttpStatus() != null);
-		if (!this.calls.end(call, answered)) {
+		if (!stopWatching(call, response != null || spoke(failure))) {
 			return;
 		}
-		this.inFlight.decrementAndGet();
+		if (response != null) {
+			this.latency.record(since(call));
+		}
+		release(estimate, (response != null) ? response.usage() : null, failure);
+	}
+
+	/** Ends a streamed call once; its slow-call watch ended already if a chunk came. */
+	private void endStream(SlowCalls.Call call, AtomicBoolean ended, long estimate, @Nullable TokenUsage usage,
+			@Nullable Throwable failure) {
+		if (ended.compareAndSet(false, true)) {
+			stopWatching(call, spoke(failure));
+			release(estimate, usage, failure);
+		}
+	}
+
+	private static boolean spoke(@Nullable Throwable failure) {
+		return failure instanceof ProviderException ex && ex.getHttpStatus() != null;
+	}
+
+	/** Ends the slow-call watch of a call, and tells whether it was still watched: once per call. */
+	private boolean stopWatching(SlowCalls.Call call, boolean answered) {
+		if (!this.calls.end(call, answered)) {
+			return false;
+		}
 		Disposable timer = call.timer;
 		if (timer != null) {
 			timer.dispose();
 		}
-		if (response != null) {
-			this.latency.record(Duration.ofNanos(Math.max(0, ReactorTime.nanos() - call.startNanos)));
-			long reported = response.usage().totalTokens();
+		return true;
+	}
+
+	/**
+	 * Gives back the call's place in the bulkhead, and settles its tokens: the usage it reported, else what its
+	 * failure says was billed.
+	 */
+	private void release(long estimate, @Nullable TokenUsage usage, @Nullable Throwable failure) {
+		this.inFlight.decrementAndGet();
+		if (usage != null) {
+			long reported = usage.totalTokens();
 			settleTokens(estimate, (reported > 0) ? reported : estimate);
 		}
 		else if (failure instanceof ProviderException ex) {
@@ -170,8 +239,12 @@ final class ProviderGuard {
 		else if (failure != null) {
 			settleTokens(estimate, 0);
 		}
-		// A call given up may have reached the provider all the same and count against its limit there: its
-		// estimate stays taken.
+		// A call given up, or a stream that reported no usage, may have reached the provider all the same and
+		// count against its limit there: its estimate stays taken.
+	}
+
+	private static Duration since(SlowCalls.Call call) {
+		return Duration.ofNanos(Math.max(0, ReactorTime.nanos() - call.startNanos));
 	}
 
 	/**
@@ -213,13 +286,25 @@ final class ProviderGuard {
 	}
 
 	Duration slowCallThreshold() {
+		return threshold(this.latency, this.settings.timeout());
+	}
+
+	/**
+	 * The slow-call threshold of a stream's first chunk: the configured one, or twice the p99 of recent times to
+	 * first chunk; at most the attempt's first-chunk deadline, which it is under 20 streams.
+	 */
+	Duration firstChunkThreshold(Duration firstChunkDeadline) {
+		return threshold(this.firstChunkLatency, firstChunkDeadline);
+	}
+
+	private Duration threshold(RecentLatency history, Duration ceiling) {
 		Duration configured = this.settings.slowCallThreshold();
 		if (configured != null) {
-			return configured;
+			return min(configured, ceiling);
 		}
-		return this.latency.percentile(99)
-			.map((p99) -> min(max(p99.multipliedBy(SLOW_CALL_P99_MULTIPLE), SLOW_CALL_FLOOR), this.settings.timeout()))
-			.orElse(this.settings.timeout());
+		return history.percentile(99)
+			.map((p99) -> min(max(p99.multipliedBy(SLOW_CALL_P99_MULTIPLE), SLOW_CALL_FLOOR), ceiling))
+			.orElse(ceiling);
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,6 +39,10 @@ import reactor.core.publisher.Mono;
  * full, since it could never go otherwise, and the calls after it wait for the bucket to refill.</li>
  * <li><b>Recent latency.</b> Of answered calls, for the derived slow-call threshold and hedging on a
  * percentile.</li>
+ * <li><b>Streams.</b> A streamed call is admitted like a unary one and holds its place in the bulkhead until
+ * the stream ends. Its first chunk answers it: a stream whose first chunk is late is a slow call in flight.
+ * Its threshold is derived the same way from the recent times to first chunk, kept apart from the answers',
+ * and is at most the attempt's first-chunk deadline.</li>
  * </ul>
  * Time is {@link ReactorTime}'s. Thread-safe: calls start and end on any thread, an event loop's included,
  * and the bookkeeping of a call is a few atomic and tree operations under small locks.
@@ -58,6 +64,17 @@ public final class ProviderGuards {
 	 */
 	public Mono<ChatResponse> guard(String provider, long estimatedTokens, Mono<ChatResponse> call) {
 		return guardOf(provider).guard(estimatedTokens, call);
+	}
+
+	/**
+	 * Runs a streamed call of the provider under its guard, as {@link #guard}; the call counts as in flight until
+	 * the stream ends or is cancelled, and its first chunk is what answers it for slow-call detection.
+	 * @param firstChunkDeadline the attempt's deadline for its first chunk, the most the slow-call threshold of
+	 * the first chunk can be
+	 */
+	public Flux<ChatChunk> guardStream(String provider, long estimatedTokens, Duration firstChunkDeadline,
+			Flux<ChatChunk> stream) {
+		return guardOf(provider).guardStream(estimatedTokens, firstChunkDeadline, stream);
 	}
 
 	/** The provider's retry settings. */

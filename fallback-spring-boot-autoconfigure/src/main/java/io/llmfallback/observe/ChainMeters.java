@@ -18,6 +18,7 @@ import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainObservations;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
+import io.llmfallback.chain.StreamStats;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
@@ -47,6 +48,10 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.operation.duration}. */
 	private static final Duration[] OPERATION_DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
 			1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+
+	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.operation.time_per_output_chunk}. */
+	private static final Duration[] OUTPUT_CHUNK_BUCKETS = seconds(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4,
+			0.5, 0.75, 1.0, 2.5);
 
 	/**
 	 * Bucket boundaries of a logical request's duration: finer than the doubling GenAI buckets where LLM
@@ -168,15 +173,38 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		}
 		recordContract(chain, attempt, attemptPath);
 		String genAiProvider = ChainObservations.genAiProviderName(this.providers.get(attempt.provider()).type());
-		timer("gen_ai.client.operation.duration", "GenAI operation duration", OPERATION_DURATION_BUCKETS,
-				"gen_ai.operation.name", "chat",
-				"gen_ai.provider.name", genAiProvider, "gen_ai.request.model", attempt.model(), "error.type",
-				(attempt.category() != null) ? attempt.category().wireName() : "none")
+		String[] genAiTags = { "gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider,
+				"gen_ai.request.model", attempt.model(), "error.type",
+				(attempt.category() != null) ? attempt.category().wireName() : "none" };
+		timer("gen_ai.client.operation.duration", "GenAI operation duration", OPERATION_DURATION_BUCKETS, genAiTags)
 			.record(attempt.duration());
+		StreamStats stream = attempt.stream();
+		if (stream != null) {
+			recordStream(chain, attempt, stream, genAiTags);
+		}
 		TokenUsage usage = attempt.usage();
 		if (usage.totalTokens() > 0) {
 			tokens(genAiProvider, attempt.model(), "input").record(usage.inputTokens());
 			tokens(genAiProvider, attempt.model(), "output").record(usage.outputTokens());
+		}
+	}
+
+	private void recordStream(String chain, AttemptRecord attempt, StreamStats stream, String[] genAiTags) {
+		Duration firstChunk = stream.timeToFirstChunk();
+		if (firstChunk != null) {
+			timer("gen_ai.client.operation.time_to_first_chunk", "Time to receive the first chunk of a streamed answer",
+					OPERATION_DURATION_BUCKETS, genAiTags)
+				.record(firstChunk);
+		}
+		Timer perChunk = timer("gen_ai.client.operation.time_per_output_chunk",
+				"Time between each chunk of a streamed answer after the first and the chunk before it",
+				OUTPUT_CHUNK_BUCKETS, genAiTags);
+		stream.forEachChunkGap(perChunk::record);
+		if (stream.isUsageEstimated()) {
+			counter("llm.fallback.usage.estimated",
+					"Streamed attempts whose provider reported no usage, priced at estimated tokens instead", "chain",
+					chain, "provider", attempt.provider())
+				.increment();
 		}
 	}
 

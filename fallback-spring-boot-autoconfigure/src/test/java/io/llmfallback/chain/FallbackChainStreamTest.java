@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
@@ -17,6 +22,16 @@ import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.ScriptedProvider;
+import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.provider.LlmProviders;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,7 +43,9 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Streaming down the chain, on virtual time: it falls over before the first chunk with text and never after,
  * each attempt has its own first-chunk deadline, a stall ends the stream with a typed error after the chunks
- * sent, cancelling reaches the provider, and the outcome is counted with its usage and cost.
+ * sent, cancelling reaches the provider, the outcome is counted with its usage and cost, and the provider's guard
+ * holds streams as it holds unary calls (a late first chunk is a slow call in flight, a stream holds its place in
+ * the bulkhead to its end).
  */
 class FallbackChainStreamTest {
 
@@ -39,6 +56,14 @@ class FallbackChainStreamTest {
 	private final List<ChainOutcome> outcomes = new ArrayList<>();
 
 	private ProviderCircuitBreakers breakers;
+
+	private ProviderGuards guards;
+
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	private int maxConcurrency = 100;
+
+	private @Nullable Duration slowCallThreshold;
 
 	@Test
 	void aFailureBeforeTheFirstChunkFallsOver() {
@@ -168,6 +193,120 @@ class FallbackChainStreamTest {
 			.containsExactly("short-circuited", "success");
 	}
 
+	@Test
+	void aFirstChunkLateForSeveralStreamsOpensTheBreakerAndTheirRequestsMoveOnBeforeTheirDeadline() {
+		// The first-chunk deadline is 2 s, the slow-call threshold 1 s: three streams without a first chunk at
+		// 1 s are a provider that stopped, and all three move on then, not at 2 s.
+		this.slowCallThreshold = Duration.ofSeconds(1);
+		AtomicInteger cancelled = new AtomicInteger();
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> Flux.<ChatChunk>never().doOnCancel(cancelled::incrementAndGet));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
+		FallbackChain chain = chain(primary, fallback);
+
+		StepVerifier.withVirtualTime(() -> Flux.merge(chain.stream(REQUEST, "chat"), chain.stream(REQUEST, "chat"),
+				chain.stream(REQUEST, "chat")))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(999))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNextCount(6)
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(cancelled).hasValue(3);
+		assertThat(this.outcomes).hasSize(3).allSatisfy((outcome) -> {
+			assertThat(outcome.attempts()).extracting(AttemptRecord::label).containsExactly("cancelled", "success");
+			assertThat(outcome.attempts().get(0).duration()).isEqualTo(Duration.ofSeconds(1));
+		});
+		assertThat(this.breakers.state("a")).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(this.guards.inFlight("a")).isZero();
+	}
+
+	@Test
+	void aStreamHoldsItsPlaceInTheBulkheadUntilItEnds() {
+		this.maxConcurrency = 1;
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> Flux.just(ChatChunk.text("Hello")).concatWith(Flux.never()));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
+		FallbackChain chain = chain(primary, fallback);
+
+		// The first stream is still streaming when the second comes: the primary's one place is taken.
+		StepVerifier.withVirtualTime(() -> Flux.merge(chain.stream(REQUEST, "first"), chain.stream(REQUEST, "second")))
+			.expectNext(ChatChunk.text("Hello"), ChatChunk.text("Hi."))
+			.expectNextCount(1)
+			.then(() -> assertThat(this.guards.inFlight("a")).isOne())
+			.thenCancel()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(this.outcomes).singleElement().satisfies((second) -> {
+			assertThat(second.operation()).isEqualTo("second");
+			assertThat(second.attempts()).extracting(AttemptRecord::label).containsExactly("bulkhead-full", "success");
+		});
+		assertThat(primary.received()).hasSize(1);
+		assertThat(this.guards.inFlight("a")).isZero();
+	}
+
+	@Test
+	void theAttemptSpanIsMarkedStreamedWithItsTimeToFirstChunkAndTheRecordKeepsTheChunksTiming() {
+		List<ChainObservations.AttemptContext> attempts = new ArrayList<>();
+		this.observations = ObservationRegistry.create();
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				attempts.add((ChainObservations.AttemptContext) context);
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return context instanceof ChainObservations.AttemptContext;
+			}
+
+		});
+		// No usage event: the usage is estimated, and flagged so.
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.just(ChatChunk.text("Hel"))
+			.concatWith(Flux.just(ChatChunk.text("lo, "), ChatChunk.text("world")).delayElements(Duration.ofMillis(50)))
+			.delaySubscription(Duration.ofMillis(300)));
+
+		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
+			.expectSubscription()
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNextCount(3)
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		AttemptRecord served = this.outcomes.get(0).attempts().get(0);
+		assertThat(served.stream().timeToFirstChunk()).isEqualTo(Duration.ofMillis(300));
+		assertThat(served.stream().chunks()).isEqualTo(3);
+		List<Duration> gaps = new ArrayList<>();
+		served.stream().forEachChunkGap(gaps::add);
+		assertThat(gaps).containsExactly(Duration.ofMillis(50), Duration.ofMillis(50));
+		assertThat(served.stream().isUsageEstimated()).isTrue();
+		// 400 characters of prompt are about 100 tokens; 12 characters of answer about 3.
+		assertThat(served.usage()).isEqualTo(new TokenUsage(REQUEST.estimatedInputTokens(), 3));
+		assertThat(attempts).singleElement().satisfies((context) -> assertThat(
+				new ChainObservations.AttemptConvention().getHighCardinalityKeyValues(context).stream()
+					.collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue)))
+			.containsEntry("gen_ai.request.stream", "true")
+			.containsEntry("gen_ai.response.time_to_first_chunk", "0.3")
+			.containsEntry("llm.fallback.usage_estimated", "true")
+			.containsEntry("gen_ai.usage.output_tokens", "3"));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new ChainMeters(registry, new LlmProviders(List.of(primary))).onOutcome(this.outcomes.get(0));
+		Timer firstChunk = registry.get("gen_ai.client.operation.time_to_first_chunk")
+			.tags("gen_ai.provider.name", "openai", "gen_ai.request.model", "model-a", "error.type", "none")
+			.timer();
+		assertThat(firstChunk.count()).isOne();
+		assertThat(firstChunk.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(300);
+		Timer perChunk = registry.get("gen_ai.client.operation.time_per_output_chunk").timer();
+		assertThat(perChunk.count()).isEqualTo(2);
+		assertThat(perChunk.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100);
+		// The conventions' buckets for the time per output chunk.
+		assertThat(perChunk.takeSnapshot().histogramCounts()).extracting(CountAtBucket::bucket)
+			.containsExactly(0.01e9, 0.025e9, 0.05e9, 0.075e9, 0.1e9, 0.15e9, 0.2e9, 0.3e9, 0.4e9, 0.5e9, 0.75e9, 1e9,
+					2.5e9);
+		assertThat(registry.get("llm.fallback.usage.estimated").tags("chain", "streams", "provider", "a").counter()
+			.count()).isOne();
+		assertThat(registry.get("gen_ai.client.operation.duration").timer().count()).isOne();
+	}
+
 	private static Flux<ChatChunk> answer(String provider, String... texts) {
 		return Flux.fromArray(texts)
 			.map(ChatChunk::text)
@@ -181,8 +320,8 @@ class FallbackChainStreamTest {
 		for (LlmProvider provider : providers) {
 			breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS);
 			GuardSettings defaults = GuardSettings.defaults(provider.timeout(), BreakerSettings.DEFAULTS);
-			guards.put(provider.name(), new GuardSettings(defaults.timeout(), true, null, defaults.slowCallsToOpen(),
-					defaults.maxConcurrency(), defaults.retry(), defaults.rateLimit(), true,
+			guards.put(provider.name(), new GuardSettings(defaults.timeout(), true, this.slowCallThreshold,
+					defaults.slowCallsToOpen(), this.maxConcurrency, defaults.retry(), defaults.rateLimit(), true,
 					new StreamSettings(Duration.ofSeconds(2), Duration.ofSeconds(4))));
 			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
 		}
@@ -190,8 +329,9 @@ class FallbackChainStreamTest {
 		});
 		ChainSettings settings = new ChainSettings("streams", List.of(providers).stream().map(LlmProvider::name).toList(),
 				Duration.ofSeconds(30), 2048, ChainSettings.DEFAULT_FALLBACK_ON);
-		return new FallbackChain(settings, List.of(providers), this.breakers, new ProviderGuards(guards, this.breakers),
-				pricing, this.outcomes::add, ChainExtensions.NONE);
+		this.guards = new ProviderGuards(guards, this.breakers);
+		return new FallbackChain(settings, List.of(providers), this.breakers, this.guards, pricing, this.outcomes::add,
+				new ChainExtensions(List.of(), this.observations, false));
 	}
 
 }

@@ -15,6 +15,7 @@ import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
+import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
 import io.llmfallback.chain.StreamSettings;
@@ -52,7 +53,7 @@ public class LlmFallbackProperties {
 
 	/**
 	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on,
-	 * last-resort, max-spend, gate-corpus, output-contract.*, max-attempts, retry-budget and hedge.*.
+	 * last-resort, max-spend, gate-corpus, output-contract.*, max-attempts, retry-budget, hedge.* and stream.*.
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -822,6 +823,38 @@ public class LlmFallbackProperties {
 
 	}
 
+	/** A chain's streams, once their first chunk has reached the caller. */
+	public static class Stream {
+
+		/**
+		 * What the caller of a stream cut after its first chunk gets: error (a typed error after the chunks
+		 * sent), continue (the rest from the next provider that accepts a prefill), or restart (for callers that
+		 * read the stream whole: chunks held until each attempt ends, a failure falls over).
+		 */
+		private StreamRecovery.OnInterruption onInterruption = StreamRecovery.DEFAULT.onInterruption();
+
+		/** The most a continuation may take, within what is left of the latency budget. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration continuationBudget = StreamRecovery.DEFAULT_CONTINUATION_BUDGET;
+
+		public StreamRecovery.OnInterruption getOnInterruption() {
+			return this.onInterruption;
+		}
+
+		public void setOnInterruption(StreamRecovery.OnInterruption onInterruption) {
+			this.onInterruption = onInterruption;
+		}
+
+		public Duration getContinuationBudget() {
+			return this.continuationBudget;
+		}
+
+		public void setContinuationBudget(Duration continuationBudget) {
+			this.continuationBudget = continuationBudget;
+		}
+
+	}
+
 	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
 	public static class Adaptation {
 
@@ -1133,6 +1166,17 @@ public class LlmFallbackProperties {
 
 		/** Hedging: the next provider starts when the primary is slow to answer. Off unless hedge.after is set. */
 		private Hedge hedge = new Hedge();
+
+		/** What a stream that fails after its first chunk reached the caller comes to. */
+		private Stream stream = new Stream();
+
+		public Stream getStream() {
+			return this.stream;
+		}
+
+		public void setStream(Stream stream) {
+			this.stream = stream;
+		}
 
 		public @Nullable Integer getMaxAttempts() {
 			return this.maxAttempts;

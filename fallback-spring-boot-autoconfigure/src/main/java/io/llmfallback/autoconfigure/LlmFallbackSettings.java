@@ -24,6 +24,7 @@ import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
@@ -540,7 +541,26 @@ public final class LlmFallbackSettings {
 		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
 				contract, chain.isLastResort(), (maxAttempts != null && maxAttempts > 0) ? maxAttempts
 						: ChainSettings.defaultMaxAttempts(providers.size()),
-				retryBudget, hedge));
+				retryBudget, hedge, streamRecovery(prefix + ".stream", chain.getStream(), providers, configuredProviders)));
+	}
+
+	/**
+	 * What the chain's streams do once cut after their first chunk. A continuation needs a provider after the
+	 * primary that accepts a prefill: without one, {@code continue} would silently be {@code error}.
+	 */
+	private StreamRecovery streamRecovery(String prefix, LlmFallbackProperties.Stream stream, List<String> providers,
+			Map<String, LlmFallbackProperties.Provider> configuredProviders) {
+		positive(prefix + ".continuation-budget", stream.getContinuationBudget());
+		if (stream.getOnInterruption() == StreamRecovery.OnInterruption.CONTINUE && providers.stream()
+			.skip(1)
+			.map(configuredProviders::get)
+			.noneMatch((provider) -> provider != null && provider.getType() == ProviderType.ANTHROPIC)) {
+			invalid(prefix + ".on-interruption", "needs a provider after the first that accepts a prefill (type "
+					+ "anthropic) to continue an answer on", "continue");
+		}
+		Duration budget = stream.getContinuationBudget();
+		return new StreamRecovery(stream.getOnInterruption(), (budget.isNegative() || budget.isZero())
+				? StreamRecovery.DEFAULT_CONTINUATION_BUDGET : budget);
 	}
 
 	/** Whether the value is a share, in [0, 1] (NaN is not one); reported when it is not. */

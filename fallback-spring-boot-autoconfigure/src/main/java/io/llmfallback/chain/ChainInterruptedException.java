@@ -11,13 +11,21 @@ import io.llmfallback.provider.ProviderException;
  */
 public final class ChainInterruptedException extends ChainFailureException {
 
+	private final ProviderException failure;
+
 	private final int charactersStreamed;
 
 	ChainInterruptedException(String chain, String operation, List<AttemptRecord> attempts,
 			ProviderException failure, int charactersStreamed) {
 		super(chain, operation, attempts, "interrupted after " + charactersStreamed + " characters streamed, on "
 				+ failure.getCategory().wireName(), failure);
+		this.failure = failure;
 		this.charactersStreamed = charactersStreamed;
+	}
+
+	/** The failure that cut the answer. */
+	public ProviderException getFailure() {
+		return this.failure;
 	}
 
 	/** How many characters of the answer had reached the caller when the stream failed. */

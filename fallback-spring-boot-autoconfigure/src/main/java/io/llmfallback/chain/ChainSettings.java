@@ -26,10 +26,11 @@ import org.jspecify.annotations.Nullable;
  * fallbacks combine
  * @param retryBudget the most retries, as a share of the chain's requests over a rolling window
  * @param hedge when the next provider starts while the primary still works
+ * @param streamRecovery what a stream that fails after its first chunk comes to
  */
 public record ChainSettings(String name, List<String> providers, Duration latencyBudget,
 		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract,
-		boolean lastResort, int maxAttempts, double retryBudget, HedgeSettings hedge) {
+		boolean lastResort, int maxAttempts, double retryBudget, HedgeSettings hedge, StreamRecovery streamRecovery) {
 
 	/** Everything but failures the request or the credentials caused; context-length moves on too. */
 	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
@@ -52,6 +53,14 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 		if (retryBudget < 0 || retryBudget > 1) {
 			throw new IllegalArgumentException("retryBudget must be in [0, 1], was " + retryBudget);
 		}
+	}
+
+	/** A chain whose streams end with an error when they fail after their first chunk. */
+	public ChainSettings(String name, List<String> providers, Duration latencyBudget,
+			@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract,
+			boolean lastResort, int maxAttempts, double retryBudget, HedgeSettings hedge) {
+		this(name, providers, latencyBudget, fallbackMaxTokens, fallbackOn, outputContract, lastResort, maxAttempts,
+				retryBudget, hedge, StreamRecovery.DEFAULT);
 	}
 
 	/** A chain with the default attempt limit, retry budget and no hedging. */

@@ -194,9 +194,10 @@ public final class FallbackChain {
 	 * on the caller holds that provider's text, so a failure (an error event, a stall past
 	 * {@code stall-timeout}, a stream that ends without its terminator) ends the stream with
 	 * {@link ChainInterruptedException} after the chunks already sent: a cut answer never passes for a whole
-	 * one. Cancelling the stream cancels the provider's request. The outcome is counted like a unary request's,
-	 * with the assembled answer checked against the output contract and flagged, never replaced, when it breaks
-	 * it.
+	 * one. The chain's {@link StreamRecovery} may instead continue the answer on a provider that accepts a
+	 * prefill, or hold each attempt's chunks until it ends for callers that read the stream whole. Cancelling the
+	 * stream cancels the provider's request. The outcome is counted like a unary request's, with the assembled
+	 * answer checked against the output contract and flagged, never replaced, when it breaks it.
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request, String operation) {
 		return Flux.deferContextual((reactorContext) -> {
@@ -210,11 +211,7 @@ public final class FallbackChain {
 		});
 	}
 
-	/**
-	 * Streams from the provider at the index, falling over to the next until a chunk has reached the caller. The
-	 * stream goes through the provider's guard (its bulkhead and rate limits, its first chunk watched as a call in
-	 * flight) and breaker, and a breaker that opens before the first chunk gives the attempt up.
-	 */
+	/** Streams from the provider at the index, falling over to the next until a chunk has reached the caller. */
 	private Flux<ChatChunk> streamAttempt(Run run, ChatRequest request, int index,
 			AtomicReference<@Nullable ChainResponse> served) {
 		if (index == this.providers.size()) {
@@ -229,13 +226,85 @@ public final class FallbackChain {
 		if (skipped != null || !takeCall(run, provider, index, false)) {
 			return next.get();
 		}
-		long start = now();
-		Attempt attempt = new Attempt(index, false, 0, false);
 		ChatRequest attemptRequest = requestFor(request, provider, index);
+		StreamedAnswer answer = new StreamedAnswer(now(), "");
+		return streamCall(run, provider, index, attemptRequest, answer, run.deadlineNanos,
+				this.settings.streamRecovery().onInterruption() == StreamRecovery.OnInterruption.RESTART)
+			.doOnComplete(() -> servedStream(run, provider, index, answer, served))
+			.onErrorResume((ex) -> {
+				Throwable failed = streamFailed(run, provider, index, attemptRequest, answer, ex);
+				if (failed == null) {
+					return next.get();
+				}
+				if (!(failed instanceof ProviderException failure)) {
+					return Flux.error(failed);
+				}
+				if (answer.delivered) {
+					ChainInterruptedException interrupted = new ChainInterruptedException(name(), run.operation,
+							run.attempts(), failure, answer.length());
+					return (this.settings.streamRecovery().onInterruption() == StreamRecovery.OnInterruption.CONTINUE)
+							? continueStream(run, request, index + 1, answer, interrupted, served)
+							: Flux.error(interrupted);
+				}
+				if (this.settings.fallbackOn().contains(failure.getCategory())) {
+					return next.get();
+				}
+				return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
+			});
+	}
+
+	/**
+	 * Continues an interrupted answer on the next provider from the index on that accepts a prefill: it gets the
+	 * request with the text sent so far as the start of its own answer, and its chunks follow the caller's. It
+	 * has the chain's continuation budget, within what is left of the latency budget, and is the request's one
+	 * continuation. Whatever keeps it from finishing the answer (no such provider, a skip, its open breaker, a
+	 * refusal of the prefill, its own failure before or after its chunks), the caller gets the first
+	 * interruption, with the continuation's failure suppressed in it: a rejected prefill never hides why the
+	 * answer was cut.
+	 */
+	private Flux<ChatChunk> continueStream(Run run, ChatRequest request, int from, StreamedAnswer cut,
+			ChainInterruptedException interruption, AtomicReference<@Nullable ChainResponse> served) {
+		int index = from;
+		while (index < this.providers.size() && !this.providers.get(index).acceptsPrefill()) {
+			index++;
+		}
+		if (index == this.providers.size() || skip(run, index) != null
+				|| !takeCall(run, this.providers.get(index), index, false)) {
+			return Flux.error(interruption);
+		}
+		LlmProvider provider = this.providers.get(index);
+		int continuing = index;
+		long start = now();
+		long deadline = Math.min(run.deadlineNanos, start + this.settings.streamRecovery().continuationBudget().toNanos());
+		ChatRequest prefilled = requestFor(request, provider, index).withPrefill(cut.text());
+		StreamedAnswer answer = new StreamedAnswer(start, cut.text());
+		answer.stats.continuation();
+		return streamCall(run, provider, index, prefilled, answer, deadline, false)
+			.doOnComplete(() -> servedStream(run, provider, continuing, answer, served))
+			.onErrorResume((ex) -> {
+				Throwable failed = streamFailed(run, provider, continuing, prefilled, answer, ex);
+				ChainInterruptedException stillCut = new ChainInterruptedException(name(), run.operation,
+						run.attempts(), interruption.getFailure(), answer.length());
+				stillCut.addSuppressed((failed != null) ? failed : ex);
+				return Flux.error(stillCut);
+			});
+	}
+
+	/**
+	 * One streamed call of a provider: through its guard (its bulkhead and rate limits, its first chunk watched as
+	 * a call in flight) and breaker, the first chunk within the attempt's own deadline and each next one within
+	 * the stall limit, none past the deadline; a breaker that opens before the first chunk gives it up. Chunks
+	 * without text before the first one with text are held back, and a stream without text fails, unless it
+	 * continues another's.
+	 * @param holdUntilEnd whether the chunks reach the caller only once the stream has ended, for callers that
+	 * read it whole
+	 */
+	private Flux<ChatChunk> streamCall(Run run, LlmProvider provider, int index, ChatRequest attemptRequest,
+			StreamedAnswer answer, long deadlineNanos, boolean holdUntilEnd) {
+		long start = answer.stats.startNanos();
 		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
 		StreamSettings limits = this.guards.settings(provider.name()).stream();
-		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(run.deadlineNanos - start));
-		StreamedAnswer answer = new StreamedAnswer(start);
+		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(deadlineNanos - start));
 		Flux<ChatChunk> chunks = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
 			.flatMapMany((prepared) -> this.guards.guardStream(provider.name(), estimatedTokens(prepared, provider),
 					firstChunk, Flux.defer(() -> {
@@ -247,77 +316,84 @@ public final class FallbackChain {
 					&& !(ex instanceof AttemptRefusedException),
 					(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null, null,
 							"unexpected " + ex.getClass().getSimpleName(), ex))
-			// The first chunk within the attempt's own deadline, each next one within the stall limit, and
-			// none past the chain's deadline.
 			.timeout(Mono.delay(firstChunk), (chunk) -> Mono.delay(
-					min(limits.stallTimeout(), Duration.ofNanos(Math.max(0, run.deadlineNanos - now())))))
+					min(limits.stallTimeout(), Duration.ofNanos(Math.max(0, deadlineNanos - now())))))
 			.onErrorMap(TimeoutException.class, (ex) -> new ProviderException(provider.name(),
-					FailureCategory.TIMEOUT, null, null, answer.hasText()
+					FailureCategory.TIMEOUT, null, null, (answer.stats.chunks() > 0)
 							? "stalled: no chunk within " + limits.stallTimeout().toMillis() + " ms"
 							: "no first chunk within " + firstChunk.toMillis() + " ms", null))
+			.map(answer::joined)
 			.doOnNext(answer::add)
-			// Chunks without text before the first one with text are held back: until text reaches the caller,
-			// the chain may still fall over.
 			.filter((chunk) -> answer.hasText())
-			.concatWith(Flux.defer(() -> answer.hasText() ? Flux.empty()
+			.concatWith(Flux.defer(() -> (answer.hasText() || !answer.prefix.isEmpty()) ? Flux.empty()
 					: Flux.error(new ProviderException(provider.name(), FailureCategory.EMPTY_RESPONSE, 200, null,
 							"the stream ended without text", null))))
+			.transform((stream) -> holdUntilEnd ? stream.collectList().flatMapIterable((held) -> held) : stream)
+			.doOnNext((chunk) -> answer.delivered = true)
 			.doOnComplete(() -> answer.complete(provider, model, attemptRequest, elapsedSince(start)))
-			.transform((stream) -> observeStreamAttempt(run, provider, attempt, attemptRequest, answer, stream));
+			.transform((stream) -> observeStreamAttempt(run, provider, new Attempt(index, false, 0, false),
+					attemptRequest, answer, stream));
 		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks);
 		if (this.guards.settings(provider.name()).cancelWaitingCalls()) {
 			// Until the provider's first chunk, an opening of its breaker gives the stream up, as it does a unary
 			// call; from then on the provider is answering.
 			Mono<ChatChunk> opening = this.breakers.nextOpening(provider.name())
 				.publishOn(Schedulers.parallel())
-				.then(Mono.defer(() -> answer.stats.chunks() > 0 ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
+				.then(Mono.defer(() -> (answer.stats.chunks() > 0) ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
 			guarded = Flux.firstWithSignal(opening.flux(), guarded);
 		}
-		return guarded.doOnComplete(() -> {
-			ChatResponse response = answer.response();
-			ContractCheck check = this.settings.outputContract().check(response);
-			run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.SUCCESS, null, 200,
-					elapsedSince(start), null, response.usage(), cost(provider, response.usage()), check, false, 0,
-					false, answer.stats));
-			served.set(new ChainResponse(response, name(), run.operation, run.attempts(), check.violations()));
-		}).onErrorResume((ex) -> {
-			if (!answer.sent) {
-				run.releaseCall();
-			}
-			if (ex instanceof CallNotPermittedException) {
-				shortCircuited(run, provider, index, model, false);
-				return next.get();
-			}
-			if (ex instanceof AttemptRefusedException refused) {
-				AttemptRecord refusal = AttemptRecord.skipped(provider.name(), index, model, refused.getOutcome(), false);
-				run.add(refusal);
-				run.lastReason = refusal.label();
-				return next.get();
-			}
-			if (ex == BreakerOpened.INSTANCE) {
-				run.add(answer.sent ? givenUp(provider, attempt, model, start, attemptRequest, AttemptOutcome.CANCELLED)
-						: AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
-				run.lastReason = "breaker-opened";
-				return next.get();
-			}
-			if (!(ex instanceof ProviderException failure)) {
-				return Flux.error(ex);
-			}
-			TokenUsage billed = answer.billed(attemptRequest, failure.getBilledUsage());
-			run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
-					failure.getHttpStatus(), elapsedSince(start), failure.getRetryAfter(), billed,
-					cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false, answer.stats));
-			run.lastFailure = failure;
-			run.lastReason = failure.getCategory().wireName();
-			if (answer.hasText()) {
-				return Flux.error(new ChainInterruptedException(name(), run.operation, run.attempts(), failure,
-						answer.length()));
-			}
-			if (this.settings.fallbackOn().contains(failure.getCategory())) {
-				return next.get();
-			}
-			return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
-		});
+		return guarded;
+	}
+
+	/** Records a stream that completed, and its whole answer as the one that served. */
+	private void servedStream(Run run, LlmProvider provider, int index, StreamedAnswer answer,
+			AtomicReference<@Nullable ChainResponse> served) {
+		ChatResponse response = answer.response();
+		ContractCheck check = this.settings.outputContract().check(response);
+		run.add(new AttemptRecord(provider.name(), index, response.model(), AttemptOutcome.SUCCESS, null, 200,
+				response.latency(), null, response.usage(), cost(provider, response.usage()), check, false, 0, false,
+				answer.stats));
+		served.set(new ChainResponse(response, name(), run.operation, run.attempts(), check.violations()));
+	}
+
+	/**
+	 * Records a stream that failed, and tells why: the provider's failure; any other error (from middleware),
+	 * which ends the request as it is; or {@code null} when the stream went nowhere and the chain moves on (an
+	 * open breaker, a refusal of the guard, an opening that gave it up).
+	 */
+	private @Nullable Throwable streamFailed(Run run, LlmProvider provider, int index, ChatRequest request,
+			StreamedAnswer answer, Throwable ex) {
+		String model = (request.model() != null) ? request.model() : provider.model();
+		if (!answer.sent) {
+			run.releaseCall();
+		}
+		if (ex instanceof CallNotPermittedException) {
+			shortCircuited(run, provider, index, model, false);
+			return null;
+		}
+		if (ex instanceof AttemptRefusedException refused) {
+			AttemptRecord refusal = AttemptRecord.skipped(provider.name(), index, model, refused.getOutcome(), false);
+			run.add(refusal);
+			run.lastReason = refusal.label();
+			return null;
+		}
+		if (ex == BreakerOpened.INSTANCE) {
+			run.add(answer.sent ? givenUp(provider, new Attempt(index, false, 0, false), model,
+					answer.stats.startNanos(), request, AttemptOutcome.CANCELLED)
+					: AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
+			run.lastReason = "breaker-opened";
+			return null;
+		}
+		if (!(ex instanceof ProviderException failure)) {
+			return ex;
+		}
+		TokenUsage billed = answer.billed(request, failure.getBilledUsage());
+		run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
+				failure.getHttpStatus(), elapsedSince(answer.stats.startNanos()), failure.getRetryAfter(), billed,
+				cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false, answer.stats));
+		run.lastFailure = failure;
+		run.lastReason = failure.getCategory().wireName();
+		return failure;
 	}
 
 	private Mono<ChainResponse> execute(ChatRequest request, String operation, @Nullable ResultMapping<?> mapping) {
@@ -841,6 +917,9 @@ public final class FallbackChain {
 
 		final StreamStats stats;
 
+		/** The text of another provider's interrupted answer that this stream continues; empty otherwise. */
+		final String prefix;
+
 		private final StringBuilder text = new StringBuilder();
 
 		private @Nullable String finishReason;
@@ -854,8 +933,12 @@ public final class FallbackChain {
 
 		volatile boolean sent;
 
-		StreamedAnswer(long startNanos) {
+		/** Whether a chunk with text has reached the caller: from then on, the chain cannot fall over. */
+		volatile boolean delivered;
+
+		StreamedAnswer(long startNanos, String prefix) {
 			this.stats = new StreamStats(startNanos);
+			this.prefix = prefix;
 		}
 
 		void add(ChatChunk chunk) {
@@ -876,13 +959,31 @@ public final class FallbackChain {
 			return this.text.length() > 0;
 		}
 
+		/**
+		 * The chunk as it joins the text so far: the first text of a continuation loses its leading whitespace
+		 * when the interrupted text ended with some, which the prefill had cut and the model writes again.
+		 */
+		ChatChunk joined(ChatChunk chunk) {
+			if (hasText() || this.prefix.isEmpty() || !Character.isWhitespace(this.prefix.charAt(this.prefix.length() - 1))) {
+				return chunk;
+			}
+			String stripped = chunk.text().stripLeading();
+			return (stripped.length() == chunk.text().length()) ? chunk
+					: new ChatChunk(stripped, chunk.finishReason(), chunk.usage(), chunk.model());
+		}
+
+		/** The whole answer the caller has so far, a continued one's included. */
+		String text() {
+			return this.prefix + this.text;
+		}
+
 		int length() {
-			return this.text.length();
+			return this.prefix.length() + this.text.length();
 		}
 
 		/** Assembles the whole answer, as a unary call would have returned it. */
 		void complete(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency) {
-			this.response = new ChatResponse(this.text.toString(), this.finishReason, reportedOrEstimated(request),
+			this.response = new ChatResponse(text(), this.finishReason, reportedOrEstimated(request),
 					provider.name(), (this.model != null) ? this.model : requestedModel, latency);
 		}
 

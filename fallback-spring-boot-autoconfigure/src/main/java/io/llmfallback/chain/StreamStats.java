@@ -26,6 +26,8 @@ public final class StreamStats {
 
 	private boolean usageEstimated;
 
+	private boolean continuation;
+
 	StreamStats(long startNanos) {
 		this.startNanos = startNanos;
 	}
@@ -45,6 +47,15 @@ public final class StreamStats {
 
 	void usageEstimated() {
 		this.usageEstimated = true;
+	}
+
+	void continuation() {
+		this.continuation = true;
+	}
+
+	/** When the attempt started, by {@link ReactorTime#nanos()}. */
+	long startNanos() {
+		return this.startNanos;
 	}
 
 	/** From the attempt's start to its first chunk; {@code null} when no chunk came. */
@@ -71,6 +82,14 @@ public final class StreamStats {
 	 */
 	public boolean isUsageEstimated() {
 		return this.usageEstimated;
+	}
+
+	/**
+	 * Whether the attempt continued another provider's interrupted answer, given as a prefill; its chunks
+	 * followed that provider's.
+	 */
+	public boolean isContinuation() {
+		return this.continuation;
 	}
 
 }

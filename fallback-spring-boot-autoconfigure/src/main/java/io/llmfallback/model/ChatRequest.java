@@ -58,7 +58,22 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		return new ChatRequest(this.messages, model, this.maxTokens, this.temperature, this.responseFormat);
 	}
 
-	/** Concatenated text of the system messages, or {@code null} when there are none. */
+	/**
+	 * This request with the start of the assistant's answer as its last message, for a provider that accepts a
+	 * prefill to write on from. Trailing whitespace is cut: Anthropic refuses a prefill that ends with it, and
+	 * the model writes the space itself.
+	 */
+	public ChatRequest withPrefill(String answerSoFar) {
+		int end = answerSoFar.length();
+		while (end > 0 && Character.isWhitespace(answerSoFar.charAt(end - 1))) {
+			end--;
+		}
+		List<ChatMessage> prefilled = new java.util.ArrayList<>(this.messages.size() + 1);
+		prefilled.addAll(this.messages);
+		prefilled.add(ChatMessage.assistant(answerSoFar.substring(0, end)));
+		return new ChatRequest(prefilled, this.model, this.maxTokens, this.temperature, this.responseFormat);
+	}
+
 	/**
 	 * The prompt's tokens, estimated at one per four characters (the rule of thumb OpenAI documents for
 	 * English): a request's size before any provider has counted it, for rate limits and for pricing a call
@@ -72,6 +87,7 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		return (characters + 3) / 4;
 	}
 
+	/** Concatenated text of the system messages, or {@code null} when there are none. */
 	public @Nullable String systemText() {
 		StringBuilder text = new StringBuilder();
 		for (ChatMessage message : this.messages) {

@@ -48,4 +48,13 @@ public interface LlmProvider {
 				"provider type " + type().wireName() + " does not stream", null));
 	}
 
+	/**
+	 * Whether the provider continues a conversation whose last message is the assistant's own unfinished
+	 * answer (a prefill), writing on from where it stops rather than answering it. Anthropic's Messages API
+	 * documents this; OpenAI's chat completions and Gemini answer a trailing assistant message as a new turn.
+	 */
+	default boolean acceptsPrefill() {
+		return type() == ProviderType.ANTHROPIC;
+	}
+
 }

@@ -17,6 +17,7 @@ import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.model.FailureCategory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,6 +71,7 @@ class GuardConfigurationTests {
 			assertThat(summarize.maxAttempts()).isEqualTo(3);
 			assertThat(summarize.retryBudget()).isEqualTo(0.1);
 			assertThat(summarize.hedge()).isEqualTo(HedgeSettings.OFF);
+			assertThat(summarize.streamRecovery()).isEqualTo(StreamRecovery.DEFAULT);
 			assertThat(chain(context, "solo").maxAttempts()).isEqualTo(2);
 		});
 	}
@@ -123,9 +125,16 @@ class GuardConfigurationTests {
 			.withPropertyValues("llm.fallback.chains.summarize.max-attempts=5",
 					"llm.fallback.chains.summarize.retry-budget=0.2", "llm.fallback.chains.summarize.hedge.after=p95",
 					"llm.fallback.chains.summarize.hedge.max-share=0.1", "llm.fallback.chains.solo.retry-budget=0",
-					"llm.fallback.chains.solo.hedge.max-share=0.5")
+					"llm.fallback.chains.solo.hedge.max-share=0.5",
+					"llm.fallback.chains.summarize.stream.on-interruption=continue",
+					"llm.fallback.chains.summarize.stream.continuation-budget=8",
+					"llm.fallback.chains.solo.stream.on-interruption=RESTART")
 			.run((context) -> {
 				ChainSettings summarize = chain(context, "summarize");
+				assertThat(summarize.streamRecovery()).isEqualTo(
+						new StreamRecovery(StreamRecovery.OnInterruption.CONTINUE, Duration.ofSeconds(8)));
+				assertThat(chain(context, "solo").streamRecovery().onInterruption())
+					.isEqualTo(StreamRecovery.OnInterruption.RESTART);
 				assertThat(summarize.maxAttempts()).isEqualTo(5);
 				assertThat(summarize.retryBudget()).isEqualTo(0.2);
 				assertThat(summarize.hedge()).isEqualTo(HedgeSettings.afterPercentile(95, 0.1));
@@ -211,6 +220,12 @@ class GuardConfigurationTests {
 				Arguments.of(summarize + "hedge.after=-1s", summarize + "hedge.after: must be positive, was -1s"),
 				Arguments.of(summarize + "hedge.after=10s", summarize
 						+ "hedge.after: must be shorter than the primary's timeout (10s), which ends its call first, was 10s"),
+				Arguments.of(summarize + "stream.continuation-budget=0s",
+						summarize + "stream.continuation-budget: must be positive, was 0s"),
+				// Claude, which accepts a prefill, is the solo chain's primary: nothing comes after it.
+				Arguments.of("llm.fallback.chains.solo.stream.on-interruption=continue",
+						"llm.fallback.chains.solo.stream.on-interruption: needs a provider after the first that accepts "
+								+ "a prefill (type anthropic) to continue an answer on, was continue"),
 				Arguments.of("llm.fallback.chains.solo.hedge.after=500ms",
 						"llm.fallback.chains.solo.hedge.after: needs a second provider in the chain to hedge with, was 500ms"));
 	}
@@ -220,6 +235,13 @@ class GuardConfigurationTests {
 	void anInvalidValueFailsStartUpNamingTheProperty(String property, String expected) {
 		this.contextRunner.withPropertyValues(property)
 			.run((context) -> assertThat(analysis(context).getDescription()).contains(expected));
+	}
+
+	@Test
+	void anUnknownInterruptionModeFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.fallback.chains.summarize.stream.on-interruption=resume")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Failed to bind properties under 'llm.fallback.chains.summarize.stream.on-interruption'"));
 	}
 
 	@Test
@@ -238,6 +260,8 @@ class GuardConfigurationTests {
 				Arguments.of("llm.fallback.providers.gpt.rate-limit.request-per-minute=10",
 						"did you mean 'requests-per-minute'?"),
 				Arguments.of("llm.fallback.chains.summarize.retry-budjet=0.2", "did you mean 'retry-budget'?"),
+				Arguments.of("llm.fallback.chains.summarize.stream.on-interuption=continue",
+						"did you mean 'on-interruption'?"),
 				Arguments.of("llm.fallback.chains.summarize.hedge.afer=p95", "did you mean 'after'?"));
 	}
 

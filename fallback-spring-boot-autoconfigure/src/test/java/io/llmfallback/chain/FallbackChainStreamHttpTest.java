@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.WireMockProviders;
@@ -30,6 +33,8 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -39,7 +44,8 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Streaming down a chain of real providers over loopback HTTP, in their own wire formats: an Anthropic
  * {@code overloaded_error} event inside a 200 falls over to OpenAI before any text reached the caller, and an
- * OpenAI stream cut after its first chunk ends with a typed error, the fallback never called.
+ * OpenAI stream cut after its first chunk ends with a typed error, the fallback never called; opted in, the cut
+ * answer is continued by Claude from a prefill (whose rejection never hides the cut), or restarted whole.
  */
 class FallbackChainStreamHttpTest {
 
@@ -74,10 +80,7 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void aStreamCutAfterItsFirstChunkEndsWithATypedErrorAndNeverFallsOver() {
-		String complete = fixture("openai/chat-completion-stream.sse");
-		// The first event with text, and then the body ends: no [DONE].
-		String cut = complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
-		serve(OPENAI, cut);
+		serve(OPENAI, cutAfterHello());
 		serve(ANTHROPIC, fixture("anthropic/message-stream.sse"));
 		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
 				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
@@ -91,6 +94,105 @@ class FallbackChainStreamHttpTest {
 			})
 			.verify(Duration.ofSeconds(10));
 		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+	}
+
+	@Test
+	void anInterruptedAnswerIsContinuedByTheNextProviderThatAcceptsAPrefill() {
+		serve(OPENAI, cutAfterHello());
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
+			.expectNext("Hello", " there", "!")
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		// The text the caller holds goes to Claude as the start of its own answer.
+		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
+			.withRequestBody(matchingJsonPath("$.messages[1].role", equalTo("assistant")))
+			.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("Hello")))
+			.withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.failure()).isNull();
+		assertThat(outcome.response().text()).isEqualTo("Hello there!");
+		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
+		assertThat(outcome.attempts().get(1).stream().isContinuation()).isTrue();
+		// Claude's own usage; the cut OpenAI stream sent none, so its text is estimated and flagged.
+		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(25, 15));
+		assertThat(outcome.attempts().get(0).stream().isUsageEstimated()).isTrue();
+	}
+
+	@Test
+	void aPrefillIsSentWithoutTrailingWhitespaceAndTheContinuationDoesNotRepeatIt() {
+		// Anthropic refuses a prefill ending in whitespace; the model writes the space again, once is enough.
+		serve(OPENAI, cutAfterHello().replace("{\"content\":\"Hello\"}", "{\"content\":\"Hello, \"}"));
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" world\""));
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(texts).startsWith("Hello, ", "world", "!"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
+			.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("Hello,"))));
+		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Hello, world!");
+	}
+
+	@Test
+	void aPrefillTheProviderRejectsNeverHidesWhyTheAnswerWasCut() {
+		serve(OPENAI, cutAfterHello());
+		server.stubFor(post(urlPathEqualTo(ANTHROPIC)).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody(fixture("anthropic/error-400-prefill-unsupported.json"))));
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
+			.expectNext("Hello")
+			.expectErrorSatisfies((ex) -> {
+				ChainInterruptedException interrupted = (ChainInterruptedException) ex;
+				assertThat(interrupted.getFailure().getCategory()).isEqualTo(FailureCategory.STREAM_TRUNCATED);
+				assertThat(interrupted.getCause()).isSameAs(interrupted.getFailure());
+				assertThat(interrupted.getMessage()).contains("interrupted after 5 characters streamed, on stream-truncated");
+				assertThat(interrupted.getSuppressed()).singleElement()
+					.satisfies((rejected) -> assertThat(((ProviderException) rejected).getCategory())
+						.isEqualTo(FailureCategory.BAD_REQUEST));
+				assertThat(interrupted.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+					.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "bad-request"));
+			})
+			.verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void callersThatReadTheStreamWholeGetOneProvidersWholeAnswerWhenTheFirstIsCut() {
+		serve(OPENAI, cutAfterHello());
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse"));
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.RESTART,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello!"))
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		// Claude was asked afresh, without the cut text.
+		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
+			.withRequestBody(matchingJsonPath("$.messages.length()", equalTo("1"))));
+		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
+		assertThat(this.outcomes.get(0).path()).isEqualTo(ServedPath.FALLBACK);
+	}
+
+	/** OpenAI's stream up to its first event with text, and then the body ends: no [DONE]. */
+	private static String cutAfterHello() {
+		String complete = fixture("openai/chat-completion-stream.sse");
+		return complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
 	}
 
 	private static void serve(String path, String body) {
@@ -113,14 +215,20 @@ class FallbackChainStreamHttpTest {
 	}
 
 	private FallbackChain chain(LlmProvider... providers) {
+		return chain(StreamRecovery.OnInterruption.ERROR, providers);
+	}
+
+	private FallbackChain chain(StreamRecovery.OnInterruption onInterruption, LlmProvider... providers) {
 		Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
 		Map<String, Pricing> pricing = new LinkedHashMap<>();
 		for (LlmProvider provider : providers) {
 			breakers.put(provider.name(), BreakerSettings.DEFAULTS);
 			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
 		}
-		ChainSettings settings = new ChainSettings("streams", List.of(providers).stream().map(LlmProvider::name).toList(),
-				Duration.ofSeconds(30), 2048, ChainSettings.DEFAULT_FALLBACK_ON);
+		List<String> names = List.of(providers).stream().map(LlmProvider::name).toList();
+		ChainSettings settings = new ChainSettings("streams", names, Duration.ofSeconds(30), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, names.size() + 1, 0.1, HedgeSettings.OFF,
+				new StreamRecovery(onInterruption, StreamRecovery.DEFAULT_CONTINUATION_BUDGET));
 		return new FallbackChain(settings, List.of(providers),
 				new ProviderCircuitBreakers(breakers, Clock.systemUTC(), (transition) -> {
 				}), pricing, this.outcomes::add, ChainExtensions.NONE);

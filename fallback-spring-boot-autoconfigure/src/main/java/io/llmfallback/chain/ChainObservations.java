@@ -309,6 +309,9 @@ public final class ChainObservations {
 				if (stream.isUsageEstimated()) {
 					values.add(KeyValue.of("llm.fallback.usage_estimated", "true"));
 				}
+				if (stream.isContinuation()) {
+					values.add(KeyValue.of("llm.fallback.continuation", "true"));
+				}
 			}
 			if (context.request().maxTokens() != null) {
 				values.add(KeyValue.of("gen_ai.request.max_tokens",

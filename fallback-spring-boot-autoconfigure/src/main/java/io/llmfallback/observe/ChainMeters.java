@@ -200,6 +200,12 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				"Time between each chunk of a streamed answer after the first and the chunk before it",
 				OUTPUT_CHUNK_BUCKETS, genAiTags);
 		stream.forEachChunkGap(perChunk::record);
+		if (stream.isContinuation()) {
+			counter("llm.fallback.stream.continuations",
+					"Continuations of streams cut after their first chunk, by how the continuing attempt ended", "chain",
+					chain, "provider", attempt.provider(), "outcome", attempt.label())
+				.increment();
+		}
 		if (stream.isUsageEstimated()) {
 			counter("llm.fallback.usage.estimated",
 					"Streamed attempts whose provider reported no usage, priced at estimated tokens instead", "chain",

@@ -19,12 +19,14 @@ import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.observe.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.WireMockProviders;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
@@ -120,6 +122,12 @@ class FallbackChainStreamHttpTest {
 		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
 		assertThat(outcome.attempts().get(1).stream().isContinuation()).isTrue();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new ChainMeters(registry, new LlmProviders(chain.providers())).onOutcome(outcome);
+		assertThat(registry.get("llm.fallback.stream.continuations")
+			.tags("chain", "streams", "provider", "claude", "outcome", "success")
+			.counter()
+			.count()).isOne();
 		// Claude's own usage; the cut OpenAI stream sent none, so its text is estimated and flagged.
 		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(25, 15));
 		assertThat(outcome.attempts().get(0).stream().isUsageEstimated()).isTrue();

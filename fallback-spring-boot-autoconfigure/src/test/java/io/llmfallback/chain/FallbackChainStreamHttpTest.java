@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,24 @@ class FallbackChainStreamHttpTest {
 
 	private static final String OPENAI = "/v1/chat/completions";
 
+	/**
+	 * The first-chunk deadline of the providers a test does not set one for: the first call of a JVM loads
+	 * and warms up Netty and Jackson, seconds on a busy machine.
+	 */
+	private static final Duration COLD_START = Duration.ofSeconds(30);
+
+	private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(40);
+
+	private static final String GEMINI = "/v1beta/models/gemini-2.5-flash:streamGenerateContent";
+
 	@RegisterExtension
 	static WireMockExtension server = WireMockProviders.server();
 
 	private final List<ChainOutcome> outcomes = new ArrayList<>();
+
+	private final Map<String, Duration> timeToFirstChunk = new HashMap<>();
+
+	private Duration stallTimeout = StreamSettings.DEFAULT_STALL_TIMEOUT;
 
 	@Test
 	void anErrorEventInsideA200FallsOverBeforeAnyTextReachesTheCaller() {
@@ -70,7 +85,7 @@ class FallbackChainStreamHttpTest {
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
 			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 		ChainOutcome outcome = this.outcomes.get(0);
 		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 			.containsExactly(tuple("claude", "overloaded"),
@@ -94,7 +109,7 @@ class FallbackChainStreamHttpTest {
 				assertThat(((ChainInterruptedException) ex).getAttempts()).extracting(AttemptRecord::label)
 					.containsExactly("stream-truncated");
 			})
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
 	}
 
@@ -110,7 +125,7 @@ class FallbackChainStreamHttpTest {
 			.expectNext("Hello", " there", "!")
 			.expectNextCount(1)
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 		// The text the caller holds goes to Claude as the start of its own answer.
 		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
 			.withRequestBody(matchingJsonPath("$.messages[1].role", equalTo("assistant")))
@@ -145,7 +160,7 @@ class FallbackChainStreamHttpTest {
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
 			.assertNext((texts) -> assertThat(texts).startsWith("Hello, ", "world", "!"))
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
 			.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("Hello,"))));
 		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Hello, world!");
@@ -174,7 +189,7 @@ class FallbackChainStreamHttpTest {
 				assertThat(interrupted.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 					.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "bad-request"));
 			})
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 	}
 
 	@Test
@@ -188,13 +203,74 @@ class FallbackChainStreamHttpTest {
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
 			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello!"))
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(VERIFY_TIMEOUT);
 		// Claude was asked afresh, without the cut text.
 		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
 			.withRequestBody(matchingJsonPath("$.messages.length()", equalTo("1"))));
 		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
 		assertThat(this.outcomes.get(0).path()).isEqualTo(ServedPath.FALLBACK);
+	}
+
+	@Test
+	void aFirstChunkLaterThanTheAttemptsDeadlineFallsOverToGeminisStream() {
+		server.stubFor(post(urlPathEqualTo(OPENAI)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(fixture("openai/chat-completion-stream.sse"))
+			.withFixedDelay(2_000)));
+		server.stubFor(post(urlPathEqualTo(GEMINI)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(fixture("gemini/generate-content-stream.sse"))));
+		this.timeToFirstChunk.put("gpt", Duration.ofMillis(400));
+		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("gemini", ProviderType.GEMINI, "gemini-2.5-flash"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Why is the sky blue?"), "chat")
+			.map(ChatChunk::text)
+			.filter((text) -> !text.isEmpty()))
+			.expectNext("The", " sky is blue.")
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "timeout"), tuple("gemini", "success"));
+		// Given up at its own first-chunk deadline, long before the response would have come.
+		assertThat(outcome.attempts().get(0).duration()).isBetween(Duration.ofMillis(400), Duration.ofMillis(1_900));
+		assertThat(outcome.attempts().get(0).stream().chunks()).isZero();
+		// Gemini's usage, its thinking tokens billed as output: 8 in, 12 out, at $1 and $10 a million.
+		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(8, 12));
+		assertThat(outcome.costUsd()).isEqualByComparingTo("0.000128");
+	}
+
+	@Test
+	void aStreamThatStallsAfterItsFirstChunkEndsWithATypedErrorAfterIt() {
+		// The body in two halves a second apart, the first ending right after the event with "Hello": SSE
+		// comment lines even the halves out.
+		String complete = fixture("openai/chat-completion-stream.sse");
+		int split = complete.indexOf("\n\n", complete.indexOf("Hello")) + 2;
+		String first = complete.substring(0, split);
+		String rest = complete.substring(split);
+		String padding = ": keep-alive\n\n";
+		while (first.length() < rest.length()) {
+			first += padding.substring(0, Math.min(padding.length(), rest.length() - first.length()));
+		}
+		server.stubFor(post(urlPathEqualTo(OPENAI)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(first + rest)
+			.withChunkedDribbleDelay(2, 2_000)));
+		this.stallTimeout = Duration.ofMillis(500);
+		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
+			.expectNext("Hello")
+			.expectErrorSatisfies((ex) -> {
+				ChainInterruptedException interrupted = (ChainInterruptedException) ex;
+				assertThat(interrupted.getFailure().getCategory()).isEqualTo(FailureCategory.TIMEOUT);
+				assertThat(interrupted.getFailure().getMessage()).contains("stalled: no chunk within 500 ms");
+			})
+			.verify(VERIFY_TIMEOUT);
+		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
 	}
 
 	/** OpenAI's stream up to its first event with text, and then the body ends: no [DONE]. */
@@ -219,7 +295,7 @@ class FallbackChainStreamHttpTest {
 
 	private static LlmProvider provider(String name, ProviderType type, String model) {
 		return LlmProviders.create(new ProviderSettings(name, type, URI.create(server.baseUrl()), "sk-test-key-1234",
-				model, Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+				model, Duration.ofSeconds(30), 1024, Map.of()), WebClient.builder());
 	}
 
 	private FallbackChain chain(LlmProvider... providers) {
@@ -228,18 +304,25 @@ class FallbackChainStreamHttpTest {
 
 	private FallbackChain chain(StreamRecovery.OnInterruption onInterruption, LlmProvider... providers) {
 		Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
+		Map<String, GuardSettings> guards = new LinkedHashMap<>();
 		Map<String, Pricing> pricing = new LinkedHashMap<>();
 		for (LlmProvider provider : providers) {
 			breakers.put(provider.name(), BreakerSettings.DEFAULTS);
+			GuardSettings defaults = GuardSettings.defaults(provider.timeout(), BreakerSettings.DEFAULTS);
+			guards.put(provider.name(), new GuardSettings(defaults.timeout(), true, null, defaults.slowCallsToOpen(),
+					defaults.maxConcurrency(), defaults.retry(), defaults.rateLimit(), true,
+					new StreamSettings(this.timeToFirstChunk.getOrDefault(provider.name(), COLD_START), this.stallTimeout)));
 			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
 		}
 		List<String> names = List.of(providers).stream().map(LlmProvider::name).toList();
 		ChainSettings settings = new ChainSettings("streams", names, Duration.ofSeconds(30), 2048,
 				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, names.size() + 1, 0.1, HedgeSettings.OFF,
 				new StreamRecovery(onInterruption, StreamRecovery.DEFAULT_CONTINUATION_BUDGET));
-		return new FallbackChain(settings, List.of(providers),
-				new ProviderCircuitBreakers(breakers, Clock.systemUTC(), (transition) -> {
-				}), pricing, this.outcomes::add, ChainExtensions.NONE);
+		ProviderCircuitBreakers circuitBreakers = new ProviderCircuitBreakers(breakers, Clock.systemUTC(),
+				(transition) -> {
+				});
+		return new FallbackChain(settings, List.of(providers), circuitBreakers,
+				new ProviderGuards(guards, circuitBreakers), pricing, this.outcomes::add, ChainExtensions.NONE);
 	}
 
 }

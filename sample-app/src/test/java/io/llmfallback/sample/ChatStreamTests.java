@@ -50,8 +50,9 @@ class ChatStreamTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() {
-	};
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
+			new ParameterizedTypeReference<>() {
+			};
 
 	@Autowired
 	private WebTestClient client;
@@ -209,10 +210,13 @@ class ChatStreamTests {
 		this.client.post()
 			.uri("/chat/{chain}/stream", "nope")
 			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
 			.bodyValue(Map.of("prompt", PROMPT))
 			.exchange()
 			.expectStatus()
 			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
 			.expectBody()
 			.jsonPath("$.error")
 			.value((String error) -> assertThat(error).startsWith("No chain named 'nope'; configured chains: "));

@@ -22,7 +22,9 @@ class SimulatedProvidersInitializerTests {
 		ProviderSimulator openAi = context.getBean(SimulatedProviders.class).find(SimulatedProviders.OPENAI).orElseThrow();
 		assertThat(context.getEnvironment().getProperty("sample.simulator.openai-sim.base-url"))
 			.isEqualTo(openAi.baseUrl().toString());
-		ProviderSimulator gemini = context.getBean(SimulatedProviders.class).find(SimulatedProviders.GEMINI).orElseThrow();
+		ProviderSimulator gemini = context.getBean(SimulatedProviders.class)
+			.find(SimulatedProviders.GEMINI)
+			.orElseThrow();
 		assertThat(gemini.protocol()).isEqualTo("gemini");
 		assertThat(context.getEnvironment().getProperty("sample.simulator.gemini-sim.base-url"))
 			.isEqualTo(gemini.baseUrl().toString());

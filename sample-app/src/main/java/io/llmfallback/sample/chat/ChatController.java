@@ -6,6 +6,7 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatChunk;
+import io.llmfallback.sample.middleware.PromptRejectedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +66,9 @@ final class ChatController {
 				.filter(ChatChunk::hasText)
 				.map((chunk) -> event("chunk", new ChatEvents.Chunk(chunk.text())))
 				.concatWith(Mono.fromSupplier(() -> event("done", ChatEvents.Done.of(outcome.get()))))
-				.onErrorResume((ex) -> Mono.just(event("error", failed(chain, ex))));
+				// A refused prompt fails before the first event, so it still gets its 400 (see ApiErrorHandler).
+				.onErrorResume((ex) -> !(ex instanceof PromptRejectedException),
+						(ex) -> Mono.just(event("error", failed(chain, ex))));
 		});
 	}
 

@@ -10,7 +10,6 @@ import io.llmfallback.chain.ChainInterruptedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.provider.ProviderException;
-import io.llmfallback.sample.middleware.PromptRejectedException;
 import io.llmfallback.sample.web.ChainFailureBody.Attempt;
 import org.jspecify.annotations.Nullable;
 
@@ -66,8 +65,7 @@ final class ChatEvents {
 	 * @param error what went wrong
 	 * @param failure how the request ended: {@code exhausted} (every provider failed before its first chunk),
 	 * {@code aborted} (a failure the chain does not fall over on), {@code interrupted} (the serving provider
-	 * failed after its first chunk), {@code rejected} (the input guardrail refused the prompt) or
-	 * {@code internal}
+	 * failed after its first chunk) or {@code internal}
 	 * @param category the failure category that ended it ({@code stream-truncated}, {@code timeout}...), or
 	 * {@code null} when no provider failed
 	 * @param textSent whether chunks of text were sent before this event: they are the beginning of an answer,
@@ -87,9 +85,6 @@ final class ChatEvents {
 			}
 			if (failure instanceof ChainFailureException exhausted) {
 				return chain(exhausted, "exhausted", 0);
-			}
-			if (failure instanceof PromptRejectedException rejected) {
-				return new Failed(String.valueOf(rejected.getMessage()), "rejected", null, false, 0, List.of());
 			}
 			// Anything else is the app's own fault: its message is not the caller's business.
 			return new Failed("The stream failed unexpectedly", "internal", null, false, 0, List.of());

@@ -1,19 +1,13 @@
 package io.llmfallback.sample;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.sample.simulator.ProviderSimulator;
 import io.llmfallback.sample.simulator.SimulatedProviders;
-import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,15 +15,10 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -39,12 +28,10 @@ import static org.awaitility.Awaitility.await;
  * {@code POST /chat/{chain}/stream} end to end: server-sent events read over real HTTP from the app, whose
  * chains stream from the simulated providers, broken at run time through the app's own {@code /simulator} API.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		// Only a caller that goes away can end a stalled gemini-sim stream within a minute: the cancellation test.
-		"llm.fallback.providers.gemini-sim.stall-timeout=60s", "llm.fallback.chains.gemini.latency-budget=60s" })
-@AutoConfigureWebTestClient
-@ContextConfiguration(initializers = SimulatedProvidersInitializer.class)
-class ChatStreamTests {
+// Only a caller that goes away can end a stalled gemini-sim stream within a minute: the cancellation test.
+@TestPropertySource(properties = { "llm.fallback.providers.gemini-sim.stall-timeout=60s",
+		"llm.fallback.chains.gemini.latency-budget=60s" })
+class ChatStreamTests extends SampleAppTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
 
@@ -54,36 +41,14 @@ class ChatStreamTests {
 			new ParameterizedTypeReference<>() {
 			};
 
-	@Autowired
-	private WebTestClient client;
-
-	@Autowired
-	private SimulatedProviders simulators;
-
-	@Autowired
-	private ProviderCircuitBreakers breakers;
-
-	@Autowired
-	private ProviderGuards guards;
-
-	@BeforeEach
-	void healthyProvidersAndClosedBreakers() {
-		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(15)).build();
-		this.simulators.all().forEach(ProviderSimulator::heal);
-		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		this.guards.forgetRetryAfters();
-	}
-
 	@Test
 	void healthyStreamIsAChunkPerPieceOfTextThenDone() {
 		List<Event> events = stream("default");
 		assertThat(chunks(events)).containsExactly("openai-sim echoes: Why", " is the sky", " blue?");
 		assertThat(events).extracting(Event::name).containsExactly("chunk", "chunk", "chunk", "done");
 		Done done = done(events);
-		assertThat(done.provider()).isEqualTo("openai-sim");
-		assertThat(done.model()).isEqualTo("gpt-4o");
-		assertThat(done.fallback()).isFalse();
-		assertThat(done.finishReason()).isEqualTo("stop");
+		assertThat(done).extracting(Done::provider, Done::model, Done::fallback, Done::finishReason)
+			.containsExactly("openai-sim", "gpt-4o", false, "stop");
 		assertThat(done.attempts()).extracting(Attempt::provider, Attempt::category, Attempt::status)
 			.containsExactly(tuple("openai-sim", "success", 200));
 		// The usage of the stream's own usage chunk, as the unary answer reports it.
@@ -102,10 +67,8 @@ class ChatStreamTests {
 		assertThat(events).extracting(Event::name).containsExactly("chunk", "chunk", "done");
 		assertThat(chunks(events)).containsExactly("anthropic-sim echoes: Why", " is the");
 		Done done = done(events);
-		assertThat(done.provider()).isEqualTo("anthropic-sim");
-		assertThat(done.model()).isEqualTo("claude-opus-4-1");
-		assertThat(done.fallback()).isTrue();
-		assertThat(done.finishReason()).isEqualTo("end_turn");
+		assertThat(done).extracting(Done::provider, Done::model, Done::fallback, Done::finishReason)
+			.containsExactly("anthropic-sim", "claude-opus-4-1", true, "end_turn");
 		assertThat(done.attempts()).extracting(Attempt::provider, Attempt::category, Attempt::status)
 			.containsExactly(tuple("openai-sim", category, status), tuple("anthropic-sim", "success", 200));
 		assertThat(done.outputTokens()).isEqualTo(7);
@@ -175,9 +138,8 @@ class ChatStreamTests {
 		// gemini-sim echoes 80% of the prompt's five words: four.
 		assertThat(chunks(events)).containsExactly("gemini-sim echoes: Why", " is the sky");
 		Done done = done(events);
-		assertThat(done.provider()).isEqualTo("gemini-sim");
-		assertThat(done.model()).isEqualTo("gemini-2.5-flash");
-		assertThat(done.finishReason()).isEqualTo("STOP");
+		assertThat(done).extracting(Done::provider, Done::model, Done::fallback, Done::finishReason)
+			.containsExactly("gemini-sim", "gemini-2.5-flash", false, "STOP");
 		assertThat(done.inputTokens()).isEqualTo(7);
 		assertThat(done.outputTokens()).isEqualTo(8);
 		assertThat(done.costUsd()).isEqualByComparingTo(cost(7, 8, "0.30", "2.50"));
@@ -267,16 +229,6 @@ class ChatStreamTests {
 			.getResponseBody();
 	}
 
-	private void inject(String provider, String fault) {
-		this.client.put()
-			.uri("/simulator/{provider}/fault", provider)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(fault)
-			.exchange()
-			.expectStatus()
-			.isOk();
-	}
-
 	private static List<String> chunks(List<Event> events) {
 		return events.stream()
 			.filter((event) -> event.name().equals("chunk"))
@@ -296,13 +248,6 @@ class ChatStreamTests {
 		Event last = events.get(events.size() - 1);
 		assertThat(last.name()).isEqualTo(name);
 		return last;
-	}
-
-	private static BigDecimal cost(long inputTokens, long outputTokens, String inputPerMillion,
-			String outputPerMillion) {
-		return new BigDecimal(inputPerMillion).multiply(BigDecimal.valueOf(inputTokens))
-			.add(new BigDecimal(outputPerMillion).multiply(BigDecimal.valueOf(outputTokens)))
-			.divide(BigDecimal.valueOf(1_000_000), 10, RoundingMode.HALF_UP);
 	}
 
 	record Event(String name, String data) {

@@ -61,7 +61,8 @@ final class ChatController {
 		return Flux.defer(() -> {
 			AtomicReference<@Nullable ChainResponse> outcome = new AtomicReference<>();
 			return this.chat.stream(chain, prompt, body.maxTokens())
-				// Taken at once, on the thread the chain completed on (see ServedStreams).
+				// Taken in the completion signal itself, on the thread the chain told its listeners on (see
+				// ServedStreams): the done event below may be requested later, from another thread.
 				.doOnComplete(() -> outcome.set(this.served.take(chain)))
 				.filter(ChatChunk::hasText)
 				.map((chunk) -> event("chunk", new ChatEvents.Chunk(chunk.text())))

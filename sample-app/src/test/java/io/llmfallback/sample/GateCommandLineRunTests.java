@@ -44,7 +44,7 @@ class GateCommandLineRunTests {
 			throws IOException, InterruptedException {
 		assertThat(runGate(reports, "--llm.fallback.gate.chain=extrcat")).isEqualTo(2);
 		assertThat(reports.resolve("output.log")).content()
-			.contains("llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, summarize, extract]");
+			.contains("llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, gemini, summarize, extract]");
 		assertThat(reports.resolve("extrcat-gate.json")).doesNotExist();
 	}
 

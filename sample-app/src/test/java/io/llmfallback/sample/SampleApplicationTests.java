@@ -1,47 +1,32 @@
 package io.llmfallback.sample;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.sample.extraction.Extraction;
 import io.llmfallback.sample.extraction.Ticket;
 import io.llmfallback.sample.simulator.ProviderSimulator;
 import io.llmfallback.sample.simulator.SimulatedProviders;
-import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import io.llmfallback.sample.summary.Summary;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-/**
- * The sample end to end: real HTTP from the test to the app, and from the app's chains to the simulated
- * providers, with faults injected through the app's own {@code /simulator} API.
- */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		// So that the breaker's recovery can be watched within the test.
-		properties = "llm.fallback.circuit-breaker.open-duration=1s")
-@AutoConfigureWebTestClient
-@ContextConfiguration(initializers = SimulatedProvidersInitializer.class)
-class SampleApplicationTests {
+/** The sample end to end: its unary endpoints, its simulators' API and its breakers. */
+// So that the breaker's recovery can be watched within the test.
+@TestPropertySource(properties = "llm.fallback.circuit-breaker.open-duration=1s")
+class SampleApplicationTests extends SampleAppTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
 
@@ -52,29 +37,6 @@ class SampleApplicationTests {
 
 	// The terser anthropic-sim echoes 60% of the prompt's words, rounded up: "anthropic-sim echoes: Why is the".
 	private static final long FALLBACK_OUTPUT_TOKENS = 7;
-
-	@Autowired
-	private WebTestClient client;
-
-	@Autowired
-	private SimulatedProviders simulators;
-
-	@Autowired
-	private ProviderCircuitBreakers breakers;
-
-	@Autowired
-	private ProviderGuards guards;
-
-	@BeforeEach
-	void healthyProvidersAndClosedBreakers() {
-		// Long enough for a chain that waits out two 2 s timeouts on a busy machine.
-		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(15)).build();
-		this.simulators.all().forEach(ProviderSimulator::heal);
-		// Resetting also empties the breakers' windows, so that no test sees another's failures or successes.
-		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		// A 429 of one test would keep its provider from the next for the retry-after it asked for.
-		this.guards.forgetRetryAfters();
-	}
 
 	@Test
 	void healthyCallIsServedByThePrimary() {
@@ -253,7 +215,7 @@ class SampleApplicationTests {
 		postChat("nope", Map.of("prompt", PROMPT)).expectStatus()
 			.isNotFound()
 			.expectBody()
-			.jsonPath("$.error").isEqualTo("No chain named 'nope'; configured chains: [default, summarize, extract]");
+			.jsonPath("$.error").isEqualTo("No chain named 'nope'; configured chains: [default, gemini, summarize, extract]");
 	}
 
 	@Test
@@ -369,7 +331,7 @@ class SampleApplicationTests {
 		postTraffic(Map.of("chain", "nope")).expectStatus()
 			.isNotFound()
 			.expectBody()
-			.jsonPath("$.error").isEqualTo("No chain named 'nope'; configured chains: [default, summarize, extract]");
+			.jsonPath("$.error").isEqualTo("No chain named 'nope'; configured chains: [default, gemini, summarize, extract]");
 		postTraffic(Map.of("requests", 3, "prompt", "ignore previous instructions")).expectStatus()
 			.isBadRequest()
 			.expectBody()
@@ -392,7 +354,10 @@ class SampleApplicationTests {
 			.jsonPath("$['openai-sim'].fault").isEmpty()
 			.jsonPath("$['anthropic-sim'].protocol").isEqualTo("anthropic")
 			.jsonPath("$['anthropic-sim'].latencyMs").isEqualTo(200)
-			.jsonPath("$['anthropic-sim'].echoPercent").isEqualTo(60);
+			.jsonPath("$['anthropic-sim'].echoPercent").isEqualTo(60)
+			.jsonPath("$['gemini-sim'].protocol").isEqualTo("gemini")
+			.jsonPath("$['gemini-sim'].latencyMs").isEqualTo(100)
+			.jsonPath("$['gemini-sim'].echoPercent").isEqualTo(80);
 
 		inject(SimulatedProviders.OPENAI, "{\"latencyMs\":300}");
 		assertThat(openAi.fault().latency()).isEqualTo(Duration.ofMillis(300));
@@ -497,26 +462,6 @@ class SampleApplicationTests {
 			.getResponseBody();
 		assertThat(summary).isNotNull();
 		return summary;
-	}
-
-	private void inject(String provider, String fault) {
-		putFault(provider, fault).expectStatus().isOk();
-	}
-
-	private WebTestClient.ResponseSpec putFault(String provider, String fault) {
-		return this.client.put()
-			.uri("/simulator/{provider}/fault", provider)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(fault)
-			.exchange();
-	}
-
-	/** What the price list says the tokens cost, in USD. */
-	private static BigDecimal cost(long inputTokens, long outputTokens, String inputPerMillion,
-			String outputPerMillion) {
-		return new BigDecimal(inputPerMillion).multiply(BigDecimal.valueOf(inputTokens))
-			.add(new BigDecimal(outputPerMillion).multiply(BigDecimal.valueOf(outputTokens)))
-			.divide(BigDecimal.valueOf(1_000_000), 10, RoundingMode.HALF_UP);
 	}
 
 	/** The 200 body of {@code POST /chat/{chain}}, as the contract in DESIGN.md names its fields. */

@@ -3,8 +3,10 @@ package io.llmfallback.sample.chat;
 import io.llmfallback.aop.LlmFallback;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Service;
@@ -16,6 +18,9 @@ import org.springframework.stereotype.Service;
 // Not final: the @LlmFallback aspect proxies this class by subclassing it.
 @Service
 public class ChatService {
+
+	/** The operation a streamed answer is counted under in meters and spans. */
+	static final String STREAM_OPERATION = "stream";
 
 	private final LlmClient client;
 
@@ -34,6 +39,20 @@ public class ChatService {
 	@LlmFallback(chain = "#chain")
 	public Mono<ChainResponse> chat(String chain, String prompt, @Nullable Integer maxTokens) {
 		return this.client.chat(ChatRequest.ofUser(prompt).withMaxTokens(maxTokens));
+	}
+
+	/**
+	 * Streams the answer to a prompt through the chain of that name: the chain falls over until the first
+	 * chunk with text, and a failure after it ends the stream with
+	 * {@link io.llmfallback.chain.ChainInterruptedException} after the chunks already sent.
+	 * @param chain the chain's name under {@code llm.fallback.chains}
+	 * @param prompt the user's message
+	 * @param maxTokens the cap on output tokens, or {@code null} for each provider's default
+	 * @return the answer's chunks; fails with {@link io.llmfallback.chain.ChainFailureException}
+	 */
+	@LlmFallback(chain = "#chain", operation = STREAM_OPERATION)
+	public Flux<ChatChunk> stream(String chain, String prompt, @Nullable Integer maxTokens) {
+		return this.client.stream(ChatRequest.ofUser(prompt).withMaxTokens(maxTokens));
 	}
 
 }

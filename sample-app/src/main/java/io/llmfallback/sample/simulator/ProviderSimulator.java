@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,6 +38,9 @@ public final class ProviderSimulator implements AutoCloseable {
 
 	/** Requests since the fault was injected, to spread a partial fault evenly. */
 	private final AtomicLong requestsSinceInjection = new AtomicLong();
+
+	/** Requests being answered: a caller that gives up must bring this back down, or it leaves a call running. */
+	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final DisposableServer server;
 
@@ -106,7 +110,23 @@ public final class ProviderSimulator implements AutoCloseable {
 		this.fault.set(Fault.NONE);
 	}
 
+	/**
+	 * How many requests it is answering now: one whose client closed the connection (a stream cancelled
+	 * upstream, or held open by a stall) is no longer counted.
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		// Reactor Netty cancels the handler when the client closes the connection before the answer is sent.
+		return Mono.defer(() -> {
+			this.inFlight.incrementAndGet();
+			return answer(request, response);
+		}).doFinally((signal) -> this.inFlight.decrementAndGet());
+	}
+
+	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
 		Fault injected = this.fault.get();
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
 		Mono<String> body = request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");

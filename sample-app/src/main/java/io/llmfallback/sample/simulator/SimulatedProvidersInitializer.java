@@ -34,7 +34,8 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 		}
 		SimulatedProviders simulators = SimulatedProviders.start(
 				profile(environment, SimulatedProviders.OPENAI, SimulatedProviders.OPENAI_PROFILE),
-				profile(environment, SimulatedProviders.ANTHROPIC, SimulatedProviders.ANTHROPIC_PROFILE));
+				profile(environment, SimulatedProviders.ANTHROPIC, SimulatedProviders.ANTHROPIC_PROFILE),
+				profile(environment, SimulatedProviders.GEMINI, SimulatedProviders.GEMINI_PROFILE));
 		Map<String, Object> baseUrls = new LinkedHashMap<>();
 		for (ProviderSimulator simulator : simulators.all()) {
 			baseUrls.put("sample.simulator." + simulator.name() + ".base-url", simulator.baseUrl().toString());

@@ -1,6 +1,7 @@
 /**
- * Simulated LLM providers: real HTTP servers on loopback that speak the OpenAI and Anthropic wire formats,
- * with faults (error statuses, latency, hangs) injected at run time, so the sample runs without API keys.
+ * Simulated LLM providers: real HTTP servers on loopback that speak the OpenAI, Anthropic and Gemini wire
+ * formats, with faults (error statuses, latency, hangs, broken streams) injected at run time, so the sample
+ * runs without API keys.
  */
 @NullMarked
 package io.llmfallback.sample.simulator;

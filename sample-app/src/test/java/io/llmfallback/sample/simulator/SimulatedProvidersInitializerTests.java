@@ -22,6 +22,12 @@ class SimulatedProvidersInitializerTests {
 		ProviderSimulator openAi = context.getBean(SimulatedProviders.class).find(SimulatedProviders.OPENAI).orElseThrow();
 		assertThat(context.getEnvironment().getProperty("sample.simulator.openai-sim.base-url"))
 			.isEqualTo(openAi.baseUrl().toString());
+		ProviderSimulator gemini = context.getBean(SimulatedProviders.class)
+			.find(SimulatedProviders.GEMINI)
+			.orElseThrow();
+		assertThat(gemini.protocol()).isEqualTo("gemini");
+		assertThat(context.getEnvironment().getProperty("sample.simulator.gemini-sim.base-url"))
+			.isEqualTo(gemini.baseUrl().toString());
 		assertThat(acceptsConnections(openAi.port())).isTrue();
 		context.close();
 		assertThat(acceptsConnections(openAi.port())).isFalse();
@@ -30,12 +36,15 @@ class SimulatedProvidersInitializerTests {
 	@Test
 	void latencyOfASimulatorCanBeSet() {
 		GenericApplicationContext context = new GenericApplicationContext();
-		TestPropertyValues.of("sample.simulator.anthropic-sim.latency=250ms").applyTo(context);
+		TestPropertyValues.of("sample.simulator.anthropic-sim.latency=250ms", "sample.simulator.gemini-sim.latency=1s")
+			.applyTo(context);
 		new SimulatedProvidersInitializer().initialize(context);
 		context.refresh();
 		SimulatedProviders simulators = context.getBean(SimulatedProviders.class);
 		assertThat(simulators.find(SimulatedProviders.ANTHROPIC).orElseThrow().profile())
 			.isEqualTo(new ModelProfile(Duration.ofMillis(250), 60));
+		assertThat(simulators.find(SimulatedProviders.GEMINI).orElseThrow().profile())
+			.isEqualTo(new ModelProfile(Duration.ofSeconds(1), 80));
 		assertThat(simulators.find(SimulatedProviders.OPENAI).orElseThrow().profile())
 			.isEqualTo(SimulatedProviders.OPENAI_PROFILE);
 		context.close();

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -200,11 +201,28 @@ public final class FallbackChain {
 	 * answer checked against the output contract and flagged, never replaced, when it breaks it.
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request, String operation) {
+		return stream(request, operation, (served) -> {
+		});
+	}
+
+	/**
+	 * Streams the answer down the chain, as {@link #stream(ChatRequest, String)}, and hands the served answer
+	 * (the whole text, its attempts, usage and cost) to {@code onServed} once the last chunk has been sent,
+	 * before the stream completes: for a caller that reports on the answer after its chunks, such as a final
+	 * usage event. It is not called when the stream fails or is cancelled.
+	 */
+	public Flux<ChatChunk> stream(ChatRequest request, String operation, Consumer<ChainResponse> onServed) {
 		return Flux.deferContextual((reactorContext) -> {
 			Run run = begin(reactorContext, operation, null);
 			AtomicReference<@Nullable ChainResponse> served = new AtomicReference<>();
 			return prepare(request, run).flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served))
-				.doOnComplete(() -> finish(run, served.get(), null))
+				.doOnComplete(() -> {
+					ChainResponse response = served.get();
+					finish(run, response, null);
+					if (response != null) {
+						onServed.accept(response);
+					}
+				})
 				.doOnError((ex) -> finish(run, null, ex))
 				.doOnCancel(run.observation::stop)
 				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));

@@ -1,5 +1,7 @@
 package io.llmfallback.chain;
 
+import java.util.function.Consumer;
+
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
@@ -62,10 +64,20 @@ public final class LlmClient {
 	 * {@link ChainInterruptedException} (see {@link FallbackChain#stream}).
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request) {
+		return stream(request, (served) -> {
+		});
+	}
+
+	/**
+	 * Streams the answer through the bound chain, and hands the served answer (its attempts, usage and cost) to
+	 * {@code onServed} after the last chunk, before the stream completes (see
+	 * {@link FallbackChain#stream(ChatRequest, String, Consumer)}).
+	 */
+	public Flux<ChatChunk> stream(ChatRequest request, Consumer<ChainResponse> onServed) {
 		ChainBinding atAssembly = ChainBinding.current();
 		return Flux.deferContextual((context) -> {
 			ChainBinding binding = bound(context, atAssembly);
-			return this.chains.chain(binding.chain()).stream(request, binding.operation());
+			return this.chains.chain(binding.chain()).stream(request, binding.operation(), onServed);
 		});
 	}
 

@@ -163,6 +163,23 @@ class FallbackChainStreamTest {
 	}
 
 	@Test
+	void theServedAnswerIsHandedOverAfterTheLastChunkBeforeTheStreamCompletes() {
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.error(
+				new ProviderException("a", FailureCategory.SERVER_ERROR, 500, null, "server_error", null)));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello ", "there."));
+		List<String> seen = new ArrayList<>();
+
+		StepVerifier.withVirtualTime(() -> chain(primary, fallback)
+			.stream(REQUEST, "chat", (served) -> seen.add(served.text() + " by " + served.response().provider() + ", "
+					+ served.attempts().size() + " attempts, $" + served.attempts().get(1).costUsd().stripTrailingZeros().toPlainString()))
+			.doOnNext((chunk) -> seen.add(chunk.text())))
+			.expectNextCount(3)
+			.then(() -> assertThat(seen).containsExactly("Hello ", "there.", "", "Hello there. by b, 2 attempts, $0.00013"))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
 	void cancellingTheStreamCancelsTheProvidersRequest() {
 		AtomicBoolean cancelled = new AtomicBoolean();
 		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.just(ChatChunk.text("Hello"))

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The sample end to end: its unary endpoints, its simulators' API and its breakers. */
 // So that the breaker's recovery can be watched within the test.
-@TestPropertySource(properties = "llm.fallback.circuit-breaker.open-duration=1s")
+@TestPropertySource(properties = "llm.fallback.circuit-breaker.open-duration=5s")
 class SampleApplicationTests extends SampleAppTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
@@ -150,7 +150,8 @@ class SampleApplicationTests extends SampleAppTestSupport {
 					tuple("anthropic-sim", "overloaded", 529));
 
 		this.simulators.all().forEach(ProviderSimulator::heal);
-		// Once the 1 s open duration is over, the next call is the half-open probe; it succeeds and closes the breaker.
+		// Once the 5 s open duration is over (long enough that a loaded machine still finds the breaker open
+		// above), the next call is the half-open probe; it succeeds and closes the breaker.
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> chat("default", PROMPT).provider().equals("openai-sim"));

@@ -37,12 +37,10 @@ final class ChatController {
 
 	private final FallbackChains chains;
 
-	private final ServedStreams served;
 
-	ChatController(ChatService chat, FallbackChains chains, ServedStreams served) {
+	ChatController(ChatService chat, FallbackChains chains) {
 		this.chat = chat;
 		this.chains = chains;
-		this.served = served;
 	}
 
 	@PostMapping("/chat/{chain}")
@@ -60,10 +58,7 @@ final class ChatController {
 		String prompt = prompt(chain, body);
 		return Flux.defer(() -> {
 			AtomicReference<@Nullable ChainResponse> outcome = new AtomicReference<>();
-			return this.chat.stream(chain, prompt, body.maxTokens())
-				// Taken in the completion signal itself, on the thread the chain told its listeners on (see
-				// ServedStreams): the done event below may be requested later, from another thread.
-				.doOnComplete(() -> outcome.set(this.served.take(chain)))
+			return this.chat.stream(chain, prompt, body.maxTokens(), outcome::set)
 				.filter(ChatChunk::hasText)
 				.map((chunk) -> event("chunk", new ChatEvents.Chunk(chunk.text())))
 				.concatWith(Mono.fromSupplier(() -> event("done", ChatEvents.Done.of(outcome.get()))))

@@ -1,5 +1,7 @@
 package io.llmfallback.sample.chat;
 
+import java.util.function.Consumer;
+
 import io.llmfallback.aop.LlmFallback;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
@@ -48,11 +50,13 @@ public class ChatService {
 	 * @param chain the chain's name under {@code llm.fallback.chains}
 	 * @param prompt the user's message
 	 * @param maxTokens the cap on output tokens, or {@code null} for each provider's default
+	 * @param onServed takes the served answer (attempts, usage, cost) after the last chunk
 	 * @return the answer's chunks; fails with {@link io.llmfallback.chain.ChainFailureException}
 	 */
 	@LlmFallback(chain = "#chain", operation = STREAM_OPERATION)
-	public Flux<ChatChunk> stream(String chain, String prompt, @Nullable Integer maxTokens) {
-		return this.client.stream(ChatRequest.ofUser(prompt).withMaxTokens(maxTokens));
+	public Flux<ChatChunk> stream(String chain, String prompt, @Nullable Integer maxTokens,
+			Consumer<ChainResponse> onServed) {
+		return this.client.stream(ChatRequest.ofUser(prompt).withMaxTokens(maxTokens), onServed);
 	}
 
 }

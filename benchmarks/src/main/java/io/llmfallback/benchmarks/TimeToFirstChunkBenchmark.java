@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
+import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,6 +68,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
  * <ul>
  * <li>{@code direct...}: the baseline. Build the JSON body, POST it, read the body as server-sent events with
  * Spring's codec until {@code [DONE]}, parse each with Jackson 3 and take {@code choices[0].delta.content}.</li>
+ * <li>{@code provider...}: {@link LlmProvider#stream} alone, to the end, and with the chain's two stream
+ * deadlines added ({@link #providerWholeStreamWithDeadlines}): what the chain's time per stream is made of.</li>
  * <li>{@code chain...}: {@link FallbackChain#stream} over two providers whose primary is healthy: one
  * attempt, with its breaker, first-chunk and stall deadlines, records, cost and listener.</li>
  * <li>{@link #failoverFirstChunk}: the same chain whose primary answers 503 before any chunk, so the secondary
@@ -117,14 +121,17 @@ public class TimeToFirstChunkBenchmark {
 			+ "\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-mini-2024-07-18\","
 			+ "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\",\"choices\":%s,\"usage\":%s}";
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() {
-	};
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
+			new ParameterizedTypeReference<>() {
+			};
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private WireMockServer server;
 
 	private WebClient directClient;
+
+	private LlmProvider provider;
 
 	private FallbackChain chain;
 
@@ -160,6 +167,7 @@ public class TimeToFirstChunkBenchmark {
 		WebClient.Builder builder = WebClient.builder();
 		LlmProvider primary = LlmProviders.create(ChainOverheadBenchmark.settings("primary", baseUrl), builder);
 		LlmProvider secondary = LlmProviders.create(ChainOverheadBenchmark.settings("secondary", baseUrl), builder);
+		this.provider = primary;
 		this.chain = ChainOverheadBenchmark.chain(primary, BreakerSettings.DEFAULTS, secondary, this.statistics);
 		LlmProvider overloaded = LlmProviders
 			.create(ChainOverheadBenchmark.settings("primary", baseUrl + OVERLOADED), builder);
@@ -178,7 +186,8 @@ public class TimeToFirstChunkBenchmark {
 			return;
 		}
 		// A request served by the secondary asks for no more than the chain's fallback-max-tokens.
-		for (int maxTokens : new int[] { ChainOverheadBenchmark.MAX_TOKENS, ChainOverheadBenchmark.FALLBACK_MAX_TOKENS }) {
+		int[] maxTokensAsked = { ChainOverheadBenchmark.MAX_TOKENS, ChainOverheadBenchmark.FALLBACK_MAX_TOKENS };
+		for (int maxTokens : maxTokensAsked) {
 			this.server.stubFor(post(urlEqualTo(path))
 				.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + ChainOverheadBenchmark.API_KEY))
 				.withHeader(HttpHeaders.CONTENT_TYPE, equalTo(MediaType.APPLICATION_JSON_VALUE))
@@ -244,10 +253,31 @@ public class TimeToFirstChunkBenchmark {
 		return directTexts().collect(Collectors.joining()).block();
 	}
 
+	/** One provider to the end of the answer, no chain. */
+	@Benchmark
+	public String providerWholeStream() {
+		return whole(this.provider.stream(this.request));
+	}
+
+	/**
+	 * The same with the chain's deadlines on a stream: a timer armed for the first chunk, then cancelled and
+	 * armed again at every chunk for the stall limit.
+	 */
+	@Benchmark
+	public String providerWholeStreamWithDeadlines() {
+		return whole(this.provider.stream(this.request)
+			.timeout(Mono.delay(StreamSettings.DEFAULT_TIME_TO_FIRST_CHUNK),
+					(chunk) -> Mono.delay(StreamSettings.DEFAULT_STALL_TIMEOUT)));
+	}
+
 	/** Through the chain to the end of the answer, with its records, cost and listener. */
 	@Benchmark
 	public String chainWholeStream() {
-		return texts(this.chain).collect(Collectors.joining()).block();
+		return whole(this.chain.stream(this.request, this.chain.name()));
+	}
+
+	private static String whole(Flux<ChatChunk> chunks) {
+		return chunks.map(ChatChunk::text).collect(Collectors.joining()).block();
 	}
 
 	/** What a hand-written client streams: each event's {@code choices[0].delta.content}, until {@code [DONE]}. */

@@ -46,8 +46,10 @@ class TimeToFirstChunkBenchmarkTests {
 	}
 
 	@Test
-	void directAndChainReadTheWholeAnswer() {
+	void everyWholeStreamReadsTheWholeAnswer() {
 		assertThat(this.benchmark.directWholeStream()).isEqualTo(ChainOverheadBenchmark.ANSWER);
+		assertThat(this.benchmark.providerWholeStream()).isEqualTo(ChainOverheadBenchmark.ANSWER);
+		assertThat(this.benchmark.providerWholeStreamWithDeadlines()).isEqualTo(ChainOverheadBenchmark.ANSWER);
 		assertThat(this.benchmark.chainWholeStream()).isEqualTo(ChainOverheadBenchmark.ANSWER);
 		assertThat(this.benchmark.statistics.snapshot("bench")).isEqualTo(new ChainStatistics.Snapshot(1, 0, 0));
 	}
@@ -76,7 +78,8 @@ class TimeToFirstChunkBenchmarkTests {
 		assertThat(results).extracting((result) -> result.getParams().getBenchmark())
 			.map((name) -> name.substring(name.lastIndexOf('.') + 1))
 			.containsExactlyInAnyOrder("chainFirstChunk", "chainWholeStream", "directFirstChunk",
-					"directWholeStream", "failoverFirstChunk");
+					"directWholeStream", "failoverFirstChunk", "providerWholeStream",
+					"providerWholeStreamWithDeadlines");
 		assertThat(results).allSatisfy((result) -> assertThat(result.getPrimaryResult().getSampleCount()).isPositive());
 	}
 

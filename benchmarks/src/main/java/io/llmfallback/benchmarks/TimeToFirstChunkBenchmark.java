@@ -61,10 +61,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
  * <p>
  * The {@code ...FirstChunk} benchmarks time one request from subscription to the first chunk with text, on the
  * benchmark thread: the method returns that text while the rest of the stream is still being read, and the
- * stream is read to its end after the timed part ({@link InFlight}), so that its connection goes back to the
- * pool as in a stream read whole. Cancelling at the first chunk instead would close the connection, and every
- * call would then time a new TCP connection as well. The {@code ...WholeStream} benchmarks time the whole
- * answer, to its end.
+ * stream is read to its end after the timed part ({@link InFlight}), so that a stream that fails or ends without
+ * text fails the benchmark and the chain's bookkeeping at the end of a stream is not left running into the next
+ * call. The {@code ...WholeStream} benchmarks time the whole answer, to its end.
+ * <p>
+ * Every caller here stops reading at {@code [DONE]}, as the providers do, before the HTTP body's own end
+ * arrives: Reactor Netty then closes the connection rather than pool it, so every call, on every path, opens a
+ * new loopback connection (counted with a channel-init hook: 20 in 20 calls on each path).
  * <ul>
  * <li>{@code direct...}: the baseline. Build the JSON body, POST it, read the body as server-sent events with
  * Spring's codec until {@code [DONE]}, parse each with Jackson 3 and take {@code choices[0].delta.content}.</li>

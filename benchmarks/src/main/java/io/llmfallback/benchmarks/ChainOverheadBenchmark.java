@@ -93,6 +93,9 @@ public class ChainOverheadBenchmark {
 
 	static final int MAX_TOKENS = 512;
 
+	/** The chain's {@code fallback-max-tokens}: what a request served by the secondary asks for at most. */
+	static final int FALLBACK_MAX_TOKENS = 256;
+
 	static final String SYSTEM_PROMPT = "You are a support assistant. Answer in at most three sentences.";
 
 	static final String USER_PROMPT = "Summarize this ticket: the customer was charged twice for the March "
@@ -161,11 +164,7 @@ public class ChainOverheadBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.server = new WireMockServer(options().bindAddress("127.0.0.1")
-			.dynamicPort()
-			.disableRequestJournal()
-			.notifier(new ConsoleNotifier(false)));
-		this.server.start();
+		this.server = startServer();
 		MappingBuilder stub = post(urlEqualTo(PATH));
 		if (this.strictStub) {
 			stub = stub.withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + API_KEY))
@@ -186,23 +185,43 @@ public class ChainOverheadBenchmark {
 		LlmProvider primary = LlmProviders.create(settings("primary", baseUrl), builder);
 		LlmProvider secondary = LlmProviders.create(settings("secondary", baseUrl), builder);
 		this.provider = primary;
-		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
-				Map.of("primary", BreakerSettings.DEFAULTS, "secondary", BreakerSettings.DEFAULTS), Clock.systemUTC(),
-				(transition) -> {
-				});
-		ChainSettings chainSettings = new ChainSettings("bench", List.of("primary", "secondary"),
-				Duration.ofSeconds(30), 256, ChainSettings.DEFAULT_FALLBACK_ON);
-		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
-		this.chain = new FallbackChain(chainSettings, List.of(primary, secondary), breakers,
-				Map.of("primary", price, "secondary", price), new ChainStatistics());
+		this.chain = chain(primary, BreakerSettings.DEFAULTS, secondary, new ChainStatistics());
 
 		this.request = new ChatRequest(List.of(ChatMessage.system(SYSTEM_PROMPT), ChatMessage.user(USER_PROMPT)),
 				null, null, null, ResponseFormat.TEXT);
 	}
 
-	private static ProviderSettings settings(String name, String baseUrl) {
+	/** A WireMock server on a random loopback port, without request journal or console output. */
+	static WireMockServer startServer() {
+		WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1")
+			.dynamicPort()
+			.disableRequestJournal()
+			.notifier(new ConsoleNotifier(false)));
+		server.start();
+		return server;
+	}
+
+	static ProviderSettings settings(String name, String baseUrl) {
 		return new ProviderSettings(name, ProviderType.OPENAI, URI.create(baseUrl), API_KEY, MODEL,
 				Duration.ofSeconds(10), MAX_TOKENS, Map.of());
+	}
+
+	/**
+	 * The benchmarks' chain, {@code [primary, secondary]}: a 30 s latency budget, the default fallback
+	 * categories and breaker of the secondary, the primary's breaker as given, pricing for both and the
+	 * statistics as the listener.
+	 */
+	static FallbackChain chain(LlmProvider primary, BreakerSettings primaryBreaker, LlmProvider secondary,
+			ChainStatistics statistics) {
+		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
+				Map.of(primary.name(), primaryBreaker, secondary.name(), BreakerSettings.DEFAULTS), Clock.systemUTC(),
+				(transition) -> {
+				});
+		ChainSettings chainSettings = new ChainSettings("bench", List.of(primary.name(), secondary.name()),
+				Duration.ofSeconds(30), FALLBACK_MAX_TOKENS, ChainSettings.DEFAULT_FALLBACK_ON);
+		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
+		return new FallbackChain(chainSettings, List.of(primary, secondary), breakers,
+				Map.of(primary.name(), price, secondary.name(), price), statistics);
 	}
 
 	@TearDown(Level.Trial)

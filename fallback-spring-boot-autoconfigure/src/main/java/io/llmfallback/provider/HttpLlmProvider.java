@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +51,12 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * decoded by the subclass, one event at a time, into {@link ChatChunk}s.
  */
 public abstract class HttpLlmProvider implements LlmProvider {
+
+	/**
+	 * How long a stream's body may stay open after the provider's end-of-stream marker before it is cut short:
+	 * a provider ends it at once, and the answer is whole already.
+	 */
+	static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -171,14 +178,19 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	/**
 	 * The text chunks as their events come, then one last chunk with the finish reason, the usage and the
-	 * model, once the provider's end of stream is seen; reading stops at it. The decoding runs on the
-	 * connection's event loop: it is one small JSON document per event, as a codec would parse.
+	 * model, once the provider's end of stream is seen. Events after the end-of-stream marker are not decoded,
+	 * but the body is still read to its end, which comes at once from a provider: a connection whose body was
+	 * read whole goes back to the pool for the next call, one cut short is closed, and the next stream would
+	 * pay a new TCP and TLS handshake before its first chunk. A body still open {@link #DRAIN_GRACE} after the
+	 * marker is cut short all the same. The decoding runs on the connection's event loop: it is one small JSON
+	 * document per event, as a codec would parse.
 	 */
 	private Flux<ChatChunk> chunks(ClientResponse response, String requestedModel, int maxTokens) {
 		int status = response.statusCode().value();
 		long maxEventBytes = this.settings.maxResponseBytes();
 		SseReader reader = new SseReader(maxEventBytes, 4 * maxEventBytes);
 		StreamState state = new StreamState();
+		Sinks.Empty<Void> terminated = Sinks.empty();
 		return response.body(BodyExtractors.toDataBuffers()).concatMapIterable((buffer) -> {
 			try {
 				return reader.read(buffer);
@@ -187,8 +199,15 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				DataBufferUtils.release(buffer);
 			}
 		})
-			.map((event) -> decodeQuietly(event, state))
-			.takeUntil((text) -> state.terminated)
+			.filter((event) -> !state.terminated)
+			.map((event) -> {
+				String text = decodeQuietly(event, state);
+				if (state.terminated) {
+					terminated.tryEmitEmpty();
+				}
+				return text;
+			})
+			.takeUntilOther(terminated.asMono().then(Mono.delay(DRAIN_GRACE)))
 			.filter((text) -> !text.isEmpty())
 			.map((text) -> {
 				state.hasText |= !text.isBlank();

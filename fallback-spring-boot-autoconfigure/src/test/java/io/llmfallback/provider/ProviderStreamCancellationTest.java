@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A caller that cancels a stream cancels the provider's request: the connection closes, so that the
- * provider stops generating (and billing) an answer nobody reads. A server of its own, as WireMock cannot
- * hold a stream open.
+ * provider stops generating (and billing) an answer nobody reads; and a stream whose body stays open past the
+ * end-of-stream marker ends all the same, its connection closed. A server of its own, as WireMock cannot hold a
+ * stream open.
  */
 class ProviderStreamCancellationTest {
 
@@ -66,6 +67,28 @@ class ProviderStreamCancellationTest {
 			.as("the provider's connection closed after the caller cancelled")
 			.isTrue();
 		assertThat(this.streamCompleted).isFalse();
+	}
+
+	@Test
+	void aBodyLeftOpenAfterTheEndOfStreamMarkerEndsTheStreamAllTheSame() throws InterruptedException {
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.doOnConnection((connection) -> connection.onDispose(this.connectionClosed::countDown))
+			.route((routes) -> routes.post("/v1/chat/completions", (request, response) -> response
+				.header("Content-Type", "text/event-stream")
+				.sendString(Flux.just(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))
+					.concatWith(this.rest.asFlux()), StandardCharsets.UTF_8)))
+			.bindNow();
+		LlmProvider gpt = ProviderTestKit.provider(ProviderType.OPENAI, "http://127.0.0.1:" + this.server.port());
+
+		StepVerifier.create(gpt.stream(ChatRequest.ofUser("Hi")).map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+			.expectComplete()
+			.verify(CALL_TIMEOUT);
+		assertThat(this.connectionClosed.await(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+			.as("the connection the provider held open was closed")
+			.isTrue();
 	}
 
 }

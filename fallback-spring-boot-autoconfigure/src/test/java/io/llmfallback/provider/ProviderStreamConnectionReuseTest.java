@@ -1,0 +1,55 @@
+package io.llmfallback.provider;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.model.ChatChunk;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.netty.http.client.HttpClient;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A stream is read past its end-of-stream marker to the end of its body, so that its connection goes back to
+ * the pool: cut short at {@code data: [DONE]}, every stream would open a connection of its own, and pay a TCP
+ * and TLS handshake before its first chunk.
+ */
+class ProviderStreamConnectionReuseTest {
+
+	@RegisterExtension
+	static WireMockExtension server = WireMockProviders.server();
+
+	@Test
+	void aStreamReadToItsEndLeavesItsConnectionToTheNextStream() {
+		server.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))));
+		AtomicInteger connections = new AtomicInteger();
+		WebClient.Builder countingConnections = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(
+					HttpClient.create().doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())));
+		LlmProvider gpt = LlmProviders.create(ProviderTestKit.settings(ProviderType.OPENAI, server.baseUrl(),
+				ProviderTestKit.API_KEY, 1024, Map.of()), countingConnections);
+
+		for (int call = 0; call < 3; call++) {
+			StepVerifier.create(gpt.stream(ChatRequest.ofUser("Hi")).map(ChatChunk::text).collectList())
+				.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+				.expectComplete()
+				.verify(CALL_TIMEOUT);
+		}
+		assertThat(connections).hasValue(1);
+	}
+
+}

@@ -1,8 +1,8 @@
 package io.llmfallback.openaiapi;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -310,13 +310,19 @@ public final class OpenAiApiHandler {
 			this.model = completion.chain();
 		}
 
+		/**
+		 * One buffer per chunk of the chain, holding its events, so that nothing queues between the chain and
+		 * the response: an operator with a queue (flatMapIterable, concatMap) lets an error overtake the text
+		 * still queued before it, and the caller would lose the last text it was sent.
+		 */
 		Flux<byte[]> events(Flux<ChatChunk> chunks) {
-			return chunks.concatMapIterable(this::eventsOf)
-				.concatWith(Flux.defer(this::ending))
+			return chunks.map(this::eventsOf)
+				.filter((events) -> events.length > 0)
+				.concatWith(Mono.fromSupplier(this::ending))
 				.onErrorResume((ex) -> Mono.just(event(failure(ex).body())));
 		}
 
-		private List<byte[]> eventsOf(ChatChunk chunk) {
+		private byte[] eventsOf(ChatChunk chunk) {
 			if (chunk.model() != null) {
 				this.model = chunk.model();
 			}
@@ -326,31 +332,31 @@ public final class OpenAiApiHandler {
 			if (chunk.usage() != null) {
 				this.usage = chunk.usage();
 			}
-			List<byte[]> events = new ArrayList<>(2);
+			ByteArrayOutputStream events = new ByteArrayOutputStream();
 			if (!this.started) {
 				this.started = true;
-				events.add(chunk(new Delta("assistant", ""), null, null));
+				events.writeBytes(chunk(new Delta("assistant", ""), null));
 			}
 			if (chunk.hasText()) {
-				events.add(chunk(new Delta(null, chunk.text()), null, null));
+				events.writeBytes(chunk(new Delta(null, chunk.text()), null));
 			}
-			return events;
+			return events.toByteArray();
 		}
 
-		private Flux<byte[]> ending() {
-			List<byte[]> events = new ArrayList<>(3);
-			events.add(chunk(new Delta(null, null), finishReason(this.finishReason), null));
+		private byte[] ending() {
+			ByteArrayOutputStream events = new ByteArrayOutputStream();
+			events.writeBytes(chunk(new Delta(null, null), finishReason(this.finishReason)));
 			if (this.completion.includeUsage() && this.usage != null) {
-				events.add(event(new ChatCompletionChunk(this.id, "chat.completion.chunk", this.created, this.model,
-						List.of(), Usage.of(this.usage))));
+				events.writeBytes(event(new ChatCompletionChunk(this.id, "chat.completion.chunk", this.created,
+						this.model, List.of(), Usage.of(this.usage))));
 			}
-			events.add(DONE);
-			return Flux.fromIterable(events);
+			events.writeBytes(DONE);
+			return events.toByteArray();
 		}
 
-		private byte[] chunk(Delta delta, @Nullable String finishReason, @Nullable Usage usage) {
+		private byte[] chunk(Delta delta, @Nullable String finishReason) {
 			return event(new ChatCompletionChunk(this.id, "chat.completion.chunk", this.created, this.model,
-					List.of(new ChunkChoice(0, delta, null, finishReason)), usage));
+					List.of(new ChunkChoice(0, delta, null, finishReason)), null));
 		}
 
 		private static byte[] event(Object data) {

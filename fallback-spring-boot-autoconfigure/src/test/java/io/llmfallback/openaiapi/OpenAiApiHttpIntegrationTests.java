@@ -1,11 +1,14 @@
 package io.llmfallback.openaiapi;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
@@ -25,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The endpoint over loopback HTTP, byte for byte: how OpenAI's request fields reach the provider, and the
@@ -36,6 +40,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 				"llm.fallback.openai-api.api-keys=" + OpenAiApiHttpIntegrationTests.KEY,
 				"llm.fallback.openai-api.max-request-size=2KB", "llm.fallback.providers.gpt.type=openai",
 				"llm.fallback.providers.gpt.model=gpt-4o-mini", "llm.fallback.providers.gpt.api-key=sk-provider-key-123456789",
+				"llm.fallback.providers.slow.type=openai", "llm.fallback.providers.slow.model=gpt-4o-mini",
+				"llm.fallback.providers.slow.timeout=1s", "llm.fallback.chains.late.providers=slow",
 				"llm.fallback.chains.summarize.providers=gpt",
 				"management.endpoints.web.exposure.include=env,configprops", "management.endpoint.env.show-values=always",
 				"management.endpoint.configprops.show-values=always" })
@@ -55,6 +61,7 @@ class OpenAiApiHttpIntegrationTests {
 	@DynamicPropertySource
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", gpt::baseUrl);
+		registry.add("llm.fallback.providers.slow.base-url", () -> gpt.baseUrl() + "/slow");
 	}
 
 	@Test
@@ -134,10 +141,12 @@ class OpenAiApiHttpIntegrationTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.object").isEqualTo("list")
-			.jsonPath("$.data.length()").isEqualTo(1)
-			.jsonPath("$.data[0].id").isEqualTo("summarize")
-			.jsonPath("$.data[0].object").isEqualTo("model")
-			.jsonPath("$.data[0].owned_by").isEqualTo("llm-fallback")
+			.jsonPath("$.data[*].id").value((ids) -> assertThat(ids).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.containsExactlyInAnyOrder("summarize", "late"))
+			.jsonPath("$.data[*].object").value((objects) -> assertThat(objects).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.containsOnly("model"))
+			.jsonPath("$.data[*].owned_by").value((owners) -> assertThat(owners).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.containsOnly("llm-fallback"))
 			.jsonPath("$.data[0].created").isNumber();
 	}
 
@@ -245,6 +254,22 @@ class OpenAiApiHttpIntegrationTests {
 	}
 
 	@Test
+	void aChainOutOfTimeIsA504() {
+		gpt.stubFor(WireMock.post("/slow" + OpenAiStubs.PATH)
+			.willReturn(OpenAiStubs.completion("Late.", 20, 2).withFixedDelay(3000)));
+
+		post("{\"model\":\"late\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").expectStatus()
+			.isEqualTo(504)
+			.expectHeader()
+			.valueEquals("x-should-retry", "false")
+			.expectBody()
+			.json("""
+					{"error":{"message":"Chain 'late' ran out of time (slow: timeout)",
+					 "type":"server_error","param":null,"code":"timeout"}}
+					""", true);
+	}
+
+	@Test
 	void theGatewayKeyIsMaskedInTheActuator() {
 		for (String endpoint : new String[] { "/actuator/env", "/actuator/configprops" }) {
 			String body = this.webClient.get()
@@ -255,7 +280,7 @@ class OpenAiApiHttpIntegrationTests {
 				.expectBody(String.class)
 				.returnResult()
 				.getResponseBody();
-			org.assertj.core.api.Assertions.assertThat(body).as(endpoint)
+			assertThat(body).as(endpoint)
 				.contains("llm.fallback.openai-api")
 				.doesNotContain(KEY)
 				.doesNotContain("sk-provider-key-123456789");
@@ -271,7 +296,10 @@ class OpenAiApiHttpIntegrationTests {
 	}
 
 	private WebTestClient.ResponseSpec post(String body) {
-		return this.webClient.post()
+		return this.webClient.mutate()
+			.responseTimeout(Duration.ofSeconds(30))
+			.build()
+			.post()
 			.uri(COMPLETIONS)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
 			.contentType(MediaType.APPLICATION_JSON)

@@ -3,8 +3,16 @@ package io.llmfallback.openaiapi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.openai.client.OpenAIClient;
@@ -19,14 +27,17 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,6 +59,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o-mini",
 				"llm.fallback.providers.claude.type=anthropic", "llm.fallback.providers.claude.model=claude-sonnet-4-5",
 				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.chains.solo.providers=gpt",
+				"llm.fallback.providers.endless.type=openai", "llm.fallback.providers.endless.model=gpt-4o-mini",
+				"llm.fallback.chains.endless.providers=endless",
 				// Every failure a breaker counts would otherwise open it in the middle of the class.
 				"llm.fallback.circuit-breaker.failure-threshold=1000" })
 class OpenAiApiSdkIntegrationTests {
@@ -61,6 +74,9 @@ class OpenAiApiSdkIntegrationTests {
 	@RegisterExtension
 	static final WireMockExtension providers = WireMockProviders.server();
 
+	/** An OpenAI provider whose stream never ends: it says "Hello", then sends an SSE comment every 100 ms. */
+	private static final EndlessStream endless = new EndlessStream();
+
 	@LocalServerPort
 	private int port;
 
@@ -70,11 +86,17 @@ class OpenAiApiSdkIntegrationTests {
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", providers::baseUrl);
 		registry.add("llm.fallback.providers.claude.base-url", providers::baseUrl);
+		registry.add("llm.fallback.providers.endless.base-url", endless::baseUrl);
 	}
 
 	@AfterEach
 	void closeClients() {
 		this.clients.forEach(OpenAIClient::close);
+	}
+
+	@AfterAll
+	static void stopEndlessStream() {
+		endless.server.stop(0);
 	}
 
 	@Test
@@ -168,6 +190,24 @@ class OpenAiApiSdkIntegrationTests {
 	}
 
 	@Test
+	void closingTheStreamCancelsTheProvidersRequest() throws InterruptedException {
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("endless").build())) {
+			Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+			List<String> received = new ArrayList<>();
+			while (received.isEmpty()) {
+				received.addAll(deltas(List.of(chunks.next())));
+			}
+			assertThat(received).containsExactly("Hello");
+			assertThat(endless.disconnected.getCount()).isEqualTo(1);
+		}
+
+		// Well within the provider's 20 s stall limit, which would end the call by itself.
+		assertThat(endless.disconnected.await(8, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
 	void aStreamThatFailsBeforeItsFirstChunkIsAnErrorResponse() {
 		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
 
@@ -202,7 +242,7 @@ class OpenAiApiSdkIntegrationTests {
 	void theModelsAreTheChains() {
 		List<Model> models = client(KEY).models().list().data();
 
-		assertThat(models).extracting(Model::id).containsExactlyInAnyOrder("summarize", "solo");
+		assertThat(models).extracting(Model::id).containsExactlyInAnyOrder("summarize", "solo", "endless");
 		assertThat(models).allSatisfy((model) -> assertThat(model.ownedBy()).isEqualTo("llm-fallback"));
 	}
 
@@ -268,6 +308,51 @@ class OpenAiApiSdkIntegrationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Counts down when its client has gone: the write after the connection closed fails. */
+	static final class EndlessStream {
+
+		final CountDownLatch disconnected = new CountDownLatch(1);
+
+		final HttpServer server;
+
+		EndlessStream() {
+			try {
+				this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			this.server.createContext(OPENAI, this::stream);
+			this.server.setExecutor(Executors.newCachedThreadPool());
+			this.server.start();
+		}
+
+		String baseUrl() {
+			return "http://127.0.0.1:" + this.server.getAddress().getPort();
+		}
+
+		private void stream(HttpExchange exchange) throws IOException {
+			exchange.getRequestBody().readAllBytes();
+			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+			exchange.sendResponseHeaders(200, 0);
+			String complete = fixture("openai/chat-completion-stream.sse");
+			String hello = complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
+			try (OutputStream body = exchange.getResponseBody()) {
+				body.write(hello.getBytes(StandardCharsets.UTF_8));
+				body.flush();
+				for (int i = 0; i < 600; i++) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+					body.write(": more to come\n\n".getBytes(StandardCharsets.UTF_8));
+					body.flush();
+				}
+			}
+			catch (IOException ex) {
+				this.disconnected.countDown();
+			}
+		}
+
 	}
 
 	@SpringBootApplication

@@ -28,7 +28,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 /**
  * Every key a user may write under {@code llm.fallback}, read from the properties classes, so that a key
  * naming nothing fails start-up instead of being ignored. Spring Boot's own check
- * ({@code ignoreUnknownFields = false}) cannot serve: {@code llm.fallback.gate} is bound by another class, and
+ * ({@code ignoreUnknownFields = false}) cannot serve: {@code llm.fallback.gate} and
+ * {@code llm.fallback.openai-api} are bound by other classes, and
  * its report prints the value of the unknown key, which for a misspelt {@code api-key} is the secret.
  */
 final class LlmFallbackKeys {
@@ -83,6 +84,7 @@ final class LlmFallbackKeys {
 	private static Node tree() {
 		Node root = Node.bean(LlmFallbackProperties.class);
 		root.children.put("gate", Node.bean(LlmFallbackGateProperties.class));
+		root.children.put("openai-api", Node.bean(LlmFallbackOpenAiApiProperties.class));
 		return root;
 	}
 

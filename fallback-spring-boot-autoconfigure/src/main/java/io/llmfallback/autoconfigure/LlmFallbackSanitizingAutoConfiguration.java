@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,10 +19,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Masks provider API keys in the {@code env} and {@code configprops} endpoints even where an application
- * shows values ({@code management.endpoint.env.show-values=always}): by name
- * ({@code llm.fallback.providers.*.api-key}, the bound {@code apiKey}, variables such as
- * {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable of any name the
+ * Masks provider API keys and the OpenAI-compatible endpoint's keys in the {@code env} and
+ * {@code configprops} endpoints even where an application shows values
+ * ({@code management.endpoint.env.show-values=always}): by name ({@code llm.fallback.providers.*.api-key},
+ * {@code llm.fallback.openai-api.api-keys[0]}, the bound {@code apiKey} and {@code apiKeys}, variables such
+ * as {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable of any name the
  * key was read from, or inside the command line ({@code sun.java.command}) that passed it (keys of 8
  * characters or more: real provider keys are far longer).
  */
@@ -29,7 +31,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(SanitizingFunction.class)
 public final class LlmFallbackSanitizingAutoConfiguration {
 
-	private static final Pattern API_KEY = Pattern.compile("(?i).*api[-_.]?key");
+	// api-key, apiKey, OPENAI_API_KEY; api-keys[0], apiKeys, LLM_FALLBACK_OPENAIAPI_APIKEYS_0.
+	private static final Pattern API_KEY = Pattern.compile("(?i).*api[-_.]?keys?(\\[\\d+]|_\\d+)?");
 
 	private static final int MIN_KEY_LENGTH_MASKED_BY_VALUE = 8;
 
@@ -40,12 +43,17 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 
 	@Bean
 	SanitizingFunction llmFallbackApiKeyValueSanitizer(Environment environment) {
-		List<String> keys = Binder.get(environment)
+		Binder binder = Binder.get(environment);
+		Stream<@Nullable String> providerKeys = binder
 			.bind("llm.fallback.providers", Bindable.mapOf(String.class, ConfiguredKey.class))
 			.orElse(Map.of())
 			.values()
 			.stream()
-			.map(ConfiguredKey::apiKey)
+			.map(ConfiguredKey::apiKey);
+		Stream<String> endpointKeys = binder.bind("llm.fallback.openai-api.api-keys", Bindable.listOf(String.class))
+			.orElse(List.of())
+			.stream();
+		List<String> keys = Stream.concat(providerKeys, endpointKeys)
 			.filter(Objects::nonNull)
 			// A placeholder key of a local gateway ("x", "none", "ollama") is no secret, and masking it inside
 			// every value would garble the endpoints; keys that short are still masked by name.

@@ -24,7 +24,8 @@ final class PropertyDefaults {
 
 	/** Where a key's value lives; a key inside a provider or chain entry starts from a fresh entry. */
 	private static final Map<String, Supplier<Object>> ROOTS = Map.of("llm.fallback", LlmFallbackProperties::new,
-			"llm.fallback.gate", LlmFallbackGateProperties::new, "llm.fallback.providers.<name>",
+			"llm.fallback.gate", LlmFallbackGateProperties::new, "llm.fallback.openai-api",
+			LlmFallbackOpenAiApiProperties::new, "llm.fallback.providers.<name>",
 			LlmFallbackProperties.Provider::new, "llm.fallback.chains.<name>", LlmFallbackProperties.Chain::new);
 
 	private PropertyDefaults() {

@@ -84,7 +84,11 @@ class WrittenConfigurationTests {
 						"llm.fallback.provider.gpt.type", "did you mean 'providers'?"),
 				Arguments.of("llm.fallback.shadow-traffic=true",
 						"llm.fallback.shadow-traffic", "valid here: alerts, chains, circuit-breaker, "
-								+ "enabled, gate, max-in-flight-response-size, observability, providers, review, spend-guard"));
+								+ "enabled, gate, max-in-flight-response-size, observability, openai-api, providers, review, spend-guard"),
+				Arguments.of("llm.fallback.openai-api.api-key=gw-test-key-1234567890",
+						"llm.fallback.openai-api.api-key", "did you mean 'api-keys'?"),
+				Arguments.of("llm.fallback.openai-api.enabeld=true",
+						"llm.fallback.openai-api.enabeld", "did you mean 'enabled'?"));
 	}
 
 	@ParameterizedTest(name = "{0}")

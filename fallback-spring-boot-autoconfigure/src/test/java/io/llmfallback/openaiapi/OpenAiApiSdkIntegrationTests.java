@@ -1,0 +1,363 @@
+package io.llmfallback.openaiapi;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.SseException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.models.Model;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The official OpenAI Java SDK, pointed at the endpoint, as the client: it reads the chains' answers, unary
+ * and streamed, through a fallback (an OpenAI primary that answers 503, an Anthropic fallback), with its
+ * response validation on, so every field it requires is there in the type it expects.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "llm.fallback.openai-api.enabled=true", "llm.fallback.openai-api.api-keys=" + OpenAiApiSdkIntegrationTests.KEY,
+				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o-mini",
+				"llm.fallback.providers.claude.type=anthropic", "llm.fallback.providers.claude.model=claude-sonnet-4-5",
+				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.chains.solo.providers=gpt",
+				"llm.fallback.providers.endless.type=openai", "llm.fallback.providers.endless.model=gpt-4o-mini",
+				"llm.fallback.chains.endless.providers=endless",
+				// Every failure a breaker counts would otherwise open it in the middle of the class.
+				"llm.fallback.circuit-breaker.failure-threshold=1000" })
+class OpenAiApiSdkIntegrationTests {
+
+	static final String KEY = "gw-test-key-0123456789";
+
+	private static final String OPENAI = "/v1/chat/completions";
+
+	private static final String ANTHROPIC = "/v1/messages";
+
+	@RegisterExtension
+	static final WireMockExtension providers = WireMockProviders.server();
+
+	/** An OpenAI provider whose stream never ends: it says "Hello", then sends an SSE comment every 100 ms. */
+	private static final EndlessStream endless = new EndlessStream();
+
+	@LocalServerPort
+	private int port;
+
+	private final List<OpenAIClient> clients = new ArrayList<>();
+
+	@DynamicPropertySource
+	static void providerUrls(DynamicPropertyRegistry registry) {
+		registry.add("llm.fallback.providers.gpt.base-url", providers::baseUrl);
+		registry.add("llm.fallback.providers.claude.base-url", providers::baseUrl);
+		registry.add("llm.fallback.providers.endless.base-url", endless::baseUrl);
+	}
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(OpenAIClient::close);
+	}
+
+	@AfterAll
+	static void stopEndlessStream() {
+		endless.server.stop(0);
+	}
+
+	@Test
+	void aUnaryAnswerComesFromTheFallbackWithItsModelAndUsage() {
+		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 200, fixture("anthropic/message.json"), "application/json");
+
+		ChatCompletion completion = client(KEY).chat().completions().create(params("summarize").build());
+
+		assertThat(completion.choices()).hasSize(1);
+		assertThat(completion.choices().get(0).message().content())
+			.hasValue("The fallback answered because the primary's breaker was open.");
+		assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+		assertThat(completion.model()).isEqualTo("claude-sonnet-4-5-20250929");
+		assertThat(completion.usage()).hasValueSatisfying((usage) -> {
+			assertThat(usage.promptTokens()).isEqualTo(48);
+			assertThat(usage.completionTokens()).isEqualTo(17);
+			assertThat(usage.totalTokens()).isEqualTo(65);
+		});
+		assertThat(completion.id()).startsWith("chatcmpl-");
+	}
+
+	@Test
+	void aStreamedAnswerComesFromTheFallbackWithEveryDeltaAndTheUsage() {
+		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 200, fixture("anthropic/message-stream.sse"), "text/event-stream");
+		ChatCompletionCreateParams params = params("summarize")
+			.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+			.build();
+
+		List<ChatCompletionChunk> chunks;
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat().completions().createStreaming(params)) {
+			chunks = stream.stream().toList();
+		}
+
+		assertThat(chunks.get(0).choices().get(0).delta().role()).hasValue(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT);
+		assertThat(deltas(chunks)).containsExactly("Hello", "!");
+		ChatCompletionChunk finish = chunks.get(chunks.size() - 2);
+		assertThat(finish.choices().get(0).finishReason()).hasValue(ChatCompletionChunk.Choice.FinishReason.STOP);
+		ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+		assertThat(last.choices()).isEmpty();
+		assertThat(last.usage()).hasValueSatisfying((usage) -> {
+			assertThat(usage.promptTokens()).isEqualTo(25);
+			assertThat(usage.completionTokens()).isEqualTo(15);
+		});
+		assertThat(chunks).allSatisfy((chunk) -> assertThat(chunk.model()).isEqualTo("claude-sonnet-4-5-20250929"));
+		assertThat(chunks).extracting(ChatCompletionChunk::id).containsOnly(chunks.get(0).id());
+	}
+
+	@Test
+	void aStreamWithoutUsageRequestedEndsWithTheFinishReason() {
+		serve(OPENAI, 200, fixture("openai/chat-completion-stream.sse"), "text/event-stream");
+
+		List<ChatCompletionChunk> chunks;
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("solo").build())) {
+			chunks = stream.stream().toList();
+		}
+
+		assertThat(deltas(chunks)).containsExactly("Hello", " there!");
+		assertThat(chunks.get(chunks.size() - 1).choices().get(0).finishReason())
+			.hasValue(ChatCompletionChunk.Choice.FinishReason.STOP);
+		assertThat(chunks).allSatisfy((chunk) -> assertThat(chunk.usage()).isEmpty());
+	}
+
+	@Test
+	void aStreamCutAfterTextRaisesAnErrorAfterTheDeltasAndNeverFallsOver() {
+		String complete = fixture("openai/chat-completion-stream.sse");
+		// The first event with text, and then the body ends: no [DONE].
+		serve(OPENAI, 200, complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2),
+				"text/event-stream");
+		serve(ANTHROPIC, 200, fixture("anthropic/message-stream.sse"), "text/event-stream");
+
+		List<String> received = new ArrayList<>();
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("summarize").build())) {
+			assertThatExceptionOfType(SseException.class)
+				.isThrownBy(() -> stream.stream().forEach((chunk) -> received.addAll(deltas(List.of(chunk)))))
+				.satisfies((ex) -> {
+					assertThat(ex.getMessage()).contains("was cut off after 5 characters")
+						.contains("gpt: stream-truncated")
+						.contains("the text received is incomplete");
+					assertThat(ex.code()).hasValue("stream_interrupted");
+				});
+		}
+
+		assertThat(received).containsExactly("Hello");
+		providers.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+	}
+
+	@Test
+	void closingTheStreamCancelsTheProvidersRequest() throws InterruptedException {
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("endless").build())) {
+			Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+			List<String> received = new ArrayList<>();
+			while (received.isEmpty()) {
+				received.addAll(deltas(List.of(chunks.next())));
+			}
+			assertThat(received).containsExactly("Hello");
+			assertThat(endless.disconnected.getCount()).isEqualTo(1);
+		}
+
+		// Well within the provider's 20 s stall limit, which would end the call by itself.
+		assertThat(endless.disconnected.await(8, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void aStreamThatFailsBeforeItsFirstChunkIsAnErrorResponse() {
+		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
+
+		assertThatExceptionOfType(InternalServerException.class).isThrownBy(() -> {
+			try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+				.completions()
+				.createStreaming(params("solo").build())) {
+				stream.stream().toList();
+			}
+		}).satisfies((ex) -> {
+			assertThat(ex.statusCode()).isEqualTo(503);
+			assertThat(ex.code()).hasValue("chain_exhausted");
+			assertThat(ex.getMessage()).contains("No provider of chain 'solo' could answer (gpt: overloaded)");
+		});
+	}
+
+	@Test
+	void anExhaustedChainIs503AndTheSdkDoesNotRetryIt() {
+		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 529, fixture("anthropic/error-529-overloaded.json"), "application/json");
+
+		assertThatExceptionOfType(InternalServerException.class)
+			.isThrownBy(() -> client(KEY).chat().completions().create(params("summarize").build()))
+			.satisfies((ex) -> {
+				assertThat(ex.statusCode()).isEqualTo(503);
+				assertThat(ex.getMessage()).contains("gpt: overloaded, claude: overloaded");
+			});
+		providers.verify(1, postRequestedFor(urlPathEqualTo(OPENAI)));
+	}
+
+	@Test
+	void theModelsAreTheChains() {
+		List<Model> models = client(KEY).models().list().data();
+
+		assertThat(models).extracting(Model::id).containsExactlyInAnyOrder("summarize", "solo", "endless");
+		assertThat(models).allSatisfy((model) -> assertThat(model.ownedBy()).isEqualTo("llm-fallback"));
+	}
+
+	@Test
+	void aWrongKeyIsUnauthorized() {
+		assertThatExceptionOfType(UnauthorizedException.class)
+			.isThrownBy(() -> client("gw-test-key-0123456788").chat().completions().create(params("summarize").build()))
+			.satisfies((ex) -> {
+				assertThat(ex.statusCode()).isEqualTo(401);
+				assertThat(ex.code()).hasValue("invalid_api_key");
+				assertThat(ex.getMessage()).doesNotContain("gw-test-key");
+			});
+		assertThatExceptionOfType(UnauthorizedException.class).isThrownBy(() -> client("wrong").models().list());
+		providers.verify(0, postRequestedFor(urlPathEqualTo(OPENAI)));
+	}
+
+	@Test
+	void anUnknownChainIsModelNotFound() {
+		assertThatExceptionOfType(NotFoundException.class)
+			.isThrownBy(() -> client(KEY).chat().completions().create(params("gpt-4o").build()))
+			.satisfies((ex) -> {
+				assertThat(ex.code()).hasValue("model_not_found");
+				assertThat(ex.param()).hasValue("model");
+			});
+	}
+
+	private OpenAIClient client(String key) {
+		OpenAIClient client = OpenAIOkHttpClient.builder()
+			.baseUrl("http://127.0.0.1:" + this.port + "/v1")
+			.apiKey(key)
+			.responseValidation(true)
+			.build();
+		this.clients.add(client);
+		return client;
+	}
+
+	private static ChatCompletionCreateParams.Builder params(String chain) {
+		return ChatCompletionCreateParams.builder()
+			.model(chain)
+			.addSystemMessage("Be brief.")
+			.addUserMessage("Say hello")
+			.maxCompletionTokens(100);
+	}
+
+	/** The text of each chunk that has some. */
+	private static List<String> deltas(List<ChatCompletionChunk> chunks) {
+		return chunks.stream()
+			.flatMap((chunk) -> chunk.choices().stream())
+			.flatMap((choice) -> choice.delta().content().stream())
+			.filter((text) -> !text.isEmpty())
+			.toList();
+	}
+
+	private static void serve(String path, int status, String body, String contentType) {
+		providers.stubFor(post(urlPathEqualTo(path))
+			.willReturn(aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body)));
+	}
+
+	private static String fixture(String name) {
+		try {
+			return new ClassPathResource("fixtures/" + name).getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Counts down when its client has gone: the write after the connection closed fails. */
+	static final class EndlessStream {
+
+		final CountDownLatch disconnected = new CountDownLatch(1);
+
+		final HttpServer server;
+
+		EndlessStream() {
+			try {
+				this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			this.server.createContext(OPENAI, this::stream);
+			this.server.setExecutor(Executors.newCachedThreadPool());
+			this.server.start();
+		}
+
+		String baseUrl() {
+			return "http://127.0.0.1:" + this.server.getAddress().getPort();
+		}
+
+		private void stream(HttpExchange exchange) throws IOException {
+			exchange.getRequestBody().readAllBytes();
+			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+			exchange.sendResponseHeaders(200, 0);
+			String complete = fixture("openai/chat-completion-stream.sse");
+			String hello = complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
+			try (OutputStream body = exchange.getResponseBody()) {
+				body.write(hello.getBytes(StandardCharsets.UTF_8));
+				body.flush();
+				for (int i = 0; i < 600; i++) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+					body.write(": more to come\n\n".getBytes(StandardCharsets.UTF_8));
+					body.flush();
+				}
+			}
+			catch (IOException ex) {
+				this.disconnected.countDown();
+			}
+		}
+
+	}
+
+	@SpringBootApplication
+	static class TestApplication {
+
+	}
+
+}

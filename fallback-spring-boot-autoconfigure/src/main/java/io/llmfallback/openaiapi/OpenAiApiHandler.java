@@ -168,11 +168,12 @@ public final class OpenAiApiHandler {
 	 * when the response is made (not cancelled), and the response's body goes on reading it.
 	 */
 	private Mono<ServerResponse> streamed(FallbackChain chain, CompletionRequest completion) {
-		return chain.stream(completion.request(), OPERATION).switchOnFirst((first, chunks) -> {
+		EventStream stream = new EventStream(completion);
+		return chain.stream(completion.request(), OPERATION, stream::served).switchOnFirst((first, chunks) -> {
 			if (first.isOnError()) {
 				return Mono.error(first.getThrowable());
 			}
-			Flux<byte[]> events = new EventStream(completion).events(chunks);
+			Flux<byte[]> events = stream.events(chunks);
 			// Each event flushed as it comes: a client waits for text, not for a buffer to fill.
 			return ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
@@ -329,9 +330,6 @@ public final class OpenAiApiHandler {
 			if (chunk.finishReason() != null) {
 				this.finishReason = chunk.finishReason();
 			}
-			if (chunk.usage() != null) {
-				this.usage = chunk.usage();
-			}
 			ByteArrayOutputStream events = new ByteArrayOutputStream();
 			if (!this.started) {
 				this.started = true;
@@ -341,6 +339,18 @@ public final class OpenAiApiHandler {
 				events.writeBytes(chunk(new Delta(null, chunk.text()), null));
 			}
 			return events.toByteArray();
+		}
+
+		/**
+		 * Takes the served answer's finish reason, model and usage, which the chain hands over after the last
+		 * chunk: the usage is there even when the provider reported none (estimated then).
+		 */
+		void served(ChainResponse served) {
+			this.model = served.response().model();
+			if (served.response().finishReason() != null) {
+				this.finishReason = served.response().finishReason();
+			}
+			this.usage = served.response().usage();
 		}
 
 		private byte[] ending() {

@@ -147,6 +147,30 @@ class OpenAiApiSdkIntegrationTests {
 	}
 
 	@Test
+	void aProviderThatReportsNoUsageStillGivesTheCallerItsUsageEstimated() {
+		// The provider's stream without its usage event (an OpenAI-compatible server that ignores include_usage).
+		String complete = fixture("openai/chat-completion-stream.sse");
+		String withoutUsage = complete.substring(0, complete.lastIndexOf("data: {", complete.indexOf("\"choices\":[]")))
+				+ "data: [DONE]\n\n";
+		serve(OPENAI, 200, withoutUsage, "text/event-stream");
+		ChatCompletionCreateParams params = params("solo")
+			.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+			.build();
+
+		List<ChatCompletionChunk> chunks;
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat().completions().createStreaming(params)) {
+			chunks = stream.stream().toList();
+		}
+
+		assertThat(deltas(chunks)).containsExactly("Hello", " there!");
+		// "Be brief." and "Say hello" are 18 characters, about 5 tokens; "Hello there!" 12, about 3.
+		assertThat(chunks.get(chunks.size() - 1).usage()).hasValueSatisfying((usage) -> {
+			assertThat(usage.promptTokens()).isEqualTo(5);
+			assertThat(usage.completionTokens()).isEqualTo(3);
+		});
+	}
+
+	@Test
 	void aStreamWithoutUsageRequestedEndsWithTheFinishReason() {
 		serve(OPENAI, 200, fixture("openai/chat-completion-stream.sse"), "text/event-stream");
 

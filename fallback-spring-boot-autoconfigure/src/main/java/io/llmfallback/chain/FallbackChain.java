@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.llmfallback.contract.ContractCheck;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
@@ -264,7 +265,9 @@ public final class FallbackChain {
 							? continueStream(run, request, index + 1, answer, interrupted, served)
 							: Flux.error(interrupted);
 				}
-				if (this.settings.fallbackOn().contains(failure.getCategory())) {
+				// A contract violation moves on whatever fallback-on says, as in a unary request.
+				if (this.settings.fallbackOn().contains(failure.getCategory())
+						|| failure.getCategory() == FailureCategory.CONTRACT_VIOLATION) {
 					return next.get();
 				}
 				return Flux.error(new ChainAbortedException(name(), run.operation, run.attempts(), failure));
@@ -346,9 +349,21 @@ public final class FallbackChain {
 			.concatWith(Flux.defer(() -> (answer.hasText() || !answer.prefix.isEmpty()) ? Flux.empty()
 					: Flux.error(new ProviderException(provider.name(), FailureCategory.EMPTY_RESPONSE, 200, null,
 							"the stream ended without text", null))))
-			.transform((stream) -> holdUntilEnd ? stream.collectList().flatMapIterable((held) -> held) : stream)
+			.transform((stream) -> holdUntilEnd ? stream.collectList().flatMapIterable((held) -> {
+				// Nothing has reached the caller: an answer that breaks the contract can still make way for the
+				// next provider's, as a unary one does.
+				ContractCheck check = answer.check(provider, model, attemptRequest, elapsedSince(start),
+						this.settings.outputContract());
+				if (!check.passed() && this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
+					run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+					throw ProviderException.contractViolation(provider.name(), check.violations(),
+							answer.response().usage());
+				}
+				return held;
+			}) : stream)
 			.doOnNext((chunk) -> answer.delivered = true)
-			.doOnComplete(() -> answer.complete(provider, model, attemptRequest, elapsedSince(start)))
+			.doOnComplete(() -> answer.check(provider, model, attemptRequest, elapsedSince(start),
+					this.settings.outputContract()))
 			.transform((stream) -> observeStreamAttempt(run, provider, new Attempt(index, false, 0, false),
 					attemptRequest, answer, stream));
 		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks);
@@ -367,7 +382,11 @@ public final class FallbackChain {
 	private void servedStream(Run run, LlmProvider provider, int index, StreamedAnswer answer,
 			AtomicReference<@Nullable ChainResponse> served) {
 		ChatResponse response = answer.response();
-		ContractCheck check = this.settings.outputContract().check(response);
+		ContractCheck check = answer.check;
+		if (!check.passed()) {
+			// Flagged, not replaced: the caller already has the answer.
+			run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+		}
 		run.add(new AttemptRecord(provider.name(), index, response.model(), AttemptOutcome.SUCCESS, null, 200,
 				response.latency(), null, response.usage(), cost(provider, response.usage()), check, false, 0, false,
 				answer.stats));
@@ -408,7 +427,7 @@ public final class FallbackChain {
 		TokenUsage billed = answer.billed(request, failure.getBilledUsage());
 		run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
 				failure.getHttpStatus(), elapsedSince(answer.stats.startNanos()), failure.getRetryAfter(), billed,
-				cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false, answer.stats));
+				cost(provider, billed), answer.check, false, 0, false, answer.stats));
 		run.lastFailure = failure;
 		run.lastReason = failure.getCategory().wireName();
 		return failure;
@@ -949,6 +968,9 @@ public final class FallbackChain {
 		/** The whole answer, once the stream has completed. */
 		@Nullable ChatResponse response;
 
+		/** How the whole answer fared against the output contract; unchecked until the stream completed. */
+		ContractCheck check = ContractCheck.UNCHECKED;
+
 		volatile boolean sent;
 
 		/** Whether a chunk with text has reached the caller: from then on, the chain cannot fall over. */
@@ -999,10 +1021,18 @@ public final class FallbackChain {
 			return this.prefix.length() + this.text.length();
 		}
 
-		/** Assembles the whole answer, as a unary call would have returned it. */
-		void complete(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency) {
-			this.response = new ChatResponse(text(), this.finishReason, reportedOrEstimated(request),
-					provider.name(), (this.model != null) ? this.model : requestedModel, latency);
+		/**
+		 * Assembles the whole answer, as a unary call would have returned it, and checks it against the output
+		 * contract; once, however often asked.
+		 */
+		ContractCheck check(LlmProvider provider, String requestedModel, ChatRequest request, Duration latency,
+				OutputContract contract) {
+			if (this.response == null) {
+				this.response = new ChatResponse(text(), this.finishReason, reportedOrEstimated(request),
+						provider.name(), (this.model != null) ? this.model : requestedModel, latency);
+				this.check = contract.check(this.response);
+			}
+			return this.check;
 		}
 
 		ChatResponse response() {

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
@@ -64,6 +65,10 @@ class FallbackChainStreamTest {
 	private int maxConcurrency = 100;
 
 	private @Nullable Duration slowCallThreshold;
+
+	private OutputContract contract = OutputContract.NONE;
+
+	private StreamRecovery recovery = StreamRecovery.DEFAULT;
 
 	@Test
 	void aFailureBeforeTheFirstChunkFallsOver() {
@@ -177,6 +182,44 @@ class FallbackChainStreamTest {
 			.then(() -> assertThat(seen).containsExactly("Hello ", "there.", "", "Hello there. by b, 2 attempts, $0.00013"))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
+	}
+
+	@Test
+	void anAnswerBreakingTheContractIsFlaggedNotReplacedOnceStreamed() {
+		this.contract = new OutputContract(null, 10, null, false, OutputContract.OnViolation.NEXT_PROVIDER);
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> answer("a", "Hi."));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello there, friend."));
+
+		StepVerifier.withVirtualTime(() -> chain(primary, fallback).stream(REQUEST, "chat"))
+			.expectNext(ChatChunk.text("Hi."))
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.attempts()).extracting(AttemptRecord::label).containsExactly("success");
+		assertThat(outcome.response().contractViolations()).containsExactly("output has 3 characters, fewer than 10");
+		assertThat(fallback.received()).isEmpty();
+	}
+
+	@Test
+	void heldUntilItEndsAnAnswerBreakingTheContractMakesWayForTheNextProvidersAsAUnaryOneDoes() {
+		this.contract = new OutputContract(null, 10, null, false, OutputContract.OnViolation.NEXT_PROVIDER);
+		this.recovery = new StreamRecovery(StreamRecovery.OnInterruption.RESTART,
+				StreamRecovery.DEFAULT_CONTINUATION_BUDGET);
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> answer("a", "Hi."));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello there, ", "friend."));
+
+		StepVerifier.withVirtualTime(() -> chain(primary, fallback).stream(REQUEST, "chat").map(ChatChunk::text))
+			.expectNext("Hello there, ", "friend.", "")
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.attempts()).extracting(AttemptRecord::label).containsExactly("contract-violation", "success");
+		assertThat(outcome.attempts().get(0).contract().violations())
+			.containsExactly("output has 3 characters, fewer than 10");
+		// The violating answer was billed all the same.
+		assertThat(outcome.attempts().get(0).usage()).isEqualTo(new TokenUsage(100, 3));
+		assertThat(outcome.response().contractViolations()).isEmpty();
 	}
 
 	@Test
@@ -344,8 +387,10 @@ class FallbackChainStreamTest {
 		}
 		this.breakers = new ProviderCircuitBreakers(breakerSettings, Clock.systemUTC(), (transition) -> {
 		});
-		ChainSettings settings = new ChainSettings("streams", List.of(providers).stream().map(LlmProvider::name).toList(),
-				Duration.ofSeconds(30), 2048, ChainSettings.DEFAULT_FALLBACK_ON);
+		List<String> names = List.of(providers).stream().map(LlmProvider::name).toList();
+		ChainSettings settings = new ChainSettings("streams", names, Duration.ofSeconds(30), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON, this.contract, true, names.size() + 1, 0.1, HedgeSettings.OFF,
+				this.recovery);
 		this.guards = new ProviderGuards(guards, this.breakers);
 		return new FallbackChain(settings, List.of(providers), this.breakers, this.guards, pricing, this.outcomes::add,
 				new ChainExtensions(List.of(), this.observations, false));

@@ -216,7 +216,17 @@ public final class FallbackChain {
 		return Flux.deferContextual((reactorContext) -> {
 			Run run = begin(reactorContext, operation, null);
 			AtomicReference<@Nullable ChainResponse> served = new AtomicReference<>();
-			return prepare(request, run).flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served))
+			Flux<ChatChunk> chunks = prepare(request, run).flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served));
+			if (!this.responseMiddleware.isEmpty()) {
+				// The held answer, rewritten whole: response middleware (a redaction, say) cannot take back text
+				// already sent, so the caller gets the rewritten answer as one chunk.
+				chunks = chunks.thenMany(Mono.defer(() -> applyResponseMiddleware(servedOf(served), run)).map((rewritten) -> {
+					served.set(rewritten);
+					ChatResponse response = rewritten.response();
+					return new ChatChunk(response.text(), response.finishReason(), response.usage(), response.model());
+				}));
+			}
+			return chunks
 				.doOnComplete(() -> {
 					ChainResponse response = served.get();
 					finish(run, response, null);
@@ -228,6 +238,23 @@ public final class FallbackChain {
 				.doOnCancel(run.observation::stop)
 				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));
 		});
+	}
+
+	/**
+	 * Whether each streamed attempt's chunks are held until it ends: for callers that read the stream whole
+	 * ({@code restart}), and for chains with response middleware, which rewrites the whole answer.
+	 */
+	private boolean holdsStreams() {
+		return this.settings.streamRecovery().onInterruption() == StreamRecovery.OnInterruption.RESTART
+				|| !this.responseMiddleware.isEmpty();
+	}
+
+	private static ChainResponse servedOf(AtomicReference<@Nullable ChainResponse> served) {
+		ChainResponse response = served.get();
+		if (response == null) {
+			throw new IllegalStateException("The stream completed without a served answer");
+		}
+		return response;
 	}
 
 	/** Streams from the provider at the index, falling over to the next until a chunk has reached the caller. */
@@ -247,8 +274,7 @@ public final class FallbackChain {
 		}
 		ChatRequest attemptRequest = requestFor(request, provider, index);
 		StreamedAnswer answer = new StreamedAnswer(now(), "");
-		return streamCall(run, provider, index, attemptRequest, answer, run.deadlineNanos,
-				this.settings.streamRecovery().onInterruption() == StreamRecovery.OnInterruption.RESTART)
+		return streamCall(run, provider, index, attemptRequest, answer, run.deadlineNanos, holdsStreams())
 			.doOnComplete(() -> servedStream(run, provider, index, answer, served))
 			.onErrorResume((ex) -> {
 				Throwable failed = streamFailed(run, provider, index, attemptRequest, answer, ex);
@@ -303,6 +329,14 @@ public final class FallbackChain {
 		return streamCall(run, provider, index, prefilled, answer, deadline, false)
 			.doOnComplete(() -> servedStream(run, provider, continuing, answer, served))
 			.onErrorResume((ex) -> {
+				if (ex instanceof ProviderException nothingToAdd && nothingToAdd.getCategory() == FailureCategory.EMPTY_RESPONSE
+						&& nothingToAdd.getHttpStatus() != null) {
+					// The provider ended its turn without a word: the answer it was given was whole already.
+					answer.check(provider, modelOf(prefilled, provider), prefilled, elapsedSince(start),
+							this.settings.outputContract());
+					servedStream(run, provider, continuing, answer, served);
+					return Flux.empty();
+				}
 				Throwable failed = streamFailed(run, provider, continuing, prefilled, answer, ex);
 				ChainInterruptedException stillCut = new ChainInterruptedException(name(), run.operation,
 						run.attempts(), interruption.getFailure(), answer.length());
@@ -323,7 +357,7 @@ public final class FallbackChain {
 	private Flux<ChatChunk> streamCall(Run run, LlmProvider provider, int index, ChatRequest attemptRequest,
 			StreamedAnswer answer, long deadlineNanos, boolean holdUntilEnd) {
 		long start = answer.stats.startNanos();
-		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
+		String model = modelOf(attemptRequest, provider);
 		StreamSettings limits = this.guards.settings(provider.name()).stream();
 		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(deadlineNanos - start));
 		Flux<ChatChunk> chunks = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
@@ -332,15 +366,15 @@ public final class FallbackChain {
 						answer.sent = true;
 						run.anySent = true;
 						return provider.stream(prepared);
-					})))
-			.onErrorMap((ex) -> !(ex instanceof ProviderException) && !(ex instanceof TimeoutException)
-					&& !(ex instanceof AttemptRefusedException),
-					(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null, null,
-							"unexpected " + ex.getClass().getSimpleName(), ex))
+					})
+						// The provider's own errors only: middleware errors end the request as they are.
+						.onErrorMap((ex) -> !(ex instanceof ProviderException),
+								(ex) -> new ProviderException(provider.name(), FailureCategory.INVALID_RESPONSE, null,
+										null, "unexpected " + ex.getClass().getSimpleName(), ex))))
 			.timeout(Mono.delay(firstChunk), (chunk) -> Mono.delay(
 					min(limits.stallTimeout(), Duration.ofNanos(Math.max(0, deadlineNanos - now())))))
 			.onErrorMap(TimeoutException.class, (ex) -> new ProviderException(provider.name(),
-					FailureCategory.TIMEOUT, null, null, (answer.stats.chunks() > 0)
+					FailureCategory.TIMEOUT, null, null, answer.received
 							? "stalled: no chunk within " + limits.stallTimeout().toMillis() + " ms"
 							: "no first chunk within " + firstChunk.toMillis() + " ms", null))
 			.map(answer::joined)
@@ -372,7 +406,7 @@ public final class FallbackChain {
 			// call; from then on the provider is answering.
 			Mono<ChatChunk> opening = this.breakers.nextOpening(provider.name())
 				.publishOn(Schedulers.parallel())
-				.then(Mono.defer(() -> (answer.stats.chunks() > 0) ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
+				.then(Mono.defer(() -> answer.received ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
 			guarded = Flux.firstWithSignal(opening.flux(), guarded);
 		}
 		return guarded;
@@ -400,7 +434,7 @@ public final class FallbackChain {
 	 */
 	private @Nullable Throwable streamFailed(Run run, LlmProvider provider, int index, ChatRequest request,
 			StreamedAnswer answer, Throwable ex) {
-		String model = (request.model() != null) ? request.model() : provider.model();
+		String model = modelOf(request, provider);
 		if (!answer.sent) {
 			run.releaseCall();
 		}
@@ -906,6 +940,11 @@ public final class FallbackChain {
 				ATTEMPT_CONVENTION, this.extensions.observations(), run.observation);
 	}
 
+	/** The model an attempt asks for: the request's own, else the provider's configured one. */
+	private static String modelOf(ChatRequest request, LlmProvider provider) {
+		return (request.model() != null) ? request.model() : provider.model();
+	}
+
 	private boolean costsMoreThanPrimary(LlmProvider provider) {
 		return this.pricing.getOrDefault(provider.name(), Pricing.FREE)
 			.isDearerThan(this.pricing.getOrDefault(this.providers.get(0).name(), Pricing.FREE));
@@ -973,6 +1012,9 @@ public final class FallbackChain {
 
 		volatile boolean sent;
 
+		/** Whether the provider has sent a chunk, with text or not: it is answering. */
+		volatile boolean received;
+
 		/** Whether a chunk with text has reached the caller: from then on, the chain cannot fall over. */
 		volatile boolean delivered;
 
@@ -982,7 +1024,11 @@ public final class FallbackChain {
 		}
 
 		void add(ChatChunk chunk) {
-			this.stats.chunkAt(now());
+			this.received = true;
+			if (chunk.hasText()) {
+				// Text only: the role chunk and the synthesized last chunk are no output.
+				this.stats.chunkAt(now());
+			}
 			this.text.append(chunk.text());
 			if (chunk.finishReason() != null) {
 				this.finishReason = chunk.finishReason();

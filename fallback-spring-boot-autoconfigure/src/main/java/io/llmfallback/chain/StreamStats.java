@@ -7,9 +7,11 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a streamed attempt's chunks came: when the first one did, and the time between each chunk and the one
- * before it, as the OpenTelemetry GenAI {@code time_to_first_chunk} and {@code time_per_output_chunk} meters
- * record them. Written by the one stream it describes, in order, and read once the attempt has ended.
+ * How a streamed attempt's chunks of output came: when the first one with text did, and the time between each
+ * and the one before it, as the OpenTelemetry GenAI {@code time_to_first_chunk} and
+ * {@code time_per_output_chunk} meters record them. Chunks without text (a role, the finish reason and usage)
+ * are no output and do not count. Written by the one stream it describes, in order, and read once the attempt
+ * has ended.
  */
 public final class StreamStats {
 
@@ -58,12 +60,12 @@ public final class StreamStats {
 		return this.startNanos;
 	}
 
-	/** From the attempt's start to its first chunk; {@code null} when no chunk came. */
+	/** From the attempt's start to its first chunk with text; {@code null} when none came. */
 	public @Nullable Duration timeToFirstChunk() {
 		return (this.firstChunkNanos < 0) ? null : Duration.ofNanos(Math.max(0, this.firstChunkNanos - this.startNanos));
 	}
 
-	/** How many chunks came. */
+	/** How many chunks with text came. */
 	public int chunks() {
 		return (this.firstChunkNanos < 0) ? 0 : this.gapCount + 1;
 	}

@@ -54,9 +54,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	/**
 	 * How long a stream's body may stay open after the provider's end-of-stream marker before it is cut short:
-	 * a provider ends it at once, and the answer is whole already.
+	 * a provider ends it at once (the end of the body comes in the marker's packet or the next), the answer is
+	 * whole already, and the caller's stall limit keeps running meanwhile.
 	 */
-	static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+	static final Duration DRAIN_GRACE = Duration.ofMillis(100);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -207,6 +208,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				}
 				return text;
 			})
+			// Bytes past the marker still count toward the size cap; going over it there cuts the drain, not
+			// the answer.
+			.onErrorResume(ResponseTooLargeException.class,
+					(ex) -> state.terminated ? Flux.empty() : Flux.error(ex))
 			.takeUntilOther(terminated.asMono().then(Mono.delay(DRAIN_GRACE)))
 			.filter((text) -> !text.isEmpty())
 			.map((text) -> {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.contract.OutputContract;
@@ -164,6 +165,31 @@ class FallbackChainStreamHttpTest {
 		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
 			.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("Hello,"))));
 		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Hello, world!");
+	}
+
+	@Test
+	void aContinuationWithNothingToAddLeavesTheAnswerWhole() {
+		// OpenAI sent all its text and its finish reason, and the body ended before data: [DONE]. Claude, given
+		// the text as a prefill, ends its turn without a word: the answer was whole.
+		String complete = fixture("openai/chat-completion-stream.sse");
+		serve(OPENAI, complete.substring(0, complete.indexOf("data: [DONE]")));
+		String nothingToAdd = fixture("anthropic/message-stream.sse").lines()
+			.filter((line) -> !line.contains("content_block_delta"))
+			.collect(Collectors.joining("\n", "", "\n"));
+		serve(ANTHROPIC, nothingToAdd);
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		ChainOutcome outcome = this.outcomes.get(0);
+		assertThat(outcome.failure()).isNull();
+		assertThat(outcome.response().text()).isEqualTo("Hello there!");
+		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
@@ -69,6 +70,8 @@ class FallbackChainStreamTest {
 	private OutputContract contract = OutputContract.NONE;
 
 	private StreamRecovery recovery = StreamRecovery.DEFAULT;
+
+	private List<ChainMiddleware> middleware = List.of();
 
 	@Test
 	void aFailureBeforeTheFirstChunkFallsOver() {
@@ -220,6 +223,62 @@ class FallbackChainStreamTest {
 		// The violating answer was billed all the same.
 		assertThat(outcome.attempts().get(0).usage()).isEqualTo(new TokenUsage(100, 3));
 		assertThat(outcome.response().contractViolations()).isEmpty();
+	}
+
+	@Test
+	void anAttemptMiddlewaresErrorEndsTheStreamAsItIsAndBlamesNoProvider() {
+		IllegalStateException refused = new IllegalStateException("no attempts on Sundays");
+		this.middleware = List.of(new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.ATTEMPT;
+			}
+
+			@Override
+			public Mono<ChatRequest> onRequest(ChatRequest request) {
+				return Mono.error(refused);
+			}
+
+		});
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> answer("a", "Hello."));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
+		FallbackChain chain = chain(primary, fallback);
+
+		StepVerifier.withVirtualTime(() -> chain.stream(REQUEST, "chat"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isSameAs(refused))
+			.verify(VERIFY_TIMEOUT);
+		assertThat(primary.received()).isEmpty();
+		assertThat(fallback.received()).isEmpty();
+		// No provider failure was counted: its breaker stays as it was.
+		assertThat(this.breakers.registry().circuitBreaker("a").getMetrics().getNumberOfFailedCalls()).isZero();
+	}
+
+	@Test
+	void responseMiddlewareRewritesTheWholeAnswerBeforeAnyOfItGoesOut() {
+		this.middleware = List.of(new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.RESPONSE;
+			}
+
+			@Override
+			public Mono<ChatResponse> onResponse(ChatResponse response) {
+				return Mono.just(new ChatResponse(response.text().replace("alice@example.com", "[email]"),
+						response.finishReason(), response.usage(), response.provider(), response.model(),
+						response.latency()));
+			}
+
+		});
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> answer("a", "Write to ", "alice@", "example.com", " today."));
+
+		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
+			.expectNextMatches((only) -> only.text().equals("Write to [email] today.") && "stop".equals(only.finishReason()))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Write to [email] today.");
 	}
 
 	@Test
@@ -393,7 +452,7 @@ class FallbackChainStreamTest {
 				this.recovery);
 		this.guards = new ProviderGuards(guards, this.breakers);
 		return new FallbackChain(settings, List.of(providers), this.breakers, this.guards, pricing, this.outcomes::add,
-				new ChainExtensions(List.of(), this.observations, false));
+				new ChainExtensions(this.middleware, this.observations, false));
 	}
 
 }

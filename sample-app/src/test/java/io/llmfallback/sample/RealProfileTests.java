@@ -45,6 +45,8 @@ class RealProfileTests {
 	void chainsUseTheRealProvidersAndNoSimulatorRuns() {
 		assertThat(this.context.getBeanNamesForType(SimulatedProviders.class)).isEmpty();
 		this.client.get().uri("/simulator").exchange().expectStatus().isNotFound();
+		// The OpenAI-compatible endpoint is open over the simulators only: in front of real keys it stays off.
+		this.client.get().uri("/v1/models").exchange().expectStatus().isNotFound();
 		this.client.get()
 			.uri("/actuator/llmfallback")
 			.exchange()

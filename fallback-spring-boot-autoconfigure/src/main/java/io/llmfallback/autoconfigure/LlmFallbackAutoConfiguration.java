@@ -209,6 +209,11 @@ public final class LlmFallbackAutoConfiguration {
 			this.listeners.forEach((listener) -> listener.onOutcome(outcome));
 		}
 
+		@Override
+		public void onCancelled(ChainOutcome cancelled) {
+			this.listeners.forEach((listener) -> listener.onCancelled(cancelled));
+		}
+
 	}
 
 }

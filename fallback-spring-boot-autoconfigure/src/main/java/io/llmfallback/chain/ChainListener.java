@@ -9,4 +9,12 @@ public interface ChainListener {
 
 	void onOutcome(ChainOutcome outcome);
 
+	/**
+	 * Told of a streamed request its caller cancelled before it ended: it neither served nor failed, so it is
+	 * not an outcome, but the calls it made were billed all the same (its attempts list the one cut short as
+	 * {@code cancelled}, at the usage the provider may bill). Nothing by default.
+	 */
+	default void onCancelled(ChainOutcome cancelled) {
+	}
+
 }

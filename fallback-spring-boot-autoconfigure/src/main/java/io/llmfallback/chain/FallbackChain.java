@@ -235,9 +235,36 @@ public final class FallbackChain {
 					}
 				})
 				.doOnError((ex) -> finish(run, null, ex))
-				.doOnCancel(run.observation::stop)
+				.doOnCancel(() -> cancelled(run))
 				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));
 		});
+	}
+
+	/**
+	 * Ends a stream its caller cancelled (stopped reading, closed the connection): the attempt in flight is
+	 * recorded as {@code cancelled} with what the provider may bill (the usage it reported, else its text and
+	 * prompt estimated, else the prompt), and the listeners are told through
+	 * {@link ChainListener#onCancelled}, so that the spend guard and the cost meters count it.
+	 */
+	private void cancelled(Run run) {
+		StreamInFlight streaming = run.takeStreaming();
+		if (streaming != null && streaming.answer().sent) {
+			TokenUsage billed = streaming.answer()
+				.billed(streaming.request(), new TokenUsage(streaming.request().estimatedInputTokens(), 0));
+			run.add(new AttemptRecord(streaming.provider().name(), streaming.index(),
+					modelOf(streaming.request(), streaming.provider()), AttemptOutcome.CANCELLED, null, null,
+					elapsedSince(streaming.answer().stats.startNanos()), null, billed, cost(streaming.provider(), billed),
+					ContractCheck.UNCHECKED, false, 0, false, streaming.answer().stats));
+		}
+		run.observation.stop();
+		ChainOutcome outcome = new ChainOutcome(name(), run.operation, null, null, run.attempts(),
+				elapsedSince(run.startNanos), run.middlewareEvaluations);
+		try {
+			this.listener.onCancelled(outcome);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A chain listener failed on the cancelled request of chain '" + name() + "'", ex);
+		}
 	}
 
 	/**
@@ -400,7 +427,14 @@ public final class FallbackChain {
 					this.settings.outputContract()))
 			.transform((stream) -> observeStreamAttempt(run, provider, new Attempt(index, false, 0, false),
 					attemptRequest, answer, stream));
-		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks);
+		StreamInFlight inFlight = new StreamInFlight(provider, index, attemptRequest, answer);
+		Runnable settled = () -> run.endStreaming(inFlight);
+		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks)
+			.doOnSubscribe((subscription) -> run.streaming = inFlight)
+			// Cleared before the attempt's own record is made (or once an opening of the breaker gave it up), so
+			// that a cancel that follows cannot record it again.
+			.doOnTerminate(settled)
+			.doOnCancel(settled);
 		if (this.guards.settings(provider.name()).cancelWaitingCalls()) {
 			// Until the provider's first chunk, an opening of its breaker gives the stream up, as it does a unary
 			// call; from then on the provider is answering.
@@ -1111,6 +1145,11 @@ public final class FallbackChain {
 
 	}
 
+	/** A streamed attempt under way: what its record needs should the caller cancel it. */
+	private record StreamInFlight(LlmProvider provider, int index, ChatRequest request, StreamedAnswer answer) {
+
+	}
+
 	/** One call of a provider: its place in the chain and how it came to be made. */
 	private record Attempt(int index, boolean lastResort, int retry, boolean hedge) {
 
@@ -1383,6 +1422,23 @@ public final class FallbackChain {
 
 		/** Some provider was called: a request with a call of its own in flight makes no last resort. */
 		volatile boolean anySent;
+
+		/** The streamed attempt in flight, to be recorded should the caller cancel the stream. */
+		volatile @Nullable StreamInFlight streaming;
+
+		/** The attempt is over: no longer the one in flight, unless another has taken its place already. */
+		synchronized void endStreaming(StreamInFlight attempt) {
+			if (this.streaming == attempt) {
+				this.streaming = null;
+			}
+		}
+
+		/** Takes the attempt in flight, once: the cancel that ends the request records it. */
+		synchronized @Nullable StreamInFlight takeStreaming() {
+			StreamInFlight attempt = this.streaming;
+			this.streaming = null;
+			return attempt;
+		}
 
 		Run(String chain, String operation, long startNanos, Duration budget, @Nullable ResultMapping<?> mapping) {
 			this.operation = operation;

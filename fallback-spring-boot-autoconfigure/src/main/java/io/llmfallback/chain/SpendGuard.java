@@ -46,6 +46,16 @@ public final class SpendGuard implements ChainListener {
 
 	@Override
 	public void onOutcome(ChainOutcome outcome) {
+		spend(outcome);
+	}
+
+	/** A stream its caller cancelled was billed all the same. */
+	@Override
+	public void onCancelled(ChainOutcome cancelled) {
+		spend(cancelled);
+	}
+
+	private void spend(ChainOutcome outcome) {
 		if (this.globalLimit == null && this.chainLimits.isEmpty()) {
 			return;
 		}

@@ -131,6 +131,18 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		}
 	}
 
+	/** A stream its caller cancelled: counted as a request that ended {@code cancelled}, its calls as they were. */
+	@Override
+	public void onCancelled(ChainOutcome cancelled) {
+		counter("llm.fallback.requests", "Logical requests by how they ended and which path served them", "chain",
+				cancelled.chain(), "operation", cancelled.operation(), "outcome", "cancelled", "path",
+				ServedPath.NONE.wireName(), "provider", "none")
+			.increment();
+		for (AttemptRecord attempt : cancelled.attempts()) {
+			recordAttempt(cancelled.chain(), attempt);
+		}
+	}
+
 	private void recordAttempt(String chain, AttemptRecord attempt) {
 		String attemptPath = attempt.isFallback() ? "fallback" : "primary";
 		counter("llm.fallback.attempts", "Provider attempts by outcome: success, the failure category, or why the "

@@ -57,6 +57,8 @@ class FallbackChainStreamTest {
 
 	private final List<ChainOutcome> outcomes = new ArrayList<>();
 
+	private final List<ChainOutcome> cancelled = new ArrayList<>();
+
 	private ProviderCircuitBreakers breakers;
 
 	private ProviderGuards guards;
@@ -296,6 +298,33 @@ class FallbackChainStreamTest {
 	}
 
 	@Test
+	void aStreamTheCallerCancelsIsReportedWithWhatItMayBeBilled() {
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> Flux.just(ChatChunk.text("Hello, world")).concatWith(Flux.never()));
+
+		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
+			.expectNext(ChatChunk.text("Hello, world"))
+			.thenAwait(Duration.ofMillis(500))
+			.thenCancel()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(this.outcomes).isEmpty();
+		ChainOutcome stopped = this.cancelled.get(0);
+		assertThat(stopped.attempts()).extracting(AttemptRecord::label, AttemptRecord::duration)
+			.containsExactly(tuple("cancelled", Duration.ofMillis(500)));
+		// No usage event came: the prompt's 100 estimated tokens and 3 for the 12 characters sent.
+		assertThat(stopped.attempts().get(0).usage()).isEqualTo(new TokenUsage(100, 3));
+		assertThat(stopped.costUsd()).isEqualByComparingTo("0.00013");
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new ChainMeters(registry, new LlmProviders(List.of(primary))).onCancelled(stopped);
+		assertThat(registry.get("llm.fallback.requests").tags("outcome", "cancelled").counter().count()).isOne();
+		assertThat(registry.get("llm.fallback.cost").tags("provider", "a").counter().count()).isEqualTo(0.00013);
+		SpendGuard spend = new SpendGuard(null, Map.of("streams", new BigDecimal("0.0001")), Duration.ofMinutes(1),
+				Clock.systemUTC());
+		spend.onCancelled(stopped);
+		assertThat(spend.isLimited("streams")).isTrue();
+	}
+
+	@Test
 	void anOpenBreakerIsSkippedWithoutACall() {
 		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> answer("a", "Hello."));
 		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
@@ -451,7 +480,20 @@ class FallbackChainStreamTest {
 				ChainSettings.DEFAULT_FALLBACK_ON, this.contract, true, names.size() + 1, 0.1, HedgeSettings.OFF,
 				this.recovery);
 		this.guards = new ProviderGuards(guards, this.breakers);
-		return new FallbackChain(settings, List.of(providers), this.breakers, this.guards, pricing, this.outcomes::add,
+		ChainListener listener = new ChainListener() {
+
+			@Override
+			public void onOutcome(ChainOutcome outcome) {
+				FallbackChainStreamTest.this.outcomes.add(outcome);
+			}
+
+			@Override
+			public void onCancelled(ChainOutcome cancelled) {
+				FallbackChainStreamTest.this.cancelled.add(cancelled);
+			}
+
+		};
+		return new FallbackChain(settings, List.of(providers), this.breakers, this.guards, pricing, listener,
 				new ChainExtensions(this.middleware, this.observations, false));
 	}
 

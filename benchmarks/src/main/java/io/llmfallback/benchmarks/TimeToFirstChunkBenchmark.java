@@ -65,12 +65,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
  * text fails the benchmark and the chain's bookkeeping at the end of a stream is not left running into the next
  * call. The {@code ...WholeStream} benchmarks time the whole answer, to its end.
  * <p>
- * Every caller here stops reading at {@code [DONE]}, as the providers do, before the HTTP body's own end
- * arrives: Reactor Netty then closes the connection rather than pool it, so every call, on every path, opens a
- * new loopback connection (counted with a channel-init hook: 20 in 20 calls on each path).
+ * Every caller here reads the body to its own end, past {@code [DONE]}, as the providers do: a body cut short
+ * makes Reactor Netty close the connection rather than pool it, and every call would open a new one.
  * <ul>
  * <li>{@code direct...}: the baseline. Build the JSON body, POST it, read the body as server-sent events with
- * Spring's codec until {@code [DONE]}, parse each with Jackson 3 and take {@code choices[0].delta.content}.</li>
+ * Spring's codec to its end, parse each event before {@code [DONE]} with Jackson 3 and take
+ * {@code choices[0].delta.content}.</li>
  * <li>{@code provider...}: {@link LlmProvider#stream} alone, to the end, and with the chain's two stream
  * deadlines added ({@link #providerWholeStreamWithDeadlines}): what the chain's time per stream is made of.</li>
  * <li>{@code chain...}: {@link FallbackChain#stream} over two providers whose primary is healthy: one
@@ -283,7 +283,7 @@ public class TimeToFirstChunkBenchmark {
 		return chunks.map(ChatChunk::text).collect(Collectors.joining()).block();
 	}
 
-	/** What a hand-written client streams: each event's {@code choices[0].delta.content}, until {@code [DONE]}. */
+	/** What a hand-written client streams: each event's {@code choices[0].delta.content}, before {@code [DONE]}. */
 	private Flux<String> directTexts() {
 		ObjectNode body = JSON.createObjectNode();
 		body.put("model", ChainOverheadBenchmark.MODEL);
@@ -300,7 +300,8 @@ public class TimeToFirstChunkBenchmark {
 			.bodyValue(JSON.writeValueAsString(body))
 			.retrieve()
 			.bodyToFlux(EVENT)
-			.takeWhile((event) -> !"[DONE]".equals(event.data()))
+			// To the body's end, not only to [DONE]: a connection whose body was read whole goes back to the pool.
+			.filter((event) -> !"[DONE]".equals(event.data()))
 			.map((event) -> JSON.readTree(event.data())
 				.path("choices")
 				.path(0)

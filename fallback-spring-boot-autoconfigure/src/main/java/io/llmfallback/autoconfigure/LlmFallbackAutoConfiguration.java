@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.util.List;
 
 import io.llmfallback.chain.BreakerTransitionListener;
+import io.llmfallback.chain.ChainAttemptObservationConvention;
 import io.llmfallback.chain.ChainExtensions;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainMiddleware;
 import io.llmfallback.chain.ChainOutcome;
+import io.llmfallback.chain.ChainRequestObservationConvention;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
@@ -183,11 +185,13 @@ public final class LlmFallbackAutoConfiguration {
 			LlmProviders providers, ProviderCircuitBreakers breakers, ProviderGuards guards,
 			ObjectProvider<ChainListener> listeners,
 			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry,
-			SpendGuard spendGuard) {
+			ObjectProvider<ChainRequestObservationConvention> requestConvention,
+			ObjectProvider<ChainAttemptObservationConvention> attemptConvention, SpendGuard spendGuard) {
 		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());
 		ChainExtensions extensions = new ChainExtensions(middleware.orderedStream().toList(),
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				properties.getObservability().isCaptureContent(), spendGuard);
+				properties.getObservability().isCaptureContent(), spendGuard, requestConvention.getIfAvailable(),
+				attemptConvention.getIfAvailable());
 		return new FallbackChains(settings.chains()
 			.stream()
 			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,

@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.llmfallback.model.ChatResponse;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -15,17 +14,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class AttemptObservation {
 
-	private final ChainObservations.AttemptContext context;
+	private static final ChainAttemptObservationConvention DEFAULT_CONVENTION =
+			new DefaultChainAttemptObservationConvention();
+
+	private final ChainAttemptObservationContext context;
 
 	private final Observation observation;
 
 	private final AtomicBoolean stopped = new AtomicBoolean();
 
-	AttemptObservation(ChainObservations.AttemptContext context,
-			ObservationConvention<ChainObservations.AttemptContext> convention, ObservationRegistry registry,
-			Observation parent) {
+	/**
+	 * Starts the observation.
+	 * @param convention the user's convention, {@code null} for the default one
+	 */
+	AttemptObservation(ChainAttemptObservationContext context, @Nullable ChainAttemptObservationConvention convention,
+			ObservationRegistry registry, Observation parent) {
 		this.context = context;
-		this.observation = Observation.createNotStarted(convention, () -> context, registry)
+		this.observation = ChainObservationDocumentation.ATTEMPT
+			.observation(convention, DEFAULT_CONVENTION, () -> context, registry)
 			.parentObservation(parent)
 			.start();
 	}

@@ -73,9 +73,8 @@ public final class FallbackChain {
 
 	private static final Log logger = LogFactory.getLog(FallbackChain.class);
 
-	private static final ChainObservations.RequestConvention REQUEST_CONVENTION = new ChainObservations.RequestConvention();
-
-	private static final ChainObservations.AttemptConvention ATTEMPT_CONVENTION = new ChainObservations.AttemptConvention();
+	private static final ChainRequestObservationConvention DEFAULT_REQUEST_CONVENTION =
+			new DefaultChainRequestObservationConvention();
 
 	/**
 	 * Retries a window allows beyond the retry budget's share: one, so that a quiet chain, whose share rounds
@@ -416,7 +415,7 @@ public final class FallbackChain {
 				ContractCheck check = answer.check(provider, model, attemptRequest, elapsedSince(start),
 						this.settings.outputContract());
 				if (!check.passed() && this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
-					run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+					run.observation.event(ChainObservationDocumentation.Events.CONTRACT_VIOLATION);
 					throw ProviderException.contractViolation(provider.name(), check.violations(),
 							answer.response().usage());
 				}
@@ -453,7 +452,7 @@ public final class FallbackChain {
 		ContractCheck check = answer.check;
 		if (!check.passed()) {
 			// Flagged, not replaced: the caller already has the answer.
-			run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+			run.observation.event(ChainObservationDocumentation.Events.CONTRACT_VIOLATION);
 		}
 		run.add(new AttemptRecord(provider.name(), index, response.model(), AttemptOutcome.SUCCESS, null, 200,
 				response.latency(), null, response.usage(), cost(provider, response.usage()), check, false, 0, false,
@@ -519,8 +518,9 @@ public final class FallbackChain {
 		Run run = new Run(name(), operation, now(), this.settings.latencyBudget(), mapping);
 		this.retryBudget.recordRequest();
 		this.hedgeBudget.recordRequest();
-		run.observation = Observation
-			.createNotStarted(REQUEST_CONVENTION, () -> run.observationContext, this.extensions.observations())
+		run.observation = ChainObservationDocumentation.REQUEST
+			.observation(this.extensions.requestConvention(), DEFAULT_REQUEST_CONVENTION, () -> run.observationContext,
+					this.extensions.observations())
 			.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 			.start();
 		return run;
@@ -637,7 +637,7 @@ public final class FallbackChain {
 		run.add(AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, lastResort));
 		run.lastReason = "short-circuited";
 		// The span event takes the event's contextual name, so it must be the contract name.
-		run.observation.event(Observation.Event.of(ChainObservations.SHORT_CIRCUIT_EVENT));
+		run.observation.event(ChainObservationDocumentation.Events.SHORT_CIRCUIT);
 	}
 
 	/** Records the providers from that index on as skipped: the budget is spent. */
@@ -878,7 +878,7 @@ public final class FallbackChain {
 		}
 		run.lastContractCheck = check;
 		if (!check.passed()) {
-			run.observation.event(Observation.Event.of(ChainObservations.CONTRACT_VIOLATION_EVENT));
+			run.observation.event(ChainObservationDocumentation.Events.CONTRACT_VIOLATION);
 			boolean nothingToServe = run.mapping != null && entity == null;
 			if (nothingToServe || this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
 				// Thrown inside the breaker, which counts it only when its settings say so.
@@ -969,9 +969,9 @@ public final class FallbackChain {
 	}
 
 	private AttemptObservation startObservation(Run run, LlmProvider provider, Attempt attempt, ChatRequest request) {
-		return new AttemptObservation(new ChainObservations.AttemptContext(name(), provider, attempt.index, request,
+		return new AttemptObservation(new ChainAttemptObservationContext(name(), provider, attempt.index, request,
 				run.lastReason, attempt.lastResort, attempt.retry, attempt.hedge, this.extensions.captureContent()),
-				ATTEMPT_CONVENTION, this.extensions.observations(), run.observation);
+				this.extensions.attemptConvention(), this.extensions.observations(), run.observation);
 	}
 
 	/** The model an attempt asks for: the request's own, else the provider's configured one. */
@@ -1402,7 +1402,7 @@ public final class FallbackChain {
 		/** Counted by both lines of a hedged request at once. */
 		final Map<ChainMiddleware.Stage, Integer> middlewareEvaluations = new ConcurrentHashMap<>();
 
-		final ChainObservations.RequestContext observationContext;
+		final ChainRequestObservationContext observationContext;
 
 		Observation observation = Observation.NOOP;
 
@@ -1445,7 +1445,7 @@ public final class FallbackChain {
 			this.startNanos = startNanos;
 			this.deadlineNanos = startNanos + budget.toNanos();
 			this.mapping = mapping;
-			this.observationContext = new ChainObservations.RequestContext(chain, operation);
+			this.observationContext = new ChainRequestObservationContext(chain, operation);
 		}
 
 		void evaluated(ChainMiddleware.Stage stage) {

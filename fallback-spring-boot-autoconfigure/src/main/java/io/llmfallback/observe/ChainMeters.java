@@ -15,8 +15,9 @@ import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainAbortedException;
 import io.llmfallback.chain.ChainInterruptedException;
 import io.llmfallback.chain.ChainListener;
-import io.llmfallback.chain.ChainObservations;
+import io.llmfallback.chain.ChainObservationDocumentation;
 import io.llmfallback.chain.ChainOutcome;
+import io.llmfallback.chain.DefaultChainAttemptObservationConvention;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.chain.StreamStats;
 import io.llmfallback.contract.ContractCheck;
@@ -96,8 +97,10 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	 * which are recorded here with their own tags.
 	 */
 	public static MeterFilter observationMetersFilter() {
-		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), ChainObservations.REQUEST_OBSERVATION)
-				|| derivedFromObservation(id.getName(), ChainObservations.ATTEMPT_OBSERVATION));
+		String request = ChainObservationDocumentation.REQUEST.getName();
+		String attempt = ChainObservationDocumentation.ATTEMPT.getName();
+		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), request)
+				|| derivedFromObservation(id.getName(), attempt));
 	}
 
 	private static boolean derivedFromObservation(String meter, String observation) {
@@ -184,7 +187,8 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 			return;
 		}
 		recordContract(chain, attempt, attemptPath);
-		String genAiProvider = ChainObservations.genAiProviderName(this.providers.get(attempt.provider()).type());
+		String genAiProvider = DefaultChainAttemptObservationConvention
+			.genAiProviderName(this.providers.get(attempt.provider()).type());
 		String[] genAiTags = { "gen_ai.operation.name", "chat", "gen_ai.provider.name", genAiProvider,
 				"gen_ai.request.model", attempt.model(), "error.type",
 				(attempt.category() != null) ? attempt.category().wireName() : "none" };

@@ -2,14 +2,22 @@ package io.llmfallback.autoconfigure;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.aop.LlmFallbackAspect;
 import io.llmfallback.chain.BreakerTransition;
+import io.llmfallback.chain.ChainAttemptObservationContext;
+import io.llmfallback.chain.ChainAttemptObservationConvention;
+import io.llmfallback.chain.ChainRequestObservationContext;
+import io.llmfallback.chain.ChainRequestObservationConvention;
+import io.llmfallback.chain.DefaultChainAttemptObservationConvention;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
@@ -17,13 +25,22 @@ import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.cost.PricingSource;
+import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.support.WireMockProviders;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,6 +57,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackAutoConfigurationTests {
+
+	@RegisterExtension
+	static final WireMockExtension provider = WireMockProviders.server();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
@@ -272,6 +292,49 @@ class LlmFallbackAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void observationConventionBeansReplaceTheDefaultOnes() {
+		provider.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Short.", 12, 5)));
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stopped.add(context);
+			}
+
+		});
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.base-url=" + provider.baseUrl())
+			.withBean(ObservationRegistry.class, () -> observations)
+			.withBean(ChainRequestObservationConvention.class, TeamRequestConvention::new)
+			.withBean(ChainAttemptObservationConvention.class, TeamAttemptConvention::new)
+			.run((context) -> {
+				context.getBean(FallbackChains.class).chain("summarize").chat(ChatRequest.ofUser("hi")).block();
+
+				assertThat(stopped).filteredOn(ChainAttemptObservationContext.class::isInstance)
+					.singleElement()
+					.satisfies((attempt) -> {
+						assertThat(attempt.getName()).isEqualTo("llm.fallback.attempt");
+						assertThat(attempt.getContextualName()).isEqualTo("llm gpt");
+						assertThat(attempt.getLowCardinalityKeyValues()).contains(KeyValue.of("team", "search"),
+								KeyValue.of("gen_ai.provider.name", "openai"));
+					});
+				assertThat(stopped).filteredOn(ChainRequestObservationContext.class::isInstance)
+					.singleElement()
+					.satisfies((request) -> {
+						assertThat(request.getName()).isEqualTo("llm.fallback.request");
+						assertThat(request.getContextualName()).isEqualTo("summarize via primary");
+						assertThat(request.getLowCardinalityKeyValues()).containsExactly(KeyValue.of("team", "search"));
+					});
+			});
+	}
+
 	static Stream<Arguments> invalidConfigurations() {
 		return Stream.of(
 				Arguments.of("llm.fallback.chains.summarize.providers=gpt,gemini",
@@ -371,6 +434,36 @@ class LlmFallbackAutoConfigurationTests {
 			.run((context) -> assertThat(
 					new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
 				.doesNotContain("sk-test-key-1234567890"));
+	}
+
+	/** Extends the default: renames the span and adds an attribute to the documented ones. */
+	static class TeamAttemptConvention extends DefaultChainAttemptObservationConvention {
+
+		@Override
+		public String getContextualName(ChainAttemptObservationContext context) {
+			return "llm " + context.provider().name();
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(ChainAttemptObservationContext context) {
+			return super.getLowCardinalityKeyValues(context).and("team", "search");
+		}
+
+	}
+
+	/** Replaces the default outright, keeping the documented observation name the interface gives. */
+	static class TeamRequestConvention implements ChainRequestObservationConvention {
+
+		@Override
+		public String getContextualName(ChainRequestObservationContext context) {
+			return context.chain() + " via " + context.path().wireName();
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(ChainRequestObservationContext context) {
+			return KeyValues.of("team", "search");
+		}
+
 	}
 
 }

@@ -394,18 +394,18 @@ class FallbackChainStreamTest {
 
 	@Test
 	void theAttemptSpanIsMarkedStreamedWithItsTimeToFirstChunkAndTheRecordKeepsTheChunksTiming() {
-		List<ChainObservations.AttemptContext> attempts = new ArrayList<>();
+		List<ChainAttemptObservationContext> attempts = new ArrayList<>();
 		this.observations = ObservationRegistry.create();
 		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
 
 			@Override
 			public void onStop(Observation.Context context) {
-				attempts.add((ChainObservations.AttemptContext) context);
+				attempts.add((ChainAttemptObservationContext) context);
 			}
 
 			@Override
 			public boolean supportsContext(Observation.Context context) {
-				return context instanceof ChainObservations.AttemptContext;
+				return context instanceof ChainAttemptObservationContext;
 			}
 
 		});
@@ -430,7 +430,7 @@ class FallbackChainStreamTest {
 		// 400 characters of prompt are about 100 tokens; 12 characters of answer about 3.
 		assertThat(served.usage()).isEqualTo(new TokenUsage(REQUEST.estimatedInputTokens(), 3));
 		assertThat(attempts).singleElement().satisfies((context) -> assertThat(
-				new ChainObservations.AttemptConvention().getHighCardinalityKeyValues(context).stream()
+				new DefaultChainAttemptObservationConvention().getHighCardinalityKeyValues(context).stream()
 					.collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue)))
 			.containsEntry("gen_ai.request.stream", "true")
 			.containsEntry("gen_ai.response.time_to_first_chunk", "0.3")

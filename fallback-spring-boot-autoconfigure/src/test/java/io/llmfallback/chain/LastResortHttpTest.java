@@ -41,7 +41,7 @@ class LastResortHttpTest {
 	private final BreakerChains chains = new BreakerChains();
 
 	/** Every attempt observation, as a tracing handler receives it when it ends. */
-	private final List<ChainObservations.AttemptContext> attemptSpans = new CopyOnWriteArrayList<>();
+	private final List<ChainAttemptObservationContext> attemptSpans = new CopyOnWriteArrayList<>();
 
 	private final WireMockServer primary = this.chains.primary;
 
@@ -75,13 +75,13 @@ class LastResortHttpTest {
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		assertThat(this.chains.transitionsOf("p1")).containsExactly("CLOSED->OPEN", "OPEN->CLOSED");
 
-		ChainObservations.AttemptContext span = this.attemptSpans.get(this.attemptSpans.size() - 1);
+		ChainAttemptObservationContext span = this.attemptSpans.get(this.attemptSpans.size() - 1);
 		assertThat(span.getHighCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.last_resort", "true"),
 				KeyValue.of("llm.fallback.reason", "short-circuited"), KeyValue.of("llm.fallback.attempt", "1"),
 				KeyValue.of("gen_ai.request.max_tokens", "2048"));
 		assertThat(span.getLowCardinalityKeyValues()).contains(KeyValue.of("llm.fallback.provider", "p1"),
 				KeyValue.of("llm.fallback.path", "fallback"));
-		assertThat(this.attemptSpans).filteredOn(ChainObservations.AttemptContext::lastResort).hasSize(1);
+		assertThat(this.attemptSpans).filteredOn(ChainAttemptObservationContext::lastResort).hasSize(1);
 
 		assertThat(lastResortAttempts("p1", "success")).isEqualTo(1);
 		assertThat(this.chains.registry.get("llm.fallback.requests")
@@ -300,12 +300,12 @@ class LastResortHttpTest {
 
 			@Override
 			public boolean supportsContext(Observation.Context context) {
-				return context instanceof ChainObservations.AttemptContext;
+				return context instanceof ChainAttemptObservationContext;
 			}
 
 			@Override
 			public void onStop(Observation.Context context) {
-				LastResortHttpTest.this.attemptSpans.add((ChainObservations.AttemptContext) context);
+				LastResortHttpTest.this.attemptSpans.add((ChainAttemptObservationContext) context);
 			}
 
 		});

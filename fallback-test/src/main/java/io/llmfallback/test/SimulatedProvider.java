@@ -1,5 +1,6 @@
 package io.llmfallback.test;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,6 +38,12 @@ import reactor.netty.resources.LoopResources;
  * }</pre>
  */
 public final class SimulatedProvider implements AutoCloseable {
+
+	/**
+	 * The largest request body it reads, far beyond any test prompt: a larger one is answered 413 in the
+	 * provider's format, as the real APIs cap theirs, without being held in memory.
+	 */
+	public static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
 	private final String name;
 
@@ -179,7 +186,7 @@ public final class SimulatedProvider implements AutoCloseable {
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
 		Fault injected = this.fault.get();
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
-		Mono<String> body = request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+		Mono<String> body = read(request);
 		if (fault.hang()) {
 			// Read the request, then keep the connection open without a word: only the client's timeout ends it.
 			return body.then(Mono.never());
@@ -190,6 +197,7 @@ public final class SimulatedProvider implements AutoCloseable {
 		return body
 			.map((text) -> (status != null) ? this.format.error(status)
 					: this.format.answer(this.name, answerer, request.uri(), text))
+			.onErrorResume(RequestTooLarge.class, (ex) -> Mono.just(this.format.error(413)))
 			// A stream spreads the latency over its events instead.
 			.delayUntil((reply) -> (reply.events() != null || latency.isZero()) ? Mono.empty() : Mono.delay(latency))
 			.flatMap((reply) -> {
@@ -202,6 +210,17 @@ public final class SimulatedProvider implements AutoCloseable {
 				response.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 				return response.sendString(Mono.just(reply.body())).then();
 			});
+	}
+
+	/** The request body, read up to {@link #MAX_REQUEST_BYTES}, beyond which it fails with {@link RequestTooLarge}. */
+	private static Mono<String> read(HttpServerRequest request) {
+		return request.receive().asByteArray().reduceWith(ByteArrayOutputStream::new, (body, bytes) -> {
+			if (body.size() + bytes.length > MAX_REQUEST_BYTES) {
+				throw new RequestTooLarge();
+			}
+			body.writeBytes(bytes);
+			return body;
+		}).map((body) -> body.toString(StandardCharsets.UTF_8)).defaultIfEmpty("");
 	}
 
 	/** What the model answers: the script's text, or the echo of the prompt, in text or as a ticket in JSON. */
@@ -276,6 +295,15 @@ public final class SimulatedProvider implements AutoCloseable {
 		if (this.ownLoops != null) {
 			SimulatedProviders.dispose(this.ownLoops);
 		}
+	}
+
+	/** A request body past {@link #MAX_REQUEST_BYTES}; only its type matters, so it carries no stack. */
+	private static final class RequestTooLarge extends RuntimeException {
+
+		RequestTooLarge() {
+			super("Request body larger than " + MAX_REQUEST_BYTES + " bytes", null, false, false);
+		}
+
 	}
 
 }

@@ -241,6 +241,23 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	}
 
 	@Test
+	void requestBeyondTheSizeCapIsAnsweredWith413InTheProvidersFormat() {
+		String prompt = "a ".repeat(SimulatedProvider.MAX_REQUEST_BYTES / 2);
+		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+				+ "\"content\":\"" + prompt + "\"}]}")
+			.expectStatus()
+			.isEqualTo(413)
+			.expectBody()
+			.jsonPath("$.error.type").isEqualTo("request_too_large");
+		// Just under the cap, the same request is read and answered.
+		String under = prompt.substring(0, prompt.length() - 200);
+		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+				+ "\"content\":\"" + under + "\"}]}")
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
 	void latencyDelaysTheAnswer() {
 		simulator(OPENAI).inject(new Fault(null, Duration.ofMillis(300), false));
 		long start = System.nanoTime();

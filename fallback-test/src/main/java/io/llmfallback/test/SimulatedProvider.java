@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +62,9 @@ public final class SimulatedProvider implements AutoCloseable {
 	/** Requests received since start or the last reset. */
 	private final AtomicLong requests = new AtomicLong();
 
+	/** The body of the last request read since start or the last reset. */
+	private final AtomicReference<@Nullable String> lastRequest = new AtomicReference<>();
+
 	/** Requests since the fault was injected, to spread a partial fault evenly. */
 	private final AtomicLong requestsSinceInjection = new AtomicLong();
 
@@ -93,7 +97,14 @@ public final class SimulatedProvider implements AutoCloseable {
 	 * @param name the provider name it stands in for, the first word of its echoed answers
 	 */
 	public static SimulatedProvider start(String name, WireProtocol protocol, ModelProfile profile) {
-		return new SimulatedProvider(name, protocol, profile, SimulatedProviders.newLoops(), true);
+		LoopResources loops = SimulatedProviders.newLoops();
+		try {
+			return new SimulatedProvider(name, protocol, profile, loops, true);
+		}
+		catch (RuntimeException ex) {
+			SimulatedProviders.dispose(loops);
+			throw ex;
+		}
 	}
 
 	/** The provider name it stands in for, as configured under {@code llm.fallback.providers}. */
@@ -154,16 +165,26 @@ public final class SimulatedProvider implements AutoCloseable {
 		this.script.set(Objects.requireNonNull(script, "script"));
 	}
 
-	/** As it started: healthy, echoing, no request counted. */
+	/** As it started: healthy, echoing, no request counted or kept. */
 	public void reset() {
 		heal();
 		this.script.set(null);
 		this.requests.set(0);
+		this.lastRequest.set(null);
 	}
 
 	/** How many requests it has received since it started or was reset, answered or not. */
 	public long requests() {
 		return this.requests.get();
+	}
+
+	/**
+	 * The body of the last request it read, as sent (JSON), to check what a chain sent a provider: its
+	 * model, its output-token cap, its messages after middleware. Empty before the first request since it
+	 * started or was reset; a body over {@link #MAX_REQUEST_BYTES} is not kept.
+	 */
+	public Optional<String> lastRequest() {
+		return Optional.ofNullable(this.lastRequest.get());
 	}
 
 	/**
@@ -186,7 +207,7 @@ public final class SimulatedProvider implements AutoCloseable {
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
 		Fault injected = this.fault.get();
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
-		Mono<String> body = read(request);
+		Mono<String> body = read(request).doOnNext(this.lastRequest::set);
 		if (fault.hang()) {
 			// Read the request, then keep the connection open without a word: only the client's timeout ends it.
 			return body.then(Mono.never());

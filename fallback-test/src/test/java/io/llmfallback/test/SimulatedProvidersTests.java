@@ -16,6 +16,7 @@ import io.llmfallback.provider.ProviderType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -76,8 +77,22 @@ class SimulatedProvidersTests {
 			assertThat(gpt.requests()).isEqualTo(2);
 			gpt.reset();
 			assertThat(gpt.requests()).isZero();
+			assertThat(gpt.lastRequest()).isEmpty();
 			assertThat(gpt.fault()).isEqualTo(Fault.NONE);
 			assertThat(provider(gpt).chat(ChatRequest.ofUser("hi")).block().text()).isEqualTo("gpt echoes: hi");
+		}
+	}
+
+	@Test
+	void lastRequestIsTheBodyAsSent() {
+		try (SimulatedProvider gpt = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
+			assertThat(gpt.lastRequest()).isEmpty();
+			provider(gpt).chat(ChatRequest.ofUser("first")).block();
+			provider(gpt).chat(ChatRequest.ofUser("second").withMaxTokens(256)).block();
+			JsonNode sent = WireFormat.parse(gpt.lastRequest().orElseThrow());
+			assertThat(sent.path("model").stringValue()).isEqualTo("test-model");
+			assertThat(sent.path("max_tokens").asInt()).isEqualTo(256);
+			assertThat(sent.path("messages").get(0).path("content").stringValue()).isEqualTo("second");
 		}
 	}
 

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fault as JSON, the body of a fault-injection HTTP API such as the sample's
- * {@code PUT /simulator/{provider}/fault}: {@code {"status":503}}, {@code {"latencyMs":3000}}, {@code {"hang":true}}, a status with
- * a latency for a slow error, and any of them with a {@code rate} for a partial outage:
+ * {@code PUT /simulator/{provider}/fault}: {@code {"status":503}}, {@code {"latencyMs":3000}},
+ * {@code {"hang":true}}, a status with a latency for a slow error, and any of them with a {@code rate} for
+ * a partial outage:
  * {@code {"status":503,"rate":0.25}}. A streamed answer breaks with one of {@code cutAfterChunks},
  * {@code stallAfterChunks}, {@code errorAfterChunks}, {@code malformedAfterChunks} and {@code noTerminator},
  * and starts late with {@code firstChunkDelayMs}: {@code {"cutAfterChunks":2}},

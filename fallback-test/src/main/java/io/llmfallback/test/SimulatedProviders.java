@@ -128,7 +128,8 @@ public final class SimulatedProviders implements AutoCloseable {
 		 */
 		public Builder provider(String name, WireProtocol protocol, ModelProfile profile) {
 			Objects.requireNonNull(name, "name");
-			Spec spec = new Spec(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(profile, "profile"));
+			Spec spec = new Spec(Objects.requireNonNull(protocol, "protocol"),
+					Objects.requireNonNull(profile, "profile"));
 			if (this.specs.putIfAbsent(name, spec) != null) {
 				throw new IllegalArgumentException("A simulated provider named '" + name + "' was already added");
 			}

@@ -17,7 +17,10 @@ public enum WireProtocol {
 	 */
 	GEMINI;
 
-	/** The protocol's name in {@code llm.fallback.providers.*.type}: {@code openai}, {@code anthropic}, {@code gemini}. */
+	/**
+	 * The protocol's name in {@code llm.fallback.providers.*.type}: {@code openai}, {@code anthropic} or
+	 * {@code gemini}.
+	 */
 	public String type() {
 		return name().toLowerCase(Locale.ROOT);
 	}

@@ -37,7 +37,8 @@ class GeminiSimulatorTest {
 
 	@BeforeAll
 	static void start() {
-		gemini = SimulatedProvider.start("gemini-sim", WireProtocol.GEMINI, new ModelProfile(Duration.ofMillis(20), 100));
+		gemini = SimulatedProvider.start("gemini-sim", WireProtocol.GEMINI,
+				new ModelProfile(Duration.ofMillis(20), 100));
 	}
 
 	@AfterAll

@@ -57,7 +57,8 @@ class SimulatedProvidersTests {
 	void scriptedAnswerStreamsInChunks() {
 		try (SimulatedProvider gpt = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
 			gpt.answerWith("one two three four five");
-			StepVerifier.create(provider(gpt).stream(ChatRequest.ofUser("hi")).map(ChatChunk::text).filter((t) -> !t.isEmpty()))
+			StepVerifier
+				.create(provider(gpt).stream(ChatRequest.ofUser("hi")).map(ChatChunk::text).filter((t) -> !t.isEmpty()))
 				.expectNext("one two three", " four five")
 				.verifyComplete();
 		}
@@ -157,8 +158,9 @@ class SimulatedProvidersTests {
 	}
 
 	private static LlmProvider provider(SimulatedProvider simulator) {
-		return LlmProviders.create(new ProviderSettings(simulator.name(), ProviderType.valueOf(simulator.protocol().name()),
-				simulator.baseUrl(), "", "test-model", Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
+		return LlmProviders.create(new ProviderSettings(simulator.name(), type, simulator.baseUrl(), "", "test-model",
+				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
 	}
 
 	private static boolean acceptsConnections(int port) {

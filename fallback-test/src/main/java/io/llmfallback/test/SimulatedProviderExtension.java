@@ -14,7 +14,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * Simulated providers for a JUnit 5 test class: started before its first test, {@linkplain
  * SimulatedProvider#reset() reset} before each (healthy, echoing, no request counted), stopped after its
- * last. Register it on a static field, so that it lives as long as the class:
+ * last; its {@code @Nested} classes share them. Register it on a static field, so that it lives as long as
+ * the class:
  *
  * <pre>{@code
  * @RegisterExtension
@@ -38,6 +39,9 @@ public final class SimulatedProviderExtension implements BeforeAllCallback, Befo
 
 	private @Nullable SimulatedProviders providers;
 
+	/** The class that started the providers: its nested classes' callbacks find them running. */
+	private @Nullable String startedBy;
+
 	/** Adds a provider answering at once with the whole echo ({@link ModelProfile#INSTANT}). */
 	public SimulatedProviderExtension provider(String name, WireProtocol protocol) {
 		this.builder.provider(name, protocol);
@@ -52,11 +56,10 @@ public final class SimulatedProviderExtension implements BeforeAllCallback, Befo
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		if (this.providers != null) {
-			throw new IllegalStateException(
-					"SimulatedProviderExtension is already started: register it on a static field, once");
+		if (this.providers == null) {
+			this.providers = this.builder.start();
+			this.startedBy = context.getUniqueId();
 		}
-		this.providers = this.builder.start();
 	}
 
 	@Override
@@ -67,8 +70,9 @@ public final class SimulatedProviderExtension implements BeforeAllCallback, Befo
 	@Override
 	public void afterAll(ExtensionContext context) {
 		SimulatedProviders providers = this.providers;
-		this.providers = null;
-		if (providers != null) {
+		if (providers != null && context.getUniqueId().equals(this.startedBy)) {
+			this.providers = null;
+			this.startedBy = null;
 			providers.close();
 		}
 	}

@@ -23,6 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /** The kit's public API: scripted answers, request counts, reset, the group and the JUnit extension. */
@@ -128,7 +129,8 @@ class SimulatedProvidersTests {
 	@Test
 	void extensionRunsTheProvidersFromBeforeAllToAfterAllAndResetsThemBeforeEachTest() {
 		SimulatedProviderExtension extension = new SimulatedProviderExtension().provider("gpt", WireProtocol.OPENAI);
-		ExtensionContext context = mock(ExtensionContext.class);
+		ExtensionContext context = context("[class:Outer]");
+		ExtensionContext nested = context("[class:Outer]/[nested-class:Inner]");
 		assertThatIllegalStateException().isThrownBy(() -> extension.get("gpt"));
 		extension.beforeAll(context);
 		SimulatedProvider gpt = extension.get("gpt");
@@ -138,7 +140,11 @@ class SimulatedProvidersTests {
 		assertThat(gpt.fault()).isEqualTo(Fault.NONE);
 		assertThat(provider(gpt).chat(ChatRequest.ofUser("hi")).block().text()).isEqualTo("gpt echoes: hi");
 		assertThat(extension.all()).containsExactly(gpt);
-		assertThatIllegalStateException().isThrownBy(() -> extension.beforeAll(context));
+		// A nested class runs on the same providers, and does not stop them when it ends.
+		extension.beforeAll(nested);
+		assertThat(extension.get("gpt")).isSameAs(gpt);
+		extension.afterAll(nested);
+		assertThat(acceptsConnections(gpt.port())).isTrue();
 		extension.afterAll(context);
 		assertThat(acceptsConnections(gpt.port())).isFalse();
 		assertThatIllegalStateException().isThrownBy(() -> extension.get("gpt"));
@@ -161,6 +167,12 @@ class SimulatedProvidersTests {
 		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
 		return LlmProviders.create(new ProviderSettings(simulator.name(), type, simulator.baseUrl(), "", "test-model",
 				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	}
+
+	private static ExtensionContext context(String uniqueId) {
+		ExtensionContext context = mock(ExtensionContext.class);
+		given(context.getUniqueId()).willReturn(uniqueId);
+		return context;
 	}
 
 	private static boolean acceptsConnections(int port) {

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.llmfallback.sample.simulator.ProviderSimulator;
-import io.llmfallback.sample.simulator.SimulatedProviders;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +20,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.TestPropertySource;
 
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.ANTHROPIC;
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.GEMINI;
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPENAI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -62,7 +65,7 @@ class ChatStreamTests extends SampleAppTestSupport {
 			"{\"errorAfterChunks\":0}|server-error|200", "{\"firstChunkDelayMs\":3000}|timeout|" })
 	void primaryFailingBeforeItsFirstChunkFallsOverAndTheFallbackStreamsTheAnswer(String fault, String category,
 			@Nullable Integer status) {
-		inject(SimulatedProviders.OPENAI, fault);
+		inject(OPENAI, fault);
 		List<Event> events = stream("default");
 		assertThat(events).extracting(Event::name).containsExactly("chunk", "chunk", "done");
 		assertThat(chunks(events)).containsExactly("anthropic-sim echoes: Why", " is the");
@@ -76,7 +79,7 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void aStreamCutAfterItsFirstChunkEndsWithAnErrorAfterThatChunkNeverDone() {
-		inject(SimulatedProviders.OPENAI, "{\"cutAfterChunks\":1}");
+		inject(OPENAI, "{\"cutAfterChunks\":1}");
 		List<Event> events = stream("default");
 		assertThat(events).extracting(Event::name).containsExactly("chunk", "error");
 		assertThat(chunks(events)).containsExactly("openai-sim echoes: Why");
@@ -93,7 +96,7 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void aStallAfterTheFirstChunkEndsWithATimeoutError() {
-		inject(SimulatedProviders.OPENAI, "{\"stallAfterChunks\":2}");
+		inject(OPENAI, "{\"stallAfterChunks\":2}");
 		List<Event> events = stream("default");
 		assertThat(events).extracting(Event::name).containsExactly("chunk", "chunk", "error");
 		Failed error = failed(events);
@@ -108,7 +111,7 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void aStreamWithoutItsTerminatorIsAnErrorAfterEveryChunkNeverDone() {
-		inject(SimulatedProviders.OPENAI, "{\"noTerminator\":true}");
+		inject(OPENAI, "{\"noTerminator\":true}");
 		List<Event> events = stream("default");
 		// Every piece of text came, and yet the answer is not known to be whole.
 		assertThat(chunks(events)).containsExactly("openai-sim echoes: Why", " is the sky", " blue?");
@@ -120,8 +123,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void everyProviderFailingBeforeItsFirstChunkIsAnErrorWithNoTextSent() {
-		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
-		inject(SimulatedProviders.ANTHROPIC, "{\"errorAfterChunks\":0}");
+		inject(OPENAI, "{\"status\":503}");
+		inject(ANTHROPIC, "{\"errorAfterChunks\":0}");
 		List<Event> events = stream("default");
 		assertThat(events).extracting(Event::name).containsExactly("error");
 		Failed error = failed(events);
@@ -147,7 +150,7 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void googlesErrorEventInsideA200FallsOverFromGemini() {
-		inject(SimulatedProviders.GEMINI, "{\"errorAfterChunks\":0}");
+		inject(GEMINI, "{\"errorAfterChunks\":0}");
 		List<Event> events = stream("gemini");
 		assertThat(chunks(events)).containsExactly("openai-sim echoes: Why", " is the sky", " blue?");
 		assertThat(done(events).attempts()).extracting(Attempt::provider, Attempt::category)
@@ -156,8 +159,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	@Test
 	void aCallerThatGoesAwayCancelsTheProvidersStream() {
-		ProviderSimulator gemini = this.simulators.find(SimulatedProviders.GEMINI).orElseThrow();
-		inject(SimulatedProviders.GEMINI, "{\"stallAfterChunks\":1}");
+		SimulatedProvider gemini = this.simulators.find(GEMINI).orElseThrow();
+		inject(GEMINI, "{\"stallAfterChunks\":1}");
 		StepVerifier.create(post("gemini", PROMPT))
 			.assertNext((event) -> assertThat(event.event()).isEqualTo("chunk"))
 			// The simulator holds the stalled stream open, and the chain would wait a minute for its next chunk.

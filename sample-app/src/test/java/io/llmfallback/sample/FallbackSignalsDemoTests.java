@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 import io.llmfallback.observe.AlertTransition;
 import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
-import io.llmfallback.sample.traffic.TrafficPrompts;
+import io.llmfallback.test.TrafficPrompts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.DeserializationFeature;

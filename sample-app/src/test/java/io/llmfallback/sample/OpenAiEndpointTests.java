@@ -2,11 +2,12 @@ package io.llmfallback.sample;
 
 import java.util.List;
 
-import io.llmfallback.sample.simulator.SimulatedProviders;
+import io.llmfallback.test.SimulatedProviders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
 
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPENAI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,7 +18,7 @@ class OpenAiEndpointTests extends SampleAppTestSupport {
 
 	@Test
 	void aStreamedCompletionFallsOverAndComesInOpenAisChunks() {
-		inject(SimulatedProviders.OPENAI, "{\"status\":503}");
+		inject(OPENAI, "{\"status\":503}");
 
 		List<String> events = this.client.post()
 			.uri("/v1/chat/completions")

@@ -1,6 +1,6 @@
 package io.llmfallback.sample;
 
-import io.llmfallback.sample.simulator.SimulatedProviders;
+import io.llmfallback.test.SimulatedProviders;
 import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -7,8 +7,8 @@ import java.time.Duration;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.sample.simulator.ProviderSimulator;
-import io.llmfallback.sample.simulator.SimulatedProviders;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
 import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -47,7 +47,7 @@ abstract class SampleAppTestSupport {
 	void healthyProvidersAndClosedBreakers() {
 		// Long enough for a chain that waits out two 2 s timeouts on a busy machine.
 		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(15)).build();
-		this.simulators.all().forEach(ProviderSimulator::heal);
+		this.simulators.all().forEach(SimulatedProvider::heal);
 		// Resetting also empties the breakers' windows, so that no test sees another's failures or successes.
 		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 		// A 429 of one test would keep its provider from the next for the retry-after it asked for.

@@ -3,6 +3,10 @@ package io.llmfallback.sample.simulator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.llmfallback.test.FaultBody;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -39,7 +43,7 @@ final class SimulatorController {
 
 	@PutMapping("/{provider}/fault")
 	SimulatorView inject(@PathVariable String provider, @RequestBody FaultBody body) {
-		ProviderSimulator simulator = simulator(provider);
+		SimulatedProvider simulator = simulator(provider);
 		if (body.isEmpty()) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
 					"Give a fault: {\"status\":503}, {\"latencyMs\":3000} or {\"hang\":true}, "
@@ -58,15 +62,18 @@ final class SimulatorController {
 
 	@DeleteMapping("/{provider}/fault")
 	SimulatorView heal(@PathVariable String provider) {
-		ProviderSimulator simulator = simulator(provider);
+		SimulatedProvider simulator = simulator(provider);
 		simulator.heal();
 		return SimulatorView.of(simulator);
 	}
 
-	private ProviderSimulator simulator(String provider) {
-		return this.simulators.find(provider)
-			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No simulated provider named '"
-					+ provider + "'; simulated providers: " + list().keySet()));
+	private SimulatedProvider simulator(String provider) {
+		try {
+			return this.simulators.get(provider);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, ex.getMessage());
+		}
 	}
 
 }

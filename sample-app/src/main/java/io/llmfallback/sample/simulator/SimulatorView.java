@@ -1,5 +1,8 @@
 package io.llmfallback.sample.simulator;
 
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.FaultBody;
+import io.llmfallback.test.SimulatedProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 record SimulatorView(String protocol, int port, String baseUrl, long latencyMs, int echoPercent,
 		@Nullable FaultBody fault) {
 
-	static SimulatorView of(ProviderSimulator simulator) {
+	static SimulatorView of(SimulatedProvider simulator) {
 		Fault fault = simulator.fault();
-		return new SimulatorView(simulator.protocol(), simulator.port(), simulator.baseUrl().toString(),
+		return new SimulatorView(simulator.protocol().type(), simulator.port(), simulator.baseUrl().toString(),
 				simulator.profile().latency().toMillis(), simulator.profile().echoPercent(),
 				fault.isNone() ? null : FaultBody.of(fault));
 	}

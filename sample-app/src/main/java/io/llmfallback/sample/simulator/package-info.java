@@ -1,7 +1,7 @@
 /**
- * Simulated LLM providers: real HTTP servers on loopback that speak the OpenAI, Anthropic and Gemini wire
- * formats, with faults (error statuses, latency, hangs, broken streams) injected at run time, so the sample
- * runs without API keys.
+ * The sample's simulated providers, from the test kit ({@code io.llmfallback.test}): started before the
+ * context binds {@code llm.fallback.*}, so the sample runs without API keys, and broken at run time over
+ * {@code /simulator}.
  */
 @NullMarked
 package io.llmfallback.sample.simulator;

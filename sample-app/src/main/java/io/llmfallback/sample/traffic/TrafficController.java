@@ -10,6 +10,7 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.sample.chat.ChatService;
 import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
+import io.llmfallback.test.TrafficPrompts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,5 +1,6 @@
 package io.llmfallback.sample.traffic;
 
+import io.llmfallback.test.TrafficPrompts;
 import org.jspecify.annotations.Nullable;
 
 /**

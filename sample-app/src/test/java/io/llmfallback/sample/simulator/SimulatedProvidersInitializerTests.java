@@ -4,11 +4,18 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 
+import io.llmfallback.test.ModelProfile;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.support.GenericApplicationContext;
 
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.ANTHROPIC;
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.GEMINI;
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPENAI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The simulators live exactly as long as the context, and only when enabled. */
@@ -19,13 +26,13 @@ class SimulatedProvidersInitializerTests {
 		GenericApplicationContext context = new GenericApplicationContext();
 		new SimulatedProvidersInitializer().initialize(context);
 		context.refresh();
-		ProviderSimulator openAi = context.getBean(SimulatedProviders.class).find(SimulatedProviders.OPENAI).orElseThrow();
+		SimulatedProvider openAi = context.getBean(SimulatedProviders.class).find(OPENAI).orElseThrow();
 		assertThat(context.getEnvironment().getProperty("sample.simulator.openai-sim.base-url"))
 			.isEqualTo(openAi.baseUrl().toString());
-		ProviderSimulator gemini = context.getBean(SimulatedProviders.class)
-			.find(SimulatedProviders.GEMINI)
+		SimulatedProvider gemini = context.getBean(SimulatedProviders.class)
+			.find(GEMINI)
 			.orElseThrow();
-		assertThat(gemini.protocol()).isEqualTo("gemini");
+		assertThat(gemini.protocol()).isEqualTo(WireProtocol.GEMINI);
 		assertThat(context.getEnvironment().getProperty("sample.simulator.gemini-sim.base-url"))
 			.isEqualTo(gemini.baseUrl().toString());
 		assertThat(acceptsConnections(openAi.port())).isTrue();
@@ -41,12 +48,12 @@ class SimulatedProvidersInitializerTests {
 		new SimulatedProvidersInitializer().initialize(context);
 		context.refresh();
 		SimulatedProviders simulators = context.getBean(SimulatedProviders.class);
-		assertThat(simulators.find(SimulatedProviders.ANTHROPIC).orElseThrow().profile())
+		assertThat(simulators.find(ANTHROPIC).orElseThrow().profile())
 			.isEqualTo(new ModelProfile(Duration.ofMillis(250), 60));
-		assertThat(simulators.find(SimulatedProviders.GEMINI).orElseThrow().profile())
+		assertThat(simulators.find(GEMINI).orElseThrow().profile())
 			.isEqualTo(new ModelProfile(Duration.ofSeconds(1), 80));
-		assertThat(simulators.find(SimulatedProviders.OPENAI).orElseThrow().profile())
-			.isEqualTo(SimulatedProviders.OPENAI_PROFILE);
+		assertThat(simulators.find(OPENAI).orElseThrow().profile())
+			.isEqualTo(SimulatedProvidersInitializer.OPENAI_PROFILE);
 		context.close();
 	}
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.llmfallback.contract.ContractCheck;
@@ -19,14 +18,19 @@ import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.ANTHROPIC;
+import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPENAI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,7 +56,7 @@ class TicketCorpusTest {
 
 	@BeforeAll
 	static void start() throws IOException {
-		simulators = SimulatedProviders.start();
+		simulators = SimulatedProvidersInitializer.start(new MockEnvironment());
 		try (InputStream in = new ClassPathResource("gate/ticket-corpus.jsonl").getInputStream()) {
 			corpus = GateCorpus.read(in);
 		}
@@ -77,7 +81,7 @@ class TicketCorpusTest {
 
 	@Test
 	void primaryMeetsTheContractOnEveryTicket() {
-		List<Answer> answers = answers(SimulatedProviders.OPENAI, "gpt-4o", null);
+		List<Answer> answers = answers(OPENAI, "gpt-4o", null);
 		assertThat(answers).allSatisfy((answer) -> {
 			assertThat(answer.violations()).isEmpty();
 			assertThat(answer.fieldCoverage()).isEqualTo(1.0);
@@ -92,7 +96,7 @@ class TicketCorpusTest {
 
 	@Test
 	void fallbackLeavesKeywordsOutOnFourTickets() {
-		List<Answer> answers = answers(SimulatedProviders.ANTHROPIC, "claude-opus-4-1", FALLBACK_MAX_TOKENS);
+		List<Answer> answers = answers(ANTHROPIC, "claude-opus-4-1", FALLBACK_MAX_TOKENS);
 		List<Answer> violating = answers.stream().filter((answer) -> !answer.violations().isEmpty()).toList();
 		assertThat(violating).extracting(Answer::id)
 			.containsExactly("logout-loop", "reports-tab", "yearly-plan", "late-order");
@@ -123,8 +127,8 @@ class TicketCorpusTest {
 	}
 
 	private static LlmProvider provider(String name, String model) {
-		ProviderSimulator simulator = simulators.find(name).orElseThrow();
-		ProviderType type = ProviderType.valueOf(simulator.protocol().toUpperCase(Locale.ROOT));
+		SimulatedProvider simulator = simulators.find(name).orElseThrow();
+		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
 		return LlmProviders.create(new ProviderSettings(name, type, simulator.baseUrl(), "", model,
 				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
 	}

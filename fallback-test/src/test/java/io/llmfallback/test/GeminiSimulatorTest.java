@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import reactor.netty.resources.LoopResources;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
@@ -26,26 +25,25 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Gemini simulator, unary through the starter's own Gemini client, streamed read raw. */
+/**
+ * The Gemini simulator, started on its own, unary through the starter's own Gemini client, streamed read raw.
+ */
 class GeminiSimulatorTest {
 
 	private static final String REQUEST = "{\"contents\":[{\"role\":\"user\","
 			+ "\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}";
 
-	private static LoopResources loops;
-
-	private static ProviderSimulator gemini;
+	private static SimulatedProvider gemini;
 
 	@BeforeAll
 	static void start() {
-		loops = LoopResources.create("gemini-simulator", 1, true);
-		gemini = ProviderSimulator.gemini("gemini-sim", new ModelProfile(Duration.ofMillis(20), 100), loops);
+		gemini = SimulatedProvider.start("gemini-sim", WireProtocol.GEMINI,
+				new ModelProfile(Duration.ofMillis(20), 100));
 	}
 
 	@AfterAll
 	static void stop() {
 		gemini.close();
-		loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
 	}
 
 	@BeforeEach

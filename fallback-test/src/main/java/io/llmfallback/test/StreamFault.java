@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +27,26 @@ public record StreamFault(Kind kind, int afterChunks, Duration firstChunkDelay) 
 			throw new IllegalArgumentException(
 					"firstChunkDelay cannot be negative, was " + firstChunkDelay.toMillis() + " ms");
 		}
+	}
+
+	/** A stream whose connection is closed after that many chunks of text. */
+	public static StreamFault cutAfter(int chunks) {
+		return new StreamFault(Kind.CUT, chunks, Duration.ZERO);
+	}
+
+	/** A stream that sends nothing more after that many chunks of text, its connection held open. */
+	public static StreamFault stallAfter(int chunks) {
+		return new StreamFault(Kind.STALL, chunks, Duration.ZERO);
+	}
+
+	/** A stream that sends the provider's error event inside its 200 after that many chunks of text. */
+	public static StreamFault errorAfter(int chunks) {
+		return new StreamFault(Kind.ERROR_EVENT, chunks, Duration.ZERO);
+	}
+
+	/** A stream whose first event comes that long after its headers, the rest as usual. */
+	public static StreamFault firstChunkAfter(Duration delay) {
+		return new StreamFault(Kind.NONE, 0, delay);
 	}
 
 	/** Whether the stream goes as it should. */

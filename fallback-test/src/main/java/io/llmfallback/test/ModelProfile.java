@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param echoPercent how much of the prompt the answer echoes, in percent of its words, rounded up
  */
 public record ModelProfile(Duration latency, int echoPercent) {
+
+	/** Answers at once, echoing the whole prompt: what a test wants unless it measures time or length. */
+	public static final ModelProfile INSTANT = new ModelProfile(Duration.ZERO, 100);
 
 	public ModelProfile {
 		Objects.requireNonNull(latency, "latency");

@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.util.List;
 
@@ -19,8 +19,8 @@ final class GeminiWireFormat implements WireFormat {
 	private static final long DEFAULT_MAX_TOKENS = 8192;
 
 	@Override
-	public String protocol() {
-		return "gemini";
+	public WireProtocol protocol() {
+		return WireProtocol.GEMINI;
 	}
 
 	@Override
@@ -29,7 +29,7 @@ final class GeminiWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
+	public Reply answer(String simulator, Answerer answerer, String uri, String requestBody) {
 		int query = uri.indexOf('?');
 		String path = (query < 0) ? uri : uri.substring(0, query);
 		int colon = path.lastIndexOf(':');
@@ -55,7 +55,7 @@ final class GeminiWireFormat implements WireFormat {
 		JsonNode config = request.path("generationConfig");
 		boolean json = "application/json".equals(WireFormat.string(config, "responseMimeType"))
 				|| WireFormat.asksForJson(system);
-		Completion completion = WireFormat.complete(simulator, echoPercent, system, contents, "parts",
+		Completion completion = WireFormat.complete(answerer, system, contents, "parts",
 				config.path("maxOutputTokens").asLong(DEFAULT_MAX_TOKENS), json);
 		String finishReason = completion.truncated() ? "MAX_TOKENS" : "STOP";
 		if (!stream) {

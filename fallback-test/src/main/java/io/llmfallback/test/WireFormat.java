@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,22 +20,20 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 	/** The word in a system prompt that asks for a JSON answer, in any case. */
 	Pattern JSON_WORD = Pattern.compile("\\bjson\\b", Pattern.CASE_INSENSITIVE);
 
-	/** The protocol's name in {@code llm.fallback.providers.*.type}. */
-	String protocol();
+	WireProtocol protocol();
 
 	/** The one path the simulator serves, e.g. {@code /v1/messages}, a template for Gemini's model. */
 	String path();
 
 	/**
 	 * Answers a request body, as server-sent events when it says {@code "stream": true}; a request the real
-	 * API would reject gets its 400. A request that asks for JSON
-	 * gets a {@linkplain Completion#json JSON answer}, any other a {@linkplain Completion#of text answer}.
-	 * @param simulator the simulator's name, the first word of its answers
-	 * @param echoPercent how much of the prompt the answer echoes, in percent of its words
+	 * API would reject gets its 400. What the answer says is the model's.
+	 * @param simulator the simulator's name, which its answers' ids carry
+	 * @param answerer what the model answers the request
 	 * @param uri the request's path and query, which name the model and the method in Gemini's API
 	 * @param requestBody the request as received
 	 */
-	Reply answer(String simulator, int echoPercent, String uri, String requestBody);
+	Reply answer(String simulator, Answerer answerer, String uri, String requestBody);
 
 	/** What the real API answers with this error status: its status, error body and headers. */
 	Reply error(int status);
@@ -70,8 +68,8 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 	 * message, counting the system prompt and every message as input.
 	 * @param contentField the field of a message that holds its text or its parts
 	 */
-	static Completion complete(String simulator, int echoPercent, String system, JsonNode messages,
-			String contentField, long maxTokens, boolean json) {
+	static Completion complete(Answerer answerer, String system, JsonNode messages, String contentField, long maxTokens,
+			boolean json) {
 		List<String> input = new ArrayList<>();
 		input.add(system);
 		String prompt = "";
@@ -82,8 +80,21 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 				prompt = text;
 			}
 		}
-		return json ? Completion.json(prompt, input, maxTokens, echoPercent)
-				: Completion.of(simulator, prompt, input, maxTokens, echoPercent);
+		return answerer.answer(prompt, input, maxTokens, json);
+	}
+
+	/** What a simulated model answers a request, whatever its wire format. */
+	@FunctionalInterface
+	interface Answerer {
+
+		/**
+		 * @param prompt the last user message
+		 * @param input every input text (system prompt and messages), for the input token count
+		 * @param maxTokens the output-token cap of the request
+		 * @param json whether the request asks for JSON
+		 */
+		Completion answer(String prompt, List<String> input, long maxTokens, boolean json);
+
 	}
 
 	static String string(JsonNode node, String field) {

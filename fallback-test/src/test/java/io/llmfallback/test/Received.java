@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -58,6 +58,26 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 	/** A fault that applies to every request. */
 	public Fault(@Nullable Integer status, Duration latency, boolean hang) {
 		this(status, latency, hang, 1);
+	}
+
+	/** Every request answered with this error status (400 to 599), in the provider's wire format. */
+	public static Fault ofStatus(int status) {
+		return new Fault(status, Duration.ZERO, false);
+	}
+
+	/** Every request answered normally, this much later than usual. */
+	public static Fault ofLatency(Duration latency) {
+		return new Fault(null, latency, false);
+	}
+
+	/** Every request read and never answered: only the caller's timeout ends it. */
+	public static Fault hanging() {
+		return new Fault(null, Duration.ZERO, true);
+	}
+
+	/** This fault on that share of requests only, evenly spread: 0.25 is every fourth request. */
+	public Fault atRate(double rate) {
+		return new Fault(this.status, this.latency, this.hang, rate, this.stream);
 	}
 
 	/** Whether this is no fault at all. */

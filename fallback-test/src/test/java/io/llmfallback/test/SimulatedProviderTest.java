@@ -1,8 +1,7 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -32,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * The simulators against the starter's own provider clients: what they answer must parse, and each injected
  * fault must land in the failure category the real API's answer would.
  */
-class ProviderSimulatorTest extends SimulatorTestSupport {
+class SimulatedProviderTest extends SimulatorTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
 
@@ -42,7 +41,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiAnswerEchoesThePromptWithTokenCounts() {
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT)))
+		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT)))
 			.assertNext((response) -> {
 				assertThat(response.text()).isEqualTo("openai-sim echoes: Why is the sky blue?");
 				assertThat(response.finishReason()).isEqualTo("stop");
@@ -56,7 +55,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiAnswerIsCutAtMaxTokens() {
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(5)))
+		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(5)))
 			.assertNext((response) -> {
 				assertThat(response.text()).isEqualTo("openai-sim echoes: Why");
 				assertThat(response.finishReason()).isEqualTo("length");
@@ -68,7 +67,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void anthropicAnswerCountsTheSystemPrompt() {
 		ChatRequest request = ChatRequest.ofUser(PROMPT).withSystem("Answer in one sentence.");
-		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(ANTHROPIC).chat(request)).assertNext((response) -> {
 			// Terser than openai-sim: 60% of the prompt's 5 words, rounded up.
 			assertThat(response.text()).isEqualTo("anthropic-sim echoes: Why is the");
 			assertThat(response.finishReason()).isEqualTo("end_turn");
@@ -80,7 +79,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void anthropicAnswerIsCutAtMaxTokens() {
 		StepVerifier
-			.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(3)))
+			.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(3)))
 			.assertNext((response) -> {
 				assertThat(response.text()).isEqualTo("anthropic-sim echoes:");
 				assertThat(response.finishReason()).isEqualTo("max_tokens");
@@ -92,7 +91,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void openAiAnswersATicketExtractionInJsonMode() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON);
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(OPENAI).chat(request)).assertNext((response) -> {
 			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for the March invoice.\","
 					+ "\"summary\":\"" + TICKET + "\",\"sentiment\":\"neutral\","
 					+ "\"keywords\":[\"duplicate\",\"thursday\",\"bookkeeper\"]}");
@@ -108,7 +107,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void openAiAnswersJsonWhenTheSystemPromptAsksForIt() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withSystem("Extract the ticket as json.");
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(OPENAI).chat(request)).assertNext((response) -> {
 			assertThat(response.text()).startsWith("{\"title\":\"Charged twice for the March invoice.\",");
 			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(5 + 17));
 		}).verifyComplete();
@@ -118,7 +117,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	void openAiAnswersTheTicketExtractionToAJsonSchemaToo() {
 		String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Refund my duplicate payment.\"}],"
 				+ "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"ticket\",\"schema\":{}}}}";
-		post(SimulatedProviders.OPENAI, "/v1/chat/completions", request).expectStatus()
+		post(OPENAI, "/v1/chat/completions", request).expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.choices[0].message.content")
@@ -129,7 +128,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void openAiJsonAnswerIsCutAtMaxTokens() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON).withMaxTokens(10);
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(OPENAI).chat(request)).assertNext((response) -> {
 			// 7 pieces fit in 10 tokens: no longer valid JSON, as a real model's answer cut there is not.
 			assertThat(response.text())
 				.isEqualTo("{\"title\":\"Charged twice for the March invoice.\",\"summary\":\"Charged twice");
@@ -141,7 +140,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void anthropicAnswersATerserTicketExtractionWhenAskedForJson() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON);
-		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(ANTHROPIC).chat(request)).assertNext((response) -> {
 			// The summary is 60% of the 17 words, rounded up: 11, with one word of eight characters or more.
 			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for the March invoice.\","
 					+ "\"summary\":\"Charged twice for the March invoice. Please refund the duplicate payment\","
@@ -156,7 +155,7 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 	@Test
 	void anthropicJsonAnswerIsCutAtMaxTokens() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON).withMaxTokens(5);
-		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(request)).assertNext((response) -> {
+		StepVerifier.create(provider(ANTHROPIC).chat(request)).assertNext((response) -> {
 			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for");
 			assertThat(response.finishReason()).isEqualTo("max_tokens");
 			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(3));
@@ -203,8 +202,8 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiErrorHasTheRealApisShape() {
-		simulator(SimulatedProviders.OPENAI).inject(new Fault(429, Duration.ZERO, false));
-		post(SimulatedProviders.OPENAI, "/v1/chat/completions", "{}").expectStatus()
+		simulator(OPENAI).inject(new Fault(429, Duration.ZERO, false));
+		post(OPENAI, "/v1/chat/completions", "{}").expectStatus()
 			.isEqualTo(429)
 			.expectHeader()
 			.valueEquals("retry-after", "1")
@@ -217,8 +216,8 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void anthropicErrorHasTheRealApisShape() {
-		simulator(SimulatedProviders.ANTHROPIC).inject(new Fault(529, Duration.ZERO, false));
-		post(SimulatedProviders.ANTHROPIC, "/v1/messages", "{}").expectStatus()
+		simulator(ANTHROPIC).inject(new Fault(529, Duration.ZERO, false));
+		post(ANTHROPIC, "/v1/messages", "{}").expectStatus()
 			.isEqualTo(529)
 			.expectBody()
 			.jsonPath("$.type").isEqualTo("error")
@@ -228,24 +227,41 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void malformedRequestIsRejectedAsTheRealApiWould() {
-		post(SimulatedProviders.ANTHROPIC, "/v1/messages",
+		post(ANTHROPIC, "/v1/messages",
 				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
 			.expectStatus()
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.error.type").isEqualTo("invalid_request_error")
 			.jsonPath("$.error.message").isEqualTo("max_tokens: Field required");
-		post(SimulatedProviders.OPENAI, "/v1/chat/completions", "not json").expectStatus()
+		post(OPENAI, "/v1/chat/completions", "not json").expectStatus()
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.error.type").isEqualTo("invalid_request_error");
 	}
 
 	@Test
+	void requestBeyondTheSizeCapIsAnsweredWith413InTheProvidersFormat() {
+		String prompt = "a ".repeat(SimulatedProvider.MAX_REQUEST_BYTES / 2);
+		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+				+ "\"content\":\"" + prompt + "\"}]}")
+			.expectStatus()
+			.isEqualTo(413)
+			.expectBody()
+			.jsonPath("$.error.type").isEqualTo("request_too_large");
+		// Just under the cap, the same request is read and answered.
+		String under = prompt.substring(0, prompt.length() - 200);
+		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+				+ "\"content\":\"" + under + "\"}]}")
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
 	void latencyDelaysTheAnswer() {
-		simulator(SimulatedProviders.OPENAI).inject(new Fault(null, Duration.ofMillis(300), false));
+		simulator(OPENAI).inject(new Fault(null, Duration.ofMillis(300), false));
 		long start = System.nanoTime();
-		StepVerifier.create(provider(SimulatedProviders.OPENAI).chat(ChatRequest.ofUser(PROMPT)))
+		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT)))
 			.expectNextCount(1)
 			.verifyComplete();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -253,10 +269,10 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void eachSimulatorTakesItsProfilesLatencyWhenHealthy() {
-		assertThat(simulator(SimulatedProviders.OPENAI).profile().latency()).isEqualTo(Duration.ofMillis(20));
-		assertThat(simulator(SimulatedProviders.ANTHROPIC).profile().latency()).isEqualTo(Duration.ofMillis(200));
+		assertThat(simulator(OPENAI).profile().latency()).isEqualTo(Duration.ofMillis(20));
+		assertThat(simulator(ANTHROPIC).profile().latency()).isEqualTo(Duration.ofMillis(200));
 		long start = System.nanoTime();
-		StepVerifier.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT)))
+		StepVerifier.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT)))
 			.expectNextCount(1)
 			.verifyComplete();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
@@ -264,8 +280,8 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void partialFaultHitsAnEvenlySpreadShareOfRequests() {
-		simulator(SimulatedProviders.OPENAI).inject(new Fault(503, Duration.ZERO, false, 0.25));
-		LlmProvider provider = provider(SimulatedProviders.OPENAI);
+		simulator(OPENAI).inject(new Fault(503, Duration.ZERO, false, 0.25));
+		LlmProvider provider = provider(OPENAI);
 		List<String> outcomes = Flux.range(1, 12)
 			.concatMap((i) -> provider.chat(ChatRequest.ofUser(PROMPT))
 				.map((response) -> "ok")
@@ -298,17 +314,17 @@ class ProviderSimulatorTest extends SimulatorTestSupport {
 
 	@Test
 	void hangNeverAnswers() {
-		simulator(SimulatedProviders.ANTHROPIC).inject(new Fault(null, Duration.ZERO, true));
+		simulator(ANTHROPIC).inject(new Fault(null, Duration.ZERO, true));
 		StepVerifier
-			.create(provider(SimulatedProviders.ANTHROPIC).chat(ChatRequest.ofUser(PROMPT))
+			.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT))
 				.timeout(Duration.ofMillis(500)))
 			.expectError(TimeoutException.class)
 			.verify(Duration.ofSeconds(10));
 	}
 
 	private static LlmProvider provider(String name) {
-		ProviderSimulator simulator = simulator(name);
-		ProviderType type = ProviderType.valueOf(simulator.protocol().toUpperCase(Locale.ROOT));
+		SimulatedProvider simulator = simulator(name);
+		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
 		return LlmProviders.create(new ProviderSettings(name, type, simulator.baseUrl(), "", "test-model",
 				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
 	}

@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +23,8 @@ final class OpenAiWireFormat implements WireFormat {
 	private final AtomicLong ids = new AtomicLong();
 
 	@Override
-	public String protocol() {
-		return "openai";
+	public WireProtocol protocol() {
+		return WireProtocol.OPENAI;
 	}
 
 	@Override
@@ -33,7 +33,7 @@ final class OpenAiWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
+	public Reply answer(String simulator, Answerer answerer, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
@@ -61,8 +61,7 @@ final class OpenAiWireFormat implements WireFormat {
 		}
 		// Newer clients send max_completion_tokens, older ones max_tokens.
 		long maxTokens = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
-		Completion completion = json ? Completion.json(prompt, input, maxTokens, echoPercent)
-				: Completion.of(simulator, prompt, input, maxTokens, echoPercent);
+		Completion completion = answerer.answer(prompt, input, maxTokens, json);
 
 		String id = "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet();
 		long created = Instant.now().getEpochSecond();

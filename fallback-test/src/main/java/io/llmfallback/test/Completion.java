@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,6 +82,18 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 		return cut(words(WireFormat.JSON.writeValueAsString(ticket)), input, maxTokens);
 	}
 
+	/**
+	 * Answers with a scripted text, cut and counted as an echo is.
+	 * @param text what the script says the model answers
+	 * @param input every input text (system prompt and messages), for the input token count
+	 * @param maxTokens the output-token cap of the request
+	 */
+	static Completion scripted(String text, List<String> input, long maxTokens) {
+		Completion cut = cut(words(text), input, maxTokens);
+		// Whole, the text goes out as written, its line breaks and spacing kept.
+		return cut.truncated() ? cut : new Completion(text, cut.inputTokens(), cut.outputTokens(), false);
+	}
+
 	/** Roughly 1.3 tokens a word, as for English text; integer arithmetic so that counts are exact. */
 	static long tokens(long words) {
 		return (words * 13 + 9) / 10;
@@ -107,7 +119,7 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 
 	private static Completion cut(List<String> answer, List<String> input, long maxTokens) {
 		// tokens(k) <= maxTokens  <=>  13k <= 10 maxTokens; at least one word, as real models emit one.
-		int kept = (int) Math.max(1, Math.min(answer.size(), maxTokens * 10 / 13));
+		int kept = (int) Math.min(answer.size(), Math.max(1, maxTokens * 10 / 13));
 		long inputWords = input.stream().mapToLong((text) -> words(text).size()).sum();
 		return new Completion(String.join(" ", answer.subList(0, kept)), tokens(inputWords),
 				Math.min(maxTokens, tokens(kept)), kept < answer.size());

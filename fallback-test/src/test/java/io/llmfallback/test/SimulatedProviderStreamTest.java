@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,14 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.server.ResponseStatusException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -26,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * The simulators' streams, read raw over loopback HTTP: the events of each wire format in order, field for
  * field, and each stream fault injected as the fault API would.
  */
-class ProviderSimulatorStreamTest extends SimulatorTestSupport {
+class SimulatedProviderStreamTest extends SimulatorTestSupport {
 
 	private static final String OPENAI_REQUEST = "{\"model\":\"m\",\"stream\":true,"
 			+ "\"stream_options\":{\"include_usage\":true},"
@@ -37,13 +31,13 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiStreamsTheUnaryAnswerInChunksThenUsageThenDone() {
-		Received stream = stream(SimulatedProviders.OPENAI);
+		Received stream = stream(OPENAI);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.error()).isNull();
 		List<JsonNode> chunks = stream.events().subList(0, 6).stream().map(Received::data).toList();
 		JsonNode unary = WireFormat
-			.parse(post(SimulatedProviders.OPENAI, OPENAI_REQUEST.replace("\"stream\":true", "\"stream\":false")));
+			.parse(post(OPENAI, OPENAI_REQUEST.replace("\"stream\":true", "\"stream\":false")));
 		for (JsonNode chunk : chunks) {
 			assertThat(chunk.path("object").stringValue()).isEqualTo("chat.completion.chunk");
 			assertThat(chunk.path("id").stringValue()).isEqualTo(chunks.get(0).path("id").stringValue());
@@ -70,7 +64,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiStreamHasNoUsageUnlessAskedFor() {
-		Received stream = stream(SimulatedProviders.OPENAI,
+		Received stream = stream(OPENAI,
 				OPENAI_REQUEST.replace("\"stream_options\":{\"include_usage\":true},", ""));
 		assertThat(stream.events()).hasSize(6).last().isEqualTo("data: [DONE]");
 		assertThat(stream.events().subList(0, 5)).noneMatch((event) -> event.contains("usage"));
@@ -80,14 +74,14 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void anthropicStreamsTheUnaryAnswerAsMessageEvents() {
-		Received stream = stream(SimulatedProviders.ANTHROPIC);
+		Received stream = stream(ANTHROPIC);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.error()).isNull();
 		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping",
 				"content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
 		JsonNode unary = WireFormat
-			.parse(post(SimulatedProviders.ANTHROPIC, ANTHROPIC_REQUEST.replace("\"stream\":true,", "")));
+			.parse(post(ANTHROPIC, ANTHROPIC_REQUEST.replace("\"stream\":true,", "")));
 		List<JsonNode> data = stream.events().stream().map(Received::data).toList();
 		// Every event's data names its type as its event line does.
 		for (int i = 0; i < data.size(); i++) {
@@ -116,14 +110,14 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 	void aStreamSpreadsTheLatencyOverItsEvents() {
 		// anthropic-sim answers in 200 ms: 3 ticks of 66 ms, for its 2 chunks and its end.
 		long start = System.nanoTime() / 1_000_000;
-		Received stream = stream(SimulatedProviders.ANTHROPIC);
+		Received stream = stream(ANTHROPIC);
 		long end = System.nanoTime() / 1_000_000;
 		assertThat(stream.firstEventMs() - start).isGreaterThanOrEqualTo(66);
 		assertThat(end - stream.firstEventMs()).isGreaterThanOrEqualTo(2 * 66);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { SimulatedProviders.OPENAI, SimulatedProviders.ANTHROPIC })
+	@ValueSource(strings = { OPENAI, ANTHROPIC })
 	void statusFaultAnswersAStreamRequestBeforeAnyEvent(String provider) {
 		inject(provider, "{\"status\":503}");
 		Received stream = stream(provider);
@@ -133,7 +127,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { SimulatedProviders.OPENAI, SimulatedProviders.ANTHROPIC })
+	@ValueSource(strings = { OPENAI, ANTHROPIC })
 	void cutClosesTheConnectionAfterTheChunks(String provider) {
 		inject(provider, "{\"cutAfterChunks\":1}");
 		Received stream = stream(provider);
@@ -146,7 +140,7 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { SimulatedProviders.OPENAI, SimulatedProviders.ANTHROPIC })
+	@ValueSource(strings = { OPENAI, ANTHROPIC })
 	void stallSendsNothingMoreAndHoldsTheConnection(String provider) {
 		inject(provider, "{\"stallAfterChunks\":1}");
 		Received stream = stream(provider);
@@ -156,8 +150,8 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void slowFirstChunkSendsTheHeadersAtOnceAndTheFirstEventLate() {
-		inject(SimulatedProviders.OPENAI, "{\"firstChunkDelayMs\":1000}");
-		Received stream = stream(SimulatedProviders.OPENAI);
+		inject(OPENAI, "{\"firstChunkDelayMs\":1000}");
+		Received stream = stream(OPENAI);
 		assertThat(stream.firstEventMs() - stream.headersMs()).isGreaterThanOrEqualTo(950);
 		assertThat(stream.events()).last().isEqualTo("data: [DONE]");
 		assertThat(stream.error()).isNull();
@@ -165,8 +159,8 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void anthropicErrorEventComesInsideThe200() {
-		inject(SimulatedProviders.ANTHROPIC, "{\"errorAfterChunks\":1}");
-		Received stream = stream(SimulatedProviders.ANTHROPIC);
+		inject(ANTHROPIC, "{\"errorAfterChunks\":1}");
+		Received stream = stream(ANTHROPIC);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping",
 				"content_block_delta", "error");
@@ -178,8 +172,8 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiErrorEventComesInsideThe200() {
-		inject(SimulatedProviders.OPENAI, "{\"errorAfterChunks\":2}");
-		Received stream = stream(SimulatedProviders.OPENAI);
+		inject(OPENAI, "{\"errorAfterChunks\":2}");
+		Received stream = stream(OPENAI);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.events()).hasSize(4);
 		JsonNode error = Received.data(stream.events().get(3)).path("error");
@@ -190,20 +184,20 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void noTerminatorSendsEverythingButTheEndOfStream() {
-		inject(SimulatedProviders.ANTHROPIC, "{\"noTerminator\":true}");
-		Received anthropic = stream(SimulatedProviders.ANTHROPIC);
+		inject(ANTHROPIC, "{\"noTerminator\":true}");
+		Received anthropic = stream(ANTHROPIC);
 		assertThat(names(anthropic)).containsExactly("message_start", "content_block_start", "ping",
 				"content_block_delta", "content_block_delta", "content_block_stop", "message_delta");
 		assertThat(anthropic.error()).isNull();
-		inject(SimulatedProviders.OPENAI, "{\"noTerminator\":true}");
-		Received openAi = stream(SimulatedProviders.OPENAI);
+		inject(OPENAI, "{\"noTerminator\":true}");
+		Received openAi = stream(OPENAI);
 		assertThat(openAi.events()).hasSize(6).noneMatch((event) -> event.contains("[DONE]"));
 		assertThat(Received.data(openAi.events().get(5)).path("usage").path("total_tokens").asLong()).isEqualTo(17);
 		assertThat(openAi.error()).isNull();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { SimulatedProviders.OPENAI, SimulatedProviders.ANTHROPIC })
+	@ValueSource(strings = { OPENAI, ANTHROPIC })
 	void malformedEventIsADataLineThatIsNotJsonAmidTheWholeStream(String provider) {
 		inject(provider, "{\"malformedAfterChunks\":1}");
 		Received faulted = stream(provider);
@@ -220,36 +214,23 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 			.isEqualTo(text(whole.events().stream().map(Received::data).toList()));
 		assertThat(events).last()
 			.asString()
-			.endsWith(provider.equals(SimulatedProviders.OPENAI) ? "[DONE]" : "{\"type\":\"message_stop\"}");
+			.endsWith(provider.equals(OPENAI) ? "[DONE]" : "{\"type\":\"message_stop\"}");
 	}
 
 	@Test
-	void faultApiNamesTheFieldOfABadStreamFault() {
-		WebTestClient client = WebTestClient.bindToController(new SimulatorController(simulators))
-			.controllerAdvice(new Reasons())
-			.build();
-		assertBadRequest(client, "{\"cutAfterChunks\":-1}", "cutAfterChunks must be 0 or more, was -1");
-		assertBadRequest(client, "{\"firstChunkDelayMs\":-5}", "firstChunkDelayMs must be 0 or more, was -5");
-		assertBadRequest(client, "{\"stallAfterChunks\":1,\"noTerminator\":true}",
+	void faultBodyNamesTheFieldOfABadStreamFault() {
+		assertBadFault("{\"cutAfterChunks\":-1}", "cutAfterChunks must be 0 or more, was -1");
+		assertBadFault("{\"firstChunkDelayMs\":-5}", "firstChunkDelayMs must be 0 or more, was -5");
+		assertBadFault("{\"stallAfterChunks\":1,\"noTerminator\":true}",
 				"a stream breaks one way: give one of cutAfterChunks, stallAfterChunks, errorAfterChunks, "
 						+ "malformedAfterChunks and noTerminator, not stallAfterChunks and noTerminator");
-		assertBadRequest(client, "{\"status\":503,\"errorAfterChunks\":1}",
+		assertBadFault("{\"status\":503,\"errorAfterChunks\":1}",
 				"a provider answering a status or hanging sends no stream: a stream fault takes no status or hang");
-		assertBadRequest(client, "{\"noTerminator\":false}", "Give a fault: {\"status\":503}, {\"latencyMs\":3000} "
-				+ "or {\"hang\":true}, with a \"rate\" such as 0.25 for a partial outage; for a stream, one of "
-				+ "cutAfterChunks, stallAfterChunks, errorAfterChunks, malformedAfterChunks, noTerminator, and "
-				+ "firstChunkDelayMs");
-		client.put()
-			.uri("/simulator/openai-sim/fault")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"cutAfterChunks\":2,\"firstChunkDelayMs\":500,\"rate\":0.5}")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.json("{\"fault\":{\"latencyMs\":0,\"hang\":false,\"rate\":0.5,\"cutAfterChunks\":2,\"firstChunkDelayMs\":500}}");
-		assertThat(simulator(SimulatedProviders.OPENAI).fault().stream())
-			.isEqualTo(new StreamFault(StreamFault.Kind.CUT, 2, Duration.ofMillis(500)));
+		assertThat(fault("{\"noTerminator\":false}").isEmpty()).isTrue();
+		Fault fault = fault("{\"cutAfterChunks\":2,\"firstChunkDelayMs\":500,\"rate\":0.5}").toFault();
+		assertThat(fault.stream()).isEqualTo(new StreamFault(StreamFault.Kind.CUT, 2, Duration.ofMillis(500)));
+		assertThat(WireFormat.JSON.writeValueAsString(FaultBody.of(fault))).isEqualTo(
+				"{\"latencyMs\":0,\"hang\":false,\"rate\":0.5,\"cutAfterChunks\":2,\"firstChunkDelayMs\":500}");
 	}
 
 	@Test
@@ -266,28 +247,24 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 		assertThat(EventStream.pieces(" lead")).containsExactly(" lead");
 	}
 
-	private static void assertBadRequest(WebTestClient client, String fault, String reason) {
-		client.put()
-			.uri("/simulator/openai-sim/fault")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(fault)
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectBody(String.class)
-			.isEqualTo(reason);
+	private static void assertBadFault(String json, String reason) {
+		assertThatIllegalArgumentException().isThrownBy(() -> fault(json).toFault()).withMessage(reason);
+	}
+
+	private static FaultBody fault(String json) {
+		return WireFormat.JSON.readValue(json, FaultBody.class);
 	}
 
 	private static void inject(String provider, String fault) {
-		simulator(provider).inject(WireFormat.JSON.readValue(fault, FaultBody.class).toFault());
+		simulator(provider).inject(fault(fault).toFault());
 	}
 
 	private static int opening(String provider) {
-		return provider.equals(SimulatedProviders.OPENAI) ? 1 : 3;
+		return provider.equals(OPENAI) ? 1 : 3;
 	}
 
 	private static String request(String provider) {
-		return provider.equals(SimulatedProviders.OPENAI) ? OPENAI_REQUEST : ANTHROPIC_REQUEST;
+		return provider.equals(OPENAI) ? OPENAI_REQUEST : ANTHROPIC_REQUEST;
 	}
 
 	private static Received stream(String provider) {
@@ -303,10 +280,10 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 	}
 
 	private static WebClient.RequestHeadersSpec<?> send(String provider, String request) {
-		ProviderSimulator simulator = simulator(provider);
+		SimulatedProvider simulator = simulator(provider);
 		return WebClient.create(simulator.baseUrl().toString())
 			.post()
-			.uri(simulator.protocol().equals("openai") ? "/v1/chat/completions" : "/v1/messages")
+			.uri((simulator.protocol() == WireProtocol.OPENAI) ? "/v1/chat/completions" : "/v1/messages")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(request);
 	}
@@ -325,17 +302,6 @@ class ProviderSimulatorStreamTest extends SimulatorTestSupport {
 			text.append(event.path("delta").path("text").asString(""));
 		}
 		return text.toString();
-	}
-
-	/** The sample's error handler in short: a rejection's reason as the body. */
-	@RestControllerAdvice
-	static final class Reasons {
-
-		@ExceptionHandler
-		ResponseEntity<String> rejected(ResponseStatusException rejection) {
-			return ResponseEntity.status(rejection.getStatusCode()).body(String.valueOf(rejection.getReason()));
-		}
-
 	}
 
 }

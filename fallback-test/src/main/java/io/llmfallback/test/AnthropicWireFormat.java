@@ -1,4 +1,4 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,8 @@ final class AnthropicWireFormat implements WireFormat {
 	private final AtomicLong ids = new AtomicLong();
 
 	@Override
-	public String protocol() {
-		return "anthropic";
+	public WireProtocol protocol() {
+		return WireProtocol.ANTHROPIC;
 	}
 
 	@Override
@@ -23,7 +23,7 @@ final class AnthropicWireFormat implements WireFormat {
 	}
 
 	@Override
-	public Reply answer(String simulator, int echoPercent, String uri, String requestBody) {
+	public Reply answer(String simulator, Answerer answerer, String uri, String requestBody) {
 		JsonNode request = WireFormat.parse(requestBody);
 		if (!request.isObject()) {
 			return error(400, "invalid_request_error", "There was an issue with the JSON body of your request.");
@@ -43,7 +43,7 @@ final class AnthropicWireFormat implements WireFormat {
 		}
 		String system = WireFormat.text(request.path("system"));
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
-		Completion completion = WireFormat.complete(simulator, echoPercent, system, messages, "content",
+		Completion completion = WireFormat.complete(answerer, system, messages, "content",
 				maxTokens.asLong(), WireFormat.asksForJson(system));
 		String id = "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet();
 		String stopReason = completion.truncated() ? "max_tokens" : "end_turn";

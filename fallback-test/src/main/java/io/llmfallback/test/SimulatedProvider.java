@@ -1,15 +1,20 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -23,10 +28,23 @@ import reactor.netty.resources.LoopResources;
  * One simulated LLM provider: a real HTTP server on a random loopback port that speaks one provider's
  * wire format, so that the starter's provider clients, timeouts and error mapping run exactly as against
  * the real API. Healthy, it answers as its {@link ModelProfile} says (after a fixed latency, with more or
- * less of the prompt echoed). A {@link Fault} can be injected at any time; it applies to requests that
- * arrive after.
+ * less of the prompt echoed), or with the text its {@linkplain #answerWith script} gives. A {@link Fault}
+ * can be injected at any time; it applies to requests that arrive after.
+ *
+ * <pre>{@code
+ * try (SimulatedProvider openAi = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
+ *     openAi.inject(Fault.ofStatus(503));
+ *     // point the provider "gpt" at openAi.baseUrl() and call it
+ * }
+ * }</pre>
  */
-public final class ProviderSimulator implements AutoCloseable {
+public final class SimulatedProvider implements AutoCloseable {
+
+	/**
+	 * The largest request body it reads, far beyond any test prompt: a larger one is answered 413 in the
+	 * provider's format, as the real APIs cap theirs, without being held in memory.
+	 */
+	public static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
 	private final String name;
 
@@ -34,7 +52,18 @@ public final class ProviderSimulator implements AutoCloseable {
 
 	private final ModelProfile profile;
 
+	private final @Nullable LoopResources ownLoops;
+
 	private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
+
+	/** What it answers instead of its echo, from the last user message; {@code null} to echo. */
+	private final AtomicReference<@Nullable UnaryOperator<String>> script = new AtomicReference<>();
+
+	/** Requests received since start or the last reset. */
+	private final AtomicLong requests = new AtomicLong();
+
+	/** The body of the last request read since start or the last reset. */
+	private final AtomicReference<@Nullable String> lastRequest = new AtomicReference<>();
 
 	/** Requests since the fault was injected, to spread a partial fault evenly. */
 	private final AtomicLong requestsSinceInjection = new AtomicLong();
@@ -44,31 +73,38 @@ public final class ProviderSimulator implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	private ProviderSimulator(String name, WireFormat format, ModelProfile profile, LoopResources loops) {
-		this.name = name;
-		this.format = format;
-		this.profile = profile;
+	SimulatedProvider(String name, WireProtocol protocol, ModelProfile profile, LoopResources loops,
+			boolean ownsLoops) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.format = protocol.format();
+		this.profile = Objects.requireNonNull(profile, "profile");
+		this.ownLoops = ownsLoops ? loops : null;
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.runOn(loops)
-			.route((routes) -> routes.post(format.path(), this::handle))
+			.route((routes) -> routes.post(this.format.path(), this::handle))
 			.bindNow();
 	}
 
-	/** Starts a simulator of OpenAI chat completions. */
-	static ProviderSimulator openAi(String name, ModelProfile profile, LoopResources loops) {
-		return new ProviderSimulator(name, new OpenAiWireFormat(), profile, loops);
+	/** Starts a provider speaking that protocol on a free loopback port, answering at once with the whole echo. */
+	public static SimulatedProvider start(String name, WireProtocol protocol) {
+		return start(name, protocol, ModelProfile.INSTANT);
 	}
 
-	/** Starts a simulator of Gemini's generateContent and streamGenerateContent. */
-	static ProviderSimulator gemini(String name, ModelProfile profile, LoopResources loops) {
-		return new ProviderSimulator(name, new GeminiWireFormat(), profile, loops);
-	}
-
-	/** Starts a simulator of Anthropic messages. */
-	static ProviderSimulator anthropic(String name, ModelProfile profile, LoopResources loops) {
-		return new ProviderSimulator(name, new AnthropicWireFormat(), profile, loops);
+	/**
+	 * Starts a provider speaking that protocol on a free loopback port, on event loops of its own.
+	 * @param name the provider name it stands in for, the first word of its echoed answers
+	 */
+	public static SimulatedProvider start(String name, WireProtocol protocol, ModelProfile profile) {
+		LoopResources loops = SimulatedProviders.newLoops();
+		try {
+			return new SimulatedProvider(name, protocol, profile, loops, true);
+		}
+		catch (RuntimeException ex) {
+			SimulatedProviders.dispose(loops);
+			throw ex;
+		}
 	}
 
 	/** The provider name it stands in for, as configured under {@code llm.fallback.providers}. */
@@ -76,11 +112,12 @@ public final class ProviderSimulator implements AutoCloseable {
 		return this.name;
 	}
 
-	/** The wire protocol it speaks: {@code openai}, {@code anthropic} or {@code gemini}. */
-	public String protocol() {
+	/** The wire protocol it speaks. */
+	public WireProtocol protocol() {
 		return this.format.protocol();
 	}
 
+	/** The loopback port it listens on. */
 	public int port() {
 		return this.server.port();
 	}
@@ -95,6 +132,7 @@ public final class ProviderSimulator implements AutoCloseable {
 		return this.profile;
 	}
 
+	/** The fault injected, {@link Fault#NONE} when healthy. */
 	public Fault fault() {
 		return this.fault.get();
 	}
@@ -102,12 +140,51 @@ public final class ProviderSimulator implements AutoCloseable {
 	/** Makes requests from now on misbehave as the fault says (a partial fault counts from here). */
 	public void inject(Fault fault) {
 		this.requestsSinceInjection.set(0);
-		this.fault.set(fault);
+		this.fault.set(Objects.requireNonNull(fault, "fault"));
 	}
 
-	/** Answers normally again. */
+	/** Answers normally again; a script stays. */
 	public void heal() {
 		this.fault.set(Fault.NONE);
+	}
+
+	/**
+	 * Answers every request from now on with this text instead of the echo, in the request's wire format,
+	 * streamed or not, cut at the request's output-token cap and counted as the echo is (1.3 tokens a word).
+	 */
+	public void answerWith(String text) {
+		Objects.requireNonNull(text, "text");
+		answerWith((prompt) -> text);
+	}
+
+	/**
+	 * Answers every request from now on with what the script makes of its last user message, as
+	 * {@link #answerWith(String)} does. Runs on the provider's event loop: it must not block.
+	 */
+	public void answerWith(UnaryOperator<String> script) {
+		this.script.set(Objects.requireNonNull(script, "script"));
+	}
+
+	/** As it started: healthy, echoing, no request counted or kept. */
+	public void reset() {
+		heal();
+		this.script.set(null);
+		this.requests.set(0);
+		this.lastRequest.set(null);
+	}
+
+	/** How many requests it has received since it started or was reset, answered or not. */
+	public long requests() {
+		return this.requests.get();
+	}
+
+	/**
+	 * The body of the last request it read, as sent (JSON), to check what a chain sent a provider: its
+	 * model, its output-token cap, its messages after middleware. Empty before the first request since it
+	 * started or was reset; a body over {@link #MAX_REQUEST_BYTES} is not kept.
+	 */
+	public Optional<String> lastRequest() {
+		return Optional.ofNullable(this.lastRequest.get());
 	}
 
 	/**
@@ -121,6 +198,7 @@ public final class ProviderSimulator implements AutoCloseable {
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		// Reactor Netty cancels the handler when the client closes the connection before the answer is sent.
 		return Mono.defer(() -> {
+			this.requests.incrementAndGet();
 			this.inFlight.incrementAndGet();
 			return answer(request, response);
 		}).doFinally((signal) -> this.inFlight.decrementAndGet());
@@ -129,16 +207,18 @@ public final class ProviderSimulator implements AutoCloseable {
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
 		Fault injected = this.fault.get();
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
-		Mono<String> body = request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+		Mono<String> body = read(request).doOnNext(this.lastRequest::set);
 		if (fault.hang()) {
 			// Read the request, then keep the connection open without a word: only the client's timeout ends it.
 			return body.then(Mono.never());
 		}
 		Integer status = fault.status();
 		Duration latency = this.profile.latency().plus(fault.latency());
+		WireFormat.Answerer answerer = answerer(this.script.get());
 		return body
 			.map((text) -> (status != null) ? this.format.error(status)
-					: this.format.answer(this.name, this.profile.echoPercent(), request.uri(), text))
+					: this.format.answer(this.name, answerer, request.uri(), text))
+			.onErrorResume(RequestTooLarge.class, (ex) -> Mono.just(this.format.error(413)))
 			// A stream spreads the latency over its events instead.
 			.delayUntil((reply) -> (reply.events() != null || latency.isZero()) ? Mono.empty() : Mono.delay(latency))
 			.flatMap((reply) -> {
@@ -151,6 +231,27 @@ public final class ProviderSimulator implements AutoCloseable {
 				response.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
 				return response.sendString(Mono.just(reply.body())).then();
 			});
+	}
+
+	/** The request body, read up to {@link #MAX_REQUEST_BYTES}, beyond which it fails with {@link RequestTooLarge}. */
+	private static Mono<String> read(HttpServerRequest request) {
+		return request.receive().asByteArray().reduceWith(ByteArrayOutputStream::new, (body, bytes) -> {
+			if (body.size() + bytes.length > MAX_REQUEST_BYTES) {
+				throw new RequestTooLarge();
+			}
+			body.writeBytes(bytes);
+			return body;
+		}).map((body) -> body.toString(StandardCharsets.UTF_8)).defaultIfEmpty("");
+	}
+
+	/** What the model answers: the script's text, or the echo of the prompt, in text or as a ticket in JSON. */
+	private WireFormat.Answerer answerer(@Nullable UnaryOperator<String> script) {
+		int echoPercent = this.profile.echoPercent();
+		if (script != null) {
+			return (prompt, input, maxTokens, json) -> Completion.scripted(script.apply(prompt), input, maxTokens);
+		}
+		return (prompt, input, maxTokens, json) -> json ? Completion.json(prompt, input, maxTokens, echoPercent)
+				: Completion.of(this.name, prompt, input, maxTokens, echoPercent);
 	}
 
 	/**
@@ -212,6 +313,18 @@ public final class ProviderSimulator implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.dispose();
+		if (this.ownLoops != null) {
+			SimulatedProviders.dispose(this.ownLoops);
+		}
+	}
+
+	/** A request body past {@link #MAX_REQUEST_BYTES}; only its type matters, so it carries no stack. */
+	private static final class RequestTooLarge extends RuntimeException {
+
+		RequestTooLarge() {
+			super("Request body larger than " + MAX_REQUEST_BYTES + " bytes", null, false, false);
+		}
+
 	}
 
 }

@@ -1,10 +1,10 @@
-package io.llmfallback.sample.traffic;
+package io.llmfallback.test;
 
 import java.util.List;
 
 /**
- * The prompts a traffic batch takes turns through when it is given none: everyday requests of 15 to 20
- * words, so that a terser fallback model shows as a clear output-length delta.
+ * Prompts for a batch of traffic through a chain: everyday requests of 15 to 20 words, so that a terser
+ * fallback model shows as a clear output-length delta.
  */
 public final class TrafficPrompts {
 

@@ -1,15 +1,18 @@
-package io.llmfallback.sample.simulator;
+package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fault as JSON: {@code {"status":503}}, {@code {"latencyMs":3000}}, {@code {"hang":true}}, a status with
- * a latency for a slow error, and any of them with a {@code rate} for a partial outage:
+ * A fault as JSON, the body of a fault-injection HTTP API such as the sample's
+ * {@code PUT /simulator/{provider}/fault}: {@code {"status":503}}, {@code {"latencyMs":3000}},
+ * {@code {"hang":true}}, a status with a latency for a slow error, and any of them with a {@code rate} for
+ * a partial outage:
  * {@code {"status":503,"rate":0.25}}. A streamed answer breaks with one of {@code cutAfterChunks},
  * {@code stallAfterChunks}, {@code errorAfterChunks}, {@code malformedAfterChunks} and {@code noTerminator},
  * and starts late with {@code firstChunkDelayMs}: {@code {"cutAfterChunks":2}},
@@ -27,11 +30,13 @@ import org.jspecify.annotations.Nullable;
  * @param firstChunkDelayMs how long a stream waits, once its headers are sent, before its first event
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable Boolean hang, @Nullable Double rate,
-		@Nullable Integer cutAfterChunks, @Nullable Integer stallAfterChunks, @Nullable Integer errorAfterChunks,
-		@Nullable Integer malformedAfterChunks, @Nullable Boolean noTerminator, @Nullable Long firstChunkDelayMs) {
+public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable Boolean hang,
+		@Nullable Double rate, @Nullable Integer cutAfterChunks, @Nullable Integer stallAfterChunks,
+		@Nullable Integer errorAfterChunks, @Nullable Integer malformedAfterChunks, @Nullable Boolean noTerminator,
+		@Nullable Long firstChunkDelayMs) {
 
-	static FaultBody of(Fault fault) {
+	/** The fault as JSON, every field of its kind of fault given. */
+	public static FaultBody of(Fault fault) {
 		StreamFault stream = fault.stream();
 		StreamFault.Kind kind = stream.kind();
 		Integer after = stream.afterChunks();
@@ -43,7 +48,9 @@ record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable B
 				stream.firstChunkDelay().isZero() ? null : stream.firstChunkDelay().toMillis());
 	}
 
-	boolean isEmpty() {
+	/** Whether it names no fault at all: {@code {}}, or only a rate. Not a field of the JSON. */
+	@JsonIgnore
+	public boolean isEmpty() {
 		return this.status == null && this.latencyMs == null && this.hang == null && this.cutAfterChunks == null
 				&& this.stallAfterChunks == null && this.errorAfterChunks == null && this.malformedAfterChunks == null
 				&& !Boolean.TRUE.equals(this.noTerminator) && this.firstChunkDelayMs == null;
@@ -53,7 +60,7 @@ record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable B
 	 * The fault this body describes.
 	 * @throws IllegalArgumentException when it is not a valid fault, naming the field at fault
 	 */
-	Fault toFault() {
+	public Fault toFault() {
 		return new Fault(this.status, Duration.ofMillis((this.latencyMs != null) ? this.latencyMs : 0),
 				Boolean.TRUE.equals(this.hang), (this.rate != null) ? this.rate : 1, streamFault());
 	}

@@ -41,6 +41,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
@@ -256,6 +257,14 @@ public final class FallbackChain {
 					ContractCheck.UNCHECKED, false, 0, false, streaming.answer().stats));
 		}
 		run.observation.stop();
+		reportCancelled(run);
+	}
+
+	/**
+	 * Tells the listeners of a request its caller cancelled, with the calls it made: those given up were
+	 * recorded as {@code cancelled}, at what the provider may bill.
+	 */
+	private void reportCancelled(Run run) {
 		ChainOutcome outcome = new ChainOutcome(name(), run.operation, null, null, run.attempts(),
 				elapsedSince(run.startNanos), run.middlewareEvaluations);
 		try {
@@ -509,6 +518,12 @@ public final class FallbackChain {
 				.doOnSuccess((response) -> finish(run, response, null))
 				.doOnError((ex) -> finish(run, null, ex))
 				.doOnCancel(observation::stop)
+				// After the cancel has gone upstream, where each call given up recorded itself as cancelled.
+				.doFinally((signal) -> {
+					if (signal == SignalType.CANCEL) {
+						reportCancelled(run);
+					}
+				})
 				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}

@@ -1,14 +1,18 @@
 package io.llmfallback.chain;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.ScriptedProvider;
@@ -18,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Deadlines and timeouts on virtual time: the chain reads time from the same scheduler that
@@ -208,6 +213,43 @@ class FallbackChainVirtualTimeTest {
 				.containsExactly("budget-exhausted", "budget-exhausted"))
 			.verify(VERIFY_TIMEOUT);
 		assertThat(primary.received()).isEmpty();
+	}
+
+	@Test
+	void aUnaryRequestItsCallerCancelsIsReportedWithTheCallItGaveUp() {
+		List<ChainOutcome> cancelled = new ArrayList<>();
+		List<ChainOutcome> outcomes = new ArrayList<>();
+		List<LlmProvider> providers = List.of(ScriptedProvider.hanging("a", Duration.ofSeconds(10)));
+		ChainSettings settings = new ChainSettings("vt", List.of("a"), Duration.ofSeconds(30), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON);
+		FallbackChain chain = new FallbackChain(settings, providers, breakers(providers),
+				Map.of("a", new Pricing(BigDecimal.ONE, BigDecimal.TEN)), new ChainListener() {
+
+					@Override
+					public void onOutcome(ChainOutcome outcome) {
+						outcomes.add(outcome);
+					}
+
+					@Override
+					public void onCancelled(ChainOutcome outcome) {
+						cancelled.add(outcome);
+					}
+
+				});
+
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("x".repeat(400))))
+			.expectSubscription()
+			.thenAwait(Duration.ofMillis(700))
+			.thenCancel()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(outcomes).isEmpty();
+		assertThat(cancelled).singleElement().satisfies((outcome) -> {
+			assertThat(outcome.attempts()).extracting(AttemptRecord::label, AttemptRecord::duration)
+				.containsExactly(tuple("cancelled", Duration.ofMillis(700)));
+			// The prompt it was sent, about 100 tokens, may be billed.
+			assertThat(outcome.attempts().get(0).usage()).isEqualTo(new TokenUsage(100, 0));
+			assertThat(outcome.costUsd()).isEqualByComparingTo("0.0001");
+		});
 	}
 
 	private static FallbackChain chain(Duration budget, List<LlmProvider> providers) {

@@ -98,17 +98,6 @@ final class LlmFallbackKeys {
 		return List.copyOf(unknown.values());
 	}
 
-	/**
-	 * Whether the key ({@code <name>} for an entry's name) belongs to a module that is not on the class path,
-	 * such as {@code llm.fallback.gate.chain} without the fallback-gate module.
-	 */
-	static boolean isOfAbsentModule(String key) {
-		Map<String, String> ignored = new LinkedHashMap<>();
-		TREE.check(ConfigurationPropertyName.of(key.replace("<name>", "name")), ROOT.getNumberOfElements(), false,
-				ignored);
-		return !ignored.isEmpty();
-	}
-
 	private static String origin(ConfigurationPropertySource source, ConfigurationPropertyName name) {
 		ConfigurationProperty property = source.getConfigurationProperty(name);
 		Origin origin = (property != null) ? property.getOrigin() : null;

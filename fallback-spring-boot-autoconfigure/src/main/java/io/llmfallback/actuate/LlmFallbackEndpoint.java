@@ -16,18 +16,14 @@ import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
-import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.FallbackValidation;
-import io.llmfallback.gate.GateReport;
-import io.llmfallback.gate.GateRunInProgressException;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.ChainSignalSnapshot;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.review.ReviewReport;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.FallbackValidations;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -46,7 +42,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * threshold and whether it fires;
  * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
  * compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the chain's periodic review from its
- * live traffic. Reading the chains evaluates the alerts. API keys are never part of it.
+ * live traffic. The gate run, the review and each chain's {@code fallbackValidation} come from the
+ * fallback-gate module: without it the two operations answer 404 and no chain has a validation. Reading the
+ * chains evaluates the alerts. API keys are never part of it.
  * <p>
  * Access is read-only unless granted ({@code management.endpoint.llmfallback.access=unrestricted}): the
  * write operation replays a corpus through real, billed providers, so exposing the endpoint must not open it.
@@ -55,8 +53,6 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 public class LlmFallbackEndpoint {
 
 	private static final String REVIEW = "review";
-
-	private static final int STATUS_CONFLICT = 409;
 
 	private final LlmProviders providers;
 
@@ -72,13 +68,17 @@ public class LlmFallbackEndpoint {
 
 	private final SpendGuard spendGuard;
 
-	private final ChainGates gates;
+	private final @Nullable FallbackValidations validations;
 
-	private final TrafficReview review;
+	private final @Nullable LlmFallbackGateOperations gate;
 
+	/**
+	 * @param validations each chain's gate outcome, {@code null} without the fallback-gate module
+	 * @param gate the gate run and the review, {@code null} without the fallback-gate module
+	 */
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
 			ProviderGuards guards, ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard,
-			ChainGates gates, TrafficReview review) {
+			@Nullable FallbackValidations validations, @Nullable LlmFallbackGateOperations gate) {
 		this.providers = providers;
 		this.chains = chains;
 		this.breakers = breakers;
@@ -86,29 +86,24 @@ public class LlmFallbackEndpoint {
 		this.statistics = statistics;
 		this.signals = signals;
 		this.spendGuard = spendGuard;
-		this.gates = gates;
-		this.review = review;
+		this.validations = validations;
+		this.gate = gate;
 	}
 
 	/**
 	 * {@code POST /actuator/llmfallback/{chain}}: runs the chain's compatibility gate on its configured
-	 * corpus (every call is billed by the providers) and answers the report; 409 while a run of the same
-	 * chain is in progress, naming it.
+	 * corpus (every call is billed by the providers) and answers the report; 404 without the fallback-gate
+	 * module.
 	 */
 	@WriteOperation
 	public Mono<WebEndpointResponse<Object>> gate(@Selector String chain) {
 		if (!this.chains.contains(chain)) {
 			return Mono.error(new InvalidEndpointRequestException("No chain named '" + chain + "'", "Unknown chain"));
 		}
-		if (!this.gates.hasCorpus(chain)) {
-			return Mono.error(new InvalidEndpointRequestException(
-					"Chain '" + chain + "' has no llm.fallback.chains." + chain + ".gate-corpus", "No gate corpus"));
+		if (this.gate == null) {
+			return Mono.just(new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 		}
-		return this.gates.run(chain)
-			.map((report) -> new WebEndpointResponse<Object>(report))
-			.onErrorResume(GateRunInProgressException.class, (ex) -> Mono.just(new WebEndpointResponse<>(
-					new GateConflict(ex.getMessage(), ex.chain(), ex.startedAt().toString()),
-					STATUS_CONFLICT)));
+		return this.gate.runGate(chain);
 	}
 
 	@ReadOperation
@@ -141,14 +136,15 @@ public class LlmFallbackEndpoint {
 
 	/**
 	 * {@code GET /actuator/llmfallback/{chain}/review}: the chain's periodic review over the review window of
-	 * its live traffic. {@code null}, which answers 404, for an unknown chain or any other second segment.
+	 * its live traffic. {@code null}, which answers 404, for an unknown chain, any other second segment, or
+	 * without the fallback-gate module.
 	 */
 	@ReadOperation
-	public @Nullable ReviewReport review(@Selector String chain, @Selector String section) {
-		if (!REVIEW.equals(section) || !this.chains.contains(chain)) {
+	public @Nullable Object review(@Selector String chain, @Selector String section) {
+		if (!REVIEW.equals(section) || !this.chains.contains(chain) || this.gate == null) {
 			return null;
 		}
-		return this.review.report(chain);
+		return this.gate.review(chain);
 	}
 
 	private ChainReport chainReport(FallbackChain chain, List<Alert> alerts) {
@@ -163,7 +159,7 @@ public class LlmFallbackEndpoint {
 				configuration(chain.settings()),
 				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
 						this.spendGuard.isLimited(chain.name())),
-				(chain.providers().size() > 1) ? this.gates.validations().of(chain.name()) : null,
+				(chain.providers().size() > 1 && this.validations != null) ? this.validations.of(chain.name()) : null,
 				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
 	}
 
@@ -186,17 +182,6 @@ public class LlmFallbackEndpoint {
 	 */
 	public record LlmFallbackReport(Map<String, ProviderReport> providers, Map<String, ChainReport> chains,
 			List<Alert> alerts) {
-
-	}
-
-	/**
-	 * The answer to a gate run refused because one of the same chain is in progress.
-	 *
-	 * @param error what happened
-	 * @param chain the chain
-	 * @param runInProgressSince when the run in progress started
-	 */
-	public record GateConflict(String error, String chain, String runInProgressSince) {
 
 	}
 
@@ -239,7 +224,8 @@ public class LlmFallbackEndpoint {
 	 * @param settings how the chain is configured
 	 * @param spend what the chain spent in the spend-guard window, and whether dearer fallbacks are stopped
 	 * @param fallbackValidation whether the chain's latest compatibility gate run passed, failed, or none ran
-	 * ({@code unvalidated}); {@code null} for a chain without fallbacks
+	 * ({@code unvalidated}); {@code null} for a chain without fallbacks, and for every chain without the
+	 * fallback-gate module
 	 * @param alerts the chain's alerts
 	 */
 	public record ChainReport(List<String> providers, long requests, long fallbackActivations,

@@ -8,11 +8,11 @@ import java.util.TreeMap;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.FallbackValidation;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.FallbackValidations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -23,7 +23,8 @@ import org.springframework.boot.health.contributor.Status;
  * {@code llmFallback} health: DOWN only when some chain has no provider whose breaker lets calls through,
  * since one callable provider is enough to serve. Details name the open breakers, the firing alerts, and
  * the chains with a gate corpus whose fallbacks no compatibility gate has passed: a chain without a corpus has
- * no gate to pass, so listing it would be noise that never clears.
+ * no gate to pass, so listing it would be noise that never clears. Without the fallback-gate module there
+ * are no gate details.
  */
 public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
@@ -33,21 +34,21 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
 	private final FallbackSignals signals;
 
-	private final @Nullable ChainGates gates;
+	private final @Nullable FallbackValidations validations;
 
 	/**
 	 * @param chains the chains whose providers must be callable
 	 * @param breakers the providers' breakers
 	 * @param signals the alerts
-	 * @param gates each chain's gate corpus and outcome, or {@code null} when the gate is not configured
+	 * @param validations each chain's gate corpus and outcome, or {@code null} without the fallback-gate module
 	 */
 	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, @Nullable ChainGates gates) {
+			FallbackSignals signals, @Nullable FallbackValidations validations) {
 		super("LLM fallback health check failed");
 		this.chains = chains;
 		this.breakers = breakers;
 		this.signals = signals;
-		this.gates = gates;
+		this.validations = validations;
 	}
 
 	@Override
@@ -56,8 +57,9 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		List<String> chainsWithoutProvider = new ArrayList<>();
 		Map<String, FallbackValidation.Status> notPassed = new TreeMap<>();
 		for (FallbackChain chain : this.chains.all()) {
-			if (this.gates != null && this.gates.hasCorpus(chain.name()) && chain.providers().size() > 1) {
-				FallbackValidation.Status validation = this.gates.validations().of(chain.name()).status();
+			if (this.validations != null && this.validations.chainsWithCorpus().contains(chain.name())
+					&& chain.providers().size() > 1) {
+				FallbackValidation.Status validation = this.validations.of(chain.name()).status();
 				if (validation != FallbackValidation.Status.PASSED) {
 					notPassed.put(chain.name(), validation);
 				}
@@ -79,7 +81,7 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("openBreakers", openBreakers);
 		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded, not unavailable.
 		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
-		if (this.gates != null && !this.gates.chainsWithCorpus().isEmpty()) {
+		if (this.validations != null && !this.validations.chainsWithCorpus().isEmpty()) {
 			// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
 			builder.withDetail("fallbacksNotPassingGate", notPassed);
 		}

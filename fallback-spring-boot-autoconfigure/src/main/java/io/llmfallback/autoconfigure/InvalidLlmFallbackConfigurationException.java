@@ -8,7 +8,8 @@ public final class InvalidLlmFallbackConfigurationException extends RuntimeExcep
 
 	private final List<Problem> problems;
 
-	InvalidLlmFallbackConfigurationException(List<Problem> problems) {
+	/** @param problems every wrong property, each reported with its reason */
+	public InvalidLlmFallbackConfigurationException(List<Problem> problems) {
 		super("Invalid llm-fallback configuration:\n" + describe(problems));
 		this.problems = List.copyOf(problems);
 	}
@@ -17,7 +18,8 @@ public final class InvalidLlmFallbackConfigurationException extends RuntimeExcep
 		return this.problems;
 	}
 
-	static String describe(List<Problem> problems) {
+	/** The problems, one a line, as the exception and the failure analysis print them. */
+	public static String describe(List<Problem> problems) {
 		return problems.stream().map((problem) -> "  - " + problem).collect(Collectors.joining("\n"));
 	}
 

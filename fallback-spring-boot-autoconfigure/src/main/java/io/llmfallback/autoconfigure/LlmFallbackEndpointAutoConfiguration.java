@@ -1,16 +1,17 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackEndpoint;
+import io.llmfallback.actuate.LlmFallbackGateOperations;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
-import io.llmfallback.gate.ChainGates;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.validation.FallbackValidations;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,11 +20,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed. */
-@AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class })
+/**
+ * The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed; with the
+ * gate run, the review and the chains' validations when the fallback-gate module provides them.
+ */
+@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
-// The gate and the review come from LlmFallbackGateAutoConfiguration; without them there is no endpoint.
-@ConditionalOnBean({ FallbackChains.class, ChainGates.class, TrafficReview.class })
+@ConditionalOnBean(FallbackChains.class)
 @ConditionalOnAvailableEndpoint(LlmFallbackEndpoint.class)
 public final class LlmFallbackEndpointAutoConfiguration {
 
@@ -31,9 +34,10 @@ public final class LlmFallbackEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
 			ProviderCircuitBreakers breakers, ProviderGuards guards, ChainStatistics statistics,
-			FallbackSignals signals, SpendGuard spendGuard, ChainGates gates, TrafficReview review) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, guards, statistics, signals, spendGuard, gates,
-				review);
+			FallbackSignals signals, SpendGuard spendGuard, ObjectProvider<FallbackValidations> validations,
+			ObjectProvider<LlmFallbackGateOperations> gate) {
+		return new LlmFallbackEndpoint(providers, chains, breakers, guards, statistics, signals, spendGuard,
+				validations.getIfAvailable(), gate.getIfAvailable());
 	}
 
 }

@@ -3,8 +3,8 @@ package io.llmfallback.autoconfigure;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.gate.ChainGates;
 import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.validation.FallbackValidations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,8 +15,8 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
-/** The {@code llmFallback} health indicator. */
-@AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class })
+/** The {@code llmFallback} health indicator; with gate details when the fallback-gate module is present. */
+@AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(FallbackChains.class)
 @ConditionalOnEnabledHealthIndicator("llmfallback")
@@ -25,8 +25,8 @@ public final class LlmFallbackHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
 	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, ObjectProvider<ChainGates> gates) {
-		return new LlmFallbackHealthIndicator(chains, breakers, signals, gates.getIfAvailable());
+			FallbackSignals signals, ObjectProvider<FallbackValidations> validations) {
+		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations.getIfAvailable());
 	}
 
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
@@ -24,6 +26,7 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
  * Every key a user may write under {@code llm.fallback}, read from the properties classes, so that a key
@@ -31,10 +34,19 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * ({@code ignoreUnknownFields = false}) cannot serve: {@code llm.fallback.gate} and
  * {@code llm.fallback.openai-api} are bound by other classes, and
  * its report prints the value of the unknown key, which for a misspelt {@code api-key} is the secret.
+ * <p>
+ * The keys of the fallback-gate module ({@code llm.fallback.gate.*}, {@code llm.fallback.review.*},
+ * {@code llm.fallback.chains.<name>.gate-corpus}) are checked as any other when the module is present
+ * ({@link LlmFallbackPropertiesExtension}), and ignored with a warning when it is not: one configuration then
+ * serves the build or CI job that runs the gate and the production application that does not carry it.
  */
 final class LlmFallbackKeys {
 
 	static final String PREFIX = "llm.fallback";
+
+	private static final Log logger = LogFactory.getLog(LlmFallbackKeys.class);
+
+	private static final String GATE_MODULE = "io.llmfallback:fallback-gate";
 
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(PREFIX);
 
@@ -53,9 +65,13 @@ final class LlmFallbackKeys {
 		return keys;
 	}
 
-	/** A problem for every key under {@code llm.fallback} in the environment that names no property. */
+	/**
+	 * A problem for every key under {@code llm.fallback} in the environment that names no property; a warning
+	 * for the keys of a module that is not on the class path.
+	 */
 	static List<Problem> unknown(Environment environment) {
 		Map<ConfigurationPropertyName, Problem> unknown = new LinkedHashMap<>();
+		Map<String, String> ignored = new LinkedHashMap<>();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				// Environment variables cannot write a dash: LLM_FALLBACK_PROVIDERS_GPT_API_KEY means api-key.
@@ -64,7 +80,7 @@ final class LlmFallbackKeys {
 					.filter(ROOT::isAncestorOf)
 					.filter((name) -> !unknown.containsKey(name))
 					.forEach((name) -> {
-						String hint = TREE.check(name, ROOT.getNumberOfElements(), dashless);
+						String hint = TREE.check(name, ROOT.getNumberOfElements(), dashless, ignored);
 						if (hint != null) {
 							unknown.put(name,
 									new Problem(name.toString(), "unknown property" + origin(source, name) + "; " + hint));
@@ -72,6 +88,13 @@ final class LlmFallbackKeys {
 					});
 			}
 		}
+		ignored.entrySet()
+			.stream()
+			.collect(Collectors.groupingBy(Map.Entry::getValue, LinkedHashMap::new,
+					Collectors.mapping(Map.Entry::getKey, Collectors.toList())))
+			.forEach((module, keys) -> logger.warn("Ignoring " + String.join(", ", keys) + ": "
+					+ ((keys.size() == 1) ? "it configures" : "they configure") + " the module " + module
+					+ ", which is not on the class path"));
 		return List.copyOf(unknown.values());
 	}
 
@@ -83,12 +106,27 @@ final class LlmFallbackKeys {
 
 	private static Node tree() {
 		Node root = Node.bean(LlmFallbackProperties.class);
-		root.children.put("gate", Node.bean(LlmFallbackGateProperties.class));
 		root.children.put("openai-api", Node.bean(LlmFallbackOpenAiApiProperties.class));
+		Node chain = root.children.get("chains").values;
+		root.children.put("gate", Node.absent(GATE_MODULE));
+		root.children.put("review", Node.absent(GATE_MODULE));
+		chain.children.put("gate-corpus", Node.absent(GATE_MODULE));
+		for (LlmFallbackPropertiesExtension extension : SpringFactoriesLoader
+			.forDefaultResourceLocation(LlmFallbackKeys.class.getClassLoader())
+			.load(LlmFallbackPropertiesExtension.class)) {
+			extension.properties().forEach((key, type) -> root.children.put(key, Node.bean(type)));
+			Class<?> chainProperties = extension.chainProperties();
+			if (chainProperties != null) {
+				chain.children.putAll(Node.bean(chainProperties).children);
+			}
+		}
 		return root;
 	}
 
-	/** What may follow a key: nested properties, a map's keys, list indexes, anything, or nothing. */
+	/**
+	 * What may follow a key: nested properties, a map's keys, list indexes, anything, nothing, or the keys of
+	 * a module that is absent.
+	 */
 	private static final class Node {
 
 		private final Kind kind;
@@ -99,9 +137,21 @@ final class LlmFallbackKeys {
 		/** A map's values. */
 		private final @Nullable Node values;
 
+		/** The absent module whose keys these are. */
+		private final @Nullable String module;
+
 		private Node(Kind kind, @Nullable Node values) {
+			this(kind, values, null);
+		}
+
+		private Node(Kind kind, @Nullable Node values, @Nullable String module) {
 			this.kind = kind;
 			this.values = values;
+			this.module = module;
+		}
+
+		static Node absent(String module) {
+			return new Node(Kind.ABSENT, null, module);
 		}
 
 		static Node bean(Class<?> type) {
@@ -137,35 +187,43 @@ final class LlmFallbackKeys {
 			switch (this.kind) {
 				case BEAN -> this.children.forEach((child, node) -> node.collect(key + "." + child, keys));
 				case MAP -> this.values.collect(key + ".<name>", keys);
+				case ABSENT -> {
+				}
 				default -> keys.add(key);
 			}
 		}
 
 		/**
 		 * What to write instead of the name from its element {@code index} on, or {@code null} when it names
-		 * a property.
+		 * a property or one of an absent module, which is added to {@code ignored} with its module.
 		 */
-		@Nullable String check(ConfigurationPropertyName name, int index, boolean dashless) {
+		@Nullable String check(ConfigurationPropertyName name, int index, boolean dashless,
+				Map<String, String> ignored) {
+			if (this.kind == Kind.ABSENT) {
+				ignored.put(name.toString(), this.module);
+				return null;
+			}
 			if (index == name.getNumberOfElements()) {
 				return null;
 			}
 			return switch (this.kind) {
-				case ANY -> null;
-				case MAP -> this.values.check(name, index + 1, dashless);
+				case ANY, ABSENT -> null;
+				case MAP -> this.values.check(name, index + 1, dashless, ignored);
 				case LIST -> (index == name.getNumberOfElements() - 1 && name.isNumericIndex(index)) ? null
 						: name.chop(index) + " takes a list of values";
 				case VALUE -> name.chop(index) + " takes a single value";
-				case BEAN -> checkChild(name, index, dashless);
+				case BEAN -> checkChild(name, index, dashless, ignored);
 			};
 		}
 
-		private @Nullable String checkChild(ConfigurationPropertyName name, int index, boolean dashless) {
+		private @Nullable String checkChild(ConfigurationPropertyName name, int index, boolean dashless,
+				Map<String, String> ignored) {
 			StringBuilder written = new StringBuilder();
 			for (int end = index; end < (dashless ? name.getNumberOfElements() : index + 1); end++) {
 				written.append(name.getElement(end, Form.UNIFORM));
 				for (Map.Entry<String, Node> child : this.children.entrySet()) {
 					if (uniform(child.getKey()).contentEquals(written)) {
-						return child.getValue().check(name, end + 1, dashless);
+						return child.getValue().check(name, end + 1, dashless, ignored);
 					}
 				}
 			}
@@ -212,7 +270,7 @@ final class LlmFallbackKeys {
 
 	private enum Kind {
 
-		BEAN, MAP, LIST, VALUE, ANY
+		BEAN, MAP, LIST, VALUE, ANY, ABSENT
 
 	}
 

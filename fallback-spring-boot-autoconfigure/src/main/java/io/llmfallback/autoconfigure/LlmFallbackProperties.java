@@ -24,7 +24,6 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
-import io.llmfallback.review.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -53,7 +52,8 @@ public class LlmFallbackProperties {
 
 	/**
 	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on,
-	 * last-resort, max-spend, gate-corpus, output-contract.*, max-attempts, retry-budget, hedge.* and stream.*.
+	 * last-resort, max-spend, output-contract.*, max-attempts, retry-budget, hedge.* and stream.*;
+	 * with the fallback-gate module, gate-corpus.
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -65,9 +65,6 @@ public class LlmFallbackProperties {
 
 	/** Spend limits that stop expensive fallbacks once reached. */
 	private SpendGuard spendGuard = new SpendGuard();
-
-	/** The periodic review of live traffic at /actuator/llmfallback/{chain}/review. */
-	private Review review = new Review();
 
 	/**
 	 * Ceiling on the bytes of provider answers being read at one time, all providers together; an answer that
@@ -81,42 +78,6 @@ public class LlmFallbackProperties {
 
 	public void setMaxInFlightResponseSize(DataSize maxInFlightResponseSize) {
 		this.maxInFlightResponseSize = maxInFlightResponseSize;
-	}
-
-	public Review getReview() {
-		return this.review;
-	}
-
-	public void setReview(Review review) {
-		this.review = review;
-	}
-
-	/** The periodic review: the gate's figures from live traffic, with calibration hints. */
-	public static class Review {
-
-		/** Rolling window of live traffic the review is computed over. */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration window = ReviewSettings.DEFAULT_WINDOW;
-
-		/** Calls a provider needs within the window before it is judged or calibrated. */
-		private int minSamples = ReviewSettings.DEFAULT_MIN_SAMPLES;
-
-		public Duration getWindow() {
-			return this.window;
-		}
-
-		public void setWindow(Duration window) {
-			this.window = window;
-		}
-
-		public int getMinSamples() {
-			return this.minSamples;
-		}
-
-		public void setMinSamples(int minSamples) {
-			this.minSamples = minSamples;
-		}
-
 	}
 
 	public SpendGuard getSpendGuard() {
@@ -1142,9 +1103,6 @@ public class LlmFallbackProperties {
 		/** What every answer of the chain must look like, whichever provider serves it. */
 		private OutputContract outputContract = new OutputContract();
 
-		/** Location of the chain's compatibility-gate corpus (JSONL), e.g. classpath:gate/summarize.jsonl. */
-		private @Nullable String gateCorpus;
-
 		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
 		private @Nullable BigDecimal maxSpend;
 
@@ -1200,14 +1158,6 @@ public class LlmFallbackProperties {
 
 		public void setHedge(Hedge hedge) {
 			this.hedge = hedge;
-		}
-
-		public @Nullable String getGateCorpus() {
-			return this.gateCorpus;
-		}
-
-		public void setGateCorpus(@Nullable String gateCorpus) {
-			this.gateCorpus = gateCorpus;
 		}
 
 		public @Nullable BigDecimal getMaxSpend() {

@@ -31,13 +31,11 @@ import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.ModelPrices;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.cost.PricingSource;
-import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.provider.ResponseBudget;
-import io.llmfallback.review.ReviewSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -78,17 +76,11 @@ public final class LlmFallbackSettings {
 
 	private final Map<String, BigDecimal> chainSpendLimits = new LinkedHashMap<>();
 
-	private final Map<String, Resource> gateCorpora = new LinkedHashMap<>();
-
 	private final @Nullable BigDecimal globalSpendLimit;
 
 	private final Duration spendWindow;
 
 	private final ResourceLoader resourceLoader;
-
-	private final Duration reviewWindow;
-
-	private final int reviewMinSamples;
 
 	private final WrittenValues written;
 
@@ -104,13 +96,6 @@ public final class LlmFallbackSettings {
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
 		properties.getChains().forEach((name, chain) -> addChain(name, chain, properties.getProviders()));
 		this.alerts = alerts(properties.getAlerts());
-		LlmFallbackProperties.Review review = properties.getReview();
-		window(PREFIX + ".review.window", review.getWindow());
-		if (review.getMinSamples() < 1) {
-			invalid(PREFIX + ".review.min-samples", "must be at least 1", review.getMinSamples());
-		}
-		this.reviewWindow = review.getWindow();
-		this.reviewMinSamples = review.getMinSamples();
 		this.maxInFlightResponseBytes = positive(PREFIX + ".max-in-flight-response-size",
 				properties.getMaxInFlightResponseSize());
 		LlmFallbackProperties.SpendGuard spendGuard = properties.getSpendGuard();
@@ -121,15 +106,6 @@ public final class LlmFallbackSettings {
 			BigDecimal limit = spendLimit(PREFIX + ".chains." + name + ".max-spend", chain.getMaxSpend());
 			if (limit != null) {
 				this.chainSpendLimits.put(name, limit);
-			}
-			if (chain.getGateCorpus() != null && !chain.getGateCorpus().isBlank()) {
-				Resource corpus = resourceLoader.getResource(chain.getGateCorpus());
-				if (corpus.exists()) {
-					this.gateCorpora.put(name, corpus);
-				}
-				else {
-					problem(PREFIX + ".chains." + name + ".gate-corpus", "no resource at '" + chain.getGateCorpus() + "'");
-				}
 			}
 		});
 	}
@@ -201,24 +177,9 @@ public final class LlmFallbackSettings {
 		return this.alerts;
 	}
 
-	/** Values as the user wrote them, for the gate's problems. */
-	WrittenValues written() {
-		return this.written;
-	}
-
-	/** How live traffic is reviewed, judged with the given tolerances (the gate's). */
-	public ReviewSettings review(GateTolerances tolerances) {
-		return new ReviewSettings(this.reviewWindow, this.reviewMinSamples, tolerances);
-	}
-
 	/** The bytes of answers all providers together may hold while reading them. */
 	public ResponseBudget responseBudget() {
 		return new ResponseBudget(this.maxInFlightResponseBytes);
-	}
-
-	/** Each chain's compatibility-gate corpus, for the chains that have one. */
-	public Map<String, Resource> gateCorpora() {
-		return this.gateCorpora;
 	}
 
 	/** The spend limits: global and per chain, over the spend-guard window. */

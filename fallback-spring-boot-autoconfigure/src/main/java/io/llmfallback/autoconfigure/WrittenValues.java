@@ -12,15 +12,16 @@ import org.springframework.core.env.Environment;
 
 /**
  * Property values as the user wrote them, for problem reports: {@code -5s} rather than the bound
- * {@code PT-5S}, which the user never wrote and may not recognise. Never asked for an API key.
+ * {@code PT-5S}, which the user never wrote and may not recognise. Never asked for an API key. Public for the
+ * modules that check properties of their own under {@code llm.fallback} (fallback-gate).
  */
-final class WrittenValues {
+public final class WrittenValues {
 
 	private final Environment environment;
 
 	private final Iterable<ConfigurationPropertySource> sources;
 
-	WrittenValues(Environment environment) {
+	public WrittenValues(Environment environment) {
 		this.environment = environment;
 		this.sources = ConfigurationPropertySources.get(environment);
 	}
@@ -29,7 +30,7 @@ final class WrittenValues {
 	 * The value of the property as written, placeholders resolved, in the source the binder took it from;
 	 * the bound value in the properties' notation when no source holds it (a default, or one inherited).
 	 */
-	String of(String property, Object bound) {
+	public String of(String property, Object bound) {
 		// A provider or chain name keeps the capitals the user wrote: adapted, such a name is still looked up.
 		ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(property);
 		if (name == null) {

@@ -2,11 +2,15 @@ package io.llmfallback.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 
@@ -43,7 +47,7 @@ class ConfigurationMetadataTests {
 			checked.add(name);
 		}
 		assertThat(checked).contains("llm.fallback.alerts.activation-rate.threshold",
-				"llm.fallback.gate.tolerances.enforced", "llm.fallback.review.window");
+				"llm.fallback.circuit-breaker.failure-threshold");
 	}
 
 	@Test
@@ -86,12 +90,23 @@ class ConfigurationMetadataTests {
 		throw new AssertionError("no " + name + " in the metadata");
 	}
 
+	/** The metadata of every module on the class path, their properties in one list. */
 	private static JsonNode metadata() throws IOException {
-		try (InputStream in = ConfigurationMetadataTests.class
-			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated configuration metadata").isNotNull();
-			return JsonMapper.builder().build().readTree(in);
+		JsonMapper mapper = JsonMapper.builder().build();
+		ObjectNode merged = mapper.createObjectNode();
+		ArrayNode properties = merged.putArray("properties");
+		Enumeration<URL> files = ConfigurationMetadataTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json");
+		while (files.hasMoreElements()) {
+			try (InputStream in = files.nextElement().openStream()) {
+				JsonNode metadata = mapper.readTree(in);
+				if (metadata.path("groups").toString().contains("llm.fallback")) {
+					properties.addAll((ArrayNode) metadata.path("properties"));
+				}
+			}
 		}
+		assertThat(properties).as("generated configuration metadata").isNotEmpty();
+		return merged;
 	}
 
 	/** A default as the docs write it: a list's elements separated by commas. */

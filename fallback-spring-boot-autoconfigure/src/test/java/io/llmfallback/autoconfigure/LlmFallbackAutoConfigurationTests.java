@@ -64,7 +64,7 @@ class LlmFallbackAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				LlmFallbackAspectAutoConfiguration.class, LlmFallbackEndpointAutoConfiguration.class,
-				LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class))
+				LlmFallbackHealthAutoConfiguration.class))
 		.withPropertyValues("llm.fallback.providers.gpt.type=openai",
 				"llm.fallback.providers.gpt.base-url=https://api.openai.com", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
@@ -368,8 +368,6 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.chains.summarize.max-spend: must be positive"),
 				Arguments.of("llm.fallback.spend-guard.window=10s",
 						"llm.fallback.spend-guard.window: must be at least 1m"),
-				Arguments.of("llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl",
-						"llm.fallback.chains.summarize.gate-corpus: no resource at 'classpath:gate/missing.jsonl'"),
 				Arguments.of("llm.fallback.providers.orphan.model=x",
 						"llm.fallback.providers.orphan.type: is required"),
 				Arguments.of("llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
@@ -382,10 +380,7 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.providers.gpt.pricing.output-per-million-tokens: is required when "
 								+ "cached-input-per-million-tokens is set"),
 				Arguments.of("llm.fallback.providers.claude.pricing.input-per-million-tokens=-3",
-						"llm.fallback.providers.claude.pricing.input-per-million-tokens: cannot be negative, was -3"),
-				Arguments.of("llm.fallback.review.window=30s", "llm.fallback.review.window: must be at least 1m"),
-				Arguments.of("llm.fallback.review.min-samples=0",
-						"llm.fallback.review.min-samples: must be at least 1, was 0"));
+						"llm.fallback.providers.claude.pricing.input-per-million-tokens: cannot be negative, was -3"));
 	}
 
 	@ParameterizedTest(name = "{0}")

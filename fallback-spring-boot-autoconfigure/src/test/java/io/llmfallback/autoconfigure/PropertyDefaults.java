@@ -2,6 +2,7 @@ package io.llmfallback.autoconfigure;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -12,8 +13,10 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -22,24 +25,49 @@ import org.springframework.util.unit.DataSize;
  */
 final class PropertyDefaults {
 
-	/** Where a key's value lives; a key inside a provider or chain entry starts from a fresh entry. */
-	private static final Map<String, Supplier<Object>> ROOTS = Map.of("llm.fallback", LlmFallbackProperties::new,
-			"llm.fallback.gate", LlmFallbackGateProperties::new, "llm.fallback.openai-api",
-			LlmFallbackOpenAiApiProperties::new, "llm.fallback.providers.<name>",
-			LlmFallbackProperties.Provider::new, "llm.fallback.chains.<name>", LlmFallbackProperties.Chain::new);
+	/**
+	 * Where a key's value lives, by key prefix, the modules' properties ({@link LlmFallbackPropertiesExtension})
+	 * included; a key inside a provider or chain entry starts from a fresh entry.
+	 */
+	private static final List<Root> ROOTS = roots();
 
 	private PropertyDefaults() {
 	}
 
 	/** The value a fresh properties object holds for the key, e.g. {@code llm.fallback.providers.<name>.timeout}. */
 	static @Nullable Object of(String key) {
-		String root = ROOTS.keySet()
-			.stream()
-			.filter((candidate) -> key.startsWith(candidate + "."))
-			.max(Comparator.comparingInt(String::length))
-			.orElseThrow();
-		String path = camelCase(key.substring(root.length() + 1));
-		return new BeanWrapperImpl(ROOTS.get(root).get()).getPropertyValue(path);
+		// Longest prefix first; a chain entry's key may be bound by the runtime's chain or by a module's.
+		for (Root root : ROOTS.stream().sorted(Comparator.comparingInt((Root root) -> -root.prefix().length())).toList()) {
+			if (key.startsWith(root.prefix() + ".")) {
+				BeanWrapperImpl bean = new BeanWrapperImpl(root.type().get());
+				String path = camelCase(key.substring(root.prefix().length() + 1));
+				if (bean.isReadableProperty(path)) {
+					return bean.getPropertyValue(path);
+				}
+			}
+		}
+		throw new IllegalArgumentException("No properties class binds " + key);
+	}
+
+	private static List<Root> roots() {
+		List<Root> roots = new ArrayList<>(List.of(new Root("llm.fallback", LlmFallbackProperties::new),
+				new Root("llm.fallback.openai-api", LlmFallbackOpenAiApiProperties::new),
+				new Root("llm.fallback.providers.<name>", LlmFallbackProperties.Provider::new),
+				new Root("llm.fallback.chains.<name>", LlmFallbackProperties.Chain::new)));
+		for (LlmFallbackPropertiesExtension extension : SpringFactoriesLoader.loadFactories(
+				LlmFallbackPropertiesExtension.class, PropertyDefaults.class.getClassLoader())) {
+			extension.properties()
+				.forEach((key, type) -> roots.add(new Root("llm.fallback." + key, () -> BeanUtils.instantiateClass(type))));
+			Class<?> chain = extension.chainProperties();
+			if (chain != null) {
+				roots.add(new Root("llm.fallback.chains.<name>", () -> BeanUtils.instantiateClass(chain)));
+			}
+		}
+		return roots;
+	}
+
+	private record Root(String prefix, Supplier<Object> type) {
+
 	}
 
 	/** Whether a written default ({@code 30s}, {@code 0.20}, {@code next-provider}, {@code a, b}) is the value. */

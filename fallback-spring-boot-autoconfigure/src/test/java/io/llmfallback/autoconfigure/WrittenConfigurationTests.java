@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Configuration as a user writes it: a misspelt key anywhere under {@code llm.fallback} fails start-up with
  * the closest valid key, a duration without a unit is seconds, and problems echo values as written.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WrittenConfigurationTests {
 
 	private static final String API_KEY = "sk-test-key-1234567890";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-				LlmFallbackGateAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
 		.withPropertyValues("llm.fallback.providers.gpt.type=openai",
 				"llm.fallback.providers.gpt.base-url=https://api.openai.com", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=" + API_KEY, "llm.fallback.chains.summarize.providers=gpt");
@@ -71,12 +74,6 @@ class WrittenConfigurationTests {
 						"llm.fallback.spend-guard.max-spent", "did you mean 'max-spend'?"),
 				Arguments.of("llm.fallback.observability.capture-contents=true",
 						"llm.fallback.observability.capture-contents", "did you mean 'capture-content'?"),
-				Arguments.of("llm.fallback.review.min-sample=5",
-						"llm.fallback.review.min-sample", "did you mean 'min-samples'?"),
-				Arguments.of("llm.fallback.gate.on-statup=run",
-						"llm.fallback.gate.on-statup", "did you mean 'on-startup'?"),
-				Arguments.of("llm.fallback.gate.tolerances.mean-lenght=0.2",
-						"llm.fallback.gate.tolerances.mean-lenght", "did you mean 'mean-length'?"),
 				Arguments.of("llm.fallback.providers.gpt.max-tokens.output=100",
 						"llm.fallback.providers.gpt.max-tokens.output",
 						"llm.fallback.providers.gpt.max-tokens takes a single value"),
@@ -113,11 +110,26 @@ class WrittenConfigurationTests {
 				.doesNotContain("sk-typo-key-0987654321"));
 	}
 
+	/**
+	 * Without the fallback-gate module its keys are not checked, even when wrong, and start-up says once that
+	 * they are ignored: one configuration serves the build that runs the gate and the application without it.
+	 */
+	@Test
+	void keysOfTheAbsentGateModuleAreIgnoredWithAWarning(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.gate.on-startup=block", "llm.fallback.review.min-sample=0",
+					"llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).containsOnlyOnce("they configure the module io.llmfallback:fallback-gate, which is not on "
+				+ "the class path")
+			.contains("Ignoring ", "llm.fallback.gate.on-startup", "llm.fallback.review.min-sample",
+					"llm.fallback.chains.summarize.gate-corpus");
+	}
+
 	@Test
 	void everyKeyAUserMayWriteStartsAndBinds() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-					LlmFallbackGateAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
 			.withInitializer(yaml("config/every-key.yml"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -186,9 +198,7 @@ class WrittenConfigurationTests {
 				Arguments.of("llm.fallback.providers.gpt.base-url=ftp://example.com",
 						"llm.fallback.providers.gpt.base-url: 'ftp://example.com' is not an absolute http(s) URL"),
 				Arguments.of("llm.fallback.providers.gpt.base-url=https://exa mple.com",
-						"llm.fallback.providers.gpt.base-url: 'https://exa mple.com' is not an absolute http(s) URL"),
-				Arguments.of("llm.fallback.gate.tolerances.p95-latency=-2.50",
-						"llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was -2.50"));
+						"llm.fallback.providers.gpt.base-url: 'https://exa mple.com' is not an absolute http(s) URL"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -238,14 +248,14 @@ class WrittenConfigurationTests {
 				Arguments.of("api.example.com/" + API_KEY + "/v1", "api.example.com/******/v1"));
 	}
 
-	private static FailureAnalysis analysis(AssertableApplicationContext context) {
+	static FailureAnalysis analysis(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
 		assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
 		return analysis;
 	}
 
-	private static ApplicationContextInitializer<ConfigurableApplicationContext> yaml(String location) {
+	static ApplicationContextInitializer<ConfigurableApplicationContext> yaml(String location) {
 		return (context) -> {
 			try {
 				new YamlPropertySourceLoader().load(location, new ClassPathResource(location))

@@ -44,7 +44,7 @@ class DocumentationDriftTest {
 	void readmeShowsTheGateLogAsTheRunPrintsIt() throws IOException {
 		String readme = read("README.md");
 		String runner = read(
-				"fallback-spring-boot-autoconfigure/src/main/java/io/llmfallback/autoconfigure/GateCommandLineRunner.java");
+				"fallback-gate/src/main/java/io/llmfallback/gate/autoconfigure/GateCommandLineRunner.java");
 		assertThat(runner).contains("\"Compatibility gate reports written to \"");
 		assertThat(readme).contains("Compatibility gate of chain 'extract': FAIL\n")
 			.contains("Compatibility gate reports written to [")

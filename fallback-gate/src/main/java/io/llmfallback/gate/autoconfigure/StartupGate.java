@@ -1,10 +1,10 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateReport;
 import org.apache.commons.logging.Log;

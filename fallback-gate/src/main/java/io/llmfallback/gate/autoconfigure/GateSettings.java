@@ -1,32 +1,45 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
-import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
-import io.llmfallback.autoconfigure.LlmFallbackGateProperties.Tolerances;
+import io.llmfallback.autoconfigure.LlmFallbackSettings;
+import io.llmfallback.autoconfigure.WrittenValues;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.gate.GateTolerances;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.Tolerances;
+import io.llmfallback.review.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * The {@code llm.fallback.gate.*} properties, checked against the configured chains: tolerances, the
- * start-up run, and the command-line run with the corpus it replays. A wrong tolerance or start-up mode
- * fails start-up; a command-line run that cannot run (unknown chain, missing corpus) is left for the run to
+ * The {@code llm.fallback.gate.*}, {@code llm.fallback.review.*} and {@code llm.fallback.chains.<name>.gate-corpus}
+ * properties, checked against the configured chains: each chain's corpus, tolerances, the review, the
+ * start-up run, and the command-line run with the corpus it replays. A wrong tolerance, review setting,
+ * missing corpus or start-up mode fails start-up; a command-line run that cannot run (unknown chain, missing corpus) is left for the run to
  * report, so that it exits as "could not run" rather than as any application that failed to start.
  */
 final class GateSettings {
 
 	private static final String PREFIX = "llm.fallback.gate";
+
+	private static final String CHAINS = "llm.fallback.chains";
+
+	private static final String REVIEW = "llm.fallback.review";
 
 	private final List<Problem> problems = new ArrayList<>();
 
@@ -36,6 +49,8 @@ final class GateSettings {
 	private final Map<String, Callable<InputStream>> corpora = new LinkedHashMap<>();
 
 	private final GateTolerances tolerances;
+
+	private final ReviewSettings review;
 
 	private final OnStartup onStartup;
 
@@ -47,11 +62,12 @@ final class GateSettings {
 
 	private final WrittenValues written;
 
-	private GateSettings(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
-			ResourceLoader resourceLoader) {
-		this.written = settings.written();
+	private GateSettings(LlmFallbackGateProperties properties, LlmFallbackReviewProperties review,
+			LlmFallbackSettings settings, ResourceLoader resourceLoader, Environment environment) {
+		this.written = new WrittenValues(environment);
 		this.tolerances = tolerances(properties.getTolerances());
-		settings.gateCorpora().forEach((chain, corpus) -> this.corpora.put(chain, corpus::getInputStream));
+		this.review = review(review);
+		chainCorpora(environment, resourceLoader);
 		this.commandLineChain = commandLineChain(properties, settings, resourceLoader);
 		this.onStartup = properties.getOnStartup();
 		if (this.onStartup != OnStartup.OFF && this.corpora.isEmpty()) {
@@ -66,13 +82,51 @@ final class GateSettings {
 	 * Checks the properties.
 	 * @throws InvalidLlmFallbackConfigurationException naming every wrong property
 	 */
-	static GateSettings of(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
-			ResourceLoader resourceLoader) {
-		GateSettings gate = new GateSettings(properties, settings, resourceLoader);
+	static GateSettings of(LlmFallbackGateProperties properties, LlmFallbackReviewProperties review,
+			LlmFallbackSettings settings, ResourceLoader resourceLoader, Environment environment) {
+		GateSettings gate = new GateSettings(properties, review, settings, resourceLoader, environment);
 		if (!gate.problems.isEmpty()) {
 			throw new InvalidLlmFallbackConfigurationException(gate.problems);
 		}
 		return gate;
+	}
+
+	/**
+	 * Each chain's {@code gate-corpus}, bound beside the chain's runtime properties; the chains themselves are
+	 * checked by the runtime's settings.
+	 */
+	private void chainCorpora(Environment environment, ResourceLoader resourceLoader) {
+		Binder.get(environment)
+			.bind(CHAINS, Bindable.mapOf(String.class, ChainGateProperties.class))
+			.orElse(Map.of())
+			.forEach((chain, properties) -> {
+				String location = properties.getGateCorpus();
+				if (location == null || location.isBlank()) {
+					return;
+				}
+				Resource corpus = resourceLoader.getResource(location);
+				if (corpus.exists()) {
+					this.corpora.put(chain, corpus::getInputStream);
+				}
+				else {
+					problem(CHAINS + "." + chain + ".gate-corpus", "no resource at '" + location + "'");
+				}
+			});
+	}
+
+	/** The review settings if valid, else the defaults (so that the rest can still be checked) and a problem. */
+	private ReviewSettings review(LlmFallbackReviewProperties review) {
+		boolean valid = true;
+		if (review.getWindow().compareTo(Duration.ofMinutes(1)) < 0) {
+			invalid(REVIEW + ".window", "must be at least 1m", review.getWindow());
+			valid = false;
+		}
+		if (review.getMinSamples() < 1) {
+			invalid(REVIEW + ".min-samples", "must be at least 1", review.getMinSamples());
+			valid = false;
+		}
+		return valid ? new ReviewSettings(review.getWindow(), review.getMinSamples(), this.tolerances)
+				: ReviewSettings.DEFAULTS;
 	}
 
 	/**
@@ -131,7 +185,7 @@ final class GateSettings {
 	/** The tolerance if valid, else 0 (so that the rest can still be checked) and a problem. */
 	private double tolerance(String property, double value) {
 		if (!Double.isFinite(value) || value < 0) {
-			problem(property, "must be a finite number of at least 0, was " + this.written.of(property, value));
+			invalid(property, "must be a finite number of at least 0", value);
 			return 0;
 		}
 		return value;
@@ -141,8 +195,18 @@ final class GateSettings {
 		this.problems.add(new Problem(property, reason));
 	}
 
+	/** A problem that echoes the value as the user wrote it. */
+	private void invalid(String property, String rule, Object value) {
+		problem(property, rule + ", was " + this.written.of(property, value));
+	}
+
 	GateTolerances tolerances() {
 		return this.tolerances;
+	}
+
+	/** How live traffic is reviewed, judged with the gate's tolerances. */
+	ReviewSettings review() {
+		return this.review;
 	}
 
 	/** How to open each chain's corpus, by chain name. */

@@ -1,4 +1,4 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,13 +6,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.FallbackValidation;
 import io.llmfallback.gate.GateDimension;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.GateValidations;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.validation.FallbackValidation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.FallbackValidation.Status;
+
 /**
  * The latest compatibility gate outcome of each chain, whoever ran the gate (start-up, the actuator
  * operation, a command-line run), so that the endpoint and health can say which chains fall back to
@@ -23,7 +26,8 @@ public final class GateValidations {
 	 * recorded: runs started from the endpoint and at start-up may overlap and end out of order.
 	 */
 	public void record(String chain, GateReport report) {
-		FallbackValidation validation = FallbackValidation.of(report);
+		FallbackValidation validation = new FallbackValidation(report.passed() ? Status.PASSED : Status.FAILED,
+				report.generatedAt(), report.corpusSize(), report.findings());
 		this.latest.merge(chain, validation, (recorded, candidate) -> endedLater(candidate, recorded) ? candidate : recorded);
 	}
 

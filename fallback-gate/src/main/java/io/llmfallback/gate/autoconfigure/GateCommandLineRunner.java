@@ -1,4 +1,4 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateReport;

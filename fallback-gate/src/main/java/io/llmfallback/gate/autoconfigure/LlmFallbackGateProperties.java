@@ -1,4 +1,4 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

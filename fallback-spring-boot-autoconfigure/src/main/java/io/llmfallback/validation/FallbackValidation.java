@@ -1,4 +1,4 @@
-package io.llmfallback.gate;
+package io.llmfallback.validation;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a chain's fallbacks are known to be semantically safe: the outcome of the chain's latest
- * compatibility gate run.
+ * compatibility gate run. The fallback-gate module runs the gates and fills it in; the endpoint and the health
+ * indicator show it.
  *
  * @param status {@code unvalidated} until a gate run judged the chain, then {@code passed} or
  * {@code failed}
@@ -24,12 +25,6 @@ public record FallbackValidation(Status status, @Nullable String checkedAt, int 
 
 	public FallbackValidation {
 		findings = List.copyOf(findings);
-	}
-
-	/** The validation a gate report gives. */
-	public static FallbackValidation of(GateReport report) {
-		return new FallbackValidation(report.passed() ? Status.PASSED : Status.FAILED, report.generatedAt(),
-				report.corpusSize(), report.findings());
 	}
 
 	/** A gate run that ended without a report leaves the chain unvalidated, saying why. */

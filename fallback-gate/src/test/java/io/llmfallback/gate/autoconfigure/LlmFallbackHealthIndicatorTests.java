@@ -1,16 +1,15 @@
-package io.llmfallback.actuate;
+package io.llmfallback.gate.autoconfigure;
 
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
-import io.llmfallback.autoconfigure.LlmFallbackGateAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.FallbackValidation;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.validation.FallbackValidation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

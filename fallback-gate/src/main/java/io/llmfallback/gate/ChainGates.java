@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.FallbackValidations;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -21,7 +23,7 @@ import reactor.core.scheduler.Schedulers;
  * arbitrary files. At most one run per chain is in progress at a time: each run is billed by every
  * provider of the chain, so a second one at the same time is refused rather than queued.
  */
-public final class ChainGates {
+public final class ChainGates implements FallbackValidations {
 
 	private final FallbackChains chains;
 
@@ -56,6 +58,7 @@ public final class ChainGates {
 	}
 
 	/** The chains that have a corpus, in no particular order. */
+	@Override
 	public Set<String> chainsWithCorpus() {
 		return this.corpora.keySet();
 	}
@@ -63,6 +66,11 @@ public final class ChainGates {
 	/** The outcome of each chain's latest run. */
 	public GateValidations validations() {
 		return this.validations;
+	}
+
+	@Override
+	public FallbackValidation of(String chain) {
+		return this.validations.of(chain);
 	}
 
 	/** Whether the chain has a corpus to run the gate on. */

@@ -1,11 +1,13 @@
-package io.llmfallback.autoconfigure;
+package io.llmfallback.gate.autoconfigure;
 
 import java.time.Clock;
 
-import io.llmfallback.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateValidations;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
 import io.llmfallback.provider.LlmProviders;
 import io.llmfallback.review.TrafficReview;
 
@@ -24,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
@@ -31,11 +34,12 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * The compatibility gate of each chain: run on demand (endpoint, code), at start-up
  * ({@code llm.fallback.gate.on-startup}) or as a command-line run ({@code llm.fallback.gate.chain}), with
  * every run's outcome kept as the chain's validation; and its live counterpart, the periodic review of each
- * chain's traffic, judged with the same tolerances.
+ * chain's traffic, judged with the same tolerances. The runtime's endpoint and health read the outcomes
+ * through {@link io.llmfallback.validation.FallbackValidations}, which {@link ChainGates} implements.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnBean(LlmFallbackSettings.class)
-@EnableConfigurationProperties(LlmFallbackGateProperties.class)
+@EnableConfigurationProperties({ LlmFallbackGateProperties.class, LlmFallbackReviewProperties.class })
 public final class LlmFallbackGateAutoConfiguration {
 
 	private static final String CHAIN = "llm.fallback.gate.chain";
@@ -45,9 +49,9 @@ public final class LlmFallbackGateAutoConfiguration {
 	private static final String ON_STARTUP = "llm.fallback.gate.on-startup";
 
 	@Bean
-	GateSettings llmFallbackGateSettings(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
-			ResourceLoader resourceLoader) {
-		return GateSettings.of(properties, settings, resourceLoader);
+	GateSettings llmFallbackGateSettings(LlmFallbackGateProperties properties, LlmFallbackReviewProperties review,
+			LlmFallbackSettings settings, ResourceLoader resourceLoader, Environment environment) {
+		return GateSettings.of(properties, review, settings, resourceLoader, environment);
 	}
 
 	/**
@@ -59,7 +63,7 @@ public final class LlmFallbackGateAutoConfiguration {
 	TrafficReview llmFallbackTrafficReview(LlmFallbackSettings settings, GateSettings gate, LlmProviders providers,
 			ObjectProvider<Clock> clock) {
 		return new TrafficReview(settings.chains(), providers.all(), settings.breakers(), settings.knownPrices(),
-				settings.review(gate.tolerances()), clock.getIfUnique(Clock::systemUTC));
+				gate.review(), clock.getIfUnique(Clock::systemUTC));
 	}
 
 	@Bean

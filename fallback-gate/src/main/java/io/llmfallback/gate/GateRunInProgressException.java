@@ -12,11 +12,24 @@ public class GateRunInProgressException extends IllegalStateException {
 
 	private final Instant startedAt;
 
+	private final String message;
+
 	public GateRunInProgressException(String chain, Instant startedAt) {
-		super("A compatibility gate run of chain '" + chain + "' is in progress since " + startedAt
-				+ "; wait for it to end");
+		this(chain, startedAt,
+				"A compatibility gate run of chain '" + chain + "' is in progress since " + startedAt + "; wait for it to end");
+	}
+
+	private GateRunInProgressException(String chain, Instant startedAt, String message) {
+		super(message);
 		this.chain = chain;
 		this.startedAt = startedAt;
+		this.message = message;
+	}
+
+	/** Why the run was refused, as the endpoint's 409 says it. */
+	@Override
+	public String getMessage() {
+		return this.message;
 	}
 
 	/** The chain whose run is in progress. */

@@ -111,7 +111,7 @@ public final class TrafficReview implements ChainListener {
 		List<ProviderReview> reviews = new ArrayList<>(names.size());
 		List<Long> timeoutsMs = new ArrayList<>(names.size());
 		for (int index = 0; index < names.size(); index++) {
-			LlmProvider provider = this.providers.get(names.get(index));
+			LlmProvider provider = provider(names.get(index));
 			reviews.add(window.provider(index)
 				.review(provider.name(), provider.model(), index == 0, this.priced.contains(provider.name()),
 						minSamples));
@@ -201,6 +201,15 @@ public final class TrafficReview implements ChainListener {
 			return sum;
 		}
 
+	}
+
+	/** A provider of a reviewed chain, which the constructor made sure is known. */
+	private LlmProvider provider(String name) {
+		LlmProvider provider = this.providers.get(name);
+		if (provider == null) {
+			throw new IllegalStateException("No provider '" + name + "'");
+		}
+		return provider;
 	}
 
 }

@@ -22,6 +22,7 @@ import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.RequestAdaptation;
 import io.llmfallback.provider.ResponseBudget;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -97,8 +98,8 @@ public final class LlmFallbackAutoConfiguration {
 		return new LlmProviders(settings.providers()
 			.values()
 			.stream()
-			.map((provider) -> LlmProviders.create(provider, settings.adaptations().get(provider.name()), builder,
-					responseBudget))
+			.map((provider) -> LlmProviders.create(provider,
+					settings.adaptations().getOrDefault(provider.name(), RequestAdaptation.NONE), builder, responseBudget))
 			.toList(), (pool != null) ? pool : () -> {
 			});
 	}

@@ -107,7 +107,7 @@ final class LlmFallbackKeys {
 	private static Node tree() {
 		Node root = Node.bean(LlmFallbackProperties.class);
 		root.children.put("openai-api", Node.bean(LlmFallbackOpenAiApiProperties.class));
-		Node chain = root.children.get("chains").values;
+		Node chain = root.child("chains").entries();
 		root.children.put("gate", Node.absent(GATE_MODULE));
 		root.children.put("review", Node.absent(GATE_MODULE));
 		chain.children.put("gate-corpus", Node.absent(GATE_MODULE));
@@ -150,6 +150,24 @@ final class LlmFallbackKeys {
 			this.module = module;
 		}
 
+		/** The node of a bean's property, which the bean must have. */
+		Node child(String name) {
+			Node child = this.children.get(name);
+			if (child == null) {
+				throw new IllegalStateException("No property '" + name + "' under " + this.kind);
+			}
+			return child;
+		}
+
+		/** The node of a map's values: only a map has them. */
+		Node entries() {
+			Node entries = this.values;
+			if (entries == null) {
+				throw new IllegalStateException("A " + this.kind + " has no entries");
+			}
+			return entries;
+		}
+
 		static Node absent(String module) {
 			return new Node(Kind.ABSENT, null, module);
 		}
@@ -186,7 +204,7 @@ final class LlmFallbackKeys {
 		void collect(String key, List<String> keys) {
 			switch (this.kind) {
 				case BEAN -> this.children.forEach((child, node) -> node.collect(key + "." + child, keys));
-				case MAP -> this.values.collect(key + ".<name>", keys);
+				case MAP -> entries().collect(key + ".<name>", keys);
 				case ABSENT -> {
 				}
 				default -> keys.add(key);
@@ -208,7 +226,7 @@ final class LlmFallbackKeys {
 			}
 			return switch (this.kind) {
 				case ANY, ABSENT -> null;
-				case MAP -> this.values.check(name, index + 1, dashless, ignored);
+				case MAP -> entries().check(name, index + 1, dashless, ignored);
 				case LIST -> (index == name.getNumberOfElements() - 1 && name.isNumericIndex(index)) ? null
 						: name.chop(index) + " takes a list of values";
 				case VALUE -> name.chop(index) + " takes a single value";

@@ -429,11 +429,11 @@ public final class LlmFallbackSettings {
 
 	// Once, at start-up: a provider that reads as free lets spend limits and cost alerts miss its spend.
 	private void logUnpricedProviders() {
-		this.pricingSources.forEach((name, source) -> {
-			if (source == PricingSource.NONE && logger.isInfoEnabled()) {
-				logger.info("Provider '" + name + "' has no configured price and its model '"
-						+ this.providers.get(name).model() + "' has no list price, so its cost will read as 0; set "
-						+ PREFIX + ".providers." + name + ".pricing.* to count it");
+		this.providers.forEach((name, provider) -> {
+			if (this.pricingSources.get(name) == PricingSource.NONE && logger.isInfoEnabled()) {
+				logger.info("Provider '" + name + "' has no configured price and its model '" + provider.model()
+						+ "' has no list price, so its cost will read as 0; set " + PREFIX + ".providers." + name
+						+ ".pricing.* to count it");
 			}
 		});
 	}

@@ -74,6 +74,10 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 
 	};
 
+	/** Every observation here has a name: the span name's prefix and the meters' deny rule depend on it. */
+	@Override
+	public abstract String getName();
+
 	/**
 	 * The attributes of both observations; which are low cardinality (and so may tag meters) and which high
 	 * cardinality (spans only) each observation says.

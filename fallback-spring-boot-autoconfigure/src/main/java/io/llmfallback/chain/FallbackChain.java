@@ -732,13 +732,13 @@ public final class FallbackChain {
 				}
 			}
 			String provider = this.breakers.lastResortCandidate(List.copyOf(shortCircuited.keySet()));
-			if (provider != null) {
+			Integer index = (provider != null) ? shortCircuited.get(provider) : null;
+			if (provider != null && index != null) {
 				Set<String> refused = new HashSet<>(rejected);
 				refused.add(provider);
 				// Comes back here only when the slot was refused: a provider that answered has been called, and
 				// the request ends with its answer.
-				return call(run, request, new Attempt(shortCircuited.get(provider), true, 0, false),
-						() -> lastResort(run, request, refused));
+				return call(run, request, new Attempt(index, true, 0, false), () -> lastResort(run, request, refused));
 			}
 		}
 		return Mono.error(exhausted(run));

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -86,7 +85,7 @@ public final class ProviderCircuitBreakers {
 			CircuitBreaker breaker = this.registry.circuitBreaker(provider, config);
 			AtomicLong streakStart = new AtomicLong(NO_STREAK);
 			AtomicLong openedAt = new AtomicLong();
-			AtomicReference<Sinks.Empty<Void>> opening = new AtomicReference<>(Sinks.empty());
+			Openings opening = new Openings();
 			if (settings.rule() == BreakerSettings.Rule.CONSECUTIVE_FAILURES) {
 				breaker.getEventPublisher()
 					.onError((event) -> streakStart.compareAndSet(NO_STREAK, clock.millis()))
@@ -98,7 +97,7 @@ public final class ProviderCircuitBreakers {
 				CircuitBreaker.State to = event.getStateTransition().getToState();
 				if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
 					openedAt.set(clock.millis());
-					opening.getAndSet(Sinks.empty()).tryEmitEmpty();
+					opening.opened();
 				}
 				logger.warn("LLM provider '" + provider + "' circuit breaker " + from + " -> " + to);
 				listener.onTransition(new BreakerTransition(provider, from, to, event.getCreationTime().toInstant()));
@@ -200,7 +199,7 @@ public final class ProviderCircuitBreakers {
 	 */
 	public Mono<Void> nextOpening(String provider) {
 		Protected breaker = breaker(provider);
-		return Mono.defer(() -> breaker.opening.get().asMono());
+		return Mono.defer(() -> breaker.opening.next());
 	}
 
 	/**
@@ -265,6 +264,27 @@ public final class ProviderCircuitBreakers {
 		return breaker;
 	}
 
+	/** The openings of one breaker: a signal completed when the breaker opens, then replaced for the next. */
+	private static final class Openings {
+
+		private volatile Sinks.Empty<Void> next = Sinks.empty();
+
+		/** Completes, empty, at the breaker's next opening. */
+		Mono<Void> next() {
+			return this.next.asMono();
+		}
+
+		void opened() {
+			Sinks.Empty<Void> opened;
+			synchronized (this) {
+				opened = this.next;
+				this.next = Sinks.empty();
+			}
+			opened.tryEmitEmpty();
+		}
+
+	}
+
 	/**
 	 * @param openedAt when the breaker last opened, by the clock's millis; read only while it is open
 	 * @param lastResortAt when the last last-resort call began, by the clock's millis, or {@link #NEVER}
@@ -273,7 +293,7 @@ public final class ProviderCircuitBreakers {
 	 */
 	private record Protected(CircuitBreaker breaker, ReactiveCircuitBreaker reactive, AtomicLong streakStart,
 			long windowMillis, AtomicLong openedAt, long lastResortSpacingMillis, AtomicLong lastResortAt,
-			AtomicBoolean lastResortInFlight, AtomicReference<Sinks.Empty<Void>> opening) {
+			AtomicBoolean lastResortInFlight, Openings opening) {
 
 		/** Failures that began longer than the window ago no longer count towards opening. */
 		void clearStaleStreak(long nowMillis) {

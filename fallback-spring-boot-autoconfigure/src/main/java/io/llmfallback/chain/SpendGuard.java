@@ -70,8 +70,9 @@ public final class SpendGuard implements ChainListener {
 	/** Whether the chain, or all chains together, spent their limit within the window. */
 	public boolean isLimited(String chain) {
 		BigDecimal chainLimit = this.chainLimits.get(chain);
+		Spend chainSpend = this.byChain.get(chain);
 		return (this.globalLimit != null && this.global.total().compareTo(this.globalLimit) >= 0)
-				|| (chainLimit != null && this.byChain.get(chain).total().compareTo(chainLimit) >= 0);
+				|| (chainLimit != null && chainSpend != null && chainSpend.total().compareTo(chainLimit) >= 0);
 	}
 
 	/** What the chain spent within the window; zero for a chain without a limit of its own. */

@@ -188,22 +188,25 @@ final class ChainSignals {
 	 */
 	private Map.@Nullable Entry<String, OperationLengths> leadingOperation(Map<String, OperationLengths> operations) {
 		Map.Entry<String, OperationLengths> leading = null;
+		double leadingDelta = 0;
 		for (Map.Entry<String, OperationLengths> candidate : operations.entrySet()) {
-			boolean hasDelta = candidate.getValue().delta() != null;
-			if (hasDelta && (leading == null || leads(candidate.getValue(), leading.getValue()))) {
+			Double delta = candidate.getValue().delta();
+			if (delta != null && (leading == null
+					|| leads(candidate.getValue().requests(), delta, leading.getValue().requests(), leadingDelta))) {
 				leading = candidate;
+				leadingDelta = delta;
 			}
 		}
 		return leading;
 	}
 
-	private boolean leads(OperationLengths candidate, OperationLengths leading) {
-		boolean candidateEnough = candidate.requests() >= this.minRequests;
-		boolean leadingEnough = leading.requests() >= this.minRequests;
+	private boolean leads(long candidateRequests, double candidateDelta, long leadingRequests, double leadingDelta) {
+		boolean candidateEnough = candidateRequests >= this.minRequests;
+		boolean leadingEnough = leadingRequests >= this.minRequests;
 		if (candidateEnough != leadingEnough) {
 			return candidateEnough;
 		}
-		return Math.abs(candidate.delta()) > Math.abs(leading.delta());
+		return Math.abs(candidateDelta) > Math.abs(leadingDelta);
 	}
 
 	private static @Nullable Double p95(LatencyHistogram histogram) {

@@ -19,6 +19,9 @@ final class OpenAiApiException extends RuntimeException {
 
 	private final @Nullable String code;
 
+	/** What the caller is told, as the error's {@code message}. */
+	private final String message;
+
 	OpenAiApiException(HttpStatus status, String type, @Nullable String param, @Nullable String code,
 			String message) {
 		// Thrown for every refused request: a stack trace would cost more than the answer.
@@ -27,6 +30,7 @@ final class OpenAiApiException extends RuntimeException {
 		this.type = type;
 		this.param = param;
 		this.code = code;
+		this.message = message;
 	}
 
 	/** A request that is not a valid chat completion request (400 {@code invalid_request_error}). */
@@ -40,7 +44,7 @@ final class OpenAiApiException extends RuntimeException {
 
 	OpenAiWire.ErrorResponse body() {
 		return new OpenAiWire.ErrorResponse(
-				new OpenAiWire.ErrorBody(getMessage(), this.type, this.param, this.code));
+				new OpenAiWire.ErrorBody(this.message, this.type, this.param, this.code));
 	}
 
 }

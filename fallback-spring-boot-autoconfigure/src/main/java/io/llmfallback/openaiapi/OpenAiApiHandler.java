@@ -170,8 +170,9 @@ public final class OpenAiApiHandler {
 	private Mono<ServerResponse> streamed(FallbackChain chain, CompletionRequest completion) {
 		EventStream stream = new EventStream(completion);
 		return chain.stream(completion.request(), OPERATION, stream::served).switchOnFirst((first, chunks) -> {
-			if (first.isOnError()) {
-				return Mono.error(first.getThrowable());
+			Throwable failedBeforeText = first.getThrowable();
+			if (failedBeforeText != null) {
+				return Mono.error(failedBeforeText);
 			}
 			Flux<byte[]> events = stream.events(chunks);
 			// Each event flushed as it comes: a client waits for text, not for a buffer to fill.

@@ -221,9 +221,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			.concatWith(Mono.fromCallable(() -> lastChunk(state, requestedModel, maxTokens)))
 			.onErrorMap(ResponseTooLargeException.class, (ex) -> {
 				this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' streamed an answer that was not read "
-						+ "to the end: " + ex.getMessage());
+						+ "to the end: " + ex.detail());
 				return new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
-						ex.getMessage(), null);
+						ex.detail(), null);
 			});
 	}
 
@@ -286,10 +286,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	private Mono<String> tooLarge(ClientResponse response, ResponseTooLargeException ex) {
 		int status = response.statusCode().value();
 		this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' answered HTTP " + status + " with a body "
-				+ "that was not read to the end: " + ex.getMessage());
+				+ "that was not read to the end: " + ex.detail());
 		if (response.statusCode().is2xxSuccessful()) {
 			return Mono.error(new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
-					ex.getMessage(), null));
+					ex.detail(), null));
 		}
 		return Mono.just("");
 	}

@@ -20,13 +20,25 @@ final class ResponseTooLargeException extends RuntimeException {
 
 	}
 
+	/** Which bound was passed, in words, for the failure it becomes. */
+	private final String detail;
+
 	ResponseTooLargeException(Limit limit, long bytes) {
-		super(switch (limit) {
+		this(switch (limit) {
 			case RESPONSE -> "response larger than the " + size(bytes) + " cap on one answer";
 			case BUDGET -> "the " + size(bytes) + " budget of responses being read at once is used up";
 			case EVENT -> "stream event larger than the " + size(bytes) + " cap on one event";
 			case STREAM -> "stream larger than the " + size(bytes) + " cap on one streamed answer";
-		}, null, false, false);
+		});
+	}
+
+	private ResponseTooLargeException(String detail) {
+		super(detail, null, false, false);
+		this.detail = detail;
+	}
+
+	String detail() {
+		return this.detail;
 	}
 
 	private static String size(long bytes) {

@@ -54,7 +54,7 @@ public final class SimulatedProvider implements AutoCloseable {
 
 	private final @Nullable LoopResources ownLoops;
 
-	private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
+	private volatile Fault fault = Fault.NONE;
 
 	/** What it answers instead of its echo, from the last user message; {@code null} to echo. */
 	private final AtomicReference<@Nullable UnaryOperator<String>> script = new AtomicReference<>();
@@ -134,18 +134,18 @@ public final class SimulatedProvider implements AutoCloseable {
 
 	/** The fault injected, {@link Fault#NONE} when healthy. */
 	public Fault fault() {
-		return this.fault.get();
+		return this.fault;
 	}
 
 	/** Makes requests from now on misbehave as the fault says (a partial fault counts from here). */
 	public void inject(Fault fault) {
 		this.requestsSinceInjection.set(0);
-		this.fault.set(Objects.requireNonNull(fault, "fault"));
+		this.fault = Objects.requireNonNull(fault, "fault");
 	}
 
 	/** Answers normally again; a script stays. */
 	public void heal() {
-		this.fault.set(Fault.NONE);
+		this.fault = Fault.NONE;
 	}
 
 	/**
@@ -205,7 +205,7 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
-		Fault injected = this.fault.get();
+		Fault injected = this.fault;
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
 		Mono<String> body = read(request).doOnNext(this.lastRequest::set);
 		if (fault.hang()) {

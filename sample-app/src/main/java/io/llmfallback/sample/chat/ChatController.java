@@ -61,7 +61,12 @@ final class ChatController {
 			return this.chat.stream(chain, prompt, body.maxTokens(), outcome::set)
 				.filter(ChatChunk::hasText)
 				.map((chunk) -> event("chunk", new ChatEvents.Chunk(chunk.text())))
-				.concatWith(Mono.fromSupplier(() -> event("done", ChatEvents.Done.of(outcome.get()))))
+				.concatWith(Mono.defer(() -> {
+					ChainResponse served = outcome.get();
+					return (served != null) ? Mono.just(event("done", ChatEvents.Done.of(served)))
+							: Mono.error(new IllegalStateException("The stream of chain '" + chain
+									+ "' completed without its served answer"));
+				}))
 				// A refused prompt fails before the first event, so it still gets its 400 (see ApiErrorHandler).
 				.onErrorResume((ex) -> !(ex instanceof PromptRejectedException),
 						(ex) -> Mono.just(event("error", failed(chain, ex))));

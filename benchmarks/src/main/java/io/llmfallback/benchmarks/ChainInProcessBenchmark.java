@@ -41,24 +41,27 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Mono;
 
 /**
- * The chain's own cost with the network taken out, and where it goes. The provider is an in-memory
- * {@link LlmProvider} that answers at once (on the calling thread), so what remains is the chain's work:
+ * The chain's own cost with the network taken out, and where it goes. The provider is an
+ * in-memory {@link LlmProvider} that answers at once (on the calling thread), so what
+ * remains is the chain's work:
  * <ul>
  * <li>{@link #stubProvider()}: the provider call alone, the baseline;</li>
- * <li>{@link #stubProviderWithTimeout()}: plus the {@code Mono.timeout} the chain puts on every attempt (a timer
- * scheduled on Reactor's parallel scheduler, then cancelled);</li>
- * <li>{@link #stubProviderInBreaker()}: plus the provider's circuit breaker (Spring Cloud CircuitBreaker's
- * reactive Resilience4j wrapper: permission, outcome recording);</li>
- * <li>{@link #chain()}: the whole {@link FallbackChain}: both of the above, the deadline, the attempt record,
- * the {@link ChainResponse}, the cost and the listener.</li>
- * <li>{@link #instrumentedChain()}: the same chain instrumented as the starter instruments it in an
- * application: the six rolling signals ({@link FallbackSignals}), the Micrometer meters ({@link ChainMeters},
- * with the starter's filter for observation-derived meters) and request and attempt observations on a live
- * {@link ObservationRegistry} whose handler reads every observation's attributes, as a tracing bridge does
- * (span export itself is left out: it is batched off the request path).</li>
+ * <li>{@link #stubProviderWithTimeout()}: plus the {@code Mono.timeout} the chain puts on
+ * every attempt (a timer scheduled on Reactor's parallel scheduler, then cancelled);</li>
+ * <li>{@link #stubProviderInBreaker()}: plus the provider's circuit breaker (Spring Cloud
+ * CircuitBreaker's reactive Resilience4j wrapper: permission, outcome recording);</li>
+ * <li>{@link #chain()}: the whole {@link FallbackChain}: both of the above, the deadline,
+ * the attempt record, the {@link ChainResponse}, the cost and the listener.</li>
+ * <li>{@link #instrumentedChain()}: the same chain instrumented as the starter
+ * instruments it in an application: the six rolling signals ({@link FallbackSignals}),
+ * the Micrometer meters ({@link ChainMeters}, with the starter's filter for
+ * observation-derived meters) and request and attempt observations on a live
+ * {@link ObservationRegistry} whose handler reads every observation's attributes, as a
+ * tracing bridge does (span export itself is left out: it is batched off the request
+ * path).</li>
  * </ul>
- * {@link ChainOverheadBenchmark} measures the same chain over HTTP; this one says what its extra microseconds
- * are made of, with far less noise than a loopback round trip.
+ * {@link ChainOverheadBenchmark} measures the same chain over HTTP; this one says what
+ * its extra microseconds are made of, with far less noise than a loopback round trip.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -95,10 +98,8 @@ public class ChainInProcessBenchmark {
 		this.chain = new FallbackChain(settings, List.of(primary, secondary), this.breakers,
 				Map.of("primary", price, "secondary", price), new ChainStatistics());
 		this.instrumentedChain = instrumented(settings, List.of(primary, secondary), price);
-		this.request = new ChatRequest(
-				List.of(ChatMessage.system(ChainOverheadBenchmark.SYSTEM_PROMPT),
-						ChatMessage.user(ChainOverheadBenchmark.USER_PROMPT)),
-				null, null, null, ResponseFormat.TEXT);
+		this.request = new ChatRequest(List.of(ChatMessage.system(ChainOverheadBenchmark.SYSTEM_PROMPT),
+				ChatMessage.user(ChainOverheadBenchmark.USER_PROMPT)), null, null, null, ResponseFormat.TEXT);
 	}
 
 	@Benchmark
@@ -108,7 +109,9 @@ public class ChainInProcessBenchmark {
 
 	@Benchmark
 	public ChatResponse stubProviderWithTimeout() {
-		return this.provider.chat(this.request).timeout(ATTEMPT_TIMEOUT, Mono.error(IllegalStateException::new)).block();
+		return this.provider.chat(this.request)
+			.timeout(ATTEMPT_TIMEOUT, Mono.error(IllegalStateException::new))
+			.block();
 	}
 
 	@Benchmark

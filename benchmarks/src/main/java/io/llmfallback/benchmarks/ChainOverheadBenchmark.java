@@ -55,27 +55,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
- * What a healthy call through the chain costs compared with the plain WebClient call a hand-written client
- * would make to the same endpoint.
+ * What a healthy call through the chain costs compared with the plain WebClient call a
+ * hand-written client would make to the same endpoint.
  * <p>
- * One WireMock server on a loopback port answers {@code POST /v1/chat/completions} with a realistic OpenAI chat
- * completion. Three ways of getting the assistant's text out of it are measured, each on a
- * {@link WebClient.Builder} from {@link WebClient#builder()} (so the same Reactor Netty connector and connection
- * pool underneath):
+ * One WireMock server on a loopback port answers {@code POST /v1/chat/completions} with a
+ * realistic OpenAI chat completion. Three ways of getting the assistant's text out of it
+ * are measured, each on a {@link WebClient.Builder} from {@link WebClient#builder()} (so
+ * the same Reactor Netty connector and connection pool underneath):
  * <ul>
- * <li>{@link #directWebClient()}: the baseline. Build the JSON body, POST it, read the body as text, parse it
- * with Jackson 3 and take {@code choices[0].message.content}.</li>
- * <li>{@link #provider()}: {@link OpenAiProvider#chat(ChatRequest)}, i.e. the same work plus request mapping,
- * error classification hooks and a normalized {@link ChatResponse}.</li>
- * <li>{@link #chain()}: a {@link FallbackChain} of two providers whose primary is healthy: circuit breaker
- * permission and bookkeeping, the per-attempt {@code Mono.timeout}, attempt records, cost and the listener.</li>
+ * <li>{@link #directWebClient()}: the baseline. Build the JSON body, POST it, read the
+ * body as text, parse it with Jackson 3 and take {@code choices[0].message.content}.</li>
+ * <li>{@link #provider()}: {@link OpenAiProvider#chat(ChatRequest)}, i.e. the same work
+ * plus request mapping, error classification hooks and a normalized
+ * {@link ChatResponse}.</li>
+ * <li>{@link #chain()}: a {@link FallbackChain} of two providers whose primary is
+ * healthy: circuit breaker permission and bookkeeping, the per-attempt
+ * {@code Mono.timeout}, attempt records, cost and the listener.</li>
  * </ul>
- * Everything is built once per trial; each invocation is one complete HTTP round trip, blocked on.
+ * Everything is built once per trial; each invocation is one complete HTTP round trip,
+ * blocked on.
  * <p>
- * The warm-up is long on purpose: Jetty (inside WireMock), Netty, Reactor and Spring make a lot of code for the
- * JIT, and on a 2-core machine C2 keeps compiling for about a minute before the time per call settles. Only
- * {@link Mode#AverageTime} runs by default: with one benchmark thread the throughput is its reciprocal, and a
- * second mode would double the run ({@code -bm thrpt} measures it when wanted).
+ * The warm-up is long on purpose: Jetty (inside WireMock), Netty, Reactor and Spring make
+ * a lot of code for the JIT, and on a 2-core machine C2 keeps compiling for about a
+ * minute before the time per call settles. Only {@link Mode#AverageTime} runs by default:
+ * with one benchmark thread the throughput is its reciprocal, and a second mode would
+ * double the run ({@code -bm thrpt} measures it when wanted).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -93,7 +97,10 @@ public class ChainOverheadBenchmark {
 
 	static final int MAX_TOKENS = 512;
 
-	/** The chain's {@code fallback-max-tokens}: what a request served by the secondary asks for at most. */
+	/**
+	 * The chain's {@code fallback-max-tokens}: what a request served by the secondary
+	 * asks for at most.
+	 */
 	static final int FALLBACK_MAX_TOKENS = 256;
 
 	static final String SYSTEM_PROMPT = "You are a support assistant. Answer in at most three sentences.";
@@ -105,7 +112,10 @@ public class ChainOverheadBenchmark {
 			+ "their saved card. They are asking for the duplicate charge to be refunded. Verify the two "
 			+ "transactions and refund the second one.";
 
-	/** A chat completion as OpenAI returns it (the fields the API sends for a plain text answer). */
+	/**
+	 * A chat completion as OpenAI returns it (the fields the API sends for a plain text
+	 * answer).
+	 */
 	static final String COMPLETION = """
 			{
 			  "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
@@ -156,9 +166,9 @@ public class ChainOverheadBenchmark {
 	private ChatRequest request;
 
 	/**
-	 * When set (by the smoke test), the stub also checks headers and body, so that a caller sending something
-	 * else gets a 404. Off while measuring: matching JSON on the server would add the same cost to every
-	 * benchmark and only blur the comparison.
+	 * When set (by the smoke test), the stub also checks headers and body, so that a
+	 * caller sending something else gets a 404. Off while measuring: matching JSON on the
+	 * server would add the same cost to every benchmark and only blur the comparison.
 	 */
 	boolean strictStub;
 
@@ -187,11 +197,14 @@ public class ChainOverheadBenchmark {
 		this.provider = primary;
 		this.chain = chain(primary, BreakerSettings.DEFAULTS, secondary, new ChainStatistics());
 
-		this.request = new ChatRequest(List.of(ChatMessage.system(SYSTEM_PROMPT), ChatMessage.user(USER_PROMPT)),
-				null, null, null, ResponseFormat.TEXT);
+		this.request = new ChatRequest(List.of(ChatMessage.system(SYSTEM_PROMPT), ChatMessage.user(USER_PROMPT)), null,
+				null, null, ResponseFormat.TEXT);
 	}
 
-	/** A WireMock server on a random loopback port, without request journal or console output. */
+	/**
+	 * A WireMock server on a random loopback port, without request journal or console
+	 * output.
+	 */
 	static WireMockServer startServer() {
 		WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1")
 			.dynamicPort()
@@ -207,9 +220,9 @@ public class ChainOverheadBenchmark {
 	}
 
 	/**
-	 * The benchmarks' chain, {@code [primary, secondary]}: a 30 s latency budget, the default fallback
-	 * categories and breaker of the secondary, the primary's breaker as given, pricing for both and the
-	 * statistics as the listener.
+	 * The benchmarks' chain, {@code [primary, secondary]}: a 30 s latency budget, the
+	 * default fallback categories and breaker of the secondary, the primary's breaker as
+	 * given, pricing for both and the statistics as the listener.
 	 */
 	static FallbackChain chain(LlmProvider primary, BreakerSettings primaryBreaker, LlmProvider secondary,
 			ChainStatistics statistics) {

@@ -32,11 +32,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What semantic checking adds to a request, in process: the same chain answering the same JSON ticket
+ * What semantic checking adds to a request, in process: the same chain answering the same
+ * JSON ticket
  * <ul>
  * <li>{@link #unchecked()}: with no output contract, the baseline;</li>
- * <li>{@link #schemaContract()}: checked against a JSON Schema (draft 2020-12) with field coverage;</li>
- * <li>{@link #typedResult()}: mapped onto a record, as {@code LlmClient.chat(request, Ticket.class)} does.</li>
+ * <li>{@link #schemaContract()}: checked against a JSON Schema (draft 2020-12) with field
+ * coverage;</li>
+ * <li>{@link #typedResult()}: mapped onto a record, as
+ * {@code LlmClient.chat(request, Ticket.class)} does.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -104,8 +107,8 @@ public class ContractCheckBenchmark {
 				Map.of("primary", BreakerSettings.DEFAULTS, "secondary", BreakerSettings.DEFAULTS), Clock.systemUTC(),
 				(transition) -> {
 				});
-		ChainSettings settings = new ChainSettings("extract", List.of("primary", "secondary"),
-				Duration.ofSeconds(30), 256, ChainSettings.DEFAULT_FALLBACK_ON, contract);
+		ChainSettings settings = new ChainSettings("extract", List.of("primary", "secondary"), Duration.ofSeconds(30),
+				256, ChainSettings.DEFAULT_FALLBACK_ON, contract);
 		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
 		return new FallbackChain(settings, providers, breakers, Map.of("primary", price, "secondary", price),
 				new ChainStatistics());

@@ -10,8 +10,9 @@ import io.llmfallback.provider.ProviderType;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers every request at once, on the subscribing thread, with a fresh response as a real provider would,
- * so that an in-process benchmark measures the chain and not a network.
+ * Answers every request at once, on the subscribing thread, with a fresh response as a
+ * real provider would, so that an in-process benchmark measures the chain and not a
+ * network.
  *
  * @param name the provider's configured name
  * @param answer the text of every answer

@@ -49,38 +49,45 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /**
- * How long a streamed answer takes to reach its first text through the chain, compared with the streaming
- * WebClient call a hand-written client would make to the same endpoint.
+ * How long a streamed answer takes to reach its first text through the chain, compared
+ * with the streaming WebClient call a hand-written client would make to the same
+ * endpoint.
  * <p>
- * One WireMock server on a loopback port streams {@code POST /v1/chat/completions} with {@code stream: true}
- * as OpenAI does: a {@code chat.completion.chunk} event with the assistant's role and empty content, one event
- * per word of the answer, one with {@code finish_reason: stop}, one with the usage and no choices, then
- * {@code data: [DONE]}. The whole body is sent at once, with no delay, so that what differs between the
- * callers is their own work. Under {@code /overloaded} the same path answers 503 with OpenAI's
- * {@code server_is_overloaded} error.
+ * One WireMock server on a loopback port streams {@code POST /v1/chat/completions} with
+ * {@code stream: true} as OpenAI does: a {@code chat.completion.chunk} event with the
+ * assistant's role and empty content, one event per word of the answer, one with
+ * {@code finish_reason: stop}, one with the usage and no choices, then
+ * {@code data: [DONE]}. The whole body is sent at once, with no delay, so that what
+ * differs between the callers is their own work. Under {@code /overloaded} the same path
+ * answers 503 with OpenAI's {@code server_is_overloaded} error.
  * <p>
- * The {@code ...FirstChunk} benchmarks time one request from subscription to the first chunk with text, on the
- * benchmark thread: the method returns that text while the rest of the stream is still being read, and the
- * stream is read to its end after the timed part ({@link InFlight}), so that a stream that fails or ends without
- * text fails the benchmark and the chain's bookkeeping at the end of a stream is not left running into the next
- * call. The {@code ...WholeStream} benchmarks time the whole answer, to its end.
+ * The {@code ...FirstChunk} benchmarks time one request from subscription to the first
+ * chunk with text, on the benchmark thread: the method returns that text while the rest
+ * of the stream is still being read, and the stream is read to its end after the timed
+ * part ({@link InFlight}), so that a stream that fails or ends without text fails the
+ * benchmark and the chain's bookkeeping at the end of a stream is not left running into
+ * the next call. The {@code ...WholeStream} benchmarks time the whole answer, to its end.
  * <p>
- * Every caller here reads the body to its own end, past {@code [DONE]}, as the providers do: a body cut short
- * makes Reactor Netty close the connection rather than pool it, and every call would open a new one.
+ * Every caller here reads the body to its own end, past {@code [DONE]}, as the providers
+ * do: a body cut short makes Reactor Netty close the connection rather than pool it, and
+ * every call would open a new one.
  * <ul>
- * <li>{@code direct...}: the baseline. Build the JSON body, POST it, read the body as server-sent events with
- * Spring's codec to its end, parse each event before {@code [DONE]} with Jackson 3 and take
- * {@code choices[0].delta.content}.</li>
- * <li>{@code provider...}: {@link LlmProvider#stream} alone, to the end, and with the chain's two stream
- * deadlines added ({@link #providerWholeStreamWithDeadlines}): what the chain's time per stream is made of.</li>
- * <li>{@code chain...}: {@link FallbackChain#stream} over two providers whose primary is healthy: one
- * attempt, with its breaker, first-chunk and stall deadlines, records, cost and listener.</li>
- * <li>{@link #failoverFirstChunk}: the same chain whose primary answers 503 before any chunk, so the secondary
- * streams. The primary's breaker is set never to open (the failure-rate rule with a minimum number of calls no
- * run reaches), so every request makes the failed attempt rather than being short-circuited past it.</li>
+ * <li>{@code direct...}: the baseline. Build the JSON body, POST it, read the body as
+ * server-sent events with Spring's codec to its end, parse each event before
+ * {@code [DONE]} with Jackson 3 and take {@code choices[0].delta.content}.</li>
+ * <li>{@code provider...}: {@link LlmProvider#stream} alone, to the end, and with the
+ * chain's two stream deadlines added ({@link #providerWholeStreamWithDeadlines}): what
+ * the chain's time per stream is made of.</li>
+ * <li>{@code chain...}: {@link FallbackChain#stream} over two providers whose primary is
+ * healthy: one attempt, with its breaker, first-chunk and stall deadlines, records, cost
+ * and listener.</li>
+ * <li>{@link #failoverFirstChunk}: the same chain whose primary answers 503 before any
+ * chunk, so the secondary streams. The primary's breaker is set never to open (the
+ * failure-rate rule with a minimum number of calls no run reaches), so every request
+ * makes the failed attempt rather than being short-circuited past it.</li>
  * </ul>
- * Sampled ({@link Mode#SampleTime}), so the JMH output has percentiles as well as the mean. Warm-up as long as
- * {@link ChainOverheadBenchmark}'s, for the same reason.
+ * Sampled ({@link Mode#SampleTime}), so the JMH output has percentiles as well as the
+ * mean. Warm-up as long as {@link ChainOverheadBenchmark}'s, for the same reason.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -97,8 +104,8 @@ public class TimeToFirstChunkBenchmark {
 			ChainOverheadBenchmark.ANSWER.indexOf(' '));
 
 	/**
-	 * The body every caller sends, asking for that many tokens: the unary one with streaming and the usage
-	 * chunk switched on.
+	 * The body every caller sends, asking for that many tokens: the unary one with
+	 * streaming and the usage chunk switched on.
 	 */
 	static String expectedRequest(int maxTokens) {
 		return """
@@ -124,9 +131,8 @@ public class TimeToFirstChunkBenchmark {
 			+ "\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-mini-2024-07-18\","
 			+ "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\",\"choices\":%s,\"usage\":%s}";
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
-			new ParameterizedTypeReference<>() {
-			};
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() {
+	};
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -147,8 +153,9 @@ public class TimeToFirstChunkBenchmark {
 	final ChainStatistics failoverStatistics = new ChainStatistics();
 
 	/**
-	 * When set (by the smoke test), the stubs also check headers and body, so that a caller sending something
-	 * else gets a 404. Off while measuring, as in {@link ChainOverheadBenchmark}.
+	 * When set (by the smoke test), the stubs also check headers and body, so that a
+	 * caller sending something else gets a 404. Off while measuring, as in
+	 * {@link ChainOverheadBenchmark}.
 	 */
 	boolean strictStub;
 
@@ -157,9 +164,10 @@ public class TimeToFirstChunkBenchmark {
 		this.server = ChainOverheadBenchmark.startServer();
 		serve(ChainOverheadBenchmark.PATH,
 				aResponse().withStatus(200).withHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").withBody(sse()));
-		serve(OVERLOADED + ChainOverheadBenchmark.PATH, aResponse().withStatus(503)
-			.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-			.withBody(OVERLOADED_ERROR));
+		serve(OVERLOADED + ChainOverheadBenchmark.PATH,
+				aResponse().withStatus(503)
+					.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
+					.withBody(OVERLOADED_ERROR));
 		String baseUrl = "http://127.0.0.1:" + this.server.port();
 
 		this.directClient = WebClient.builder()
@@ -172,12 +180,11 @@ public class TimeToFirstChunkBenchmark {
 		LlmProvider secondary = LlmProviders.create(ChainOverheadBenchmark.settings("secondary", baseUrl), builder);
 		this.provider = primary;
 		this.chain = ChainOverheadBenchmark.chain(primary, BreakerSettings.DEFAULTS, secondary, this.statistics);
-		LlmProvider overloaded = LlmProviders
-			.create(ChainOverheadBenchmark.settings("primary", baseUrl + OVERLOADED), builder);
+		LlmProvider overloaded = LlmProviders.create(ChainOverheadBenchmark.settings("primary", baseUrl + OVERLOADED),
+				builder);
 		BreakerSettings neverOpens = new BreakerSettings(3, Duration.ofSeconds(30), Duration.ofSeconds(60), false,
 				BreakerSettings.Rule.FAILURE_RATE, 1.0, Duration.ofSeconds(30), Integer.MAX_VALUE);
-		this.failoverChain = ChainOverheadBenchmark.chain(overloaded, neverOpens, secondary,
-				this.failoverStatistics);
+		this.failoverChain = ChainOverheadBenchmark.chain(overloaded, neverOpens, secondary, this.failoverStatistics);
 
 		this.request = new ChatRequest(List.of(ChatMessage.system(ChainOverheadBenchmark.SYSTEM_PROMPT),
 				ChatMessage.user(ChainOverheadBenchmark.USER_PROMPT)), null, null, null, ResponseFormat.TEXT);
@@ -188,7 +195,8 @@ public class TimeToFirstChunkBenchmark {
 			this.server.stubFor(post(urlEqualTo(path)).willReturn(response));
 			return;
 		}
-		// A request served by the secondary asks for no more than the chain's fallback-max-tokens.
+		// A request served by the secondary asks for no more than the chain's
+		// fallback-max-tokens.
 		int[] maxTokensAsked = { ChainOverheadBenchmark.MAX_TOKENS, ChainOverheadBenchmark.FALLBACK_MAX_TOKENS };
 		for (int maxTokens : maxTokensAsked) {
 			this.server.stubFor(post(urlEqualTo(path))
@@ -200,7 +208,10 @@ public class TimeToFirstChunkBenchmark {
 		}
 	}
 
-	/** The answer as OpenAI streams it: one event per word (about one per token), then finish, usage and end. */
+	/**
+	 * The answer as OpenAI streams it: one event per word (about one per token), then
+	 * finish, usage and end.
+	 */
 	static String sse() {
 		StringBuilder body = new StringBuilder();
 		event(body, choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null), "null");
@@ -210,10 +221,11 @@ public class TimeToFirstChunkBenchmark {
 			event(body, choice("{\"content\":" + JSON.writeValueAsString(word) + "}", null), "null");
 		}
 		event(body, choice("{}", "\"stop\""), "null");
-		event(body, "[]", "{\"prompt_tokens\":52,\"completion_tokens\":41,\"total_tokens\":93,"
-				+ "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-				+ "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-				+ "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}");
+		event(body, "[]",
+				"{\"prompt_tokens\":52,\"completion_tokens\":41,\"total_tokens\":93,"
+						+ "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+						+ "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+						+ "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}");
 		return body.append("data: [DONE]\n\n").toString();
 	}
 
@@ -263,8 +275,8 @@ public class TimeToFirstChunkBenchmark {
 	}
 
 	/**
-	 * The same with the chain's deadlines on a stream: a timer armed for the first chunk, then cancelled and
-	 * armed again at every chunk for the stall limit.
+	 * The same with the chain's deadlines on a stream: a timer armed for the first chunk,
+	 * then cancelled and armed again at every chunk for the stall limit.
 	 */
 	@Benchmark
 	public String providerWholeStreamWithDeadlines() {
@@ -273,7 +285,9 @@ public class TimeToFirstChunkBenchmark {
 					(chunk) -> Mono.delay(StreamSettings.DEFAULT_STALL_TIMEOUT)));
 	}
 
-	/** Through the chain to the end of the answer, with its records, cost and listener. */
+	/**
+	 * Through the chain to the end of the answer, with its records, cost and listener.
+	 */
 	@Benchmark
 	public String chainWholeStream() {
 		return whole(this.chain.stream(this.request, this.chain.name()));
@@ -283,7 +297,10 @@ public class TimeToFirstChunkBenchmark {
 		return chunks.map(ChatChunk::text).collect(Collectors.joining()).block();
 	}
 
-	/** What a hand-written client streams: each event's {@code choices[0].delta.content}, before {@code [DONE]}. */
+	/**
+	 * What a hand-written client streams: each event's {@code choices[0].delta.content},
+	 * before {@code [DONE]}.
+	 */
 	private Flux<String> directTexts() {
 		ObjectNode body = JSON.createObjectNode();
 		body.put("model", ChainOverheadBenchmark.MODEL);
@@ -300,7 +317,8 @@ public class TimeToFirstChunkBenchmark {
 			.bodyValue(JSON.writeValueAsString(body))
 			.retrieve()
 			.bodyToFlux(EVENT)
-			// To the body's end, not only to [DONE]: a connection whose body was read whole goes back to the pool.
+			// To the body's end, not only to [DONE]: a connection whose body was read
+			// whole goes back to the pool.
 			.filter((event) -> !"[DONE]".equals(event.data()))
 			.map((event) -> JSON.readTree(event.data())
 				.path("choices")
@@ -316,8 +334,9 @@ public class TimeToFirstChunkBenchmark {
 	}
 
 	/**
-	 * The stream whose first text a benchmark returned, read to its end after the timed part of the
-	 * invocation. A stream that fails, or ends without text, fails the benchmark.
+	 * The stream whose first text a benchmark returned, read to its end after the timed
+	 * part of the invocation. A stream that fails, or ends without text, fails the
+	 * benchmark.
 	 */
 	@State(Scope.Thread)
 	public static class InFlight {

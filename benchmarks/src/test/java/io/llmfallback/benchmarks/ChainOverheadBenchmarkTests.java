@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls each benchmark method once, outside JMH, against a stub that also checks headers and body: the three
- * callers must send the same request and read the same answer, or the comparison is not fair. No benchmark
- * is run here.
+ * Calls each benchmark method once, outside JMH, against a stub that also checks headers
+ * and body: the three callers must send the same request and read the same answer, or the
+ * comparison is not fair. No benchmark is run here.
  */
 class ChainOverheadBenchmarkTests {
 

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Calls each contract benchmark method once, outside JMH: each must do the work it claims to measure. */
+/**
+ * Calls each contract benchmark method once, outside JMH: each must do the work it claims
+ * to measure.
+ */
 class ContractCheckBenchmarkTests {
 
 	private final ContractCheckBenchmark benchmark = new ContractCheckBenchmark();

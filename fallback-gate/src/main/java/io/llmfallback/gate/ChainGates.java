@@ -18,10 +18,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs the compatibility gate of a configured chain on its configured corpus. The corpus comes from
- * configuration only, never from the caller, so that an operation exposing this cannot be made to read
- * arbitrary files. At most one run per chain is in progress at a time: each run is billed by every
- * provider of the chain, so a second one at the same time is refused rather than queued.
+ * Runs the compatibility gate of a configured chain on its configured corpus. The corpus
+ * comes from configuration only, never from the caller, so that an operation exposing
+ * this cannot be made to read arbitrary files. At most one run per chain is in progress
+ * at a time: each run is billed by every provider of the chain, so a second one at the
+ * same time is refused rather than queued.
  */
 public final class ChainGates implements FallbackValidations {
 
@@ -79,10 +80,12 @@ public final class ChainGates implements FallbackValidations {
 	}
 
 	/**
-	 * Replays the chain's corpus through its primary and every fallback, and records the outcome as the
-	 * chain's {@linkplain GateValidations validation}. A run of the same chain still in progress when this
-	 * one is subscribed to makes it end at once with {@link GateRunInProgressException}, recorded nowhere.
-	 * @throws IllegalArgumentException when the chain is unknown or has no corpus configured
+	 * Replays the chain's corpus through its primary and every fallback, and records the
+	 * outcome as the chain's {@linkplain GateValidations validation}. A run of the same
+	 * chain still in progress when this one is subscribed to makes it end at once with
+	 * {@link GateRunInProgressException}, recorded nowhere.
+	 * @throws IllegalArgumentException when the chain is unknown or has no corpus
+	 * configured
 	 */
 	public Mono<GateReport> run(String chain) {
 		Callable<InputStream> corpus = this.corpora.get(chain);
@@ -103,7 +106,8 @@ public final class ChainGates implements FallbackValidations {
 		CompatibilityGate gate = CompatibilityGate.forChain(this.chains.chain(chain), this.pricing)
 			.tolerances(this.tolerances)
 			.build();
-		// Reading the corpus is blocking I/O: kept off the caller's (possibly event-loop) thread.
+		// Reading the corpus is blocking I/O: kept off the caller's (possibly event-loop)
+		// thread.
 		return Mono.fromCallable(() -> {
 			try (InputStream input = corpus.call()) {
 				return GateCorpus.read(input);

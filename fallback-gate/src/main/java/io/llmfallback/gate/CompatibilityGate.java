@@ -29,14 +29,17 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Replays a prompt corpus through a chain's primary and each of its fallbacks and judges every fallback
- * against the primary: is it semantically safe to serve in the primary's place?
+ * Replays a prompt corpus through a chain's primary and each of its fallbacks and judges
+ * every fallback against the primary: is it semantically safe to serve in the primary's
+ * place?
  *
- * <p>Every corpus request goes to every provider, directly (no chain, no breaker, no retry): the primary
- * gets it as written, a fallback as a chain would send it (its own configured model, output tokens capped
- * at the chain's {@code fallback-max-tokens} when there is one). Calls run with bounded concurrency, each
- * under a timeout; a failed or timed-out call is recorded as a failure of that line and the run goes on.
- * An answer is checked against its line's schema, or the chain's contract schema for lines without one.
+ * <p>
+ * Every corpus request goes to every provider, directly (no chain, no breaker, no retry):
+ * the primary gets it as written, a fallback as a chain would send it (its own configured
+ * model, output tokens capped at the chain's {@code fallback-max-tokens} when there is
+ * one). Calls run with bounded concurrency, each under a timeout; a failed or timed-out
+ * call is recorded as a failure of that line and the run goes on. An answer is checked
+ * against its line's schema, or the chain's contract schema for lines without one.
  *
  * <pre>
  * GateReport report = CompatibilityGate.builder(gpt)
@@ -91,16 +94,21 @@ public final class CompatibilityGate {
 		this.clock = builder.clock;
 	}
 
-	/** A gate for this primary; add fallbacks, pricing, a contract and tolerances on the builder. */
+	/**
+	 * A gate for this primary; add fallbacks, pricing, a contract and tolerances on the
+	 * builder.
+	 */
 	public static Builder builder(LlmProvider primary) {
 		return new Builder(primary);
 	}
 
 	/**
-	 * A gate for a chain: its first provider as the primary, the others as fallbacks in order, its output
-	 * contract's schema for lines without one, its {@code fallback-max-tokens} cap, and its name on the
-	 * report. The builder can still change any of it.
-	 * @param pricing prices by provider name; providers without one are reported as not priced
+	 * A gate for a chain: its first provider as the primary, the others as fallbacks in
+	 * order, its output contract's schema for lines without one, its
+	 * {@code fallback-max-tokens} cap, and its name on the report. The builder can still
+	 * change any of it.
+	 * @param pricing prices by provider name; providers without one are reported as not
+	 * priced
 	 */
 	public static Builder forChain(FallbackChain chain, Map<String, Pricing> pricing) {
 		List<LlmProvider> providers = chain.providers();
@@ -124,8 +132,9 @@ public final class CompatibilityGate {
 	}
 
 	/**
-	 * Replays the corpus through every provider and judges the fallbacks. Lazy: each subscription is a new
-	 * replay. Completes with a report whatever the providers do; fails only if the gate itself breaks.
+	 * Replays the corpus through every provider and judges the fallbacks. Lazy: each
+	 * subscription is a new replay. Completes with a report whatever the providers do;
+	 * fails only if the gate itself breaks.
 	 */
 	public Mono<GateReport> run(GateCorpus corpus) {
 		Objects.requireNonNull(corpus, "corpus");
@@ -148,8 +157,8 @@ public final class CompatibilityGate {
 	}
 
 	/**
-	 * {@link #run} and wait for the report: for tests and command-line runs, not for event-loop threads.
-	 * Every call is bounded by its timeout, so this returns.
+	 * {@link #run} and wait for the report: for tests and command-line runs, not for
+	 * event-loop threads. Every call is bounded by its timeout, so this returns.
 	 */
 	public GateReport runBlocking(GateCorpus corpus) {
 		GateReport report = run(corpus).block();
@@ -169,8 +178,8 @@ public final class CompatibilityGate {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return Mono.defer(() -> provider.chat(request))
-				.switchIfEmpty(Mono.error(() -> ProviderException.invalidResponse(provider.name(),
-						"completed without a response")))
+				.switchIfEmpty(Mono
+					.error(() -> ProviderException.invalidResponse(provider.name(), "completed without a response")))
 				.timeout(timeout, Mono.error(() -> new GateTimeoutException(timeout)))
 				.map((response) -> success(entry, response, schema, price, elapsedMs(start)))
 				.onErrorResume((ex) -> Mono.just(failure(entry, ex, price, elapsedMs(start))));
@@ -186,14 +195,15 @@ public final class CompatibilityGate {
 		return forFallback.withMaxTokens(Math.min(asked, this.fallbackMaxTokens));
 	}
 
-	private static LineResult success(CorpusEntry entry, ChatResponse response, @Nullable Schema schema,
-			Pricing price, double latencyMs) {
+	private static LineResult success(CorpusEntry entry, ChatResponse response, @Nullable Schema schema, Pricing price,
+			double latencyMs) {
 		String text = response.text();
 		Boolean compliant = null;
 		Double coverage = null;
 		List<String> violations = List.of();
 		if (schema != null) {
-			ContractCheck check = new OutputContract(schema, null, null, false, OutputContract.OnViolation.NEXT_PROVIDER)
+			ContractCheck check = new OutputContract(schema, null, null, false,
+					OutputContract.OnViolation.NEXT_PROVIDER)
 				.check(response);
 			compliant = check.schemaCompliant();
 			coverage = check.fieldCoverage();
@@ -205,8 +215,8 @@ public final class CompatibilityGate {
 		}
 		TokenUsage usage = response.usage();
 		return new LineResult(entry.id(), entry.line(), true, text.codePointCount(0, text.length()), compliant,
-				coverage, latencyMs, usage.inputTokens(), usage.outputTokens(), price.cost(usage).stripTrailingZeros(), null, null,
-				violations);
+				coverage, latencyMs, usage.inputTokens(), usage.outputTokens(), price.cost(usage).stripTrailingZeros(),
+				null, null, violations);
 	}
 
 	private static LineResult failure(CorpusEntry entry, Throwable ex, Pricing price, double latencyMs) {
@@ -223,7 +233,8 @@ public final class CompatibilityGate {
 			error = timeout.getMessage();
 		}
 		else {
-			// A provider should fail with ProviderException only; anything else is reported, not rethrown.
+			// A provider should fail with ProviderException only; anything else is
+			// reported, not rethrown.
 			category = "invalid-response";
 			error = "unexpected " + ex.getClass().getSimpleName();
 		}
@@ -378,7 +389,10 @@ public final class CompatibilityGate {
 			return this;
 		}
 
-		/** The chain's output contract: its schema applies to corpus lines without one of their own. */
+		/**
+		 * The chain's output contract: its schema applies to corpus lines without one of
+		 * their own.
+		 */
 		public Builder contract(OutputContract contract) {
 			this.contract = Objects.requireNonNull(contract, "contract");
 			return this;
@@ -389,7 +403,10 @@ public final class CompatibilityGate {
 			return this;
 		}
 
-		/** Calls in flight at once, across providers; 1 replays one call at a time. Default 4. */
+		/**
+		 * Calls in flight at once, across providers; 1 replays one call at a time.
+		 * Default 4.
+		 */
 		public Builder concurrency(int concurrency) {
 			if (concurrency < 1) {
 				throw new IllegalArgumentException("Gate concurrency must be at least 1, was " + concurrency);
@@ -398,7 +415,10 @@ public final class CompatibilityGate {
 			return this;
 		}
 
-		/** The timeout of every call, or {@code null} (the default) for each provider's own timeout. */
+		/**
+		 * The timeout of every call, or {@code null} (the default) for each provider's
+		 * own timeout.
+		 */
 		public Builder callTimeout(@Nullable Duration callTimeout) {
 			if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
 				throw new IllegalArgumentException("Gate call timeout must be positive, was " + callTimeout);
@@ -407,7 +427,10 @@ public final class CompatibilityGate {
 			return this;
 		}
 
-		/** The cap on output tokens a fallback is called with, as the chain's {@code fallback-max-tokens}. */
+		/**
+		 * The cap on output tokens a fallback is called with, as the chain's
+		 * {@code fallback-max-tokens}.
+		 */
 		public Builder fallbackMaxTokens(@Nullable Integer fallbackMaxTokens) {
 			if (fallbackMaxTokens != null && fallbackMaxTokens <= 0) {
 				throw new IllegalArgumentException("fallbackMaxTokens must be positive, was " + fallbackMaxTokens);
@@ -424,19 +447,20 @@ public final class CompatibilityGate {
 
 		/**
 		 * The gate.
-		 * @throws IllegalArgumentException without a fallback, or when two providers share a name
+		 * @throws IllegalArgumentException without a fallback, or when two providers
+		 * share a name
 		 */
 		public CompatibilityGate build() {
 			if (this.fallbacks.isEmpty()) {
-				throw new IllegalArgumentException("A compatibility gate needs at least one fallback to compare with "
-						+ this.primary.name());
+				throw new IllegalArgumentException(
+						"A compatibility gate needs at least one fallback to compare with " + this.primary.name());
 			}
 			Set<String> names = new HashSet<>();
 			names.add(this.primary.name());
 			for (LlmProvider fallback : this.fallbacks) {
 				if (!names.add(fallback.name())) {
-					throw new IllegalArgumentException("Provider '" + fallback.name()
-							+ "' appears twice in the compatibility gate");
+					throw new IllegalArgumentException(
+							"Provider '" + fallback.name() + "' appears twice in the compatibility gate");
 				}
 			}
 			return new CompatibilityGate(this);

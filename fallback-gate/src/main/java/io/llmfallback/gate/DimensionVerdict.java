@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * @param dimension what was compared
  * @param primary the primary's value, or {@code null} when it has none
  * @param fallback the fallback's value, or {@code null} when it has none
- * @param divergence relative ({@code (fallback - primary) / primary}) or absolute ({@code fallback - primary})
- * as the dimension's scale says; {@code null} when it could not be computed
+ * @param divergence relative ({@code (fallback - primary) / primary}) or absolute
+ * ({@code fallback - primary}) as the dimension's scale says; {@code null} when it could
+ * not be computed
  * @param tolerance the allowed divergence in the direction that counts
  * @param enforced whether this verdict decides the overall one; informational otherwise
  * @param verdict the judgement

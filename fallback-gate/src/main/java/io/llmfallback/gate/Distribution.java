@@ -6,8 +6,8 @@ import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A summary of measured values. Percentiles are nearest-rank: p95 of 10 values is the largest, p50 the
- * fifth smallest; every percentile is a value that was measured.
+ * A summary of measured values. Percentiles are nearest-rank: p95 of 10 values is the
+ * largest, p50 the fifth smallest; every percentile is a value that was measured.
  *
  * @param count how many values
  * @param mean their mean

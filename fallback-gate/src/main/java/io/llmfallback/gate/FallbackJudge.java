@@ -7,9 +7,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Judges a fallback's measurements against the primary's within {@link GateTolerances}, one
- * {@link DimensionVerdict} per {@link GateDimension}. The compatibility gate judges what a corpus replay
- * measured with it, and the review of live traffic what the chain served, so that both read the same.
+ * Judges a fallback's measurements against the primary's within {@link GateTolerances},
+ * one {@link DimensionVerdict} per {@link GateDimension}. The compatibility gate judges
+ * what a corpus replay measured with it, and the review of live traffic what the chain
+ * served, so that both read the same.
  */
 public final class FallbackJudge {
 
@@ -19,7 +20,10 @@ public final class FallbackJudge {
 		this.tolerances = Objects.requireNonNull(tolerances, "tolerances");
 	}
 
-	/** Every dimension of the fallback against the primary; {@code FAIL} when an enforced one is beyond tolerance. */
+	/**
+	 * Every dimension of the fallback against the primary; {@code FAIL} when an enforced
+	 * one is beyond tolerance.
+	 */
 	public FallbackVerdict judge(ProviderStats primary, ProviderStats fallback) {
 		List<DimensionVerdict> dimensions = new ArrayList<>();
 		for (GateDimension dimension : GateDimension.values()) {
@@ -41,7 +45,8 @@ public final class FallbackJudge {
 		}
 		Objects.requireNonNull(base);
 		if (value == null) {
-			// The primary has a measure here and the fallback none: nothing it answered can be used for it.
+			// The primary has a measure here and the fallback none: nothing it answered
+			// can be used for it.
 			return verdict(fallback, dimension, base, null, null, tolerance, enforced, Verdict.FAIL,
 					"no answer to measure");
 		}
@@ -55,7 +60,8 @@ public final class FallbackJudge {
 			case LOWER_IS_WORSE -> -divergence;
 			case HIGHER_IS_WORSE -> divergence;
 		};
-		// A divergence equal to the tolerance passes, whatever floating point makes of 0.15.
+		// A divergence equal to the tolerance passes, whatever floating point makes of
+		// 0.15.
 		Verdict verdict = (counted > tolerance + 1e-9) ? Verdict.FAIL : Verdict.PASS;
 		return verdict(fallback, dimension, base, value, divergence, tolerance, enforced, verdict, null);
 	}
@@ -82,9 +88,8 @@ public final class FallbackJudge {
 	private static DimensionVerdict verdict(ProviderStats fallback, GateDimension dimension, @Nullable Double base,
 			@Nullable Double value, @Nullable Double divergence, double tolerance, boolean enforced, Verdict verdict,
 			@Nullable String reason) {
-		return new DimensionVerdict(dimension, base, value, divergence, tolerance, enforced, verdict,
-				GateReportRenderer.summary(fallback.provider(), dimension, base, value, divergence, tolerance, enforced,
-						verdict, reason));
+		return new DimensionVerdict(dimension, base, value, divergence, tolerance, enforced, verdict, GateReportRenderer
+			.summary(fallback.provider(), dimension, base, value, divergence, tolerance, enforced, verdict, reason));
 	}
 
 }

@@ -1,9 +1,10 @@
 package io.llmfallback.gate;
 
 /**
- * Assertions for tests that fail a build when a fallback is not semantically safe. They throw a plain
- * {@link AssertionError}, which every test framework reports as a failure, with the report's Markdown
- * verdict section as the message: what diverged, by how much, against which tolerance.
+ * Assertions for tests that fail a build when a fallback is not semantically safe. They
+ * throw a plain {@link AssertionError}, which every test framework reports as a failure,
+ * with the report's Markdown verdict section as the message: what diverged, by how much,
+ * against which tolerance.
  *
  * <pre>
  * &#64;Test
@@ -20,7 +21,8 @@ public final class GateAssertions {
 	/**
 	 * Asserts that every fallback passed every enforced dimension.
 	 * @return the report, for further assertions
-	 * @throws AssertionError with the Markdown verdict section as the message when the gate failed
+	 * @throws AssertionError with the Markdown verdict section as the message when the
+	 * gate failed
 	 */
 	public static GateReport assertCompatible(GateReport report) {
 		if (!report.passed()) {
@@ -32,7 +34,8 @@ public final class GateAssertions {
 	/**
 	 * Asserts that one fallback passed every enforced dimension, whatever the others did.
 	 * @return the report, for further assertions
-	 * @throws AssertionError listing what diverged when it did not, or when the primary answered nothing
+	 * @throws AssertionError listing what diverged when it did not, or when the primary
+	 * answered nothing
 	 * @throws IllegalArgumentException when the report has no fallback of that name
 	 */
 	public static GateReport assertCompatible(GateReport report, String fallback) {
@@ -44,9 +47,11 @@ public final class GateAssertions {
 	}
 
 	/**
-	 * Replays the corpus through the gate, waits for the report and asserts that it passed.
+	 * Replays the corpus through the gate, waits for the report and asserts that it
+	 * passed.
 	 * @return the report, for further assertions
-	 * @throws AssertionError with the Markdown verdict section as the message when the gate failed
+	 * @throws AssertionError with the Markdown verdict section as the message when the
+	 * gate failed
 	 */
 	public static GateReport assertCompatible(CompatibilityGate gate, GateCorpus corpus) {
 		return assertCompatible(gate.runBlocking(corpus));

@@ -40,12 +40,14 @@ import tools.jackson.databind.json.JsonMapper;
  *   "properties":{"summary":{"type":"string"}}}}
  * </pre>
  *
- * (The last line is one line in a real file.) Fields: {@code id} (default {@code line-N}, unique),
- * {@code prompt} or {@code messages} (exactly one; roles {@code system}, {@code user}, {@code assistant}),
- * {@code system} (put first), {@code maxTokens} (positive), {@code temperature}, {@code responseFormat}
- * ({@code json} or {@code text}; {@code json} by default when the line has a {@code schema}) and
- * {@code schema} (an inline JSON Schema object, draft 2020-12). Any other field is an error, so that a
- * misspelt {@code promt} does not silently send an empty corpus line. Every error names the line.
+ * (The last line is one line in a real file.) Fields: {@code id} (default {@code line-N},
+ * unique), {@code prompt} or {@code messages} (exactly one; roles {@code system},
+ * {@code user}, {@code assistant}), {@code system} (put first), {@code maxTokens}
+ * (positive), {@code temperature}, {@code responseFormat} ({@code json} or {@code text};
+ * {@code json} by default when the line has a {@code schema}) and {@code schema} (an
+ * inline JSON Schema object, draft 2020-12). Any other field is an error, so that a
+ * misspelt {@code promt} does not silently send an empty corpus line. Every error names
+ * the line.
  */
 public final class GateCorpus {
 
@@ -53,8 +55,8 @@ public final class GateCorpus {
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
 
-	private static final Set<String> FIELDS = Set.of("id", "system", "prompt", "messages", "maxTokens",
-			"temperature", "responseFormat", "schema");
+	private static final Set<String> FIELDS = Set.of("id", "system", "prompt", "messages", "maxTokens", "temperature",
+			"responseFormat", "schema");
 
 	private static final String DEFAULT_SOURCE = "corpus";
 
@@ -185,7 +187,8 @@ public final class GateCorpus {
 		Integer maxTokens = null;
 		JsonNode maxTokensNode = node.get("maxTokens");
 		if (maxTokensNode != null && !maxTokensNode.isNull()) {
-			if (!maxTokensNode.isIntegralNumber() || !maxTokensNode.canConvertToInt() || maxTokensNode.intValue() <= 0) {
+			if (!maxTokensNode.isIntegralNumber() || !maxTokensNode.canConvertToInt()
+					|| maxTokensNode.intValue() <= 0) {
 				throw problems.of("\"maxTokens\" must be a positive integer, was " + maxTokensNode);
 			}
 			maxTokens = maxTokensNode.intValue();
@@ -217,8 +220,8 @@ public final class GateCorpus {
 			format = switch (formatName.strip().toLowerCase(Locale.ROOT)) {
 				case "json" -> ResponseFormat.JSON;
 				case "text" -> ResponseFormat.TEXT;
-				default -> throw problems.of("\"responseFormat\" must be \"json\" or \"text\", was \"" + formatName
-						+ "\"");
+				default ->
+					throw problems.of("\"responseFormat\" must be \"json\" or \"text\", was \"" + formatName + "\"");
 			};
 		}
 		return new CorpusEntry(id, number, new ChatRequest(messages, null, maxTokens, temperature, format), schema);
@@ -270,8 +273,8 @@ public final class GateCorpus {
 				case "system" -> ChatRole.SYSTEM;
 				case "user" -> ChatRole.USER;
 				case "assistant" -> ChatRole.ASSISTANT;
-				default -> throw problems.of(where + " has role \"" + role.stringValue()
-						+ "\"; expected system, user or assistant");
+				default -> throw problems
+					.of(where + " has role \"" + role.stringValue() + "\"; expected system, user or assistant");
 			};
 			messages.add(new ChatMessage(chatRole, content.stringValue()));
 		}

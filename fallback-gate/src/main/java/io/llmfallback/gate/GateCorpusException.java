@@ -23,7 +23,10 @@ public class GateCorpusException extends IllegalArgumentException {
 		return this.source;
 	}
 
-	/** The 1-based line at fault, or 0 when the problem is the corpus as a whole (no request at all). */
+	/**
+	 * The 1-based line at fault, or 0 when the problem is the corpus as a whole (no
+	 * request at all).
+	 */
 	public int getLineNumber() {
 		return this.lineNumber;
 	}

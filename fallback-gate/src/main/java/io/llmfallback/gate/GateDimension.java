@@ -7,21 +7,28 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * What the gate compares between a fallback and the primary. Each dimension says how its divergence is
- * measured ({@link Scale}) and which way of diverging counts against the fallback ({@link Direction}).
+ * What the gate compares between a fallback and the primary. Each dimension says how its
+ * divergence is measured ({@link Scale}) and which way of diverging counts against the
+ * fallback ({@link Direction}).
  */
 public enum GateDimension {
 
 	/** Mean output length in characters (code points) over the successful answers. */
 	MEAN_LENGTH("mean output length", Scale.RELATIVE, Direction.EITHER),
 
-	/** 95th percentile of output length in characters: the long tail downstream buffers and UIs see. */
+	/**
+	 * 95th percentile of output length in characters: the long tail downstream buffers
+	 * and UIs see.
+	 */
 	P95_LENGTH("p95 output length", Scale.RELATIVE, Direction.EITHER),
 
 	/** Share of the answers to lines with a schema that are valid JSON satisfying it. */
 	SCHEMA_COMPLIANCE("schema compliance", Scale.ABSOLUTE, Direction.LOWER_IS_WORSE),
 
-	/** Mean share of the schema's top-level properties present in the answers to lines with a schema. */
+	/**
+	 * Mean share of the schema's top-level properties present in the answers to lines
+	 * with a schema.
+	 */
 	FIELD_COVERAGE("field coverage", Scale.ABSOLUTE, Direction.LOWER_IS_WORSE),
 
 	/** Share of the corpus the provider failed to answer (error or timeout). */
@@ -30,16 +37,25 @@ public enum GateDimension {
 	/** 95th percentile of the latency measured around each successful call. */
 	P95_LATENCY("p95 latency", Scale.RELATIVE, Direction.HIGHER_IS_WORSE),
 
-	/** Total cost (successful and billed failed calls) divided by the number of corpus requests. */
+	/**
+	 * Total cost (successful and billed failed calls) divided by the number of corpus
+	 * requests.
+	 */
 	COST_PER_REQUEST("cost per request", Scale.RELATIVE, Direction.HIGHER_IS_WORSE);
 
 	/** How a divergence is measured. */
 	public enum Scale {
 
-		/** {@code (fallback - primary) / primary}: {@code -0.4} is 40% less than the primary. */
+		/**
+		 * {@code (fallback - primary) / primary}: {@code -0.4} is 40% less than the
+		 * primary.
+		 */
 		RELATIVE,
 
-		/** {@code fallback - primary} of a rate between 0 and 1: {@code -0.5} is 50 percentage points less. */
+		/**
+		 * {@code fallback - primary} of a rate between 0 and 1: {@code -0.5} is 50
+		 * percentage points less.
+		 */
 		ABSOLUTE
 
 	}
@@ -50,7 +66,9 @@ public enum GateDimension {
 		/** Both more and less than the primary. */
 		EITHER,
 
-		/** Only less than the primary: a fallback more compliant than the primary is fine. */
+		/**
+		 * Only less than the primary: a fallback more compliant than the primary is fine.
+		 */
 		LOWER_IS_WORSE,
 
 		/** Only more than the primary: a cheaper or faster fallback is fine. */

@@ -9,26 +9,28 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a compatibility gate run found: every provider's measurements, every fallback's verdict per
- * dimension, and the overall verdict. Immutable; serializes to JSON with {@link #toJson()} and renders
- * readably with {@link #toMarkdown()} and {@link #toHtml()}.
+ * What a compatibility gate run found: every provider's measurements, every fallback's
+ * verdict per dimension, and the overall verdict. Immutable; serializes to JSON with
+ * {@link #toJson()} and renders readably with {@link #toMarkdown()} and
+ * {@link #toHtml()}.
  *
  * @param chain the chain's name, or {@code null} when the gate was not built from a chain
  * @param generatedAt when the run ended, ISO-8601 UTC
  * @param durationMs how long the run took
  * @param corpusSize requests in the corpus
- * @param schemaLines corpus requests whose answers were checked against a schema (their own or the
- * chain's)
+ * @param schemaLines corpus requests whose answers were checked against a schema (their
+ * own or the chain's)
  * @param tolerances what the fallbacks were judged against
- * @param verdict {@code PASS} only when every fallback passes every enforced dimension and the primary
- * answered at least one request
- * @param findings why the verdict is {@code FAIL}, one readable sentence each; empty when it passes
+ * @param verdict {@code PASS} only when every fallback passes every enforced dimension
+ * and the primary answered at least one request
+ * @param findings why the verdict is {@code FAIL}, one readable sentence each; empty when
+ * it passes
  * @param primary the primary's measurements
  * @param fallbacks each fallback's measurements, in chain order
  * @param verdicts each fallback's verdict, in chain order
  */
-public record GateReport(@Nullable String chain, String generatedAt, long durationMs, int corpusSize,
-		int schemaLines, GateTolerances tolerances, Verdict verdict, List<String> findings, ProviderStats primary,
+public record GateReport(@Nullable String chain, String generatedAt, long durationMs, int corpusSize, int schemaLines,
+		GateTolerances tolerances, Verdict verdict, List<String> findings, ProviderStats primary,
 		List<ProviderStats> fallbacks, List<FallbackVerdict> verdicts) {
 
 	private static final JsonMapper JSON = JsonMapper.builder()
@@ -60,7 +62,9 @@ public record GateReport(@Nullable String chain, String generatedAt, long durati
 		verdicts = List.copyOf(verdicts);
 	}
 
-	/** Whether the gate passed: the fallbacks are semantically safe within the tolerances. */
+	/**
+	 * Whether the gate passed: the fallbacks are semantically safe within the tolerances.
+	 */
 	public boolean passed() {
 		return this.verdict == Verdict.PASS;
 	}
@@ -95,12 +99,18 @@ public record GateReport(@Nullable String chain, String generatedAt, long durati
 			.orElseThrow(() -> new IllegalArgumentException("No fallback '" + fallback + "' in this gate report"));
 	}
 
-	/** The report as indented JSON: the record components, enums in kebab-case, costs as plain decimals. */
+	/**
+	 * The report as indented JSON: the record components, enums in kebab-case, costs as
+	 * plain decimals.
+	 */
 	public String toJson() {
 		return JSON.writeValueAsString(this);
 	}
 
-	/** The whole report as Markdown: verdict, per-provider table, tolerances, failed calls and violations. */
+	/**
+	 * The whole report as Markdown: verdict, per-provider table, tolerances, failed calls
+	 * and violations.
+	 */
 	public String toMarkdown() {
 		return GateReportRenderer.markdown(this, false);
 	}

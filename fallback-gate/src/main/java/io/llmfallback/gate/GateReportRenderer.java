@@ -10,13 +10,16 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders a {@link GateReport} for people: one document model, written as Markdown or HTML. Also owns how
- * values, divergences and tolerances are written, so that sentences in the report and in the verdicts
- * read the same.
+ * Renders a {@link GateReport} for people: one document model, written as Markdown or
+ * HTML. Also owns how values, divergences and tolerances are written, so that sentences
+ * in the report and in the verdicts read the same.
  */
 final class GateReportRenderer {
 
-	/** How many failed or violating lines are listed per provider before the rest are counted. */
+	/**
+	 * How many failed or violating lines are listed per provider before the rest are
+	 * counted.
+	 */
 	static final int MAX_PROBLEM_LINES = 20;
 
 	private GateReportRenderer() {
@@ -59,8 +62,13 @@ final class GateReportRenderer {
 			.append("</style>\n</head>\n<body>\n");
 		for (Block block : document(report)) {
 			if (block instanceof Heading heading) {
-				out.append("<h").append(heading.level()).append('>').append(escape(heading.text())).append("</h")
-					.append(heading.level()).append(">\n");
+				out.append("<h")
+					.append(heading.level())
+					.append('>')
+					.append(escape(heading.text()))
+					.append("</h")
+					.append(heading.level())
+					.append(">\n");
 			}
 			else if (block instanceof Paragraph paragraph) {
 				out.append("<p>").append(escape(paragraph.text())).append("</p>\n");
@@ -139,8 +147,8 @@ final class GateReportRenderer {
 						divergence(dimension.dimension(), dimension.divergence()),
 						tolerance(dimension.dimension(), dimension.tolerance()), verdictCell(dimension)));
 			}
-			blocks.add(new Table(List.of("dimension", report.primary().provider() + " (primary)",
-					fallback.provider(), "divergence", "tolerance", "verdict"), rows));
+			blocks.add(new Table(List.of("dimension", report.primary().provider() + " (primary)", fallback.provider(),
+					"divergence", "tolerance", "verdict"), rows));
 		}
 		return blocks;
 	}
@@ -176,15 +184,13 @@ final class GateReportRenderer {
 				(stats) -> (stats.latencyMs() != null) ? number(stats.latencyMs().p95()) : "n/a"));
 		rows.add(row("input tokens", providers, (stats) -> String.valueOf(stats.inputTokens())));
 		rows.add(row("output tokens", providers, (stats) -> String.valueOf(stats.outputTokens())));
-		rows.add(row("total cost (USD)", providers,
-				(stats) -> stats.priced() ? usd(stats.totalCost()) : "not priced"));
+		rows.add(row("total cost (USD)", providers, (stats) -> stats.priced() ? usd(stats.totalCost()) : "not priced"));
 		rows.add(row("cost per request (USD)", providers,
 				(stats) -> stats.priced() ? usd(stats.costPerRequest()) : "not priced"));
 		return new Table(header, rows);
 	}
 
-	private static List<String> row(String label, List<ProviderStats> providers,
-			Function<ProviderStats, String> cell) {
+	private static List<String> row(String label, List<ProviderStats> providers, Function<ProviderStats, String> cell) {
 		List<String> cells = new ArrayList<>();
 		cells.add(label);
 		providers.forEach((stats) -> cells.add(cell.apply(stats)));
@@ -195,11 +201,13 @@ final class GateReportRenderer {
 		if (stats.failures() == 0) {
 			return "0";
 		}
-		return stats.failures() + " (" + percent(stats.failureRate()) + ": " + stats.failuresByCategory()
-			.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + " " + entry.getValue())
-			.collect(Collectors.joining(", ")) + ")";
+		return stats.failures() + " (" + percent(stats.failureRate()) + ": "
+				+ stats.failuresByCategory()
+					.entrySet()
+					.stream()
+					.map((entry) -> entry.getKey() + " " + entry.getValue())
+					.collect(Collectors.joining(", "))
+				+ ")";
 	}
 
 	private static Table toleranceTable(GateTolerances tolerances) {
@@ -250,10 +258,12 @@ final class GateReportRenderer {
 		return (line.line() > 0) ? "line " + line.line() + " (" + line.id() + ")" : line.id();
 	}
 
-	/** The sentence of one verdict, e.g. {@code claude: mean output length -38.2% vs primary (tolerance 15%): FAIL}. */
-	static String summary(String fallback, GateDimension dimension, @Nullable Double primary,
-			@Nullable Double value, @Nullable Double divergence, double tolerance, boolean enforced, Verdict verdict,
-			@Nullable String reason) {
+	/**
+	 * The sentence of one verdict, e.g.
+	 * {@code claude: mean output length -38.2% vs primary (tolerance 15%): FAIL}.
+	 */
+	static String summary(String fallback, GateDimension dimension, @Nullable Double primary, @Nullable Double value,
+			@Nullable Double divergence, double tolerance, boolean enforced, Verdict verdict, @Nullable String reason) {
 		String suffix = enforced ? "" : " (informational)";
 		String head = fallback + ": " + dimension.label();
 		if (verdict == Verdict.NOT_APPLICABLE) {

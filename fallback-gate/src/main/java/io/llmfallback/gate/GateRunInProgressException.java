@@ -3,8 +3,9 @@ package io.llmfallback.gate;
 import java.time.Instant;
 
 /**
- * A gate run was asked for while one of the same chain is still running. Every run replays the whole
- * corpus through billed providers, so a second run at the same time would only double the bill.
+ * A gate run was asked for while one of the same chain is still running. Every run
+ * replays the whole corpus through billed providers, so a second run at the same time
+ * would only double the bill.
  */
 public class GateRunInProgressException extends IllegalStateException {
 
@@ -15,8 +16,8 @@ public class GateRunInProgressException extends IllegalStateException {
 	private final String message;
 
 	public GateRunInProgressException(String chain, Instant startedAt) {
-		this(chain, startedAt,
-				"A compatibility gate run of chain '" + chain + "' is in progress since " + startedAt + "; wait for it to end");
+		this(chain, startedAt, "A compatibility gate run of chain '" + chain + "' is in progress since " + startedAt
+				+ "; wait for it to end");
 	}
 
 	private GateRunInProgressException(String chain, Instant startedAt, String message) {

@@ -7,18 +7,20 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * How far each fallback may diverge from the primary, per {@link GateDimension}, and which dimensions
- * decide the verdict. Relative dimensions are fractions of the primary's value ({@code 0.15} = 15%),
- * absolute ones are fractions of a rate ({@code 0.15} = 15 percentage points). A divergence equal to the
- * tolerance passes.
+ * How far each fallback may diverge from the primary, per {@link GateDimension}, and
+ * which dimensions decide the verdict. Relative dimensions are fractions of the primary's
+ * value ({@code 0.15} = 15%), absolute ones are fractions of a rate ({@code 0.15} = 15
+ * percentage points). A divergence equal to the tolerance passes.
  *
- * <p>{@link #DEFAULTS}: 15% on every dimension except p95 latency, which allows {@code 1.0} (a fallback up
- * to twice as slow as the primary at p95: fallbacks are often smaller or farther models, and a replay's
- * latency is noisy). The semantic dimensions (mean and p95 length, schema compliance, field coverage) and
- * the failure rate are <em>enforced</em>: any of them beyond tolerance fails the gate. Latency and cost
- * per request are <em>informational</em> by default: reported with a verdict that does not decide the
- * overall one, since they say nothing about whether downstream code can use the answer. Either can be
- * enforced with {@link #enforcing}.
+ * <p>
+ * {@link #DEFAULTS}: 15% on every dimension except p95 latency, which allows {@code 1.0}
+ * (a fallback up to twice as slow as the primary at p95: fallbacks are often smaller or
+ * farther models, and a replay's latency is noisy). The semantic dimensions (mean and p95
+ * length, schema compliance, field coverage) and the failure rate are <em>enforced</em>:
+ * any of them beyond tolerance fails the gate. Latency and cost per request are
+ * <em>informational</em> by default: reported with a verdict that does not decide the
+ * overall one, since they say nothing about whether downstream code can use the answer.
+ * Either can be enforced with {@link #enforcing}.
  *
  * @param meanLength allowed relative divergence of mean output length, either way
  * @param p95Length allowed relative divergence of p95 output length, either way
@@ -78,8 +80,7 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 
 	/** These tolerances with one dimension's changed. */
 	public GateTolerances with(GateDimension dimension, double tolerance) {
-		return new GateTolerances(
-				(dimension == GateDimension.MEAN_LENGTH) ? tolerance : this.meanLength,
+		return new GateTolerances((dimension == GateDimension.MEAN_LENGTH) ? tolerance : this.meanLength,
 				(dimension == GateDimension.P95_LENGTH) ? tolerance : this.p95Length,
 				(dimension == GateDimension.SCHEMA_COMPLIANCE) ? tolerance : this.schemaCompliance,
 				(dimension == GateDimension.FIELD_COVERAGE) ? tolerance : this.fieldCoverage,

@@ -6,23 +6,28 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one provider answered to one corpus line. The answer's text is not kept: only what was measured.
+ * What one provider answered to one corpus line. The answer's text is not kept: only what
+ * was measured.
  *
  * @param id the corpus line's id
  * @param line the corpus line number (0 for entries built in code)
  * @param success whether an answer came
- * @param length the answer's length in characters (code points), or {@code null} on failure
- * @param schemaCompliant whether the answer satisfied the line's schema; {@code null} on failure or
- * without a schema
- * @param fieldCoverage the share of the schema's top-level properties the answer has; {@code null} on
- * failure, without a schema, or when the schema declares no properties
- * @param latencyMs how long the call took, measured by the gate from subscription to answer or failure
- * @param inputTokens prompt tokens billed (a failure's billed tokens when the provider reported any)
+ * @param length the answer's length in characters (code points), or {@code null} on
+ * failure
+ * @param schemaCompliant whether the answer satisfied the line's schema; {@code null} on
+ * failure or without a schema
+ * @param fieldCoverage the share of the schema's top-level properties the answer has;
+ * {@code null} on failure, without a schema, or when the schema declares no properties
+ * @param latencyMs how long the call took, measured by the gate from subscription to
+ * answer or failure
+ * @param inputTokens prompt tokens billed (a failure's billed tokens when the provider
+ * reported any)
  * @param outputTokens completion tokens billed
  * @param cost what the tokens cost in USD
- * @param failureCategory the failure's category ({@code server-error}, {@code timeout}...), or
- * {@code null} on success
- * @param error what went wrong (never an API key: provider messages are redacted), or {@code null}
+ * @param failureCategory the failure's category ({@code server-error},
+ * {@code timeout}...), or {@code null} on success
+ * @param error what went wrong (never an API key: provider messages are redacted), or
+ * {@code null}
  * @param violations the first schema violations of the answer, empty when it complies
  */
 public record LineResult(String id, int line, boolean success, @Nullable Integer length,

@@ -13,20 +13,24 @@ import org.jspecify.annotations.Nullable;
  *
  * @param provider the provider's configured name
  * @param model the provider's configured model
- * @param primary whether it is the chain's primary, the baseline every fallback is compared with
+ * @param primary whether it is the chain's primary, the baseline every fallback is
+ * compared with
  * @param calls corpus lines sent (the corpus size)
  * @param successes calls that were answered
  * @param failures calls that failed or timed out
  * @param failureRate {@code failures / calls}
  * @param failuresByCategory failures by category wire name, e.g. {@code server-error=2}
- * @param outputLength output length in characters over the answers, or {@code null} without any
- * @param schemaChecked answers checked against a schema (lines with one, or all lines under a
- * chain-level contract schema)
+ * @param outputLength output length in characters over the answers, or {@code null}
+ * without any
+ * @param schemaChecked answers checked against a schema (lines with one, or all lines
+ * under a chain-level contract schema)
  * @param schemaCompliant how many of those satisfied it
- * @param schemaCompliance {@code schemaCompliant / schemaChecked}, or {@code null} when none was checked
- * @param fieldCoverage mean share of the schema's top-level properties present, or {@code null} when no
- * checked answer had a schema declaring properties
- * @param latencyMs latency of the answered calls in milliseconds, or {@code null} without any
+ * @param schemaCompliance {@code schemaCompliant / schemaChecked}, or {@code null} when
+ * none was checked
+ * @param fieldCoverage mean share of the schema's top-level properties present, or
+ * {@code null} when no checked answer had a schema declaring properties
+ * @param latencyMs latency of the answered calls in milliseconds, or {@code null} without
+ * any
  * @param inputTokens prompt tokens over every call, billed failures included
  * @param outputTokens completion tokens over every call, billed failures included
  * @param priced whether the gate had a price for this provider

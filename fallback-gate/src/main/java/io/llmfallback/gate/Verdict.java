@@ -13,7 +13,9 @@ public enum Verdict {
 	/** Beyond tolerance. */
 	FAIL,
 
-	/** Nothing to compare: no line with a schema, no pricing, no answer from the primary. */
+	/**
+	 * Nothing to compare: no line with a schema, no pricing, no answer from the primary.
+	 */
 	NOT_APPLICABLE;
 
 	/** The kebab-case name used in JSON, e.g. {@code not-applicable}. */

@@ -24,7 +24,10 @@ public record CalibrationHint(Kind kind, String setting, String observed, long o
 		/** A provider's timeout against the p99 latency of its answers. */
 		PROVIDER_TIMEOUT,
 
-		/** A chain's latency budget against the primary's timeout plus a fallback's p95 latency. */
+		/**
+		 * A chain's latency budget against the primary's timeout plus a fallback's p95
+		 * latency.
+		 */
 		LATENCY_BUDGET,
 
 		/** A breaker's failure window against the pace of the primary's calls. */

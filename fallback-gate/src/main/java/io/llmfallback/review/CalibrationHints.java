@@ -11,8 +11,9 @@ import io.llmfallback.review.CalibrationHint.Kind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings a chain's traffic suggests calibrating. Each rule fires only on figures from at least the
- * minimum of samples, and only when the setting is clearly off, so that a hint is worth acting on.
+ * The settings a chain's traffic suggests calibrating. Each rule fires only on figures
+ * from at least the minimum of samples, and only when the setting is clearly off, so that
+ * a hint is worth acting on.
  */
 final class CalibrationHints {
 
@@ -28,8 +29,8 @@ final class CalibrationHints {
 	 * @param providers the chain's providers' figures, primary first
 	 * @param timeoutsMs the providers' timeouts, in the same order
 	 * @param primaryBreaker the primary's breaker settings, or {@code null} when unknown
-	 * @param primaryCallGapMs the mean time between two calls to the primary, from every chain, or
-	 * {@code null} on fewer than the minimum of samples
+	 * @param primaryCallGapMs the mean time between two calls to the primary, from every
+	 * chain, or {@code null} on fewer than the minimum of samples
 	 * @param minSamples the answers a latency figure needs
 	 */
 	static List<CalibrationHint> of(ChainSettings chain, List<ProviderReview> providers, List<Long> timeoutsMs,
@@ -60,10 +61,11 @@ final class CalibrationHints {
 	}
 
 	/**
-	 * A timeout should sit between 1.5 and 3 times the p99 of the provider's answers. Far above, a hung
-	 * provider holds every request that long before anything else happens; below 1.5 times, the slowest
-	 * healthy answers are cut off, and since a cut answer is a timeout, not an answer, the p99 understates
-	 * the tail. Either way the suggestion is 1.5 times the p99, rounded up to 100 ms.
+	 * A timeout should sit between 1.5 and 3 times the p99 of the provider's answers. Far
+	 * above, a hung provider holds every request that long before anything else happens;
+	 * below 1.5 times, the slowest healthy answers are cut off, and since a cut answer is
+	 * a timeout, not an answer, the p99 understates the tail. Either way the suggestion
+	 * is 1.5 times the p99, rounded up to 100 ms.
 	 */
 	private static @Nullable CalibrationHint timeout(ProviderReview review, long timeoutMs, String next,
 			int minSamples) {
@@ -81,9 +83,10 @@ final class CalibrationHints {
 					+ "request waits that long before %s", provider, observed, timeoutMs, next);
 		}
 		else if (2 * timeoutMs < 3 * observed) {
-			reason = format("%s's timeout of %d ms is less than 1.5 times the %d ms p99 of its answers: slow healthy "
-					+ "answers are cut off as timeouts, and being cut, they do not show in the p99", provider,
-					timeoutMs, observed);
+			reason = format(
+					"%s's timeout of %d ms is less than 1.5 times the %d ms p99 of its answers: slow healthy "
+							+ "answers are cut off as timeouts, and being cut, they do not show in the p99",
+					provider, timeoutMs, observed);
 		}
 		else {
 			return null;
@@ -93,9 +96,10 @@ final class CalibrationHints {
 	}
 
 	/**
-	 * When the primary hangs, a fallback only starts once the primary's timeout has passed; a budget that
-	 * cannot hold that timeout and a fallback's p95 leaves the fallback too little time to answer. Judged
-	 * on the slowest fallback with enough answers; the suggestion is their sum, rounded up to 100 ms.
+	 * When the primary hangs, a fallback only starts once the primary's timeout has
+	 * passed; a budget that cannot hold that timeout and a fallback's p95 leaves the
+	 * fallback too little time to answer. Judged on the slowest fallback with enough
+	 * answers; the suggestion is their sum, rounded up to 100 ms.
 	 */
 	private static @Nullable CalibrationHint budget(ChainSettings chain, String primary, long primaryTimeoutMs,
 			List<ProviderReview> fallbacks, int minSamples) {
@@ -121,19 +125,22 @@ final class CalibrationHints {
 	}
 
 	/**
-	 * A breaker opens on {@code failure-threshold} failures in a row within {@code failure-window} of the
-	 * first one's end, and a streak is cleared when a call starts after that. Calls that hang end a timeout
-	 * after they start, so at the window's average pace, when {@code threshold - 1} gaps between calls are
-	 * longer than the window plus the timeout, even a primary that hangs on every call never opens its
-	 * breaker and every request pays its timeout. The suggestion makes the window hold those gaps, rounded
-	 * up to a second: enough for failures that end at once, too.
+	 * A breaker opens on {@code failure-threshold} failures in a row within
+	 * {@code failure-window} of the first one's end, and a streak is cleared when a call
+	 * starts after that. Calls that hang end a timeout after they start, so at the
+	 * window's average pace, when {@code threshold - 1} gaps between calls are longer
+	 * than the window plus the timeout, even a primary that hangs on every call never
+	 * opens its breaker and every request pays its timeout. The suggestion makes the
+	 * window hold those gaps, rounded up to a second: enough for failures that end at
+	 * once, too.
 	 */
 	private static @Nullable CalibrationHint failureWindow(String primary, long timeoutMs, BreakerSettings breaker,
 			double callGapMs) {
 		int threshold = breaker.failureThreshold();
 		long span = (long) Math.ceil((threshold - 1) * callGapMs);
 		long windowMs = breaker.failureWindow().toMillis();
-		// A failure-rate breaker has no streak to span: it opens on a share of whatever calls its window holds.
+		// A failure-rate breaker has no streak to span: it opens on a share of whatever
+		// calls its window holds.
 		if (breaker.rule() != BreakerSettings.Rule.CONSECUTIVE_FAILURES || threshold < 2
 				|| span <= windowMs + timeoutMs) {
 			return null;

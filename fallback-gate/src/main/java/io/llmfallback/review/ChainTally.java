@@ -6,7 +6,10 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.window.TimeBuckets;
 
-/** What one chain did within one slice of the review window, per provider in chain order; or over the window. */
+/**
+ * What one chain did within one slice of the review window, per provider in chain order;
+ * or over the window.
+ */
 final class ChainTally implements TimeBuckets.Bucket {
 
 	private final ProviderTally[] providers;

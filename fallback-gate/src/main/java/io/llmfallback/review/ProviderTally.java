@@ -14,8 +14,9 @@ import io.llmfallback.model.FailureCategory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one provider did for one chain: within one slice of the window, or summed over the window. Its
- * maps are keyed by attempt labels, so they hold a handful of entries whatever the traffic.
+ * What one provider did for one chain: within one slice of the window, or summed over the
+ * window. Its maps are keyed by attempt labels, so they hold a handful of entries
+ * whatever the traffic.
  */
 final class ProviderTally {
 
@@ -55,7 +56,8 @@ final class ProviderTally {
 		switch (attempt.outcome()) {
 			case SUCCESS -> answered(attempt);
 			case FAILED -> {
-				// An answer the contract turned away is still an answer: the gate would have measured it.
+				// An answer the contract turned away is still an answer: the gate would
+				// have measured it.
 				if (attempt.category() == FailureCategory.CONTRACT_VIOLATION) {
 					this.contractRejections++;
 					answered(attempt);
@@ -92,7 +94,9 @@ final class ProviderTally {
 		}
 	}
 
-	/** The served answer's length in characters (code points, as the gate counts them). */
+	/**
+	 * The served answer's length in characters (code points, as the gate counts them).
+	 */
 	void served(int length) {
 		this.lengths.record(length);
 	}
@@ -138,7 +142,10 @@ final class ProviderTally {
 		return this.answered + this.failures.values().stream().mapToLong(Long::longValue).sum();
 	}
 
-	/** The mean time between two calls, from the first call to the last; {@code null} on fewer than two. */
+	/**
+	 * The mean time between two calls, from the first call to the last; {@code null} on
+	 * fewer than two.
+	 */
 	@Nullable Double meanCallGapMillis() {
 		long calls = calls();
 		return (calls < 2) ? null : (double) (this.lastCallMillis - this.firstCallMillis) / (calls - 1);
@@ -178,7 +185,8 @@ final class ProviderTally {
 		return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).doubleValue();
 	}
 
-	// The gate's figures are ints: a window of more than 2^31 calls to one provider reads as 2^31 - 1.
+	// The gate's figures are ints: a window of more than 2^31 calls to one provider reads
+	// as 2^31 - 1.
 	private static int saturated(long count) {
 		return (int) Math.min(count, Integer.MAX_VALUE);
 	}

@@ -7,9 +7,9 @@ import io.llmfallback.gate.GateTolerances;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chain's periodic review from its live traffic: the compatibility gate's figures per provider over the
- * window, every fallback judged against the primary, and the settings the traffic suggests calibrating.
- * Immutable; serializes to JSON as its components.
+ * A chain's periodic review from its live traffic: the compatibility gate's figures per
+ * provider over the window, every fallback judged against the primary, and the settings
+ * the traffic suggests calibrating. Immutable; serializes to JSON as its components.
  *
  * @param chain the chain's name
  * @param generatedAt when the report was made, ISO-8601 UTC
@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param requests logical requests in the window
  * @param fallbackActivations of those, the ones a fallback served
  * @param failures of those, the ones no provider served
- * @param activationRate {@code fallbackActivations / requests}, or {@code null} without requests
+ * @param activationRate {@code fallbackActivations / requests}, or {@code null} without
+ * requests
  * @param tolerances what the fallbacks were judged against
- * @param verdict {@code FAIL} when a fallback fails or the primary answered none of its calls,
- * {@code INSUFFICIENT_DATA} when a fallback could not be judged, {@code PASS} otherwise
+ * @param verdict {@code FAIL} when a fallback fails or the primary answered none of its
+ * calls, {@code INSUFFICIENT_DATA} when a fallback could not be judged, {@code PASS}
+ * otherwise
  * @param findings why the verdict is {@code FAIL}, one readable sentence each
  * @param primary the primary's figures
  * @param fallbacks each fallback's figures, in chain order

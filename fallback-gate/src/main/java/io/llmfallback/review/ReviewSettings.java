@@ -10,8 +10,10 @@ import io.llmfallback.gate.GateTolerances;
  *
  * @param window the rolling window the figures are computed over, cut into
  * {@value TrafficReview#SLICES} slices: hourly over the default day
- * @param minSamples the calls a provider needs within the window before it is judged or calibrated
- * @param tolerances how far each fallback may diverge from the primary, as in the compatibility gate
+ * @param minSamples the calls a provider needs within the window before it is judged or
+ * calibrated
+ * @param tolerances how far each fallback may diverge from the primary, as in the
+ * compatibility gate
  */
 public record ReviewSettings(Duration window, int minSamples, GateTolerances tolerances) {
 

@@ -10,7 +10,10 @@ public enum ReviewVerdict {
 	/** Within tolerance of the primary on every enforced dimension. */
 	PASS,
 
-	/** Beyond tolerance on an enforced dimension, or no baseline: the primary answered nothing. */
+	/**
+	 * Beyond tolerance on an enforced dimension, or no baseline: the primary answered
+	 * nothing.
+	 */
 	FAIL,
 
 	/** Too few calls in the window, to the fallback or to the primary, to judge. */

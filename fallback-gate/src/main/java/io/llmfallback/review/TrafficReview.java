@@ -26,20 +26,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The periodic review of every chain from its live traffic (treat the chain like a
- * dependency, not a config file). As a {@link ChainListener} it keeps, per chain and per provider, what
- * the attempts did over a rolling window: answers and failures by category, latency and served output
- * length distributions, contract checks, tokens and cost. {@link #report(String)} turns the window into
- * the compatibility gate's figures, judges every fallback against the primary with the gate's tolerances,
- * and adds calibration hints for provider timeouts, the chain's latency budget and the primary's breaker
- * failure window.
+ * dependency, not a config file). As a {@link ChainListener} it keeps, per chain and per
+ * provider, what the attempts did over a rolling window: answers and failures by
+ * category, latency and served output length distributions, contract checks, tokens and
+ * cost. {@link #report(String)} turns the window into the compatibility gate's figures,
+ * judges every fallback against the primary with the gate's tolerances, and adds
+ * calibration hints for provider timeouts, the chain's latency budget and the primary's
+ * breaker failure window.
  * <p>
- * A window is {@value #SLICES} slices of a {@link TimeBuckets}; each slice holds one tally per provider
- * with two fixed-size histograms, so memory does not grow with traffic. Percentiles are read from the
- * histograms: within about 3% above the value measured.
+ * A window is {@value #SLICES} slices of a {@link TimeBuckets}; each slice holds one
+ * tally per provider with two fixed-size histograms, so memory does not grow with
+ * traffic. Percentiles are read from the histograms: within about 3% above the value
+ * measured.
  */
 public final class TrafficReview implements ChainListener {
 
-	/** How many slices a window is cut into: it rolls forward a slice at a time, an hour over a day. */
+	/**
+	 * How many slices a window is cut into: it rolls forward a slice at a time, an hour
+	 * over a day.
+	 */
 	public static final int SLICES = 24;
 
 	private final ReviewSettings settings;
@@ -59,15 +64,16 @@ public final class TrafficReview implements ChainListener {
 	/**
 	 * @param chains the chains to review
 	 * @param providers every provider the chains name, for their models and timeouts
-	 * @param breakers breaker settings by provider; a provider without any gets no breaker hint
-	 * @param pricing prices by provider; a provider without one is reported as not priced, as by the gate
+	 * @param breakers breaker settings by provider; a provider without any gets no
+	 * breaker hint
+	 * @param pricing prices by provider; a provider without one is reported as not
+	 * priced, as by the gate
 	 * @param settings the window, the minimum of samples and the tolerances
 	 * @param clock the clock the window rolls with
 	 * @throws IllegalArgumentException when a chain names a provider that is not given
 	 */
 	public TrafficReview(Collection<ChainSettings> chains, Collection<LlmProvider> providers,
-			Map<String, BreakerSettings> breakers, Map<String, Pricing> pricing, ReviewSettings settings,
-			Clock clock) {
+			Map<String, BreakerSettings> breakers, Map<String, Pricing> pricing, ReviewSettings settings, Clock clock) {
 		this.settings = settings;
 		this.clock = clock;
 		this.judge = new FallbackJudge(settings.tolerances());
@@ -161,24 +167,26 @@ public final class TrafficReview implements ChainListener {
 		FallbackVerdict verdict = this.judge.judge(primary.stats(), fallback.stats());
 		if (verdict.verdict() == Verdict.FAIL) {
 			return new FallbackReview(provider, ReviewVerdict.FAIL,
-					provider + ": beyond tolerance of " + primary.provider() + " (primary) on " + verdict.failures()
-						.stream()
-						.map((failure) -> failure.dimension().label())
-						.collect(Collectors.joining(", ")),
+					provider + ": beyond tolerance of " + primary.provider() + " (primary) on "
+							+ verdict.failures()
+								.stream()
+								.map((failure) -> failure.dimension().label())
+								.collect(Collectors.joining(", ")),
 					verdict.dimensions());
 		}
-		return new FallbackReview(provider, ReviewVerdict.PASS, provider + ": within tolerance of "
-				+ primary.provider() + " (primary) on every enforced dimension", verdict.dimensions());
+		return new FallbackReview(provider, ReviewVerdict.PASS,
+				provider + ": within tolerance of " + primary.provider() + " (primary) on every enforced dimension",
+				verdict.dimensions());
 	}
 
 	private static FallbackReview insufficient(String provider, String why) {
-		return new FallbackReview(provider, ReviewVerdict.INSUFFICIENT_DATA,
-				provider + ": insufficient data: " + why, List.of());
+		return new FallbackReview(provider, ReviewVerdict.INSUFFICIENT_DATA, provider + ": insufficient data: " + why,
+				List.of());
 	}
 
 	/**
-	 * The mean time between two calls to the provider from every chain that calls it: its breaker counts
-	 * them all. {@code null} on fewer calls than the minimum of samples.
+	 * The mean time between two calls to the provider from every chain that calls it: its
+	 * breaker counts them all. {@code null} on fewer calls than the minimum of samples.
 	 */
 	private @Nullable Double callGapAcrossChains(String provider) {
 		ProviderTally calls = new ProviderTally();

@@ -5,11 +5,12 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts of whole non-negative values (milliseconds, characters) in bins that are exact below 64 and
- * 1/32 of a power of two wide above, up to 2^24 (larger values share the last bin). A percentile read
- * from it is the upper edge of its bin: at most about 3% above the value measured, never outside the
- * smallest and largest values recorded. The count, sum, smallest and largest value are exact. Memory is
- * fixed, and only taken once a value is recorded.
+ * Counts of whole non-negative values (milliseconds, characters) in bins that are exact
+ * below 64 and 1/32 of a power of two wide above, up to 2^24 (larger values share the
+ * last bin). A percentile read from it is the upper edge of its bin: at most about 3%
+ * above the value measured, never outside the smallest and largest values recorded. The
+ * count, sum, smallest and largest value are exact. Memory is fixed, and only taken once
+ * a value is recorded.
  */
 final class ValueHistogram {
 
@@ -86,8 +87,9 @@ final class ValueHistogram {
 	}
 
 	/**
-	 * The nearest-rank percentile: the upper edge of the bin holding the {@code ceil(quantile * count)}-th
-	 * smallest value, or the largest value recorded when that is smaller.
+	 * The nearest-rank percentile: the upper edge of the bin holding the
+	 * {@code ceil(quantile * count)}-th smallest value, or the largest value recorded
+	 * when that is smaller.
 	 * @throws IllegalStateException when nothing was recorded
 	 */
 	long percentile(double quantile) {
@@ -100,7 +102,8 @@ final class ValueHistogram {
 		for (int bin = 0; bin < BINS; bin++) {
 			seen += counts[bin];
 			if (seen >= rank) {
-				// The last bin holds every larger value too: the largest recorded bounds it.
+				// The last bin holds every larger value too: the largest recorded bounds
+				// it.
 				return (bin == BINS - 1) ? this.max : Math.min(this.max, upperEdge(bin));
 			}
 		}

@@ -21,9 +21,9 @@ import static io.llmfallback.autoconfigure.WrittenConfigurationTests.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gate's keys as a user writes them, with the fallback-gate module present: checked as any other key
- * under {@code llm.fallback} (a misspelt one fails start-up with the closest valid key), and every problem
- * named with the value as written.
+ * The gate's keys as a user writes them, with the fallback-gate module present: checked
+ * as any other key under {@code llm.fallback} (a misspelt one fails start-up with the
+ * closest valid key), and every problem named with the value as written.
  */
 class GateWrittenConfigurationTests {
 
@@ -60,7 +60,8 @@ class GateWrittenConfigurationTests {
 						"llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was -2.50"),
 				Arguments.of("llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl",
 						"llm.fallback.chains.summarize.gate-corpus: no resource at 'classpath:gate/missing.jsonl'"),
-				Arguments.of("llm.fallback.review.window=30s", "llm.fallback.review.window: must be at least 1m, was 30s"),
+				Arguments.of("llm.fallback.review.window=30s",
+						"llm.fallback.review.window: must be at least 1m, was 30s"),
 				Arguments.of("llm.fallback.review.min-samples=0",
 						"llm.fallback.review.min-samples: must be at least 1, was 0"));
 	}

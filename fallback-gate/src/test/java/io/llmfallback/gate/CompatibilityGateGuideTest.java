@@ -12,11 +12,15 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code docs/compatibility-gate.md}: its corpus example parses and its defaults table says what the code does. */
+/**
+ * {@code docs/compatibility-gate.md}: its corpus example parses and its defaults table
+ * says what the code does.
+ */
 class CompatibilityGateGuideTest {
 
-	private static final Pattern DIMENSION_ROW = Pattern
-		.compile("^\\| `([a-z0-9-]+)` \\|[^|]+\\|[^|]+\\| (\\d+)(?:%| pp)[^|]*\\| (enforced|informational) \\|$", Pattern.MULTILINE);
+	private static final Pattern DIMENSION_ROW = Pattern.compile(
+			"^\\| `([a-z0-9-]+)` \\|[^|]+\\|[^|]+\\| (\\d+)(?:%| pp)[^|]*\\| (enforced|informational) \\|$",
+			Pattern.MULTILINE);
 
 	@Test
 	void theCorpusExampleParses() {

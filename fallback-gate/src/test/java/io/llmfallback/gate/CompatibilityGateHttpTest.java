@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The gate over real HTTP: a primary and fallbacks on WireMock servers on loopback whose answers to the
- * ten-line test corpus differ from the primary's by known amounts. The report must show exactly those
- * amounts and the verdicts that follow from them.
+ * The gate over real HTTP: a primary and fallbacks on WireMock servers on loopback whose
+ * answers to the ten-line test corpus differ from the primary's by known amounts. The
+ * report must show exactly those amounts and the verdicts that follow from them.
  */
 class CompatibilityGateHttpTest {
 
@@ -43,7 +43,10 @@ class CompatibilityGateHttpTest {
 	@RegisterExtension
 	static WireMockExtension terse = WireMockProviders.server();
 
-	/** The primary's lengths, but the required {@code score} is missing on two of the four schema lines. */
+	/**
+	 * The primary's lengths, but the required {@code score} is missing on two of the four
+	 * schema lines.
+	 */
 	@RegisterExtension
 	static WireMockExtension dropper = WireMockProviders.server();
 
@@ -62,8 +65,10 @@ class CompatibilityGateHttpTest {
 		PRIMARY_LENGTHS.forEach((id, length) -> stub(dropper, id,
 				completion(id.equals("s07") || id.equals("s08") ? json(length, false) : answer(id, length))));
 		answerAll(twin, 1.0);
-		PRIMARY_LENGTHS.forEach((id, length) -> stub(flaky, id, (id.equals("q03") || id.equals("s08"))
-				? OpenAiStubs.error(500, "server_error", "", "The server had an error") : completion(answer(id, length))));
+		PRIMARY_LENGTHS.forEach((id, length) -> stub(flaky, id,
+				(id.equals("q03") || id.equals("s08"))
+						? OpenAiStubs.error(500, "server_error", "", "The server had an error")
+						: completion(answer(id, length))));
 
 		GateReport report = CompatibilityGate.builder(openAi("gpt", gpt))
 			.chain("support")
@@ -75,7 +80,8 @@ class CompatibilityGateHttpTest {
 		assertThat(report.corpusSize()).isEqualTo(10);
 		assertThat(report.schemaLines()).isEqualTo(4);
 
-		// The primary: lengths 200..1000 (mean 410, nearest-rank p50 300 and p95 1000), all JSON valid.
+		// The primary: lengths 200..1000 (mean 410, nearest-rank p50 300 and p95 1000),
+		// all JSON valid.
 		ProviderStats primary = report.primary();
 		assertThat(primary.primary()).isTrue();
 		assertThat(primary.calls()).isEqualTo(10);
@@ -99,7 +105,8 @@ class CompatibilityGateHttpTest {
 			assertThat(latency.p95()).isGreaterThanOrEqualTo(latency.p50());
 		});
 
-		// terse: 40% shorter everywhere, which fails both length dimensions and nothing else enforced.
+		// terse: 40% shorter everywhere, which fails both length dimensions and nothing
+		// else enforced.
 		ProviderStats terseStats = report.provider("terse");
 		assertThat(terseStats.outputLength().mean()).isEqualTo(246.0);
 		assertThat(terseStats.outputLength().p50()).isEqualTo(180.0);
@@ -118,7 +125,8 @@ class CompatibilityGateHttpTest {
 		assertThat(terseVerdict.dimension(GateDimension.MEAN_LENGTH).summary())
 			.isEqualTo("terse: mean output length -40.0% vs primary (tolerance 15%): FAIL");
 
-		// dropper: same lengths; half the schema lines lack a required field (3 of 4 properties present).
+		// dropper: same lengths; half the schema lines lack a required field (3 of 4
+		// properties present).
 		ProviderStats dropperStats = report.provider("dropper");
 		assertThat(dropperStats.schemaChecked()).isEqualTo(4);
 		assertThat(dropperStats.schemaCompliant()).isEqualTo(2);
@@ -127,8 +135,8 @@ class CompatibilityGateHttpTest {
 		assertThat(dropperStats.lines()).filteredOn((line) -> Boolean.FALSE.equals(line.schemaCompliant()))
 			.extracting(LineResult::id)
 			.containsExactly("s07", "s08");
-		assertThat(dropperStats.lines().get(6).violations()).anySatisfy((violation) -> assertThat(violation)
-			.contains("score"));
+		assertThat(dropperStats.lines().get(6).violations())
+			.anySatisfy((violation) -> assertThat(violation).contains("score"));
 		FallbackVerdict dropperVerdict = report.verdictOf("dropper");
 		assertThat(dropperVerdict.verdict()).isEqualTo(Verdict.FAIL);
 		assertVerdict(dropperVerdict, GateDimension.MEAN_LENGTH, 0.0, Verdict.PASS);
@@ -184,7 +192,8 @@ class CompatibilityGateHttpTest {
 			.endsWith("</html>\n");
 
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> GateAssertions.assertCompatible(report))
-			.withMessageStartingWith("Compatibility gate failed: a fallback of chain 'support' is not semantically safe.")
+			.withMessageStartingWith(
+					"Compatibility gate failed: a fallback of chain 'support' is not semantically safe.")
 			.withMessageContaining("## Verdict: FAIL")
 			.withMessageContaining("- terse: mean output length -40.0% vs primary (tolerance 15%): FAIL")
 			.withMessageContaining("- dropper: schema compliance -50.0 pp vs primary (tolerance 15 pp): FAIL")
@@ -221,7 +230,8 @@ class CompatibilityGateHttpTest {
 		answerAll(gpt, 1.0);
 		PRIMARY_LENGTHS.forEach((id, length) -> stub(twin, id, completion(answer(id, length)).withFixedDelay(400)));
 		LlmProvider primary = openAi("gpt", gpt);
-		// One call first, so that the JVM's first HTTP request does not count as the primary's p95.
+		// One call first, so that the JVM's first HTTP request does not count as the
+		// primary's p95.
 		primary.chat(ChatRequest.ofUser("Question 01: warm up")).block(Duration.ofSeconds(10));
 		CompatibilityGate.Builder builder = CompatibilityGate.builder(primary).fallback(openAi("slow", twin));
 
@@ -232,7 +242,8 @@ class CompatibilityGateHttpTest {
 		assertThat(latency.verdict()).isEqualTo(Verdict.FAIL);
 		assertThat(latency.enforced()).isFalse();
 		assertThat(latency.divergence()).isGreaterThan(1.0);
-		assertThat(latency.summary()).startsWith("slow: p95 latency +").endsWith("(tolerance 100%): FAIL (informational)");
+		assertThat(latency.summary()).startsWith("slow: p95 latency +")
+			.endsWith("(tolerance 100%): FAIL (informational)");
 		assertThat(informational.verdict()).isEqualTo(Verdict.PASS);
 
 		GateReport enforced = builder.tolerances(GateTolerances.DEFAULTS.enforcing(GateDimension.P95_LATENCY))

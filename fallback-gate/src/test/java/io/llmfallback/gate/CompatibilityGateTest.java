@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The gate with in-memory providers: what it does with providers that hang, throw or complete empty, how
- * it sends requests to fallbacks, where schemas come from, and how it is built.
+ * The gate with in-memory providers: what it does with providers that hang, throw or
+ * complete empty, how it sends requests to fallbacks, where schemas come from, and how it
+ * is built.
  */
 class CompatibilityGateTest {
 
@@ -55,8 +56,8 @@ class CompatibilityGateTest {
 
 		GateReport report = CompatibilityGate.builder(primary)
 			.fallback(hanging, throwing, empty, billed)
-			.pricing(Map.of("primary", new Pricing(BigDecimal.ONE, BigDecimal.TEN),
-					"billed", new Pricing(BigDecimal.ONE, BigDecimal.TEN)))
+			.pricing(Map.of("primary", new Pricing(BigDecimal.ONE, BigDecimal.TEN), "billed",
+					new Pricing(BigDecimal.ONE, BigDecimal.TEN)))
 			.callTimeout(Duration.ofMillis(100))
 			.build()
 			.runBlocking(CORPUS);
@@ -85,8 +86,7 @@ class CompatibilityGateTest {
 			assertThat(verdict.dimension(GateDimension.MEAN_LENGTH).summary())
 				.isEqualTo(name + ": mean output length: no answer to measure (primary 2 chars): FAIL");
 			// Neither the primary nor the fallback had a line with a schema.
-			assertThat(verdict.dimension(GateDimension.SCHEMA_COMPLIANCE).verdict())
-				.isEqualTo(Verdict.NOT_APPLICABLE);
+			assertThat(verdict.dimension(GateDimension.SCHEMA_COMPLIANCE).verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
 		}
 		assertThat(report.verdictOf("billed").dimension(GateDimension.COST_PER_REQUEST).verdict())
 			.isEqualTo(Verdict.FAIL);
@@ -115,18 +115,23 @@ class CompatibilityGateTest {
 
 	@Test
 	void theChainContractSchemaAppliesToLinesWithoutOne() {
-		OutputContract contract = new OutputContract(OutputContract.parseSchema("""
-				{"type":"object","required":["answer"],"properties":{"answer":{"type":"string"},"source":{"type":"string"}}}
-				"""), null, null, false, OnViolation.NEXT_PROVIDER);
+		OutputContract contract = new OutputContract(
+				OutputContract.parseSchema(
+						"""
+								{"type":"object","required":["answer"],"properties":{"answer":{"type":"string"},"source":{"type":"string"}}}
+								"""),
+				null, null, false, OnViolation.NEXT_PROVIDER);
 		GateCorpus corpus = GateCorpus.parse("""
 				{"id":"own","prompt":"q1","schema":{"type":"object","required":["other"],"properties":{"other":{}}}}
 				{"id":"chain","prompt":"q2"}
 				""");
-		ScriptedProvider primary = ScriptedProvider.of("primary", (request) -> Mono.just(response("primary",
-				request.messages().get(0).content().equals("q1") ? "{\"other\":1}" : "{\"answer\":\"x\",\"source\":\"y\"}")));
+		ScriptedProvider primary = ScriptedProvider.of("primary",
+				(request) -> Mono.just(response("primary", request.messages().get(0).content().equals("q1")
+						? "{\"other\":1}" : "{\"answer\":\"x\",\"source\":\"y\"}")));
 		ScriptedProvider prose = ScriptedProvider.answering("prose", "The answer is x.");
-		ScriptedProvider partial = ScriptedProvider.of("partial", (request) -> Mono.just(response("partial",
-				request.messages().get(0).content().equals("q1") ? "{\"other\":1}" : "```json\n{\"answer\":\"x\"}\n```")));
+		ScriptedProvider partial = ScriptedProvider.of("partial",
+				(request) -> Mono.just(response("partial", request.messages().get(0).content().equals("q1")
+						? "{\"other\":1}" : "```json\n{\"answer\":\"x\"}\n```")));
 
 		GateReport report = CompatibilityGate.builder(primary)
 			.fallback(prose, partial)
@@ -139,7 +144,8 @@ class CompatibilityGateTest {
 		assertThat(report.provider("prose").schemaCompliance()).isEqualTo(0.0);
 		assertThat(report.provider("prose").fieldCoverage()).isEqualTo(0.0);
 		assertThat(report.provider("prose").lines().get(1).violations()).containsExactly("output is not JSON");
-		// Valid against the chain schema (source is optional) but with half its properties.
+		// Valid against the chain schema (source is optional) but with half its
+		// properties.
 		assertThat(report.provider("partial").schemaCompliance()).isEqualTo(1.0);
 		assertThat(report.provider("partial").fieldCoverage()).isEqualTo(0.75);
 		assertThat(report.verdictOf("partial").dimension(GateDimension.FIELD_COVERAGE).summary())
@@ -153,7 +159,8 @@ class CompatibilityGateTest {
 		java.util.function.Function<String, ScriptedProvider> counting = (name) -> ScriptedProvider.of(name,
 				(request) -> Mono.delay(Duration.ofMillis(5))
 					.doOnSubscribe((subscription) -> most.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
-					// Counted out before the answer leaves, since the gate may start the next call on it.
+					// Counted out before the answer leaves, since the gate may start the
+					// next call on it.
 					.doOnNext((tick) -> inFlight.decrementAndGet())
 					.map((tick) -> response(name, "ok")));
 
@@ -196,8 +203,9 @@ class CompatibilityGateTest {
 				new ChainSettings("support", List.of("primary", "fallback"), Duration.ofSeconds(5), 256,
 						ChainSettings.DEFAULT_FALLBACK_ON, contract),
 				List.of(primary, fallback),
-				new ProviderCircuitBreakers(Map.of("primary", BreakerSettings.DEFAULTS, "fallback",
-						BreakerSettings.DEFAULTS), Clock.systemUTC(), (transition) -> {
+				new ProviderCircuitBreakers(
+						Map.of("primary", BreakerSettings.DEFAULTS, "fallback", BreakerSettings.DEFAULTS),
+						Clock.systemUTC(), (transition) -> {
 						}),
 				Map.of(), (outcome) -> {
 				});
@@ -220,7 +228,8 @@ class CompatibilityGateTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> CompatibilityGate.builder(primary).build())
 			.withMessage("A compatibility gate needs at least one fallback to compare with gpt");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> CompatibilityGate.builder(primary).fallback(ScriptedProvider.answering("gpt", "ok")).build())
+			.isThrownBy(
+					() -> CompatibilityGate.builder(primary).fallback(ScriptedProvider.answering("gpt", "ok")).build())
 			.withMessage("Provider 'gpt' appears twice in the compatibility gate");
 		assertThatIllegalArgumentException().isThrownBy(() -> CompatibilityGate.builder(primary).concurrency(0));
 		assertThatIllegalArgumentException()

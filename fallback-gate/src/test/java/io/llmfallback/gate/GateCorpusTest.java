@@ -66,25 +66,26 @@ class GateCorpusTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			{"prompt":"ok"} trailing                              | not valid JSON
-			[1,2]                                                 | not a JSON object
-			{"promt":"typo"}                                      | unknown field "promt"; expected some of [id, system, prompt, messages, maxTokens, temperature, responseFormat, schema]
-			{"id":"x"}                                            | needs "prompt" or "messages"
-			{"prompt":"a","messages":[{"role":"user","content":"b"}]} | "prompt" and "messages" are both set; give one
-			{"prompt":"  "}                                       | "prompt" is blank
-			{"prompt":42}                                         | "prompt" must be a string, was NUMBER
-			{"id":"","prompt":"a"}                                | "id" is blank
-			{"messages":[]}                                       | "messages" must be a non-empty array of {"role","content"}
-			{"messages":[{"role":"robot","content":"hi"}]}        | "messages"[0] has role "robot"; expected system, user or assistant
-			{"messages":[{"role":"user"}]}                        | "messages"[0] needs a "content" string
-			{"messages":[{"role":"system","content":"s"}]}        | "messages" has only system messages
-			{"prompt":"a","maxTokens":0}                          | "maxTokens" must be a positive integer, was 0
-			{"prompt":"a","maxTokens":1.5}                        | "maxTokens" must be a positive integer, was 1.5
-			{"prompt":"a","temperature":"hot"}                    | "temperature" must be a number of 0 or more, was "hot"
-			{"prompt":"a","responseFormat":"xml"}                 | "responseFormat" must be "json" or "text", was "xml"
-			{"prompt":"a","schema":"object"}                      | "schema" must be a JSON Schema object, was STRING
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					{"prompt":"ok"} trailing                              | not valid JSON
+					[1,2]                                                 | not a JSON object
+					{"promt":"typo"}                                      | unknown field "promt"; expected some of [id, system, prompt, messages, maxTokens, temperature, responseFormat, schema]
+					{"id":"x"}                                            | needs "prompt" or "messages"
+					{"prompt":"a","messages":[{"role":"user","content":"b"}]} | "prompt" and "messages" are both set; give one
+					{"prompt":"  "}                                       | "prompt" is blank
+					{"prompt":42}                                         | "prompt" must be a string, was NUMBER
+					{"id":"","prompt":"a"}                                | "id" is blank
+					{"messages":[]}                                       | "messages" must be a non-empty array of {"role","content"}
+					{"messages":[{"role":"robot","content":"hi"}]}        | "messages"[0] has role "robot"; expected system, user or assistant
+					{"messages":[{"role":"user"}]}                        | "messages"[0] needs a "content" string
+					{"messages":[{"role":"system","content":"s"}]}        | "messages" has only system messages
+					{"prompt":"a","maxTokens":0}                          | "maxTokens" must be a positive integer, was 0
+					{"prompt":"a","maxTokens":1.5}                        | "maxTokens" must be a positive integer, was 1.5
+					{"prompt":"a","temperature":"hot"}                    | "temperature" must be a number of 0 or more, was "hot"
+					{"prompt":"a","responseFormat":"xml"}                 | "responseFormat" must be "json" or "text", was "xml"
+					{"prompt":"a","schema":"object"}                      | "schema" must be a JSON Schema object, was STRING
+					""")
 	void aMalformedLineIsAnErrorNamingIt(String line, String problem) {
 		String jsonl = "// a corpus\n{\"id\":\"fine\",\"prompt\":\"fine\"}\n\n" + line + "\n{\"prompt\":\"after\"}\n";
 

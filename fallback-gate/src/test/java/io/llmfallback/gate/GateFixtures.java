@@ -23,17 +23,23 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 
 /**
- * The test corpus ({@code /gate/corpus.jsonl}) and answers of known sizes for it, served by OpenAI-format
- * WireMock stubs that match each corpus line on its {@code Question NN} prefix.
+ * The test corpus ({@code /gate/corpus.jsonl}) and answers of known sizes for it, served
+ * by OpenAI-format WireMock stubs that match each corpus line on its {@code Question NN}
+ * prefix.
  */
 public final class GateFixtures {
 
-	/** The primary's answer length per corpus line, in characters. Lines s07-s10 carry a JSON schema. */
+	/**
+	 * The primary's answer length per corpus line, in characters. Lines s07-s10 carry a
+	 * JSON schema.
+	 */
 	static final Map<String, Integer> PRIMARY_LENGTHS = lengths();
 
 	static final int PROMPT_TOKENS = 20;
 
-	/** Output tokens are one per five characters: every length here is a multiple of 5. */
+	/**
+	 * Output tokens are one per five characters: every length here is a multiple of 5.
+	 */
 	static final int CHARS_PER_TOKEN = 5;
 
 	static final Pricing PRICE = new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"));
@@ -85,8 +91,9 @@ public final class GateFixtures {
 	}
 
 	/**
-	 * A JSON answer of exactly that many characters that satisfies the corpus schema, or lacks its required
-	 * {@code score} (one of its four properties) when {@code withScore} is false.
+	 * A JSON answer of exactly that many characters that satisfies the corpus schema, or
+	 * lacks its required {@code score} (one of its four properties) when
+	 * {@code withScore} is false.
 	 */
 	static String json(int length, boolean withScore) {
 		String template = withScore ? "{\"summary\":\"%s\",\"sentiment\":\"positive\",\"score\":4,\"language\":\"en\"}"
@@ -98,7 +105,10 @@ public final class GateFixtures {
 		return template.formatted(text(padding));
 	}
 
-	/** The answer of that length a line expects: JSON for lines with a schema, text otherwise. */
+	/**
+	 * The answer of that length a line expects: JSON for lines with a schema, text
+	 * otherwise.
+	 */
 	static String answer(String id, int length) {
 		return hasSchema(id) ? json(length, true) : text(length);
 	}
@@ -115,14 +125,18 @@ public final class GateFixtures {
 
 	/** Stubs every corpus line with the primary's lengths scaled by that factor. */
 	public static void answerAll(WireMockExtension server, double scale) {
-		PRIMARY_LENGTHS.forEach((id, length) -> stub(server, id, completion(answer(id, (int) Math.round(length * scale)))));
+		PRIMARY_LENGTHS
+			.forEach((id, length) -> stub(server, id, completion(answer(id, (int) Math.round(length * scale)))));
 	}
 
-	/** A provider speaking OpenAI's protocol to that server, made as the auto-configuration makes one. */
+	/**
+	 * A provider speaking OpenAI's protocol to that server, made as the
+	 * auto-configuration makes one.
+	 */
 	static LlmProvider openAi(String name, WireMockExtension server) {
-		return LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI,
-				URI.create("http://127.0.0.1:" + server.getPort()), "sk-test", "gpt-4o", Duration.ofSeconds(5), 1024,
-				Map.of()), WebClient.builder());
+		return LlmProviders
+			.create(new ProviderSettings(name, ProviderType.OPENAI, URI.create("http://127.0.0.1:" + server.getPort()),
+					"sk-test", "gpt-4o", Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
 	}
 
 	private static String escape(String text) {

@@ -50,7 +50,10 @@ class GateValidationsTest {
 				FallbackValidation.Status.UNVALIDATED, null, 0, List.of("the gate could not run: corpus unreadable")));
 	}
 
-	/** A report generated at that instant, whose fallback answers the same or a much shorter text. */
+	/**
+	 * A report generated at that instant, whose fallback answers the same or a much
+	 * shorter text.
+	 */
 	private static GateReport report(String generatedAt, String fallbackAnswer) {
 		String answer = fallbackAnswer.equals("same") ? "a long enough answer" : "a";
 		return CompatibilityGate.builder(ScriptedProvider.answering("primary", "a long enough answer"))

@@ -17,9 +17,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fallback-gate module on the runtime's endpoint and health, in a running WebFlux application: the gate
- * run as a write operation on the chain's configured corpus, its outcome as the chain's
- * {@code fallbackValidation} and in health, without the API key anywhere.
+ * The fallback-gate module on the runtime's endpoint and health, in a running WebFlux
+ * application: the gate run as a write operation on the chain's configured corpus, its
+ * outcome as the chain's {@code fallbackValidation} and in health, without the API key
+ * anywhere.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,llmfallback",
@@ -62,11 +63,16 @@ class GateEndpointIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.chain").isEqualTo("summarize")
-			.jsonPath("$.corpusSize").isEqualTo(10)
-			.jsonPath("$.verdict").isEqualTo("fail")
-			.jsonPath("$.primary.provider").isEqualTo("gpt")
-			.jsonPath("$.fallbacks[0].provider").isEqualTo("claude")
+			.jsonPath("$.chain")
+			.isEqualTo("summarize")
+			.jsonPath("$.corpusSize")
+			.isEqualTo(10)
+			.jsonPath("$.verdict")
+			.isEqualTo("fail")
+			.jsonPath("$.primary.provider")
+			.isEqualTo("gpt")
+			.jsonPath("$.fallbacks[0].provider")
+			.isEqualTo("claude")
 			.returnResult()
 			.toString();
 		assertThat(report).contains("mean output length -40.0% vs primary").doesNotContain(API_KEY);
@@ -74,21 +80,25 @@ class GateEndpointIntegrationTests {
 			.uri("/actuator/llmfallback/summarize")
 			.exchange()
 			.expectBody()
-			.jsonPath("$.fallbackValidation.status").isEqualTo("failed")
-			.jsonPath("$.fallbackValidation.corpusSize").isEqualTo(10)
-			.jsonPath("$.fallbackValidation.findings[0]").isEqualTo(
-					"claude: mean output length -40.0% vs primary (tolerance 15%): FAIL");
+			.jsonPath("$.fallbackValidation.status")
+			.isEqualTo("failed")
+			.jsonPath("$.fallbackValidation.corpusSize")
+			.isEqualTo(10)
+			.jsonPath("$.fallbackValidation.findings[0]")
+			.isEqualTo("claude: mean output length -40.0% vs primary (tolerance 15%): FAIL");
 		// A chain without fallbacks has nothing to validate.
 		this.webClient.get()
 			.uri("/actuator/llmfallback/strict")
 			.exchange()
 			.expectBody()
-			.jsonPath("$.fallbackValidation").doesNotExist();
+			.jsonPath("$.fallbackValidation")
+			.doesNotExist();
 		this.webClient.get()
 			.uri("/actuator/health/llmFallback")
 			.exchange()
 			.expectBody()
-			.jsonPath("$.details.fallbacksNotPassingGate.summarize").isEqualTo("failed");
+			.jsonPath("$.details.fallbacksNotPassingGate.summarize")
+			.isEqualTo("failed");
 
 		this.webClient.post().uri("/actuator/llmfallback/strict").exchange().expectStatus().isBadRequest();
 		this.webClient.post().uri("/actuator/llmfallback/nope").exchange().expectStatus().isBadRequest();

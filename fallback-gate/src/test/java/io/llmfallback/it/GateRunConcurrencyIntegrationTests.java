@@ -25,18 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With write access granted, one gate run per chain at a time: while a run is in progress, every other
- * request for the same chain gets 409 naming it and calls no provider; once it ends, the next run goes.
+ * With write access granted, one gate run per chain at a time: while a run is in
+ * progress, every other request for the same chain gets 409 naming it and calls no
+ * provider; once it ends, the next run goes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=llmfallback",
-				"management.endpoint.llmfallback.access=unrestricted",
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.base-url=http://127.0.0.1:9",
-				"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.providers.claude.type=openai",
-				"llm.fallback.providers.claude.base-url=http://127.0.0.1:9",
-				"llm.fallback.providers.claude.model=claude-compatible",
-				"llm.fallback.chains.summarize.providers=gpt,claude",
-				"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"management.endpoints.web.exposure.include=llmfallback", "management.endpoint.llmfallback.access=unrestricted",
+		"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.base-url=http://127.0.0.1:9",
+		"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.providers.claude.type=openai",
+		"llm.fallback.providers.claude.base-url=http://127.0.0.1:9",
+		"llm.fallback.providers.claude.model=claude-compatible", "llm.fallback.chains.summarize.providers=gpt,claude",
+		"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl" })
 class GateRunConcurrencyIntegrationTests {
 
 	private static final int CORPUS_SIZE = 10;

@@ -17,8 +17,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The endpoint exposed as the docs suggest, with no access granted: it reads, but its write operation,
- * which replays a corpus through billed providers, is not there.
+ * The endpoint exposed as the docs suggest, with no access granted: it reads, but its
+ * write operation, which replays a corpus through billed providers, is not there.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,info,llmfallback,prometheus",

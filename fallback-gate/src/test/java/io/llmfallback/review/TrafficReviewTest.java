@@ -32,17 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Hand-made outcomes with known figures: every figure, verdict and hint of the review must be what the
- * test computes itself. Lengths and latencies are picked where the histogram reads them exactly: below
- * 64, on a bin's upper edge (303, 399, 799, 1087), or the largest value of their bin.
+ * Hand-made outcomes with known figures: every figure, verdict and hint of the review
+ * must be what the test computes itself. Lengths and latencies are picked where the
+ * histogram reads them exactly: below 64, on a bin's upper edge (303, 399, 799, 1087), or
+ * the largest value of their bin.
  */
 class TrafficReviewTest {
 
 	private static final ChainSettings SUMMARIZE = new ChainSettings("summarize", List.of("gpt", "claude"),
 			Duration.ofSeconds(30), null, ChainSettings.DEFAULT_FALLBACK_ON);
 
-	private static final ChainSettings EXTRACT = new ChainSettings("extract", List.of("gpt"),
-			Duration.ofSeconds(30), null, ChainSettings.DEFAULT_FALLBACK_ON);
+	private static final ChainSettings EXTRACT = new ChainSettings("extract", List.of("gpt"), Duration.ofSeconds(30),
+			null, ChainSettings.DEFAULT_FALLBACK_ON);
 
 	private static final BigDecimal PRIMARY_COST = new BigDecimal("0.001");
 
@@ -137,14 +138,17 @@ class TrafficReviewTest {
 		assertThat(report.verdict()).isEqualTo(ReviewVerdict.FAIL);
 
 		assertThat(report.hints()).containsExactly(
-				new CalibrationHint(Kind.PROVIDER_TIMEOUT, "llm.fallback.providers.gpt.timeout", "gpt p99 latency", 1200,
-						30000, 1800, "gpt answers 99% of calls within 1200 ms but its timeout is 30000 ms: while it "
+				new CalibrationHint(Kind.PROVIDER_TIMEOUT, "llm.fallback.providers.gpt.timeout", "gpt p99 latency",
+						1200, 30000, 1800,
+						"gpt answers 99% of calls within 1200 ms but its timeout is 30000 ms: while it "
 								+ "hangs, every request waits that long before claude is tried"),
 				new CalibrationHint(Kind.PROVIDER_TIMEOUT, "llm.fallback.providers.claude.timeout",
-						"claude p99 latency", 2000, 30000, 3000, "claude answers 99% of calls within 2000 ms but its "
+						"claude p99 latency", 2000, 30000, 3000,
+						"claude answers 99% of calls within 2000 ms but its "
 								+ "timeout is 30000 ms: while it hangs, every request waits that long before the chain fails"),
 				new CalibrationHint(Kind.LATENCY_BUDGET, "llm.fallback.chains.summarize.latency-budget",
-						"claude p95 latency", 2000, 30000, 32000, "when gpt hangs for its 30000 ms timeout, 0 ms of the "
+						"claude p95 latency", 2000, 30000, 32000,
+						"when gpt hangs for its 30000 ms timeout, 0 ms of the "
 								+ "30000 ms budget are left, less than the 2000 ms claude takes at p95: raise the budget "
 								+ "or lower gpt's timeout"));
 	}
@@ -304,7 +308,8 @@ class TrafficReviewTest {
 			this.clock.advance(Duration.ofMinutes(1));
 		}
 
-		// 29 gaps over 29 minutes: 2 gaps between 3 failures span 120 s, more than 30 s + 30 s.
+		// 29 gaps over 29 minutes: 2 gaps between 3 failures span 120 s, more than 30 s +
+		// 30 s.
 		assertThat(this.review.report("summarize").hints())
 			.filteredOn((hint) -> hint.kind() == Kind.BREAKER_FAILURE_WINDOW)
 			.containsExactly(new CalibrationHint(Kind.BREAKER_FAILURE_WINDOW,
@@ -325,7 +330,8 @@ class TrafficReviewTest {
 			this.clock.advance(Duration.ofMinutes(1));
 		}
 
-		// The same pace gets the hint under the consecutive rule (above): a failure-rate breaker has no streak.
+		// The same pace gets the hint under the consecutive rule (above): a failure-rate
+		// breaker has no streak.
 		assertThat(review.report("summarize").hints()).extracting(CalibrationHint::kind)
 			.doesNotContain(Kind.BREAKER_FAILURE_WINDOW);
 	}
@@ -339,7 +345,8 @@ class TrafficReviewTest {
 			this.clock.advance(Duration.ofSeconds(30));
 		}
 
-		// One call every 30 s: 2 gaps span 60 s, which a hung gpt's breaker still opens within.
+		// One call every 30 s: 2 gaps span 60 s, which a hung gpt's breaker still opens
+		// within.
 		assertThat(this.review.report("summarize").hints()).extracting(CalibrationHint::kind)
 			.doesNotContain(Kind.BREAKER_FAILURE_WINDOW);
 	}
@@ -363,8 +370,8 @@ class TrafficReviewTest {
 		return new TrafficReview(chains,
 				List.of(ScriptedProvider.hanging("gpt", Duration.ofSeconds(30)),
 						ScriptedProvider.hanging("claude", Duration.ofSeconds(30))),
-				Map.of("gpt", gptBreaker, "claude", BreakerSettings.DEFAULTS),
-				Map.of("gpt", price, "claude", price), ReviewSettings.DEFAULTS, this.clock);
+				Map.of("gpt", gptBreaker, "claude", BreakerSettings.DEFAULTS), Map.of("gpt", price, "claude", price),
+				ReviewSettings.DEFAULTS, this.clock);
 	}
 
 	private static DimensionVerdict dimension(FallbackReview review, GateDimension dimension) {

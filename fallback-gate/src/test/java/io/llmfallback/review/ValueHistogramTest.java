@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** Percentiles are nearest-rank, exact below 64, at most one bin (1/32 of a power of two) above beyond. */
+/**
+ * Percentiles are nearest-rank, exact below 64, at most one bin (1/32 of a power of two)
+ * above beyond.
+ */
 class ValueHistogramTest {
 
 	private final ValueHistogram histogram = new ValueHistogram();

@@ -36,18 +36,21 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@code /actuator/llmfallback}: providers with their breaker state and guard (calls in flight against
- * {@code max-concurrency}, the slow-call threshold in force, a {@code retry-after} in force), chains with
- * their settings and their six signals over their rolling windows, and every alert with its value,
- * threshold and whether it fires;
- * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the chain's
- * compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the chain's periodic review from its
- * live traffic. The gate run, the review and each chain's {@code fallbackValidation} come from the
- * fallback-gate module: without it the two operations answer 404 and no chain has a validation. Reading the
- * chains evaluates the alerts. API keys are never part of it.
+ * {@code /actuator/llmfallback}: providers with their breaker state and guard (calls in
+ * flight against {@code max-concurrency}, the slow-call threshold in force, a
+ * {@code retry-after} in force), chains with their settings and their six signals over
+ * their rolling windows, and every alert with its value, threshold and whether it fires;
+ * {@code /actuator/llmfallback/{chain}} for one chain, and {@code POST} on it to run the
+ * chain's compatibility gate; {@code /actuator/llmfallback/{chain}/review} for the
+ * chain's periodic review from its live traffic. The gate run, the review and each
+ * chain's {@code fallbackValidation} come from the fallback-gate module: without it the
+ * two operations answer 404 and no chain has a validation. Reading the chains evaluates
+ * the alerts. API keys are never part of it.
  * <p>
- * Access is read-only unless granted ({@code management.endpoint.llmfallback.access=unrestricted}): the
- * write operation replays a corpus through real, billed providers, so exposing the endpoint must not open it.
+ * Access is read-only unless granted
+ * ({@code management.endpoint.llmfallback.access=unrestricted}): the write operation
+ * replays a corpus through real, billed providers, so exposing the endpoint must not open
+ * it.
  */
 @Endpoint(id = "llmfallback", defaultAccess = Access.READ_ONLY)
 public class LlmFallbackEndpoint {
@@ -73,8 +76,10 @@ public class LlmFallbackEndpoint {
 	private final @Nullable LlmFallbackGateOperations gate;
 
 	/**
-	 * @param validations each chain's gate outcome, {@code null} without the fallback-gate module
-	 * @param gate the gate run and the review, {@code null} without the fallback-gate module
+	 * @param validations each chain's gate outcome, {@code null} without the
+	 * fallback-gate module
+	 * @param gate the gate run and the review, {@code null} without the fallback-gate
+	 * module
 	 */
 	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
 			ProviderGuards guards, ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard,
@@ -91,9 +96,9 @@ public class LlmFallbackEndpoint {
 	}
 
 	/**
-	 * {@code POST /actuator/llmfallback/{chain}}: runs the chain's compatibility gate on its configured
-	 * corpus (every call is billed by the providers) and answers the report; 404 without the fallback-gate
-	 * module.
+	 * {@code POST /actuator/llmfallback/{chain}}: runs the chain's compatibility gate on
+	 * its configured corpus (every call is billed by the providers) and answers the
+	 * report; 404 without the fallback-gate module.
 	 */
 	@WriteOperation
 	public Mono<WebEndpointResponse<Object>> gate(@Selector String chain) {
@@ -113,10 +118,11 @@ public class LlmFallbackEndpoint {
 		for (LlmProvider provider : this.providers.all()) {
 			String name = provider.name();
 			Duration limitedFor = this.guards.limitedFor(name);
-			providers.put(name, new ProviderReport(provider.type().wireName(), provider.model(),
-					this.breakers.state(name).name(), provider.timeout().toMillis(), provider.maxTokens(),
-					this.guards.inFlight(name), this.guards.settings(name).maxConcurrency(),
-					this.guards.slowCallThreshold(name).toMillis(), (limitedFor != null) ? limitedFor.toMillis() : null));
+			providers.put(name,
+					new ProviderReport(provider.type().wireName(), provider.model(), this.breakers.state(name).name(),
+							provider.timeout().toMillis(), provider.maxTokens(), this.guards.inFlight(name),
+							this.guards.settings(name).maxConcurrency(), this.guards.slowCallThreshold(name).toMillis(),
+							(limitedFor != null) ? limitedFor.toMillis() : null));
 		}
 		Map<String, ChainReport> chains = new LinkedHashMap<>();
 		this.chains.all().forEach((chain) -> chains.put(chain.name(), chainReport(chain, alerts)));
@@ -135,9 +141,9 @@ public class LlmFallbackEndpoint {
 	}
 
 	/**
-	 * {@code GET /actuator/llmfallback/{chain}/review}: the chain's periodic review over the review window of
-	 * its live traffic. {@code null}, which answers 404, for an unknown chain, any other second segment, or
-	 * without the fallback-gate module.
+	 * {@code GET /actuator/llmfallback/{chain}/review}: the chain's periodic review over
+	 * the review window of its live traffic. {@code null}, which answers 404, for an
+	 * unknown chain, any other second segment, or without the fallback-gate module.
 	 */
 	@ReadOperation
 	public @Nullable Object review(@Selector String chain, @Selector String section) {
@@ -154,8 +160,7 @@ public class LlmFallbackEndpoint {
 		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), signals.windowRequests(),
 				signals.windowFallbackActivations(), signals.activationRate(), signals.primaryP95Ms(),
 				signals.fallbackP95Ms(), signals.outputLengthDelta(), deltaByOperation,
-				signals.blendedCostPerRequestUsd(), signals,
-				this.statistics.snapshot(chain.name()),
+				signals.blendedCostPerRequestUsd(), signals, this.statistics.snapshot(chain.name()),
 				configuration(chain.settings()),
 				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
 						this.spendGuard.isLimited(chain.name())),
@@ -165,9 +170,8 @@ public class LlmFallbackEndpoint {
 
 	private static ChainConfiguration configuration(ChainSettings settings) {
 		HedgeSettings hedge = settings.hedge();
-		String after = (hedge.after() != null) ? hedge.after().toMillis() + "ms"
-				: hedge.enabled() ? "p" + BigDecimal.valueOf(hedge.afterPercentile()).stripTrailingZeros().toPlainString()
-						: null;
+		String after = (hedge.after() != null) ? hedge.after().toMillis() + "ms" : hedge.enabled()
+				? "p" + BigDecimal.valueOf(hedge.afterPercentile()).stripTrailingZeros().toPlainString() : null;
 		return new ChainConfiguration(settings.latencyBudget().toMillis(), settings.fallbackMaxTokens(),
 				settings.fallbackOn().stream().sorted().map(FailureCategory::wireName).toList(), settings.maxAttempts(),
 				settings.retryBudget(), new HedgeReport(after, hedge.maxShare()));
@@ -195,9 +199,10 @@ public class LlmFallbackEndpoint {
 	 * @param maxTokens default output-token cap
 	 * @param inFlight calls in flight now
 	 * @param maxConcurrency the most calls in flight; one more goes to the next provider
-	 * @param slowCallThresholdMs age past which a call in flight is slow now, configured or derived
-	 * @param limitedForMs how long the {@code retry-after} of the provider's last 429 still keeps requests from
-	 * it, or {@code null} when it does not
+	 * @param slowCallThresholdMs age past which a call in flight is slow now, configured
+	 * or derived
+	 * @param limitedForMs how long the {@code retry-after} of the provider's last 429
+	 * still keeps requests from it, or {@code null} when it does not
 	 */
 	public record ProviderReport(String type, String model, String circuitBreaker, long timeoutMs, int maxTokens,
 			int inFlight, int maxConcurrency, long slowCallThresholdMs, @Nullable Long limitedForMs) {
@@ -205,7 +210,8 @@ public class LlmFallbackEndpoint {
 	}
 
 	/**
-	 * One chain. The headline figures come first; {@code signals} has every signal with its parts.
+	 * One chain. The headline figures come first; {@code signals} has every signal with
+	 * its parts.
 	 *
 	 * @param providers provider names, primary first
 	 * @param requests logical requests in the activation-rate window
@@ -213,36 +219,41 @@ public class LlmFallbackEndpoint {
 	 * @param activationRate fallbackActivations / requests
 	 * @param primaryP95Ms primary-path P95 latency
 	 * @param fallbackP95Ms fallback-path P95 latency
-	 * @param outputLengthDelta relative difference of mean output length, fallback vs primary, of the operation
-	 * whose difference has the largest magnitude (the one the alert names), among those with
-	 * {@code min-requests} served requests in the window if any
-	 * @param outputLengthDeltaByOperation the same difference for each operation, {@code null} for one that a
-	 * fallback or the primary did not serve in the window
-	 * @param blendedCostPerRequestUsd recent cost per logical request, failed billed attempts included
+	 * @param outputLengthDelta relative difference of mean output length, fallback vs
+	 * primary, of the operation whose difference has the largest magnitude (the one the
+	 * alert names), among those with {@code min-requests} served requests in the window
+	 * if any
+	 * @param outputLengthDeltaByOperation the same difference for each operation,
+	 * {@code null} for one that a fallback or the primary did not serve in the window
+	 * @param blendedCostPerRequestUsd recent cost per logical request, failed billed
+	 * attempts included
 	 * @param signals every signal of the chain
 	 * @param totals counts since start
 	 * @param settings how the chain is configured
-	 * @param spend what the chain spent in the spend-guard window, and whether dearer fallbacks are stopped
-	 * @param fallbackValidation whether the chain's latest compatibility gate run passed, failed, or none ran
-	 * ({@code unvalidated}); {@code null} for a chain without fallbacks, and for every chain without the
-	 * fallback-gate module
+	 * @param spend what the chain spent in the spend-guard window, and whether dearer
+	 * fallbacks are stopped
+	 * @param fallbackValidation whether the chain's latest compatibility gate run passed,
+	 * failed, or none ran ({@code unvalidated}); {@code null} for a chain without
+	 * fallbacks, and for every chain without the fallback-gate module
 	 * @param alerts the chain's alerts
 	 */
 	public record ChainReport(List<String> providers, long requests, long fallbackActivations,
 			@Nullable Double activationRate, @Nullable Double primaryP95Ms, @Nullable Double fallbackP95Ms,
 			@Nullable Double outputLengthDelta, Map<String, @Nullable Double> outputLengthDeltaByOperation,
-			@Nullable BigDecimal blendedCostPerRequestUsd,
-			ChainSignalSnapshot signals, ChainStatistics.Snapshot totals, ChainConfiguration settings,
-			SpendReport spend, @Nullable FallbackValidation fallbackValidation, List<Alert> alerts) {
+			@Nullable BigDecimal blendedCostPerRequestUsd, ChainSignalSnapshot signals, ChainStatistics.Snapshot totals,
+			ChainConfiguration settings, SpendReport spend, @Nullable FallbackValidation fallbackValidation,
+			List<Alert> alerts) {
 
 	}
 
 	/**
 	 * A chain's spend against its limit.
 	 *
-	 * @param windowSpendUsd spent within the spend-guard window (chains with a limit of their own)
+	 * @param windowSpendUsd spent within the spend-guard window (chains with a limit of
+	 * their own)
 	 * @param limitUsd the chain's own limit, or {@code null}
-	 * @param limited whether fallbacks dearer than the primary are stopped now (chain or global limit)
+	 * @param limited whether fallbacks dearer than the primary are stopped now (chain or
+	 * global limit)
 	 */
 	public record SpendReport(BigDecimal windowSpendUsd, @Nullable BigDecimal limitUsd, boolean limited) {
 
@@ -258,16 +269,17 @@ public class LlmFallbackEndpoint {
 	 * @param retryBudget the most retries, as a share of the chain's requests
 	 * @param hedge when the next provider starts while the primary still works
 	 */
-	public record ChainConfiguration(long latencyBudgetMs, @Nullable Integer fallbackMaxTokens,
-			List<String> fallbackOn, int maxAttempts, double retryBudget, HedgeReport hedge) {
+	public record ChainConfiguration(long latencyBudgetMs, @Nullable Integer fallbackMaxTokens, List<String> fallbackOn,
+			int maxAttempts, double retryBudget, HedgeReport hedge) {
 
 	}
 
 	/**
 	 * A chain's hedging.
 	 *
-	 * @param after how long the primary works before the next provider starts too: {@code 800ms}, or a
-	 * percentile of its recent latency ({@code p95}); {@code null} when hedging is off
+	 * @param after how long the primary works before the next provider starts too:
+	 * {@code 800ms}, or a percentile of its recent latency ({@code p95}); {@code null}
+	 * when hedging is off
 	 * @param maxShare the most hedges, as a share of the chain's requests
 	 */
 	public record HedgeReport(@Nullable String after, double maxShare) {

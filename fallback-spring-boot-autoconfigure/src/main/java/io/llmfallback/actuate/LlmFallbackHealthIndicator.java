@@ -20,11 +20,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * {@code llmFallback} health: DOWN only when some chain has no provider whose breaker lets calls through,
- * since one callable provider is enough to serve. Details name the open breakers, the firing alerts, and
- * the chains with a gate corpus whose fallbacks no compatibility gate has passed: a chain without a corpus has
- * no gate to pass, so listing it would be noise that never clears. Without the fallback-gate module there
- * are no gate details.
+ * {@code llmFallback} health: DOWN only when some chain has no provider whose breaker
+ * lets calls through, since one callable provider is enough to serve. Details name the
+ * open breakers, the firing alerts, and the chains with a gate corpus whose fallbacks no
+ * compatibility gate has passed: a chain without a corpus has no gate to pass, so listing
+ * it would be noise that never clears. Without the fallback-gate module there are no gate
+ * details.
  */
 public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
@@ -40,10 +41,11 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 	 * @param chains the chains whose providers must be callable
 	 * @param breakers the providers' breakers
 	 * @param signals the alerts
-	 * @param validations each chain's gate corpus and outcome, or {@code null} without the fallback-gate module
+	 * @param validations each chain's gate corpus and outcome, or {@code null} without
+	 * the fallback-gate module
 	 */
-	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, @Nullable FallbackValidations validations) {
+	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers, FallbackSignals signals,
+			@Nullable FallbackValidations validations) {
 		super("LLM fallback health check failed");
 		this.chains = chains;
 		this.breakers = breakers;
@@ -79,10 +81,12 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		}
 		builder.status(chainsWithoutProvider.isEmpty() ? Status.UP : Status.DOWN);
 		builder.withDetail("openBreakers", openBreakers);
-		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded, not unavailable.
+		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded,
+		// not unavailable.
 		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
 		if (this.validations != null && !this.validations.chainsWithCorpus().isEmpty()) {
-			// Details too: an unvalidated fallback still serves, but nobody has checked what it serves.
+			// Details too: an unvalidated fallback still serves, but nobody has checked
+			// what it serves.
 			builder.withDetail("fallbacksNotPassingGate", notPassed);
 		}
 		if (!chainsWithoutProvider.isEmpty()) {

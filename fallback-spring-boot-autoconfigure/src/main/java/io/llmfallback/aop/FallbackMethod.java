@@ -10,7 +10,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The degradation method named by {@link LlmFallback#fallbackMethod()}, found once per annotated method.
+ * The degradation method named by {@link LlmFallback#fallbackMethod()}, found once per
+ * annotated method.
  */
 final class FallbackMethod {
 
@@ -25,9 +26,10 @@ final class FallbackMethod {
 	}
 
 	/**
-	 * Finds the fallback method of the annotated one: same name as configured, same parameters with an
-	 * optional trailing {@code Throwable}, a compatible return type.
-	 * @throws IllegalStateException describing what was looked for when there is no such method
+	 * Finds the fallback method of the annotated one: same name as configured, same
+	 * parameters with an optional trailing {@code Throwable}, a compatible return type.
+	 * @throws IllegalStateException describing what was looked for when there is no such
+	 * method
 	 */
 	static FallbackMethod resolve(Class<?> targetClass, Method annotated, String name) {
 		Class<?>[] parameters = annotated.getParameterTypes();
@@ -43,7 +45,8 @@ final class FallbackMethod {
 			}
 			withFailure[parameters.length] = (types.length == withFailure.length) ? types[parameters.length]
 					: Throwable.class;
-			if (Arrays.equals(types, withFailure) && types[parameters.length].isAssignableFrom(ChainFailureException.class)) {
+			if (Arrays.equals(types, withFailure)
+					&& types[parameters.length].isAssignableFrom(ChainFailureException.class)) {
 				return new FallbackMethod(candidate, true);
 			}
 		}

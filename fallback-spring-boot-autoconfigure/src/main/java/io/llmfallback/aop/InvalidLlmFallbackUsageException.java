@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * {@link LlmFallback} methods that cannot work: a chain that is not configured, a fallback method that
- * cannot be found. Thrown at start-up, naming every such method.
+ * {@link LlmFallback} methods that cannot work: a chain that is not configured, a
+ * fallback method that cannot be found. Thrown at start-up, naming every such method.
  */
 public final class InvalidLlmFallbackUsageException extends IllegalStateException {
 
@@ -16,7 +16,10 @@ public final class InvalidLlmFallbackUsageException extends IllegalStateExceptio
 		this.problems = List.copyOf(problems);
 	}
 
-	/** One line per offending method, e.g. {@code SummaryService.summarize: no chain named 'sumarize' ...}. */
+	/**
+	 * One line per offending method, e.g.
+	 * {@code SummaryService.summarize: no chain named 'sumarize' ...}.
+	 */
 	public List<String> getProblems() {
 		return this.problems;
 	}

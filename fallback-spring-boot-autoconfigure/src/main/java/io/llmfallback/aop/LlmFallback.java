@@ -8,13 +8,14 @@ import java.lang.annotation.Target;
 
 /**
  * Binds a chain to a method: every call the method makes through
- * {@link io.llmfallback.chain.LlmClient} goes down that chain, under the method's name as the operation.
- * Works for methods returning {@code Mono}, {@code Flux} or a plain value.
+ * {@link io.llmfallback.chain.LlmClient} goes down that chain, under the method's name as
+ * the operation. Works for methods returning {@code Mono}, {@code Flux} or a plain value.
  * <p>
- * When the chain ends without a response ({@link io.llmfallback.chain.ChainFailureException}) and
- * {@link #fallbackMethod()} is set, that method of the same bean supplies the result: it takes the same
- * parameters, optionally followed by a {@code Throwable} (or {@code ChainFailureException}), and returns
- * the same type.
+ * When the chain ends without a response
+ * ({@link io.llmfallback.chain.ChainFailureException}) and {@link #fallbackMethod()} is
+ * set, that method of the same bean supplies the result: it takes the same parameters,
+ * optionally followed by a {@code Throwable} (or {@code ChainFailureException}), and
+ * returns the same type.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,12 +23,16 @@ import java.lang.annotation.Target;
 public @interface LlmFallback {
 
 	/**
-	 * The chain's name under {@code llm.fallback.chains}, or {@code #parameter} to take it from the named
-	 * parameter of the method at each call (e.g. {@code chain = "#chain"} on {@code chat(String chain, ...)}).
+	 * The chain's name under {@code llm.fallback.chains}, or {@code #parameter} to take
+	 * it from the named parameter of the method at each call (e.g.
+	 * {@code chain = "#chain"} on {@code chat(String chain, ...)}).
 	 */
 	String chain();
 
-	/** A method of the same bean that degrades gracefully when the chain is exhausted; empty for none. */
+	/**
+	 * A method of the same bean that degrades gracefully when the chain is exhausted;
+	 * empty for none.
+	 */
 	String fallbackMethod() default "";
 
 	/** The operation name in meters and spans; the method's name when empty. */

@@ -5,9 +5,11 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 
 /**
- * Proxies each bean that has an {@link LlmFallback} method so that {@link LlmFallbackAspect} runs around
- * those methods, the way Spring applies {@code @Async} and {@code @Validated}: it needs neither AspectJ nor
- * an auto-proxy creator, and adds its advisor to a bean that another post-processor has already proxied.
+ * Proxies each bean that has an {@link LlmFallback} method so that
+ * {@link LlmFallbackAspect} runs around those methods, the way Spring applies
+ * {@code @Async} and {@code @Validated}: it needs neither AspectJ nor an auto-proxy
+ * creator, and adds its advisor to a bean that another post-processor has already
+ * proxied.
  */
 public final class LlmFallbackAdvisingPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 

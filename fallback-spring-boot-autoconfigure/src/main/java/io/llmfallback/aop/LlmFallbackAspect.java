@@ -19,13 +19,14 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Binds the chain of an {@link LlmFallback} method to the calls it makes: in the Reactor context of a
- * returned {@code Mono} or {@code Flux}, and on the calling thread while the method runs (for blocking
- * methods, and for reactive ones that build their pipeline eagerly). Routes a chain failure to the
- * configured fallback method.
+ * Binds the chain of an {@link LlmFallback} method to the calls it makes: in the Reactor
+ * context of a returned {@code Mono} or {@code Flux}, and on the calling thread while the
+ * method runs (for blocking methods, and for reactive ones that build their pipeline
+ * eagerly). Routes a chain failure to the configured fallback method.
  * <p>
- * A plain Spring AOP interceptor, applied by {@link LlmFallbackAdvisingPostProcessor} as Spring applies
- * {@code @Async}: spring-aop is in every Spring application, so the annotation needs no AspectJ.
+ * A plain Spring AOP interceptor, applied by {@link LlmFallbackAdvisingPostProcessor} as
+ * Spring applies {@code @Async}: spring-aop is in every Spring application, so the
+ * annotation needs no AspectJ.
  */
 public final class LlmFallbackAspect implements MethodInterceptor {
 
@@ -36,7 +37,8 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
-		// The annotated method of the target's class, also when the proxy was called through an interface.
+		// The annotated method of the target's class, also when the proxy was called
+		// through an interface.
 		Method method = (target != null)
 				? AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target))
 				: invocation.getMethod();
@@ -47,9 +49,8 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 		String operation = annotation.operation().isEmpty() ? method.getName() : annotation.operation();
 		Object[] arguments = invocation.getArguments();
 		ChainBinding binding = new ChainBinding(chainName(annotation.chain(), method, arguments), operation);
-		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null
-				: this.fallbackMethods.computeIfAbsent(method,
-						(key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
+		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null : this.fallbackMethods.computeIfAbsent(
+				method, (key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
 		Object result;
 		try (ChainBinding.Scope scope = binding.open()) {
 			result = invocation.proceed();
@@ -91,11 +92,14 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 			}
 		}
 		throw new IllegalStateException("@LlmFallback(chain = \"" + chain + "\") on "
-				+ method.getDeclaringClass().getSimpleName() + "." + method.getName() + "(..) names no String parameter '"
-				+ parameter + "' with a value (compile with -parameters)");
+				+ method.getDeclaringClass().getSimpleName() + "." + method.getName()
+				+ "(..) names no String parameter '" + parameter + "' with a value (compile with -parameters)");
 	}
 
-	/** The fallback's publisher; its return type matches the annotated method's, as resolution checked. */
+	/**
+	 * The fallback's publisher; its return type matches the annotated method's, as
+	 * resolution checked.
+	 */
 	private static Publisher<?> invokeReactive(FallbackMethod fallback, Object target, Object[] arguments,
 			ChainFailureException failure) {
 		try {

@@ -15,9 +15,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Checks every {@link LlmFallback} method of the application's beans once the context has started: the
- * chain is configured (or the {@code #parameter} exists), and the fallback method can be found. A mistake
- * fails start-up with one message naming every offending method, instead of the first request.
+ * Checks every {@link LlmFallback} method of the application's beans once the context has
+ * started: the chain is configured (or the {@code #parameter} exists), and the fallback
+ * method can be found. A mistake fails start-up with one message naming every offending
+ * method, instead of the first request.
  */
 public final class LlmFallbackUsageValidator implements SmartInitializingSingleton {
 

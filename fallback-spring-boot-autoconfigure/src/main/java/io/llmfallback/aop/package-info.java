@@ -1,4 +1,7 @@
-/** The {@code @LlmFallback} annotation and the Spring AOP interceptor that binds a chain to a method. */
+/**
+ * The {@code @LlmFallback} annotation and the Spring AOP interceptor that binds a chain
+ * to a method.
+ */
 @NullMarked
 package io.llmfallback.aop;
 

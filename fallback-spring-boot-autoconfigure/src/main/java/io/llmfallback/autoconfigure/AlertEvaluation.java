@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Evaluates the alerts on a fixed interval, on one daemon thread, so that an alert also resolves when
- * traffic stops and its window empties.
+ * Evaluates the alerts on a fixed interval, on one daemon thread, so that an alert also
+ * resolves when traffic stops and its window empties.
  */
 final class AlertEvaluation implements SmartLifecycle {
 

@@ -3,12 +3,17 @@ package io.llmfallback.autoconfigure;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The {@code llm.fallback.*} properties do not describe a working set of providers and chains. */
+/**
+ * The {@code llm.fallback.*} properties do not describe a working set of providers and
+ * chains.
+ */
 public final class InvalidLlmFallbackConfigurationException extends RuntimeException {
 
 	private final List<Problem> problems;
 
-	/** @param problems every wrong property, each reported with its reason */
+	/**
+	 * @param problems every wrong property, each reported with its reason
+	 */
 	public InvalidLlmFallbackConfigurationException(List<Problem> problems) {
 		super("Invalid llm-fallback configuration:\n" + describe(problems));
 		this.problems = List.copyOf(problems);
@@ -26,7 +31,8 @@ public final class InvalidLlmFallbackConfigurationException extends RuntimeExcep
 	/**
 	 * One wrong property.
 	 *
-	 * @param property the full property name, e.g. {@code llm.fallback.chains.summarize.providers[1]}
+	 * @param property the full property name, e.g.
+	 * {@code llm.fallback.chains.summarize.providers[1]}
 	 * @param reason what is wrong with it
 	 */
 	public record Problem(String property, String reason) {

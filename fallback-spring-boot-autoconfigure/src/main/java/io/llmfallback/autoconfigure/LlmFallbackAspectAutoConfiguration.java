@@ -16,15 +16,17 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
- * The {@code @LlmFallback} interceptor, applied with spring-aop alone (no AspectJ), and the start-up check
- * of every annotated method.
+ * The {@code @LlmFallback} interceptor, applied with spring-aop alone (no AspectJ), and
+ * the start-up check of every annotated method.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnBean(LlmClient.class)
 public final class LlmFallbackAspectAutoConfiguration {
 
-	// Infrastructure, and static below: both are made before the post-processors are registered, and an
-	// application bean made that early would be reported in the log as not eligible for post-processing.
+	// Infrastructure, and static below: both are made before the post-processors are
+	// registered, and an
+	// application bean made that early would be reported in the log as not eligible for
+	// post-processing.
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -32,13 +34,17 @@ public final class LlmFallbackAspectAutoConfiguration {
 		return new LlmFallbackAspect();
 	}
 
-	/** Proxies as Boot's own method-validation proxies do: subclass proxies unless the application said otherwise. */
+	/**
+	 * Proxies as Boot's own method-validation proxies do: subclass proxies unless the
+	 * application said otherwise.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	static LlmFallbackAdvisingPostProcessor llmFallbackAdvisingPostProcessor(Environment environment,
 			LlmFallbackAspect aspect) {
 		LlmFallbackAdvisingPostProcessor postProcessor = new LlmFallbackAdvisingPostProcessor(aspect);
-		postProcessor.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
+		postProcessor
+			.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
 		return postProcessor;
 	}
 

@@ -50,9 +50,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Providers, their circuit breakers, the chains over them and the chains' signals, from
- * {@code llm.fallback.*}. Providers' WebClients come from the auto-configured {@link WebClient.Builder}, so
- * that observation and trace propagation apply to every provider call. Breaker and signal windows
- * read the application's {@link Clock} bean when it has one, the system clock otherwise.
+ * {@code llm.fallback.*}. Providers' WebClients come from the auto-configured
+ * {@link WebClient.Builder}, so that observation and trace propagation apply to every
+ * provider call. Breaker and signal windows read the application's {@link Clock} bean
+ * when it has one, the system clock otherwise.
  */
 @AutoConfiguration(after = WebClientAutoConfiguration.class)
 @ConditionalOnClass({ WebClient.class, ReactiveResilience4JCircuitBreakerFactory.class })
@@ -69,11 +70,13 @@ public final class LlmFallbackAutoConfiguration {
 	}
 
 	/**
-	 * The providers' WebClient keeps the auto-configured builder's filters, codecs and observation, but gets
-	 * a connector of its own, made from the application's connector builder and HTTP client settings with
-	 * redirects off whatever {@code spring.http.clients.redirects} says: a followed redirect would re-send the
-	 * API key and the prompt to wherever a provider (or whoever answers in its name) points. On Reactor Netty
-	 * the connector has a connection pool of its own ({@link ProviderConnectionPool}), closed with the context.
+	 * The providers' WebClient keeps the auto-configured builder's filters, codecs and
+	 * observation, but gets a connector of its own, made from the application's connector
+	 * builder and HTTP client settings with redirects off whatever
+	 * {@code spring.http.clients.redirects} says: a followed redirect would re-send the
+	 * API key and the prompt to wherever a provider (or whoever answers in its name)
+	 * points. On Reactor Netty the connector has a connection pool of its own
+	 * ({@link ProviderConnectionPool}), closed with the context.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -99,17 +102,20 @@ public final class LlmFallbackAutoConfiguration {
 			.values()
 			.stream()
 			.map((provider) -> LlmProviders.create(provider,
-					settings.adaptations().getOrDefault(provider.name(), RequestAdaptation.NONE), builder, responseBudget))
+					settings.adaptations().getOrDefault(provider.name(), RequestAdaptation.NONE), builder,
+					responseBudget))
 			.toList(), (pool != null) ? pool : () -> {
 			});
 	}
 
 	/**
-	 * Every connector builder applies the application's HTTP client customizers after the settings, so one of
-	 * them could turn redirects back on: this customizer comes last. For Reactor Netty and the JDK client
-	 * only, the two connectors whose customizer the tests can prove; with any other connector (Jetty,
-	 * HttpComponents, one of the application's own kind) provider calls go through the JDK client, which
-	 * every Java runtime has, rather than through a connector whose redirects nothing here can vouch for.
+	 * Every connector builder applies the application's HTTP client customizers after the
+	 * settings, so one of them could turn redirects back on: this customizer comes last.
+	 * For Reactor Netty and the JDK client only, the two connectors whose customizer the
+	 * tests can prove; with any other connector (Jetty, HttpComponents, one of the
+	 * application's own kind) provider calls go through the JDK client, which every Java
+	 * runtime has, rather than through a connector whose redirects nothing here can vouch
+	 * for.
 	 */
 	private static ClientHttpConnectorBuilder<?> withoutRedirects(ClientHttpConnectorBuilder<?> builder) {
 		if (builder instanceof ReactorClientHttpConnectorBuilder reactor) {
@@ -120,7 +126,8 @@ public final class LlmFallbackAutoConfiguration {
 			jdk = applications;
 		}
 		else {
-			// Said once, at start-up: the application's customizers of that connector (a proxy, TLS) do not
+			// Said once, at start-up: the application's customizers of that connector (a
+			// proxy, TLS) do not
 			// reach provider calls, which may explain a provider that cannot be reached.
 			logger.warn("LLM provider calls use the JDK HTTP client instead of the application's "
 					+ builder.getClass().getSimpleName() + ", whose redirects the starter cannot switch off; "
@@ -131,8 +138,9 @@ public final class LlmFallbackAutoConfiguration {
 	}
 
 	/**
-	 * Transitions are published as {@link io.llmfallback.chain.BreakerTransition} application events and
-	 * handed to every {@link BreakerTransitionListener} bean (signals, meters).
+	 * Transitions are published as {@link io.llmfallback.chain.BreakerTransition}
+	 * application events and handed to every {@link BreakerTransitionListener} bean
+	 * (signals, meters).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -158,7 +166,10 @@ public final class LlmFallbackAutoConfiguration {
 		return new ChainStatistics();
 	}
 
-	/** Alert transitions are published as {@link io.llmfallback.observe.AlertTransition} application events. */
+	/**
+	 * Alert transitions are published as {@link io.llmfallback.observe.AlertTransition}
+	 * application events.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	FallbackSignals llmFallbackSignals(LlmFallbackSettings settings, ApplicationEventPublisher eventPublisher,
@@ -184,8 +195,8 @@ public final class LlmFallbackAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallbackChains fallbackChains(LlmFallbackSettings settings, LlmFallbackProperties properties,
 			LlmProviders providers, ProviderCircuitBreakers breakers, ProviderGuards guards,
-			ObjectProvider<ChainListener> listeners,
-			ObjectProvider<ChainMiddleware> middleware, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ChainListener> listeners, ObjectProvider<ChainMiddleware> middleware,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<ChainRequestObservationConvention> requestConvention,
 			ObjectProvider<ChainAttemptObservationConvention> attemptConvention, SpendGuard spendGuard) {
 		ChainListener listener = new CompositeChainListener(listeners.orderedStream().toList());

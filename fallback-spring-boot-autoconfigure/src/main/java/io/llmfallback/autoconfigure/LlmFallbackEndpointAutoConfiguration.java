@@ -21,8 +21,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code llmfallback} actuator endpoint, when the actuator is present and the endpoint exposed; with the
- * gate run, the review and the chains' validations when the fallback-gate module provides them.
+ * The {@code llmfallback} actuator endpoint, when the actuator is present and the
+ * endpoint exposed; with the gate run, the review and the chains' validations when the
+ * fallback-gate module provides them.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)

@@ -15,7 +15,10 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
-/** The {@code llmFallback} health indicator; with gate details when the fallback-gate module is present. */
+/**
+ * The {@code llmFallback} health indicator; with gate details when the fallback-gate
+ * module is present.
+ */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(FallbackChains.class)

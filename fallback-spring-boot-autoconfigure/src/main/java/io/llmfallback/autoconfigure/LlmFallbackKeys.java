@@ -29,16 +29,19 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
- * Every key a user may write under {@code llm.fallback}, read from the properties classes, so that a key
- * naming nothing fails start-up instead of being ignored. Spring Boot's own check
- * ({@code ignoreUnknownFields = false}) cannot serve: {@code llm.fallback.gate} and
- * {@code llm.fallback.openai-api} are bound by other classes, and
- * its report prints the value of the unknown key, which for a misspelt {@code api-key} is the secret.
+ * Every key a user may write under {@code llm.fallback}, read from the properties
+ * classes, so that a key naming nothing fails start-up instead of being ignored. Spring
+ * Boot's own check ({@code ignoreUnknownFields = false}) cannot serve:
+ * {@code llm.fallback.gate} and {@code llm.fallback.openai-api} are bound by other
+ * classes, and its report prints the value of the unknown key, which for a misspelt
+ * {@code api-key} is the secret.
  * <p>
- * The keys of the fallback-gate module ({@code llm.fallback.gate.*}, {@code llm.fallback.review.*},
- * {@code llm.fallback.chains.<name>.gate-corpus}) are checked as any other when the module is present
- * ({@link LlmFallbackPropertiesExtension}), and ignored with a warning when it is not: one configuration then
- * serves the build or CI job that runs the gate and the production application that does not carry it.
+ * The keys of the fallback-gate module ({@code llm.fallback.gate.*},
+ * {@code llm.fallback.review.*}, {@code llm.fallback.chains.<name>.gate-corpus}) are
+ * checked as any other when the module is present
+ * ({@link LlmFallbackPropertiesExtension}), and ignored with a warning when it is not:
+ * one configuration then serves the build or CI job that runs the gate and the production
+ * application that does not carry it.
  */
 final class LlmFallbackKeys {
 
@@ -66,15 +69,16 @@ final class LlmFallbackKeys {
 	}
 
 	/**
-	 * A problem for every key under {@code llm.fallback} in the environment that names no property; a warning
-	 * for the keys of a module that is not on the class path.
+	 * A problem for every key under {@code llm.fallback} in the environment that names no
+	 * property; a warning for the keys of a module that is not on the class path.
 	 */
 	static List<Problem> unknown(Environment environment) {
 		Map<ConfigurationPropertyName, Problem> unknown = new LinkedHashMap<>();
 		Map<String, String> ignored = new LinkedHashMap<>();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
-				// Environment variables cannot write a dash: LLM_FALLBACK_PROVIDERS_GPT_API_KEY means api-key.
+				// Environment variables cannot write a dash:
+				// LLM_FALLBACK_PROVIDERS_GPT_API_KEY means api-key.
 				boolean dashless = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
 				iterable.stream()
 					.filter(ROOT::isAncestorOf)
@@ -82,8 +86,8 @@ final class LlmFallbackKeys {
 					.forEach((name) -> {
 						String hint = TREE.check(name, ROOT.getNumberOfElements(), dashless, ignored);
 						if (hint != null) {
-							unknown.put(name,
-									new Problem(name.toString(), "unknown property" + origin(source, name) + "; " + hint));
+							unknown.put(name, new Problem(name.toString(),
+									"unknown property" + origin(source, name) + "; " + hint));
 						}
 					});
 			}
@@ -92,9 +96,10 @@ final class LlmFallbackKeys {
 			.stream()
 			.collect(Collectors.groupingBy(Map.Entry::getValue, LinkedHashMap::new,
 					Collectors.mapping(Map.Entry::getKey, Collectors.toList())))
-			.forEach((module, keys) -> logger.warn("Ignoring " + String.join(", ", keys) + ": "
-					+ ((keys.size() == 1) ? "it configures" : "they configure") + " the module " + module
-					+ ", which is not on the class path"));
+			.forEach((module,
+					keys) -> logger.warn("Ignoring " + String.join(", ", keys) + ": "
+							+ ((keys.size() == 1) ? "it configures" : "they configure") + " the module " + module
+							+ ", which is not on the class path"));
 		return List.copyOf(unknown.values());
 	}
 
@@ -124,8 +129,8 @@ final class LlmFallbackKeys {
 	}
 
 	/**
-	 * What may follow a key: nested properties, a map's keys, list indexes, anything, nothing, or the keys of
-	 * a module that is absent.
+	 * What may follow a key: nested properties, a map's keys, list indexes, anything,
+	 * nothing, or the keys of a module that is absent.
 	 */
 	private static final class Node {
 
@@ -195,7 +200,8 @@ final class LlmFallbackKeys {
 			return isBean(type) ? bean(type.toClass()) : new Node(Kind.VALUE, null);
 		}
 
-		// The starter's own classes are beans to descend into; anything else (Duration, BigDecimal) is a value.
+		// The starter's own classes are beans to descend into; anything else (Duration,
+		// BigDecimal) is a value.
 		private static boolean isBean(ResolvableType type) {
 			Class<?> resolved = type.toClass();
 			return resolved.getName().startsWith("io.llmfallback.") && !resolved.isEnum();
@@ -212,11 +218,11 @@ final class LlmFallbackKeys {
 		}
 
 		/**
-		 * What to write instead of the name from its element {@code index} on, or {@code null} when it names
-		 * a property or one of an absent module, which is added to {@code ignored} with its module.
+		 * What to write instead of the name from its element {@code index} on, or
+		 * {@code null} when it names a property or one of an absent module, which is
+		 * added to {@code ignored} with its module.
 		 */
-		@Nullable String check(ConfigurationPropertyName name, int index, boolean dashless,
-				Map<String, String> ignored) {
+		@Nullable String check(ConfigurationPropertyName name, int index, boolean dashless, Map<String, String> ignored) {
 			if (this.kind == Kind.ABSENT) {
 				ignored.put(name.toString(), this.module);
 				return null;
@@ -253,7 +259,8 @@ final class LlmFallbackKeys {
 				.stream()
 				.min(Comparator.comparingInt((String candidate) -> distance(written, uniform(candidate))))
 				.orElseThrow();
-			// A suggestion far from what was written misleads more than the list of what is valid here.
+			// A suggestion far from what was written misleads more than the list of what
+			// is valid here.
 			if (distance(written, uniform(closest)) <= Math.max(2, written.length() / 3)) {
 				return "did you mean '" + closest + "'?";
 			}

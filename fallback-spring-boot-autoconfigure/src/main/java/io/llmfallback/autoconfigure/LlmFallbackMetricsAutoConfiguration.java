@@ -23,8 +23,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters of the chains ({@code llm.fallback.*}, OpenTelemetry GenAI client metrics), gauges of the six
- * signals, of the breakers and of the providers' guards, when Micrometer has a registry.
+ * Meters of the chains ({@code llm.fallback.*}, OpenTelemetry GenAI client metrics),
+ * gauges of the six signals, of the breakers and of the providers' guards, when
+ * Micrometer has a registry.
  */
 @AutoConfiguration(after = { LlmFallbackAutoConfiguration.class, MetricsAutoConfiguration.class,
 		CompositeMeterRegistryAutoConfiguration.class })
@@ -39,8 +40,7 @@ public final class LlmFallbackMetricsAutoConfiguration {
 
 	@Bean
 	SignalMeters llmFallbackSignalMeters(FallbackSignals signals, FallbackChains chains, LlmProviders providers) {
-		return new SignalMeters(signals,
-				chains.all().stream().map((chain) -> chain.name()).toList(),
+		return new SignalMeters(signals, chains.all().stream().map((chain) -> chain.name()).toList(),
 				providers.all().stream().map((provider) -> provider.name()).toList());
 	}
 
@@ -50,12 +50,15 @@ public final class LlmFallbackMetricsAutoConfiguration {
 				chains.all());
 	}
 
-	/** {@code llm.fallback.spend.limited} (chain): 1 while fallbacks dearer than the chain's primary are stopped. */
+	/**
+	 * {@code llm.fallback.spend.limited} (chain): 1 while fallbacks dearer than the
+	 * chain's primary are stopped.
+	 */
 	@Bean
 	MeterBinder llmFallbackSpendMeters(SpendGuard spendGuard, FallbackChains chains) {
 		return (registry) -> chains.all()
-			.forEach((chain) -> Gauge.builder("llm.fallback.spend.limited", spendGuard,
-					(guard) -> guard.isLimited(chain.name()) ? 1 : 0)
+			.forEach((chain) -> Gauge
+				.builder("llm.fallback.spend.limited", spendGuard, (guard) -> guard.isLimited(chain.name()) ? 1 : 0)
 				.description("1 while a spend limit stops fallbacks dearer than the chain's primary")
 				.tag("chain", chain.name())
 				.register(registry));

@@ -23,9 +23,9 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The opt-in OpenAI-compatible endpoint over the chains ({@code llm.fallback.openai-api.enabled}), in a
- * reactive web application. Open to whoever reaches it unless {@code api-keys} are set, which start-up says
- * once.
+ * The opt-in OpenAI-compatible endpoint over the chains
+ * ({@code llm.fallback.openai-api.enabled}), in a reactive web application. Open to
+ * whoever reaches it unless {@code api-keys} are set, which start-up says once.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
@@ -38,7 +38,8 @@ public final class LlmFallbackOpenAiApiAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(LlmFallbackOpenAiApiAutoConfiguration.class);
 
-	// Segments of letters, digits, '-', '_' and '.': a path pattern's wildcards or variables would serve
+	// Segments of letters, digits, '-', '_' and '.': a path pattern's wildcards or
+	// variables would serve
 	// the endpoint under paths nobody meant.
 	private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
@@ -50,7 +51,8 @@ public final class LlmFallbackOpenAiApiAutoConfiguration {
 		List<Problem> problems = new ArrayList<>();
 		if (!BASE_PATH.matcher(basePath).matches()) {
 			problems.add(new Problem(PREFIX + "base-path",
-					"must be a path such as /v1 (segments of letters, digits, '.', '_' and '-'), was '" + basePath + "'"));
+					"must be a path such as /v1 (segments of letters, digits, '.', '_' and '-'), was '" + basePath
+							+ "'"));
 		}
 		if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE) {
 			problems.add(new Problem(PREFIX + "max-request-size",

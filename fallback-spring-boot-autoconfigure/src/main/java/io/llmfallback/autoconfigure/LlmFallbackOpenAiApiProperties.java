@@ -7,22 +7,35 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The OpenAI-compatible HTTP endpoint over the chains: {@code POST <base-path>/chat/completions} with
- * {@code model} naming a chain, and {@code GET <base-path>/models}.
+ * The OpenAI-compatible HTTP endpoint over the chains:
+ * {@code POST <base-path>/chat/completions} with {@code model} naming a chain, and
+ * {@code GET <base-path>/models}.
  */
 @ConfigurationProperties("llm.fallback.openai-api")
 public class LlmFallbackOpenAiApiProperties {
 
-	/** Whether to serve the OpenAI-compatible endpoint (reactive web applications only); it spends provider money for whoever can reach it. */
+	/**
+	 * Whether to serve the OpenAI-compatible endpoint (reactive web applications only);
+	 * it spends provider money for whoever can reach it.
+	 */
 	private boolean enabled;
 
-	/** Path the endpoint's routes start with: <base-path>/chat/completions and <base-path>/models. */
+	/**
+	 * Path the endpoint's routes start with: <base-path>/chat/completions and
+	 * <base-path>/models.
+	 */
 	private String basePath = "/v1";
 
-	/** Bearer keys a caller must send one of (Authorization: Bearer <key>); without any, the endpoint is open to whoever reaches it. */
+	/**
+	 * Bearer keys a caller must send one of (Authorization: Bearer <key>); without any,
+	 * the endpoint is open to whoever reaches it.
+	 */
 	private List<String> apiKeys = new ArrayList<>();
 
-	/** Largest request body read; a larger one is refused with 413 before it is read whole. */
+	/**
+	 * Largest request body read; a larger one is refused with 413 before it is read
+	 * whole.
+	 */
 	private DataSize maxRequestSize = DataSize.ofMegabytes(1);
 
 	public boolean isEnabled() {

@@ -43,17 +43,18 @@ public class LlmFallbackProperties {
 	private CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	/**
-	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout, max-tokens, max-input-tokens,
-	 * max-response-size, headers, pricing.*, circuit-breaker.*, adaptation.*, slow-call-detection,
-	 * cancel-waiting-calls, slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.* and
-	 * rate-limit.*.
+	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout,
+	 * max-tokens, max-input-tokens, max-response-size, headers, pricing.*,
+	 * circuit-breaker.*, adaptation.*, slow-call-detection, cancel-waiting-calls,
+	 * slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.*
+	 * and rate-limit.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
 	/**
-	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens, fallback-on,
-	 * last-resort, max-spend, output-contract.*, max-attempts, retry-budget, hedge.* and stream.*;
-	 * with the fallback-gate module, gate-corpus.
+	 * Fallback chains by name. Each takes providers, latency-budget, fallback-max-tokens,
+	 * fallback-on, last-resort, max-spend, output-contract.*, max-attempts, retry-budget,
+	 * hedge.* and stream.*; with the fallback-gate module, gate-corpus.
 	 */
 	private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -67,8 +68,9 @@ public class LlmFallbackProperties {
 	private SpendGuard spendGuard = new SpendGuard();
 
 	/**
-	 * Ceiling on the bytes of provider answers being read at one time, all providers together; an answer that
-	 * does not fit fails as response-too-large and the chain moves on.
+	 * Ceiling on the bytes of provider answers being read at one time, all providers
+	 * together; an answer that does not fit fails as response-too-large and the chain
+	 * moves on.
 	 */
 	private DataSize maxInFlightResponseSize = DataSize.ofMegabytes(64);
 
@@ -95,7 +97,10 @@ public class LlmFallbackProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window = Duration.ofHours(1);
 
-		/** USD all chains together may spend within the window before fallbacks dearer than the primary stop. */
+		/**
+		 * USD all chains together may spend within the window before fallbacks dearer
+		 * than the primary stop.
+		 */
 		private @Nullable BigDecimal maxSpend;
 
 		public Duration getWindow() {
@@ -174,20 +179,28 @@ public class LlmFallbackProperties {
 		private BaselineThreshold fallbackP95Ratio = new BaselineThreshold(2.0, Duration.ofHours(1),
 				Duration.ofMinutes(15));
 
-		/** Relative difference of mean output length, fallback vs primary, per operation. */
+		/**
+		 * Relative difference of mean output length, fallback vs primary, per operation.
+		 */
 		private WindowedThreshold outputLengthDelta = new WindowedThreshold(0.20, Duration.ofHours(1));
 
 		/** Recent blended cost per request over its rolling baseline. */
 		private BaselineThreshold blendedCostRatio = new BaselineThreshold(1.5, Duration.ofDays(7),
 				Duration.ofHours(1));
 
-		/** Extra middleware evaluations per fallback-served request, relative to a primary-served one. */
+		/**
+		 * Extra middleware evaluations per fallback-served request, relative to a
+		 * primary-served one.
+		 */
 		private WindowedThreshold middlewareOverhead = new WindowedThreshold(0.30, Duration.ofMinutes(15));
 
 		/** Logical requests a chain's window needs before its alerts may fire. */
 		private int minRequests = 20;
 
-		/** How often alerts are evaluated in the background (breaker alerts follow transitions at once). */
+		/**
+		 * How often alerts are evaluated in the background (breaker alerts follow
+		 * transitions at once).
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration evaluationInterval = Duration.ofSeconds(10);
 
@@ -331,7 +344,10 @@ public class LlmFallbackProperties {
 	/** A chain's output contract. */
 	public static class OutputContract {
 
-		/** Location of a JSON Schema (draft 2020-12) the output must satisfy, e.g. classpath:contracts/summary.schema.json. */
+		/**
+		 * Location of a JSON Schema (draft 2020-12) the output must satisfy, e.g.
+		 * classpath:contracts/summary.schema.json.
+		 */
 		private @Nullable String jsonSchema;
 
 		/** Fewest characters an output may have. */
@@ -340,10 +356,16 @@ public class LlmFallbackProperties {
 		/** Most characters an output may have. */
 		private @Nullable Integer maxLength;
 
-		/** Whether an output the token limit cut off (finish reason length / max_tokens) breaks the contract. */
+		/**
+		 * Whether an output the token limit cut off (finish reason length / max_tokens)
+		 * breaks the contract.
+		 */
 		private boolean requireComplete = false;
 
-		/** What to do with a violating answer: next-provider (a failure of that provider) or accept-and-flag. */
+		/**
+		 * What to do with a violating answer: next-provider (a failure of that provider)
+		 * or accept-and-flag.
+		 */
 		private OnViolation onViolation = OnViolation.NEXT_PROVIDER;
 
 		public @Nullable String getJsonSchema() {
@@ -391,7 +413,10 @@ public class LlmFallbackProperties {
 	/** What observations carry. */
 	public static class Observability {
 
-		/** Whether attempt spans carry prompt and completion text (gen_ai.input.messages / gen_ai.output.messages). */
+		/**
+		 * Whether attempt spans carry prompt and completion text (gen_ai.input.messages /
+		 * gen_ai.output.messages).
+		 */
 		private boolean captureContent = false;
 
 		public boolean isCaptureContent() {
@@ -410,16 +435,24 @@ public class LlmFallbackProperties {
 		/** Wire protocol: openai (any OpenAI-compatible API), anthropic or gemini. */
 		private @Nullable ProviderType type;
 
-		/** Scheme, host and optional path prefix of the API, e.g. https://api.openai.com. */
+		/**
+		 * Scheme, host and optional path prefix of the API, e.g. https://api.openai.com.
+		 */
 		private @Nullable String baseUrl;
 
-		/** API key; never logged or shown by the actuator. Empty for endpoints without one. */
+		/**
+		 * API key; never logged or shown by the actuator. Empty for endpoints without
+		 * one.
+		 */
 		private String apiKey = "";
 
 		/** Model sent when a request names none. */
 		private @Nullable String model;
 
-		/** Ceiling on one call to this provider; a chain shortens it to what is left of its latency budget. */
+		/**
+		 * Ceiling on one call to this provider; a chain shortens it to what is left of
+		 * its latency budget.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -430,8 +463,8 @@ public class LlmFallbackProperties {
 		private Map<String, String> headers = new LinkedHashMap<>();
 
 		/**
-		 * What the provider charges; unset, the built-in list price of its model applies, and a model the list
-		 * does not know costs nothing.
+		 * What the provider charges; unset, the built-in list price of its model applies,
+		 * and a model the list does not know costs nothing.
 		 */
 		private Pricing pricing = new Pricing();
 
@@ -442,49 +475,58 @@ public class LlmFallbackProperties {
 		private Adaptation adaptation = new Adaptation();
 
 		/**
-		 * Ceiling on the body of one answer; reading stops at the first byte past it and the answer fails as
-		 * response-too-large.
+		 * Ceiling on the body of one answer; reading stops at the first byte past it and
+		 * the answer fails as response-too-large.
 		 */
 		private DataSize maxResponseSize = DataSize.ofBytes(ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES);
 
 		/**
-		 * Most prompt tokens an answer may report; an answer reporting more is priced at this many and
-		 * flagged. The default covers the largest context windows of today's models.
+		 * Most prompt tokens an answer may report; an answer reporting more is priced at
+		 * this many and flagged. The default covers the largest context windows of
+		 * today's models.
 		 */
 		private long maxInputTokens = ProviderSettings.DEFAULT_MAX_INPUT_TOKENS;
 
 		/**
-		 * Whether calls in flight can open the breaker: once as many calls as the breaker's failure threshold
-		 * have waited past the slow-call threshold, and no call started after them has been answered, the
-		 * provider has stopped answering and its breaker opens before any of them times out.
+		 * Whether calls in flight can open the breaker: once as many calls as the
+		 * breaker's failure threshold have waited past the slow-call threshold, and no
+		 * call started after them has been answered, the provider has stopped answering
+		 * and its breaker opens before any of them times out.
 		 */
 		private boolean slowCallDetection = true;
 
 		/**
-		 * Age past which a call in flight is slow. Unset, it is derived from the provider's recent latency:
-		 * twice its p99, at least 1 s and at most the timeout.
+		 * Age past which a call in flight is slow. Unset, it is derived from the
+		 * provider's recent latency: twice its p99, at least 1 s and at most the timeout.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration slowCallThreshold;
 
 		/**
-		 * Whether calls still waiting on this provider when its breaker opens are given up (cancelled), their
-		 * requests moving on to the next provider at once instead of waiting out a provider found failing.
+		 * Whether calls still waiting on this provider when its breaker opens are given
+		 * up (cancelled), their requests moving on to the next provider at once instead
+		 * of waiting out a provider found failing.
 		 */
 		private boolean cancelWaitingCalls = true;
 
 		/**
-		 * Most a streamed attempt waits for its first chunk, from the attempt's own start, before the chain falls
-		 * over. Unset: 10 s, or the timeout when that is shorter.
+		 * Most a streamed attempt waits for its first chunk, from the attempt's own
+		 * start, before the chain falls over. Unset: 10 s, or the timeout when that is
+		 * shorter.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration timeToFirstChunk;
 
-		/** Most a stream may go without a chunk; past it the attempt ends as a timeout. */
+		/**
+		 * Most a stream may go without a chunk; past it the attempt ends as a timeout.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration stallTimeout = StreamSettings.DEFAULT_STALL_TIMEOUT;
 
-		/** Most calls in flight to this provider; a request over it goes to the next provider (bulkhead-full). */
+		/**
+		 * Most calls in flight to this provider; a request over it goes to the next
+		 * provider (bulkhead-full).
+		 */
 		private int maxConcurrency = GuardSettings.DEFAULT_MAX_CONCURRENCY;
 
 		/** Retries of a failed call on this provider, before the chain moves on. */
@@ -668,11 +710,17 @@ public class LlmFallbackProperties {
 		/** Retries a request may make on this provider; 0 switches retries off. */
 		private int maxAttempts = RetrySettings.OFF.maxAttempts();
 
-		/** Ceiling of the first wait; each retry doubles it, up to max-backoff, and the wait is drawn below it. */
+		/**
+		 * Ceiling of the first wait; each retry doubles it, up to max-backoff, and the
+		 * wait is drawn below it.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration initialBackoff = RetrySettings.DEFAULT_INITIAL_BACKOFF;
 
-		/** Ceiling of any drawn wait; a provider's longer retry-after is still honoured, within the budget. */
+		/**
+		 * Ceiling of any drawn wait; a provider's longer retry-after is still honoured,
+		 * within the budget.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxBackoff = RetrySettings.DEFAULT_MAX_BACKOFF;
 
@@ -716,16 +764,23 @@ public class LlmFallbackProperties {
 	/** Rate limits of one provider, kept on our side. */
 	public static class RateLimit {
 
-		/** Requests a minute this provider takes; a request over it goes to the next provider unsent. 0: none. */
+		/**
+		 * Requests a minute this provider takes; a request over it goes to the next
+		 * provider unsent. 0: none.
+		 */
 		private int requestsPerMinute;
 
 		/**
-		 * Tokens a minute this provider takes, estimated from each request (prompt and max output) and corrected
-		 * with the usage it reports; a request over it goes to the next provider unsent. 0: none.
+		 * Tokens a minute this provider takes, estimated from each request (prompt and
+		 * max output) and corrected with the usage it reports; a request over it goes to
+		 * the next provider unsent. 0: none.
 		 */
 		private long tokensPerMinute;
 
-		/** Whether a 429 with retry-after keeps every request from this provider until then (60 s at most). */
+		/**
+		 * Whether a 429 with retry-after keeps every request from this provider until
+		 * then (60 s at most).
+		 */
 		private boolean respectRetryAfter = RateLimitSettings.DEFAULTS.respectRetryAfter();
 
 		public int getRequestsPerMinute() {
@@ -758,8 +813,9 @@ public class LlmFallbackProperties {
 	public static class Hedge {
 
 		/**
-		 * How long the primary may work before the next provider starts too: a duration (800ms), or a
-		 * percentile of the primary's recent latency (p95, p99). Unset: no hedging.
+		 * How long the primary may work before the next provider starts too: a duration
+		 * (800ms), or a percentile of the primary's recent latency (p95, p99). Unset: no
+		 * hedging.
 		 */
 		private @Nullable String after;
 
@@ -788,13 +844,16 @@ public class LlmFallbackProperties {
 	public static class Stream {
 
 		/**
-		 * What the caller of a stream cut after its first chunk gets: error (a typed error after the chunks
-		 * sent), continue (the rest from the next provider that accepts a prefill), or restart (for callers that
-		 * read the stream whole: chunks held until each attempt ends, a failure falls over).
+		 * What the caller of a stream cut after its first chunk gets: error (a typed
+		 * error after the chunks sent), continue (the rest from the next provider that
+		 * accepts a prefill), or restart (for callers that read the stream whole: chunks
+		 * held until each attempt ends, a failure falls over).
 		 */
 		private StreamRecovery.OnInterruption onInterruption = StreamRecovery.DEFAULT.onInterruption();
 
-		/** The most a continuation may take, within what is left of the latency budget. */
+		/**
+		 * The most a continuation may take, within what is left of the latency budget.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration continuationBudget = StreamRecovery.DEFAULT_CONTINUATION_BUDGET;
 
@@ -816,19 +875,27 @@ public class LlmFallbackProperties {
 
 	}
 
-	/** How a provider rewrites a chain's request, so that another model meets the same expectations. */
+	/**
+	 * How a provider rewrites a chain's request, so that another model meets the same
+	 * expectations.
+	 */
 	public static class Adaptation {
 
 		/** System prompt sent instead of the request's system messages. */
 		private @Nullable String systemPromptReplacement;
 
-		/** Text appended to the system prompt (e.g. "Answer in full; do not shorten."). */
+		/**
+		 * Text appended to the system prompt (e.g. "Answer in full; do not shorten.").
+		 */
 		private @Nullable String systemPromptAddendum;
 
 		/** Temperature sent instead of the request's. */
 		private @Nullable Double temperature;
 
-		/** Request parameters this provider must not receive: temperature, response-format. */
+		/**
+		 * Request parameters this provider must not receive: temperature,
+		 * response-format.
+		 */
 		private Set<RequestAdaptation.Parameter> drop = new LinkedHashSet<>();
 
 		public @Nullable String getSystemPromptReplacement() {
@@ -871,10 +938,15 @@ public class LlmFallbackProperties {
 		/** USD per million prompt tokens; set together with output-per-million-tokens. */
 		private @Nullable BigDecimal inputPerMillionTokens;
 
-		/** USD per million completion tokens; set together with input-per-million-tokens. */
+		/**
+		 * USD per million completion tokens; set together with input-per-million-tokens.
+		 */
 		private @Nullable BigDecimal outputPerMillionTokens;
 
-		/** USD per million prompt tokens served from the provider's prompt cache; the input price when unset. */
+		/**
+		 * USD per million prompt tokens served from the provider's prompt cache; the
+		 * input price when unset.
+		 */
 		private @Nullable BigDecimal cachedInputPerMillionTokens;
 
 		public @Nullable BigDecimal getInputPerMillionTokens() {
@@ -909,28 +981,49 @@ public class LlmFallbackProperties {
 		/** Consecutive failed calls that open the breaker. */
 		private int failureThreshold = BreakerSettings.DEFAULTS.failureThreshold();
 
-		/** Span the consecutive failures must fall in, from the first of them; at least 1s. */
+		/**
+		 * Span the consecutive failures must fall in, from the first of them; at least
+		 * 1s.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration failureWindow = BreakerSettings.DEFAULTS.failureWindow();
 
-		/** How long an open breaker rejects calls before it turns half-open and lets one probe through. */
+		/**
+		 * How long an open breaker rejects calls before it turns half-open and lets one
+		 * probe through.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration openDuration = BreakerSettings.DEFAULTS.openDuration();
 
-		/** Whether output-contract violations count as failures towards opening a provider's breaker. */
+		/**
+		 * Whether output-contract violations count as failures towards opening a
+		 * provider's breaker.
+		 */
 		private boolean countContractViolations = false;
 
-		/** What opens a breaker: consecutive-failures, or failure-rate over a sliding window. */
+		/**
+		 * What opens a breaker: consecutive-failures, or failure-rate over a sliding
+		 * window.
+		 */
 		private BreakerSettings.Rule rule = BreakerSettings.DEFAULT_RULE;
 
-		/** Share of failed calls (above 0, at most 1) that opens the breaker, under the failure-rate rule. */
+		/**
+		 * Share of failed calls (above 0, at most 1) that opens the breaker, under the
+		 * failure-rate rule.
+		 */
 		private double failureRateThreshold = BreakerSettings.DEFAULT_FAILURE_RATE_THRESHOLD;
 
-		/** Time over which the failure rate is measured, in whole seconds (1s to 1h), under the failure-rate rule. */
+		/**
+		 * Time over which the failure rate is measured, in whole seconds (1s to 1h),
+		 * under the failure-rate rule.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration slidingWindow = BreakerSettings.DEFAULT_SLIDING_WINDOW;
 
-		/** Calls the sliding window must hold before the failure rate can open the breaker. */
+		/**
+		 * Calls the sliding window must hold before the failure rate can open the
+		 * breaker.
+		 */
 		private int minimumCalls = BreakerSettings.DEFAULT_MINIMUM_CALLS;
 
 		public boolean isCountContractViolations() {
@@ -999,7 +1092,10 @@ public class LlmFallbackProperties {
 
 	}
 
-	/** Per-provider overrides; unset fields take the defaults under llm.fallback.circuit-breaker. */
+	/**
+	 * Per-provider overrides; unset fields take the defaults under
+	 * llm.fallback.circuit-breaker.
+	 */
 	public static class CircuitBreakerOverrides {
 
 		/** Failed calls that open this provider's breaker. */
@@ -1016,14 +1112,23 @@ public class LlmFallbackProperties {
 		/** What opens this provider's breaker: consecutive-failures or failure-rate. */
 		private BreakerSettings.@Nullable Rule rule;
 
-		/** Share of failed calls that opens this provider's breaker, under the failure-rate rule. */
+		/**
+		 * Share of failed calls that opens this provider's breaker, under the
+		 * failure-rate rule.
+		 */
 		private @Nullable Double failureRateThreshold;
 
-		/** Time over which this provider's failure rate is measured, under the failure-rate rule. */
+		/**
+		 * Time over which this provider's failure rate is measured, under the
+		 * failure-rate rule.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration slidingWindow;
 
-		/** Calls the sliding window must hold before this provider's failure rate can open its breaker. */
+		/**
+		 * Calls the sliding window must hold before this provider's failure rate can open
+		 * its breaker.
+		 */
 		private @Nullable Integer minimumCalls;
 
 		public @Nullable Integer getFailureThreshold() {
@@ -1097,32 +1202,47 @@ public class LlmFallbackProperties {
 		/** Hard cap on output tokens whenever a non-primary provider is called. */
 		private @Nullable Integer fallbackMaxTokens = 2048;
 
-		/** Failure categories that move on to the next provider; any other failure ends the request. */
-		private Set<FailureCategory> fallbackOn = new LinkedHashSet<>(EnumSet.copyOf(ChainSettings.DEFAULT_FALLBACK_ON));
+		/**
+		 * Failure categories that move on to the next provider; any other failure ends
+		 * the request.
+		 */
+		private Set<FailureCategory> fallbackOn = new LinkedHashSet<>(
+				EnumSet.copyOf(ChainSettings.DEFAULT_FALLBACK_ON));
 
-		/** What every answer of the chain must look like, whichever provider serves it. */
+		/**
+		 * What every answer of the chain must look like, whichever provider serves it.
+		 */
 		private OutputContract outputContract = new OutputContract();
 
-		/** USD this chain may spend within the spend-guard window before fallbacks dearer than its primary stop. */
+		/**
+		 * USD this chain may spend within the spend-guard window before fallbacks dearer
+		 * than its primary stop.
+		 */
 		private @Nullable BigDecimal maxSpend;
 
 		/**
-		 * Whether a request that finds every provider's breaker open makes one last-resort attempt past
-		 * the open breaker of the provider that has waited longest, at most one a second per provider, instead
-		 * of failing without a call.
+		 * Whether a request that finds every provider's breaker open makes one
+		 * last-resort attempt past the open breaker of the provider that has waited
+		 * longest, at most one a second per provider, instead of failing without a call.
 		 */
 		private boolean lastResort = ChainSettings.DEFAULT_LAST_RESORT;
 
 		/**
-		 * Most provider calls one request makes, however retries, hedges and fallbacks combine. Unset: one per
-		 * provider and one more.
+		 * Most provider calls one request makes, however retries, hedges and fallbacks
+		 * combine. Unset: one per provider and one more.
 		 */
 		private @Nullable Integer maxAttempts;
 
-		/** Most retries, as a share of the chain's requests over a rolling 10 s window (plus one). */
+		/**
+		 * Most retries, as a share of the chain's requests over a rolling 10 s window
+		 * (plus one).
+		 */
 		private double retryBudget = ChainSettings.DEFAULT_RETRY_BUDGET;
 
-		/** Hedging: the next provider starts when the primary is slow to answer. Off unless hedge.after is set. */
+		/**
+		 * Hedging: the next provider starts when the primary is slow to answer. Off
+		 * unless hedge.after is set.
+		 */
 		private Hedge hedge = new Hedge();
 
 		/** What a stream that fails after its first chunk reached the caller comes to. */

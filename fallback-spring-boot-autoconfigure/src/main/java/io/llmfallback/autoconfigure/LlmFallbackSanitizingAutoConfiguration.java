@@ -19,19 +19,22 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Masks provider API keys and the OpenAI-compatible endpoint's keys in the {@code env} and
- * {@code configprops} endpoints even where an application shows values
- * ({@code management.endpoint.env.show-values=always}): by name ({@code llm.fallback.providers.*.api-key},
- * {@code llm.fallback.openai-api.api-keys[0]}, the bound {@code apiKey} and {@code apiKeys}, variables such
- * as {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable of any name the
- * key was read from, or inside the command line ({@code sun.java.command}) that passed it (keys of 8
- * characters or more: real provider keys are far longer).
+ * Masks provider API keys and the OpenAI-compatible endpoint's keys in the {@code env}
+ * and {@code configprops} endpoints even where an application shows values
+ * ({@code management.endpoint.env.show-values=always}): by name
+ * ({@code llm.fallback.providers.*.api-key}, {@code llm.fallback.openai-api.api-keys[0]},
+ * the bound {@code apiKey} and {@code apiKeys}, variables such as
+ * {@code OPENAI_API_KEY}), and by value, wherever a configured key appears: in a variable
+ * of any name the key was read from, or inside the command line
+ * ({@code sun.java.command}) that passed it (keys of 8 characters or more: real provider
+ * keys are far longer).
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
 public final class LlmFallbackSanitizingAutoConfiguration {
 
-	// api-key, apiKey, OPENAI_API_KEY; api-keys[0], apiKeys, LLM_FALLBACK_OPENAIAPI_APIKEYS_0.
+	// api-key, apiKey, OPENAI_API_KEY; api-keys[0], apiKeys,
+	// LLM_FALLBACK_OPENAIAPI_APIKEYS_0.
 	private static final Pattern API_KEY = Pattern.compile("(?i).*api[-_.]?keys?(\\[\\d+]|_\\d+)?");
 
 	private static final int MIN_KEY_LENGTH_MASKED_BY_VALUE = 8;
@@ -55,8 +58,10 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 			.stream();
 		List<String> keys = Stream.concat(providerKeys, endpointKeys)
 			.filter(Objects::nonNull)
-			// A placeholder key of a local gateway ("x", "none", "ollama") is no secret, and masking it inside
-			// every value would garble the endpoints; keys that short are still masked by name.
+			// A placeholder key of a local gateway ("x", "none", "ollama") is no secret,
+			// and masking it inside
+			// every value would garble the endpoints; keys that short are still masked by
+			// name.
 			.filter((key) -> key.strip().length() >= MIN_KEY_LENGTH_MASKED_BY_VALUE)
 			.distinct()
 			// A key that contains another is masked whole.
@@ -65,12 +70,18 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 		return new ConfiguredKeyMasking(keys);
 	}
 
-	/** The one part of a provider entry this needs, bound with placeholders resolved as the provider binds it. */
+	/**
+	 * The one part of a provider entry this needs, bound with placeholders resolved as
+	 * the provider binds it.
+	 */
 	record ConfiguredKey(@Nullable String apiKey) {
 
 	}
 
-	/** Replaces every occurrence of a configured key in a text value, keeping the rest readable. */
+	/**
+	 * Replaces every occurrence of a configured key in a text value, keeping the rest
+	 * readable.
+	 */
 	record ConfiguredKeyMasking(List<String> keys) implements SanitizingFunction {
 
 		@Override

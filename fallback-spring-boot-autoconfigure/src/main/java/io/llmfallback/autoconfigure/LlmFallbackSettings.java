@@ -47,8 +47,8 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code llm.fallback.*} properties, checked and turned into the core's settings. Every problem is
- * collected before failing, so one start-up names all of them.
+ * The {@code llm.fallback.*} properties, checked and turned into the core's settings.
+ * Every problem is collected before failing, so one start-up names all of them.
  */
 public final class LlmFallbackSettings {
 
@@ -90,7 +90,8 @@ public final class LlmFallbackSettings {
 			Environment environment) {
 		this.resourceLoader = resourceLoader;
 		this.written = new WrittenValues(environment);
-		// First: a misspelt key often explains the problems that follow, such as a required one missing.
+		// First: a misspelt key often explains the problems that follow, such as a
+		// required one missing.
 		this.problems.addAll(LlmFallbackKeys.unknown(environment));
 		BreakerSettings defaults = breakerDefaults(properties.getCircuitBreaker());
 		properties.getProviders().forEach((name, provider) -> addProvider(name, provider, defaults));
@@ -118,9 +119,10 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * Checks the properties, and every key under {@code llm.fallback} in the environment; schema locations
-	 * are read with the given loader.
-	 * @throws InvalidLlmFallbackConfigurationException naming every wrong or unknown property
+	 * Checks the properties, and every key under {@code llm.fallback} in the environment;
+	 * schema locations are read with the given loader.
+	 * @throws InvalidLlmFallbackConfigurationException naming every wrong or unknown
+	 * property
 	 */
 	public static LlmFallbackSettings of(LlmFallbackProperties properties, ResourceLoader resourceLoader,
 			Environment environment) {
@@ -144,7 +146,10 @@ public final class LlmFallbackSettings {
 		return this.guards;
 	}
 
-	/** Each provider's price: configured, else its model's list price, else {@link Pricing#FREE}. */
+	/**
+	 * Each provider's price: configured, else its model's list price, else
+	 * {@link Pricing#FREE}.
+	 */
 	public Map<String, Pricing> pricing() {
 		return this.pricing;
 	}
@@ -155,8 +160,9 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * The prices that are known, configured or listed: what cost comparisons may use. A provider missing
-	 * here costs 0 only because nothing says what it costs, which a comparison must not take as cheap.
+	 * The prices that are known, configured or listed: what cost comparisons may use. A
+	 * provider missing here costs 0 only because nothing says what it costs, which a
+	 * comparison must not take as cheap.
 	 */
 	public Map<String, Pricing> knownPrices() {
 		Map<String, Pricing> known = new LinkedHashMap<>(this.pricing);
@@ -191,10 +197,12 @@ public final class LlmFallbackSettings {
 		String prefix = PREFIX + ".alerts";
 		LlmFallbackProperties.WindowedThreshold activation = checked(prefix + ".activation-rate",
 				alerts.getActivationRate());
-		LlmFallbackProperties.BaselineThreshold p95 = checked(prefix + ".fallback-p95-ratio", alerts.getFallbackP95Ratio());
+		LlmFallbackProperties.BaselineThreshold p95 = checked(prefix + ".fallback-p95-ratio",
+				alerts.getFallbackP95Ratio());
 		LlmFallbackProperties.WindowedThreshold length = checked(prefix + ".output-length-delta",
 				alerts.getOutputLengthDelta());
-		LlmFallbackProperties.BaselineThreshold cost = checked(prefix + ".blended-cost-ratio", alerts.getBlendedCostRatio());
+		LlmFallbackProperties.BaselineThreshold cost = checked(prefix + ".blended-cost-ratio",
+				alerts.getBlendedCostRatio());
 		LlmFallbackProperties.WindowedThreshold middleware = checked(prefix + ".middleware-overhead",
 				alerts.getMiddlewareOverhead());
 		if (alerts.getMinRequests() < 1) {
@@ -206,13 +214,15 @@ public final class LlmFallbackSettings {
 				cost.getBaseline(), middleware.getThreshold(), middleware.getWindow(), alerts.getMinRequests());
 	}
 
-	private LlmFallbackProperties.WindowedThreshold checked(String prefix, LlmFallbackProperties.WindowedThreshold alert) {
+	private LlmFallbackProperties.WindowedThreshold checked(String prefix,
+			LlmFallbackProperties.WindowedThreshold alert) {
 		threshold(prefix + ".threshold", alert.getThreshold());
 		window(prefix + ".window", alert.getWindow());
 		return alert;
 	}
 
-	private LlmFallbackProperties.BaselineThreshold checked(String prefix, LlmFallbackProperties.BaselineThreshold alert) {
+	private LlmFallbackProperties.BaselineThreshold checked(String prefix,
+			LlmFallbackProperties.BaselineThreshold alert) {
 		threshold(prefix + ".threshold", alert.getThreshold());
 		window(prefix + ".window", alert.getWindow());
 		window(prefix + ".baseline", alert.getBaseline());
@@ -225,7 +235,8 @@ public final class LlmFallbackSettings {
 		}
 	}
 
-	// A rolling window is cut into sixty buckets; under a minute they would be too thin to mean anything.
+	// A rolling window is cut into sixty buckets; under a minute they would be too thin
+	// to mean anything.
 	private void window(String property, Duration window) {
 		if (window.compareTo(Duration.ofMinutes(1)) < 0) {
 			invalid(property, "must be at least 1m", window);
@@ -234,9 +245,11 @@ public final class LlmFallbackSettings {
 
 	private BreakerSettings breakerDefaults(LlmFallbackProperties.CircuitBreaker breaker) {
 		String prefix = PREFIX + ".circuit-breaker";
-		return checkedRule(prefix, checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
-				breaker.getOpenDuration(), breaker.isCountContractViolations()), breaker.getRule(),
-				breaker.getFailureRateThreshold(), breaker.getSlidingWindow(), breaker.getMinimumCalls());
+		return checkedRule(prefix,
+				checkedBreaker(prefix, breaker.getFailureThreshold(), breaker.getFailureWindow(),
+						breaker.getOpenDuration(), breaker.isCountContractViolations()),
+				breaker.getRule(), breaker.getFailureRateThreshold(), breaker.getSlidingWindow(),
+				breaker.getMinimumCalls());
 	}
 
 	private BreakerSettings checkedBreaker(String prefix, int failureThreshold, Duration failureWindow,
@@ -252,8 +265,8 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * The settings with the rule and its parameters added. The failure-rate parameters are checked under
-	 * either rule, since a provider that switches to it inherits them.
+	 * The settings with the rule and its parameters added. The failure-rate parameters
+	 * are checked under either rule, since a provider that switches to it inherits them.
 	 */
 	private BreakerSettings checkedRule(String prefix, BreakerSettings consecutive, BreakerSettings.Rule rule,
 			double failureRateThreshold, Duration slidingWindow, int minimumCalls) {
@@ -261,7 +274,8 @@ public final class LlmFallbackSettings {
 			invalid(prefix + ".failure-rate-threshold", "must be a share above 0 and at most 1 (0.5 is 50%)",
 					failureRateThreshold);
 		}
-		// Resilience4j's time-based window counts calls in one bucket per second, allocated up front.
+		// Resilience4j's time-based window counts calls in one bucket per second,
+		// allocated up front.
 		if (slidingWindow.compareTo(Duration.ofSeconds(1)) < 0 || slidingWindow.compareTo(Duration.ofHours(1)) > 0
 				|| slidingWindow.toNanosPart() != 0) {
 			invalid(prefix + ".sliding-window", "must be whole seconds from 1s to 1h", slidingWindow);
@@ -299,10 +313,11 @@ public final class LlmFallbackSettings {
 		addPricing(name, prefix + ".pricing", provider.getPricing(), provider.getModel());
 		LlmFallbackProperties.CircuitBreakerOverrides overrides = provider.getCircuitBreaker();
 		String breakerPrefix = prefix + ".circuit-breaker";
-		this.breakers.put(name, checkedRule(breakerPrefix, checkedBreaker(breakerPrefix,
-				orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
-				orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
-				orDefault(overrides.getOpenDuration(), defaults.openDuration()), defaults.countContractViolations()),
+		this.breakers.put(name, checkedRule(breakerPrefix,
+				checkedBreaker(breakerPrefix, orDefault(overrides.getFailureThreshold(), defaults.failureThreshold()),
+						orDefault(overrides.getFailureWindow(), defaults.failureWindow()),
+						orDefault(overrides.getOpenDuration(), defaults.openDuration()),
+						defaults.countContractViolations()),
 				orDefault(overrides.getRule(), defaults.rule()),
 				orDefault(overrides.getFailureRateThreshold(), defaults.failureRateThreshold()),
 				orDefault(overrides.getSlidingWindow(), defaults.slidingWindow()),
@@ -317,15 +332,16 @@ public final class LlmFallbackSettings {
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
 		if (provider.getType() != null && baseUrl != null && provider.getModel() != null
 				&& provider.getMaxInputTokens() > 0) {
-			this.providers.put(name, new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(),
-					provider.getModel(), provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(),
-					maxResponseBytes, provider.getMaxInputTokens()));
+			this.providers.put(name,
+					new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(), provider.getModel(),
+							provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(), maxResponseBytes,
+							provider.getMaxInputTokens()));
 		}
 	}
 
 	/**
-	 * The provider's guard; with any of its values wrong, the defaults, which only serve to finish the report
-	 * that fails start-up.
+	 * The provider's guard; with any of its values wrong, the defaults, which only serve
+	 * to finish the report that fails start-up.
 	 */
 	private GuardSettings guard(String prefix, LlmFallbackProperties.Provider provider, BreakerSettings breaker) {
 		int problemsBefore = this.problems.size();
@@ -378,8 +394,10 @@ public final class LlmFallbackSettings {
 		}
 		positive(prefix + ".initial-backoff", retry.getInitialBackoff());
 		if (retry.getMaxBackoff().compareTo(retry.getInitialBackoff()) < 0) {
-			invalid(prefix + ".max-backoff", "must be at least initial-backoff ("
-					+ this.written.of(prefix + ".initial-backoff", retry.getInitialBackoff()) + ")", retry.getMaxBackoff());
+			invalid(prefix + ".max-backoff",
+					"must be at least initial-backoff ("
+							+ this.written.of(prefix + ".initial-backoff", retry.getInitialBackoff()) + ")",
+					retry.getMaxBackoff());
 		}
 		if (retry.getMaxAttempts() > 0 && retry.getRetryOn().isEmpty()) {
 			problem(prefix + ".retry-on", "must name at least one failure category when max-attempts is above 0");
@@ -402,7 +420,8 @@ public final class LlmFallbackSettings {
 			return;
 		}
 		int problemsBefore = this.problems.size();
-		// A configured price replaces the list price whole, so it must be whole: an input price alone says
+		// A configured price replaces the list price whole, so it must be whole: an input
+		// price alone says
 		// nothing of what output costs.
 		String given = (input != null) ? "input-per-million-tokens"
 				: (output != null) ? "output-per-million-tokens" : "cached-input-per-million-tokens";
@@ -427,7 +446,8 @@ public final class LlmFallbackSettings {
 		}
 	}
 
-	// Once, at start-up: a provider that reads as free lets spend limits and cost alerts miss its spend.
+	// Once, at start-up: a provider that reads as free lets spend limits and cost alerts
+	// miss its spend.
 	private void logUnpricedProviders() {
 		this.providers.forEach((name, provider) -> {
 			if (this.pricingSources.get(name) == PricingSource.NONE && logger.isInfoEnabled()) {
@@ -456,7 +476,8 @@ public final class LlmFallbackSettings {
 		catch (URISyntaxException ex) {
 			// Reported below like any other URL that is not one.
 		}
-		// A key pasted into the URL (Gemini's ?key=, user:password@) must not reach the report.
+		// A key pasted into the URL (Gemini's ?key=, user:password@) must not reach the
+		// report.
 		String shown = value.replaceFirst("\\?.*", "?...").replaceFirst("//[^/@]*@", "//...@");
 		if (!provider.getApiKey().isBlank()) {
 			shown = shown.replace(provider.getApiKey(), "******");
@@ -500,14 +521,17 @@ public final class LlmFallbackSettings {
 		HedgeSettings hedge = hedge(prefix + ".hedge", chain.getHedge(), providers.size(), primary,
 				(primary != null) ? configuredProviders.get(primary) : null);
 		this.chains.add(new ChainSettings(name, providers, chain.getLatencyBudget(), cap, chain.getFallbackOn(),
-				contract, chain.isLastResort(), (maxAttempts != null && maxAttempts > 0) ? maxAttempts
+				contract, chain.isLastResort(),
+				(maxAttempts != null && maxAttempts > 0) ? maxAttempts
 						: ChainSettings.defaultMaxAttempts(providers.size()),
-				retryBudget, hedge, streamRecovery(prefix + ".stream", chain.getStream(), providers, configuredProviders)));
+				retryBudget, hedge,
+				streamRecovery(prefix + ".stream", chain.getStream(), providers, configuredProviders)));
 	}
 
 	/**
-	 * What the chain's streams do once cut after their first chunk. A continuation needs a provider after the
-	 * primary that accepts a prefill: without one, {@code continue} would silently be {@code error}.
+	 * What the chain's streams do once cut after their first chunk. A continuation needs
+	 * a provider after the primary that accepts a prefill: without one, {@code continue}
+	 * would silently be {@code error}.
 	 */
 	private StreamRecovery streamRecovery(String prefix, LlmFallbackProperties.Stream stream, List<String> providers,
 			Map<String, LlmFallbackProperties.Provider> configuredProviders) {
@@ -520,11 +544,13 @@ public final class LlmFallbackSettings {
 					+ "anthropic) to continue an answer on", "continue");
 		}
 		Duration budget = stream.getContinuationBudget();
-		return new StreamRecovery(stream.getOnInterruption(), (budget.isNegative() || budget.isZero())
-				? StreamRecovery.DEFAULT_CONTINUATION_BUDGET : budget);
+		return new StreamRecovery(stream.getOnInterruption(),
+				(budget.isNegative() || budget.isZero()) ? StreamRecovery.DEFAULT_CONTINUATION_BUDGET : budget);
 	}
 
-	/** Whether the value is a share, in [0, 1] (NaN is not one); reported when it is not. */
+	/**
+	 * Whether the value is a share, in [0, 1] (NaN is not one); reported when it is not.
+	 */
 	private boolean share(String property, double value) {
 		if (!(value >= 0 && value <= 1)) {
 			invalid(property, "must be a share from 0 to 1 (0.1 is 10%)", value);
@@ -534,8 +560,9 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * The hedge: after a percentile ({@code p95}, {@code p99.9}) of the primary's recent latency, or a
-	 * duration; off when unset. With a wrong value, off, which only serves to finish the report.
+	 * The hedge: after a percentile ({@code p95}, {@code p99.9}) of the primary's recent
+	 * latency, or a duration; off when unset. With a wrong value, off, which only serves
+	 * to finish the report.
 	 */
 	private HedgeSettings hedge(String prefix, LlmFallbackProperties.Hedge hedge, int providers,
 			@Nullable String primaryName, LlmFallbackProperties.@Nullable Provider primary) {
@@ -582,8 +609,9 @@ public final class LlmFallbackSettings {
 	}
 
 	/**
-	 * The percentile that {@code p95} or {@code p99.9} names, read character by character (the value is
-	 * the user's, and a pattern would do no better); NaN when the value is not written that way.
+	 * The percentile that {@code p95} or {@code p99.9} names, read character by character
+	 * (the value is the user's, and a pattern would do no better); NaN when the value is
+	 * not written that way.
 	 */
 	private static double percentile(String value) {
 		if (value.length() < 2 || value.length() > 8 || Character.toLowerCase(value.charAt(0)) != 'p') {
@@ -636,7 +664,10 @@ public final class LlmFallbackSettings {
 		}
 	}
 
-	/** The size in bytes; a size that is not positive is a problem, and reads as 1 so that settings still build. */
+	/**
+	 * The size in bytes; a size that is not positive is a problem, and reads as 1 so that
+	 * settings still build.
+	 */
 	private long positive(String property, DataSize size) {
 		if (size.toBytes() < 1) {
 			invalid(property, "must be positive", size);

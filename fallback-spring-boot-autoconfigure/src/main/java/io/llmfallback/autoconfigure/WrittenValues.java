@@ -11,9 +11,10 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 
 /**
- * Property values as the user wrote them, for problem reports: {@code -5s} rather than the bound
- * {@code PT-5S}, which the user never wrote and may not recognise. Never asked for an API key. Public for the
- * modules that check properties of their own under {@code llm.fallback} (fallback-gate).
+ * Property values as the user wrote them, for problem reports: {@code -5s} rather than
+ * the bound {@code PT-5S}, which the user never wrote and may not recognise. Never asked
+ * for an API key. Public for the modules that check properties of their own under
+ * {@code llm.fallback} (fallback-gate).
  */
 public final class WrittenValues {
 
@@ -27,11 +28,13 @@ public final class WrittenValues {
 	}
 
 	/**
-	 * The value of the property as written, placeholders resolved, in the source the binder took it from;
-	 * the bound value in the properties' notation when no source holds it (a default, or one inherited).
+	 * The value of the property as written, placeholders resolved, in the source the
+	 * binder took it from; the bound value in the properties' notation when no source
+	 * holds it (a default, or one inherited).
 	 */
 	public String of(String property, Object bound) {
-		// A provider or chain name keeps the capitals the user wrote: adapted, such a name is still looked up.
+		// A provider or chain name keeps the capitals the user wrote: adapted, such a
+		// name is still looked up.
 		ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(property);
 		if (name == null) {
 			name = ConfigurationPropertyName.adapt(property, '.');

@@ -8,14 +8,13 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The observation of one attempt, unary or streamed. It is stopped before the attempt's outcome travels on, so
- * that the attempt span ends before the next attempt starts and before the request span ends; and once, since
- * a cancel can follow the answer.
+ * The observation of one attempt, unary or streamed. It is stopped before the attempt's
+ * outcome travels on, so that the attempt span ends before the next attempt starts and
+ * before the request span ends; and once, since a cancel can follow the answer.
  */
 final class AttemptObservation {
 
-	private static final ChainAttemptObservationConvention DEFAULT_CONVENTION =
-			new DefaultChainAttemptObservationConvention();
+	private static final ChainAttemptObservationConvention DEFAULT_CONVENTION = new DefaultChainAttemptObservationConvention();
 
 	private final ChainAttemptObservationContext context;
 
@@ -41,7 +40,10 @@ final class AttemptObservation {
 		return this.observation;
 	}
 
-	/** Marks the attempt streamed, with the record of its chunks that the span reads when it stops. */
+	/**
+	 * Marks the attempt streamed, with the record of its chunks that the span reads when
+	 * it stops.
+	 */
 	void streamed(StreamStats stream) {
 		this.context.streamed(stream);
 	}
@@ -65,7 +67,8 @@ final class AttemptObservation {
 
 	/**
 	 * Stops the observation of an attempt cancelled from downstream.
-	 * @param givenUp why a call the provider was working on was given up, {@code null} when it was never sent
+	 * @param givenUp why a call the provider was working on was given up, {@code null}
+	 * when it was never sent
 	 */
 	void cancelled(@Nullable String givenUp) {
 		if (this.stopped.compareAndSet(false, true)) {

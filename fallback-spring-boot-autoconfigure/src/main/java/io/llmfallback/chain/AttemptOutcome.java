@@ -11,37 +11,53 @@ public enum AttemptOutcome {
 	/** The provider was called and failed; the attempt's category says how. */
 	FAILED,
 
-	/** The provider's breaker was open: it was skipped without a call, at no cost in time. */
+	/**
+	 * The provider's breaker was open: it was skipped without a call, at no cost in time.
+	 */
 	SHORT_CIRCUITED,
 
 	/** The chain's latency budget was spent before this provider's turn came. */
 	BUDGET_EXHAUSTED,
 
-	/** A spend limit was reached, and this fallback costs more than the primary: it was not called. */
+	/**
+	 * A spend limit was reached, and this fallback costs more than the primary: it was
+	 * not called.
+	 */
 	SPEND_LIMITED,
 
 	/**
-	 * The provider was called, and the call was given up while it waited because the provider's breaker
-	 * opened: the request moved on at once instead of waiting out a provider found to be failing.
+	 * The provider was called, and the call was given up while it waited because the
+	 * provider's breaker opened: the request moved on at once instead of waiting out a
+	 * provider found to be failing.
 	 */
 	CANCELLED,
 
 	/**
-	 * The provider was called as one of two lines of a hedged request, and the other line's answer was served:
-	 * the call was given up, or its answer came second. An answer that came is billed.
+	 * The provider was called as one of two lines of a hedged request, and the other
+	 * line's answer was served: the call was given up, or its answer came second. An
+	 * answer that came is billed.
 	 */
 	HEDGE_LOST,
 
 	/** The provider had {@code max-concurrency} calls in flight: it was not called. */
 	BULKHEAD_FULL,
 
-	/** The provider's rate limit, ours or the {@code retry-after} of its last 429, left no room: not called. */
+	/**
+	 * The provider's rate limit, ours or the {@code retry-after} of its last 429, left no
+	 * room: not called.
+	 */
 	THROTTLED,
 
-	/** The request had made {@code max-attempts} provider calls: this provider was not called. */
+	/**
+	 * The request had made {@code max-attempts} provider calls: this provider was not
+	 * called.
+	 */
 	MAX_ATTEMPTS;
 
-	/** The outcome in lower case with hyphens: {@code short-circuited}, {@code bulkhead-full}... */
+	/**
+	 * The outcome in lower case with hyphens: {@code short-circuited},
+	 * {@code bulkhead-full}...
+	 */
 	public String wireName() {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}

@@ -19,21 +19,24 @@ import org.jspecify.annotations.Nullable;
  * @param httpStatus the status the provider answered with, {@code null} when none came
  * @param duration how long the attempt took (zero when skipped)
  * @param retryAfter how long the provider asked to be left alone, or {@code null}
- * @param usage the tokens the provider billed: a success's usage, or what a failed response reported
+ * @param usage the tokens the provider billed: a success's usage, or what a failed
+ * response reported
  * @param costUsd what those tokens cost
  * @param contract how the provider's answer fared against the chain's output contract
  * ({@link ContractCheck#UNCHECKED} when there was no answer or no contract)
- * @param lastResort whether this was the last-resort attempt a request makes when it found every provider's
- * breaker open
- * @param retry 0 for the request's first call of this provider, 1 for its first retry, and so on
- * @param hedge whether this attempt was started as a hedge, while the primary was still working
- * @param stream how a streamed attempt's chunks came, and whether its usage is estimated; {@code null} for a
- * unary call or an attempt that never streamed
+ * @param lastResort whether this was the last-resort attempt a request makes when it
+ * found every provider's breaker open
+ * @param retry 0 for the request's first call of this provider, 1 for its first retry,
+ * and so on
+ * @param hedge whether this attempt was started as a hedge, while the primary was still
+ * working
+ * @param stream how a streamed attempt's chunks came, and whether its usage is estimated;
+ * {@code null} for a unary call or an attempt that never streamed
  */
 public record AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
 		@Nullable FailureCategory category, @Nullable Integer httpStatus, Duration duration,
-		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract,
-		boolean lastResort, int retry, boolean hedge, @Nullable StreamStats stream) {
+		@Nullable Duration retryAfter, TokenUsage usage, BigDecimal costUsd, ContractCheck contract, boolean lastResort,
+		int retry, boolean hedge, @Nullable StreamStats stream) {
 
 	/** A unary call. */
 	public AttemptRecord(String provider, int index, String model, AttemptOutcome outcome,
@@ -66,7 +69,10 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 				BigDecimal.ZERO, ContractCheck.UNCHECKED, lastResort);
 	}
 
-	/** Whether the provider was called: it answered, failed, or was given up while it worked. */
+	/**
+	 * Whether the provider was called: it answered, failed, or was given up while it
+	 * worked.
+	 */
 	public boolean called() {
 		return switch (this.outcome) {
 			case SUCCESS, FAILED, CANCELLED, HEDGE_LOST -> true;
@@ -74,10 +80,14 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 		};
 	}
 
-	/** This answer, not served because the other line of a hedged request answered first; it is still billed. */
+	/**
+	 * This answer, not served because the other line of a hedged request answered first;
+	 * it is still billed.
+	 */
 	AttemptRecord lostTheRace() {
-		return new AttemptRecord(this.provider, this.index, this.model, AttemptOutcome.HEDGE_LOST, null, this.httpStatus,
-				this.duration, null, this.usage, this.costUsd, this.contract, this.lastResort, this.retry, this.hedge);
+		return new AttemptRecord(this.provider, this.index, this.model, AttemptOutcome.HEDGE_LOST, null,
+				this.httpStatus, this.duration, null, this.usage, this.costUsd, this.contract, this.lastResort,
+				this.retry, this.hedge);
 	}
 
 	/** Whether this attempt was made on a provider other than the primary. */
@@ -86,9 +96,10 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	}
 
 	/**
-	 * One word for the outcome: {@code success}, the failure category ({@code timeout}, {@code rate-limited}...),
-	 * {@code short-circuited}, {@code budget-exhausted}, {@code spend-limited}, {@code cancelled},
-	 * {@code hedge-lost}, {@code bulkhead-full}, {@code throttled} or {@code max-attempts}.
+	 * One word for the outcome: {@code success}, the failure category ({@code timeout},
+	 * {@code rate-limited}...), {@code short-circuited}, {@code budget-exhausted},
+	 * {@code spend-limited}, {@code cancelled}, {@code hedge-lost},
+	 * {@code bulkhead-full}, {@code throttled} or {@code max-attempts}.
 	 */
 	public String label() {
 		if (this.outcome == AttemptOutcome.FAILED) {
@@ -99,10 +110,10 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 
 	@Override
 	public String toString() {
-		return this.provider + "=" + label() + ((this.httpStatus != null && this.outcome == AttemptOutcome.FAILED)
-				? " HTTP " + this.httpStatus : "") + " (" + this.duration.toMillis() + " ms"
-				+ (this.lastResort ? ", last resort" : "") + ((this.retry > 0) ? ", retry " + this.retry : "")
-				+ (this.hedge ? ", hedge" : "") + ")";
+		return this.provider + "=" + label()
+				+ ((this.httpStatus != null && this.outcome == AttemptOutcome.FAILED) ? " HTTP " + this.httpStatus : "")
+				+ " (" + this.duration.toMillis() + " ms" + (this.lastResort ? ", last resort" : "")
+				+ ((this.retry > 0) ? ", retry " + this.retry : "") + (this.hedge ? ", hedge" : "") + ")";
 	}
 
 }

@@ -8,8 +8,8 @@ import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the observation of one provider attempt knows; the chain sets its outcome (the answer, the failure, why
- * it was given up) before the observation stops.
+ * What the observation of one provider attempt knows; the chain sets its outcome (the
+ * answer, the failure, why it was given up) before the observation stops.
  */
 public final class ChainAttemptObservationContext extends Observation.Context {
 
@@ -81,31 +81,39 @@ public final class ChainAttemptObservationContext extends Observation.Context {
 	}
 
 	/**
-	 * Why the attempt before this one did not serve (its failure category, or {@code short-circuited}),
-	 * {@code null} for the first attempt.
+	 * Why the attempt before this one did not serve (its failure category, or
+	 * {@code short-circuited}), {@code null} for the first attempt.
 	 */
 	public @Nullable String reason() {
 		return this.reason;
 	}
 
-	/** Whether this is the last-resort attempt of a request that found every provider's breaker open. */
+	/**
+	 * Whether this is the last-resort attempt of a request that found every provider's
+	 * breaker open.
+	 */
 	public boolean lastResort() {
 		return this.lastResort;
 	}
 
-	/** 0 for the request's first call of the provider, 1 for its first retry, and so on. */
+	/**
+	 * 0 for the request's first call of the provider, 1 for its first retry, and so on.
+	 */
 	public int retry() {
 		return this.retry;
 	}
 
-	/** Whether this attempt started as a hedge, beside a primary that was still working. */
+	/**
+	 * Whether this attempt started as a hedge, beside a primary that was still working.
+	 */
 	public boolean hedge() {
 		return this.hedge;
 	}
 
 	/**
-	 * Why the call was given up while the provider worked on it ({@code cancelled}: its breaker opened;
-	 * {@code hedge-lost}: another attempt answered first), {@code null} when it was not.
+	 * Why the call was given up while the provider worked on it ({@code cancelled}: its
+	 * breaker opened; {@code hedge-lost}: another attempt answered first), {@code null}
+	 * when it was not.
 	 */
 	public @Nullable String givenUp() {
 		return this.givenUp;
@@ -121,7 +129,9 @@ public final class ChainAttemptObservationContext extends Observation.Context {
 		return this.response;
 	}
 
-	/** The failure category (or the failure's class name), once the attempt has failed. */
+	/**
+	 * The failure category (or the failure's class name), once the attempt has failed.
+	 */
 	public @Nullable String errorType() {
 		return this.errorType;
 	}

@@ -3,8 +3,9 @@ package io.llmfallback.chain;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which chain, and under which operation name, the calls of an {@code @LlmFallback} method go through.
- * Blocking code finds it in a thread-local; reactive code in the Reactor context under {@link #CONTEXT_KEY}.
+ * Which chain, and under which operation name, the calls of an {@code @LlmFallback}
+ * method go through. Blocking code finds it in a thread-local; reactive code in the
+ * Reactor context under {@link #CONTEXT_KEY}.
  *
  * @param chain the chain's name
  * @param operation the operation name (by default the annotated method's name)
@@ -22,8 +23,8 @@ public record ChainBinding(String chain, String operation) {
 	}
 
 	/**
-	 * Makes this binding the calling thread's until the returned scope is closed, which restores the
-	 * previous one.
+	 * Makes this binding the calling thread's until the returned scope is closed, which
+	 * restores the previous one.
 	 */
 	public Scope open() {
 		ChainBinding previous = CURRENT.get();

@@ -4,7 +4,10 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-/** Every provider of the chain failed, was short-circuited, or the latency budget ran out first. */
+/**
+ * Every provider of the chain failed, was short-circuited, or the latency budget ran out
+ * first.
+ */
 public final class ChainExhaustedException extends ChainFailureException {
 
 	ChainExhaustedException(String chain, String operation, List<AttemptRecord> attempts,

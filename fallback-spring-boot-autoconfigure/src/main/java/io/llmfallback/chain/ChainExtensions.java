@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * What a chain is given beyond its providers: middleware and tracing.
  *
  * @param middleware run around the provider calls, in order, each at its stage
- * @param observations where request and attempt observations go ({@link ObservationRegistry#NOOP} for none)
+ * @param observations where request and attempt observations go
+ * ({@link ObservationRegistry#NOOP} for none)
  * @param captureContent whether attempt observations carry prompt and completion text
  * @param spendGuard the spend limits that keep expensive fallbacks from being called
  * @param requestConvention names and attributes of request observations in place of

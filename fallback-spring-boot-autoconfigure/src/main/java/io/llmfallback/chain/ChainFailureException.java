@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A logical request that ended without a response. Lists every attempt the chain made, so the caller (and
- * the log) can see which provider failed how, and how long each took.
+ * A logical request that ended without a response. Lists every attempt the chain made, so
+ * the caller (and the log) can see which provider failed how, and how long each took.
  */
 public abstract sealed class ChainFailureException extends RuntimeException
 		permits ChainExhaustedException, ChainAbortedException, ChainInterruptedException {
@@ -20,8 +20,8 @@ public abstract sealed class ChainFailureException extends RuntimeException
 
 	ChainFailureException(String chain, String operation, List<AttemptRecord> attempts, String summary,
 			@Nullable Throwable lastFailure) {
-		super("Chain '" + chain + "' " + summary + ": " + attempts.stream().map(AttemptRecord::toString)
-			.collect(Collectors.joining(", ")), lastFailure);
+		super("Chain '" + chain + "' " + summary + ": "
+				+ attempts.stream().map(AttemptRecord::toString).collect(Collectors.joining(", ")), lastFailure);
 		this.chain = chain;
 		this.operation = operation;
 		this.attempts = List.copyOf(attempts);

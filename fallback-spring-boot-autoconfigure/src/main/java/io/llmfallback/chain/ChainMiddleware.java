@@ -5,9 +5,10 @@ import io.llmfallback.model.ChatResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Work a chain does around its provider calls: input guardrails, cache look-ups, output redaction. Its
- * {@link #stage()} says how often it runs, and every run is counted per path, so the operator can see
- * what a fallback costs in middleware (the middleware-overhead signal).
+ * Work a chain does around its provider calls: input guardrails, cache look-ups, output
+ * redaction. Its {@link #stage()} says how often it runs, and every run is counted per
+ * path, so the operator can see what a fallback costs in middleware (the
+ * middleware-overhead signal).
  * <p>
  * An error from middleware ends the logical request with that error.
  */
@@ -29,7 +30,10 @@ public interface ChainMiddleware {
 
 	Stage stage();
 
-	/** For {@link Stage#REQUEST} and {@link Stage#ATTEMPT}: inspect or rewrite the request. */
+	/**
+	 * For {@link Stage#REQUEST} and {@link Stage#ATTEMPT}: inspect or rewrite the
+	 * request.
+	 */
 	default Mono<ChatRequest> onRequest(ChatRequest request) {
 		return Mono.just(request);
 	}

@@ -6,14 +6,17 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations a chain makes: one per logical request ({@code llm.fallback {chain}}) and a child per
- * provider attempt ({@code chat {model}}) carrying the OpenTelemetry GenAI attributes. With Micrometer Tracing on
- * the class path they become spans; the starter records its meters separately and denies the ones Micrometer
- * would derive from these observations' names.
+ * The observations a chain makes: one per logical request ({@code llm.fallback {chain}})
+ * and a child per provider attempt ({@code chat {model}}) carrying the OpenTelemetry
+ * GenAI attributes. With Micrometer Tracing on the class path they become spans; the
+ * starter records its meters separately and denies the ones Micrometer would derive from
+ * these observations' names.
  */
 public enum ChainObservationDocumentation implements ObservationDocumentation {
 
-	/** A logical request, from its first middleware to its served answer or its failure. */
+	/**
+	 * A logical request, from its first middleware to its served answer or its failure.
+	 */
 	REQUEST {
 
 		@Override
@@ -74,23 +77,32 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 
 	};
 
-	/** Every observation here has a name: the span name's prefix and the meters' deny rule depend on it. */
+	/**
+	 * Every observation here has a name: the span name's prefix and the meters' deny rule
+	 * depend on it.
+	 */
 	@Override
 	public abstract String getName();
 
 	/**
-	 * The attributes of both observations; which are low cardinality (and so may tag meters) and which high
-	 * cardinality (spans only) each observation says.
+	 * The attributes of both observations; which are low cardinality (and so may tag
+	 * meters) and which high cardinality (spans only) each observation says.
 	 */
 	public enum KeyNames implements KeyName {
 
 		/** The chain's name (request and attempt). */
 		CHAIN("llm.fallback.chain"),
 
-		/** The operation the caller named (by default the annotated method's), of the request. */
+		/**
+		 * The operation the caller named (by default the annotated method's), of the
+		 * request.
+		 */
 		OPERATION("llm.fallback.operation"),
 
-		/** How the request was served (request), or {@code primary}/{@code fallback} (attempt). */
+		/**
+		 * How the request was served (request), or {@code primary}/{@code fallback}
+		 * (attempt).
+		 */
 		PATH("llm.fallback.path"),
 
 		/** How many attempts the request made. */
@@ -99,7 +111,10 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 		/** Always {@code chat}. */
 		OPERATION_NAME("gen_ai.operation.name"),
 
-		/** The OpenTelemetry name of the wire protocol: {@code openai}, {@code anthropic}, {@code gcp.gemini}. */
+		/**
+		 * The OpenTelemetry name of the wire protocol: {@code openai}, {@code anthropic},
+		 * {@code gcp.gemini}.
+		 */
 		PROVIDER_NAME("gen_ai.provider.name"),
 
 		/** The model asked for: the request's own, else the provider's configured one. */
@@ -111,10 +126,16 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 		/** The attempt's place in the request, from 0. */
 		ATTEMPT("llm.fallback.attempt"),
 
-		/** Why the attempt before did not serve: its failure category, or the skip's label. */
+		/**
+		 * Why the attempt before did not serve: its failure category, or the skip's
+		 * label.
+		 */
 		REASON("llm.fallback.reason"),
 
-		/** {@code true} on the last-resort attempt of a request that found every breaker open. */
+		/**
+		 * {@code true} on the last-resort attempt of a request that found every breaker
+		 * open.
+		 */
 		LAST_RESORT("llm.fallback.last_resort"),
 
 		/** Which retry of the provider this is, when it is one. */
@@ -123,7 +144,10 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 		/** {@code true} when the attempt started as a hedge. */
 		HEDGE("llm.fallback.hedge"),
 
-		/** {@code cancelled} or {@code hedge-lost} when a call the provider worked on was given up. */
+		/**
+		 * {@code cancelled} or {@code hedge-lost} when a call the provider worked on was
+		 * given up.
+		 */
 		GIVEN_UP("llm.fallback.given_up"),
 
 		/** {@code true} on a streamed attempt. */
@@ -135,7 +159,10 @@ public enum ChainObservationDocumentation implements ObservationDocumentation {
 		/** {@code true} when a streamed attempt's usage is an estimate. */
 		USAGE_ESTIMATED("llm.fallback.usage_estimated"),
 
-		/** {@code true} when a streamed attempt continued another provider's interrupted answer. */
+		/**
+		 * {@code true} when a streamed attempt continued another provider's interrupted
+		 * answer.
+		 */
 		CONTINUATION("llm.fallback.continuation"),
 
 		/** The request's output token limit, when it has one. */

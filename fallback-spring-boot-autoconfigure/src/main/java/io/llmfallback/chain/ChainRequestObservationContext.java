@@ -3,8 +3,8 @@ package io.llmfallback.chain;
 import io.micrometer.observation.Observation;
 
 /**
- * What the observation of a logical request knows; its outcome is set when the request ends, before the
- * observation stops.
+ * What the observation of a logical request knows; its outcome is set when the request
+ * ends, before the observation stops.
  */
 public final class ChainRequestObservationContext extends Observation.Context {
 

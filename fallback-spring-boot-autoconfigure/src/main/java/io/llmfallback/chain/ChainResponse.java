@@ -7,16 +7,19 @@ import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chain's answer to one logical request: the response of the provider that served it, and how the
- * chain got there.
+ * A chain's answer to one logical request: the response of the provider that served it,
+ * and how the chain got there.
  *
  * @param response what the serving provider answered
  * @param chain the chain's name
- * @param operation what the request was for (the {@code @LlmFallback} method's name, or the caller's label)
+ * @param operation what the request was for (the {@code @LlmFallback} method's name, or
+ * the caller's label)
  * @param attempts every attempt, the serving one last
- * @param contractViolations how the served answer breaks the chain's output contract; empty when it
- * complies (a chain with {@code on-violation: accept-and-flag} serves violating answers)
- * @param entity the answer mapped onto the type the caller asked for, {@code null} when it asked for text
+ * @param contractViolations how the served answer breaks the chain's output contract;
+ * empty when it complies (a chain with {@code on-violation: accept-and-flag} serves
+ * violating answers)
+ * @param entity the answer mapped onto the type the caller asked for, {@code null} when
+ * it asked for text
  */
 public record ChainResponse(ChatResponse response, String chain, String operation, List<AttemptRecord> attempts,
 		List<String> contractViolations, @Nullable Object entity) {
@@ -37,7 +40,10 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 		this(response, chain, operation, attempts, List.of());
 	}
 
-	/** Whether the served answer breaks the chain's output contract (served under accept-and-flag). */
+	/**
+	 * Whether the served answer breaks the chain's output contract (served under
+	 * accept-and-flag).
+	 */
 	public boolean isContractViolated() {
 		return !this.contractViolations.isEmpty();
 	}
@@ -69,8 +75,8 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 	}
 
 	/**
-	 * The attempt whose answer was served: the one that succeeded. Not always the last: in a hedged request
-	 * the call that lost the race is recorded after it.
+	 * The attempt whose answer was served: the one that succeeded. Not always the last:
+	 * in a hedged request the call that lost the race is recorded after it.
 	 */
 	public AttemptRecord servingAttempt() {
 		for (int i = this.attempts.size() - 1; i >= 0; i--) {
@@ -81,7 +87,10 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 		throw new IllegalStateException("A served response of chain '" + this.chain + "' has no successful attempt");
 	}
 
-	/** What the logical request cost in USD: the serving call and every failed call the providers billed. */
+	/**
+	 * What the logical request cost in USD: the serving call and every failed call the
+	 * providers billed.
+	 */
 	public BigDecimal costUsd() {
 		return AttemptCosts.total(this.attempts);
 	}

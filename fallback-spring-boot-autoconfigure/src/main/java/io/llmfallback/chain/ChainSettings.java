@@ -15,16 +15,18 @@ import org.jspecify.annotations.Nullable;
  * @param name the chain's configured name
  * @param providers provider names in order of priority; the first is the primary
  * @param latencyBudget the deadline for the whole logical request, every attempt included
- * @param fallbackMaxTokens the cap on output tokens whenever a non-primary provider is called, or
- * {@code null} for none
- * @param fallbackOn the failure categories that move on to the next provider; any other failure ends the
- * request
+ * @param fallbackMaxTokens the cap on output tokens whenever a non-primary provider is
+ * called, or {@code null} for none
+ * @param fallbackOn the failure categories that move on to the next provider; any other
+ * failure ends the request
  * @param outputContract what every answer must look like
- * @param lastResort whether a request that finds every provider's breaker open calls the provider open the
- * longest anyway, as its breaker's half-open probe, instead of failing without a call
- * @param maxAttempts the most provider calls one logical request makes, however retries, hedges and
- * fallbacks combine
- * @param retryBudget the most retries, as a share of the chain's requests over a rolling window
+ * @param lastResort whether a request that finds every provider's breaker open calls the
+ * provider open the longest anyway, as its breaker's half-open probe, instead of failing
+ * without a call
+ * @param maxAttempts the most provider calls one logical request makes, however retries,
+ * hedges and fallbacks combine
+ * @param retryBudget the most retries, as a share of the chain's requests over a rolling
+ * window
  * @param hedge when the next provider starts while the primary still works
  * @param streamRecovery what a stream that fails after its first chunk comes to
  */
@@ -32,12 +34,15 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 		@Nullable Integer fallbackMaxTokens, Set<FailureCategory> fallbackOn, OutputContract outputContract,
 		boolean lastResort, int maxAttempts, double retryBudget, HedgeSettings hedge, StreamRecovery streamRecovery) {
 
-	/** Everything but failures the request or the credentials caused; context-length moves on too. */
-	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set.copyOf(EnumSet.of(FailureCategory.TIMEOUT,
-			FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED, FailureCategory.SERVER_ERROR,
-			FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE, FailureCategory.REDIRECT,
-			FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE, FailureCategory.CONTEXT_LENGTH,
-			FailureCategory.STREAM_TRUNCATED));
+	/**
+	 * Everything but failures the request or the credentials caused; context-length moves
+	 * on too.
+	 */
+	public static final Set<FailureCategory> DEFAULT_FALLBACK_ON = Set
+		.copyOf(EnumSet.of(FailureCategory.TIMEOUT, FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED,
+				FailureCategory.SERVER_ERROR, FailureCategory.CONNECTION, FailureCategory.INVALID_RESPONSE,
+				FailureCategory.REDIRECT, FailureCategory.EMPTY_RESPONSE, FailureCategory.RESPONSE_TOO_LARGE,
+				FailureCategory.CONTEXT_LENGTH, FailureCategory.STREAM_TRUNCATED));
 
 	/** Chains make a last-resort attempt unless configured not to. */
 	public static final boolean DEFAULT_LAST_RESORT = true;
@@ -72,8 +77,9 @@ public record ChainSettings(String name, List<String> providers, Duration latenc
 	}
 
 	/**
-	 * One call per provider and one more, for a retry or a hedge: the chain's own fallbacks are never cut
-	 * short, and retries and hedges together add at most one call.
+	 * One call per provider and one more, for a retry or a hedge: the chain's own
+	 * fallbacks are never cut short, and retries and hedges together add at most one
+	 * call.
 	 */
 	public static int defaultMaxAttempts(int providers) {
 		return providers + 1;

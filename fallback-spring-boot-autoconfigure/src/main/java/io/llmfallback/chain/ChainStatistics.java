@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts logical requests per chain since start: how many, how many a fallback served, how many failed. */
+/**
+ * Counts logical requests per chain since start: how many, how many a fallback served,
+ * how many failed.
+ */
 public final class ChainStatistics implements ChainListener {
 
 	private final Map<String, Counts> byChain = new ConcurrentHashMap<>();

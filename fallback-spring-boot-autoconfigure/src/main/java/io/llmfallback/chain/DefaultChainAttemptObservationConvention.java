@@ -14,7 +14,10 @@ import io.llmfallback.provider.ProviderType;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
-/** The attempt observation's span name ({@code chat {model}}) and its OpenTelemetry GenAI attributes. */
+/**
+ * The attempt observation's span name ({@code chat {model}}) and its OpenTelemetry GenAI
+ * attributes.
+ */
 public class DefaultChainAttemptObservationConvention implements ChainAttemptObservationConvention {
 
 	/** The OpenTelemetry {@code gen_ai.provider.name} of a wire protocol. */
@@ -47,7 +50,8 @@ public class DefaultChainAttemptObservationConvention implements ChainAttemptObs
 		if (context.reason() != null) {
 			values.add(KeyNames.REASON.withValue(context.reason()));
 		}
-		// High cardinality, so that it reaches the span but no meter derived from the observation.
+		// High cardinality, so that it reaches the span but no meter derived from the
+		// observation.
 		if (context.lastResort()) {
 			values.add(KeyNames.LAST_RESORT.withValue("true"));
 		}
@@ -85,8 +89,8 @@ public class DefaultChainAttemptObservationConvention implements ChainAttemptObs
 			values.add(KeyNames.RESPONSE_MODEL.withValue(response.model()));
 			values.add(KeyNames.INPUT_TOKENS.withValue(String.valueOf(response.usage().inputTokens())));
 			if (response.usage().cachedInputTokens() > 0) {
-				values.add(KeyNames.CACHE_READ_INPUT_TOKENS.withValue(
-						String.valueOf(response.usage().cachedInputTokens())));
+				values.add(KeyNames.CACHE_READ_INPUT_TOKENS
+					.withValue(String.valueOf(response.usage().cachedInputTokens())));
 			}
 			values.add(KeyNames.OUTPUT_TOKENS.withValue(String.valueOf(response.usage().outputTokens())));
 			if (response.finishReason() != null) {
@@ -99,8 +103,8 @@ public class DefaultChainAttemptObservationConvention implements ChainAttemptObs
 		if (context.captureContent()) {
 			values.add(KeyNames.INPUT_MESSAGES.withValue(messagesJson(context.request())));
 			if (response != null) {
-				values.add(KeyNames.OUTPUT_MESSAGES.withValue(
-						"[{\"role\":\"assistant\",\"content\":" + quote(response.text()) + "}]"));
+				values.add(KeyNames.OUTPUT_MESSAGES
+					.withValue("[{\"role\":\"assistant\",\"content\":" + quote(response.text()) + "}]"));
 			}
 		}
 		return KeyValues.of(values);
@@ -117,8 +121,11 @@ public class DefaultChainAttemptObservationConvention implements ChainAttemptObs
 			if (json.length() > 1) {
 				json.append(',');
 			}
-			json.append("{\"role\":\"").append(message.role().name().toLowerCase(Locale.ROOT))
-				.append("\",\"content\":").append(quote(message.content())).append('}');
+			json.append("{\"role\":\"")
+				.append(message.role().name().toLowerCase(Locale.ROOT))
+				.append("\",\"content\":")
+				.append(quote(message.content()))
+				.append('}');
 		}
 		return json.append(']').toString();
 	}

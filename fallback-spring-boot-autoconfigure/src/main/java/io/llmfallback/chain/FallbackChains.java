@@ -15,7 +15,8 @@ public final class FallbackChains {
 
 	/**
 	 * The chain of that name.
-	 * @throws IllegalArgumentException naming the configured chains when there is none of that name
+	 * @throws IllegalArgumentException naming the configured chains when there is none of
+	 * that name
 	 */
 	public FallbackChain chain(String name) {
 		FallbackChain chain = this.chains.get(name);

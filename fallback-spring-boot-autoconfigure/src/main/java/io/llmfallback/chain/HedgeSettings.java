@@ -5,12 +5,15 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When a chain starts its next provider while the primary is still working on the request.
+ * When a chain starts its next provider while the primary is still working on the
+ * request.
  *
- * @param after a fixed delay, or {@code null} when the delay is a percentile or hedging is off
- * @param afterPercentile the percentile of the primary's recent latency to wait for (95 for {@code p95}),
- * or 0 when the delay is fixed or hedging is off
- * @param maxShare the most hedges, as a share of the chain's requests over a rolling window
+ * @param after a fixed delay, or {@code null} when the delay is a percentile or hedging
+ * is off
+ * @param afterPercentile the percentile of the primary's recent latency to wait for (95
+ * for {@code p95}), or 0 when the delay is fixed or hedging is off
+ * @param maxShare the most hedges, as a share of the chain's requests over a rolling
+ * window
  */
 public record HedgeSettings(@Nullable Duration after, double afterPercentile, double maxShare) {
 

@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 /**
- * The client an {@code @LlmFallback} method calls: it sends each request through the chain the method is
- * bound to, so the method body stays provider-agnostic.
+ * The client an {@code @LlmFallback} method calls: it sends each request through the
+ * chain the method is bound to, so the method body stays provider-agnostic.
  */
 public final class LlmClient {
 
@@ -23,26 +23,28 @@ public final class LlmClient {
 	}
 
 	/**
-	 * Sends the request through the bound chain. The binding is read from the Reactor context at
-	 * subscription, else from the thread that called this method.
+	 * Sends the request through the bound chain. The binding is read from the Reactor
+	 * context at subscription, else from the thread that called this method.
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request) {
 		return send(request, null);
 	}
 
 	/**
-	 * Sends the request through the bound chain and maps the served answer's JSON onto the type, typically
-	 * a record (see {@link ResultMapping} for what maps). An answer that does not map is a contract violation
-	 * of its provider and the chain moves on; when no provider's answer maps, the chain ends with
-	 * {@link ChainExhaustedException}, which an {@code @LlmFallback} fallback method can turn into a
-	 * degraded result.
+	 * Sends the request through the bound chain and maps the served answer's JSON onto
+	 * the type, typically a record (see {@link ResultMapping} for what maps). An answer
+	 * that does not map is a contract violation of its provider and the chain moves on;
+	 * when no provider's answer maps, the chain ends with
+	 * {@link ChainExhaustedException}, which an {@code @LlmFallback} fallback method can
+	 * turn into a degraded result.
 	 */
 	public <T> Mono<T> chat(ChatRequest request, Class<T> type) {
 		return send(request, ResultMapping.to(type)).map((response) -> response.entity(type));
 	}
 
 	/**
-	 * Sends the request and waits for the answer; for blocking code, never on an event-loop thread.
+	 * Sends the request and waits for the answer; for blocking code, never on an
+	 * event-loop thread.
 	 * @throws ChainFailureException when the chain ends without a response
 	 */
 	public ChainResponse call(ChatRequest request) {
@@ -51,7 +53,8 @@ public final class LlmClient {
 
 	/**
 	 * Sends the request, waits for the answer and maps its JSON onto the type, as
-	 * {@link #chat(ChatRequest, Class)} does; for blocking code, never on an event-loop thread.
+	 * {@link #chat(ChatRequest, Class)} does; for blocking code, never on an event-loop
+	 * thread.
 	 * @throws ChainFailureException when the chain ends without an answer that maps
 	 */
 	public <T> T call(ChatRequest request, Class<T> type) {
@@ -59,9 +62,10 @@ public final class LlmClient {
 	}
 
 	/**
-	 * Streams the answer through the bound chain, from an {@code @LlmFallback} method returning {@code Flux}.
-	 * The chain falls over until the first chunk with text; a failure after it ends the stream with
-	 * {@link ChainInterruptedException} (see {@link FallbackChain#stream}).
+	 * Streams the answer through the bound chain, from an {@code @LlmFallback} method
+	 * returning {@code Flux}. The chain falls over until the first chunk with text; a
+	 * failure after it ends the stream with {@link ChainInterruptedException} (see
+	 * {@link FallbackChain#stream}).
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request) {
 		return stream(request, (served) -> {
@@ -69,9 +73,9 @@ public final class LlmClient {
 	}
 
 	/**
-	 * Streams the answer through the bound chain, and hands the served answer (its attempts, usage and cost) to
-	 * {@code onServed} after the last chunk, before the stream completes (see
-	 * {@link FallbackChain#stream(ChatRequest, String, Consumer)}).
+	 * Streams the answer through the bound chain, and hands the served answer (its
+	 * attempts, usage and cost) to {@code onServed} after the last chunk, before the
+	 * stream completes (see {@link FallbackChain#stream(ChatRequest, String, Consumer)}).
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request, Consumer<ChainResponse> onServed) {
 		ChainBinding atAssembly = ChainBinding.current();
@@ -92,8 +96,10 @@ public final class LlmClient {
 	}
 
 	/**
-	 * The binding of the Reactor context, else the one of the thread that assembled the call.
-	 * @throws IllegalStateException when there is none, which the deferring operator signals as an error
+	 * The binding of the Reactor context, else the one of the thread that assembled the
+	 * call.
+	 * @throws IllegalStateException when there is none, which the deferring operator
+	 * signals as an error
 	 */
 	private static ChainBinding bound(ContextView context, @Nullable ChainBinding atAssembly) {
 		ChainBinding binding = context.getOrDefault(ChainBinding.CONTEXT_KEY, atAssembly);

@@ -23,17 +23,22 @@ import reactor.core.publisher.Mono;
 final class ProviderGuard {
 
 	/**
-	 * Twice the p99: a healthy provider's call passes its own p99 once in a hundred, twice it hardly ever, so
-	 * that several calls past it at once, with none answered since, are a provider that has stopped.
+	 * Twice the p99: a healthy provider's call passes its own p99 once in a hundred,
+	 * twice it hardly ever, so that several calls past it at once, with none answered
+	 * since, are a provider that has stopped.
 	 */
 	static final int SLOW_CALL_P99_MULTIPLE = 2;
 
-	/** The least derived threshold: under a second, a healthy provider's jitter and pauses would cross it. */
+	/**
+	 * The least derived threshold: under a second, a healthy provider's jitter and pauses
+	 * would cross it.
+	 */
 	static final Duration SLOW_CALL_FLOOR = Duration.ofSeconds(1);
 
 	/**
-	 * The longest a {@code retry-after} keeps every call from the provider: the header is the provider's (or
-	 * whatever answers in its name) and could otherwise shut it out for days.
+	 * The longest a {@code retry-after} keeps every call from the provider: the header is
+	 * the provider's (or whatever answers in its name) and could otherwise shut it out
+	 * for days.
 	 */
 	static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
@@ -52,8 +57,9 @@ final class ProviderGuard {
 	private final RecentLatency latency = new RecentLatency();
 
 	/**
-	 * The time to first chunk of streamed calls, apart from {@link #latency}: a first chunk comes long before a
-	 * whole answer, so the one would set the other's slow-call threshold far too low or too high.
+	 * The time to first chunk of streamed calls, apart from {@link #latency}: a first
+	 * chunk comes long before a whole answer, so the one would set the other's slow-call
+	 * threshold far too low or too high.
 	 */
 	private final RecentLatency firstChunkLatency = new RecentLatency();
 
@@ -61,7 +67,10 @@ final class ProviderGuard {
 
 	private final @Nullable TokenBucket tokens;
 
-	/** Until when, by {@link ReactorTime#nanos()}, the last {@code retry-after} keeps calls away. */
+	/**
+	 * Until when, by {@link ReactorTime#nanos()}, the last {@code retry-after} keeps
+	 * calls away.
+	 */
 	private final AtomicLong limitedUntil = new AtomicLong(NOT_LIMITED);
 
 	ProviderGuard(String provider, GuardSettings settings, ProviderCircuitBreakers breakers) {
@@ -92,10 +101,12 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * Guards a streamed call: admitted like a unary one, and in flight, for the bulkhead, until the stream ends.
-	 * For slow-call detection the first chunk is the answer: a stream whose first chunk is late is a slow call in
-	 * flight, and one that has started streaming is not, however long its text.
-	 * @param firstChunkDeadline the attempt's own deadline for the first chunk, which bounds the threshold
+	 * Guards a streamed call: admitted like a unary one, and in flight, for the bulkhead,
+	 * until the stream ends. For slow-call detection the first chunk is the answer: a
+	 * stream whose first chunk is late is a slow call in flight, and one that has started
+	 * streaming is not, however long its text.
+	 * @param firstChunkDeadline the attempt's own deadline for the first chunk, which
+	 * bounds the threshold
 	 */
 	Flux<ChatChunk> guardStream(long estimatedTokens, Duration firstChunkDeadline, Flux<ChatChunk> stream) {
 		long estimate = Math.max(0, estimatedTokens);
@@ -122,14 +133,14 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * Takes what the call needs, in the order retry-after, requests, tokens, bulkhead; a refusal gives back
-	 * what the checks before it took, so that a call not sent costs nothing.
+	 * Takes what the call needs, in the order retry-after, requests, tokens, bulkhead; a
+	 * refusal gives back what the checks before it took, so that a call not sent costs
+	 * nothing.
 	 */
 	private @Nullable AttemptRefusedException admit(long estimate) {
 		Duration limited = limitedFor();
 		if (limited != null) {
-			return refused(AttemptOutcome.THROTTLED,
-					"its retry-after holds for another " + millis(limited) + " ms");
+			return refused(AttemptOutcome.THROTTLED, "its retry-after holds for another " + millis(limited) + " ms");
 		}
 		if (this.requests != null && !this.requests.tryTake(1)) {
 			return refused(AttemptOutcome.THROTTLED,
@@ -161,18 +172,23 @@ final class ProviderGuard {
 		return new AttemptRefusedException(this.provider, outcome, detail);
 	}
 
-	/** Counts the call in flight and, with slow-call detection, starts what marks it slow past the threshold. */
+	/**
+	 * Counts the call in flight and, with slow-call detection, starts what marks it slow
+	 * past the threshold.
+	 */
 	private SlowCalls.Call start(Duration threshold) {
 		SlowCalls.Call call = this.calls.start();
 		if (this.settings.slowCallDetection()) {
-			// On Reactor's parallel scheduler, like the chain's timeouts, so that virtual time drives it.
+			// On Reactor's parallel scheduler, like the chain's timeouts, so that virtual
+			// time drives it.
 			call.timer = Mono.delay(threshold).subscribe((tick) -> markSlow(call, threshold));
 		}
 		return call;
 	}
 
 	private void markSlow(SlowCalls.Call call, Duration threshold) {
-		// Half-open, the breaker's one probe is all the traffic: that it is slow is enough.
+		// Half-open, the breaker's one probe is all the traffic: that it is slow is
+		// enough.
 		int needed = (this.breakers.state(this.provider) == CircuitBreaker.State.HALF_OPEN) ? 1
 				: this.settings.slowCallsToOpen();
 		if (this.calls.markSlow(call, needed)) {
@@ -183,8 +199,9 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * Ends a call once, however it ended: with a response, a failure, or cancelled (both {@code null}). A
-	 * response or a failure with an HTTP status is an answer: the provider spoke.
+	 * Ends a call once, however it ended: with a response, a failure, or cancelled (both
+	 * {@code null}). A response or a failure with an HTTP status is an answer: the
+	 * provider spoke.
 	 */
 	private void end(SlowCalls.Call call, long estimate, @Nullable ChatResponse response, @Nullable Throwable failure) {
 		if (!stopWatching(call, response != null || spoke(failure))) {
@@ -209,7 +226,10 @@ final class ProviderGuard {
 		return failure instanceof ProviderException ex && ex.getHttpStatus() != null;
 	}
 
-	/** Ends the slow-call watch of a call, and tells whether it was still watched: once per call. */
+	/**
+	 * Ends the slow-call watch of a call, and tells whether it was still watched: once
+	 * per call.
+	 */
 	private boolean stopWatching(SlowCalls.Call call, boolean answered) {
 		if (!this.calls.end(call, answered)) {
 			return false;
@@ -222,8 +242,8 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * Gives back the call's place in the bulkhead, and settles its tokens: the usage it reported, else what its
-	 * failure says was billed.
+	 * Gives back the call's place in the bulkhead, and settles its tokens: the usage it
+	 * reported, else what its failure says was billed.
 	 */
 	private void release(long estimate, @Nullable TokenUsage usage, @Nullable Throwable failure) {
 		this.inFlight.decrementAndGet();
@@ -232,14 +252,16 @@ final class ProviderGuard {
 			settleTokens(estimate, (reported > 0) ? reported : estimate);
 		}
 		else if (failure instanceof ProviderException ex) {
-			// Failed without billed usage, the call took no tokens: the estimate goes back.
+			// Failed without billed usage, the call took no tokens: the estimate goes
+			// back.
 			settleTokens(estimate, ex.getBilledUsage().totalTokens());
 			limitByRetryAfter(ex);
 		}
 		else if (failure != null) {
 			settleTokens(estimate, 0);
 		}
-		// A call given up, or a stream that reported no usage, may have reached the provider all the same and
+		// A call given up, or a stream that reported no usage, may have reached the
+		// provider all the same and
 		// count against its limit there: its estimate stays taken.
 	}
 
@@ -248,8 +270,8 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * Replaces the estimate taken from the tokens bucket with what the call used: a refund when it used less,
-	 * a debit, that later calls wait for, when it used more.
+	 * Replaces the estimate taken from the tokens bucket with what the call used: a
+	 * refund when it used less, a debit, that later calls wait for, when it used more.
 	 */
 	private void settleTokens(long estimate, long used) {
 		if (this.tokens != null && used != estimate) {
@@ -290,8 +312,9 @@ final class ProviderGuard {
 	}
 
 	/**
-	 * The slow-call threshold of a stream's first chunk: the configured one, or twice the p99 of recent times to
-	 * first chunk; at most the attempt's first-chunk deadline, which it is under 20 streams.
+	 * The slow-call threshold of a stream's first chunk: the configured one, or twice the
+	 * p99 of recent times to first chunk; at most the attempt's first-chunk deadline,
+	 * which it is under 20 streams.
 	 */
 	Duration firstChunkThreshold(Duration firstChunkDeadline) {
 		return threshold(this.firstChunkLatency, firstChunkDeadline);

@@ -1,14 +1,14 @@
 package io.llmfallback.chain;
 
 /**
- * The rate a provider allows, kept on our side so that a request over it goes to the next provider without
- * being sent.
+ * The rate a provider allows, kept on our side so that a request over it goes to the next
+ * provider without being sent.
  *
  * @param requestsPerMinute requests a minute; 0 for no limit
- * @param tokensPerMinute tokens a minute, estimated from each request and corrected with reported usage; 0
- * for no limit
- * @param respectRetryAfter whether a 429 with {@code retry-after} keeps every request from the provider
- * until then
+ * @param tokensPerMinute tokens a minute, estimated from each request and corrected with
+ * reported usage; 0 for no limit
+ * @param respectRetryAfter whether a 429 with {@code retry-after} keeps every request
+ * from the provider until then
  */
 public record RateLimitSettings(int requestsPerMinute, long tokensPerMinute, boolean respectRetryAfter) {
 

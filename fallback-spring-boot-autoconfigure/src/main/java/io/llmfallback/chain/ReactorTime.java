@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The time of a chain: Reactor's parallel scheduler's, the one {@code Mono.timeout} and {@code Mono.delay}
- * use, so that virtual-time tests drive deadlines, delays and rolling windows alike. The scheduler is looked
- * up at every reading, since a virtual-time test swaps it in after the chain is built.
+ * The time of a chain: Reactor's parallel scheduler's, the one {@code Mono.timeout} and
+ * {@code Mono.delay} use, so that virtual-time tests drive deadlines, delays and rolling
+ * windows alike. The scheduler is looked up at every reading, since a virtual-time test
+ * swaps it in after the chain is built.
  */
 final class ReactorTime {
 

@@ -7,16 +7,23 @@ import io.llmfallback.window.LatencyHistogram;
 import io.llmfallback.window.TimeBuckets;
 
 /**
- * The latency of a provider's answered calls over the last {@link #WINDOW}, for the derived slow-call threshold
- * and hedging on a percentile. Memory is a histogram a bucket whatever the traffic; a read merges the buckets,
- * constant work of about 1,500 additions.
+ * The latency of a provider's answered calls over the last {@link #WINDOW}, for the
+ * derived slow-call threshold and hedging on a percentile. Memory is a histogram a bucket
+ * whatever the traffic; a read merges the buckets, constant work of about 1,500
+ * additions.
  */
 final class RecentLatency {
 
-	/** Long enough to hold a history at a few calls a minute, short enough to follow a change of model or load. */
+	/**
+	 * Long enough to hold a history at a few calls a minute, short enough to follow a
+	 * change of model or load.
+	 */
 	static final Duration WINDOW = Duration.ofMinutes(5);
 
-	/** Under 20 answered calls there is no percentile: one slow answer in ten would be the p99. */
+	/**
+	 * Under 20 answered calls there is no percentile: one slow answer in ten would be the
+	 * p99.
+	 */
 	static final int MIN_SAMPLES = 20;
 
 	private static final int BUCKETS = 10;
@@ -28,7 +35,10 @@ final class RecentLatency {
 		this.window.record((histogram) -> histogram.record(latency));
 	}
 
-	/** The percentile (95 for p95) of the window, within 10%; empty under {@link #MIN_SAMPLES} calls. */
+	/**
+	 * The percentile (95 for p95) of the window, within 10%; empty under
+	 * {@link #MIN_SAMPLES} calls.
+	 */
 	Optional<Duration> percentile(double percentile) {
 		if (!(percentile > 0 && percentile <= 100)) {
 			throw new IllegalArgumentException("A percentile is above 0 and at most 100, was " + percentile);

@@ -7,12 +7,13 @@ import java.util.Set;
 import io.llmfallback.model.FailureCategory;
 
 /**
- * Whether and how a chain calls a provider again, before moving on, after a failure worth retrying.
- * Waits are full-jitter exponential: a random time between zero and
- * {@code min(maxBackoff, initialBackoff * 2^(retry - 1))}, or the provider's {@code retry-after} when that
- * is longer.
+ * Whether and how a chain calls a provider again, before moving on, after a failure worth
+ * retrying. Waits are full-jitter exponential: a random time between zero and
+ * {@code min(maxBackoff, initialBackoff * 2^(retry - 1))}, or the provider's
+ * {@code retry-after} when that is longer.
  *
- * @param maxAttempts how many retries a request may make on the provider; 0 switches retries off
+ * @param maxAttempts how many retries a request may make on the provider; 0 switches
+ * retries off
  * @param initialBackoff the ceiling of the first wait
  * @param maxBackoff the ceiling of any wait the jitter draws
  * @param retryOn the failure categories worth retrying

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.LongAdder;
 import io.llmfallback.window.TimeBuckets;
 
 /**
- * Extra calls (retries, hedges) allowed as a share of a chain's requests over a rolling window, so that
- * however a provider fails, they never multiply its traffic: at a share of 10% a provider failing every
- * call gets at most 1.1 calls a request. A reserve of extra calls a second lets a quiet chain use them too.
- * Time is {@link ReactorTime}'s.
+ * Extra calls (retries, hedges) allowed as a share of a chain's requests over a rolling
+ * window, so that however a provider fails, they never multiply its traffic: at a share
+ * of 10% a provider failing every call gets at most 1.1 calls a request. A reserve of
+ * extra calls a second lets a quiet chain use them too. Time is {@link ReactorTime}'s.
  */
 public final class ShareBudget {
 
@@ -34,8 +34,8 @@ public final class ShareBudget {
 	 */
 	public ShareBudget(double share, int reserve) {
 		if (share < 0 || share > 1 || reserve < 0) {
-			throw new IllegalArgumentException("A budget needs a share in [0, 1] and a reserve >= 0, had " + share
-					+ " and " + reserve);
+			throw new IllegalArgumentException(
+					"A budget needs a share in [0, 1] and a reserve >= 0, had " + share + " and " + reserve);
 		}
 		this.share = share;
 		this.reserve = reserve;
@@ -46,10 +46,14 @@ public final class ShareBudget {
 		this.window.record((counts) -> counts.requests++);
 	}
 
-	/** Takes one extra call if the window has room for it; counted as granted or refused either way. */
+	/**
+	 * Takes one extra call if the window has room for it; counted as granted or refused
+	 * either way.
+	 */
 	public boolean tryAcquire() {
 		long[] totals = new long[2];
-		// Read and recorded under the window's lock, so that concurrent requests cannot overdraw it together.
+		// Read and recorded under the window's lock, so that concurrent requests cannot
+		// overdraw it together.
 		synchronized (this.window) {
 			this.window.forEachLive((counts) -> {
 				totals[0] += counts.requests;

@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
- * A provider's calls in flight by the order they started, telling those past their slow-call threshold, and
- * the newest-started call that was answered. Thread-safe through its own lock, held for a few tree operations:
- * calls start and end on many threads.
+ * A provider's calls in flight by the order they started, telling those past their
+ * slow-call threshold, and the newest-started call that was answered. Thread-safe through
+ * its own lock, held for a few tree operations: calls start and end on many threads.
  */
 final class SlowCalls {
 
@@ -28,10 +28,11 @@ final class SlowCalls {
 	}
 
 	/**
-	 * Marks a call still in flight as slow, and tells whether the provider has stopped answering: at least
-	 * {@code needed} slow calls are in flight that started after the newest-started call that was answered.
-	 * Counts no more than {@code needed}. Slow calls started before that answer do not count, nor do they hold
-	 * the others back: a call of a slow tail stuck since before the provider stopped would otherwise keep a
+	 * Marks a call still in flight as slow, and tells whether the provider has stopped
+	 * answering: at least {@code needed} slow calls are in flight that started after the
+	 * newest-started call that was answered. Counts no more than {@code needed}. Slow
+	 * calls started before that answer do not count, nor do they hold the others back: a
+	 * call of a slow tail stuck since before the provider stopped would otherwise keep a
 	 * hang from being seen until it timed out.
 	 */
 	synchronized boolean markSlow(Call call, int needed) {
@@ -47,7 +48,10 @@ final class SlowCalls {
 		return unanswered >= needed;
 	}
 
-	/** Ends a call, and tells whether it was in flight: a second end of the same call does nothing. */
+	/**
+	 * Ends a call, and tells whether it was in flight: a second end of the same call does
+	 * nothing.
+	 */
 	synchronized boolean end(Call call, boolean answered) {
 		if (call.ended) {
 			return false;
@@ -68,10 +72,15 @@ final class SlowCalls {
 		/** When the call started, by {@link ReactorTime#nanos()}. */
 		final long startNanos;
 
-		/** What marks the call slow once it passes its threshold; {@code null} without slow-call detection. */
+		/**
+		 * What marks the call slow once it passes its threshold; {@code null} without
+		 * slow-call detection.
+		 */
 		volatile @Nullable Disposable timer;
 
-		/** Read and written under the lock of the {@link SlowCalls} that started the call. */
+		/**
+		 * Read and written under the lock of the {@link SlowCalls} that started the call.
+		 */
 		private boolean ended;
 
 		private Call(long number, long startNanos) {

@@ -10,10 +10,11 @@ import io.llmfallback.window.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Spend limits per chain and for all chains together, over a rolling window. Once a limit is reached, the
- * chain stops sending to fallback providers that cost more than its primary: during an incident the
- * expensive fallback degrades (a fallback method or a typed error) instead of burning money. The
- * primary keeps serving, and sending resumes as the window rolls past the spend.
+ * Spend limits per chain and for all chains together, over a rolling window. Once a limit
+ * is reached, the chain stops sending to fallback providers that cost more than its
+ * primary: during an incident the expensive fallback degrades (a fallback method or a
+ * typed error) instead of burning money. The primary keeps serving, and sending resumes
+ * as the window rolls past the spend.
  */
 public final class SpendGuard implements ChainListener {
 
@@ -75,7 +76,10 @@ public final class SpendGuard implements ChainListener {
 				|| (chainLimit != null && chainSpend != null && chainSpend.total().compareTo(chainLimit) >= 0);
 	}
 
-	/** What the chain spent within the window; zero for a chain without a limit of its own. */
+	/**
+	 * What the chain spent within the window; zero for a chain without a limit of its
+	 * own.
+	 */
 	public BigDecimal spent(String chain) {
 		Spend spend = this.byChain.get(chain);
 		return (spend != null) ? spend.total() : BigDecimal.ZERO;

@@ -7,11 +7,12 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a streamed attempt's chunks of output came: when the first one with text did, and the time between each
- * and the one before it, as the OpenTelemetry GenAI {@code time_to_first_chunk} and
- * {@code time_per_output_chunk} meters record them. Chunks without text (a role, the finish reason and usage)
- * are no output and do not count. Written by the one stream it describes, in order, and read once the attempt
- * has ended.
+ * How a streamed attempt's chunks of output came: when the first one with text did, and
+ * the time between each and the one before it, as the OpenTelemetry GenAI
+ * {@code time_to_first_chunk} and {@code time_per_output_chunk} meters record them.
+ * Chunks without text (a role, the finish reason and usage) are no output and do not
+ * count. Written by the one stream it describes, in order, and read once the attempt has
+ * ended.
  */
 public final class StreamStats {
 
@@ -21,7 +22,10 @@ public final class StreamStats {
 
 	private long lastChunkNanos;
 
-	/** The gaps between chunks after the first, in nanoseconds; as many as the bounded stream has chunks. */
+	/**
+	 * The gaps between chunks after the first, in nanoseconds; as many as the bounded
+	 * stream has chunks.
+	 */
 	private long[] gaps = new long[16];
 
 	private int gapCount;
@@ -60,9 +64,12 @@ public final class StreamStats {
 		return this.startNanos;
 	}
 
-	/** From the attempt's start to its first chunk with text; {@code null} when none came. */
+	/**
+	 * From the attempt's start to its first chunk with text; {@code null} when none came.
+	 */
 	public @Nullable Duration timeToFirstChunk() {
-		return (this.firstChunkNanos < 0) ? null : Duration.ofNanos(Math.max(0, this.firstChunkNanos - this.startNanos));
+		return (this.firstChunkNanos < 0) ? null
+				: Duration.ofNanos(Math.max(0, this.firstChunkNanos - this.startNanos));
 	}
 
 	/** How many chunks with text came. */
@@ -70,7 +77,9 @@ public final class StreamStats {
 		return (this.firstChunkNanos < 0) ? 0 : this.gapCount + 1;
 	}
 
-	/** Passes the time each chunk after the first took from the chunk before it, in order. */
+	/**
+	 * Passes the time each chunk after the first took from the chunk before it, in order.
+	 */
 	public void forEachChunkGap(Consumer<Duration> gap) {
 		for (int i = 0; i < this.gapCount; i++) {
 			gap.accept(Duration.ofNanos(this.gaps[i]));
@@ -78,17 +87,18 @@ public final class StreamStats {
 	}
 
 	/**
-	 * Whether the attempt's usage is an estimate: the provider sent no usage (OpenAI without
-	 * {@code include_usage}, a stream cut before its usage event), so the prompt was counted at its estimated
-	 * tokens and the output at one token per four characters.
+	 * Whether the attempt's usage is an estimate: the provider sent no usage (OpenAI
+	 * without {@code include_usage}, a stream cut before its usage event), so the prompt
+	 * was counted at its estimated tokens and the output at one token per four
+	 * characters.
 	 */
 	public boolean isUsageEstimated() {
 		return this.usageEstimated;
 	}
 
 	/**
-	 * Whether the attempt continued another provider's interrupted answer, given as a prefill; its chunks
-	 * followed that provider's.
+	 * Whether the attempt continued another provider's interrupted answer, given as a
+	 * prefill; its chunks followed that provider's.
 	 */
 	public boolean isContinuation() {
 		return this.continuation;

@@ -1,19 +1,21 @@
 package io.llmfallback.chain;
 
 /**
- * A token bucket on {@link ReactorTime}: holds at most a minute's worth, refilled continuously at a
- * sixtieth of it a second, and full when made.
+ * A token bucket on {@link ReactorTime}: holds at most a minute's worth, refilled
+ * continuously at a sixtieth of it a second, and full when made.
  * <p>
- * It may go below zero, down to minus its capacity: a request larger than the capacity is let through when
- * the bucket is full (it could never be sent otherwise), and usage reported above the estimate is debited
- * after the fact, so that the calls after it wait. The floor bounds what a broken or hostile usage report
- * can hold back: two minutes at most.
+ * It may go below zero, down to minus its capacity: a request larger than the capacity is
+ * let through when the bucket is full (it could never be sent otherwise), and usage
+ * reported above the estimate is debited after the fact, so that the calls after it wait.
+ * The floor bounds what a broken or hostile usage report can hold back: two minutes at
+ * most.
  */
 final class TokenBucket {
 
 	/**
-	 * Levels are kept in sixty-thousandths of a token, so that a millisecond refills exactly the per-minute
-	 * figure: integer arithmetic, with no rounding to let a call through early or late.
+	 * Levels are kept in sixty-thousandths of a token, so that a millisecond refills
+	 * exactly the per-minute figure: integer arithmetic, with no rounding to let a call
+	 * through early or late.
 	 */
 	private static final long SCALE = 60_000;
 
@@ -35,7 +37,10 @@ final class TokenBucket {
 		this.refilledAt = ReactorTime.CLOCK.millis();
 	}
 
-	/** Takes the amount if the bucket holds it, or if it is full; {@code false}, taking nothing, otherwise. */
+	/**
+	 * Takes the amount if the bucket holds it, or if it is full; {@code false}, taking
+	 * nothing, otherwise.
+	 */
 	synchronized boolean tryTake(long amount) {
 		refill();
 		long scaled = scaled(amount);
@@ -52,7 +57,10 @@ final class TokenBucket {
 		this.level = Math.max(-this.capacity, Math.min(this.capacity, this.level + scaled(amount)));
 	}
 
-	/** The amount scaled, held to twice the capacity either way, beyond which it changes nothing. */
+	/**
+	 * The amount scaled, held to twice the capacity either way, beyond which it changes
+	 * nothing.
+	 */
 	private long scaled(long amount) {
 		return Math.max(-2 * this.perMinute, Math.min(2 * this.perMinute, amount)) * SCALE;
 	}

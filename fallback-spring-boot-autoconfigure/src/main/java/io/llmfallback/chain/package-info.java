@@ -1,4 +1,7 @@
-/** The chain executor: attempt plan, deadline budget, fallback triggers, per-provider circuit breakers and token caps. */
+/**
+ * The chain executor: attempt plan, deadline budget, fallback triggers, per-provider
+ * circuit breakers and token caps.
+ */
 @NullMarked
 package io.llmfallback.chain;
 

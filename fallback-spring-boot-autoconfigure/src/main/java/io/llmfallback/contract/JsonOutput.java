@@ -16,8 +16,9 @@ final class JsonOutput {
 	}
 
 	/**
-	 * Parses the output as JSON, taking it out of a Markdown code fence first: models often wrap JSON in
-	 * one even when asked not to, and the fence is not what a contract is about.
+	 * Parses the output as JSON, taking it out of a Markdown code fence first: models
+	 * often wrap JSON in one even when asked not to, and the fence is not what a contract
+	 * is about.
 	 * @return the JSON, or {@code null} when the output is not JSON
 	 */
 	static @Nullable JsonNode parse(String text) {

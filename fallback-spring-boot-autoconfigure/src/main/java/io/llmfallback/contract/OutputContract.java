@@ -13,15 +13,16 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a chain's output must look like, whichever provider serves it: valid against a JSON Schema
- * (draft 2020-12), within a length range, and not cut off by the token limit. A fallback model that
- * answers in another shape is then caught at the door instead of downstream.
+ * What a chain's output must look like, whichever provider serves it: valid against a
+ * JSON Schema (draft 2020-12), within a length range, and not cut off by the token limit.
+ * A fallback model that answers in another shape is then caught at the door instead of
+ * downstream.
  *
  * @param schema the JSON Schema the output must satisfy, or {@code null} for free text
  * @param minLength the fewest characters the output may have, or {@code null}
  * @param maxLength the most characters the output may have, or {@code null}
- * @param requireComplete whether an output the token limit cut off ({@code length}, {@code max_tokens})
- * breaks the contract
+ * @param requireComplete whether an output the token limit cut off ({@code length},
+ * {@code max_tokens}) breaks the contract
  * @param onViolation what the chain does with a violating answer
  */
 public record OutputContract(@Nullable Schema schema, @Nullable Integer minLength, @Nullable Integer maxLength,
@@ -33,7 +34,10 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 	/** What a chain does with an answer that breaks its contract. */
 	public enum OnViolation {
 
-		/** Treat it as a failure of that provider (category {@code contract-violation}) and move on. */
+		/**
+		 * Treat it as a failure of that provider (category {@code contract-violation})
+		 * and move on.
+		 */
 		NEXT_PROVIDER,
 
 		/** Serve it, marked as violating in the response, meters and span. */
@@ -93,13 +97,19 @@ public record OutputContract(@Nullable Schema schema, @Nullable Integer minLengt
 		return new ContractCheck(violations, compliant, coverage);
 	}
 
-	/** Where in the output the error is, {@code /sentiment }, or nothing for the output as a whole. */
+	/**
+	 * Where in the output the error is, {@code /sentiment }, or nothing for the output as
+	 * a whole.
+	 */
 	private static String where(Error error) {
 		String location = String.valueOf(error.getInstanceLocation());
 		return location.isEmpty() ? "" : location + " ";
 	}
 
-	/** The share of the schema's top-level properties that the output has; {@code null} when it declares none. */
+	/**
+	 * The share of the schema's top-level properties that the output has; {@code null}
+	 * when it declares none.
+	 */
 	private static @Nullable Double fieldCoverage(JsonNode schema, JsonNode output) {
 		JsonNode properties = schema.path("properties");
 		if (!properties.isObject() || properties.isEmpty()) {

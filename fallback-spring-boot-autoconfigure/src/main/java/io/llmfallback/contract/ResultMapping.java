@@ -19,21 +19,24 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Maps a model's JSON output onto a Java type, typically a record. An output that does not map is a
- * contract violation of the provider that wrote it, so a chain can move on to the next provider instead
- * of handing the caller an exception from deep inside a JSON library.
+ * Maps a model's JSON output onto a Java type, typically a record. An output that does
+ * not map is a contract violation of the provider that wrote it, so a chain can move on
+ * to the next provider instead of handing the caller an exception from deep inside a JSON
+ * library.
  * <p>
- * For a record, every component is a required field unless it is annotated {@code @Nullable} or is an
- * {@code Optional}: a missing or {@code null} field is a violation, where plain Jackson would quietly
- * pass {@code null} or {@code 0}. Values are not coerced: a fraction for an integer, or a number or boolean
- * for a text, is a violation too. Fields the type does not declare are ignored, as models add them freely.
+ * For a record, every component is a required field unless it is annotated
+ * {@code @Nullable} or is an {@code Optional}: a missing or {@code null} field is a
+ * violation, where plain Jackson would quietly pass {@code null} or {@code 0}. Values are
+ * not coerced: a fraction for an integer, or a number or boolean for a text, is a
+ * violation too. Fields the type does not declare are ignored, as models add them freely.
  * The field coverage of a check is the share of the record's components the output has.
  *
  * @param <T> the type the output maps onto
  */
 public final class ResultMapping<T> {
 
-	// Strict on values as well as on presence: a model writing 1.7 for an int or 5 for a text is wrong,
+	// Strict on values as well as on presence: a model writing 1.7 for an int or 5 for a
+	// text is wrong,
 	// not something to round or stringify.
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -104,8 +107,8 @@ public final class ResultMapping<T> {
 			return new Mapped<>(value, new ContractCheck(List.of(), true, coverage));
 		}
 		catch (JacksonException ex) {
-			return Mapped.violation("output does not map onto " + this.type.getSimpleName() + ": "
-					+ ex.getOriginalMessage(), coverage);
+			return Mapped.violation(
+					"output does not map onto " + this.type.getSimpleName() + ": " + ex.getOriginalMessage(), coverage);
 		}
 	}
 
@@ -114,7 +117,8 @@ public final class ResultMapping<T> {
 	}
 
 	private static String jsonName(RecordComponent component) {
-		// @JsonProperty cannot target a record component itself; on one, it lands on the accessor.
+		// @JsonProperty cannot target a record component itself; on one, it lands on the
+		// accessor.
 		JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
 		return (property != null && !property.value().isEmpty()) ? property.value() : component.getName();
 	}
@@ -123,9 +127,11 @@ public final class ResultMapping<T> {
 		if (component.getType() == Optional.class) {
 			return true;
 		}
-		// Any @Nullable will do (JSpecify's is a type annotation, older ones are declaration annotations).
-		return Stream.concat(Arrays.stream(component.getAnnotatedType().getAnnotations()),
-				Arrays.stream(component.getAnnotations()))
+		// Any @Nullable will do (JSpecify's is a type annotation, older ones are
+		// declaration annotations).
+		return Stream
+			.concat(Arrays.stream(component.getAnnotatedType().getAnnotations()),
+					Arrays.stream(component.getAnnotations()))
 			.map(Annotation::annotationType)
 			.anyMatch((annotation) -> annotation.getSimpleName().equals("Nullable"));
 	}
@@ -134,8 +140,8 @@ public final class ResultMapping<T> {
 	 * One output's mapping.
 	 *
 	 * @param value the mapped value, {@code null} when the output does not map
-	 * @param check the violations that kept it from mapping (empty when it mapped), with the output's
-	 * compliance and field coverage
+	 * @param check the violations that kept it from mapping (empty when it mapped), with
+	 * the output's compliance and field coverage
 	 * @param <T> the mapped type
 	 */
 	public record Mapped<T>(@Nullable T value, ContractCheck check) {

@@ -1,4 +1,6 @@
-/** Output contracts: what a chain's answers must look like whichever provider serves them. */
+/**
+ * Output contracts: what a chain's answers must look like whichever provider serves them.
+ */
 @NullMarked
 package io.llmfallback.contract;
 

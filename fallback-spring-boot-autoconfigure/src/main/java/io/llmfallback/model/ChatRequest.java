@@ -6,12 +6,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A provider-agnostic chat request. Fields left {@code null} take the provider's configured default.
+ * A provider-agnostic chat request. Fields left {@code null} take the provider's
+ * configured default.
  *
  * @param messages the conversation, system messages included
- * @param model the model to use, or {@code null} for the provider's configured model; in a chain it applies
- * to the primary only, since a fallback provider serves its own configured model
- * @param maxTokens the cap on output tokens, or {@code null} for the provider's configured default
+ * @param model the model to use, or {@code null} for the provider's configured model; in
+ * a chain it applies to the primary only, since a fallback provider serves its own
+ * configured model
+ * @param maxTokens the cap on output tokens, or {@code null} for the provider's
+ * configured default
  * @param temperature sampling temperature, or {@code null} to send none
  * @param responseFormat whether a JSON object is asked for
  */
@@ -59,9 +62,10 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 	}
 
 	/**
-	 * This request with the start of the assistant's answer as its last message, for a provider that accepts a
-	 * prefill to write on from. Trailing whitespace is cut: Anthropic refuses a prefill that ends with it, and
-	 * the model writes the space itself.
+	 * This request with the start of the assistant's answer as its last message, for a
+	 * provider that accepts a prefill to write on from. Trailing whitespace is cut:
+	 * Anthropic refuses a prefill that ends with it, and the model writes the space
+	 * itself.
 	 */
 	public ChatRequest withPrefill(String answerSoFar) {
 		int end = answerSoFar.length();
@@ -75,9 +79,9 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 	}
 
 	/**
-	 * The prompt's tokens, estimated at one per four characters (the rule of thumb OpenAI documents for
-	 * English): a request's size before any provider has counted it, for rate limits and for pricing a call
-	 * given up before it answered.
+	 * The prompt's tokens, estimated at one per four characters (the rule of thumb OpenAI
+	 * documents for English): a request's size before any provider has counted it, for
+	 * rate limits and for pricing a call given up before it answered.
 	 */
 	public long estimatedInputTokens() {
 		long characters = 0;

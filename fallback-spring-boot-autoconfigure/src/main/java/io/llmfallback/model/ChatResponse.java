@@ -11,15 +11,15 @@ import org.jspecify.annotations.Nullable;
  * A provider's answer, normalized.
  *
  * @param text the generated text
- * @param finishReason the provider's own finish reason ({@code stop}, {@code end_turn}, {@code MAX_TOKENS}...),
- * or {@code null} when it sent none
+ * @param finishReason the provider's own finish reason ({@code stop}, {@code end_turn},
+ * {@code MAX_TOKENS}...), or {@code null} when it sent none
  * @param usage tokens the provider reported
  * @param provider the configured name of the provider that answered
  * @param model the model that answered, as the provider reported it
  * @param latency how long the provider call took
  */
-public record ChatResponse(String text, @Nullable String finishReason, TokenUsage usage, String provider,
-		String model, Duration latency) {
+public record ChatResponse(String text, @Nullable String finishReason, TokenUsage usage, String provider, String model,
+		Duration latency) {
 
 	// OpenAI says "length", Anthropic "max_tokens", Gemini "MAX_TOKENS".
 	private static final Set<String> TOKEN_LIMIT_FINISH_REASONS = Set.of("length", "max_tokens");
@@ -33,8 +33,8 @@ public record ChatResponse(String text, @Nullable String finishReason, TokenUsag
 	}
 
 	/**
-	 * Whether the output-token limit cut the answer off, whichever provider's vocabulary the finish reason
-	 * is in.
+	 * Whether the output-token limit cut the answer off, whichever provider's vocabulary
+	 * the finish reason is in.
 	 */
 	public boolean isTruncated() {
 		return this.finishReason != null

@@ -2,5 +2,7 @@ package io.llmfallback.model;
 
 /** Who speaks a {@link ChatMessage}. */
 public enum ChatRole {
+
 	SYSTEM, USER, ASSISTANT
+
 }

@@ -6,15 +6,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Tokens billed for one call, as the provider reported them, normalized to one shape: every provider
- * reports its prompt-cache hits in its own way, here they are a part of the prompt tokens.
+ * Tokens billed for one call, as the provider reported them, normalized to one shape:
+ * every provider reports its prompt-cache hits in its own way, here they are a part of
+ * the prompt tokens.
  *
- * @param inputTokens prompt tokens, the ones served from the provider's prompt cache included
+ * @param inputTokens prompt tokens, the ones served from the provider's prompt cache
+ * included
  * @param outputTokens completion tokens
- * @param cachedInputTokens the part of {@code inputTokens} the provider served from its prompt cache, which
- * it bills at a lower price
- * @param clamped the counts the provider reported beyond plausible bounds, which hold the bound instead of
- * the reported figure (see {@link #clampedTo}); empty for usage as reported
+ * @param cachedInputTokens the part of {@code inputTokens} the provider served from its
+ * prompt cache, which it bills at a lower price
+ * @param clamped the counts the provider reported beyond plausible bounds, which hold the
+ * bound instead of the reported figure (see {@link #clampedTo}); empty for usage as
+ * reported
  */
 public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTokens, Set<Count> clamped) {
 
@@ -56,10 +59,11 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 	}
 
 	/**
-	 * This usage with every count above its bound cut down to the bound (the cached part of the input with
-	 * it), and those counts marked; this very usage when all are within bounds. A provider cannot bill more
-	 * output than the request allowed, nor more input than any model reads, so a larger figure is a broken
-	 * or hostile answer that must not be priced as reported.
+	 * This usage with every count above its bound cut down to the bound (the cached part
+	 * of the input with it), and those counts marked; this very usage when all are within
+	 * bounds. A provider cannot bill more output than the request allowed, nor more input
+	 * than any model reads, so a larger figure is a broken or hostile answer that must
+	 * not be priced as reported.
 	 */
 	public TokenUsage clampedTo(long maxInputTokens, long maxOutputTokens) {
 		boolean input = this.inputTokens > maxInputTokens;
@@ -81,12 +85,13 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 	}
 
 	/**
-	 * Usage as a provider reported it, some counts in parts (Anthropic's prompt, Gemini's output): the raw
-	 * figures, for logs, until {@link #consistent} reads them.
+	 * Usage as a provider reported it, some counts in parts (Anthropic's prompt, Gemini's
+	 * output): the raw figures, for logs, until {@link #consistent} reads them.
 	 *
 	 * @param inputParts the parts that add up to the prompt tokens
 	 * @param outputParts the parts that add up to the completion tokens
-	 * @param cachedInputTokens the part of the prompt tokens served from the provider's prompt cache
+	 * @param cachedInputTokens the part of the prompt tokens served from the provider's
+	 * prompt cache
 	 */
 	public record Reported(List<Long> inputParts, List<Long> outputParts, long cachedInputTokens) {
 
@@ -98,11 +103,12 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 		}
 
 		/**
-		 * This usage made consistent: a negative part is read as 0 and the other parts kept, cached tokens
-		 * that are negative or beyond the prompt tokens they are part of as 0 (the whole prompt at the full
-		 * price, not at the lowest); each such count is marked as clamped (the cached tokens as
-		 * {@link Count#INPUT}). A broken or hostile answer is then served and priced at what it can have cost
-		 * at most, not refused: its text may well be fine.
+		 * This usage made consistent: a negative part is read as 0 and the other parts
+		 * kept, cached tokens that are negative or beyond the prompt tokens they are part
+		 * of as 0 (the whole prompt at the full price, not at the lowest); each such
+		 * count is marked as clamped (the cached tokens as {@link Count#INPUT}). A broken
+		 * or hostile answer is then served and priced at what it can have cost at most,
+		 * not refused: its text may well be fine.
 		 */
 		public TokenUsage consistent() {
 			Set<Count> clamped = EnumSet.noneOf(Count.class);
@@ -116,7 +122,10 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
 			return new TokenUsage(input, output, cached, clamped);
 		}
 
-		/** The parts added up, at most the largest long, each negative one read as 0 and its count marked. */
+		/**
+		 * The parts added up, at most the largest long, each negative one read as 0 and
+		 * its count marked.
+		 */
 		private static long sum(List<Long> parts, Count count, Set<Count> clamped) {
 			long sum = 0;
 			for (long part : parts) {

@@ -1,4 +1,7 @@
-/** Normalized, provider-agnostic chat model: requests, responses, token usage and the failure taxonomy. */
+/**
+ * Normalized, provider-agnostic chat model: requests, responses, token usage and the
+ * failure taxonomy.
+ */
 @NullMarked
 package io.llmfallback.model;
 

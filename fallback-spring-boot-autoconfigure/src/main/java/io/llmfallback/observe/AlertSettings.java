@@ -3,21 +3,26 @@ package io.llmfallback.observe;
 import java.time.Duration;
 
 /**
- * Thresholds and windows of the fallback signals; the defaults are the product's recommended thresholds.
+ * Thresholds and windows of the fallback signals; the defaults are the product's
+ * recommended thresholds.
  *
- * @param activationRateThreshold share of requests served by a fallback above which the alert fires
+ * @param activationRateThreshold share of requests served by a fallback above which the
+ * alert fires
  * @param activationRateWindow window of the activation rate
- * @param fallbackP95RatioThreshold fallback-path P95 over primary-path P95 above which the alert fires
+ * @param fallbackP95RatioThreshold fallback-path P95 over primary-path P95 above which
+ * the alert fires
  * @param fallbackP95Window window of the fallback-path P95
- * @param primaryP95Baseline window of the primary-path P95 the fallback P95 is compared with
- * @param outputLengthDeltaThreshold relative difference of mean output length, fallback vs primary, above
- * which the alert fires
+ * @param primaryP95Baseline window of the primary-path P95 the fallback P95 is compared
+ * with
+ * @param outputLengthDeltaThreshold relative difference of mean output length, fallback
+ * vs primary, above which the alert fires
  * @param outputLengthDeltaWindow window of the output lengths
- * @param blendedCostRatioThreshold recent cost per request over the baseline's above which the alert fires
+ * @param blendedCostRatioThreshold recent cost per request over the baseline's above
+ * which the alert fires
  * @param blendedCostWindow window of the recent cost per request
  * @param blendedCostBaseline window of the baseline cost per request
- * @param middlewareOverheadThreshold extra middleware evaluations per fallback request, relative to a
- * primary request, above which the signal is flagged
+ * @param middlewareOverheadThreshold extra middleware evaluations per fallback request,
+ * relative to a primary request, above which the signal is flagged
  * @param middlewareOverheadWindow window of the middleware evaluations
  * @param minRequests logical requests a window needs before its alert may fire
  */

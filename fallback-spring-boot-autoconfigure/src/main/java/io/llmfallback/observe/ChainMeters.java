@@ -35,10 +35,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records every logical request and attempt as Micrometer meters: the starter's own
  * ({@code llm.fallback.*}) and the OpenTelemetry GenAI client metrics
- * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}). Histograms have explicit
- * buckets, so that Prometheus can compute percentiles from a bounded number of series: the GenAI meters
- * those the OpenTelemetry GenAI semantic conventions advise, the request duration its own. They are set on
- * the meters, not through a filter, so that a user's {@code management.metrics.distribution.*} settings
+ * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}).
+ * Histograms have explicit buckets, so that Prometheus can compute percentiles from a
+ * bounded number of series: the GenAI meters those the OpenTelemetry GenAI semantic
+ * conventions advise, the request duration its own. They are set on the meters, not
+ * through a filter, so that a user's {@code management.metrics.distribution.*} settings
  * still apply over them and leave every other meter alone.
  */
 public final class ChainMeters implements ChainListener, BreakerTransitionListener {
@@ -46,23 +47,33 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	/** Name of the logical-request timer. */
 	public static final String REQUEST_DURATION = "llm.fallback.request.duration";
 
-	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.operation.duration}. */
-	private static final Duration[] OPERATION_DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
-			1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+	/**
+	 * The OpenTelemetry GenAI conventions' bucket boundaries for
+	 * {@code gen_ai.client.operation.duration}.
+	 */
+	private static final Duration[] OPERATION_DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28,
+			2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
 
-	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.operation.time_per_output_chunk}. */
+	/**
+	 * The OpenTelemetry GenAI conventions' bucket boundaries for
+	 * {@code gen_ai.client.operation.time_per_output_chunk}.
+	 */
 	private static final Duration[] OUTPUT_CHUNK_BUCKETS = seconds(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4,
 			0.5, 0.75, 1.0, 2.5);
 
 	/**
-	 * Bucket boundaries of a logical request's duration: finer than the doubling GenAI buckets where LLM
-	 * answers fall (0.5 s to a minute), since the fallback-P95 alert compares two P95s read from them, and past
-	 * the 60 s default latency budget up to 5 minutes.
+	 * Bucket boundaries of a logical request's duration: finer than the doubling GenAI
+	 * buckets where LLM answers fall (0.5 s to a minute), since the fallback-P95 alert
+	 * compares two P95s read from them, and past the 60 s default latency budget up to 5
+	 * minutes.
 	 */
-	private static final Duration[] REQUEST_DURATION_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4,
-			5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300);
+	private static final Duration[] REQUEST_DURATION_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5,
+			7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300);
 
-	/** The OpenTelemetry GenAI conventions' bucket boundaries for {@code gen_ai.client.token.usage}. */
+	/**
+	 * The OpenTelemetry GenAI conventions' bucket boundaries for
+	 * {@code gen_ai.client.token.usage}.
+	 */
 	private static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
 			4194304, 16777216, 67108864 };
 
@@ -71,19 +82,22 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	private final LlmProviders providers;
 
 	/**
-	 * The meters recorded so far, by name and tag values. Building a meter's id (sorting its tags) and
-	 * looking it up in the registry on every request cost more than recording into it; the set of tag
-	 * values is bounded by the configured chains, providers, models and outcomes.
+	 * The meters recorded so far, by name and tag values. Building a meter's id (sorting
+	 * its tags) and looking it up in the registry on every request cost more than
+	 * recording into it; the set of tag values is bounded by the configured chains,
+	 * providers, models and outcomes.
 	 */
 	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
 	public ChainMeters(MeterRegistry registry, LlmProviders providers) {
 		this.registry = registry;
 		this.providers = providers;
-		// Registered at zero, so that Prometheus's increase() sees the first opening of a breaker.
+		// Registered at zero, so that Prometheus's increase() sees the first opening of a
+		// breaker.
 		for (LlmProvider provider : providers.all()) {
 			for (CircuitBreaker.StateTransition transition : List.of(CircuitBreaker.StateTransition.CLOSED_TO_OPEN,
-					CircuitBreaker.StateTransition.OPEN_TO_HALF_OPEN, CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED,
+					CircuitBreaker.StateTransition.OPEN_TO_HALF_OPEN,
+					CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED,
 					CircuitBreaker.StateTransition.HALF_OPEN_TO_OPEN)) {
 				transitions(provider.name(), transition.getFromState(), transition.getToState());
 			}
@@ -91,16 +105,17 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	}
 
 	/**
-	 * Denies the meters Micrometer's default observation handler would derive from the chain's
-	 * observations (timers, long-task timers, event counters): the observations are for tracing, and those
-	 * meters would duplicate {@code llm.fallback.request.duration} and {@code gen_ai.client.operation.duration},
+	 * Denies the meters Micrometer's default observation handler would derive from the
+	 * chain's observations (timers, long-task timers, event counters): the observations
+	 * are for tracing, and those meters would duplicate
+	 * {@code llm.fallback.request.duration} and {@code gen_ai.client.operation.duration},
 	 * which are recorded here with their own tags.
 	 */
 	public static MeterFilter observationMetersFilter() {
 		String request = ChainObservationDocumentation.REQUEST.getName();
 		String attempt = ChainObservationDocumentation.ATTEMPT.getName();
-		return MeterFilter.deny((id) -> derivedFromObservation(id.getName(), request)
-				|| derivedFromObservation(id.getName(), attempt));
+		return MeterFilter.deny(
+				(id) -> derivedFromObservation(id.getName(), request) || derivedFromObservation(id.getName(), attempt));
 	}
 
 	private static boolean derivedFromObservation(String meter, String observation) {
@@ -119,22 +134,27 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 				REQUEST_DURATION_BUCKETS, "chain", outcome.chain(), "path", path)
 			.record(outcome.duration());
 		if (outcome.path() != ServedPath.NONE) {
-			// Per operation, so that the output length delta can be computed per operation from it.
+			// Per operation, so that the output length delta can be computed per
+			// operation from it.
 			summary("llm.fallback.output.length", "Characters of served output", null, "chain", outcome.chain(),
 					"operation", outcome.operation(), "provider", servingProvider, "path", path)
 				.record(outcome.outputLength());
 		}
 		outcome.middlewareEvaluations()
-			.forEach((stage, count) -> counter("llm.fallback.middleware.evaluations",
-					"Middleware evaluations, by stage and by the path that served the request", "chain", outcome.chain(),
-					"stage", stage.name().toLowerCase(Locale.ROOT), "path", path)
-				.increment(count));
+			.forEach((stage,
+					count) -> counter("llm.fallback.middleware.evaluations",
+							"Middleware evaluations, by stage and by the path that served the request", "chain",
+							outcome.chain(), "stage", stage.name().toLowerCase(Locale.ROOT), "path", path)
+						.increment(count));
 		for (AttemptRecord attempt : outcome.attempts()) {
 			recordAttempt(outcome.chain(), attempt);
 		}
 	}
 
-	/** A stream its caller cancelled: counted as a request that ended {@code cancelled}, its calls as they were. */
+	/**
+	 * A stream its caller cancelled: counted as a request that ended {@code cancelled},
+	 * its calls as they were.
+	 */
 	@Override
 	public void onCancelled(ChainOutcome cancelled) {
 		counter("llm.fallback.requests", "Logical requests by how they ended and which path served them", "chain",
@@ -148,24 +168,27 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 
 	private void recordAttempt(String chain, AttemptRecord attempt) {
 		String attemptPath = attempt.isFallback() ? "fallback" : "primary";
-		counter("llm.fallback.attempts", "Provider attempts by outcome: success, the failure category, or why the "
-				+ "provider was skipped or given up (short-circuited, cancelled, bulkhead-full, throttled...)", "chain",
-				chain, "provider", attempt.provider(), "outcome", attempt.label())
+		counter("llm.fallback.attempts",
+				"Provider attempts by outcome: success, the failure category, or why the "
+						+ "provider was skipped or given up (short-circuited, cancelled, bulkhead-full, throttled...)",
+				"chain", chain, "provider", attempt.provider(), "outcome", attempt.label())
 			.increment();
 		if (attempt.hedge()) {
 			hedges(chain, attempt.provider(), "started").increment();
-			// A hedge that answered is the one that served: the other call was given up (hedge-lost).
+			// A hedge that answered is the one that served: the other call was given up
+			// (hedge-lost).
 			if (attempt.outcome() == AttemptOutcome.SUCCESS) {
 				hedges(chain, attempt.provider(), "won").increment();
 			}
 		}
 		if (attempt.retry() > 0) {
-			counter("llm.fallback.retries", "Retries of a provider call within one request, by how they ended",
-					"chain", chain, "provider", attempt.provider(), "outcome", attempt.label())
+			counter("llm.fallback.retries", "Retries of a provider call within one request, by how they ended", "chain",
+					chain, "provider", attempt.provider(), "outcome", attempt.label())
 				.increment();
 		}
 		if (attempt.lastResort()) {
-			// Its own meter: on llm.fallback.attempts it counts as the call it was, so that success and failure
+			// Its own meter: on llm.fallback.attempts it counts as the call it was, so
+			// that success and failure
 			// rates per provider stay whole.
 			counter("llm.fallback.last_resort.attempts",
 					"Last-resort attempts of requests that found every provider's breaker open, by outcome", "chain",
@@ -218,8 +241,8 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		stream.forEachChunkGap(perChunk::record);
 		if (stream.isContinuation()) {
 			counter("llm.fallback.stream.continuations",
-					"Continuations of streams cut after their first chunk, by how the continuing attempt ended", "chain",
-					chain, "provider", attempt.provider(), "outcome", attempt.label())
+					"Continuations of streams cut after their first chunk, by how the continuing attempt ended",
+					"chain", chain, "provider", attempt.provider(), "outcome", attempt.label())
 				.increment();
 		}
 		if (stream.isUsageEstimated()) {
@@ -231,8 +254,9 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	}
 
 	private Counter hedges(String chain, String provider, String result) {
-		return counter("llm.fallback.hedges", "Hedges: calls started while the primary still worked, and those that won",
-				"chain", chain, "provider", provider, "result", result);
+		return counter("llm.fallback.hedges",
+				"Hedges: calls started while the primary still worked, and those that won", "chain", chain, "provider",
+				provider, "result", result);
 	}
 
 	private void recordContract(String chain, AttemptRecord attempt, String attemptPath) {
@@ -243,8 +267,9 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		Boolean compliant = contract.schemaCompliant();
 		counter("llm.fallback.contract.checks",
 				"Answers checked against the chain's output contract, by result and schema compliance", "chain", chain,
-				"provider", attempt.provider(), "path", attemptPath, "result", contract.passed() ? "passed" : "violated",
-				"schema", (compliant == null) ? "none" : (compliant ? "compliant" : "noncompliant"))
+				"provider", attempt.provider(), "path", attemptPath, "result",
+				contract.passed() ? "passed" : "violated", "schema",
+				(compliant == null) ? "none" : (compliant ? "compliant" : "noncompliant"))
 			.increment();
 		if (contract.fieldCoverage() != null) {
 			summary("llm.fallback.contract.field.coverage",
@@ -275,8 +300,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 					.register(this.registry));
 	}
 
-	private DistributionSummary summary(String name, String description, double @Nullable [] buckets,
-			String... tags) {
+	private DistributionSummary summary(String name, String description, double @Nullable [] buckets, String... tags) {
 		return (DistributionSummary) this.meters.computeIfAbsent(new MeterKey(name, List.of(tags)),
 				(key) -> DistributionSummary.builder(name)
 					.description(description)
@@ -291,8 +315,8 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	}
 
 	private Counter transitions(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
-		return counter("llm.fallback.breaker.transitions", "Circuit-breaker state transitions per provider",
-				"provider", provider, "from", from.name(), "to", to.name());
+		return counter("llm.fallback.breaker.transitions", "Circuit-breaker state transitions per provider", "provider",
+				provider, "from", from.name(), "to", to.name());
 	}
 
 	private static String requestOutcome(ChainOutcome outcome) {
@@ -306,7 +330,9 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	}
 
 	private static Duration[] seconds(double... seconds) {
-		return Arrays.stream(seconds).mapToObj((value) -> Duration.ofNanos(Math.round(value * 1e9))).toArray(Duration[]::new);
+		return Arrays.stream(seconds)
+			.mapToObj((value) -> Duration.ofNanos(Math.round(value * 1e9)))
+			.toArray(Duration[]::new);
 	}
 
 	/** A meter's name and tag values, in the order they are given. */

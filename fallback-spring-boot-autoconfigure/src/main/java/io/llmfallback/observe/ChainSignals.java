@@ -22,9 +22,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rolling windows of one chain. Each window is a {@link TimeBuckets} of {@value #BUCKETS} buckets, so
- * memory is fixed per chain (and per operation for output lengths, up to {@value #MAX_OPERATIONS}
- * operations) whatever the traffic.
+ * The rolling windows of one chain. Each window is a {@link TimeBuckets} of
+ * {@value #BUCKETS} buckets, so memory is fixed per chain (and per operation for output
+ * lengths, up to {@value #MAX_OPERATIONS} operations) whatever the traffic.
  */
 final class ChainSignals {
 
@@ -34,8 +34,9 @@ final class ChainSignals {
 
 	/**
 	 * Operations whose output lengths are kept apart. Operation names come from code, but
-	 * {@code FallbackChain.chat(request, operation)} takes any string: past this many, the output lengths of
-	 * every further operation are pooled under {@link #OTHER_OPERATIONS}.
+	 * {@code FallbackChain.chat(request, operation)} takes any string: past this many,
+	 * the output lengths of every further operation are pooled under
+	 * {@link #OTHER_OPERATIONS}.
 	 */
 	static final int MAX_OPERATIONS = 100;
 
@@ -99,7 +100,10 @@ final class ChainSignals {
 		this.baselineCost.record((bucket) -> bucket.add(cost));
 	}
 
-	/** The operation's own name while fewer than {@link #MAX_OPERATIONS} are tracked, else the pool's. */
+	/**
+	 * The operation's own name while fewer than {@link #MAX_OPERATIONS} are tracked, else
+	 * the pool's.
+	 */
 	private String tracked(String operation) {
 		synchronized (this.operations) {
 			if (this.operations.contains(operation)) {
@@ -127,7 +131,10 @@ final class ChainSignals {
 		}
 	}
 
-	/** The output length delta of one operation over its window, {@code null} without data for it. */
+	/**
+	 * The output length delta of one operation over its window, {@code null} without data
+	 * for it.
+	 */
 	@Nullable Double outputLengthDelta(String operation) {
 		LengthStats stats = new LengthStats();
 		this.lengths.forEachLive((bucket) -> {
@@ -167,8 +174,7 @@ final class ChainSignals {
 		return new ChainSignalSnapshot(traffic.requests, traffic.fallback, traffic.failed,
 				ratio(traffic.fallback, traffic.requests), primaryP95, fallbackP95, divide(fallbackP95, primaryP95),
 				pooled.primaryMean(), pooled.fallbackMean(), (leading != null) ? leading.getValue().delta() : null,
-				(leading != null) ? leading.getKey() : null, operations, recentPerRequest,
-				baselinePerRequest,
+				(leading != null) ? leading.getKey() : null, operations, recentPerRequest, baselinePerRequest,
 				(recentPerRequest != null && baselinePerRequest != null && baselinePerRequest.signum() > 0)
 						? recentPerRequest.divide(baselinePerRequest, MathContext.DECIMAL64).doubleValue() : null,
 				primaryPerRequest, fallbackPerRequest,
@@ -180,11 +186,12 @@ final class ChainSignals {
 	}
 
 	/**
-	 * The operation whose delta has the largest magnitude, the chain's output length delta: among the
-	 * operations with {@code min-requests} served requests in the window if any, so that a rare operation's
-	 * noisy delta cannot hide a busy one that drifts, else among all. Operations are compared one by one,
-	 * never pooled or averaged, since a longer fallback on one operation and a shorter one on another would
-	 * cancel out. {@code null} when no operation has a delta.
+	 * The operation whose delta has the largest magnitude, the chain's output length
+	 * delta: among the operations with {@code min-requests} served requests in the window
+	 * if any, so that a rare operation's noisy delta cannot hide a busy one that drifts,
+	 * else among all. Operations are compared one by one, never pooled or averaged, since
+	 * a longer fallback on one operation and a shorter one on another would cancel out.
+	 * {@code null} when no operation has a delta.
 	 */
 	private Map.@Nullable Entry<String, OperationLengths> leadingOperation(Map<String, OperationLengths> operations) {
 		Map.Entry<String, OperationLengths> leading = null;
@@ -304,9 +311,8 @@ final class ChainSignals {
 		}
 
 		void merge(Lengths other) {
-			other.operations.forEach((operation, stats) -> this.operations
-				.computeIfAbsent(operation, (key) -> new LengthStats())
-				.merge(stats));
+			other.operations.forEach((operation,
+					stats) -> this.operations.computeIfAbsent(operation, (key) -> new LengthStats()).merge(stats));
 		}
 
 		Map<String, OperationLengths> byOperation() {

@@ -21,12 +21,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The six fallback signals of every chain, computed in-process over rolling windows, and their alerts.
+ * The six fallback signals of every chain, computed in-process over rolling windows, and
+ * their alerts.
  * <p>
- * {@link #evaluate()} compares every signal with its threshold and tells the {@link AlertListener} (and the
- * log, at WARN) once when an alert starts firing and once when it stops: never per request. Breaker alerts
- * follow the breaker's own transitions as they happen, so an open-and-closed flap between two
- * evaluations is not missed.
+ * {@link #evaluate()} compares every signal with its threshold and tells the
+ * {@link AlertListener} (and the log, at WARN) once when an alert starts firing and once
+ * when it stops: never per request. Breaker alerts follow the breaker's own transitions
+ * as they happen, so an open-and-closed flap between two evaluations is not missed.
  */
 public final class FallbackSignals implements ChainListener, BreakerTransitionListener {
 
@@ -49,8 +50,8 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 
 	private List<Alert> lastAlerts = List.of();
 
-	public FallbackSignals(Collection<String> chains, Collection<String> providers, AlertSettings settings,
-			Clock clock, AlertListener alertListener) {
+	public FallbackSignals(Collection<String> chains, Collection<String> providers, AlertSettings settings, Clock clock,
+			AlertListener alertListener) {
 		this.settings = settings;
 		this.clock = clock;
 		this.alertListener = alertListener;
@@ -98,18 +99,19 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 	}
 
 	/**
-	 * Tells the listener of every (chain, operation) whose output lengths are kept apart: at once of those so
-	 * far, then of each new one as its first served request is recorded, on that request's thread.
+	 * Tells the listener of every (chain, operation) whose output lengths are kept apart:
+	 * at once of those so far, then of each new one as its first served request is
+	 * recorded, on that request's thread.
 	 */
 	public void onOperationTracked(BiConsumer<String, String> listener) {
 		this.operationListeners.add(listener);
-		this.chains.forEach((chain, signals) -> signals.operations()
-			.forEach((operation) -> listener.accept(chain, operation)));
+		this.chains.forEach(
+				(chain, signals) -> signals.operations().forEach((operation) -> listener.accept(chain, operation)));
 	}
 
 	/**
-	 * The output length delta of one operation of a chain over its window, {@code null} without data for it.
-	 * Cheaper than a whole {@link #snapshot(String)}.
+	 * The output length delta of one operation of a chain over its window, {@code null}
+	 * without data for it. Cheaper than a whole {@link #snapshot(String)}.
 	 * @throws IllegalArgumentException for a chain that is not configured
 	 */
 	public @Nullable Double outputLengthDelta(String chain, String operation) {
@@ -138,7 +140,8 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 		ChainSignalSnapshot.Samples samples = snapshot.samples();
 		alerts.add(alert(Signal.ACTIVATION_RATE, chain, null, snapshot.activationRate(),
 				this.settings.activationRateThreshold(), samples.activationRate()));
-		// The fallback P95 needs fallback-served requests of its own; the baseline just needs to exist.
+		// The fallback P95 needs fallback-served requests of its own; the baseline just
+		// needs to exist.
 		alerts.add(alert(Signal.FALLBACK_P95_RATIO, chain, null, snapshot.fallbackP95Ratio(),
 				this.settings.fallbackP95RatioThreshold(), samples.fallbackP95()));
 		alerts.add(alert(Signal.OUTPUT_LENGTH_DELTA, chain, snapshot.outputLengthOperation(),
@@ -150,10 +153,11 @@ public final class FallbackSignals implements ChainListener, BreakerTransitionLi
 	}
 
 	/**
-	 * An alert fires strictly above its threshold, and only when its own window holds at least
-	 * {@code min-requests} requests. The output-length delta is that of the operation with the largest
-	 * magnitude, with that operation's own requests, and is judged on its magnitude: a fallback that answers
-	 * much longer drifts as much as one that answers much shorter.
+	 * An alert fires strictly above its threshold, and only when its own window holds at
+	 * least {@code min-requests} requests. The output-length delta is that of the
+	 * operation with the largest magnitude, with that operation's own requests, and is
+	 * judged on its magnitude: a fallback that answers much longer drifts as much as one
+	 * that answers much shorter.
 	 */
 	private Alert alert(Signal signal, String chain, @Nullable String operation, @Nullable Double value,
 			double threshold, long samples) {

@@ -13,10 +13,11 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * What keeps a provider from holding requests, read where it lives: per provider the calls in flight
- * ({@code llm.fallback.provider.in_flight}) and the slow-call threshold in force
- * ({@code llm.fallback.provider.slow_call_threshold}, seconds); per chain the retries and hedges its budgets
- * refused ({@code llm.fallback.budget.exhausted}, tag {@code budget}: {@code retry} or {@code hedge}).
+ * What keeps a provider from holding requests, read where it lives: per provider the
+ * calls in flight ({@code llm.fallback.provider.in_flight}) and the slow-call threshold
+ * in force ({@code llm.fallback.provider.slow_call_threshold}, seconds); per chain the
+ * retries and hedges its budgets refused ({@code llm.fallback.budget.exhausted}, tag
+ * {@code budget}: {@code retry} or {@code hedge}).
  */
 public final class GuardMeters implements MeterBinder {
 

@@ -1,6 +1,9 @@
 package io.llmfallback.observe;
 
-/** The six fallback signals, by the names used in alerts, meters and the actuator endpoint. */
+/**
+ * The six fallback signals, by the names used in alerts, meters and the actuator
+ * endpoint.
+ */
 public enum Signal {
 
 	ACTIVATION_RATE("activation-rate"),

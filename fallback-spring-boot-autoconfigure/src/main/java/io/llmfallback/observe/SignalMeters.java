@@ -10,11 +10,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exports the in-process signals as gauges: {@code llm.fallback.signal} (chain, signal, operation) with the
- * signal's current value (NaN while its window is empty), and {@code llm.fallback.alert.firing} (signal,
- * chain, provider) as 1 or 0 from the last evaluation. The chain's own values have an empty operation; the
- * output length delta also has one gauge per operation, registered as the operation's first served request
- * is recorded (at most {@value ChainSignals#MAX_OPERATIONS} and the pool of the others per chain).
+ * Exports the in-process signals as gauges: {@code llm.fallback.signal} (chain, signal,
+ * operation) with the signal's current value (NaN while its window is empty), and
+ * {@code llm.fallback.alert.firing} (signal, chain, provider) as 1 or 0 from the last
+ * evaluation. The chain's own values have an empty operation; the output length delta
+ * also has one gauge per operation, registered as the operation's first served request is
+ * recorded (at most {@value ChainSignals#MAX_OPERATIONS} and the pool of the others per
+ * chain).
  */
 public final class SignalMeters implements MeterBinder {
 
@@ -56,7 +58,10 @@ public final class SignalMeters implements MeterBinder {
 		signal(registry, chain, signal, "", (signals) -> value.apply(signals.snapshot(chain)));
 	}
 
-	/** Every series has the operation tag, empty for the chain's values: Prometheus wants the same tag keys. */
+	/**
+	 * Every series has the operation tag, empty for the chain's values: Prometheus wants
+	 * the same tag keys.
+	 */
 	private void signal(MeterRegistry registry, String chain, Signal signal, String operation,
 			Function<FallbackSignals, @Nullable Double> value) {
 		Gauge.builder("llm.fallback.signal", this.signals, (signals) -> orNaN(value.apply(signals)))
@@ -66,11 +71,13 @@ public final class SignalMeters implements MeterBinder {
 	}
 
 	private void firing(MeterRegistry registry, Signal signal, String chain, String provider) {
-		Gauge.builder("llm.fallback.alert.firing", this.signals, (signals) -> signals.alerts()
-			.stream()
-			.anyMatch((alert) -> alert.firing() && alert.signal().equals(signal.wireName())
-					&& Objects.equals(Objects.requireNonNullElse(alert.chain(), ""), chain)
-					&& Objects.equals(Objects.requireNonNullElse(alert.provider(), ""), provider)) ? 1 : 0)
+		Gauge
+			.builder("llm.fallback.alert.firing", this.signals,
+					(signals) -> signals.alerts()
+						.stream()
+						.anyMatch((alert) -> alert.firing() && alert.signal().equals(signal.wireName())
+								&& Objects.equals(Objects.requireNonNullElse(alert.chain(), ""), chain)
+								&& Objects.equals(Objects.requireNonNullElse(alert.provider(), ""), provider)) ? 1 : 0)
 			.description("1 while the alert fires, as of the last evaluation")
 			.tags("signal", signal.wireName(), "chain", chain, "provider", provider)
 			.register(registry);

@@ -9,9 +9,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bearer keys a caller must present one of. Only their SHA-256 digests are kept and compared, each in
- * constant time and all of them every time, so neither a key's length nor which key came closest shows in
- * how long a refusal takes.
+ * The bearer keys a caller must present one of. Only their SHA-256 digests are kept and
+ * compared, each in constant time and all of them every time, so neither a key's length
+ * nor which key came closest shows in how long a refusal takes.
  */
 final class ApiKeys {
 
@@ -28,7 +28,10 @@ final class ApiKeys {
 		return this.digests.isEmpty();
 	}
 
-	/** Whether the {@code Authorization} header carries a configured key, or none is configured. */
+	/**
+	 * Whether the {@code Authorization} header carries a configured key, or none is
+	 * configured.
+	 */
 	boolean accepts(@Nullable String authorization) {
 		if (isOpen()) {
 			return true;

@@ -16,29 +16,36 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A chat completion request in OpenAI's format, read onto a {@link ChatRequest} for the chain its
- * {@code model} names. What the chain cannot do as asked (tools, several choices, images) is refused with a
- * 400 naming the parameter rather than answered as if it had been done; parameters that only tune sampling
- * ({@code top_p}, {@code stop}, {@code seed}...) are accepted and not sent on.
+ * A chat completion request in OpenAI's format, read onto a {@link ChatRequest} for the
+ * chain its {@code model} names. What the chain cannot do as asked (tools, several
+ * choices, images) is refused with a 400 naming the parameter rather than answered as if
+ * it had been done; parameters that only tune sampling ({@code top_p}, {@code stop},
+ * {@code seed}...) are accepted and not sent on.
  *
  * @param chain the chain's name, from {@code model}
  * @param request what to send down the chain
  * @param stream whether to answer as server-sent events
- * @param includeUsage whether a streamed answer ends with a usage chunk ({@code stream_options.include_usage})
+ * @param includeUsage whether a streamed answer ends with a usage chunk
+ * ({@code stream_options.include_usage})
  */
 record CompletionRequest(String chain, ChatRequest request, boolean stream, boolean includeUsage) {
 
-	// The body's size is bounded before it is parsed; nesting is bounded here, since no valid request nests
+	// The body's size is bounded before it is parsed; nesting is bounded here, since no
+	// valid request nests
 	// deeper than a message's content parts.
-	private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-		.build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+	private static final JsonMapper JSON = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+			.build())
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
 
 	private static final int QUOTED = 64;
 
 	/**
 	 * The request in the body.
-	 * @throws OpenAiApiException (400) when the body is not a chat completion request the chain can serve
+	 * @throws OpenAiApiException (400) when the body is not a chat completion request the
+	 * chain can serve
 	 */
 	static CompletionRequest parse(byte[] body) {
 		JsonNode root;
@@ -53,8 +60,8 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 		}
 		String chain = requiredString(root, "model");
 		refuseUnsupported(root);
-		ChatRequest request = new ChatRequest(messages(root.path("messages")), null, maxTokens(root),
-				temperature(root), responseFormat(root.path("response_format")));
+		ChatRequest request = new ChatRequest(messages(root.path("messages")), null, maxTokens(root), temperature(root),
+				responseFormat(root.path("response_format")));
 		boolean stream = bool(root, "stream");
 		boolean includeUsage = root.path("stream_options").isObject()
 				&& bool(root.path("stream_options"), "include_usage", "stream_options.include_usage");
@@ -97,14 +104,17 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 			case "system", "developer" -> ChatRole.SYSTEM;
 			case "user" -> ChatRole.USER;
 			case "assistant" -> ChatRole.ASSISTANT;
-			case "tool", "function" -> throw OpenAiApiException.invalid(param + ".role",
-					"Tool messages are not supported by this endpoint");
-			default -> throw OpenAiApiException.invalid(param + ".role", "Invalid role '" + quote(role)
-					+ "'; supported: system, developer, user, assistant");
+			case "tool", "function" ->
+				throw OpenAiApiException.invalid(param + ".role", "Tool messages are not supported by this endpoint");
+			default -> throw OpenAiApiException.invalid(param + ".role",
+					"Invalid role '" + quote(role) + "'; supported: system, developer, user, assistant");
 		};
 	}
 
-	/** A string, or OpenAI's array of content parts of type {@code text}, joined by new lines. */
+	/**
+	 * A string, or OpenAI's array of content parts of type {@code text}, joined by new
+	 * lines.
+	 */
 	private static String content(JsonNode content, String param) {
 		if (content.isString()) {
 			return content.asString();
@@ -155,8 +165,8 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 	}
 
 	/**
-	 * {@code json_object} and {@code json_schema} both ask for JSON; the schema itself is not sent on: a
-	 * chain checks its answers against its own output contract.
+	 * {@code json_object} and {@code json_schema} both ask for JSON; the schema itself is
+	 * not sent on: a chain checks its answers against its own output contract.
 	 */
 	private static ResponseFormat responseFormat(JsonNode format) {
 		if (format.isMissingNode() || format.isNull()) {

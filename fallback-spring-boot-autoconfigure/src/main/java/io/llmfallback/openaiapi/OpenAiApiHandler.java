@@ -48,12 +48,13 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Serves the chains in OpenAI's chat completions format: {@code POST <base>/chat/completions} with
- * {@code model} naming a chain, answered whole or, with {@code stream: true}, as server-sent
- * {@code chat.completion.chunk} events; and {@code GET <base>/models}, one model per chain. Errors are in
- * OpenAI's error format. A streamed answer only starts once the chain has its first text: a failure before
- * it is an ordinary error response, one after it an error event that ends the stream without {@code [DONE]},
- * so no client takes a cut answer for a whole one.
+ * Serves the chains in OpenAI's chat completions format:
+ * {@code POST <base>/chat/completions} with {@code model} naming a chain, answered whole
+ * or, with {@code stream: true}, as server-sent {@code chat.completion.chunk} events; and
+ * {@code GET <base>/models}, one model per chain. Errors are in OpenAI's error format. A
+ * streamed answer only starts once the chain has its first text: a failure before it is
+ * an ordinary error response, one after it an error event that ends the stream without
+ * {@code [DONE]}, so no client takes a cut answer for a whole one.
  */
 public final class OpenAiApiHandler {
 
@@ -62,7 +63,8 @@ public final class OpenAiApiHandler {
 
 	private static final Log logger = LogFactory.getLog(OpenAiApiHandler.class);
 
-	// OpenAI's SDKs retry a 5xx unless told not to; a chain that failed has already tried every provider it
+	// OpenAI's SDKs retry a 5xx unless told not to; a chain that failed has already tried
+	// every provider it
 	// may within its budget, and an immediate retry would only spend that money again.
 	private static final String SHOULD_RETRY = "x-should-retry";
 
@@ -105,9 +107,8 @@ public final class OpenAiApiHandler {
 		if (this.keys.accepts(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
 			return next.handle(request);
 		}
-		return error(new OpenAiApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null,
-				"invalid_api_key", "Incorrect or missing API key: send one of the configured keys as "
-						+ "'Authorization: Bearer <key>'"));
+		return error(new OpenAiApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "invalid_api_key",
+				"Incorrect or missing API key: send one of the configured keys as " + "'Authorization: Bearer <key>'"));
 	}
 
 	private Mono<ServerResponse> models(ServerRequest request) {
@@ -130,7 +131,10 @@ public final class OpenAiApiHandler {
 		}).onErrorResume((ex) -> error(failure(ex)));
 	}
 
-	/** The body, refused with 413 once it passes the limit, whatever its declared length says. */
+	/**
+	 * The body, refused with 413 once it passes the limit, whatever its declared length
+	 * says.
+	 */
 	private Mono<byte[]> body(ServerRequest request) {
 		if (request.headers().contentLength().orElse(0) > this.maxRequestBytes) {
 			return Mono.error(tooLarge());
@@ -147,9 +151,8 @@ public final class OpenAiApiHandler {
 	}
 
 	private OpenAiApiException tooLarge() {
-		return new OpenAiApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", null,
-				"request_too_large", "The request body is larger than the " + this.maxRequestBytes
-						+ " bytes this endpoint reads");
+		return new OpenAiApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+				"The request body is larger than the " + this.maxRequestBytes + " bytes this endpoint reads");
 	}
 
 	private Mono<ServerResponse> unary(FallbackChain chain, CompletionRequest completion) {
@@ -164,8 +167,9 @@ public final class OpenAiApiHandler {
 	}
 
 	/**
-	 * The status is sent with the first event, so it waits for the chain's first text; the source is kept
-	 * when the response is made (not cancelled), and the response's body goes on reading it.
+	 * The status is sent with the first event, so it waits for the chain's first text;
+	 * the source is kept when the response is made (not cancelled), and the response's
+	 * body goes on reading it.
 	 */
 	private Mono<ServerResponse> streamed(FallbackChain chain, CompletionRequest completion) {
 		EventStream stream = new EventStream(completion);
@@ -175,16 +179,20 @@ public final class OpenAiApiHandler {
 				return Mono.error(failedBeforeText);
 			}
 			Flux<byte[]> events = stream.events(chunks);
-			// Each event flushed as it comes: a client waits for text, not for a buffer to fill.
+			// Each event flushed as it comes: a client waits for text, not for a buffer
+			// to fill.
 			return ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
-				.body((message, context) -> message.writeAndFlushWith(
-						events.map((event) -> Mono.just(message.bufferFactory().wrap(event)))));
+				.body((message, context) -> message
+					.writeAndFlushWith(events.map((event) -> Mono.just(message.bufferFactory().wrap(event)))));
 		}, false).singleOrEmpty();
 	}
 
-	/** An error, in OpenAI's format, for what went wrong; unexpected failures are logged, not described. */
+	/**
+	 * An error, in OpenAI's format, for what went wrong; unexpected failures are logged,
+	 * not described.
+	 */
 	private static OpenAiApiException failure(Throwable ex) {
 		if (ex instanceof OpenAiApiException known) {
 			return known;
@@ -212,26 +220,27 @@ public final class OpenAiApiHandler {
 	}
 
 	/**
-	 * A request a provider refused as it was (bad, too long, filtered) is the caller's to change: 400. Any
-	 * other reason the chain stopped (the provider refused our credentials, an answer too large to read or
-	 * breaking the chain's contract) is the gateway's: 502.
+	 * A request a provider refused as it was (bad, too long, filtered) is the caller's to
+	 * change: 400. Any other reason the chain stopped (the provider refused our
+	 * credentials, an answer too large to read or breaking the chain's contract) is the
+	 * gateway's: 502.
 	 */
 	private static OpenAiApiException aborted(ChainAbortedException aborted) {
 		String attempts = attempts(aborted.getAttempts());
 		return switch (aborted.getCategory()) {
-			case BAD_REQUEST -> OpenAiApiException.invalid(null,
-					"The provider refused the request " + attempts);
+			case BAD_REQUEST -> OpenAiApiException.invalid(null, "The provider refused the request " + attempts);
 			case CONTEXT_LENGTH -> new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "messages",
 					"context_length_exceeded", "The messages do not fit the model's context window " + attempts);
 			case CONTENT_FILTERED -> new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", null,
 					"content_filter", "The provider's content filter refused the request " + attempts);
-			default -> new OpenAiApiException(HttpStatus.BAD_GATEWAY, "server_error", null, "chain_aborted",
-					"Chain '" + aborted.getChain() + "' stopped on " + aborted.getCategory().wireName() + " "
-							+ attempts);
+			default -> new OpenAiApiException(HttpStatus.BAD_GATEWAY, "server_error", null, "chain_aborted", "Chain '"
+					+ aborted.getChain() + "' stopped on " + aborted.getCategory().wireName() + " " + attempts);
 		};
 	}
 
-	/** The chain gave up for want of time: its budget ran out, or its last call timed out. */
+	/**
+	 * The chain gave up for want of time: its budget ran out, or its last call timed out.
+	 */
 	private static boolean timedOut(List<AttemptRecord> attempts) {
 		if (attempts.isEmpty()) {
 			return false;
@@ -240,7 +249,10 @@ public final class OpenAiApiHandler {
 		return last.outcome() == AttemptOutcome.BUDGET_EXHAUSTED || last.category() == FailureCategory.TIMEOUT;
 	}
 
-	/** How each attempt ended, by provider name: never a provider's own error text, which may quote the request. */
+	/**
+	 * How each attempt ended, by provider name: never a provider's own error text, which
+	 * may quote the request.
+	 */
 	private static String attempts(List<AttemptRecord> attempts) {
 		return attempts.stream()
 			.map((attempt) -> attempt.provider() + ": " + attempt.label())
@@ -263,7 +275,10 @@ public final class OpenAiApiHandler {
 		return OpenAiWire.JSON.writeValueAsBytes(body);
 	}
 
-	/** OpenAI's finish reasons, from whichever provider's vocabulary the chain's answer is in. */
+	/**
+	 * OpenAI's finish reasons, from whichever provider's vocabulary the chain's answer is
+	 * in.
+	 */
 	static String finishReason(@Nullable String providers) {
 		if (providers == null) {
 			return "stop";
@@ -286,9 +301,9 @@ public final class OpenAiApiHandler {
 	}
 
 	/**
-	 * The events of one streamed answer: the role, each piece of text, the finish reason, the usage when
-	 * asked for, and {@code [DONE]}; or, when the chain fails after text was sent, an error event and no
-	 * {@code [DONE]}.
+	 * The events of one streamed answer: the role, each piece of text, the finish reason,
+	 * the usage when asked for, and {@code [DONE]}; or, when the chain fails after text
+	 * was sent, an error event and no {@code [DONE]}.
 	 */
 	private final class EventStream {
 
@@ -313,9 +328,10 @@ public final class OpenAiApiHandler {
 		}
 
 		/**
-		 * One buffer per chunk of the chain, holding its events, so that nothing queues between the chain and
-		 * the response: an operator with a queue (flatMapIterable, concatMap) lets an error overtake the text
-		 * still queued before it, and the caller would lose the last text it was sent.
+		 * One buffer per chunk of the chain, holding its events, so that nothing queues
+		 * between the chain and the response: an operator with a queue (flatMapIterable,
+		 * concatMap) lets an error overtake the text still queued before it, and the
+		 * caller would lose the last text it was sent.
 		 */
 		Flux<byte[]> events(Flux<ChatChunk> chunks) {
 			return chunks.map(this::eventsOf)
@@ -343,8 +359,9 @@ public final class OpenAiApiHandler {
 		}
 
 		/**
-		 * Takes the served answer's finish reason, model and usage, which the chain hands over after the last
-		 * chunk: the usage is there even when the provider reported none (estimated then).
+		 * Takes the served answer's finish reason, model and usage, which the chain hands
+		 * over after the last chunk: the usage is there even when the provider reported
+		 * none (estimated then).
 		 */
 		void served(ChainResponse served) {
 			this.model = served.response().model();

@@ -9,9 +9,10 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * OpenAI's chat completions wire format, as the endpoint writes it: the records' names are OpenAI's field
- * names in camel case, written in snake case by {@link #JSON}, a mapper of the endpoint's own so that an
- * application's Jackson settings cannot change the wire format.
+ * OpenAI's chat completions wire format, as the endpoint writes it: the records' names
+ * are OpenAI's field names in camel case, written in snake case by {@link #JSON}, a
+ * mapper of the endpoint's own so that an application's Jackson settings cannot change
+ * the wire format.
  */
 final class OpenAiWire {
 
@@ -45,7 +46,10 @@ final class OpenAiWire {
 
 	}
 
-	/** What a chunk adds: the role on the first, text on the next ones, nothing on the last ({@code {}}). */
+	/**
+	 * What a chunk adds: the role on the first, text on the next ones, nothing on the
+	 * last ({@code {}}).
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Delta(@Nullable String role, @Nullable String content) {
 

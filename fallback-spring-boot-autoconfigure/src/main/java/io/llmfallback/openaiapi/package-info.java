@@ -1,6 +1,6 @@
 /**
- * An OpenAI-compatible HTTP endpoint over the chains: chat completions, unary and streamed, and the list of
- * chains as models, in OpenAI's wire format.
+ * An OpenAI-compatible HTTP endpoint over the chains: chat completions, unary and
+ * streamed, and the list of chains as models, in OpenAI's wire format.
  */
 @NullMarked
 package io.llmfallback.openaiapi;

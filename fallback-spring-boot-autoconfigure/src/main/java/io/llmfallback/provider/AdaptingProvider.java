@@ -6,7 +6,10 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import reactor.core.publisher.Mono;
 
-/** A provider that rewrites every request with its {@link RequestAdaptation} before sending it. */
+/**
+ * A provider that rewrites every request with its {@link RequestAdaptation} before
+ * sending it.
+ */
 final class AdaptingProvider implements LlmProvider {
 
 	private final LlmProvider delegate;

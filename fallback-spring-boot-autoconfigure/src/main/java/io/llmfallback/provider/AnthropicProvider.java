@@ -17,7 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** Anthropic messages ({@code POST /v1/messages}, {@code x-api-key}, {@code anthropic-version}). */
+/**
+ * Anthropic messages ({@code POST /v1/messages}, {@code x-api-key},
+ * {@code anthropic-version}).
+ */
 public final class AnthropicProvider extends HttpLlmProvider {
 
 	/** The API version the request and response shapes here follow. */
@@ -61,8 +64,9 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		}
 		ArrayNode messages = body.putArray("messages");
 		for (ChatMessage message : request.conversation()) {
-			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
-					message.content());
+			messages.addObject()
+				.put("role", message.role().name().toLowerCase(Locale.ROOT))
+				.put("content", message.content());
 		}
 		if (request.temperature() != null) {
 			body.put("temperature", request.temperature());
@@ -100,10 +104,11 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * The messages stream: {@code message_start} (the model, and the input usage), {@code content_block_delta}
-	 * (text in a {@code text_delta}; thinking and tool input are not output), {@code message_delta} (the stop
-	 * reason, and the output usage), {@code message_stop} to end it; {@code ping} and the block boundaries
-	 * say nothing an answer needs, and an {@code error} event fails it.
+	 * The messages stream: {@code message_start} (the model, and the input usage),
+	 * {@code content_block_delta} (text in a {@code text_delta}; thinking and tool input
+	 * are not output), {@code message_delta} (the stop reason, and the output usage),
+	 * {@code message_stop} to end it; {@code ping} and the block boundaries say nothing
+	 * an answer needs, and an {@code error} event fails it.
 	 */
 	@Override
 	protected String decode(StreamEvent event, StreamState state) {
@@ -156,17 +161,18 @@ public final class AnthropicProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * Anthropic counts the prompt in three disjoint parts: {@code input_tokens} (after the last cache
-	 * breakpoint), {@code cache_creation_input_tokens} (written to the cache) and
-	 * {@code cache_read_input_tokens} (served from it). The prompt is their sum; only the reads are cached.
+	 * Anthropic counts the prompt in three disjoint parts: {@code input_tokens} (after
+	 * the last cache breakpoint), {@code cache_creation_input_tokens} (written to the
+	 * cache) and {@code cache_read_input_tokens} (served from it). The prompt is their
+	 * sum; only the reads are cached.
 	 */
 	@Override
 	protected TokenUsage.Reported usage(JsonNode body) {
 		JsonNode usage = body.path("usage");
 		long cacheRead = count(usage, "cache_read_input_tokens");
-		return new TokenUsage.Reported(List.of(count(usage, "input_tokens"),
-				count(usage, "cache_creation_input_tokens"), cacheRead), List.of(count(usage, "output_tokens")),
-				cacheRead);
+		return new TokenUsage.Reported(
+				List.of(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"), cacheRead),
+				List.of(count(usage, "output_tokens")), cacheRead);
 	}
 
 	@Override

@@ -20,7 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** Google Gemini ({@code POST /v1beta/models/{model}:generateContent}, {@code x-goog-api-key}). */
+/**
+ * Google Gemini ({@code POST /v1beta/models/{model}:generateContent},
+ * {@code x-goog-api-key}).
+ */
 public final class GeminiProvider extends HttpLlmProvider {
 
 	private static final Set<String> FILTERED_FINISH_REASONS = Set.of("SAFETY", "RECITATION", "BLOCKLIST",
@@ -41,7 +44,8 @@ public final class GeminiProvider extends HttpLlmProvider {
 		return modelPath(model) + ":generateContent";
 	}
 
-	// Google's model listing names models "models/gemini-..."; both spellings mean the same model.
+	// Google's model listing names models "models/gemini-..."; both spellings mean the
+	// same model.
 	private static String modelPath(String model) {
 		String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
 		return "/v1beta/models/" + id;
@@ -87,7 +91,10 @@ public final class GeminiProvider extends HttpLlmProvider {
 				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
 	}
 
-	/** The first candidate, missing if there is none; a blocked prompt or a filtered candidate fails. */
+	/**
+	 * The first candidate, missing if there is none; a blocked prompt or a filtered
+	 * candidate fails.
+	 */
 	private JsonNode candidate(JsonNode body) {
 		String blockReason = text(body.path("promptFeedback"), "blockReason");
 		if (!blockReason.isEmpty()) {
@@ -103,7 +110,10 @@ public final class GeminiProvider extends HttpLlmProvider {
 		return candidate;
 	}
 
-	/** Thinking models return their reasoning as parts marked "thought"; only the answer is output. */
+	/**
+	 * Thinking models return their reasoning as parts marked "thought"; only the answer
+	 * is output.
+	 */
 	private static String answerText(JsonNode candidate) {
 		StringBuilder text = new StringBuilder();
 		for (JsonNode part : candidate.path("content").path("parts")) {
@@ -125,9 +135,9 @@ public final class GeminiProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * Each event is a whole {@code GenerateContentResponse} with the next piece of text; there is no end
-	 * marker: the stream is complete when its body ends after a candidate with a finish reason. The usage is
-	 * cumulative, complete on the last response.
+	 * Each event is a whole {@code GenerateContentResponse} with the next piece of text;
+	 * there is no end marker: the stream is complete when its body ends after a candidate
+	 * with a finish reason. The usage is cumulative, complete on the last response.
 	 */
 	@Override
 	protected String decode(StreamEvent event, StreamState state) {
@@ -149,7 +159,10 @@ public final class GeminiProvider extends HttpLlmProvider {
 		return answerText(candidate);
 	}
 
-	/** Thinking tokens are billed as output; cached-content tokens are a part of the prompt tokens. */
+	/**
+	 * Thinking tokens are billed as output; cached-content tokens are a part of the
+	 * prompt tokens.
+	 */
 	@Override
 	protected TokenUsage.Reported usage(JsonNode body) {
 		JsonNode usage = body.path("usageMetadata");
@@ -186,14 +199,18 @@ public final class GeminiProvider extends HttpLlmProvider {
 		return categorizeByStatus(status);
 	}
 
-	/** Gemini puts the wait in the body: {@code details[].retryDelay} of a {@code google.rpc.RetryInfo}. */
+	/**
+	 * Gemini puts the wait in the body: {@code details[].retryDelay} of a
+	 * {@code google.rpc.RetryInfo}.
+	 */
 	@Override
 	protected @Nullable Duration retryAfter(HttpHeaders headers, JsonNode errorBody) {
 		for (JsonNode detail : errorBody.path("error").path("details")) {
 			String delay = text(detail, "retryDelay");
 			if (delay.endsWith("s")) {
 				try {
-					return Duration.ofMillis((long) (Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1000));
+					return Duration
+						.ofMillis((long) (Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1000));
 				}
 				catch (NumberFormatException ex) {
 					break;

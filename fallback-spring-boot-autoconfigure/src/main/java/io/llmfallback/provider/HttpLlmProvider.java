@@ -40,28 +40,34 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as text (within the
- * provider's cap and the shared {@link ResponseBudget}, so that a huge one cannot exhaust memory) so that a
- * malformed answer becomes {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every
- * failure classified into a {@link ProviderException}. Subclasses supply the protocol: path, credentials,
- * request body, response parsing and the provider's own error vocabulary.
+ * The HTTP plumbing every wire protocol shares: one POST of a JSON body, the body read as
+ * text (within the provider's cap and the shared {@link ResponseBudget}, so that a huge
+ * one cannot exhaust memory) so that a malformed answer becomes
+ * {@link FailureCategory#INVALID_RESPONSE} instead of a codec error, and every failure
+ * classified into a {@link ProviderException}. Subclasses supply the protocol: path,
+ * credentials, request body, response parsing and the provider's own error vocabulary.
  * <p>
- * Streams share the same plumbing: the request is the unary one with streaming switched on, an error status is
- * classified exactly as a unary one, and a 2xx body is split into server-sent events by {@link SseReader} and
- * decoded by the subclass, one event at a time, into {@link ChatChunk}s.
+ * Streams share the same plumbing: the request is the unary one with streaming switched
+ * on, an error status is classified exactly as a unary one, and a 2xx body is split into
+ * server-sent events by {@link SseReader} and decoded by the subclass, one event at a
+ * time, into {@link ChatChunk}s.
  */
 public abstract class HttpLlmProvider implements LlmProvider {
 
 	/**
-	 * How long a stream's body may stay open after the provider's end-of-stream marker before it is cut short:
-	 * a provider ends it at once (the end of the body comes in the marker's packet or the next), the answer is
-	 * whole already, and the caller's stall limit keeps running meanwhile.
+	 * How long a stream's body may stay open after the provider's end-of-stream marker
+	 * before it is cut short: a provider ends it at once (the end of the body comes in
+	 * the marker's packet or the next), the answer is whole already, and the caller's
+	 * stall limit keeps running meanwhile.
 	 */
 	static final Duration DRAIN_GRACE = Duration.ofMillis(100);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** What a provider adds to the prompt for a JSON answer where its API needs the instruction in words. */
+	/**
+	 * What a provider adds to the prompt for a JSON answer where its API needs the
+	 * instruction in words.
+	 */
 	protected static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
 
 	private static final Log logger = LogFactory.getLog(HttpLlmProvider.class);
@@ -80,25 +86,24 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	private final SecretRedactor redactor;
 
 	/**
-	 * @param webClientBuilder the builder of the provider's WebClient; its connector must not follow redirects
-	 * (the auto-configuration sees to it): a followed redirect would re-send the API key and the prompt
-	 * @param responseBudget the bytes this provider may hold while reading answers, shared with the others
+	 * @param webClientBuilder the builder of the provider's WebClient; its connector must
+	 * not follow redirects (the auto-configuration sees to it): a followed redirect would
+	 * re-send the API key and the prompt
+	 * @param responseBudget the bytes this provider may hold while reading answers,
+	 * shared with the others
 	 */
 	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
 			ResponseBudget responseBudget) {
 		this.settings = settings;
 		this.responseBudget = responseBudget;
 		this.redactor = new SecretRedactor(settings.apiKey());
-		this.webClient = webClientBuilder.clone()
-			.baseUrl(settings.baseUrl().toString())
-			.defaultHeaders((headers) -> {
-				settings.headers().forEach(headers::set);
-				protocolHeaders(headers);
-				if (settings.hasApiKey()) {
-					authenticate(headers, settings.apiKey());
-				}
-			})
-			.build();
+		this.webClient = webClientBuilder.clone().baseUrl(settings.baseUrl().toString()).defaultHeaders((headers) -> {
+			settings.headers().forEach(headers::set);
+			protocolHeaders(headers);
+			if (settings.hasApiKey()) {
+				authenticate(headers, settings.apiKey());
+			}
+		}).build();
 	}
 
 	@Override
@@ -150,12 +155,13 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * Streams the answer over server-sent events. An error status is read and classified as in
-	 * {@link #chat}; a 2xx body is read event by event, each within the provider's
-	 * {@code max-response-size}, and the whole within four times that: a streamed answer is the unary answer
-	 * cut into events, each adding tens of bytes of JSON framing to a few characters of text, so a stream of
-	 * the largest plausible answer is a few times its unary body, and a stream past four times is broken or
-	 * hostile. A stream holds one event at a time, so the shared {@link ResponseBudget} (which bounds whole
+	 * Streams the answer over server-sent events. An error status is read and classified
+	 * as in {@link #chat}; a 2xx body is read event by event, each within the provider's
+	 * {@code max-response-size}, and the whole within four times that: a streamed answer
+	 * is the unary answer cut into events, each adding tens of bytes of JSON framing to a
+	 * few characters of text, so a stream of the largest plausible answer is a few times
+	 * its unary body, and a stream past four times is broken or hostile. A stream holds
+	 * one event at a time, so the shared {@link ResponseBudget} (which bounds whole
 	 * bodies held at once) does not apply to it.
 	 */
 	@Override
@@ -170,21 +176,23 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.TEXT_EVENT_STREAM)
 				.bodyValue(JSON.writeValueAsString(body))
-				.exchangeToFlux((response) -> response.statusCode().is2xxSuccessful()
-						? chunks(response, model, maxTokens)
-						: readBody(response).flatMapMany((text) -> Flux.error(failure(response, text))))
+				.exchangeToFlux(
+						(response) -> response.statusCode().is2xxSuccessful() ? chunks(response, model, maxTokens)
+								: readBody(response).flatMapMany((text) -> Flux.error(failure(response, text))))
 				.onErrorMap((ex) -> !(ex instanceof ProviderException), this::classifyTransportFailure);
 		});
 	}
 
 	/**
-	 * The text chunks as their events come, then one last chunk with the finish reason, the usage and the
-	 * model, once the provider's end of stream is seen. Events after the end-of-stream marker are not decoded,
-	 * but the body is still read to its end, which comes at once from a provider: a connection whose body was
-	 * read whole goes back to the pool for the next call, one cut short is closed, and the next stream would
-	 * pay a new TCP and TLS handshake before its first chunk. A body still open {@link #DRAIN_GRACE} after the
-	 * marker is cut short all the same. The decoding runs on the connection's event loop: it is one small JSON
-	 * document per event, as a codec would parse.
+	 * The text chunks as their events come, then one last chunk with the finish reason,
+	 * the usage and the model, once the provider's end of stream is seen. Events after
+	 * the end-of-stream marker are not decoded, but the body is still read to its end,
+	 * which comes at once from a provider: a connection whose body was read whole goes
+	 * back to the pool for the next call, one cut short is closed, and the next stream
+	 * would pay a new TCP and TLS handshake before its first chunk. A body still open
+	 * {@link #DRAIN_GRACE} after the marker is cut short all the same. The decoding runs
+	 * on the connection's event loop: it is one small JSON document per event, as a codec
+	 * would parse.
 	 */
 	private Flux<ChatChunk> chunks(ClientResponse response, String requestedModel, int maxTokens) {
 		int status = response.statusCode().value();
@@ -199,19 +207,17 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			finally {
 				DataBufferUtils.release(buffer);
 			}
+		}).filter((event) -> !state.terminated).map((event) -> {
+			String text = decodeQuietly(event, state);
+			if (state.terminated) {
+				terminated.tryEmitEmpty();
+			}
+			return text;
 		})
-			.filter((event) -> !state.terminated)
-			.map((event) -> {
-				String text = decodeQuietly(event, state);
-				if (state.terminated) {
-					terminated.tryEmitEmpty();
-				}
-				return text;
-			})
-			// Bytes past the marker still count toward the size cap; going over it there cuts the drain, not
+			// Bytes past the marker still count toward the size cap; going over it there
+			// cuts the drain, not
 			// the answer.
-			.onErrorResume(ResponseTooLargeException.class,
-					(ex) -> state.terminated ? Flux.empty() : Flux.error(ex))
+			.onErrorResume(ResponseTooLargeException.class, (ex) -> state.terminated ? Flux.empty() : Flux.error(ex))
 			.takeUntilOther(terminated.asMono().then(Mono.delay(DRAIN_GRACE)))
 			.filter((text) -> !text.isEmpty())
 			.map((text) -> {
@@ -222,8 +228,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			.onErrorMap(ResponseTooLargeException.class, (ex) -> {
 				this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' streamed an answer that was not read "
 						+ "to the end: " + ex.detail());
-				return new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
-						ex.detail(), null);
+				return new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null, ex.detail(),
+						null);
 			});
 	}
 
@@ -261,7 +267,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * Reads a body that is not an answer (an error, a redirect) as text within the provider's cap.
+	 * Reads a body that is not an answer (an error, a redirect) as text within the
+	 * provider's cap.
 	 */
 	private Mono<String> readBody(ClientResponse response) {
 		return this.responseBudget
@@ -280,22 +287,21 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * An answer over its cap is a failure of its own; an error or redirect over it is still classified, by
-	 * its status and headers alone.
+	 * An answer over its cap is a failure of its own; an error or redirect over it is
+	 * still classified, by its status and headers alone.
 	 */
 	private Mono<String> tooLarge(ClientResponse response, ResponseTooLargeException ex) {
 		int status = response.statusCode().value();
 		this.oversizeWarning.warn(() -> "LLM provider '" + name() + "' answered HTTP " + status + " with a body "
 				+ "that was not read to the end: " + ex.detail());
 		if (response.statusCode().is2xxSuccessful()) {
-			return Mono.error(new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null,
-					ex.detail(), null));
+			return Mono.error(
+					new ProviderException(name(), FailureCategory.RESPONSE_TOO_LARGE, status, null, ex.detail(), null));
 		}
 		return Mono.just("");
 	}
 
-	private ChatResponse parseSuccess(String text, int status, String requestedModel, int maxTokens,
-			Duration latency) {
+	private ChatResponse parseSuccess(String text, int status, String requestedModel, int maxTokens, Duration latency) {
 		JsonNode body;
 		try {
 			body = JSON.readTree(text);
@@ -315,7 +321,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		}
 		catch (ProviderException ex) {
 			// A response did come: its status and billed tokens belong on the failure.
-			throw ex.inResponse(status, plausible(usageQuietly(body).consistent(), maxTokens, () -> usageQuietly(body)));
+			throw ex.inResponse(status,
+					plausible(usageQuietly(body).consistent(), maxTokens, () -> usageQuietly(body)));
 		}
 		catch (RuntimeException ex) {
 			// Values the model refuses mean a malformed answer, not a broken connection.
@@ -325,12 +332,14 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * The usage within plausible bounds: no more output than the request allowed plus slack, no more input
-	 * than the configured ceiling. Slack, because providers count a few tokens the limit does not (the end of
-	 * turn, tool-call framing) and gateways re-count with tokenizers of their own, a few percent apart: 10%
-	 * covers the tokenizers, 16 tokens the fixed overhead on small limits. Logged once per provider: every
-	 * clamped count is on its attempt's usage and in the meters. The line has the counts as the body
-	 * reported them (read again from it, once): the ones read already are corrected.
+	 * The usage within plausible bounds: no more output than the request allowed plus
+	 * slack, no more input than the configured ceiling. Slack, because providers count a
+	 * few tokens the limit does not (the end of turn, tool-call framing) and gateways
+	 * re-count with tokenizers of their own, a few percent apart: 10% covers the
+	 * tokenizers, 16 tokens the fixed overhead on small limits. Logged once per provider:
+	 * every clamped count is on its attempt's usage and in the meters. The line has the
+	 * counts as the body reported them (read again from it, once): the ones read already
+	 * are corrected.
 	 */
 	private TokenUsage plausible(TokenUsage consistent, int maxTokens, Supplier<TokenUsage.Reported> asReported) {
 		TokenUsage usage = consistent.clampedTo(this.settings.maxInputTokens(), maxTokens + maxTokens / 10 + 16L);
@@ -360,8 +369,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * A redirect is not followed: the request carries the API key and the prompt. The target's host is named
-	 * so that a moved endpoint can be found, but nothing else of it: its path and query may hold a token.
+	 * A redirect is not followed: the request carries the API key and the prompt. The
+	 * target's host is named so that a moved endpoint can be found, but nothing else of
+	 * it: its path and query may hold a token.
 	 */
 	private ProviderException redirect(int status, HttpHeaders headers) {
 		String location = headers.getFirst(HttpHeaders.LOCATION);
@@ -381,8 +391,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	/**
 	 * @param status the response's status
-	 * @param categorizeAs the status the error is categorized by: the response's, or for an error event inside
-	 * a 200 the one its error type stands for
+	 * @param categorizeAs the status the error is categorized by: the response's, or for
+	 * an error event inside a 200 the one its error type stands for
 	 * @param prefix what the detail starts with
 	 */
 	private ProviderException classifyError(int status, int categorizeAs, HttpHeaders headers, JsonNode body,
@@ -390,14 +400,15 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		ProviderError error = parseError(body);
 		FailureCategory category = categorize(categorizeAs, error);
 		Duration retryAfter = retryAfter(headers, body);
-		String detail = this.redactor.redact(prefix + (error.type().isEmpty() ? error.message()
-				: error.type() + ": " + error.message()));
+		String detail = this.redactor
+			.redact(prefix + (error.type().isEmpty() ? error.message() : error.type() + ": " + error.message()));
 		return new ProviderException(name(), category, status, retryAfter, detail, null);
 	}
 
 	/**
-	 * The JSON object of a stream event, or a failure: {@code invalid-response} for an event that is not one,
-	 * and for an error the provider sent inside its 200 the category its error type has in an error response.
+	 * The JSON object of a stream event, or a failure: {@code invalid-response} for an
+	 * event that is not one, and for an error the provider sent inside its 200 the
+	 * category its error type has in an error response.
 	 */
 	protected JsonNode eventJson(StreamEvent event) {
 		JsonNode body;
@@ -427,9 +438,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			String detail = (cause != null) ? cause.getClass().getSimpleName() : ex.getClass().getSimpleName();
 			return new ProviderException(name(), FailureCategory.CONNECTION, null, null, detail, ex);
 		}
-		// A connection that closed mid-response surfaces here as a reactor-netty exception.
-		return new ProviderException(name(), FailureCategory.CONNECTION, null, null, ex.getClass().getSimpleName(),
-				ex);
+		// A connection that closed mid-response surfaces here as a reactor-netty
+		// exception.
+		return new ProviderException(name(), FailureCategory.CONNECTION, null, null, ex.getClass().getSimpleName(), ex);
 	}
 
 	private static JsonNode readQuietly(String text) {
@@ -443,7 +454,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * The mapping every provider starts from; subclasses refine it with what the error body says.
+	 * The mapping every provider starts from; subclasses refine it with what the error
+	 * body says.
 	 */
 	protected static FailureCategory categorizeByStatus(int status) {
 		return switch (status) {
@@ -456,8 +468,9 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * How long the provider asked us to wait: {@code retry-after-ms}, then {@code retry-after} in seconds or
-	 * as an HTTP date. Subclasses may also read the error body.
+	 * How long the provider asked us to wait: {@code retry-after-ms}, then
+	 * {@code retry-after} in seconds or as an HTTP date. Subclasses may also read the
+	 * error body.
 	 */
 	protected @Nullable Duration retryAfter(HttpHeaders headers, JsonNode errorBody) {
 		String millis = headers.getFirst("retry-after-ms");
@@ -489,9 +502,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the largest long (so
-	 * that it is clamped as implausible, where read as is it would become 0 and a hostile answer would cost
-	 * nothing) or, negative, as -1 (read as 0 and flagged by {@link TokenUsage.Reported#consistent}).
+	 * A token count of a usage report, 0 when absent. A number beyond a long reads as the
+	 * largest long (so that it is clamped as implausible, where read as is it would
+	 * become 0 and a hostile answer would cost nothing) or, negative, as -1 (read as 0
+	 * and flagged by {@link TokenUsage.Reported#consistent}).
 	 */
 	protected static long count(JsonNode usage, String field) {
 		JsonNode value = usage.path(field);
@@ -507,10 +521,11 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * The answer, unless it has no text to serve. An empty or whitespace-only completion is a failure of its
-	 * own whatever the finish reason: one that stopped normally as much as one the token limit cut off (a
-	 * thinking model can spend the whole limit on thoughts). A tool call without text is not empty, but the
-	 * starter sends no tools and cannot serve one.
+	 * The answer, unless it has no text to serve. An empty or whitespace-only completion
+	 * is a failure of its own whatever the finish reason: one that stopped normally as
+	 * much as one the token limit cut off (a thinking model can spend the whole limit on
+	 * thoughts). A tool call without text is not empty, but the starter sends no tools
+	 * and cannot serve one.
 	 */
 	protected ChatResponse answer(String text, boolean toolCall, @Nullable String finishReason, TokenUsage usage,
 			String model, Duration latency) {
@@ -525,12 +540,16 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return new ChatResponse(text, finishReason, usage, name(), model, latency);
 	}
 
-	/** Adds the credential header(s) of this protocol; only called when an API key is configured. */
+	/**
+	 * Adds the credential header(s) of this protocol; only called when an API key is
+	 * configured.
+	 */
 	protected abstract void authenticate(HttpHeaders headers, String apiKey);
 
 	/**
-	 * Adds the headers this protocol needs on every request, with or without an API key (a version header,
-	 * say). Headers the user configured are already present and should be kept.
+	 * Adds the headers this protocol needs on every request, with or without an API key
+	 * (a version header, say). Headers the user configured are already present and should
+	 * be kept.
 	 */
 	protected void protocolHeaders(HttpHeaders headers) {
 	}
@@ -538,7 +557,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	/** The request path below the base URL. */
 	protected abstract String path(String model);
 
-	/** The request path of a streamed answer; the unary one unless the protocol has its own. */
+	/**
+	 * The request path of a streamed answer; the unary one unless the protocol has its
+	 * own.
+	 */
 	protected String streamPath(String model) {
 		return path(model);
 	}
@@ -549,16 +571,18 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * Reads one event of a streamed answer: returns the text it adds (empty for none) and records on the
-	 * state what it says of the model, the finish reason, the usage and the end of stream. Throws
-	 * {@link ProviderException} for an error event ({@link #eventJson} does) or a malformed one.
+	 * Reads one event of a streamed answer: returns the text it adds (empty for none) and
+	 * records on the state what it says of the model, the finish reason, the usage and
+	 * the end of stream. Throws {@link ProviderException} for an error event
+	 * ({@link #eventJson} does) or a malformed one.
 	 */
 	protected abstract String decode(StreamEvent event, StreamState state);
 
 	/**
-	 * The HTTP status an error event inside a 200 stands for, to categorize it as an error response of that
-	 * status: its numeric {@code error.code} when it has one (Gemini, and OpenAI-compatible servers), a
-	 * server error otherwise. Subclasses map their error types.
+	 * The HTTP status an error event inside a 200 stands for, to categorize it as an
+	 * error response of that status: its numeric {@code error.code} when it has one
+	 * (Gemini, and OpenAI-compatible servers), a server error otherwise. Subclasses map
+	 * their error types.
 	 */
 	protected int streamErrorStatus(JsonNode body, ProviderError error) {
 		JsonNode code = body.path("error").path("code");
@@ -568,25 +592,35 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	protected abstract ObjectNode requestBody(ChatRequest request, String model, int maxTokens);
 
 	/**
-	 * Turns a 2xx JSON object into a response, or throws {@link ProviderException} when fields are missing
-	 * ({@code invalid-response}) or the provider filtered the content ({@code content-filtered}).
+	 * Turns a 2xx JSON object into a response, or throws {@link ProviderException} when
+	 * fields are missing ({@code invalid-response}) or the provider filtered the content
+	 * ({@code content-filtered}).
 	 */
 	protected abstract ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency);
 
-	/** The token usage a response body reports, as reported; zero counts where it reports none. */
+	/**
+	 * The token usage a response body reports, as reported; zero counts where it reports
+	 * none.
+	 */
 	protected abstract TokenUsage.Reported usage(JsonNode body);
 
-	/** Reads the provider's error envelope; a body that is not one gives an empty type and message. */
+	/**
+	 * Reads the provider's error envelope; a body that is not one gives an empty type and
+	 * message.
+	 */
 	protected abstract ProviderError parseError(JsonNode body);
 
-	/** The category of an error response, from its status and the provider's own error type and text. */
+	/**
+	 * The category of an error response, from its status and the provider's own error
+	 * type and text.
+	 */
 	protected abstract FailureCategory categorize(int status, ProviderError error);
 
 	/**
 	 * The provider's own description of an error.
 	 *
-	 * @param type the provider's error type or code ({@code context_length_exceeded}, {@code overloaded_error},
-	 * {@code RESOURCE_EXHAUSTED}), empty when absent
+	 * @param type the provider's error type or code ({@code context_length_exceeded},
+	 * {@code overloaded_error}, {@code RESOURCE_EXHAUSTED}), empty when absent
 	 * @param message the human-readable text, empty when absent
 	 */
 	protected record ProviderError(String type, String message) {
@@ -605,7 +639,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 
 	}
 
-	/** What one stream has said so far; written by {@link #decode}, on one thread at a time. */
+	/**
+	 * What one stream has said so far; written by {@link #decode}, on one thread at a
+	 * time.
+	 */
 	protected static final class StreamState {
 
 		private @Nullable String model;
@@ -634,9 +671,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		}
 
 		/**
-		 * Takes the usage an event reports: its {@code field} object's counts, merged over those reported
-		 * before (Anthropic reports the input at the start and the output at the end; the others report it
-		 * whole, once or cumulatively). {@link #usage(JsonNode)} reads them at the end.
+		 * Takes the usage an event reports: its {@code field} object's counts, merged
+		 * over those reported before (Anthropic reports the input at the start and the
+		 * output at the end; the others report it whole, once or cumulatively).
+		 * {@link #usage(JsonNode)} reads them at the end.
 		 */
 		void usage(JsonNode body, String field) {
 			JsonNode reported = body.path(field);
@@ -648,7 +686,10 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			}
 		}
 
-		/** The provider's end of stream was seen; the body may still end before more events. */
+		/**
+		 * The provider's end of stream was seen; the body may still end before more
+		 * events.
+		 */
 		void end() {
 			this.ended = true;
 		}

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The configured providers by name, each made for its wire protocol, and what their calls hold open. */
+/**
+ * The configured providers by name, each made for its wire protocol, and what their calls
+ * hold open.
+ */
 public final class LlmProviders implements AutoCloseable {
 
 	private final Map<String, LlmProvider> providers = new LinkedHashMap<>();
@@ -19,7 +22,8 @@ public final class LlmProviders implements AutoCloseable {
 	}
 
 	/**
-	 * @param resources what the providers' calls use and {@link #close()} releases, such as a connection pool
+	 * @param resources what the providers' calls use and {@link #close()} releases, such
+	 * as a connection pool
 	 */
 	public LlmProviders(Collection<LlmProvider> providers, AutoCloseable resources) {
 		providers.forEach((provider) -> this.providers.put(provider.name(), provider));
@@ -27,8 +31,8 @@ public final class LlmProviders implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the provider implementation of the configured wire protocol, reading answers within its own cap
-	 * only: it shares no budget with other providers.
+	 * Creates the provider implementation of the configured wire protocol, reading
+	 * answers within its own cap only: it shares no budget with other providers.
 	 */
 	public static LlmProvider create(ProviderSettings settings, WebClient.Builder webClientBuilder) {
 		return create(settings, webClientBuilder, new ResponseBudget(Long.MAX_VALUE));
@@ -44,8 +48,8 @@ public final class LlmProviders implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the provider, reading its answers within the budget it shares with the other providers, and
-	 * makes it rewrite every request with the adaptation first.
+	 * Creates the provider, reading its answers within the budget it shares with the
+	 * other providers, and makes it rewrite every request with the adaptation first.
 	 */
 	public static LlmProvider create(ProviderSettings settings, RequestAdaptation adaptation,
 			WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
@@ -60,7 +64,8 @@ public final class LlmProviders implements AutoCloseable {
 	public LlmProvider get(String name) {
 		LlmProvider provider = this.providers.get(name);
 		if (provider == null) {
-			throw new IllegalArgumentException("No LLM provider named '" + name + "'; configured: " + this.providers.keySet());
+			throw new IllegalArgumentException(
+					"No LLM provider named '" + name + "'; configured: " + this.providers.keySet());
 		}
 		return provider;
 	}

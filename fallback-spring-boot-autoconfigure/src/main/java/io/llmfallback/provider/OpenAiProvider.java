@@ -19,12 +19,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * OpenAI chat completions ({@code POST /v1/chat/completions}, bearer token). Also serves every API that
- * speaks the same protocol: Azure OpenAI's v1 API, OpenRouter, Ollama, vLLM, Groq.
+ * OpenAI chat completions ({@code POST /v1/chat/completions}, bearer token). Also serves
+ * every API that speaks the same protocol: Azure OpenAI's v1 API, OpenRouter, Ollama,
+ * vLLM, Groq.
  */
 public final class OpenAiProvider extends HttpLlmProvider {
 
-	// o1, o1-mini, o3-mini, o4-mini, gpt-5, gpt-5-mini..., also as Azure deployments' "openai/" ids.
+	// o1, o1-mini, o3-mini, o4-mini, gpt-5, gpt-5-mini..., also as Azure deployments'
+	// "openai/" ids.
 	private static final Pattern REASONING_MODEL = Pattern.compile("(openai/)?(o\\d|gpt-5)\\b");
 
 	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
@@ -33,9 +35,10 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * Whether the model is one of OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...), which refuse
-	 * {@code max_tokens} and any {@code temperature} with a 400, and take {@code max_completion_tokens}. Every
-	 * other chat model, and every OpenAI-compatible server, takes {@code max_tokens}, so that stays the default.
+	 * Whether the model is one of OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...),
+	 * which refuse {@code max_tokens} and any {@code temperature} with a 400, and take
+	 * {@code max_completion_tokens}. Every other chat model, and every OpenAI-compatible
+	 * server, takes {@code max_tokens}, so that stays the default.
 	 */
 	static boolean isReasoningModel(String model) {
 		return REASONING_MODEL.matcher(model).lookingAt();
@@ -57,21 +60,26 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		body.put("model", model);
 		ArrayNode messages = body.putArray("messages");
 		boolean json = request.responseFormat() == ResponseFormat.JSON;
-		// JSON mode is refused with a 400 unless some message says "JSON"; a fallback's request was often
-		// written for another provider, so the instruction is added rather than left to the caller.
+		// JSON mode is refused with a 400 unless some message says "JSON"; a fallback's
+		// request was often
+		// written for another provider, so the instruction is added rather than left to
+		// the caller.
 		if (json && request.messages()
 			.stream()
 			.noneMatch((message) -> message.content().toLowerCase(Locale.ROOT).contains("json"))) {
 			messages.addObject().put("role", "system").put("content", JSON_INSTRUCTION);
 		}
 		for (ChatMessage message : request.messages()) {
-			messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).put("content",
-					message.content());
+			messages.addObject()
+				.put("role", message.role().name().toLowerCase(Locale.ROOT))
+				.put("content", message.content());
 		}
 		boolean reasoning = isReasoningModel(model);
 		body.put(reasoning ? "max_completion_tokens" : "max_tokens", maxTokens);
-		// Reasoning models refuse any temperature but their own with a 400; a fallback of that kind serves
-		// requests written for another model, so the setting is left out rather than failing them.
+		// Reasoning models refuse any temperature but their own with a 400; a fallback of
+		// that kind serves
+		// requests written for another model, so the setting is left out rather than
+		// failing them.
 		if (request.temperature() != null && !reasoning) {
 			body.put("temperature", request.temperature());
 		}
@@ -107,7 +115,10 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		}
 	}
 
-	/** With the usage in a last chunk of its own, before {@code [DONE]}; without, a stream reports none. */
+	/**
+	 * With the usage in a last chunk of its own, before {@code [DONE]}; without, a stream
+	 * reports none.
+	 */
 	@Override
 	protected void streaming(ObjectNode body) {
 		body.put("stream", true);
@@ -115,8 +126,9 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * A {@code chat.completion.chunk}: text in {@code choices[0].delta.content}, the finish reason on its
-	 * choice, the usage on a last chunk with no choices, and {@code [DONE]} (not JSON) to end the stream.
+	 * A {@code chat.completion.chunk}: text in {@code choices[0].delta.content}, the
+	 * finish reason on its choice, the usage on a last chunk with no choices, and
+	 * {@code [DONE]} (not JSON) to end the stream.
 	 */
 	@Override
 	protected String decode(StreamEvent event, StreamState state) {
@@ -147,14 +159,16 @@ public final class OpenAiProvider extends HttpLlmProvider {
 
 	/**
 	 * OpenAI's error events carry the type of its error responses ({@code server_error},
-	 * {@code rate_limit_exceeded}...) and no status; compatible servers often carry the status as the code.
+	 * {@code rate_limit_exceeded}...) and no status; compatible servers often carry the
+	 * status as the code.
 	 */
 	@Override
 	protected int streamErrorStatus(JsonNode body, ProviderError error) {
 		return switch (error.type()) {
 			case "rate_limit_exceeded", "insufficient_quota", "tokens", "requests" -> 429;
 			case "invalid_api_key", "authentication_error" -> 401;
-			case "invalid_request_error", "context_length_exceeded", "content_filter", "content_policy_violation" -> 400;
+			case "invalid_request_error", "context_length_exceeded", "content_filter", "content_policy_violation" ->
+				400;
 			default -> super.streamErrorStatus(body, error);
 		};
 	}

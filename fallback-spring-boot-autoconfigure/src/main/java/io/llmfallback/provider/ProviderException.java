@@ -8,8 +8,8 @@ import io.llmfallback.model.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failed provider call, classified. The message never holds the API key: provider error texts are
- * passed through {@link SecretRedactor} first.
+ * A failed provider call, classified. The message never holds the API key: provider error
+ * texts are passed through {@link SecretRedactor} first.
  */
 public final class ProviderException extends RuntimeException {
 
@@ -47,7 +47,8 @@ public final class ProviderException extends RuntimeException {
 	}
 
 	/**
-	 * A well-formed answer that breaks the chain's output contract; the provider billed its tokens.
+	 * A well-formed answer that breaks the chain's output contract; the provider billed
+	 * its tokens.
 	 */
 	public static ProviderException contractViolation(String provider, List<String> violations, TokenUsage billed) {
 		return new ProviderException(provider, FailureCategory.CONTRACT_VIOLATION, 200, null,
@@ -55,8 +56,9 @@ public final class ProviderException extends RuntimeException {
 	}
 
 	/**
-	 * The same failure, found in a response that did come: with that response's status (unless one is
-	 * set) and the tokens it reports, which the provider bills although the answer is unusable.
+	 * The same failure, found in a response that did come: with that response's status
+	 * (unless one is set) and the tokens it reports, which the provider bills although
+	 * the answer is unusable.
 	 */
 	ProviderException inResponse(int status, TokenUsage billed) {
 		ProviderException copy = new ProviderException(this.provider, this.category,
@@ -73,17 +75,25 @@ public final class ProviderException extends RuntimeException {
 		return this.category;
 	}
 
-	/** The HTTP status the provider answered with, or {@code null} when no response came. */
+	/**
+	 * The HTTP status the provider answered with, or {@code null} when no response came.
+	 */
 	public @Nullable Integer getHttpStatus() {
 		return this.httpStatus;
 	}
 
-	/** Tokens the provider billed for the failed call: none unless a response reported usage. */
+	/**
+	 * Tokens the provider billed for the failed call: none unless a response reported
+	 * usage.
+	 */
 	public TokenUsage getBilledUsage() {
 		return this.billedUsage;
 	}
 
-	/** How long the provider asked us to wait ({@code retry-after} and the like), or {@code null}. */
+	/**
+	 * How long the provider asked us to wait ({@code retry-after} and the like), or
+	 * {@code null}.
+	 */
 	public @Nullable Duration getRetryAfter() {
 		return this.retryAfter;
 	}

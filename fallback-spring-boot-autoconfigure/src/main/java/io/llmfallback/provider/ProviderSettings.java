@@ -10,25 +10,33 @@ import java.util.Objects;
  *
  * @param name the configured name
  * @param type the wire protocol
- * @param baseUrl scheme, host and optional path prefix, e.g. {@code https://api.openai.com}
- * @param apiKey the credential; may be empty for endpoints without one (a local Ollama). Never printed.
+ * @param baseUrl scheme, host and optional path prefix, e.g.
+ * {@code https://api.openai.com}
+ * @param apiKey the credential; may be empty for endpoints without one (a local Ollama).
+ * Never printed.
  * @param model the model sent when a request names none
  * @param timeout the per-attempt ceiling
  * @param maxTokens the output cap sent when a request names none
  * @param headers extra headers sent with every request
- * @param maxResponseBytes the cap on one answer's body; reading stops at the first byte past it
- * @param maxInputTokens the most prompt tokens an answer may report; more are priced as this many
+ * @param maxResponseBytes the cap on one answer's body; reading stops at the first byte
+ * past it
+ * @param maxInputTokens the most prompt tokens an answer may report; more are priced as
+ * this many
  */
 public record ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
 		Duration timeout, int maxTokens, Map<String, String> headers, long maxResponseBytes, long maxInputTokens) {
 
 	/**
-	 * An LLM answer is rarely above a few hundred KB (65k output tokens, Gemini's largest limit, are about
-	 * 260 KB of text); a body four times that is a broken or hostile endpoint.
+	 * An LLM answer is rarely above a few hundred KB (65k output tokens, Gemini's largest
+	 * limit, are about 260 KB of text); a body four times that is a broken or hostile
+	 * endpoint.
 	 */
 	public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
-	/** The largest context windows of today's models (Gemini 1.5 Pro's, 2M tokens) read no more. */
+	/**
+	 * The largest context windows of today's models (Gemini 1.5 Pro's, 2M tokens) read no
+	 * more.
+	 */
 	public static final long DEFAULT_MAX_INPUT_TOKENS = 2_000_000;
 
 	public ProviderSettings {
@@ -48,8 +56,8 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 	}
 
 	/** Settings with the default limits. */
-	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
-			Duration timeout, int maxTokens, Map<String, String> headers) {
+	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model, Duration timeout,
+			int maxTokens, Map<String, String> headers) {
 		this(name, type, baseUrl, apiKey, model, timeout, maxTokens, headers, DEFAULT_MAX_RESPONSE_BYTES,
 				DEFAULT_MAX_INPUT_TOKENS);
 	}
@@ -58,13 +66,15 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		return !this.apiKey.isBlank();
 	}
 
-	/** Leaves the API key out, so that a logged or printed settings object never leaks it. */
+	/**
+	 * Leaves the API key out, so that a logged or printed settings object never leaks it.
+	 */
 	@Override
 	public String toString() {
 		return "ProviderSettings[name=" + this.name + ", type=" + this.type.wireName() + ", baseUrl=" + this.baseUrl
 				+ ", apiKey=" + (hasApiKey() ? "******" : "<none>") + ", model=" + this.model + ", timeout="
-				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet() + ", maxResponseBytes="
-				+ this.maxResponseBytes + ", maxInputTokens=" + this.maxInputTokens + "]";
+				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet()
+				+ ", maxResponseBytes=" + this.maxResponseBytes + ", maxInputTokens=" + this.maxInputTokens + "]";
 	}
 
 }

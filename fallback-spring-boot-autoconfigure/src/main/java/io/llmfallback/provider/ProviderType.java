@@ -5,7 +5,10 @@ import java.util.Locale;
 /** The wire protocols the starter speaks. */
 public enum ProviderType {
 
-	/** OpenAI chat completions, and every OpenAI-compatible API (Azure OpenAI v1, OpenRouter, Ollama, vLLM, Groq...). */
+	/**
+	 * OpenAI chat completions, and every OpenAI-compatible API (Azure OpenAI v1,
+	 * OpenRouter, Ollama, vLLM, Groq...).
+	 */
 	OPENAI,
 
 	/** Anthropic messages. */

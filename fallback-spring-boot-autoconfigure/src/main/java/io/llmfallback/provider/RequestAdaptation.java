@@ -11,12 +11,15 @@ import io.llmfallback.model.ResponseFormat;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one provider rewrites the chain's request before sending it: the same system prompt meets another
- * model's defaults, so a fallback may need its own instructions (a model that answers 40% shorter gets
- * "answer in full"), its own temperature, or none at all (reasoning models reject it).
+ * How one provider rewrites the chain's request before sending it: the same system prompt
+ * meets another model's defaults, so a fallback may need its own instructions (a model
+ * that answers 40% shorter gets "answer in full"), its own temperature, or none at all
+ * (reasoning models reject it).
  *
- * @param systemPromptReplacement replaces every system message, or {@code null} to keep them
- * @param systemPromptAddendum appended to the system prompt (or sent as one), or {@code null}
+ * @param systemPromptReplacement replaces every system message, or {@code null} to keep
+ * them
+ * @param systemPromptAddendum appended to the system prompt (or sent as one), or
+ * {@code null}
  * @param temperature overrides the request's temperature, or {@code null} to keep it
  * @param drop request parameters this provider must not receive
  */

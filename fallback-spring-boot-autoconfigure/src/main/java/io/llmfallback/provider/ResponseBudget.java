@@ -15,11 +15,12 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
- * The bytes of provider answers being read at one time, shared by every provider: a read reserves the length
- * its answer declares and each chunk it keeps beyond that, and gives its reservation back when it is done, so
- * that many large answers at once cannot exhaust memory. Reads are bounded twice, by the answer's own cap and
- * by what is left of the budget, and stop reading (which closes the connection) at the first chunk over
- * either, or before the first when the declared length is over either.
+ * The bytes of provider answers being read at one time, shared by every provider: a read
+ * reserves the length its answer declares and each chunk it keeps beyond that, and gives
+ * its reservation back when it is done, so that many large answers at once cannot exhaust
+ * memory. Reads are bounded twice, by the answer's own cap and by what is left of the
+ * budget, and stop reading (which closes the connection) at the first chunk over either,
+ * or before the first when the declared length is over either.
  */
 public final class ResponseBudget {
 
@@ -64,21 +65,21 @@ public final class ResponseBudget {
 	}
 
 	/**
-	 * Reads a body as UTF-8 text, failing with {@link ResponseTooLargeException} as soon as it passes
-	 * {@code maxBytes} or the budget. Every chunk is copied and released at once, exactly once, whatever
-	 * happens next: the body's direct memory goes back to Netty's pool chunk by chunk instead of being held
-	 * until the whole answer is in.
-	 * @param declaredLength the body's {@code Content-Length}, or -1. A declared body is reserved whole
-	 * before its first byte, as its array is allocated whole; one declared larger than {@code maxBytes} or
-	 * than what is left of the budget fails at once, without waiting for a byte of it: a server may declare
-	 * it and stall
+	 * Reads a body as UTF-8 text, failing with {@link ResponseTooLargeException} as soon
+	 * as it passes {@code maxBytes} or the budget. Every chunk is copied and released at
+	 * once, exactly once, whatever happens next: the body's direct memory goes back to
+	 * Netty's pool chunk by chunk instead of being held until the whole answer is in.
+	 * @param declaredLength the body's {@code Content-Length}, or -1. A declared body is
+	 * reserved whole before its first byte, as its array is allocated whole; one declared
+	 * larger than {@code maxBytes} or than what is left of the budget fails at once,
+	 * without waiting for a byte of it: a server may declare it and stall
 	 */
 	Mono<String> read(Flux<DataBuffer> body, long maxBytes, long declaredLength) {
 		if (declaredLength > maxBytes) {
 			return unread(body, new ResponseTooLargeException(ResponseTooLargeException.Limit.RESPONSE, maxBytes));
 		}
-		return Mono.using(() -> new Read(maxBytes, declaredLength), (read) -> (read.exceeded != null)
-				? unread(body, read.failure()) : body.map((chunk) -> {
+		return Mono.using(() -> new Read(maxBytes, declaredLength),
+				(read) -> (read.exceeded != null) ? unread(body, read.failure()) : body.map((chunk) -> {
 					try {
 						return read.append(chunk);
 					}
@@ -89,8 +90,9 @@ public final class ResponseBudget {
 	}
 
 	/**
-	 * Fails without reading the body, which is cancelled rather than left unread: WebClient would drain an
-	 * unread body, waiting on a stalled server, where a cancelled one makes Reactor Netty close the connection.
+	 * Fails without reading the body, which is cancelled rather than left unread:
+	 * WebClient would drain an unread body, waiting on a stalled server, where a
+	 * cancelled one makes Reactor Netty close the connection.
 	 */
 	private static Mono<String> unread(Flux<DataBuffer> body, ResponseTooLargeException failure) {
 		return Mono.error(() -> {
@@ -105,10 +107,11 @@ public final class ResponseBudget {
 	}
 
 	/**
-	 * One body being read, and its reservation: the larger of its declared length and the bytes read.
-	 * {@link #append} runs on the connection's event loop while {@link #close} runs on whichever thread ends
-	 * the read (an attempt timeout, a caller gone), so the two exclude each other: a close in the middle of
-	 * an append, or before a late one, would otherwise give back less than was reserved, and the budget would
+	 * One body being read, and its reservation: the larger of its declared length and the
+	 * bytes read. {@link #append} runs on the connection's event loop while
+	 * {@link #close} runs on whichever thread ends the read (an attempt timeout, a caller
+	 * gone), so the two exclude each other: a close in the middle of an append, or before
+	 * a late one, would otherwise give back less than was reserved, and the budget would
 	 * shrink for good.
 	 */
 	private final class Read {
@@ -118,7 +121,9 @@ public final class ResponseBudget {
 		/** The cap, or what one array can hold if that is less. */
 		private final int limit;
 
-		/** The bytes read so far, copied straight out of each chunk: no buffer in between. */
+		/**
+		 * The bytes read so far, copied straight out of each chunk: no buffer in between.
+		 */
 		private byte[] bytes;
 
 		private int size;
@@ -129,7 +134,10 @@ public final class ResponseBudget {
 
 		private boolean closed;
 
-		/** Sized for the declared body (at most the cap) at once, so that it is not copied as it grows. */
+		/**
+		 * Sized for the declared body (at most the cap) at once, so that it is not copied
+		 * as it grows.
+		 */
 		Read(long maxBytes, long declaredLength) {
 			this.maxBytes = maxBytes;
 			this.limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
@@ -150,8 +158,8 @@ public final class ResponseBudget {
 		}
 
 		/**
-		 * Keeps the chunk and says so, or says it does not fit, or that the read is closed. Never throws: the
-		 * chunk must be released.
+		 * Keeps the chunk and says so, or says it does not fit, or that the read is
+		 * closed. Never throws: the chunk must be released.
 		 */
 		synchronized boolean append(DataBuffer chunk) {
 			if (this.closed) {
@@ -170,7 +178,8 @@ public final class ResponseBudget {
 			}
 			this.reservedBytes = Math.max(this.reservedBytes, size);
 			if (size > this.bytes.length) {
-				this.bytes = Arrays.copyOf(this.bytes, (int) Math.min(Math.max(2L * this.bytes.length, size), this.limit));
+				this.bytes = Arrays.copyOf(this.bytes,
+						(int) Math.min(Math.max(2L * this.bytes.length, size), this.limit));
 			}
 			chunk.read(this.bytes, this.size, length);
 			this.size = (int) size;

@@ -1,6 +1,9 @@
 package io.llmfallback.provider;
 
-/** A body that passed the answer's cap or the shared {@link ResponseBudget}; reading it stopped there. */
+/**
+ * A body that passed the answer's cap or the shared {@link ResponseBudget}; reading it
+ * stopped there.
+ */
 final class ResponseTooLargeException extends RuntimeException {
 
 	/** Which bound the body passed. */

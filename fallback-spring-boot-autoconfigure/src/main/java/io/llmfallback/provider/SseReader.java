@@ -8,14 +8,16 @@ import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
 
 /**
- * Splits a {@code text/event-stream} body into its events as its buffers come, following the WHATWG
- * server-sent events rules the three providers use: lines end with CRLF, LF or CR; a blank line ends an event;
- * a line starting with {@code :} is a comment; {@code event:} names the event and each {@code data:} line adds
- * a line to its data; other fields ({@code id}, {@code retry}) mean nothing to an LLM stream and are dropped.
- * A byte scanner, not a regex or a line codec: it holds no more than the event being read, and counts every
- * byte against two caps, one event's and the whole stream's, failing with {@link ResponseTooLargeException}
- * at the first byte past either (a server that never sends a line end cannot make it buffer without bound).
- * Not thread-safe: one reader per stream, fed in order.
+ * Splits a {@code text/event-stream} body into its events as its buffers come, following
+ * the WHATWG server-sent events rules the three providers use: lines end with CRLF, LF or
+ * CR; a blank line ends an event; a line starting with {@code :} is a comment;
+ * {@code event:} names the event and each {@code data:} line adds a line to its data;
+ * other fields ({@code id}, {@code retry}) mean nothing to an LLM stream and are dropped.
+ * A byte scanner, not a regex or a line codec: it holds no more than the event being
+ * read, and counts every byte against two caps, one event's and the whole stream's,
+ * failing with {@link ResponseTooLargeException} at the first byte past either (a server
+ * that never sends a line end cannot make it buffer without bound). Not thread-safe: one
+ * reader per stream, fed in order.
  */
 final class SseReader {
 
@@ -45,7 +47,10 @@ final class SseReader {
 		this.maxStreamBytes = maxStreamBytes;
 	}
 
-	/** The events this buffer completes, in order; the buffer is read to its end and not released. */
+	/**
+	 * The events this buffer completes, in order; the buffer is read to its end and not
+	 * released.
+	 */
 	List<HttpLlmProvider.StreamEvent> read(DataBuffer buffer) {
 		int length = buffer.readableByteCount();
 		this.streamBytes += length;
@@ -97,7 +102,8 @@ final class SseReader {
 			valueStart++;
 		}
 		if (isField("data", colon)) {
-			this.data.append(new String(this.line, valueStart, length - valueStart, StandardCharsets.UTF_8)).append('\n');
+			this.data.append(new String(this.line, valueStart, length - valueStart, StandardCharsets.UTF_8))
+				.append('\n');
 			this.hasData = true;
 		}
 		else if (isField("event", colon)) {
@@ -117,12 +123,15 @@ final class SseReader {
 		return true;
 	}
 
-	/** An event without data is no event (the rules say so: a lone {@code event:} line dispatches nothing). */
+	/**
+	 * An event without data is no event (the rules say so: a lone {@code event:} line
+	 * dispatches nothing).
+	 */
 	private void dispatch(List<HttpLlmProvider.StreamEvent> events) {
 		if (this.hasData) {
 			this.data.setLength(this.data.length() - 1);
-			events.add(new HttpLlmProvider.StreamEvent(this.type.isEmpty() ? "message" : this.type,
-					this.data.toString()));
+			events.add(
+					new HttpLlmProvider.StreamEvent(this.type.isEmpty() ? "message" : this.type, this.data.toString()));
 		}
 		this.data.setLength(0);
 		this.hasData = false;

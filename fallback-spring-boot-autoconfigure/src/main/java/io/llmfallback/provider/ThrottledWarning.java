@@ -8,8 +8,9 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 
 /**
- * A warning logged at most once per interval, saying how many it stood for: what a provider sends can recur
- * on every request, and one line a minute says as much as thousands.
+ * A warning logged at most once per interval, saying how many it stood for: what a
+ * provider sends can recur on every request, and one line a minute says as much as
+ * thousands.
  */
 final class ThrottledWarning {
 
@@ -38,8 +39,8 @@ final class ThrottledWarning {
 		long next = this.nextNanos.get();
 		if (now - next >= 0 && this.nextNanos.compareAndSet(next, now + this.intervalNanos)) {
 			long missed = this.suppressed.getAndSet(0);
-			this.logger.warn(message.get() + ((missed > 0) ? " (and " + missed + " more like it since the last "
-					+ "such warning, not logged)" : ""));
+			this.logger.warn(message.get() + ((missed > 0)
+					? " (and " + missed + " more like it since the last " + "such warning, not logged)" : ""));
 		}
 		else {
 			this.suppressed.incrementAndGet();

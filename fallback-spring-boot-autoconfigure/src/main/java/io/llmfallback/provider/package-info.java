@@ -1,4 +1,7 @@
-/** One reactive WebClient implementation per wire protocol, each mapping its errors onto {@link io.llmfallback.model.FailureCategory}. */
+/**
+ * One reactive WebClient implementation per wire protocol, each mapping its errors onto
+ * {@link io.llmfallback.model.FailureCategory}.
+ */
 @NullMarked
 package io.llmfallback.provider;
 

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a chain's fallbacks are known to be semantically safe: the outcome of the chain's latest
- * compatibility gate run. The fallback-gate module runs the gates and fills it in; the endpoint and the health
- * indicator show it.
+ * Whether a chain's fallbacks are known to be semantically safe: the outcome of the
+ * chain's latest compatibility gate run. The fallback-gate module runs the gates and
+ * fills it in; the endpoint and the health indicator show it.
  *
- * @param status {@code unvalidated} until a gate run judged the chain, then {@code passed} or
- * {@code failed}
+ * @param status {@code unvalidated} until a gate run judged the chain, then
+ * {@code passed} or {@code failed}
  * @param checkedAt when the latest run ended (ISO-8601 UTC), {@code null} when none did
  * @param corpusSize requests the latest run replayed, 0 when none ran
  * @param findings why the latest run failed, or why it could not run; empty otherwise
@@ -20,14 +20,15 @@ import org.jspecify.annotations.Nullable;
 public record FallbackValidation(Status status, @Nullable String checkedAt, int corpusSize, List<String> findings) {
 
 	/** A chain no gate run has judged yet. */
-	public static final FallbackValidation UNVALIDATED = new FallbackValidation(Status.UNVALIDATED, null, 0,
-			List.of());
+	public static final FallbackValidation UNVALIDATED = new FallbackValidation(Status.UNVALIDATED, null, 0, List.of());
 
 	public FallbackValidation {
 		findings = List.copyOf(findings);
 	}
 
-	/** A gate run that ended without a report leaves the chain unvalidated, saying why. */
+	/**
+	 * A gate run that ended without a report leaves the chain unvalidated, saying why.
+	 */
 	public static FallbackValidation notRun(String reason) {
 		return new FallbackValidation(Status.UNVALIDATED, null, 0, List.of(reason));
 	}
@@ -35,7 +36,10 @@ public record FallbackValidation(Status status, @Nullable String checkedAt, int 
 	/** Where a chain's fallbacks stand. */
 	public enum Status {
 
-		/** No gate run has judged the fallbacks: they may answer in another shape or length. */
+		/**
+		 * No gate run has judged the fallbacks: they may answer in another shape or
+		 * length.
+		 */
 		UNVALIDATED,
 
 		/** The latest gate run passed every enforced dimension. */

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Counts of latencies in fixed exponential bins from 1 ms to about 20 minutes, growing by 10% a bin:
- * a percentile read from it is within 10% of the true value, in constant memory.
+ * Counts of latencies in fixed exponential bins from 1 ms to about 20 minutes, growing by
+ * 10% a bin: a percentile read from it is within 10% of the true value, in constant
+ * memory.
  * <p>
- * Not thread-safe: one is a bucket of a {@link TimeBuckets}, written and read under its lock, or a merged copy.
+ * Not thread-safe: one is a bucket of a {@link TimeBuckets}, written and read under its
+ * lock, or a merged copy.
  */
 public final class LatencyHistogram implements TimeBuckets.Bucket {
 
@@ -45,7 +47,10 @@ public final class LatencyHistogram implements TimeBuckets.Bucket {
 		return this.total;
 	}
 
-	/** The upper edge of the bin holding the given quantile, in milliseconds; 0 when empty. */
+	/**
+	 * The upper edge of the bin holding the given quantile, in milliseconds; 0 when
+	 * empty.
+	 */
 	public double quantileMillis(double quantile) {
 		if (this.total == 0) {
 			return 0;

@@ -6,9 +6,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A rolling window cut into a fixed number of buckets: recording goes into the bucket of the current
- * time slice, reading sums the buckets still inside the window. Memory is the bucket count times one
- * bucket, whatever the traffic; a bucket is reset when its slot comes round again.
+ * A rolling window cut into a fixed number of buckets: recording goes into the bucket of
+ * the current time slice, reading sums the buckets still inside the window. Memory is the
+ * bucket count times one bucket, whatever the traffic; a bucket is reset when its slot
+ * comes round again.
  * <p>
  * Thread-safe through its own lock: recording and reading are a few array operations.
  *

@@ -15,9 +15,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /actuator/llmfallback} over HTTP shows each provider's guard (calls in flight, its bulkhead, the
- * slow-call threshold in force, a retry-after in force) and each chain's attempt limit, retry budget and
- * hedging, and still no API key.
+ * {@code /actuator/llmfallback} over HTTP shows each provider's guard (calls in flight,
+ * its bulkhead, the slow-call threshold in force, a retry-after in force) and each
+ * chain's attempt limit, retry budget and hedging, and still no API key.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=llmfallback",

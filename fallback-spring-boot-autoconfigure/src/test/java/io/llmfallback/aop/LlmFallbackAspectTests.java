@@ -67,14 +67,16 @@ class LlmFallbackAspectTests {
 		this.failing.start();
 		this.shapeless.start();
 		this.ticketing.start();
-		this.shapeless.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\"}", 12, 5)));
+		this.shapeless.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\"}", 12, 5)));
 		this.ticketing.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\",\\\"priority\\\":2}", 12, 5)));
 		OpenAiStubs.healthy(this.healthy, "answer");
-		this.failing.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		this.failing
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
 		this.withoutAutoProxying = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-					LlmFallbackAspectAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
+					LlmFallbackAutoConfiguration.class, LlmFallbackAspectAutoConfiguration.class))
 			.withUserConfiguration(ServiceConfiguration.class)
 			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing),
 					provider("shapeless", this.shapeless), provider("ticketing", this.ticketing))
@@ -86,8 +88,10 @@ class LlmFallbackAspectTests {
 					"llm.fallback.chains.tickets.providers=shapeless,ticketing",
 					"llm.fallback.chains.shapeless.providers=shapeless",
 					"llm.fallback.chains.streaming.providers=down,up");
-		// As in an application: Boot's AOP auto-configuration registers an auto-proxy creator.
-		this.contextRunner = this.withoutAutoProxying.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class));
+		// As in an application: Boot's AOP auto-configuration registers an auto-proxy
+		// creator.
+		this.contextRunner = this.withoutAutoProxying
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class));
 	}
 
 	private static String provider(String name, WireMockServer server) {
@@ -114,13 +118,15 @@ class LlmFallbackAspectTests {
 
 	@Test
 	void fluxMethodIsBound() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(AnnotatedService.class).words("text").collectList().block())
-			.containsExactly("alpha", "words", "answer"));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(AnnotatedService.class).words("text").collectList().block())
+				.containsExactly("alpha", "words", "answer"));
 	}
 
 	@Test
 	void streamingFluxMethodIsBoundAndFallsOverBeforeItsFirstChunk() throws Exception {
-		// OpenAI's stream format; the broken chain's primary answers 503 before any event.
+		// OpenAI's stream format; the broken chain's primary answers 503 before any
+		// event.
 		String stream = new ClassPathResource("fixtures/openai/chat-completion-stream.sse")
 			.getContentAsString(StandardCharsets.UTF_8);
 		this.healthy.stubFor(OpenAiStubs.chatCompletion()
@@ -130,8 +136,8 @@ class LlmFallbackAspectTests {
 		this.contextRunner.run((context) -> {
 			AnnotatedService service = context.getBean(AnnotatedService.class);
 			assertThat(service.streamed("text").collectList().block()).containsExactly("Hello", " there!", "");
-			assertThat(service.streamedThroughABrokenPrimary("text").collectList().block())
-				.containsExactly("Hello", " there!", "");
+			assertThat(service.streamedThroughABrokenPrimary("text").collectList().block()).containsExactly("Hello",
+					" there!", "");
 		});
 	}
 
@@ -185,7 +191,8 @@ class LlmFallbackAspectTests {
 	void anAnswerThatMapsNowhereReachesTheFallbackMethodAsAContractViolationNotAnException() {
 		this.contextRunner.run((context) -> {
 			AnnotatedService service = context.getBean(AnnotatedService.class);
-			assertThat(service.degradedTicket("Login fails")).isEqualTo(new Ticket("unreadable: contract-violation", 0));
+			assertThat(service.degradedTicket("Login fails"))
+				.isEqualTo(new Ticket("unreadable: contract-violation", 0));
 			assertThatExceptionOfType(ChainExhaustedException.class)
 				.isThrownBy(() -> service.ticketWithoutFallback("Login fails").block())
 				.satisfies((ex) -> assertThat(ex.getAttempts()).singleElement()
@@ -198,12 +205,12 @@ class LlmFallbackAspectTests {
 	void misusedAnnotationsFailStartUpNamingEveryMethod() {
 		this.contextRunner.withUserConfiguration(MisconfiguredConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure())
-				.hasMessageContaining("Invalid @LlmFallback usage")
+			assertThat(context.getStartupFailure()).hasMessageContaining("Invalid @LlmFallback usage")
 				.hasMessageContaining("MisconfiguredService.unknownChain: no chain named 'nope'")
 				.hasMessageContaining("fallbackMethod 'doesNotExist'")
 				.hasMessageContaining("doesNotExist(String[, Throwable]) returning String")
-				.hasMessageContaining("MisconfiguredService.missingParameter: chain \"#tenant\" names no String parameter 'tenant'");
+				.hasMessageContaining(
+						"MisconfiguredService.missingParameter: chain \"#tenant\" names no String parameter 'tenant'");
 		});
 	}
 
@@ -272,7 +279,8 @@ class LlmFallbackAspectTests {
 
 		@LlmFallback(chain = "alpha")
 		Flux<String> words(String text) {
-			// Deferred: the binding must come from the Reactor context, not the calling thread.
+			// Deferred: the binding must come from the Reactor context, not the calling
+			// thread.
 			return Flux.defer(() -> this.client.chat(ChatRequest.ofUser(text)))
 				.flatMapIterable((response) -> List.of(response.chain(), response.operation(), response.text()));
 		}

@@ -13,17 +13,19 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The layering of the library, by package name, so that the rules hold wherever a package's classes live: a
- * package whose classes are in another module (the gate and the review) is simply not among the classes
- * analysed here.
+ * The layering of the library, by package name, so that the rules hold wherever a
+ * package's classes live: a package whose classes are in another module (the gate and the
+ * review) is simply not among the classes analysed here.
  */
 @AnalyzeClasses(packages = "io.llmfallback", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
 
-	/** The packages that work without Spring Boot: a chain can be built and run by hand. */
+	/**
+	 * The packages that work without Spring Boot: a chain can be built and run by hand.
+	 */
 	private static final String[] CORE = { "io.llmfallback.model..", "io.llmfallback.window..",
-			"io.llmfallback.provider..", "io.llmfallback.cost..", "io.llmfallback.contract..",
-			"io.llmfallback.chain..", "io.llmfallback.observe.." };
+			"io.llmfallback.provider..", "io.llmfallback.cost..", "io.llmfallback.contract..", "io.llmfallback.chain..",
+			"io.llmfallback.observe.." };
 
 	@ArchTest
 	static final ArchRule coreUsesNoSpringBoot = noClasses().that()
@@ -32,7 +34,10 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAPackage("org.springframework.boot..");
 
-	/** Of the Spring portfolio, the providers use WebClient only, with its HTTP types and data buffers. */
+	/**
+	 * Of the Spring portfolio, the providers use WebClient only, with its HTTP types and
+	 * data buffers.
+	 */
 	@ArchTest
 	static final ArchRule providersUseOnlyWebClientOfSpring = noClasses().that()
 		.resideInAPackage("io.llmfallback.provider..")
@@ -41,7 +46,10 @@ class ArchitectureTests {
 			.and(not(resideInAnyPackage("org.springframework.web.reactive.function..", "org.springframework.http..",
 					"org.springframework.core.io.buffer.."))));
 
-	/** Of the Spring portfolio, the chain uses Spring Cloud CircuitBreaker's reactive API only. */
+	/**
+	 * Of the Spring portfolio, the chain uses Spring Cloud CircuitBreaker's reactive API
+	 * only.
+	 */
 	@ArchTest
 	static final ArchRule chainUsesOnlyCircuitBreakerOfSpring = noClasses().that()
 		.resideInAPackage("io.llmfallback.chain..")
@@ -62,8 +70,9 @@ class ArchitectureTests {
 	static final ArchRule noPackageCycles = slices().matching("io.llmfallback.(*)..").should().beFreeOfCycles();
 
 	/**
-	 * Model and windows at the ground; providers, cost and contracts on them; the chain above those; signals,
-	 * gate, review, the aspect, the endpoint, the OpenAI-compatible API and the auto-configuration on top.
+	 * Model and windows at the ground; providers, cost and contracts on them; the chain
+	 * above those; signals, gate, review, the aspect, the endpoint, the OpenAI-compatible
+	 * API and the auto-configuration on top.
 	 */
 	@ArchTest
 	static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()

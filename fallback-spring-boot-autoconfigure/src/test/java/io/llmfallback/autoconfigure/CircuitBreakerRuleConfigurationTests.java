@@ -20,7 +20,10 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The circuit-breaker rule and the chain's last resort, from the properties to the breakers and chains. */
+/**
+ * The circuit-breaker rule and the chain's last resort, from the properties to the
+ * breakers and chains.
+ */
 class CircuitBreakerRuleConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -50,8 +53,7 @@ class CircuitBreakerRuleConfigurationTests {
 			.withPropertyValues("llm.fallback.circuit-breaker.rule=failure-rate",
 					"llm.fallback.circuit-breaker.failure-rate-threshold=0.3",
 					// Written without a unit: seconds.
-					"llm.fallback.circuit-breaker.sliding-window=20",
-					"llm.fallback.circuit-breaker.minimum-calls=50",
+					"llm.fallback.circuit-breaker.sliding-window=20", "llm.fallback.circuit-breaker.minimum-calls=50",
 					"llm.fallback.providers.gpt.circuit-breaker.minimum-calls=10",
 					"llm.fallback.providers.claude.circuit-breaker.rule=consecutive-failures")
 			.run((context) -> {
@@ -99,7 +101,8 @@ class CircuitBreakerRuleConfigurationTests {
 	void anInvalidRuleFailsStartUpNamingTheProperty(String property, String expected) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains(expected);
 		});
 	}

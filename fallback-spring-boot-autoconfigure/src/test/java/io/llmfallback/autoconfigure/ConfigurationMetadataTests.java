@@ -13,14 +13,14 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The IDE metadata the build generates: every default it shows is the default the binder starts from, and
- * every property with a default shows it. The annotation processor cannot read a default set in a
- * constructor or taken from another class's constant; {@code additional-spring-configuration-metadata.json}
- * supplies those, and this test catches one that drifts or is missing.
+ * The IDE metadata the build generates: every default it shows is the default the binder
+ * starts from, and every property with a default shows it. The annotation processor
+ * cannot read a default set in a constructor or taken from another class's constant;
+ * {@code additional-spring-configuration-metadata.json} supplies those, and this test
+ * catches one that drifts or is missing.
  */
 class ConfigurationMetadataTests {
 
@@ -30,19 +30,22 @@ class ConfigurationMetadataTests {
 		for (JsonNode property : metadata().path("properties")) {
 			String name = property.path("name").asString();
 			if (!name.startsWith("llm.fallback.")) {
-				// The endpoint's management.endpoint.llmfallback.* properties are Spring Boot's own.
+				// The endpoint's management.endpoint.llmfallback.* properties are Spring
+				// Boot's own.
 				continue;
 			}
 			Object actual = PropertyDefaults.of(name);
 			JsonNode documented = property.path("defaultValue");
 			if (PropertyDefaults.isUnset(actual)) {
-				assertThat(documented.isMissingNode()).as("%s has no default but the metadata shows %s", name, documented)
+				assertThat(documented.isMissingNode())
+					.as("%s has no default but the metadata shows %s", name, documented)
 					.isTrue();
 				continue;
 			}
 			assertThat(documented.isMissingNode()).as("%s defaults to %s but the metadata shows none", name, actual)
 				.isFalse();
-			assertThat(PropertyDefaults.matches(written(documented), actual)).as("%s: metadata %s, real default %s", name, documented, actual)
+			assertThat(PropertyDefaults.matches(written(documented), actual))
+				.as("%s: metadata %s, real default %s", name, documented, actual)
 				.isTrue();
 			checked.add(name);
 		}
@@ -58,8 +61,8 @@ class ConfigurationMetadataTests {
 	}
 
 	/**
-	 * The metadata format cannot name the keys inside a map's entries, so the two maps' descriptions list
-	 * them, for IDEs that do not read the entries' type.
+	 * The metadata format cannot name the keys inside a map's entries, so the two maps'
+	 * descriptions list them, for IDEs that do not read the entries' type.
 	 */
 	@Test
 	void mapsOfEntriesDescribeEveryKeyAnEntryTakes() throws IOException {
@@ -69,7 +72,8 @@ class ConfigurationMetadataTests {
 				.stream()
 				.filter((key) -> key.startsWith(map + ".<name>."))
 				.map((key) -> key.substring(map.length() + ".<name>.".length()).split("\\.")[0])
-				.forEach((key) -> assertThat(description).as("%s lists %s", map, key).containsPattern("\\b" + key + "\\b"));
+				.forEach((key) -> assertThat(description).as("%s lists %s", map, key)
+					.containsPattern("\\b" + key + "\\b"));
 		}
 	}
 

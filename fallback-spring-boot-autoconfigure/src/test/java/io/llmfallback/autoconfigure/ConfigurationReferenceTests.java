@@ -17,15 +17,16 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docs/configuration.md} lists every key the properties classes bind, each in a table row of its
- * own (key, type, default, description), the keys inside a provider or chain entry written
- * {@code llm.fallback.providers.<name>.timeout}; and it lists no key that does not exist. A key of a module
- * that is not on the class path is left out: the fallback-gate module runs these tests again with its keys.
+ * {@code docs/configuration.md} lists every key the properties classes bind, each in a
+ * table row of its own (key, type, default, description), the keys inside a provider or
+ * chain entry written {@code llm.fallback.providers.<name>.timeout}; and it lists no key
+ * that does not exist. A key of a module that is not on the class path is left out: the
+ * fallback-gate module runs these tests again with its keys.
  */
 class ConfigurationReferenceTests {
 
-	private static final Pattern ROW = Pattern.compile(
-			"^\\| `(llm\\.fallback\\.[^`]+)` \\|[^|]*\\|([^|]*)\\|[^|]*\\|\\s*$", Pattern.MULTILINE);
+	private static final Pattern ROW = Pattern
+		.compile("^\\| `(llm\\.fallback\\.[^`]+)` \\|[^|]*\\|([^|]*)\\|[^|]*\\|\\s*$", Pattern.MULTILINE);
 
 	private static final Pattern LITERAL = Pattern.compile("`([^`]+)`");
 
@@ -37,12 +38,14 @@ class ConfigurationReferenceTests {
 	@Test
 	void everyRowInTheReferenceIsAProperty() throws IOException {
 		assertThat(LlmFallbackKeys.all()).containsAll(documentedKeys())
-			.contains("llm.fallback.providers.<name>.timeout", "llm.fallback.chains.<name>.output-contract.json-schema");
+			.contains("llm.fallback.providers.<name>.timeout",
+					"llm.fallback.chains.<name>.output-contract.json-schema");
 	}
 
 	/**
-	 * A default the docs write as one literal ({@code `30s`}) is the real one, and "none", "empty" or
-	 * "required" means there is none; a default in words ("the list price of model") is left to the reader.
+	 * A default the docs write as one literal ({@code `30s`}) is the real one, and
+	 * "none", "empty" or "required" means there is none; a default in words ("the list
+	 * price of model") is left to the reader.
 	 */
 	@Test
 	void everyDefaultInTheReferenceIsTheRealDefault() throws IOException {
@@ -51,7 +54,8 @@ class ConfigurationReferenceTests {
 			Object actual = PropertyDefaults.of(key);
 			Matcher literal = LITERAL.matcher(documented);
 			if (documented.equals("none") || documented.startsWith("required")) {
-				assertThat(PropertyDefaults.isUnset(actual)).as("%s is documented without default but has %s", key, actual)
+				assertThat(PropertyDefaults.isUnset(actual))
+					.as("%s is documented without default but has %s", key, actual)
 					.isTrue();
 			}
 			else if (documented.equals("empty")) {
@@ -75,7 +79,10 @@ class ConfigurationReferenceTests {
 		return documentedDefaults().keySet();
 	}
 
-	/** The default column of every row, by key, but for the keys of modules not on the class path. */
+	/**
+	 * The default column of every row, by key, but for the keys of modules not on the
+	 * class path.
+	 */
 	private static Map<String, String> documentedDefaults() throws IOException {
 		Matcher row = ROW.matcher(Files.readString(reference()));
 		Map<String, String> defaults = new LinkedHashMap<>();
@@ -87,7 +94,10 @@ class ConfigurationReferenceTests {
 		return defaults;
 	}
 
-	/** Whether the key is accepted yet names no property here: a key of a module not on the class path. */
+	/**
+	 * Whether the key is accepted yet names no property here: a key of a module not on
+	 * the class path.
+	 */
 	private static boolean isOfAbsentModule(String key) {
 		MockEnvironment environment = new MockEnvironment().withProperty(key.replace("<name>", "name"), "1");
 		return !LlmFallbackKeys.all().contains(key) && LlmFallbackKeys.unknown(environment).isEmpty();

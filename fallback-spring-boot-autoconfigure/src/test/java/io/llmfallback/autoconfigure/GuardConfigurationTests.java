@@ -43,9 +43,9 @@ import org.springframework.core.io.Resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Slow-call detection, bulkhead, retries and rate limits of each provider, and the attempt limit, retry
- * budget and hedging of each chain: from the properties to the guards and the chains, and every wrong value
- * failing start-up naming its property.
+ * Slow-call detection, bulkhead, retries and rate limits of each provider, and the
+ * attempt limit, retry budget and hedging of each chain: from the properties to the
+ * guards and the chains, and every wrong value failing start-up naming its property.
  */
 class GuardConfigurationTests {
 
@@ -62,8 +62,8 @@ class GuardConfigurationTests {
 	void withNothingConfiguredDetectionAndTheBulkheadAreOnAndTheRestOff() {
 		this.contextRunner.run((context) -> {
 			ProviderGuards guards = context.getBean(ProviderGuards.class);
-			assertThat(guards.settings("gpt")).isEqualTo(GuardSettings.defaults(Duration.ofSeconds(10),
-					BreakerSettings.DEFAULTS));
+			assertThat(guards.settings("gpt"))
+				.isEqualTo(GuardSettings.defaults(Duration.ofSeconds(10), BreakerSettings.DEFAULTS));
 			assertThat(guards.settings("gpt").slowCallDetection()).isTrue();
 			assertThat(guards.settings("gpt").maxConcurrency()).isEqualTo(1000);
 			assertThat(guards.settings("gpt").slowCallsToOpen()).isEqualTo(3);
@@ -78,32 +78,31 @@ class GuardConfigurationTests {
 
 	@Test
 	void everyProviderValueReachesItsGuard() {
-		this.contextRunner
-			.withPropertyValues("llm.fallback.providers.gpt.slow-call-threshold=4",
-					"llm.fallback.providers.gpt.max-concurrency=50",
-					"llm.fallback.providers.gpt.circuit-breaker.failure-threshold=5",
-					"llm.fallback.providers.gpt.retry.max-attempts=2",
-					"llm.fallback.providers.gpt.retry.initial-backoff=100ms",
-					"llm.fallback.providers.gpt.retry.max-backoff=1s",
-					"llm.fallback.providers.gpt.retry.retry-on=rate-limited,overloaded",
-					"llm.fallback.providers.gpt.rate-limit.requests-per-minute=600",
-					"llm.fallback.providers.gpt.rate-limit.tokens-per-minute=200000",
-					"llm.fallback.providers.gpt.rate-limit.respect-retry-after=false",
-					"llm.fallback.providers.claude.slow-call-detection=false",
-					"llm.fallback.providers.claude.cancel-waiting-calls=false",
-					"llm.fallback.providers.claude.time-to-first-chunk=3",
-					"llm.fallback.providers.claude.stall-timeout=8s",
-					"llm.fallback.providers.claude.circuit-breaker.rule=failure-rate",
-					"llm.fallback.providers.claude.circuit-breaker.minimum-calls=10",
-					"llm.fallback.providers.claude.circuit-breaker.failure-rate-threshold=0.25")
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.slow-call-threshold=4",
+				"llm.fallback.providers.gpt.max-concurrency=50",
+				"llm.fallback.providers.gpt.circuit-breaker.failure-threshold=5",
+				"llm.fallback.providers.gpt.retry.max-attempts=2",
+				"llm.fallback.providers.gpt.retry.initial-backoff=100ms",
+				"llm.fallback.providers.gpt.retry.max-backoff=1s",
+				"llm.fallback.providers.gpt.retry.retry-on=rate-limited,overloaded",
+				"llm.fallback.providers.gpt.rate-limit.requests-per-minute=600",
+				"llm.fallback.providers.gpt.rate-limit.tokens-per-minute=200000",
+				"llm.fallback.providers.gpt.rate-limit.respect-retry-after=false",
+				"llm.fallback.providers.claude.slow-call-detection=false",
+				"llm.fallback.providers.claude.cancel-waiting-calls=false",
+				"llm.fallback.providers.claude.time-to-first-chunk=3", "llm.fallback.providers.claude.stall-timeout=8s",
+				"llm.fallback.providers.claude.circuit-breaker.rule=failure-rate",
+				"llm.fallback.providers.claude.circuit-breaker.minimum-calls=10",
+				"llm.fallback.providers.claude.circuit-breaker.failure-rate-threshold=0.25")
 			.run((context) -> {
 				ProviderGuards guards = context.getBean(ProviderGuards.class);
-				// A duration without a unit is seconds, like every other duration of the starter.
-				assertThat(guards.settings("gpt")).isEqualTo(new GuardSettings(Duration.ofSeconds(10), true,
-						Duration.ofSeconds(4), 5, 50,
-						new RetrySettings(2, Duration.ofMillis(100), Duration.ofSeconds(1),
-								Set.of(FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED)),
-						new RateLimitSettings(600, 200000, false)));
+				// A duration without a unit is seconds, like every other duration of the
+				// starter.
+				assertThat(guards.settings("gpt"))
+					.isEqualTo(new GuardSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(4), 5, 50,
+							new RetrySettings(2, Duration.ofMillis(100), Duration.ofSeconds(1),
+									Set.of(FailureCategory.RATE_LIMITED, FailureCategory.OVERLOADED)),
+							new RateLimitSettings(600, 200000, false)));
 				assertThat(guards.slowCallThreshold("gpt")).isEqualTo(Duration.ofSeconds(4));
 				assertThat(guards.retry("gpt").enabled()).isTrue();
 				GuardSettings claude = guards.settings("claude");
@@ -131,8 +130,8 @@ class GuardConfigurationTests {
 					"llm.fallback.chains.solo.stream.on-interruption=RESTART")
 			.run((context) -> {
 				ChainSettings summarize = chain(context, "summarize");
-				assertThat(summarize.streamRecovery()).isEqualTo(
-						new StreamRecovery(StreamRecovery.OnInterruption.CONTINUE, Duration.ofSeconds(8)));
+				assertThat(summarize.streamRecovery())
+					.isEqualTo(new StreamRecovery(StreamRecovery.OnInterruption.CONTINUE, Duration.ofSeconds(8)));
 				assertThat(chain(context, "solo").streamRecovery().onInterruption())
 					.isEqualTo(StreamRecovery.OnInterruption.RESTART);
 				assertThat(summarize.maxAttempts()).isEqualTo(5);
@@ -148,14 +147,15 @@ class GuardConfigurationTests {
 	@Test
 	void theGuardsAndBudgetsHaveTheirMetersWhenMicrometerHasARegistry() {
 		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					LlmFallbackMetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(MetricsAutoConfiguration.class, LlmFallbackMetricsAutoConfiguration.class))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("llm.fallback.providers.claude.slow-call-threshold=2s")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				assertThat(registry.get("llm.fallback.provider.in_flight").gauges()).extracting((gauge) -> gauge.getId()
-					.getTag("provider")).containsExactlyInAnyOrder("gpt", "claude");
+				assertThat(registry.get("llm.fallback.provider.in_flight").gauges())
+					.extracting((gauge) -> gauge.getId().getTag("provider"))
+					.containsExactlyInAnyOrder("gpt", "claude");
 				assertThat(registry.get("llm.fallback.provider.slow_call_threshold")
 					.tag("provider", "claude")
 					.timeGauge()
@@ -172,8 +172,7 @@ class GuardConfigurationTests {
 				Arguments.of("2", HedgeSettings.after(Duration.ofSeconds(2), 0.05)),
 				Arguments.of("PT1.5S", HedgeSettings.after(Duration.ofMillis(1500), 0.05)),
 				Arguments.of("p99", HedgeSettings.afterPercentile(99, 0.05)),
-				Arguments.of("P99.9", HedgeSettings.afterPercentile(99.9, 0.05)),
-				Arguments.of(" ", HedgeSettings.OFF));
+				Arguments.of("P99.9", HedgeSettings.afterPercentile(99.9, 0.05)), Arguments.of(" ", HedgeSettings.OFF));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -186,7 +185,8 @@ class GuardConfigurationTests {
 	static Stream<Arguments> invalidValues() {
 		String gpt = "llm.fallback.providers.gpt.";
 		String summarize = "llm.fallback.chains.summarize.";
-		return Stream.of(Arguments.of(gpt + "slow-call-threshold=0s", gpt + "slow-call-threshold: must be positive, was 0s"),
+		return Stream.of(
+				Arguments.of(gpt + "slow-call-threshold=0s", gpt + "slow-call-threshold: must be positive, was 0s"),
 				Arguments.of(gpt + "slow-call-threshold=11s",
 						gpt + "slow-call-threshold: must be at most the timeout (10s), was 11s"),
 				Arguments.of(gpt + "max-concurrency=0", gpt + "max-concurrency: must be at least 1, was 0"),
@@ -196,7 +196,8 @@ class GuardConfigurationTests {
 				Arguments.of(gpt + "stall-timeout=0s", gpt + "stall-timeout: must be positive, was 0s"),
 				Arguments.of(gpt + "retry.max-attempts=-1",
 						gpt + "retry.max-attempts: cannot be negative (0 is no retries), was -1"),
-				Arguments.of(gpt + "retry.initial-backoff=0ms", gpt + "retry.initial-backoff: must be positive, was 0ms"),
+				Arguments.of(gpt + "retry.initial-backoff=0ms",
+						gpt + "retry.initial-backoff: must be positive, was 0ms"),
 				Arguments.of(gpt + "retry.max-backoff=100ms",
 						gpt + "retry.max-backoff: must be at least initial-backoff (200ms), was 100ms"),
 				Arguments.of(gpt + "rate-limit.requests-per-minute=-5",
@@ -222,7 +223,8 @@ class GuardConfigurationTests {
 						+ "hedge.after: must be shorter than the primary's timeout (10s), which ends its call first, was 10s"),
 				Arguments.of(summarize + "stream.continuation-budget=0s",
 						summarize + "stream.continuation-budget: must be positive, was 0s"),
-				// Claude, which accepts a prefill, is the solo chain's primary: nothing comes after it.
+				// Claude, which accepts a prefill, is the solo chain's primary: nothing
+				// comes after it.
 				Arguments.of("llm.fallback.chains.solo.stream.on-interruption=continue",
 						"llm.fallback.chains.solo.stream.on-interruption: needs a provider after the first that accepts "
 								+ "a prefill (type anthropic) to continue an answer on, was continue"),
@@ -241,20 +243,23 @@ class GuardConfigurationTests {
 	void anUnknownInterruptionModeFailsStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.fallback.chains.summarize.stream.on-interruption=resume")
 			.run((context) -> assertThat(context).getFailure()
-				.hasStackTraceContaining("Failed to bind properties under 'llm.fallback.chains.summarize.stream.on-interruption'"));
+				.hasStackTraceContaining(
+						"Failed to bind properties under 'llm.fallback.chains.summarize.stream.on-interruption'"));
 	}
 
 	@Test
 	void retriesWithoutACategoryToRetryFailStartUp() {
 		this.contextRunner
-			.withPropertyValues("llm.fallback.providers.gpt.retry.max-attempts=1", "llm.fallback.providers.gpt.retry.retry-on=")
+			.withPropertyValues("llm.fallback.providers.gpt.retry.max-attempts=1",
+					"llm.fallback.providers.gpt.retry.retry-on=")
 			.run((context) -> assertThat(analysis(context).getDescription())
 				.contains("llm.fallback.providers.gpt.retry.retry-on: must name at least one failure category when "
 						+ "max-attempts is above 0"));
 	}
 
 	static Stream<Arguments> typos() {
-		return Stream.of(Arguments.of("llm.fallback.providers.gpt.max-concurency=10", "did you mean 'max-concurrency'?"),
+		return Stream.of(
+				Arguments.of("llm.fallback.providers.gpt.max-concurency=10", "did you mean 'max-concurrency'?"),
 				Arguments.of("llm.fallback.providers.gpt.slow-call-treshold=2s", "did you mean 'slow-call-threshold'?"),
 				Arguments.of("llm.fallback.providers.gpt.retry.max-atempts=2", "did you mean 'max-attempts'?"),
 				Arguments.of("llm.fallback.providers.gpt.rate-limit.request-per-minute=10",
@@ -284,8 +289,8 @@ class GuardConfigurationTests {
 		this.contextRunner.withInitializer(yaml(new ByteArrayResource(example.getBytes(StandardCharsets.UTF_8))))
 			.run((context) -> {
 				GuardSettings gpt = context.getBean(ProviderGuards.class).settings("gpt");
-				assertThat(gpt.retry()).isEqualTo(new RetrySettings(1, Duration.ofMillis(200), Duration.ofSeconds(2),
-						RetrySettings.DEFAULT_ON));
+				assertThat(gpt.retry()).isEqualTo(
+						new RetrySettings(1, Duration.ofMillis(200), Duration.ofSeconds(2), RetrySettings.DEFAULT_ON));
 				assertThat(gpt.rateLimit()).isEqualTo(new RateLimitSettings(500, 300000, true));
 				assertThat(chain(context, "summarize").hedge()).isEqualTo(HedgeSettings.afterPercentile(95, 0.05));
 			});

@@ -71,7 +71,8 @@ class LlmFallbackAutoConfigurationTests {
 				"llm.fallback.providers.claude.type=anthropic",
 				"llm.fallback.providers.claude.base-url=https://api.anthropic.com",
 				"llm.fallback.providers.claude.model=claude-sonnet-4-5",
-				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.chains.summarize.latency-budget=20s",
+				"llm.fallback.chains.summarize.providers=gpt,claude",
+				"llm.fallback.chains.summarize.latency-budget=20s",
 				"management.endpoints.web.exposure.include=llmfallback");
 
 	@Test
@@ -114,7 +115,8 @@ class LlmFallbackAutoConfigurationTests {
 	@Test
 	void fallbackOnBindsKebabCaseCategories() {
 		this.contextRunner.withPropertyValues("llm.fallback.chains.summarize.fallback-on=rate-limited,bad-request")
-			.run((context) -> assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().fallbackOn())
+			.run((context) -> assertThat(
+					context.getBean(FallbackChains.class).chain("summarize").settings().fallbackOn())
 				.containsExactlyInAnyOrder(FailureCategory.RATE_LIMITED, FailureCategory.BAD_REQUEST));
 	}
 
@@ -126,7 +128,8 @@ class LlmFallbackAutoConfigurationTests {
 					"llm.fallback.providers.claude.circuit-breaker.open-duration=10s")
 			.run((context) -> {
 				ProviderCircuitBreakers breakers = context.getBean(ProviderCircuitBreakers.class);
-				assertThat(breakers.registry().circuitBreaker("gpt").getCircuitBreakerConfig().getMinimumNumberOfCalls())
+				assertThat(
+						breakers.registry().circuitBreaker("gpt").getCircuitBreakerConfig().getMinimumNumberOfCalls())
 					.isEqualTo(4);
 				CircuitBreakerConfig claude = breakers.registry().circuitBreaker("claude").getCircuitBreakerConfig();
 				assertThat(claude.getMinimumNumberOfCalls()).isEqualTo(6);
@@ -152,13 +155,17 @@ class LlmFallbackAutoConfigurationTests {
 	@Test
 	void outputContractBindsFromASchemaLocation() {
 		this.contextRunner
-			.withPropertyValues("llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/summary.schema.json",
+			.withPropertyValues(
+					"llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/summary.schema.json",
 					"llm.fallback.chains.summarize.output-contract.max-length=2000",
 					"llm.fallback.chains.summarize.output-contract.require-complete=true",
 					"llm.fallback.chains.summarize.output-contract.on-violation=accept-and-flag",
 					"llm.fallback.circuit-breaker.count-contract-violations=true")
 			.run((context) -> {
-				OutputContract contract = context.getBean(FallbackChains.class).chain("summarize").settings().outputContract();
+				OutputContract contract = context.getBean(FallbackChains.class)
+					.chain("summarize")
+					.settings()
+					.outputContract();
 				assertThat(contract.schema()).isNotNull();
 				assertThat(contract.maxLength()).isEqualTo(2000);
 				assertThat(contract.requireComplete()).isTrue();
@@ -187,8 +194,9 @@ class LlmFallbackAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("llm.fallback.providers.claude.model=claude-sonnet-4-20250514")
 			.run((context) -> {
 				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
-				assertThat(settings.pricing()).containsEntry("claude",
-						new Pricing(new BigDecimal("3.00"), new BigDecimal("15.00"), new BigDecimal("0.30")))
+				assertThat(settings.pricing())
+					.containsEntry("claude",
+							new Pricing(new BigDecimal("3.00"), new BigDecimal("15.00"), new BigDecimal("0.30")))
 					.containsEntry("gpt",
 							new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"), new BigDecimal("1.25")));
 				assertThat(settings.pricingSources()).containsEntry("claude", PricingSource.CATALOG)
@@ -206,9 +214,11 @@ class LlmFallbackAutoConfigurationTests {
 					"llm.fallback.providers.claude.pricing.output-per-million-tokens=16.50")
 			.run((context) -> {
 				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
-				assertThat(settings.pricing()).containsEntry("gpt",
-						new Pricing(new BigDecimal("2.25"), new BigDecimal("9"), new BigDecimal("1.125")))
-					// no cached-input price configured: cached prompt tokens cost the input price
+				assertThat(settings.pricing())
+					.containsEntry("gpt",
+							new Pricing(new BigDecimal("2.25"), new BigDecimal("9"), new BigDecimal("1.125")))
+					// no cached-input price configured: cached prompt tokens cost the
+					// input price
 					.containsEntry("claude",
 							new Pricing(new BigDecimal("3.30"), new BigDecimal("16.50"), new BigDecimal("3.30")));
 				assertThat(settings.pricingSources()).containsEntry("gpt", PricingSource.CONFIGURED)
@@ -227,7 +237,8 @@ class LlmFallbackAutoConfigurationTests {
 				LlmFallbackSettings settings = context.getBean(LlmFallbackSettings.class);
 				assertThat(settings.pricing()).containsEntry("local", Pricing.FREE);
 				assertThat(settings.pricingSources()).containsEntry("local", PricingSource.NONE);
-				// The gate and the review must not take an unknown price for a free provider.
+				// The gate and the review must not take an unknown price for a free
+				// provider.
 				assertThat(settings.knownPrices()).doesNotContainKey("local").containsKey("gpt");
 			});
 		assertThat(output).containsOnlyOnce("Provider 'local' has no configured price and its model 'llama3.1:8b' "
@@ -362,7 +373,8 @@ class LlmFallbackAutoConfigurationTests {
 						"llm.fallback.alerts.activation-rate.window: must be at least 1m"),
 				Arguments.of("llm.fallback.alerts.blended-cost-ratio.threshold=-1",
 						"llm.fallback.alerts.blended-cost-ratio.threshold: must be a finite number of at least 0"),
-				Arguments.of("llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/missing.json",
+				Arguments.of(
+						"llm.fallback.chains.summarize.output-contract.json-schema=classpath:contracts/missing.json",
 						"llm.fallback.chains.summarize.output-contract.json-schema: cannot be read from 'classpath:contracts/missing.json'"),
 				Arguments.of("llm.fallback.chains.summarize.max-spend=0",
 						"llm.fallback.chains.summarize.max-spend: must be positive"),
@@ -388,7 +400,8 @@ class LlmFallbackAutoConfigurationTests {
 	void invalidConfigurationFailsStartUpNamingTheProperty(String property, String expected) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new LlmFallbackConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains(expected);
 		});
@@ -401,7 +414,8 @@ class LlmFallbackAutoConfigurationTests {
 					"llm.fallback.chains.summarize.output-contract.max-length=10")
 			.run((context) -> assertThat(
 					new LlmFallbackConfigurationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-				.contains("llm.fallback.chains.summarize.output-contract.min-length: is greater than max-length (100 > 10)"));
+				.contains(
+						"llm.fallback.chains.summarize.output-contract.min-length: is greater than max-length (100 > 10)"));
 	}
 
 	@Test
@@ -417,7 +431,8 @@ class LlmFallbackAutoConfigurationTests {
 	void unknownProviderTypeFailsBindingNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=mistral").run((context) -> {
 			assertThat(context).hasFailed();
-			// Boot's own bind failure analysis reports the property, its value and the accepted values.
+			// Boot's own bind failure analysis reports the property, its value and the
+			// accepted values.
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("mistral");
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("llm.fallback.providers.gpt.type");
 		});
@@ -431,7 +446,9 @@ class LlmFallbackAutoConfigurationTests {
 				.doesNotContain("sk-test-key-1234567890"));
 	}
 
-	/** Extends the default: renames the span and adds an attribute to the documented ones. */
+	/**
+	 * Extends the default: renames the span and adds an attribute to the documented ones.
+	 */
 	static class TeamAttemptConvention extends DefaultChainAttemptObservationConvention {
 
 		@Override
@@ -446,7 +463,10 @@ class LlmFallbackAutoConfigurationTests {
 
 	}
 
-	/** Replaces the default outright, keeping the documented observation name the interface gives. */
+	/**
+	 * Replaces the default outright, keeping the documented observation name the
+	 * interface gives.
+	 */
 	static class TeamRequestConvention implements ChainRequestObservationConvention {
 
 		@Override

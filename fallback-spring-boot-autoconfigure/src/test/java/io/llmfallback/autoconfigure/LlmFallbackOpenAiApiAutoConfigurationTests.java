@@ -19,8 +19,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAI-compatible endpoint's conditions (opt-in, reactive web applications only, chains needed),
- * the binding of its properties, the start-up checks of their values, and the warning of an open endpoint.
+ * The OpenAI-compatible endpoint's conditions (opt-in, reactive web applications only,
+ * chains needed), the binding of its properties, the start-up checks of their values, and
+ * the warning of an open endpoint.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackOpenAiApiAutoConfigurationTests {
@@ -31,7 +32,8 @@ class LlmFallbackOpenAiApiAutoConfigurationTests {
 
 	private static final String[] CHAIN = { "llm.fallback.providers.gpt.type=openai",
 			"llm.fallback.providers.gpt.base-url=https://api.openai.com", "llm.fallback.providers.gpt.model=gpt-4o",
-			"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890", "llm.fallback.chains.summarize.providers=gpt" };
+			"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
+			"llm.fallback.chains.summarize.providers=gpt" };
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(WebClientAutoConfiguration.class,
 			LlmFallbackAutoConfiguration.class, LlmFallbackOpenAiApiAutoConfiguration.class);
@@ -95,7 +97,8 @@ class LlmFallbackOpenAiApiAutoConfigurationTests {
 
 	@Test
 	void notInAServletApplication() {
-		// A servlet web application as Boot's condition tells one, by its session scope: the test class path
+		// A servlet web application as Boot's condition tells one, by its session scope:
+		// the test class path
 		// has no servlet API for a real servlet context.
 		new ApplicationContextRunner()
 			.withInitializer((context) -> context.getBeanFactory().registerScope("session", new SimpleThreadScope()))

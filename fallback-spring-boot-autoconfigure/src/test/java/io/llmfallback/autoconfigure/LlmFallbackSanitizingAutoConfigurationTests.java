@@ -43,18 +43,23 @@ class LlmFallbackSanitizingAutoConfigurationTests {
 	@Test
 	void theOpenAiEndpointsKeysAreMaskedByNameAndByValue() {
 		String gatewayKey = "gw-Zq9TOPSECRETgateway42";
-		this.contextRunner.withPropertyValues("llm.fallback.openai-api.api-keys=" + gatewayKey + ",short").run((context) -> {
-			List<SanitizingFunction> functions = List.copyOf(context.getBeansOfType(SanitizingFunction.class).values());
-			assertThat(sanitized(functions, "llm.fallback.openai-api.api-keys[1]", "short")).isEqualTo("******");
-			assertThat(sanitized(functions, "apiKeys", "short")).isEqualTo("******");
-			assertThat(sanitized(functions, "LLM_FALLBACK_OPENAIAPI_APIKEYS_1", "short")).isEqualTo("******");
-			assertThat(sanitized(functions, "GATEWAY_TOKEN", gatewayKey)).isEqualTo("******");
-			assertThat(sanitized(functions, "sun.java.command", "app.jar --gateway=" + gatewayKey))
-				.isEqualTo("app.jar --gateway=******");
-		});
+		this.contextRunner.withPropertyValues("llm.fallback.openai-api.api-keys=" + gatewayKey + ",short")
+			.run((context) -> {
+				List<SanitizingFunction> functions = List
+					.copyOf(context.getBeansOfType(SanitizingFunction.class).values());
+				assertThat(sanitized(functions, "llm.fallback.openai-api.api-keys[1]", "short")).isEqualTo("******");
+				assertThat(sanitized(functions, "apiKeys", "short")).isEqualTo("******");
+				assertThat(sanitized(functions, "LLM_FALLBACK_OPENAIAPI_APIKEYS_1", "short")).isEqualTo("******");
+				assertThat(sanitized(functions, "GATEWAY_TOKEN", gatewayKey)).isEqualTo("******");
+				assertThat(sanitized(functions, "sun.java.command", "app.jar --gateway=" + gatewayKey))
+					.isEqualTo("app.jar --gateway=******");
+			});
 	}
 
-	/** As the actuator's sanitizer does: the first function that changes the value decides. */
+	/**
+	 * As the actuator's sanitizer does: the first function that changes the value
+	 * decides.
+	 */
 	private static Object sanitized(List<SanitizingFunction> functions, String key, String value) {
 		SanitizableData data = new SanitizableData(new MapPropertySource("test", Map.of(key, value)), key, value);
 		for (SanitizingFunction function : functions) {

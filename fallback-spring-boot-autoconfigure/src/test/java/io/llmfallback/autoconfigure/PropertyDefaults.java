@@ -20,24 +20,31 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The default a key starts from, read from a freshly created properties object, and whether a default
- * written in the metadata or the docs says the same.
+ * The default a key starts from, read from a freshly created properties object, and
+ * whether a default written in the metadata or the docs says the same.
  */
 final class PropertyDefaults {
 
 	/**
-	 * Where a key's value lives, by key prefix, the modules' properties ({@link LlmFallbackPropertiesExtension})
-	 * included; a key inside a provider or chain entry starts from a fresh entry.
+	 * Where a key's value lives, by key prefix, the modules' properties
+	 * ({@link LlmFallbackPropertiesExtension}) included; a key inside a provider or chain
+	 * entry starts from a fresh entry.
 	 */
 	private static final List<Root> ROOTS = roots();
 
 	private PropertyDefaults() {
 	}
 
-	/** The value a fresh properties object holds for the key, e.g. {@code llm.fallback.providers.<name>.timeout}. */
+	/**
+	 * The value a fresh properties object holds for the key, e.g.
+	 * {@code llm.fallback.providers.<name>.timeout}.
+	 */
 	static @Nullable Object of(String key) {
-		// Longest prefix first; a chain entry's key may be bound by the runtime's chain or by a module's.
-		for (Root root : ROOTS.stream().sorted(Comparator.comparingInt((Root root) -> -root.prefix().length())).toList()) {
+		// Longest prefix first; a chain entry's key may be bound by the runtime's chain
+		// or by a module's.
+		for (Root root : ROOTS.stream()
+			.sorted(Comparator.comparingInt((Root root) -> -root.prefix().length()))
+			.toList()) {
 			if (key.startsWith(root.prefix() + ".")) {
 				BeanWrapperImpl bean = new BeanWrapperImpl(root.type().get());
 				String path = camelCase(key.substring(root.prefix().length() + 1));
@@ -54,10 +61,11 @@ final class PropertyDefaults {
 				new Root("llm.fallback.openai-api", LlmFallbackOpenAiApiProperties::new),
 				new Root("llm.fallback.providers.<name>", LlmFallbackProperties.Provider::new),
 				new Root("llm.fallback.chains.<name>", LlmFallbackProperties.Chain::new)));
-		for (LlmFallbackPropertiesExtension extension : SpringFactoriesLoader.loadFactories(
-				LlmFallbackPropertiesExtension.class, PropertyDefaults.class.getClassLoader())) {
+		for (LlmFallbackPropertiesExtension extension : SpringFactoriesLoader
+			.loadFactories(LlmFallbackPropertiesExtension.class, PropertyDefaults.class.getClassLoader())) {
 			extension.properties()
-				.forEach((key, type) -> roots.add(new Root("llm.fallback." + key, () -> BeanUtils.instantiateClass(type))));
+				.forEach((key, type) -> roots
+					.add(new Root("llm.fallback." + key, () -> BeanUtils.instantiateClass(type))));
 			Class<?> chain = extension.chainProperties();
 			if (chain != null) {
 				roots.add(new Root("llm.fallback.chains.<name>", () -> BeanUtils.instantiateClass(chain)));
@@ -70,7 +78,10 @@ final class PropertyDefaults {
 
 	}
 
-	/** Whether a written default ({@code 30s}, {@code 0.20}, {@code next-provider}, {@code a, b}) is the value. */
+	/**
+	 * Whether a written default ({@code 30s}, {@code 0.20}, {@code next-provider},
+	 * {@code a, b}) is the value.
+	 */
 	static boolean matches(String written, Object actual) {
 		if (actual instanceof Duration duration) {
 			return DurationStyle.detectAndParse(written).equals(duration);

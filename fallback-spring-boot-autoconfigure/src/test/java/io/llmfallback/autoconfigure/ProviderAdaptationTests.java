@@ -57,7 +57,8 @@ class ProviderAdaptationTests {
 			.run((context) -> {
 				context.getBean(FallbackChains.class).chain("summarize").chat(request).block();
 
-				// No message names JSON, so the provider adds the instruction OpenAI's JSON mode requires.
+				// No message names JSON, so the provider adds the instruction OpenAI's
+				// JSON mode requires.
 				primary.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
 					.withRequestBody(matchingJsonPath("$.messages[0].content",
 							equalTo("Respond with a single JSON object and nothing else.")))
@@ -90,8 +91,7 @@ class ProviderAdaptationTests {
 	@Test
 	void aReplacementSystemPromptReplacesEverySystemMessage() {
 		ChatRequest request = ChatRequest.ofUser("Hi").withSystem("first").withSystem("second");
-		ChatRequest adapted = new RequestAdaptation("only this", null, 0.2, Set.of())
-			.apply(request);
+		ChatRequest adapted = new RequestAdaptation("only this", null, 0.2, Set.of()).apply(request);
 
 		assertThat(adapted.messages()).containsExactly(ChatMessage.system("only this"), ChatMessage.user("Hi"));
 		assertThat(adapted.temperature()).isEqualTo(0.2);

@@ -16,7 +16,10 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Spring Cloud's defaults, with and without a Spring Cloud starter and Resilience4j's Spring Boot module. */
+/**
+ * Spring Cloud's defaults, with and without a Spring Cloud starter and Resilience4j's
+ * Spring Boot module.
+ */
 class SpringCloudDefaultsEnvironmentPostProcessorTests {
 
 	private static final String HOST_INFO = "springCloudClientHostInfo";
@@ -24,7 +27,10 @@ class SpringCloudDefaultsEnvironmentPostProcessorTests {
 	/** In spring-cloud-context, which every Spring Cloud starter brings. */
 	private static final String REFRESH_AUTO_CONFIGURATION = "org.springframework.cloud.autoconfigure.RefreshAutoConfiguration";
 
-	/** In resilience4j-spring-boot3, which Spring Cloud's Resilience4j circuit-breaker starter brings. */
+	/**
+	 * In resilience4j-spring-boot3, which Spring Cloud's Resilience4j circuit-breaker
+	 * starter brings.
+	 */
 	private static final String RESILIENCE4J_CIRCUIT_BREAKER_AUTO_CONFIGURATION = "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration";
 
 	private final StandardEnvironment environment = new StandardEnvironment();

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * What a user sees when start-up fails on their configuration or annotations: Spring Boot's failure-analysis
- * report, written by the analyzers this starter registers, rather than a stack trace.
+ * What a user sees when start-up fails on their configuration or annotations: Spring
+ * Boot's failure-analysis report, written by the analyzers this starter registers, rather
+ * than a stack trace.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureReportTests {
@@ -32,8 +33,8 @@ class StartupFailureReportTests {
 
 	@Test
 	void misspeltKeysAreReportedWithWhereTheyWereWrittenAndTheKeyMeant(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run(LlmFallbackApplication.class,
-				"--spring.config.location=classpath:config/typos.yml"));
+		assertThatException()
+			.isThrownBy(() -> run(LlmFallbackApplication.class, "--spring.config.location=classpath:config/typos.yml"));
 		assertThat(output).contains("APPLICATION FAILED TO START",
 				"llm.fallback.providers.gpt.api-kee: unknown property (class path resource [config/typos.yml] - 8:18); "
 						+ "did you mean 'api-key'?",
@@ -46,10 +47,11 @@ class StartupFailureReportTests {
 	@Test
 	void misusedAnnotationsAreReportedNamingTheMethodAndTheProblem(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(MisusingApplication.class, PROVIDER));
-		assertThat(output).contains("APPLICATION FAILED TO START", "@LlmFallback is used where it cannot work:",
-				"SummaryService.summarize: no chain named 'sumarize' under llm.fallback.chains",
-				"SummaryService.brief names fallbackMethod 'degradd', but",
-				"has no method degradd(String[, Throwable]) returning String", "Name a chain configured under")
+		assertThat(output)
+			.contains("APPLICATION FAILED TO START", "@LlmFallback is used where it cannot work:",
+					"SummaryService.summarize: no chain named 'sumarize' under llm.fallback.chains",
+					"SummaryService.brief names fallbackMethod 'degradd', but",
+					"has no method degradd(String[, Throwable]) returning String", "Name a chain configured under")
 			.doesNotContain("sk-report-key-1234567890")
 			.doesNotContain("\tat io.llmfallback.aop.LlmFallbackUsageValidator");
 	}

@@ -32,8 +32,9 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Configuration as a user writes it: a misspelt key anywhere under {@code llm.fallback} fails start-up with
- * the closest valid key, a duration without a unit is seconds, and problems echo values as written.
+ * Configuration as a user writes it: a misspelt key anywhere under {@code llm.fallback}
+ * fails start-up with the closest valid key, a duration without a unit is seconds, and
+ * problems echo values as written.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WrittenConfigurationTests {
@@ -47,8 +48,9 @@ class WrittenConfigurationTests {
 				"llm.fallback.providers.gpt.api-key=" + API_KEY, "llm.fallback.chains.summarize.providers=gpt");
 
 	static Stream<Arguments> typos() {
-		return Stream.of(Arguments.of("llm.fallback.providers.gpt.api-kee=" + API_KEY,
-				"llm.fallback.providers.gpt.api-kee", "did you mean 'api-key'?"),
+		return Stream.of(
+				Arguments.of("llm.fallback.providers.gpt.api-kee=" + API_KEY, "llm.fallback.providers.gpt.api-kee",
+						"did you mean 'api-key'?"),
 				Arguments.of("llm.fallback.chains.summarize.latency-budjet=5s",
 						"llm.fallback.chains.summarize.latency-budjet", "did you mean 'latency-budget'?"),
 				Arguments.of("llm.fallback.circut-breaker.failure-threshold=5",
@@ -68,24 +70,24 @@ class WrittenConfigurationTests {
 						"llm.fallback.chains.summarize.falback-on", "did you mean 'fallback-on'?"),
 				Arguments.of("llm.fallback.alerts.activation-rate.treshold=0.1",
 						"llm.fallback.alerts.activation-rate.treshold", "did you mean 'threshold'?"),
-				Arguments.of("llm.fallback.alerts.min-request=5",
-						"llm.fallback.alerts.min-request", "did you mean 'min-requests'?"),
-				Arguments.of("llm.fallback.spend-guard.max-spent=5",
-						"llm.fallback.spend-guard.max-spent", "did you mean 'max-spend'?"),
+				Arguments.of("llm.fallback.alerts.min-request=5", "llm.fallback.alerts.min-request",
+						"did you mean 'min-requests'?"),
+				Arguments.of("llm.fallback.spend-guard.max-spent=5", "llm.fallback.spend-guard.max-spent",
+						"did you mean 'max-spend'?"),
 				Arguments.of("llm.fallback.observability.capture-contents=true",
 						"llm.fallback.observability.capture-contents", "did you mean 'capture-content'?"),
 				Arguments.of("llm.fallback.providers.gpt.max-tokens.output=100",
 						"llm.fallback.providers.gpt.max-tokens.output",
 						"llm.fallback.providers.gpt.max-tokens takes a single value"),
-				Arguments.of("llm.fallback.provider.gpt.type=openai",
-						"llm.fallback.provider.gpt.type", "did you mean 'providers'?"),
-				Arguments.of("llm.fallback.shadow-traffic=true",
-						"llm.fallback.shadow-traffic", "valid here: alerts, chains, circuit-breaker, "
+				Arguments.of("llm.fallback.provider.gpt.type=openai", "llm.fallback.provider.gpt.type",
+						"did you mean 'providers'?"),
+				Arguments.of("llm.fallback.shadow-traffic=true", "llm.fallback.shadow-traffic",
+						"valid here: alerts, chains, circuit-breaker, "
 								+ "enabled, gate, max-in-flight-response-size, observability, openai-api, providers, review, spend-guard"),
 				Arguments.of("llm.fallback.openai-api.api-key=gw-test-key-1234567890",
 						"llm.fallback.openai-api.api-key", "did you mean 'api-keys'?"),
-				Arguments.of("llm.fallback.openai-api.enabeld=true",
-						"llm.fallback.openai-api.enabeld", "did you mean 'enabled'?"));
+				Arguments.of("llm.fallback.openai-api.enabeld=true", "llm.fallback.openai-api.enabeld",
+						"did you mean 'enabled'?"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -100,7 +102,8 @@ class WrittenConfigurationTests {
 	@Test
 	void unknownKeyNamesTheFileAndLineItWasWrittenOn() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
 			.withInitializer(yaml("config/typos.yml"))
 			.run((context) -> assertThat(analysis(context).getDescription()).contains(
 					"llm.fallback.providers.gpt.api-kee: unknown property (class path resource [config/typos.yml] - 8:18); "
@@ -111,8 +114,9 @@ class WrittenConfigurationTests {
 	}
 
 	/**
-	 * Without the fallback-gate module its keys are not checked, even when wrong, and start-up says once that
-	 * they are ignored: one configuration serves the build that runs the gate and the application without it.
+	 * Without the fallback-gate module its keys are not checked, even when wrong, and
+	 * start-up says once that they are ignored: one configuration serves the build that
+	 * runs the gate and the application without it.
 	 */
 	@Test
 	void keysOfTheAbsentGateModuleAreIgnoredWithAWarning(CapturedOutput output) {
@@ -120,8 +124,9 @@ class WrittenConfigurationTests {
 			.withPropertyValues("llm.fallback.gate.on-startup=block", "llm.fallback.review.min-sample=0",
 					"llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl")
 			.run((context) -> assertThat(context).hasNotFailed());
-		assertThat(output).containsOnlyOnce("they configure the module io.llmfallback:fallback-gate, which is not on "
-				+ "the class path")
+		assertThat(output)
+			.containsOnlyOnce(
+					"they configure the module io.llmfallback:fallback-gate, which is not on " + "the class path")
 			.contains("Ignoring ", "llm.fallback.gate.on-startup", "llm.fallback.review.min-sample",
 					"llm.fallback.chains.summarize.gate-corpus");
 	}
@@ -129,7 +134,8 @@ class WrittenConfigurationTests {
 	@Test
 	void everyKeyAUserMayWriteStartsAndBinds() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
 			.withInitializer(yaml("config/every-key.yml"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -146,11 +152,13 @@ class WrittenConfigurationTests {
 
 	@Test
 	void environmentVariablesWriteKeysWithoutDashes() {
-		this.contextRunner.withInitializer(environmentVariables(Map.of("LLM_FALLBACK_PROVIDERS_GPT_MAX_TOKENS", "100",
-				"LLM_FALLBACK_PROVIDERS_GPT_MAXTOKENS", "100", "LLM_FALLBACK_CHAINS_SUMMARIZE_LATENCYBUDGET", "7")))
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("LLM_FALLBACK_PROVIDERS_GPT_MAX_TOKENS", "100",
+					"LLM_FALLBACK_PROVIDERS_GPT_MAXTOKENS", "100", "LLM_FALLBACK_CHAINS_SUMMARIZE_LATENCYBUDGET", "7")))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(LlmFallbackSettings.class).providers().get("gpt").maxTokens()).isEqualTo(100);
+				assertThat(context.getBean(LlmFallbackSettings.class).providers().get("gpt").maxTokens())
+					.isEqualTo(100);
 				assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().latencyBudget())
 					.isEqualTo(Duration.ofSeconds(7));
 			});
@@ -168,8 +176,9 @@ class WrittenConfigurationTests {
 	@Test
 	void durationsWithoutAUnitAreSeconds() {
 		this.contextRunner
-			.withPropertyValues("llm.fallback.providers.gpt.timeout=10", "llm.fallback.chains.summarize.latency-budget=20",
-					"llm.fallback.circuit-breaker.open-duration=45", "llm.fallback.spend-guard.window=120")
+			.withPropertyValues("llm.fallback.providers.gpt.timeout=10",
+					"llm.fallback.chains.summarize.latency-budget=20", "llm.fallback.circuit-breaker.open-duration=45",
+					"llm.fallback.spend-guard.window=120")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(LlmFallbackSettings.class).providers().get("gpt").timeout())
@@ -185,7 +194,8 @@ class WrittenConfigurationTests {
 
 	static Stream<Arguments> valuesAsWritten() {
 		return Stream.of(
-				Arguments.of("llm.fallback.providers.gpt.timeout=-5s", "llm.fallback.providers.gpt.timeout: must be positive, was -5s"),
+				Arguments.of("llm.fallback.providers.gpt.timeout=-5s",
+						"llm.fallback.providers.gpt.timeout: must be positive, was -5s"),
 				Arguments.of("llm.fallback.alerts.activation-rate.window=30",
 						"llm.fallback.alerts.activation-rate.window: must be at least 1m, was 30"),
 				Arguments.of("llm.fallback.circuit-breaker.failure-window=500ms",
@@ -210,12 +220,12 @@ class WrittenConfigurationTests {
 
 	@Test
 	void aProviderNameWithCapitalsIsReportedLikeAnyOther() {
-		// Map keys keep the user's capitals; a property name built from one is not in canonical form.
-		this.contextRunner
-			.withPropertyValues("llm.fallback.providers.OpenAI.type=openai",
-					"llm.fallback.providers.OpenAI.base-url=https://api.openai.com",
-					"llm.fallback.providers.OpenAI.model=gpt-4o", "llm.fallback.providers.OpenAI.max-tokens=0",
-					"llm.fallback.providers.OpenAI.timeout=-5000ms", "llm.fallback.chains.summarize.providers=gpt,OpenAI")
+		// Map keys keep the user's capitals; a property name built from one is not in
+		// canonical form.
+		this.contextRunner.withPropertyValues("llm.fallback.providers.OpenAI.type=openai",
+				"llm.fallback.providers.OpenAI.base-url=https://api.openai.com",
+				"llm.fallback.providers.OpenAI.model=gpt-4o", "llm.fallback.providers.OpenAI.max-tokens=0",
+				"llm.fallback.providers.OpenAI.timeout=-5000ms", "llm.fallback.chains.summarize.providers=gpt,OpenAI")
 			.run((context) -> assertThat(analysis(context).getDescription())
 				.contains("llm.fallback.providers.OpenAI.max-tokens: must be at least 1, was 0")
 				.contains("llm.fallback.providers.OpenAI.timeout: must be positive, was -5000ms"));
@@ -243,7 +253,9 @@ class WrittenConfigurationTests {
 	}
 
 	static Stream<Arguments> keysInBaseUrls() {
-		return Stream.of(Arguments.of("generativelanguage.googleapis.com?key=other-secret", "generativelanguage.googleapis.com?..."),
+		return Stream.of(
+				Arguments.of("generativelanguage.googleapis.com?key=other-secret",
+						"generativelanguage.googleapis.com?..."),
 				Arguments.of("ftp://user:other-secret@example.com/v1", "ftp://...@example.com/v1"),
 				Arguments.of("api.example.com/" + API_KEY + "/v1", "api.example.com/******/v1"));
 	}
@@ -275,8 +287,9 @@ class WrittenConfigurationTests {
 			merged.putAll(variables);
 			context.getEnvironment()
 				.getPropertySources()
-				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, merged));
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								merged));
 		};
 	}
 

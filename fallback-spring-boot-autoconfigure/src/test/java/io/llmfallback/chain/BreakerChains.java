@@ -21,9 +21,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Chains over two OpenAI-format providers on WireMock, {@code p0} (the primary) and {@code p1}, with
- * breakers on a clock the test moves, whose transitions are kept and counted in the meters the chain records
- * into, as an application's would be.
+ * Chains over two OpenAI-format providers on WireMock, {@code p0} (the primary) and
+ * {@code p1}, with breakers on a clock the test moves, whose transitions are kept and
+ * counted in the meters the chain records into, as an application's would be.
  */
 final class BreakerChains implements AutoCloseable {
 
@@ -41,17 +41,17 @@ final class BreakerChains implements AutoCloseable {
 	ProviderCircuitBreakers breakers;
 
 	/**
-	 * A chain of the providers its settings name, {@code p0} with the given breaker settings and the others
-	 * with the defaults.
+	 * A chain of the providers its settings name, {@code p0} with the given breaker
+	 * settings and the others with the defaults.
 	 */
 	FallbackChain chain(ChainSettings settings, BreakerSettings primaryBreaker, ObservationRegistry observations) {
 		List<LlmProvider> providers = new ArrayList<>();
 		Map<String, BreakerSettings> breakerSettings = new LinkedHashMap<>();
 		for (String name : settings.providers()) {
 			WireMockServer server = name.equals("p0") ? this.primary : this.fallback;
-			providers.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI,
-					URI.create(server.baseUrl()), "sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()),
-					WebClient.builder()));
+			providers
+				.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI, URI.create(server.baseUrl()),
+						"sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()), WebClient.builder()));
 			breakerSettings.put(name, name.equals("p0") ? primaryBreaker : BreakerSettings.DEFAULTS);
 		}
 		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));
@@ -71,7 +71,9 @@ final class BreakerChains implements AutoCloseable {
 			.toList();
 	}
 
-	/** What {@code llm.fallback.breaker.transitions} counted for the provider's breaker. */
+	/**
+	 * What {@code llm.fallback.breaker.transitions} counted for the provider's breaker.
+	 */
 	double transitionCount(String provider, String from, String to) {
 		return this.registry.get("llm.fallback.breaker.transitions")
 			.tags("provider", provider, "from", from, "to", to)

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * The span names and attributes of the default conventions, and their agreement with the documentation. Key
- * values come sorted by key, so the attributes are compared as sets.
+ * The span names and attributes of the default conventions, and their agreement with the
+ * documentation. Key values come sorted by key, so the attributes are compared as sets.
  */
 class DefaultChainObservationConventionTests {
 
@@ -46,8 +46,8 @@ class DefaultChainObservationConventionTests {
 
 	@Test
 	void primaryAttemptCarriesTheGenAiAttributesOfItsAnswer() {
-		ChainAttemptObservationContext context = attempt(0, ChatRequest.ofUser("Say \"hi\"\n").withMaxTokens(64),
-				null, false);
+		ChainAttemptObservationContext context = attempt(0, ChatRequest.ofUser("Say \"hi\"\n").withMaxTokens(64), null,
+				false);
 		context.succeeded(new ChatResponse("Hi.", "STOP", new TokenUsage(12, 5, 4), "gpt", "gpt-4o-2024-08-06",
 				Duration.ofMillis(300)));
 

@@ -17,9 +17,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The failure-rate rule against the consecutive-failures rule, over real HTTP: a primary on WireMock that
- * answers a prompt saying {@code fail} with OpenAI's 500 and any other with a completion, and a healthy
- * fallback. Requests arrive at 700 per second of the breakers' clock.
+ * The failure-rate rule against the consecutive-failures rule, over real HTTP: a primary
+ * on WireMock that answers a prompt saying {@code fail} with OpenAI's 500 and any other
+ * with a completion, and a healthy fallback. Requests arrive at 700 per second of the
+ * breakers' clock.
  */
 class FailureRateBreakerHttpTest {
 
@@ -33,8 +34,8 @@ class FailureRateBreakerHttpTest {
 
 	@BeforeEach
 	void stubProviders() {
-		this.chains.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("from the primary", 12, 5)));
+		this.chains.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("from the primary", 12, 5)));
 		this.chains.primary.stubFor(OpenAiStubs.chatCompletion()
 			.withRequestBody(containing("fail"))
 			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
@@ -108,15 +109,17 @@ class FailureRateBreakerHttpTest {
 		assertThat(send(chain, pattern(1, 1))).as("the probe served").isEqualTo(1);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
 
-		assertThat(this.chains.transitionsOf("p0"))
-			.containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN", "OPEN->HALF_OPEN",
-					"HALF_OPEN->CLOSED");
+		assertThat(this.chains.transitionsOf("p0")).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN",
+				"HALF_OPEN->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
 		assertThat(this.chains.transitionCount("p0", "OPEN", "HALF_OPEN")).isEqualTo(2);
 		assertThat(this.chains.transitionCount("p0", "HALF_OPEN", "OPEN")).isEqualTo(1);
 		assertThat(this.chains.transitionCount("p0", "HALF_OPEN", "CLOSED")).isEqualTo(1);
 	}
 
-	/** Sends one request per element, failing on the primary where it is true; returns how many it served. */
+	/**
+	 * Sends one request per element, failing on the primary where it is true; returns how
+	 * many it served.
+	 */
 	private int send(FallbackChain chain, List<Boolean> failures) {
 		int servedByPrimary = 0;
 		for (boolean fail : failures) {

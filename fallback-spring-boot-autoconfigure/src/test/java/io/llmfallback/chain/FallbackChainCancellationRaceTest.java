@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An answer and the opening of its provider's breaker, on two real threads at the same moment: the call is
- * either served or given up, never both, and never recorded twice.
+ * An answer and the opening of its provider's breaker, on two real threads at the same
+ * moment: the call is either served or given up, never both, and never recorded twice.
  */
 class FallbackChainCancellationRaceTest {
 
@@ -37,7 +37,8 @@ class FallbackChainCancellationRaceTest {
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
 		List<LlmProvider> providers = List.of(primary, fallback);
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
-				Map.of("a", BreakerSettings.DEFAULTS, "b", BreakerSettings.DEFAULTS), Clock.systemUTC(), (transition) -> {
+				Map.of("a", BreakerSettings.DEFAULTS, "b", BreakerSettings.DEFAULTS), Clock.systemUTC(),
+				(transition) -> {
 				});
 		FallbackChain chain = new FallbackChain(new ChainSettings("race", List.of("a", "b"), Duration.ofSeconds(30),
 				2048, ChainSettings.DEFAULT_FALLBACK_ON), providers, breakers, Map.of(), (outcome) -> {
@@ -56,8 +57,9 @@ class FallbackChainCancellationRaceTest {
 			CountDownLatch fired = new CountDownLatch(2);
 			Schedulers.boundedElastic().schedule(() -> {
 				awaitUninterrupted(go);
-				answer.get().tryEmitValue(new ChatResponse("served by a", "stop", new TokenUsage(10, 20), "a", "model-a",
-						Duration.ZERO));
+				answer.get()
+					.tryEmitValue(new ChatResponse("served by a", "stop", new TokenUsage(10, 20), "a", "model-a",
+							Duration.ZERO));
 				fired.countDown();
 			});
 			Schedulers.boundedElastic().schedule(() -> {
@@ -71,7 +73,8 @@ class FallbackChainCancellationRaceTest {
 			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 
 			List<String> labels = served.get().attempts().stream().map(AttemptRecord::label).toList();
-			// Whichever thread wins, the primary's call has one record that says how it ended.
+			// Whichever thread wins, the primary's call has one record that says how it
+			// ended.
 			assertThat(labels).isIn(List.of("success"), List.of("cancelled", "success"));
 			assertThat(served.get().response().provider()).isEqualTo(labels.size() == 1 ? "a" : "b");
 		}
@@ -84,7 +87,8 @@ class FallbackChainCancellationRaceTest {
 		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> primaryAnswer.get().asMono());
 		ScriptedProvider fallback = ScriptedProvider.of("b", (request) -> hedgeAnswer.get().asMono());
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
-				Map.of("a", BreakerSettings.DEFAULTS, "b", BreakerSettings.DEFAULTS), Clock.systemUTC(), (transition) -> {
+				Map.of("a", BreakerSettings.DEFAULTS, "b", BreakerSettings.DEFAULTS), Clock.systemUTC(),
+				(transition) -> {
 				});
 		ChainSettings settings = new ChainSettings("race", List.of("a", "b"), Duration.ofSeconds(30), 2048,
 				ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, 3, ChainSettings.DEFAULT_RETRY_BUDGET,
@@ -122,12 +126,13 @@ class FallbackChainCancellationRaceTest {
 			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 
 			ChainResponse response = served.get();
-			// One answer served, and the other given up or come second: hedge-lost, whichever it was.
+			// One answer served, and the other given up or come second: hedge-lost,
+			// whichever it was.
 			assertThat(response.attempts()).extracting(AttemptRecord::outcome)
 				.containsExactlyInAnyOrder(AttemptOutcome.SUCCESS, AttemptOutcome.HEDGE_LOST);
 			assertThat(response.servingAttempt().provider()).isEqualTo(response.response().provider());
-			assertThat(response.path()).isEqualTo(response.response().provider().equals("a") ? ServedPath.PRIMARY
-					: ServedPath.FALLBACK);
+			assertThat(response.path())
+				.isEqualTo(response.response().provider().equals("a") ? ServedPath.PRIMARY : ServedPath.FALLBACK);
 		}
 	}
 

@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The chain over real HTTP: two or three OpenAI-format providers on WireMock servers on loopback.
+ * The chain over real HTTP: two or three OpenAI-format providers on WireMock servers on
+ * loopback.
  */
 class FallbackChainHttpTest {
 
@@ -77,9 +78,7 @@ class FallbackChainHttpTest {
 	}
 
 	static Stream<Arguments> fallbackCategories() {
-		return Stream.of(
-				Arguments.of(FailureCategory.TIMEOUT, aResponse().withFixedDelay(3_000)
-					.withStatus(200)),
+		return Stream.of(Arguments.of(FailureCategory.TIMEOUT, aResponse().withFixedDelay(3_000).withStatus(200)),
 				Arguments.of(FailureCategory.CONNECTION, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
 				Arguments.of(FailureCategory.RATE_LIMITED,
 						OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "Rate limit reached for gpt-4o")
@@ -89,9 +88,12 @@ class FallbackChainHttpTest {
 				Arguments.of(FailureCategory.SERVER_ERROR,
 						OpenAiStubs.error(500, "server_error", "", "The server had an error")),
 				Arguments.of(FailureCategory.INVALID_RESPONSE,
-						aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"id\":")),
-				Arguments.of(FailureCategory.CONTEXT_LENGTH, OpenAiStubs.error(400, "invalid_request_error",
-						"context_length_exceeded", "This model's maximum context length is 128000 tokens.")),
+						aResponse().withStatus(200)
+							.withHeader("Content-Type", "application/json")
+							.withBody("{\"id\":")),
+				Arguments.of(FailureCategory.CONTEXT_LENGTH,
+						OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
+								"This model's maximum context length is 128000 tokens.")),
 				Arguments.of(FailureCategory.EMPTY_RESPONSE, OpenAiStubs.completion("", 12, 0)),
 				Arguments.of(FailureCategory.RESPONSE_TOO_LARGE, OpenAiStubs.completion("x".repeat(2 << 20), 12, 5)));
 	}
@@ -108,13 +110,15 @@ class FallbackChainHttpTest {
 		assertThat(response.text()).isEqualTo("from the fallback");
 		assertThat(response.response().provider()).isEqualTo("p1");
 		assertThat(response.isFallback()).isTrue();
-		assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly(category.wireName(), "success");
+		assertThat(response.attempts()).extracting(AttemptRecord::label)
+			.containsExactly(category.wireName(), "success");
 	}
 
 	@Test
 	void keepsTheProvidersRetryAfterOnTheAttempt() {
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "slow down").withHeader("retry-after", "7")));
+			.willReturn(OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "slow down")
+				.withHeader("retry-after", "7")));
 		OpenAiStubs.healthy(this.secondary, "ok");
 
 		ChainResponse response = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary)
@@ -145,7 +149,8 @@ class FallbackChainHttpTest {
 	@Test
 	void authFailureDoesNotFallOverByDefault() {
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
+			.willReturn(
+					OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
 		OpenAiStubs.healthy(this.secondary, "never served");
 
 		assertThatExceptionOfType(ChainAbortedException.class)
@@ -172,7 +177,8 @@ class FallbackChainHttpTest {
 	@Test
 	void exhaustionListsEveryAttemptWithProviderCategoryStatusAndDuration() {
 		WireMockServer third = start();
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "boom")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "boom")));
 		this.secondary.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.error(429, "requests", "rate_limit_exceeded", "slow down")));
 		third.stubFor(OpenAiStubs.chatCompletion().willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
@@ -196,7 +202,8 @@ class FallbackChainHttpTest {
 
 	@Test
 	void capsOutputTokensOnTheFallbackOnly() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
 		OpenAiStubs.healthy(this.secondary, "short answer");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 
@@ -216,10 +223,11 @@ class FallbackChainHttpTest {
 
 	@Test
 	void breakerOpensAfterThreeFailuresSkipsTheProviderThenLetsOneHalfOpenProbeThrough() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		OpenAiStubs.healthy(this.secondary, "fallback");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
-		
+
 		for (int i = 0; i < 3; i++) {
 			assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
 			chain.chat(ChatRequest.ofUser("hello")).block();
@@ -255,7 +263,8 @@ class FallbackChainHttpTest {
 			chain.chat(ChatRequest.ofUser("hello")).block();
 		}
 		this.clock.advance(Duration.ofSeconds(1));
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
 
 		for (int i = 0; i < 3; i++) {
 			chain.chat(ChatRequest.ofUser("hello")).block();
@@ -266,14 +275,16 @@ class FallbackChainHttpTest {
 
 	@Test
 	void aSuccessBreaksTheStreak() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		OpenAiStubs.healthy(this.secondary, "fallback");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 		chain.chat(ChatRequest.ofUser("hello")).block();
 		chain.chat(ChatRequest.ofUser("hello")).block();
 		OpenAiStubs.healthy(this.primary, "fine");
 		chain.chat(ChatRequest.ofUser("hello")).block();
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 
 		chain.chat(ChatRequest.ofUser("hello")).block();
 		chain.chat(ChatRequest.ofUser("hello")).block();
@@ -285,7 +296,8 @@ class FallbackChainHttpTest {
 
 	@Test
 	void failuresSpreadBeyondTheWindowDoNotOpenTheBreaker() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		OpenAiStubs.healthy(this.secondary, "fallback");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 
@@ -293,7 +305,8 @@ class FallbackChainHttpTest {
 		this.clock.advance(Duration.ofSeconds(20));
 		chain.chat(ChatRequest.ofUser("hello")).block();
 		this.clock.advance(Duration.ofSeconds(15));
-		// 35 s after the streak began: the window is 30 s, so this failure starts a new streak.
+		// 35 s after the streak began: the window is 30 s, so this failure starts a new
+		// streak.
 		chain.chat(ChatRequest.ofUser("hello")).block();
 		assertThat(this.breakers.state("p0")).isEqualTo(State.CLOSED);
 
@@ -304,7 +317,8 @@ class FallbackChainHttpTest {
 
 	@Test
 	void failedHalfOpenProbeOpensTheBreakerAgain() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		this.primary
+			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		OpenAiStubs.healthy(this.secondary, "fallback");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 		for (int i = 0; i < 3; i++) {
@@ -320,8 +334,9 @@ class FallbackChainHttpTest {
 
 	@Test
 	void requestFailuresDoNotOpenTheBreaker() {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
-				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
+					"This model's maximum context length is 128000 tokens.")));
 		OpenAiStubs.healthy(this.secondary, "fallback");
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 
@@ -338,7 +353,8 @@ class FallbackChainHttpTest {
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.completion("Sure! The summary is that it went well.", 1000, 100)));
 		this.secondary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"It went well.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10, 10)));
+			.willReturn(OpenAiStubs
+				.completion("{\\\"summary\\\":\\\"It went well.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10, 10)));
 		FallbackChain chain = chain(contractSettings(OnViolation.NEXT_PROVIDER), this.primary, this.secondary);
 
 		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize")).block();
@@ -389,11 +405,13 @@ class FallbackChainHttpTest {
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"It went well.\\\"}", 10, 10)));
 		this.secondary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10, 10)));
+			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"positive\\\"}", 10,
+					10)));
 		FallbackChain chain = chain(ChainSettings.DEFAULT_FALLBACK_ON, this.primary, this.secondary);
 
-		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize"), "summarize",
-				ResultMapping.to(Sentiment.class)).block();
+		ChainResponse response = chain
+			.chat(ChatRequest.ofUser("Summarize"), "summarize", ResultMapping.to(Sentiment.class))
+			.block();
 
 		assertThat(response.entity(Sentiment.class)).isEqualTo(new Sentiment("Fine.", "positive"));
 		assertThat(response.isFallback()).isTrue();
@@ -423,13 +441,16 @@ class FallbackChainHttpTest {
 
 	@Test
 	void aMappedAnswerThatBreaksTheSchemaIsServedFlaggedUnderAcceptAndFlag() {
-		// The record maps, but the contract's schema wants the sentiment to be one of three words.
+		// The record maps, but the contract's schema wants the sentiment to be one of
+		// three words.
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"meh\\\"}", 10, 10)));
+			.willReturn(
+					OpenAiStubs.completion("{\\\"summary\\\":\\\"Fine.\\\",\\\"sentiment\\\":\\\"meh\\\"}", 10, 10)));
 		Schema schema = OutputContract.parseSchema("""
 				{"type":"object","properties":{"sentiment":{"enum":["positive","neutral","negative"]}}}""");
 		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1"), Duration.ofSeconds(20), 2048,
-				ChainSettings.DEFAULT_FALLBACK_ON, new OutputContract(schema, null, null, false, OnViolation.ACCEPT_AND_FLAG));
+				ChainSettings.DEFAULT_FALLBACK_ON,
+				new OutputContract(schema, null, null, false, OnViolation.ACCEPT_AND_FLAG));
 
 		ChainResponse response = chain(settings, this.primary, this.secondary)
 			.chat(ChatRequest.ofUser("Summarize"), "summarize", ResultMapping.to(Sentiment.class))
@@ -444,7 +465,8 @@ class FallbackChainHttpTest {
 	@Test
 	void responseMiddlewareThatRewritesTheAnswerRewritesTheTypedResultToo() {
 		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"summary\\\":\\\"Call Ana on 555-0100.\\\",\\\"sentiment\\\":\\\"neutral\\\"}", 10, 10)));
+			.willReturn(OpenAiStubs.completion(
+					"{\\\"summary\\\":\\\"Call Ana on 555-0100.\\\",\\\"sentiment\\\":\\\"neutral\\\"}", 10, 10)));
 		ChainMiddleware redaction = new ChainMiddleware() {
 
 			@Override
@@ -454,17 +476,20 @@ class FallbackChainHttpTest {
 
 			@Override
 			public Mono<ChatResponse> onResponse(ChatResponse response) {
-				return Mono.just(new ChatResponse(response.text().replace("555-0100", "[phone]"), response.finishReason(),
-						response.usage(), response.provider(), response.model(), response.latency()));
+				return Mono
+					.just(new ChatResponse(response.text().replace("555-0100", "[phone]"), response.finishReason(),
+							response.usage(), response.provider(), response.model(), response.latency()));
 			}
 
 		};
-		FallbackChain chain = chain(new ChainSettings("test", List.of("p0"), Duration.ofSeconds(20), 2048,
-				ChainSettings.DEFAULT_FALLBACK_ON), new ChainExtensions(List.of(redaction), ObservationRegistry.NOOP, false),
-				this.primary);
+		FallbackChain chain = chain(
+				new ChainSettings("test", List.of("p0"), Duration.ofSeconds(20), 2048,
+						ChainSettings.DEFAULT_FALLBACK_ON),
+				new ChainExtensions(List.of(redaction), ObservationRegistry.NOOP, false), this.primary);
 
-		ChainResponse response = chain.chat(ChatRequest.ofUser("Summarize"), "summarize",
-				ResultMapping.to(Sentiment.class)).block();
+		ChainResponse response = chain
+			.chat(ChatRequest.ofUser("Summarize"), "summarize", ResultMapping.to(Sentiment.class))
+			.block();
 
 		assertThat(response.entity(Sentiment.class)).isEqualTo(new Sentiment("Call Ana on [phone].", "neutral"));
 	}
@@ -481,21 +506,24 @@ class FallbackChainHttpTest {
 	void latencyBudgetBoundsAChainOfThreeHangingProviders() {
 		WireMockServer third = start();
 		for (WireMockServer server : List.of(this.primary, this.secondary, third)) {
-			server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("late", 1, 1).withFixedDelay(5_000)));
+			server.stubFor(OpenAiStubs.chatCompletion()
+				.willReturn(OpenAiStubs.completion("late", 1, 1).withFixedDelay(5_000)));
 		}
 		// Each provider's own timeout (2 s) is longer than the whole budget.
 		ChainSettings settings = new ChainSettings("test", List.of("p0", "p1", "p2"), Duration.ofMillis(300), 2048,
 				ChainSettings.DEFAULT_FALLBACK_ON);
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
-			.isThrownBy(() -> chain(settings, this.primary, this.secondary, third).chat(ChatRequest.ofUser("hi")).block())
+			.isThrownBy(
+					() -> chain(settings, this.primary, this.secondary, third).chat(ChatRequest.ofUser("hi")).block())
 			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label)
 				.containsExactly("timeout", "budget-exhausted", "budget-exhausted"));
 		third.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 	}
 
 	private WireMockServer start() {
-		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+		WireMockServer server = new WireMockServer(
+				WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
 		this.servers.add(server);
 		return server;
@@ -522,7 +550,8 @@ class FallbackChainHttpTest {
 		}
 		Map<String, BreakerSettings> breakerSettings = new java.util.LinkedHashMap<>();
 		providers.forEach((provider) -> breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS));
-		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(breakerSettings, this.clock, this.transitions::add);
+		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(breakerSettings, this.clock,
+				this.transitions::add);
 		this.breakers = breakers;
 		Pricing primaryPrice = new Pricing(new java.math.BigDecimal("2.50"), new java.math.BigDecimal("10.00"));
 		return new FallbackChain(settings, providers, breakers, Map.of("p0", primaryPrice), (outcome) -> {

@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The chain's side of the onset of an outage, on virtual time: attempts waiting on a provider whose breaker
- * opens move on at once, the bulkhead sends overflow on, hedges race the primary within their budget, retries
- * honour {@code retry-after} within theirs, and {@code max-attempts} caps every combination.
+ * The chain's side of the onset of an outage, on virtual time: attempts waiting on a
+ * provider whose breaker opens move on at once, the bulkhead sends overflow on, hedges
+ * race the primary within their budget, retries honour {@code retry-after} within theirs,
+ * and {@code max-attempts} caps every combination.
  */
 class FallbackChainOnsetTest {
 
@@ -60,12 +61,14 @@ class FallbackChainOnsetTest {
 			.then(() -> setup.breakers.openForSlowCalls("a", "test"))
 			.assertNext((response) -> {
 				assertThat(response.text()).isEqualTo("served by b");
-				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("cancelled", "success");
+				assertThat(response.attempts()).extracting(AttemptRecord::label)
+					.containsExactly("cancelled", "success");
 				AttemptRecord cancelled = response.attempts().get(0);
 				assertThat(cancelled.outcome()).isEqualTo(AttemptOutcome.CANCELLED);
 				assertThat(cancelled.called()).isTrue();
 				assertThat(cancelled.duration()).isEqualTo(Duration.ofSeconds(2));
-				// Priced at the prompt's 100 estimated tokens, at $1 a million: the provider may bill a prompt it got.
+				// Priced at the prompt's 100 estimated tokens, at $1 a million: the
+				// provider may bill a prompt it got.
 				assertThat(cancelled.usage()).isEqualTo(new TokenUsage(100, 0));
 				assertThat(cancelled.costUsd()).isEqualByComparingTo("0.0001");
 			})
@@ -79,9 +82,9 @@ class FallbackChainOnsetTest {
 		ScriptedProvider primary = ScriptedProvider.hanging("a", Duration.ofSeconds(10));
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
 		Setup setup = new Setup(List.of(primary, fallback));
-		setup.guard("a", (guard) -> new GuardSettings(guard.timeout(), guard.slowCallDetection(),
-				guard.slowCallThreshold(), guard.slowCallsToOpen(), guard.maxConcurrency(), guard.retry(),
-				guard.rateLimit(), false));
+		setup.guard("a",
+				(guard) -> new GuardSettings(guard.timeout(), guard.slowCallDetection(), guard.slowCallThreshold(),
+						guard.slowCallsToOpen(), guard.maxConcurrency(), guard.retry(), guard.rateLimit(), false));
 
 		StepVerifier.withVirtualTime(() -> setup.chain().chat(REQUEST))
 			.expectSubscription()
@@ -108,7 +111,8 @@ class FallbackChainOnsetTest {
 
 		List<List<String>> failing = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			failing.add(chain.chat(REQUEST).block(VERIFY_TIMEOUT).attempts().stream().map(AttemptRecord::label).toList());
+			failing
+				.add(chain.chat(REQUEST).block(VERIFY_TIMEOUT).attempts().stream().map(AttemptRecord::label).toList());
 		}
 
 		assertThat(setup.breakers.state("a")).isEqualTo(State.OPEN);
@@ -132,7 +136,8 @@ class FallbackChainOnsetTest {
 			.expectNoEvent(Duration.ofMillis(1_999))
 			.thenAwait(Duration.ofMillis(1))
 			.assertNext((responses) -> assertThat(responses).hasSize(3).allSatisfy((response) -> {
-				assertThat(response.attempts()).extracting(AttemptRecord::label).containsExactly("cancelled", "success");
+				assertThat(response.attempts()).extracting(AttemptRecord::label)
+					.containsExactly("cancelled", "success");
 				assertThat(response.attempts().get(0).duration()).isEqualTo(Duration.ofSeconds(2));
 			}))
 			.expectComplete()
@@ -159,7 +164,8 @@ class FallbackChainOnsetTest {
 		scheduler.advanceTimeBy(Duration.ofSeconds(30));
 		servedBy.add(chain.chat(REQUEST).block(VERIFY_TIMEOUT).response().provider());
 
-		// Two a minute: the third goes to the fallback unsent, and a request half a minute later finds room again.
+		// Two a minute: the third goes to the fallback unsent, and a request half a
+		// minute later finds room again.
 		assertThat(servedBy).containsExactly("a", "a", "b", "a");
 		assertThat(primary.received()).hasSize(3);
 	}
@@ -167,16 +173,20 @@ class FallbackChainOnsetTest {
 	@Test
 	void noRequestReachesAProviderWhileTheRetryAfterOfItsLast429Runs() {
 		AtomicInteger calls = new AtomicInteger();
-		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> (calls.getAndIncrement() == 0)
-				? Mono.error(new ProviderException("a", FailureCategory.RATE_LIMITED, 429, Duration.ofSeconds(5),
-						"slow down", null))
-				: answerAfter("a", Duration.ZERO));
+		ScriptedProvider primary = ScriptedProvider.of("a",
+				(request) -> (calls.getAndIncrement() == 0) ? Mono.error(new ProviderException("a",
+						FailureCategory.RATE_LIMITED, 429, Duration.ofSeconds(5), "slow down", null))
+						: answerAfter("a", Duration.ZERO));
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
 		Setup setup = new Setup(List.of(primary, fallback));
 		FallbackChain chain = setup.chain();
 		VirtualTimeScheduler scheduler = VirtualTimeScheduler.getOrSet();
 
-		List<String> labels = chain.chat(REQUEST).block(VERIFY_TIMEOUT).attempts().stream().map(AttemptRecord::label)
+		List<String> labels = chain.chat(REQUEST)
+			.block(VERIFY_TIMEOUT)
+			.attempts()
+			.stream()
+			.map(AttemptRecord::label)
 			.toList();
 		scheduler.advanceTimeBy(Duration.ofMillis(4_999));
 		ChainResponse during = chain.chat(REQUEST).block(VERIFY_TIMEOUT);
@@ -211,8 +221,8 @@ class FallbackChainOnsetTest {
 	@Test
 	void aHedgeReturnsTheFasterProviderAndGivesUpTheOther() {
 		AtomicInteger primaryCancelled = new AtomicInteger();
-		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> answerAfter("a", Duration.ofSeconds(2))
-			.doOnCancel(primaryCancelled::incrementAndGet));
+		ScriptedProvider primary = ScriptedProvider.of("a",
+				(request) -> answerAfter("a", Duration.ofSeconds(2)).doOnCancel(primaryCancelled::incrementAndGet));
 		ScriptedProvider fallback = ScriptedProvider.of("b", (request) -> answerAfter("b", Duration.ofMillis(100)));
 		Setup setup = new Setup(List.of(primary, fallback));
 		setup.hedge = HedgeSettings.after(Duration.ofMillis(500), 1.0);
@@ -223,11 +233,13 @@ class FallbackChainOnsetTest {
 			.thenAwait(Duration.ofMillis(1))
 			.assertNext((response) -> {
 				assertThat(response.response().provider()).isEqualTo("b");
-				assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
-						AttemptRecord::hedge)
-					.containsExactlyInAnyOrder(tuple("a", "hedge-lost", false),
-							tuple("b", "success", true));
-				AttemptRecord lost = response.attempts().stream().filter((a) -> a.provider().equals("a")).findFirst()
+				assertThat(response.attempts())
+					.extracting(AttemptRecord::provider, AttemptRecord::label, AttemptRecord::hedge)
+					.containsExactlyInAnyOrder(tuple("a", "hedge-lost", false), tuple("b", "success", true));
+				AttemptRecord lost = response.attempts()
+					.stream()
+					.filter((a) -> a.provider().equals("a"))
+					.findFirst()
 					.orElseThrow();
 				assertThat(lost.duration()).isEqualTo(Duration.ofMillis(600));
 				assertThat(lost.costUsd()).isEqualByComparingTo("0.0001");
@@ -266,7 +278,8 @@ class FallbackChainOnsetTest {
 			.thenAwait(Duration.ofSeconds(2))
 			.assertNext((responses) -> {
 				assertThat(responses).hasSize(40);
-				// 5% of 40 requests: two hedges, which won; the other 38 waited for the primary.
+				// 5% of 40 requests: two hedges, which won; the other 38 waited for the
+				// primary.
 				assertThat(responses).filteredOn((r) -> r.response().provider().equals("b")).hasSize(2);
 				assertThat(responses).filteredOn((r) -> r.response().provider().equals("a")).hasSize(38);
 			})
@@ -287,10 +300,9 @@ class FallbackChainOnsetTest {
 
 		StepVerifier.withVirtualTime(() -> setup.chain().chat(REQUEST))
 			.thenAwait(Duration.ofMillis(50))
-			.assertNext((response) -> assertThat(response.attempts())
-				.extracting(AttemptRecord::label, AttemptRecord::hedge)
-				.containsExactly(tuple("overloaded", false),
-						tuple("success", false)))
+			.assertNext(
+					(response) -> assertThat(response.attempts()).extracting(AttemptRecord::label, AttemptRecord::hedge)
+						.containsExactly(tuple("overloaded", false), tuple("success", false)))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		assertThat(setup.chain.hedgeBudget().granted()).isZero();
@@ -299,10 +311,10 @@ class FallbackChainOnsetTest {
 	@Test
 	void aRetryWaitsForRetryAfterThenServes() {
 		AtomicInteger calls = new AtomicInteger();
-		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> (calls.getAndIncrement() == 0)
-				? Mono.error(new ProviderException("a", FailureCategory.RATE_LIMITED, 429, Duration.ofSeconds(2),
-						"slow down", null))
-				: answerAfter("a", Duration.ZERO));
+		ScriptedProvider primary = ScriptedProvider.of("a",
+				(request) -> (calls.getAndIncrement() == 0) ? Mono.error(new ProviderException("a",
+						FailureCategory.RATE_LIMITED, 429, Duration.ofSeconds(2), "slow down", null))
+						: answerAfter("a", Duration.ZERO));
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "served by b");
 		Setup setup = new Setup(List.of(primary, fallback));
 		setup.guard("a", (guard) -> withRetry(guard, 2, Duration.ofMillis(100), Duration.ofSeconds(5)));
@@ -314,8 +326,7 @@ class FallbackChainOnsetTest {
 			.assertNext((response) -> {
 				assertThat(response.response().provider()).isEqualTo("a");
 				assertThat(response.attempts()).extracting(AttemptRecord::label, AttemptRecord::retry)
-					.containsExactly(tuple("rate-limited", 0),
-							tuple("success", 1));
+					.containsExactly(tuple("rate-limited", 0), tuple("success", 1));
 			})
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
@@ -360,7 +371,8 @@ class FallbackChainOnsetTest {
 				.allSatisfy((response) -> assertThat(response.response().provider()).isEqualTo("b")))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
-		// Without the budget 200 requests would retry 600 times; it allows 10% of them and one more.
+		// Without the budget 200 requests would retry 600 times; it allows 10% of them
+		// and one more.
 		long retries = chain.retryBudget().granted();
 		assertThat(retries).isPositive().isLessThanOrEqualTo(20 + 1);
 		assertThat(primary.received()).hasSize((int) (200 + retries));
@@ -368,8 +380,8 @@ class FallbackChainOnsetTest {
 	}
 
 	@ParameterizedTest(name = "max-attempts {0}, retries {1}, hedge {2}, providers {3}")
-	@CsvSource({ "1,0,false,hang", "1,3,true,fail", "2,3,false,fail", "2,0,true,hang", "2,3,true,fail",
-			"3,3,true,fail", "3,3,true,hang", "4,2,true,fail", "2,3,true,slowFail", "3,1,false,slowFail" })
+	@CsvSource({ "1,0,false,hang", "1,3,true,fail", "2,3,false,fail", "2,0,true,hang", "2,3,true,fail", "3,3,true,fail",
+			"3,3,true,hang", "4,2,true,fail", "2,3,true,slowFail", "3,1,false,slowFail" })
 	void maxAttemptsHoldsHoweverRetriesHedgesAndFallbacksCombine(int maxAttempts, int retries, boolean hedge,
 			String behaviour) {
 		AtomicInteger calls = new AtomicInteger();
@@ -428,7 +440,10 @@ class FallbackChainOnsetTest {
 				new RetrySettings(maxAttempts, initial, max, RetrySettings.DEFAULT_ON), guard.rateLimit());
 	}
 
-	/** A chain of scripted providers, its breakers and guards, each setting changeable before it is built. */
+	/**
+	 * A chain of scripted providers, its breakers and guards, each setting changeable
+	 * before it is built.
+	 */
 	private static final class Setup {
 
 		final List<LlmProvider> providers;
@@ -476,8 +491,8 @@ class FallbackChainOnsetTest {
 			});
 			this.guards = new ProviderGuards(guardSettings, this.breakers);
 			ChainSettings settings = new ChainSettings("onset", this.providers.stream().map(LlmProvider::name).toList(),
-					this.budget, 2048, ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE,
-					true, this.maxAttempts, ChainSettings.DEFAULT_RETRY_BUDGET, this.hedge);
+					this.budget, 2048, ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, this.maxAttempts,
+					ChainSettings.DEFAULT_RETRY_BUDGET, this.hedge);
 			this.chain = new FallbackChain(settings, this.providers, this.breakers, this.guards, pricing, (outcome) -> {
 			}, ChainExtensions.NONE);
 			return this.chain;

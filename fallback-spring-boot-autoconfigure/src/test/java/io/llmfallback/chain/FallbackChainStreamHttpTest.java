@@ -46,10 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Streaming down a chain of real providers over loopback HTTP, in their own wire formats: an Anthropic
- * {@code overloaded_error} event inside a 200 falls over to OpenAI before any text reached the caller, and an
- * OpenAI stream cut after its first chunk ends with a typed error, the fallback never called; opted in, the cut
- * answer is continued by Claude from a prefill (whose rejection never hides the cut), or restarted whole.
+ * Streaming down a chain of real providers over loopback HTTP, in their own wire formats:
+ * an Anthropic {@code overloaded_error} event inside a 200 falls over to OpenAI before
+ * any text reached the caller, and an OpenAI stream cut after its first chunk ends with a
+ * typed error, the fallback never called; opted in, the cut answer is continued by Claude
+ * from a prefill (whose rejection never hides the cut), or restarted whole.
  */
 class FallbackChainStreamHttpTest {
 
@@ -58,8 +59,8 @@ class FallbackChainStreamHttpTest {
 	private static final String OPENAI = "/v1/chat/completions";
 
 	/**
-	 * The first-chunk deadline of the providers a test does not set one for: the first call of a JVM loads
-	 * and warms up Netty and Jackson, seconds on a busy machine.
+	 * The first-chunk deadline of the providers a test does not set one for: the first
+	 * call of a JVM loads and warms up Netty and Jackson, seconds on a busy machine.
 	 */
 	private static final Duration COLD_START = Duration.ofSeconds(30);
 
@@ -89,8 +90,7 @@ class FallbackChainStreamHttpTest {
 			.verify(VERIFY_TIMEOUT);
 		ChainOutcome outcome = this.outcomes.get(0);
 		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
-			.containsExactly(tuple("claude", "overloaded"),
-					tuple("gpt", "success"));
+			.containsExactly(tuple("claude", "overloaded"), tuple("gpt", "success"));
 		assertThat(outcome.response().response().usage()).isEqualTo(new TokenUsage(9, 3, 0));
 		assertThat(outcome.response().response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
 		assertThat(outcome.path()).isEqualTo(ServedPath.FALLBACK);
@@ -144,14 +144,16 @@ class FallbackChainStreamHttpTest {
 			.tags("chain", "streams", "provider", "claude", "outcome", "success")
 			.counter()
 			.count()).isOne();
-		// Claude's own usage; the cut OpenAI stream sent none, so its text is estimated and flagged.
+		// Claude's own usage; the cut OpenAI stream sent none, so its text is estimated
+		// and flagged.
 		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(25, 15));
 		assertThat(outcome.attempts().get(0).stream().isUsageEstimated()).isTrue();
 	}
 
 	@Test
 	void aPrefillIsSentWithoutTrailingWhitespaceAndTheContinuationDoesNotRepeatIt() {
-		// Anthropic refuses a prefill ending in whitespace; the model writes the space again, once is enough.
+		// Anthropic refuses a prefill ending in whitespace; the model writes the space
+		// again, once is enough.
 		serve(OPENAI, cutAfterHello().replace("{\"content\":\"Hello\"}", "{\"content\":\"Hello, \"}"));
 		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" world\""));
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
@@ -169,7 +171,8 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void aContinuationWithNothingToAddLeavesTheAnswerWhole() {
-		// OpenAI sent all its text and its finish reason, and the body ended before data: [DONE]. Claude, given
+		// OpenAI sent all its text and its finish reason, and the body ended before data:
+		// [DONE]. Claude, given
 		// the text as a prefill, ends its turn without a word: the answer was whole.
 		String complete = fixture("openai/chat-completion-stream.sse");
 		serve(OPENAI, complete.substring(0, complete.indexOf("data: [DONE]")));
@@ -208,7 +211,8 @@ class FallbackChainStreamHttpTest {
 				ChainInterruptedException interrupted = (ChainInterruptedException) ex;
 				assertThat(interrupted.getFailure().getCategory()).isEqualTo(FailureCategory.STREAM_TRUNCATED);
 				assertThat(interrupted.getCause()).isSameAs(interrupted.getFailure());
-				assertThat(interrupted.getMessage()).contains("interrupted after 5 characters streamed, on stream-truncated");
+				assertThat(interrupted.getMessage())
+					.contains("interrupted after 5 characters streamed, on stream-truncated");
 				assertThat(interrupted.getSuppressed()).singleElement()
 					.satisfies((rejected) -> assertThat(((ProviderException) rejected).getCategory())
 						.isEqualTo(FailureCategory.BAD_REQUEST));
@@ -251,26 +255,30 @@ class FallbackChainStreamHttpTest {
 		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
 				provider("gemini", ProviderType.GEMINI, "gemini-2.5-flash"));
 
-		StepVerifier.create(chain.stream(ChatRequest.ofUser("Why is the sky blue?"), "chat")
-			.map(ChatChunk::text)
-			.filter((text) -> !text.isEmpty()))
+		StepVerifier
+			.create(chain.stream(ChatRequest.ofUser("Why is the sky blue?"), "chat")
+				.map(ChatChunk::text)
+				.filter((text) -> !text.isEmpty()))
 			.expectNext("The", " sky is blue.")
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		ChainOutcome outcome = this.outcomes.get(0);
 		assertThat(outcome.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 			.containsExactly(tuple("gpt", "timeout"), tuple("gemini", "success"));
-		// Given up at its own first-chunk deadline, long before the response would have come.
+		// Given up at its own first-chunk deadline, long before the response would have
+		// come.
 		assertThat(outcome.attempts().get(0).duration()).isBetween(Duration.ofMillis(400), Duration.ofMillis(1_900));
 		assertThat(outcome.attempts().get(0).stream().chunks()).isZero();
-		// Gemini's usage, its thinking tokens billed as output: 8 in, 12 out, at $1 and $10 a million.
+		// Gemini's usage, its thinking tokens billed as output: 8 in, 12 out, at $1 and
+		// $10 a million.
 		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(8, 12));
 		assertThat(outcome.costUsd()).isEqualByComparingTo("0.000128");
 	}
 
 	@Test
 	void aStreamThatStallsAfterItsFirstChunkEndsWithATypedErrorAfterIt() {
-		// The body in two halves a second apart, the first ending right after the event with "Hello": SSE
+		// The body in two halves a second apart, the first ending right after the event
+		// with "Hello": SSE
 		// comment lines even the halves out.
 		String complete = fixture("openai/chat-completion-stream.sse");
 		int split = complete.indexOf("\n\n", complete.indexOf("Hello")) + 2;
@@ -299,7 +307,9 @@ class FallbackChainStreamHttpTest {
 		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
 	}
 
-	/** OpenAI's stream up to its first event with text, and then the body ends: no [DONE]. */
+	/**
+	 * OpenAI's stream up to its first event with text, and then the body ends: no [DONE].
+	 */
 	private static String cutAfterHello() {
 		String complete = fixture("openai/chat-completion-stream.sse");
 		return complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
@@ -335,9 +345,11 @@ class FallbackChainStreamHttpTest {
 		for (LlmProvider provider : providers) {
 			breakers.put(provider.name(), BreakerSettings.DEFAULTS);
 			GuardSettings defaults = GuardSettings.defaults(provider.timeout(), BreakerSettings.DEFAULTS);
-			guards.put(provider.name(), new GuardSettings(defaults.timeout(), true, null, defaults.slowCallsToOpen(),
-					defaults.maxConcurrency(), defaults.retry(), defaults.rateLimit(), true,
-					new StreamSettings(this.timeToFirstChunk.getOrDefault(provider.name(), COLD_START), this.stallTimeout)));
+			guards.put(provider.name(),
+					new GuardSettings(defaults.timeout(), true, null, defaults.slowCallsToOpen(),
+							defaults.maxConcurrency(), defaults.retry(), defaults.rateLimit(), true,
+							new StreamSettings(this.timeToFirstChunk.getOrDefault(provider.name(), COLD_START),
+									this.stallTimeout)));
 			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
 		}
 		List<String> names = List.of(providers).stream().map(LlmProvider::name).toList();

@@ -43,11 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Streaming down the chain, on virtual time: it falls over before the first chunk with text and never after,
- * each attempt has its own first-chunk deadline, a stall ends the stream with a typed error after the chunks
- * sent, cancelling reaches the provider, the outcome is counted with its usage and cost, and the provider's guard
- * holds streams as it holds unary calls (a late first chunk is a slow call in flight, a stream holds its place in
- * the bulkhead to its end).
+ * Streaming down the chain, on virtual time: it falls over before the first chunk with
+ * text and never after, each attempt has its own first-chunk deadline, a stall ends the
+ * stream with a typed error after the chunks sent, cancelling reaches the provider, the
+ * outcome is counted with its usage and cost, and the provider's guard holds streams as
+ * it holds unary calls (a late first chunk is a slow call in flight, a stream holds its
+ * place in the bulkhead to its end).
  */
 class FallbackChainStreamTest {
 
@@ -97,9 +98,10 @@ class FallbackChainStreamTest {
 
 	@Test
 	void aFailureAfterTheFirstChunkIsATypedErrorAfterTheChunksNeverAFallover() {
-		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.just(ChatChunk.text("Hel"))
-			.concatWith(Flux.error(new ProviderException("a", FailureCategory.STREAM_TRUNCATED, 200, null,
-					"ended without [DONE]", null))));
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> Flux.just(ChatChunk.text("Hel"))
+					.concatWith(Flux.error(new ProviderException("a", FailureCategory.STREAM_TRUNCATED, 200, null,
+							"ended without [DONE]", null))));
 		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello."));
 
 		StepVerifier.withVirtualTime(() -> chain(primary, fallback).stream(REQUEST, "chat"))
@@ -112,13 +114,14 @@ class FallbackChainStreamTest {
 			})
 			.verify(VERIFY_TIMEOUT);
 		assertThat(fallback.received()).isEmpty();
-		assertThat(this.outcomes).singleElement().satisfies((outcome) -> assertThat(outcome.failure())
-			.isInstanceOf(ChainInterruptedException.class));
+		assertThat(this.outcomes).singleElement()
+			.satisfies((outcome) -> assertThat(outcome.failure()).isInstanceOf(ChainInterruptedException.class));
 	}
 
 	@Test
 	void eachAttemptHasItsOwnFirstChunkDeadlineFromItsOwnStart() {
-		// No first chunk in 3 s from either: each attempt falls over 2 s after it began, not after the request.
+		// No first chunk in 3 s from either: each attempt falls over 2 s after it began,
+		// not after the request.
 		ScriptedProvider slow = ScriptedProvider.streaming("a",
 				(request) -> answer("a", "late").delaySubscription(Duration.ofSeconds(3)));
 		ScriptedProvider alsoSlow = ScriptedProvider.streaming("b",
@@ -135,8 +138,7 @@ class FallbackChainStreamTest {
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::label, AttemptRecord::duration)
-			.containsExactly(tuple("timeout", Duration.ofSeconds(2)),
-					tuple("timeout", Duration.ofSeconds(2)),
+			.containsExactly(tuple("timeout", Duration.ofSeconds(2)), tuple("timeout", Duration.ofSeconds(2)),
 					tuple("success", Duration.ofMillis(1_500)));
 	}
 
@@ -150,9 +152,9 @@ class FallbackChainStreamTest {
 			.expectNext(ChatChunk.text("Hello"))
 			.expectNoEvent(Duration.ofMillis(3_999))
 			.thenAwait(Duration.ofMillis(1))
-			.expectErrorSatisfies((ex) -> assertThat(((ChainInterruptedException) ex).getAttempts())
-				.extracting(AttemptRecord::label)
-				.containsExactly("timeout"))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(((ChainInterruptedException) ex).getAttempts()).extracting(AttemptRecord::label)
+						.containsExactly("timeout"))
 			.verify(VERIFY_TIMEOUT);
 		assertThat(fallback.received()).isEmpty();
 	}
@@ -174,17 +176,21 @@ class FallbackChainStreamTest {
 
 	@Test
 	void theServedAnswerIsHandedOverAfterTheLastChunkBeforeTheStreamCompletes() {
-		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.error(
-				new ProviderException("a", FailureCategory.SERVER_ERROR, 500, null, "server_error", null)));
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux
+			.error(new ProviderException("a", FailureCategory.SERVER_ERROR, 500, null, "server_error", null)));
 		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello ", "there."));
 		List<String> seen = new ArrayList<>();
 
-		StepVerifier.withVirtualTime(() -> chain(primary, fallback)
-			.stream(REQUEST, "chat", (served) -> seen.add(served.text() + " by " + served.response().provider() + ", "
-					+ served.attempts().size() + " attempts, $" + served.attempts().get(1).costUsd().stripTrailingZeros().toPlainString()))
-			.doOnNext((chunk) -> seen.add(chunk.text())))
+		StepVerifier
+			.withVirtualTime(() -> chain(primary, fallback)
+				.stream(REQUEST, "chat",
+						(served) -> seen.add(served.text() + " by " + served.response().provider() + ", "
+								+ served.attempts().size() + " attempts, $"
+								+ served.attempts().get(1).costUsd().stripTrailingZeros().toPlainString()))
+				.doOnNext((chunk) -> seen.add(chunk.text())))
 			.expectNextCount(3)
-			.then(() -> assertThat(seen).containsExactly("Hello ", "there.", "", "Hello there. by b, 2 attempts, $0.00013"))
+			.then(() -> assertThat(seen).containsExactly("Hello ", "there.", "",
+					"Hello there. by b, 2 attempts, $0.00013"))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 	}
@@ -212,14 +218,16 @@ class FallbackChainStreamTest {
 		this.recovery = new StreamRecovery(StreamRecovery.OnInterruption.RESTART,
 				StreamRecovery.DEFAULT_CONTINUATION_BUDGET);
 		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> answer("a", "Hi."));
-		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hello there, ", "friend."));
+		ScriptedProvider fallback = ScriptedProvider.streaming("b",
+				(request) -> answer("b", "Hello there, ", "friend."));
 
 		StepVerifier.withVirtualTime(() -> chain(primary, fallback).stream(REQUEST, "chat").map(ChatChunk::text))
 			.expectNext("Hello there, ", "friend.", "")
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		ChainOutcome outcome = this.outcomes.get(0);
-		assertThat(outcome.attempts()).extracting(AttemptRecord::label).containsExactly("contract-violation", "success");
+		assertThat(outcome.attempts()).extracting(AttemptRecord::label)
+			.containsExactly("contract-violation", "success");
 		assertThat(outcome.attempts().get(0).contract().violations())
 			.containsExactly("output has 3 characters, fewer than 10");
 		// The violating answer was billed all the same.
@@ -277,7 +285,8 @@ class FallbackChainStreamTest {
 				(request) -> answer("a", "Write to ", "alice@", "example.com", " today."));
 
 		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
-			.expectNextMatches((only) -> only.text().equals("Write to [email] today.") && "stop".equals(only.finishReason()))
+			.expectNextMatches(
+					(only) -> only.text().equals("Write to [email] today.") && "stop".equals(only.finishReason()))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Write to [email] today.");
@@ -286,9 +295,10 @@ class FallbackChainStreamTest {
 	@Test
 	void cancellingTheStreamCancelsTheProvidersRequest() {
 		AtomicBoolean cancelled = new AtomicBoolean();
-		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.just(ChatChunk.text("Hello"))
-			.concatWith(Flux.never())
-			.doOnCancel(() -> cancelled.set(true)));
+		ScriptedProvider primary = ScriptedProvider.streaming("a",
+				(request) -> Flux.just(ChatChunk.text("Hello"))
+					.concatWith(Flux.never())
+					.doOnCancel(() -> cancelled.set(true)));
 
 		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
 			.expectNext(ChatChunk.text("Hello"))
@@ -311,7 +321,8 @@ class FallbackChainStreamTest {
 		ChainOutcome stopped = this.cancelled.get(0);
 		assertThat(stopped.attempts()).extracting(AttemptRecord::label, AttemptRecord::duration)
 			.containsExactly(tuple("cancelled", Duration.ofMillis(500)));
-		// No usage event came: the prompt's 100 estimated tokens and 3 for the 12 characters sent.
+		// No usage event came: the prompt's 100 estimated tokens and 3 for the 12
+		// characters sent.
 		assertThat(stopped.attempts().get(0).usage()).isEqualTo(new TokenUsage(100, 3));
 		assertThat(stopped.costUsd()).isEqualByComparingTo("0.00013");
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -343,7 +354,8 @@ class FallbackChainStreamTest {
 
 	@Test
 	void aFirstChunkLateForSeveralStreamsOpensTheBreakerAndTheirRequestsMoveOnBeforeTheirDeadline() {
-		// The first-chunk deadline is 2 s, the slow-call threshold 1 s: three streams without a first chunk at
+		// The first-chunk deadline is 2 s, the slow-call threshold 1 s: three streams
+		// without a first chunk at
 		// 1 s are a provider that stopped, and all three move on then, not at 2 s.
 		this.slowCallThreshold = Duration.ofSeconds(1);
 		AtomicInteger cancelled = new AtomicInteger();
@@ -352,8 +364,9 @@ class FallbackChainStreamTest {
 		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
 		FallbackChain chain = chain(primary, fallback);
 
-		StepVerifier.withVirtualTime(() -> Flux.merge(chain.stream(REQUEST, "chat"), chain.stream(REQUEST, "chat"),
-				chain.stream(REQUEST, "chat")))
+		StepVerifier
+			.withVirtualTime(() -> Flux.merge(chain.stream(REQUEST, "chat"), chain.stream(REQUEST, "chat"),
+					chain.stream(REQUEST, "chat")))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(999))
 			.thenAwait(Duration.ofMillis(1))
@@ -377,7 +390,8 @@ class FallbackChainStreamTest {
 		ScriptedProvider fallback = ScriptedProvider.streaming("b", (request) -> answer("b", "Hi."));
 		FallbackChain chain = chain(primary, fallback);
 
-		// The first stream is still streaming when the second comes: the primary's one place is taken.
+		// The first stream is still streaming when the second comes: the primary's one
+		// place is taken.
 		StepVerifier.withVirtualTime(() -> Flux.merge(chain.stream(REQUEST, "first"), chain.stream(REQUEST, "second")))
 			.expectNext(ChatChunk.text("Hello"), ChatChunk.text("Hi."))
 			.expectNextCount(1)
@@ -429,13 +443,15 @@ class FallbackChainStreamTest {
 		assertThat(served.stream().isUsageEstimated()).isTrue();
 		// 400 characters of prompt are about 100 tokens; 12 characters of answer about 3.
 		assertThat(served.usage()).isEqualTo(new TokenUsage(REQUEST.estimatedInputTokens(), 3));
-		assertThat(attempts).singleElement().satisfies((context) -> assertThat(
-				new DefaultChainAttemptObservationConvention().getHighCardinalityKeyValues(context).stream()
-					.collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue)))
-			.containsEntry("gen_ai.request.stream", "true")
-			.containsEntry("gen_ai.response.time_to_first_chunk", "0.3")
-			.containsEntry("llm.fallback.usage_estimated", "true")
-			.containsEntry("gen_ai.usage.output_tokens", "3"));
+		assertThat(attempts).singleElement()
+			.satisfies((context) -> assertThat(
+					new DefaultChainAttemptObservationConvention().getHighCardinalityKeyValues(context)
+						.stream()
+						.collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue)))
+				.containsEntry("gen_ai.request.stream", "true")
+				.containsEntry("gen_ai.response.time_to_first_chunk", "0.3")
+				.containsEntry("llm.fallback.usage_estimated", "true")
+				.containsEntry("gen_ai.usage.output_tokens", "3"));
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		new ChainMeters(registry, new LlmProviders(List.of(primary))).onOutcome(this.outcomes.get(0));
 		Timer firstChunk = registry.get("gen_ai.client.operation.time_to_first_chunk")
@@ -450,7 +466,9 @@ class FallbackChainStreamTest {
 		assertThat(perChunk.takeSnapshot().histogramCounts()).extracting(CountAtBucket::bucket)
 			.containsExactly(0.01e9, 0.025e9, 0.05e9, 0.075e9, 0.1e9, 0.15e9, 0.2e9, 0.3e9, 0.4e9, 0.5e9, 0.75e9, 1e9,
 					2.5e9);
-		assertThat(registry.get("llm.fallback.usage.estimated").tags("chain", "streams", "provider", "a").counter()
+		assertThat(registry.get("llm.fallback.usage.estimated")
+			.tags("chain", "streams", "provider", "a")
+			.counter()
 			.count()).isOne();
 		assertThat(registry.get("gen_ai.client.operation.duration").timer().count()).isOne();
 	}
@@ -468,9 +486,10 @@ class FallbackChainStreamTest {
 		for (LlmProvider provider : providers) {
 			breakerSettings.put(provider.name(), BreakerSettings.DEFAULTS);
 			GuardSettings defaults = GuardSettings.defaults(provider.timeout(), BreakerSettings.DEFAULTS);
-			guards.put(provider.name(), new GuardSettings(defaults.timeout(), true, this.slowCallThreshold,
-					defaults.slowCallsToOpen(), this.maxConcurrency, defaults.retry(), defaults.rateLimit(), true,
-					new StreamSettings(Duration.ofSeconds(2), Duration.ofSeconds(4))));
+			guards.put(provider.name(),
+					new GuardSettings(defaults.timeout(), true, this.slowCallThreshold, defaults.slowCallsToOpen(),
+							this.maxConcurrency, defaults.retry(), defaults.rateLimit(), true,
+							new StreamSettings(Duration.ofSeconds(2), Duration.ofSeconds(4))));
 			pricing.put(provider.name(), new Pricing(BigDecimal.ONE, BigDecimal.TEN));
 		}
 		this.breakers = new ProviderCircuitBreakers(breakerSettings, Clock.systemUTC(), (transition) -> {

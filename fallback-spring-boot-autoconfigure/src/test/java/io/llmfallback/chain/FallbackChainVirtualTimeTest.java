@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Deadlines and timeouts on virtual time: the chain reads time from the same scheduler that
- * {@code Mono.timeout} uses, so these tests prove to the millisecond where the chain gives up.
+ * Deadlines and timeouts on virtual time: the chain reads time from the same scheduler
+ * that {@code Mono.timeout} uses, so these tests prove to the millisecond where the chain
+ * gives up.
  */
 class FallbackChainVirtualTimeTest {
 
@@ -35,7 +36,8 @@ class FallbackChainVirtualTimeTest {
 	@Test
 	void latencyBudgetIsADeadlineWhateverTheNumberOfHangingProviders() {
 		List<LlmProvider> hanging = List.of(ScriptedProvider.hanging("a", Duration.ofSeconds(10)),
-				ScriptedProvider.hanging("b", Duration.ofSeconds(10)), ScriptedProvider.hanging("c", Duration.ofSeconds(10)));
+				ScriptedProvider.hanging("b", Duration.ofSeconds(10)),
+				ScriptedProvider.hanging("c", Duration.ofSeconds(10)));
 		FallbackChain chain = chain(Duration.ofSeconds(4), hanging);
 
 		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
@@ -55,16 +57,17 @@ class FallbackChainVirtualTimeTest {
 	@Test
 	void eachAttemptGetsTheSmallerOfItsTimeoutAndWhatIsLeftOfTheBudget() {
 		List<LlmProvider> hanging = List.of(ScriptedProvider.hanging("a", Duration.ofMillis(400)),
-				ScriptedProvider.hanging("b", Duration.ofMillis(400)), ScriptedProvider.hanging("c", Duration.ofMillis(400)));
+				ScriptedProvider.hanging("b", Duration.ofMillis(400)),
+				ScriptedProvider.hanging("c", Duration.ofMillis(400)));
 		FallbackChain chain = chain(Duration.ofMillis(1_000), hanging);
 
 		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(999))
 			.thenAwait(Duration.ofMillis(1))
-			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
-				.extracting(AttemptRecord::duration)
-				.containsExactly(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofMillis(200)))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(((ChainExhaustedException) ex).getAttempts()).extracting(AttemptRecord::duration)
+						.containsExactly(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofMillis(200)))
 			.verify(VERIFY_TIMEOUT);
 	}
 
@@ -99,14 +102,13 @@ class FallbackChainVirtualTimeTest {
 		}
 		assertThat(breakers.state("a")).isEqualTo(State.OPEN);
 
-		// No virtual time passes: were the primary called, its 10 s timeout could never fire.
-		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
-			.assertNext((response) -> {
-				assertThat(response.attempts()).extracting(AttemptRecord::label)
-					.containsExactly("short-circuited", "success");
-				assertThat(response.attempts().get(0).duration()).isZero();
-			})
-			.verifyComplete();
+		// No virtual time passes: were the primary called, its 10 s timeout could never
+		// fire.
+		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi"))).assertNext((response) -> {
+			assertThat(response.attempts()).extracting(AttemptRecord::label)
+				.containsExactly("short-circuited", "success");
+			assertThat(response.attempts().get(0).duration()).isZero();
+		}).verifyComplete();
 		assertThat(primary.received()).hasSize(3);
 	}
 
@@ -123,7 +125,8 @@ class FallbackChainVirtualTimeTest {
 		}
 		assertThat(breakers.state("a")).isEqualTo(State.OPEN);
 
-		// The provider's timeout is 10 s, the budget 4 s: the last resort gives up with the budget.
+		// The provider's timeout is 10 s, the budget 4 s: the last resort gives up with
+		// the budget.
 		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(3_999))
@@ -148,20 +151,22 @@ class FallbackChainVirtualTimeTest {
 		FallbackChain chain = chain(Duration.ofSeconds(5), List.of(empty, throwing));
 
 		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi")))
-			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
-				.extracting(AttemptRecord::label)
-				.containsExactly("invalid-response", "invalid-response"))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(((ChainExhaustedException) ex).getAttempts()).extracting(AttemptRecord::label)
+						.containsExactly("invalid-response", "invalid-response"))
 			.verify(VERIFY_TIMEOUT);
 	}
 
 	@Test
 	void aModelTheCallerNamedGoesToThePrimaryOnly() {
-		ScriptedProvider primary = ScriptedProvider.of("a",
-				(request) -> Mono.error(new ProviderException("a", FailureCategory.OVERLOADED, 529, null, "busy", null)));
+		ScriptedProvider primary = ScriptedProvider.of("a", (request) -> Mono
+			.error(new ProviderException("a", FailureCategory.OVERLOADED, 529, null, "busy", null)));
 		ScriptedProvider fallback = ScriptedProvider.answering("b", "ok");
 		FallbackChain chain = chain(Duration.ofSeconds(5), List.of(primary, fallback));
 
-		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi").withModel("gpt-4o"))).expectNextCount(1).verifyComplete();
+		StepVerifier.create(chain.chat(ChatRequest.ofUser("hi").withModel("gpt-4o")))
+			.expectNextCount(1)
+			.verifyComplete();
 
 		assertThat(primary.received().get(0).model()).isEqualTo("gpt-4o");
 		assertThat(fallback.received().get(0).model()).isNull();
@@ -199,18 +204,17 @@ class FallbackChainVirtualTimeTest {
 
 		};
 		List<LlmProvider> providers = List.of(primary, ScriptedProvider.answering("b", "served by b"));
-		FallbackChain chain = new FallbackChain(
-				new ChainSettings("vt", List.of("a", "b"), Duration.ofSeconds(5), 2048, ChainSettings.DEFAULT_FALLBACK_ON),
-				providers, breakers(providers), Map.of(), (outcome) -> {
+		FallbackChain chain = new FallbackChain(new ChainSettings("vt", List.of("a", "b"), Duration.ofSeconds(5), 2048,
+				ChainSettings.DEFAULT_FALLBACK_ON), providers, breakers(providers), Map.of(), (outcome) -> {
 				}, new ChainExtensions(List.of(slowGuardrail), ObservationRegistry.NOOP, false));
 
 		StepVerifier.withVirtualTime(() -> chain.chat(ChatRequest.ofUser("hi")))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(4_999))
 			.thenAwait(Duration.ofMillis(1))
-			.expectErrorSatisfies((ex) -> assertThat(((ChainExhaustedException) ex).getAttempts())
-				.extracting(AttemptRecord::label)
-				.containsExactly("budget-exhausted", "budget-exhausted"))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(((ChainExhaustedException) ex).getAttempts()).extracting(AttemptRecord::label)
+						.containsExactly("budget-exhausted", "budget-exhausted"))
 			.verify(VERIFY_TIMEOUT);
 		assertThat(primary.received()).isEmpty();
 	}

@@ -40,13 +40,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chain's fallback token cap over real HTTP, once for each wire format: the primary fails, the fallback
- * receives {@code fallback-max-tokens} in its own request field, uses all of it, and the served answer says
- * honestly that the limit cut it off.
+ * The chain's fallback token cap over real HTTP, once for each wire format: the primary
+ * fails, the fallback receives {@code fallback-max-tokens} in its own request field, uses
+ * all of it, and the served answer says honestly that the limit cut it off.
  */
 class FallbackTokenCapHttpTest {
 
-	// Every provider's own output cap; the chain lowers the fallback's to its fallback-max-tokens.
+	// Every provider's own output cap; the chain lowers the fallback's to its
+	// fallback-max-tokens.
 	private static final int PROVIDER_MAX_TOKENS = 4096;
 
 	private final MutableClock clock = new MutableClock();
@@ -78,10 +79,9 @@ class FallbackTokenCapHttpTest {
 						"anthropic/message-thinking.json", "max_tokens",
 						"1. Open breakers cost nothing. 2. The retry budget caps", new TokenUsage(122, 256),
 						new BigDecimal("0.0042060000")),
-				Arguments.of(ProviderType.GEMINI, "gemini-2.5-flash",
-						"/v1beta/models/gemini-2.5-flash:generateContent", "$.generationConfig.maxOutputTokens", 256,
-						"gemini/generate-content-max-tokens.json", "MAX_TOKENS",
-						"{\"summary\": \"The primary answered 503 three times, so the breaker opened and",
+				Arguments.of(ProviderType.GEMINI, "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent",
+						"$.generationConfig.maxOutputTokens", 256, "gemini/generate-content-max-tokens.json",
+						"MAX_TOKENS", "{\"summary\": \"The primary answered 503 three times, so the breaker opened and",
 						new TokenUsage(23, 256), new BigDecimal("0.0006469000")));
 	}
 
@@ -108,13 +108,13 @@ class FallbackTokenCapHttpTest {
 		assertThat(response.isTruncated()).isTrue();
 		assertThat(response.usage()).isEqualTo(usage);
 		assertThat(response.usage().outputTokens()).isEqualTo(cap);
-		// The failed primary billed nothing; the fallback is charged at its model's list price.
+		// The failed primary billed nothing; the fallback is charged at its model's list
+		// price.
 		assertThat(served.costUsd()).isEqualTo(cost);
 	}
 
 	private FallbackChain chain(int fallbackMaxTokens, ProviderType fallbackType, String fallbackModel) {
-		List<LlmProvider> providers = List.of(
-				provider("primary", ProviderType.OPENAI, this.primary, "gpt-4o"),
+		List<LlmProvider> providers = List.of(provider("primary", ProviderType.OPENAI, this.primary, "gpt-4o"),
 				provider("fallback", fallbackType, this.fallback, fallbackModel));
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
 				Map.of("primary", BreakerSettings.DEFAULTS, "fallback", BreakerSettings.DEFAULTS), this.clock,

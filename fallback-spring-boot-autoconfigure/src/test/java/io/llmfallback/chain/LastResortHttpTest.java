@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * A request that finds every provider's breaker open, over real HTTP: two OpenAI-format providers on
- * WireMock, breakers opened by real failures on the breakers' clock, meters and attempt observations
- * captured as an application would record them.
+ * A request that finds every provider's breaker open, over real HTTP: two OpenAI-format
+ * providers on WireMock, breakers opened by real failures on the breakers' clock, meters
+ * and attempt observations captured as an application would record them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LastResortHttpTest {
@@ -62,8 +62,8 @@ class LastResortHttpTest {
 		ChainResponse response = chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
 
 		assertThat(response.text()).isEqualTo("from the fallback");
-		assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
-				AttemptRecord::lastResort)
+		assertThat(response.attempts())
+			.extracting(AttemptRecord::provider, AttemptRecord::label, AttemptRecord::lastResort)
 			.containsExactly(tuple("p0", "short-circuited", false), tuple("p1", "short-circuited", false),
 					tuple("p1", "success", true));
 		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
@@ -169,7 +169,8 @@ class LastResortHttpTest {
 		double transitionsCountedBefore = transitionsCounted();
 		int outputBefore = output.getOut().length();
 
-		// 1,000 requests, 10 ms apart: 10 s of traffic at 100 requests a second, every one failing.
+		// 1,000 requests, 10 ms apart: 10 s of traffic at 100 requests a second, every
+		// one failing.
 		int calledAProvider = 0;
 		for (int i = 0; i < 1000; i++) {
 			ChainExhaustedException failure = catchThrowableOfType(ChainExhaustedException.class,
@@ -184,19 +185,22 @@ class LastResortHttpTest {
 			this.chains.clock.advance(Duration.ofMillis(10));
 		}
 
-		// One last resort a second on each: the fallback (open longest) at 0 s, 1 s, ... 9 s, the primary 10 ms
+		// One last resort a second on each: the fallback (open longest) at 0 s, 1 s, ...
+		// 9 s, the primary 10 ms
 		// after each.
 		this.primary.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 		this.fallback.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 		assertThat(calledAProvider).isEqualTo(20);
 		assertThat(lastResortAttempts("p0", "server-error")).isEqualTo(10);
 		assertThat(lastResortAttempts("p1", "server-error")).isEqualTo(10);
-		// The failed last resorts moved no breaker: no transition, no line in the log, no alert.
+		// The failed last resorts moved no breaker: no transition, no line in the log, no
+		// alert.
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
 		assertThat(this.chains.transitions).hasSize(transitionsBefore);
 		assertThat(transitionsCounted()).isEqualTo(transitionsCountedBefore);
-		// Of this test's providers only: other tests' application contexts, cached in the same JVM, keep moving
+		// Of this test's providers only: other tests' application contexts, cached in the
+		// same JVM, keep moving
 		// their own breakers on Resilience4j's timer thread.
 		assertThat(output.getOut()
 			.substring(outputBefore)
@@ -208,8 +212,9 @@ class LastResortHttpTest {
 	void aLastResortTheProviderRejectsStillClosesItsBreakerForTheProviderIsUp() {
 		FallbackChain chain = chain(true, List.of("p0"));
 		openPrimary(chain);
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
-				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
+					"This model's maximum context length is 128000 tokens.")));
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -219,12 +224,14 @@ class LastResortHttpTest {
 	}
 
 	/**
-	 * Opens the fallback's breaker, then 5 s later the primary's: the primary's context-length errors move
-	 * on without counting towards its breaker while the fallback's 500s open it.
+	 * Opens the fallback's breaker, then 5 s later the primary's: the primary's
+	 * context-length errors move on without counting towards its breaker while the
+	 * fallback's 500s open it.
 	 */
 	private void openFallbackThenPrimary(FallbackChain chain) {
-		this.primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(400, "invalid_request_error",
-				"context_length_exceeded", "This model's maximum context length is 128000 tokens.")));
+		this.primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
+					"This model's maximum context length is 128000 tokens.")));
 		down(this.fallback);
 		failThreeTimes(chain);
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
@@ -242,7 +249,9 @@ class LastResortHttpTest {
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
 	}
 
-	/** Opens the primary's breaker, the fallback serving, then 5 s later the fallback's. */
+	/**
+	 * Opens the primary's breaker, the fallback serving, then 5 s later the fallback's.
+	 */
 	private void openPrimaryThenFallback(FallbackChain chain) {
 		down(this.primary);
 		OpenAiStubs.healthy(this.fallback, "from the fallback");
@@ -266,7 +275,10 @@ class LastResortHttpTest {
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 	}
 
-	/** Three requests that a provider was called for and that no provider served: no last resort is due. */
+	/**
+	 * Three requests that a provider was called for and that no provider served: no last
+	 * resort is due.
+	 */
 	private void failThreeTimes(FallbackChain chain) {
 		for (int i = 0; i < 3; i++) {
 			assertThatExceptionOfType(ChainExhaustedException.class)

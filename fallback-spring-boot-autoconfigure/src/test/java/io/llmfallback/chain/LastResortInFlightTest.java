@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Last resorts whose timing matters, on in-memory providers that answer only when the test releases them and
- * breakers on a clock the test moves: nothing here depends on how fast the machine runs.
+ * Last resorts whose timing matters, on in-memory providers that answer only when the
+ * test releases them and breakers on a clock the test moves: nothing here depends on how
+ * fast the machine runs.
  */
 class LastResortInFlightTest {
 
@@ -42,7 +43,10 @@ class LastResortInFlightTest {
 
 	private final List<String> transitions = new CopyOnWriteArrayList<>();
 
-	/** Releases every call made to a provider that {@link #answersWhenReleased answers when released}. */
+	/**
+	 * Releases every call made to a provider that {@link #answersWhenReleased answers
+	 * when released}.
+	 */
 	private final Sinks.Empty<Void> release = Sinks.empty();
 
 	private final Map<String, Function<ChatRequest, Mono<ChatResponse>>> behaviour = new LinkedHashMap<>();
@@ -72,9 +76,10 @@ class LastResortInFlightTest {
 	}
 
 	/**
-	 * The last resort never moves the breaker while it runs, so there is no check-then-transition for
-	 * Resilience4j's own open to half-open transition to slip into: the breaker hands out its half-open probe
-	 * itself, once, while the last resort is in flight, and a third request calls nobody.
+	 * The last resort never moves the breaker while it runs, so there is no
+	 * check-then-transition for Resilience4j's own open to half-open transition to slip
+	 * into: the breaker hands out its half-open probe itself, once, while the last resort
+	 * is in flight, and a third request calls nobody.
 	 */
 	@Test
 	void theBreakersOwnHalfOpenProbeIsHandedOutOnceBesideALastResortInFlight() {
@@ -82,7 +87,8 @@ class LastResortInFlightTest {
 		FallbackChain chain = chain(a);
 		CompletableFuture<ChainResponse> lastResort = lastResortInFlight(chain);
 
-		// The open duration is over: Resilience4j turns the breaker half-open and lets this request probe.
+		// The open duration is over: Resilience4j turns the breaker half-open and lets
+		// this request probe.
 		this.clock.advance(Duration.ofSeconds(61));
 		CompletableFuture<ChainResponse> probe = chain.chat(ChatRequest.ofUser("hello")).toFuture();
 		assertThat(this.breakers.state("a")).isEqualTo(State.HALF_OPEN);
@@ -95,7 +101,8 @@ class LastResortInFlightTest {
 		assertThat(lastResort.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false, true);
 		assertThat(probe.join().attempts()).extracting(AttemptRecord::lastResort).containsExactly(false);
 		assertThat(this.breakers.state("a")).isEqualTo(State.CLOSED);
-		// The probe's success found the breaker closed by the last resort: no closed-to-closed transition.
+		// The probe's success found the breaker closed by the last resort: no
+		// closed-to-closed transition.
 		assertThat(this.transitions).containsExactly("a CLOSED->OPEN", "a OPEN->HALF_OPEN", "a HALF_OPEN->CLOSED");
 		assertThat(a.received()).hasSize(5);
 	}
@@ -158,8 +165,9 @@ class LastResortInFlightTest {
 	}
 
 	/**
-	 * What a last resort's success does when Resilience4j's own probe closed the breaker just before it:
-	 * Resilience4j publishes no transition to the same state, so no spurious WARN, event or count.
+	 * What a last resort's success does when Resilience4j's own probe closed the breaker
+	 * just before it: Resilience4j publishes no transition to the same state, so no
+	 * spurious WARN, event or count.
 	 */
 	@Test
 	void closingABreakerThatIsClosedIsNoTransition() {
@@ -171,9 +179,9 @@ class LastResortInFlightTest {
 	}
 
 	/**
-	 * A request that chose provider a for its last resort and finds a's slot taken by another request before
-	 * it could take it: the other request is started at the moment in between, when the chain reads a's
-	 * timeout for the call.
+	 * A request that chose provider a for its last resort and finds a's slot taken by
+	 * another request before it could take it: the other request is started at the moment
+	 * in between, when the chain reads a's timeout for the call.
 	 */
 	@Test
 	void aRequestThatLosesTheRaceForOneProvidersLastResortGetsItsLastResortOnAnother() {
@@ -185,7 +193,8 @@ class LastResortInFlightTest {
 		AtomicInteger timeoutReads = new AtomicInteger();
 		List<CompletableFuture<ChainResponse>> competitor = new CopyOnWriteArrayList<>();
 		a.onTimeoutRead(() -> {
-			// The first read is for the request's own attempt, the second for its last resort.
+			// The first read is for the request's own attempt, the second for its last
+			// resort.
 			if (timeoutReads.incrementAndGet() == 2) {
 				competitor.add(chain.chat(ChatRequest.ofUser("hello")).toFuture());
 			}
@@ -194,8 +203,8 @@ class LastResortInFlightTest {
 		ChainResponse response = chain.chat(ChatRequest.ofUser("hello")).block();
 
 		assertThat(response.text()).isEqualTo("from b");
-		assertThat(response.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label,
-				AttemptRecord::lastResort)
+		assertThat(response.attempts())
+			.extracting(AttemptRecord::provider, AttemptRecord::label, AttemptRecord::lastResort)
 			.containsExactly(tuple("a", "short-circuited", false), tuple("b", "short-circuited", false),
 					tuple("a", "short-circuited", true), tuple("b", "success", true));
 		assertThat(competitor).singleElement().satisfies((other) -> assertThat(other).isNotDone());
@@ -215,9 +224,9 @@ class LastResortInFlightTest {
 	}
 
 	/**
-	 * Opens the breaker of the chain's one provider, then starts a request whose last resort the provider
-	 * answers when released: the last resort holds the provider's one last-resort slot until then, and leaves
-	 * the breaker open meanwhile.
+	 * Opens the breaker of the chain's one provider, then starts a request whose last
+	 * resort the provider answers when released: the last resort holds the provider's one
+	 * last-resort slot until then, and leaves the breaker open meanwhile.
 	 */
 	private CompletableFuture<ChainResponse> lastResortInFlight(FallbackChain chain) {
 		openBreakers(chain);
@@ -227,7 +236,10 @@ class LastResortInFlightTest {
 		return lastResort;
 	}
 
-	/** The label and last-resort flag of every attempt of a request that no provider served. */
+	/**
+	 * The label and last-resort flag of every attempt of a request that no provider
+	 * served.
+	 */
 	private List<Tuple> lastResortLabels(FallbackChain chain) {
 		ChainExhaustedException ex = catchThrowableOfType(ChainExhaustedException.class,
 				() -> chain.chat(ChatRequest.ofUser("hello")).block());
@@ -236,8 +248,8 @@ class LastResortInFlightTest {
 
 	/** A provider that is down (HTTP 503) until the test says otherwise. */
 	private ScriptedProvider provider(String name) {
-		this.behaviour.put(name, (request) -> Mono.error(new ProviderException(name, FailureCategory.SERVER_ERROR,
-				503, null, "overloaded", null)));
+		this.behaviour.put(name, (request) -> Mono
+			.error(new ProviderException(name, FailureCategory.SERVER_ERROR, 503, null, "overloaded", null)));
 		return ScriptedProvider.of(name, (request) -> this.behaviour.get(name).apply(request));
 	}
 

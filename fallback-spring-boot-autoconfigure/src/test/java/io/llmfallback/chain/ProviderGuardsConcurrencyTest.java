@@ -19,8 +19,9 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The guard's bookkeeping under real threads: calls start on one thread and end on Reactor's, the bulkhead
- * holds exactly, and every call in flight is let go of, whatever the interleaving.
+ * The guard's bookkeeping under real threads: calls start on one thread and end on
+ * Reactor's, the bulkhead holds exactly, and every call in flight is let go of, whatever
+ * the interleaving.
  */
 class ProviderGuardsConcurrencyTest {
 
@@ -35,14 +36,16 @@ class ProviderGuardsConcurrencyTest {
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(Map.of("a", BreakerSettings.DEFAULTS),
 				new MutableClock(), (transition) -> {
 				});
-		// Slow-call detection off: a stall of this busy machine must not open the breaker the test watches.
+		// Slow-call detection off: a stall of this busy machine must not open the breaker
+		// the test watches.
 		ProviderGuards guards = new ProviderGuards(Map.of("a", new GuardSettings(Duration.ofSeconds(10), false,
 				Duration.ofSeconds(1), 3, MAX_CONCURRENCY, RetrySettings.OFF, RateLimitSettings.DEFAULTS)), breakers);
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostRunning = new AtomicInteger();
 		AtomicInteger answered = new AtomicInteger();
 		AtomicInteger refused = new AtomicInteger();
-		// Counted from subscription until just before the guard sees the end, on a parallel thread.
+		// Counted from subscription until just before the guard sees the end, on a
+		// parallel thread.
 		Mono<ChatResponse> call = Mono.fromCallable(() -> {
 			mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
 			return ProviderGuardsSlowCallTest.response();

@@ -31,9 +31,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The guard in front of an OpenAI-format provider over real HTTP on loopback: a request over a limit never
- * reaches the provider, and a 429's {@code retry-after} header keeps requests away until it ends. The guard's
- * time is virtual; the HTTP exchange is real.
+ * The guard in front of an OpenAI-format provider over real HTTP on loopback: a request
+ * over a limit never reaches the provider, and a 429's {@code retry-after} header keeps
+ * requests away until it ends. The guard's time is virtual; the HTTP exchange is real.
  */
 @ExtendWith(VirtualTime.class)
 class ProviderGuardsHttpTest {
@@ -70,7 +70,8 @@ class ProviderGuardsHttpTest {
 
 	@Test
 	void theTokensAnAnswerReportsReplaceTheEstimate() {
-		// Estimated at 100 tokens, billed 2,500: the next call of 100 finds the bucket short by 100.
+		// Estimated at 100 tokens, billed 2,500: the next call of 100 finds the bucket
+		// short by 100.
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("hello", 2_000, 500)));
 		guards(new RateLimitSettings(0, 2_500, true));
 
@@ -110,11 +111,12 @@ class ProviderGuardsHttpTest {
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(Map.of("a", BreakerSettings.DEFAULTS),
 				new MutableClock(), (transition) -> {
 				});
-		this.guards = new ProviderGuards(Map.of("a", new GuardSettings(Duration.ofSeconds(10), true, null, 3, 1000,
-				RetrySettings.OFF, rates)), breakers);
-		this.provider = LlmProviders.create(new ProviderSettings("a", ProviderType.OPENAI,
-				URI.create("http://127.0.0.1:" + server.getPort()), "sk-test", "gpt-4o", Duration.ofSeconds(10), 1024,
-				Map.of()), WebClient.builder());
+		this.guards = new ProviderGuards(
+				Map.of("a", new GuardSettings(Duration.ofSeconds(10), true, null, 3, 1000, RetrySettings.OFF, rates)),
+				breakers);
+		this.provider = LlmProviders
+			.create(new ProviderSettings("a", ProviderType.OPENAI, URI.create("http://127.0.0.1:" + server.getPort()),
+					"sk-test", "gpt-4o", Duration.ofSeconds(10), 1024, Map.of()), WebClient.builder());
 	}
 
 	private Mono<ChatResponse> call(long estimatedTokens) {

@@ -21,8 +21,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bulkhead, the rate limits and a provider's {@code retry-after} refuse calls without sending them; on
- * virtual time, which refills the buckets and ends the {@code retry-after}.
+ * The bulkhead, the rate limits and a provider's {@code retry-after} refuse calls without
+ * sending them; on virtual time, which refills the buckets and ends the
+ * {@code retry-after}.
  */
 @ExtendWith(VirtualTime.class)
 class ProviderGuardsLimitsTest {
@@ -109,8 +110,8 @@ class ProviderGuardsLimitsTest {
 	@Test
 	void aFailureWithoutBilledUsageGivesItsTokensBackButStillCountsAsARequest() {
 		guards(1000, new RateLimitSettings(2, 6_000, true));
-		ProviderException overloaded = new ProviderException("a", FailureCategory.OVERLOADED, 529, null,
-				"overloaded", null);
+		ProviderException overloaded = new ProviderException("a", FailureCategory.OVERLOADED, 529, null, "overloaded",
+				null);
 		assertThat(refusal(5_000, Mono.error(overloaded))).isNull();
 		assertThat(answered(5_000)).isNull();
 		assertThat(answered(1)).isEqualTo(AttemptOutcome.THROTTLED);
@@ -193,11 +194,15 @@ class ProviderGuardsLimitsTest {
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(Map.of("a", BreakerSettings.DEFAULTS), clock,
 				(transition) -> {
 				});
-		this.guards = new ProviderGuards(Map.of("a", new GuardSettings(Duration.ofSeconds(10), true, null, 3,
-				maxConcurrency, RetrySettings.OFF, rates)), breakers);
+		this.guards = new ProviderGuards(Map.of("a",
+				new GuardSettings(Duration.ofSeconds(10), true, null, 3, maxConcurrency, RetrySettings.OFF, rates)),
+				breakers);
 	}
 
-	/** A call estimated at the tokens, answered at once with exactly that usage: how it was refused, or null. */
+	/**
+	 * A call estimated at the tokens, answered at once with exactly that usage: how it
+	 * was refused, or null.
+	 */
 	private @Nullable AttemptOutcome answered(long tokens) {
 		return refusal(tokens, Mono.just(response(tokens, 0)));
 	}

@@ -24,8 +24,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls in flight open a provider's breaker once enough of them are past the slow-call threshold and none
- * made since has been answered; on virtual time, to the millisecond.
+ * Calls in flight open a provider's breaker once enough of them are past the slow-call
+ * threshold and none made since has been answered; on virtual time, to the millisecond.
  */
 @ExtendWith(VirtualTime.class)
 class ProviderGuardsSlowCallTest {
@@ -108,7 +108,8 @@ class ProviderGuardsSlowCallTest {
 		this.time.advanceTimeBy(Duration.ofMillis(100));
 		answering(Duration.ofMillis(100));
 		this.time.advanceTimeBy(Duration.ofMillis(200));
-		// The provider stops answering: the first call is slow from 2 s, these three from 2.3 s.
+		// The provider stops answering: the first call is slow from 2 s, these three from
+		// 2.3 s.
 		hanging(3);
 		assertOpensAfter(Duration.ofSeconds(2));
 	}
@@ -168,8 +169,8 @@ class ProviderGuardsSlowCallTest {
 	void theDerivedThresholdOfFastAnswersIsTheOneSecondFloor() {
 		guards(true, null);
 		answeredCalls(50, Duration.ofMillis(300));
-		assertThat(this.guards.latencyPercentile("a", 99)).hasValueSatisfying(
-				(p99) -> assertThat(p99).isBetween(Duration.ofMillis(300), Duration.ofMillis(330)));
+		assertThat(this.guards.latencyPercentile("a", 99))
+			.hasValueSatisfying((p99) -> assertThat(p99).isBetween(Duration.ofMillis(300), Duration.ofMillis(330)));
 		assertThat(this.guards.slowCallThreshold("a")).isEqualTo(Duration.ofSeconds(1));
 
 		hanging(3);

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The spend guard stops a dearer fallback at the limit and lets it serve again when the window rolls.
- * Each fallback answer costs 10 input and 20 output tokens at 100 / 400 USD per million: 0.009 USD.
+ * The spend guard stops a dearer fallback at the limit and lets it serve again when the
+ * window rolls. Each fallback answer costs 10 input and 20 output tokens at 100 / 400 USD
+ * per million: 0.009 USD.
  */
 class SpendGuardTest {
 
@@ -42,7 +43,8 @@ class SpendGuardTest {
 
 	@Test
 	void aDearerFallbackStopsAtTheChainLimitAndResumesWhenTheWindowRolls() {
-		SpendGuard guard = new SpendGuard(null, Map.of("chat", new BigDecimal("0.015")), Duration.ofHours(1), this.clock);
+		SpendGuard guard = new SpendGuard(null, Map.of("chat", new BigDecimal("0.015")), Duration.ofHours(1),
+				this.clock);
 		FallbackChain chain = chain(guard, DEAR);
 
 		chain.chat(ChatRequest.ofUser("one")).block();

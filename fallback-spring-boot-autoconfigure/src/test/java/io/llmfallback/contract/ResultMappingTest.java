@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ResultMappingTest {
 
-	record Ticket(String title, int priority, List<String> tags, @Nullable String assignee,
-			Optional<String> team, @JsonProperty("due_date") String dueDate) {
+	record Ticket(String title, int priority, List<String> tags, @Nullable String assignee, Optional<String> team,
+			@JsonProperty("due_date") String dueDate) {
 	}
 
 	private final ResultMapping<Ticket> mapping = ResultMapping.to(Ticket.class);
@@ -24,8 +24,8 @@ class ResultMappingTest {
 				{"title":"Login fails","priority":2,"tags":["auth"],"assignee":"ana","team":"core",
 				 "due_date":"2026-12-01","confidence":0.9}""");
 
-		assertThat(mapped.value()).isEqualTo(new Ticket("Login fails", 2, List.of("auth"), "ana", Optional.of("core"),
-				"2026-12-01"));
+		assertThat(mapped.value())
+			.isEqualTo(new Ticket("Login fails", 2, List.of("auth"), "ana", Optional.of("core"), "2026-12-01"));
 		assertThat(mapped.check()).isEqualTo(new ContractCheck(List.of(), true, 1.0));
 	}
 
@@ -34,7 +34,8 @@ class ResultMappingTest {
 		ResultMapping.Mapped<Ticket> mapped = this.mapping
 			.map("{\"title\":\"Login fails\",\"priority\":2,\"tags\":[],\"due_date\":\"2026-12-01\"}");
 
-		assertThat(mapped.value()).isEqualTo(new Ticket("Login fails", 2, List.of(), null, Optional.empty(), "2026-12-01"));
+		assertThat(mapped.value())
+			.isEqualTo(new Ticket("Login fails", 2, List.of(), null, Optional.empty(), "2026-12-01"));
 		// 4 of 6 components are present.
 		assertThat(mapped.check().fieldCoverage()).isEqualTo(4.0 / 6);
 		assertThat(mapped.check().passed()).isTrue();
@@ -98,8 +99,8 @@ class ResultMappingTest {
 		ResultMapping.Mapped<Ticket> mapped = this.mapping.map("Sure! The ticket is about a login failure.");
 
 		assertThat(mapped.value()).isNull();
-		assertThat(mapped.check())
-			.isEqualTo(new ContractCheck(List.of("output is not JSON, so it cannot be mapped onto Ticket"), false, 0.0));
+		assertThat(mapped.check()).isEqualTo(
+				new ContractCheck(List.of("output is not JSON, so it cannot be mapped onto Ticket"), false, 0.0));
 	}
 
 	@Test
@@ -121,7 +122,8 @@ class ResultMappingTest {
 		ContractCheck mappingCheck = new ContractCheck(List.of("Ticket.title is missing from the output"), false, 0.25);
 
 		assertThat(contract.and(mappingCheck)).isEqualTo(new ContractCheck(
-				List.of("output has 3 characters, fewer than 10", "Ticket.title is missing from the output"), false, 0.5));
+				List.of("output has 3 characters, fewer than 10", "Ticket.title is missing from the output"), false,
+				0.5));
 		assertThat(ContractCheck.UNCHECKED.and(mappingCheck)).isEqualTo(mappingCheck);
 	}
 

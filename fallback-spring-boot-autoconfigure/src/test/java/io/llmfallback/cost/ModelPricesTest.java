@@ -8,7 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** List prices by model name: exact names, dated snapshots, and names that only share a prefix. */
+/**
+ * List prices by model name: exact names, dated snapshots, and names that only share a
+ * prefix.
+ */
 class ModelPricesTest {
 
 	@ParameterizedTest(name = "{0}")
@@ -39,10 +42,9 @@ class ModelPricesTest {
 			gemini-2.5-flash,             0.30,  2.50,  0.03
 			gemini-2.0-flash-001,         0.10,  0.40,  0.025
 			""")
-	void findsTheLongestEntryTheModelIsOrIsASnapshotOf(String model, String input, String output,
-			String cachedInput) {
-		assertThat(ModelPrices.forModel(model)).isEqualTo(
-				new Pricing(new BigDecimal(input), new BigDecimal(output), new BigDecimal(cachedInput)));
+	void findsTheLongestEntryTheModelIsOrIsASnapshotOf(String model, String input, String output, String cachedInput) {
+		assertThat(ModelPrices.forModel(model))
+			.isEqualTo(new Pricing(new BigDecimal(input), new BigDecimal(output), new BigDecimal(cachedInput)));
 	}
 
 	@ParameterizedTest

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** The cost of a call: uncached prompt, cached prompt and completion tokens, each at its own price. */
+/**
+ * The cost of a call: uncached prompt, cached prompt and completion tokens, each at its
+ * own price.
+ */
 class PricingTest {
 
 	private static final Pricing SONNET = new Pricing(new BigDecimal("3.00"), new BigDecimal("15.00"),
@@ -24,7 +27,8 @@ class PricingTest {
 
 	@Test
 	void chargesCachedPromptTokensAtTheCachedInputPrice() {
-		// (1304 uncached * 3.00 + 3072 cached * 0.30 + 31 * 15.00) / 1M = (3912 + 921.6 + 465) / 1M
+		// (1304 uncached * 3.00 + 3072 cached * 0.30 + 31 * 15.00) / 1M = (3912 + 921.6 +
+		// 465) / 1M
 		assertThat(SONNET.cost(new TokenUsage(4376, 31, 3072))).isEqualTo(new BigDecimal("0.0052986000"));
 	}
 

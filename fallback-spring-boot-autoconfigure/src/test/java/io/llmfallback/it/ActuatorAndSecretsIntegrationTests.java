@@ -33,14 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The starter in a running WebFlux application: the actuator endpoint and health over HTTP, and the API
- * key nowhere in what the application prints or serves, even when a provider echoes it back.
+ * The starter in a running WebFlux application: the actuator endpoint and health over
+ * HTTP, and the API key nowhere in what the application prints or serves, even when a
+ * provider echoes it back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,llmfallback,env,configprops",
-				"management.endpoint.llmfallback.access=unrestricted",
-				"management.endpoint.health.show-details=always", "management.endpoint.env.show-values=always",
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
+				"management.endpoint.llmfallback.access=unrestricted", "management.endpoint.health.show-details=always",
+				"management.endpoint.env.show-values=always", "llm.fallback.providers.gpt.type=openai",
+				"llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=" + ActuatorAndSecretsIntegrationTests.API_KEY,
 				"llm.fallback.providers.claude.type=openai", "llm.fallback.providers.claude.model=claude-compatible",
 				"llm.fallback.providers.claude.api-key=" + ActuatorAndSecretsIntegrationTests.API_KEY,
@@ -49,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"llm.fallback.chains.summarize.providers=gpt,claude",
 				"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl",
 				"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error",
-				// The same key under a name no rule recognizes, and inside a command line as the JVM records it.
+				// The same key under a name no rule recognizes, and inside a command line
+				// as the JVM records it.
 				"deploy.secrets.llm-token=" + ActuatorAndSecretsIntegrationTests.API_KEY,
 				"launcher.command=app.jar --llm.fallback.providers.gpt.api-key="
 						+ ActuatorAndSecretsIntegrationTests.API_KEY + " --server.port=8080" })
@@ -98,10 +100,11 @@ class ActuatorAndSecretsIntegrationTests {
 		long requestsBefore = this.statistics.snapshot("summarize").requests();
 		long activationsBefore = this.statistics.snapshot("summarize").fallbackActivations();
 		// OpenAI's 401 echoes the key it was given, masked; a 500 here echoes it whole.
-		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(aResponse().withStatus(500)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"error\":{\"message\":\"upstream rejected key " + API_KEY
-					+ " (sk-proj-Zq9***********6789)\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")));
+		primary.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(aResponse().withStatus(500)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"message\":\"upstream rejected key " + API_KEY
+						+ " (sk-proj-Zq9***********6789)\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")));
 		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("fallback text", 1000, 200)));
 
 		ChainResponse served = this.chains.chain("summarize").chat(ChatRequest.ofUser("hello")).block();
@@ -178,7 +181,11 @@ class ActuatorAndSecretsIntegrationTests {
 			.toString();
 		assertThat(health).doesNotContain(API_KEY);
 		for (String endpoint : List.of("/actuator/configprops", "/actuator/env")) {
-			String body = this.webClient.get().uri(endpoint).exchange().expectBody(String.class).returnResult()
+			String body = this.webClient.get()
+				.uri(endpoint)
+				.exchange()
+				.expectBody(String.class)
+				.returnResult()
 				.getResponseBody();
 			assertThat(body).as(endpoint).doesNotContain(API_KEY).doesNotContain("TOPSECRET");
 		}
@@ -198,8 +205,9 @@ class ActuatorAndSecretsIntegrationTests {
 	}
 
 	/**
-	 * Without the fallback-gate module the chain's gate-corpus is ignored: the gate run and the review answer
-	 * 404, no chain has a validation, and health has no gate details.
+	 * Without the fallback-gate module the chain's gate-corpus is ignored: the gate run
+	 * and the review answer 404, no chain has a validation, and health has no gate
+	 * details.
 	 */
 	@Test
 	void withoutTheGateModuleTheGateOperationsAreNotFoundAndNoChainIsValidated() {
@@ -211,14 +219,18 @@ class ActuatorAndSecretsIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.providers[1]").isEqualTo("claude")
-			.jsonPath("$.fallbackValidation").doesNotExist();
+			.jsonPath("$.providers[1]")
+			.isEqualTo("claude")
+			.jsonPath("$.fallbackValidation")
+			.doesNotExist();
 		this.webClient.get()
 			.uri("/actuator/health/llmFallback")
 			.exchange()
 			.expectBody()
-			.jsonPath("$.details.openBreakers").exists()
-			.jsonPath("$.details.fallbacksNotPassingGate").doesNotExist();
+			.jsonPath("$.details.openBreakers")
+			.exists()
+			.jsonPath("$.details.fallbacksNotPassingGate")
+			.doesNotExist();
 		// An unknown chain is still the caller's mistake, module or not.
 		this.webClient.post().uri("/actuator/llmfallback/nope").exchange().expectStatus().isBadRequest();
 	}

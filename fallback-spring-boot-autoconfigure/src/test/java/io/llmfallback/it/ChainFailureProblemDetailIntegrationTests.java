@@ -34,9 +34,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 /**
- * The README's answer for a caller without {@code fallbackMethod}: its {@code @RestControllerAdvice} turns
- * {@link ChainFailureException} into a problem detail: 503 when every provider failed, 502 when one refused
- * the request (the same code as the README shows).
+ * The README's answer for a caller without {@code fallbackMethod}: its
+ * {@code @RestControllerAdvice} turns {@link ChainFailureException} into a problem
+ * detail: 503 when every provider failed, 502 when one refused the request (the same code
+ * as the README shows).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
@@ -60,29 +61,37 @@ class ChainFailureProblemDetailIntegrationTests {
 		gpt.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(aResponse().withStatus(503)
 				.withHeader("content-type", "application/json")
-				.withBody("{\"error\":{\"message\":\"The engine is currently overloaded\",\"type\":\"server_error\"}}")));
+				.withBody(
+						"{\"error\":{\"message\":\"The engine is currently overloaded\",\"type\":\"server_error\"}}")));
 
 		summarize().expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.status").isEqualTo(503)
-			.jsonPath("$.detail").isEqualTo("No LLM provider could answer; try again later")
-			.jsonPath("$.chain").isEqualTo("summarize")
-			.jsonPath("$.attempts[0]").isEqualTo("gpt: overloaded");
+			.jsonPath("$.status")
+			.isEqualTo(503)
+			.jsonPath("$.detail")
+			.isEqualTo("No LLM provider could answer; try again later")
+			.jsonPath("$.chain")
+			.isEqualTo("summarize")
+			.jsonPath("$.attempts[0]")
+			.isEqualTo("gpt: overloaded");
 	}
 
 	@Test
 	void aRequestTheProviderRefusedBecomesA502ProblemDetail() {
 		gpt.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
+			.willReturn(
+					OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
 
 		summarize().expectStatus()
 			.isEqualTo(502)
 			.expectBody()
-			.jsonPath("$.detail").isEqualTo("The LLM provider refused the request")
-			.jsonPath("$.attempts[0]").isEqualTo("gpt: auth");
+			.jsonPath("$.detail")
+			.isEqualTo("The LLM provider refused the request")
+			.jsonPath("$.attempts[0]")
+			.isEqualTo("gpt: auth");
 	}
 
 	private WebTestClient.ResponseSpec summarize() {
@@ -137,15 +146,19 @@ class ChainFailureProblemDetailIntegrationTests {
 
 		@ExceptionHandler
 		ProblemDetail chainFailed(ChainFailureException failure) {
-			// Exhausted: every provider failed or was skipped, so a retry later may succeed. Aborted: a provider
-			// refused the request itself (bad request, auth), and a retry will not help.
+			// Exhausted: every provider failed or was skipped, so a retry
+			// later may succeed. Aborted: a provider refused the request
+			// itself (bad request, auth), and a retry will not help.
 			boolean exhausted = failure instanceof ChainExhaustedException;
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-					exhausted ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY,
-					exhausted ? "No LLM provider could answer; try again later" : "The LLM provider refused the request");
+			ProblemDetail problem = ProblemDetail
+				.forStatusAndDetail(exhausted ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY, exhausted
+						? "No LLM provider could answer; try again later" : "The LLM provider refused the request");
 			problem.setProperty("chain", failure.getChain());
 			problem.setProperty("attempts",
-					failure.getAttempts().stream().map((attempt) -> attempt.provider() + ": " + attempt.label()).toList());
+					failure.getAttempts()
+						.stream()
+						.map((attempt) -> attempt.provider() + ": " + attempt.label())
+						.toList());
 			return problem;
 		}
 

@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * 1,000 logical requests over real HTTP, of which a known share falls over, with known token counts,
- * prices and output lengths: the signals in {@code /actuator/llmfallback} and in the Prometheus scrape
- * must equal what this test computes. A second chain, {@code assist}, on providers of its own (same servers,
- * other models, no prices), has two operations whose fallback drifts in opposite directions.
+ * 1,000 logical requests over real HTTP, of which a known share falls over, with known
+ * token counts, prices and output lengths: the signals in {@code /actuator/llmfallback}
+ * and in the Prometheus scrape must equal what this test computes. A second chain,
+ * {@code assist}, on providers of its own (same servers, other models, no prices), has
+ * two operations whose fallback drifts in opposite directions.
  */
 @SpringBootTest(classes = SignalsGroundTruthIntegrationTests.GroundTruthApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -86,7 +87,8 @@ class SignalsGroundTruthIntegrationTests {
 	@Test
 	void everySignalEqualsTheGroundTruthThroughTheEndpointAndThePrometheusScrape() {
 		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(PRIMARY_TEXT, 1000, 200)));
-		// One request in fourteen fails on the primary: never three in a row, so the breaker stays closed.
+		// One request in fourteen fails on the primary: never three in a row, so the
+		// breaker stays closed.
 		primary.stubFor(OpenAiStubs.chatCompletion()
 			.withRequestBody(containing("FAIL"))
 			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
@@ -113,17 +115,26 @@ class SignalsGroundTruthIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.requests").isEqualTo(REQUESTS)
-			.jsonPath("$.fallbackActivations").isEqualTo((int) fallbacks)
-			.jsonPath("$.activationRate").isEqualTo(activationRate)
-			.jsonPath("$.outputLengthDelta").isEqualTo(lengthDelta)
-			.jsonPath("$.signals.primaryMeanOutputLength").isEqualTo(500.0)
-			.jsonPath("$.signals.fallbackMeanOutputLength").isEqualTo(300.0)
-			.jsonPath("$.blendedCostPerRequestUsd").value((Number value) -> assertThat(new BigDecimal(value.toString()))
-				.isEqualByComparingTo(costPerRequest))
-			.jsonPath("$.alerts[?(@.signal == 'activation-rate')].firing").isEqualTo(List.of(true))
-			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
-			.jsonPath("$.alerts[?(@.signal == 'blended-cost-ratio')].firing").isEqualTo(List.of(false));
+			.jsonPath("$.requests")
+			.isEqualTo(REQUESTS)
+			.jsonPath("$.fallbackActivations")
+			.isEqualTo((int) fallbacks)
+			.jsonPath("$.activationRate")
+			.isEqualTo(activationRate)
+			.jsonPath("$.outputLengthDelta")
+			.isEqualTo(lengthDelta)
+			.jsonPath("$.signals.primaryMeanOutputLength")
+			.isEqualTo(500.0)
+			.jsonPath("$.signals.fallbackMeanOutputLength")
+			.isEqualTo(300.0)
+			.jsonPath("$.blendedCostPerRequestUsd")
+			.value((Number value) -> assertThat(new BigDecimal(value.toString())).isEqualByComparingTo(costPerRequest))
+			.jsonPath("$.alerts[?(@.signal == 'activation-rate')].firing")
+			.isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing")
+			.isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'blended-cost-ratio')].firing")
+			.isEqualTo(List.of(false));
 
 		Scrape scrape = scrape();
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "summarize", "signal", "activation-rate")))
@@ -148,7 +159,8 @@ class SignalsGroundTruthIntegrationTests {
 		assertThat(sample(scrape, "gen_ai_client_token_usage_sum",
 				Map.of("gen_ai_request_model", "claude-compatible", "gen_ai_token_type", "output")))
 			.isEqualTo(150.0 * fallbacks);
-		assertThat(sample(scrape, "llm_fallback_alert_firing", Map.of("chain", "summarize", "signal", "activation-rate")))
+		assertThat(
+				sample(scrape, "llm_fallback_alert_firing", Map.of("chain", "summarize", "signal", "activation-rate")))
 			.isEqualTo(1.0);
 		assertThat(scrape.metricNames()).contains("llm_fallback_request_duration_seconds_bucket",
 				"gen_ai_client_operation_duration_seconds_bucket");
@@ -163,9 +175,9 @@ class SignalsGroundTruthIntegrationTests {
 	}
 
 	/**
-	 * On chain {@code assist}, {@code summarize} answers 21.6% longer on the fallback and {@code classify}
-	 * 47.4% shorter. Weighed by fallback count (8 and 3) they would read +2.8% and no alert would fire; the
-	 * starter compares them one by one.
+	 * On chain {@code assist}, {@code summarize} answers 21.6% longer on the fallback and
+	 * {@code classify} 47.4% shorter. Weighed by fallback count (8 and 3) they would read
+	 * +2.8% and no alert would fire; the starter compares them one by one.
 	 */
 	@Test
 	void eachOperationHasItsOwnOutputLengthDeltaAndTheOneThatDriftsMostFiresTheAlert() {
@@ -178,7 +190,8 @@ class SignalsGroundTruthIntegrationTests {
 			.withRequestBody(containing("classify"))
 			.willReturn(OpenAiStubs.completion("c".repeat(263), 100, 50)));
 
-		// 30 primary-served requests per operation; 8 fallback-served for summarize, 3 for classify, never two
+		// 30 primary-served requests per operation; 8 fallback-served for summarize, 3
+		// for classify, never two
 		// failures in a row so that the primary's breaker stays closed.
 		sendToAssist("summarize", 30, 8);
 		sendToAssist("classify", 30, 3);
@@ -191,12 +204,18 @@ class SignalsGroundTruthIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.outputLengthDelta").isEqualTo(classifyDelta)
-			.jsonPath("$.outputLengthDeltaByOperation.summarize").isEqualTo(summarizeDelta)
-			.jsonPath("$.outputLengthDeltaByOperation.classify").isEqualTo(classifyDelta)
-			.jsonPath("$.signals.outputLengthOperation").isEqualTo("classify")
-			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing").isEqualTo(List.of(true))
-			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].operation").isEqualTo(List.of("classify"))
+			.jsonPath("$.outputLengthDelta")
+			.isEqualTo(classifyDelta)
+			.jsonPath("$.outputLengthDeltaByOperation.summarize")
+			.isEqualTo(summarizeDelta)
+			.jsonPath("$.outputLengthDeltaByOperation.classify")
+			.isEqualTo(classifyDelta)
+			.jsonPath("$.signals.outputLengthOperation")
+			.isEqualTo("classify")
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].firing")
+			.isEqualTo(List.of(true))
+			.jsonPath("$.alerts[?(@.signal == 'output-length-delta')].operation")
+			.isEqualTo(List.of("classify"))
 			.jsonPath("$.alerts[?(@.signal == 'activation-rate')].operation")
 			.isEqualTo(Collections.singletonList(null));
 
@@ -246,7 +265,10 @@ class SignalsGroundTruthIntegrationTests {
 			.divide(BigDecimal.valueOf(1_000_000));
 	}
 
-	/** The value of that metric summed over the samples whose labels include the given ones; fails when none do. */
+	/**
+	 * The value of that metric summed over the samples whose labels include the given
+	 * ones; fails when none do.
+	 */
 	private static double sample(Scrape scrape, String metric, Map<String, String> labels) {
 		assertThat(scrape.labels(metric)).as(metric).isNotEmpty();
 		return scrape.sum(metric, Scrape.labels(labels));

@@ -43,8 +43,8 @@ class TokenUsageTest {
 	@Test
 	void reportedNegativeCountsAreReadAsZeroAndMarked() {
 		assertThat(reported(-5, 12, 0)).isEqualTo(new TokenUsage(0, 12, 0, Set.of(TokenUsage.Count.INPUT)));
-		assertThat(reported(40, -1, -3)).isEqualTo(new TokenUsage(40, 0, 0,
-				Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
+		assertThat(reported(40, -1, -3))
+			.isEqualTo(new TokenUsage(40, 0, 0, Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
 	}
 
 	@Test
@@ -86,8 +86,8 @@ class TokenUsageTest {
 	void clampsCountsBeyondTheirBoundsAndMarksThem() {
 		TokenUsage usage = new TokenUsage(5_000, Long.MAX_VALUE, 4_000).clampedTo(3_000, 1_116);
 
-		assertThat(usage).isEqualTo(new TokenUsage(3_000, 1_116, 3_000, Set.of(TokenUsage.Count.INPUT,
-				TokenUsage.Count.OUTPUT)));
+		assertThat(usage)
+			.isEqualTo(new TokenUsage(3_000, 1_116, 3_000, Set.of(TokenUsage.Count.INPUT, TokenUsage.Count.OUTPUT)));
 		assertThat(usage.isClamped()).isTrue();
 		assertThat(usage.totalTokens()).isEqualTo(4_116);
 	}

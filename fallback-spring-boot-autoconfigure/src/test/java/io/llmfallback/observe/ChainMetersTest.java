@@ -25,8 +25,8 @@ class ChainMetersTest {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final ChainMeters meters = new ChainMeters(this.registry,
-			new LlmProviders(List.of(ScriptedProvider.answering("gpt", "x"), ScriptedProvider.answering("claude", "x"))));
+	private final ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(
+			List.of(ScriptedProvider.answering("gpt", "x"), ScriptedProvider.answering("claude", "x"))));
 
 	@Test
 	void contractChecksAndFieldCoverageArePerProviderAndPath() {
@@ -52,7 +52,8 @@ class ChainMetersTest {
 			.count()).isEqualTo(1.0);
 		assertThat(this.registry.get("llm.fallback.contract.field.coverage").tags("provider", "gpt").summary().mean())
 			.isEqualTo(0.5);
-		assertThat(this.registry.get("llm.fallback.attempts").tags("provider", "gpt", "outcome", "contract-violation")
+		assertThat(this.registry.get("llm.fallback.attempts")
+			.tags("provider", "gpt", "outcome", "contract-violation")
 			.counter()
 			.count()).isEqualTo(1.0);
 		assertThat(this.registry.get("llm.fallback.cost").tags("provider", "gpt", "path", "primary").counter().count())
@@ -70,8 +71,8 @@ class ChainMetersTest {
 				attempt("gpt", 0, AttemptOutcome.THROTTLED, 0, false),
 				attempt("claude", 1, AttemptOutcome.HEDGE_LOST, 0, true),
 				attempt("claude", 1, AttemptOutcome.MAX_ATTEMPTS, 0, false));
-		this.meters.onOutcome(new ChainOutcome("summarize", "summarize", null, null, attempts, Duration.ofMillis(100),
-				Map.of()));
+		this.meters.onOutcome(
+				new ChainOutcome("summarize", "summarize", null, null, attempts, Duration.ofMillis(100), Map.of()));
 
 		for (String label : List.of("cancelled", "bulkhead-full", "throttled")) {
 			assertThat(attempts("gpt", label)).as(label).isEqualTo(1.0);
@@ -98,7 +99,8 @@ class ChainMetersTest {
 	@Test
 	void retriesAreCountedByHowTheyEnded() {
 		served("gpt", attempt("gpt", 0, AttemptOutcome.FAILED, 0, false),
-				attempt("gpt", 0, AttemptOutcome.FAILED, 1, false), attempt("gpt", 0, AttemptOutcome.SUCCESS, 2, false));
+				attempt("gpt", 0, AttemptOutcome.FAILED, 1, false),
+				attempt("gpt", 0, AttemptOutcome.SUCCESS, 2, false));
 
 		assertThat(this.registry.get("llm.fallback.retries")
 			.tags("chain", "summarize", "provider", "gpt", "outcome", "server-error")

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Scripted traffic with known figures: each signal must equal what the test computes itself.
+ * Scripted traffic with known figures: each signal must equal what the test computes
+ * itself.
  */
 class FallbackSignalsTest {
 
@@ -42,8 +43,8 @@ class FallbackSignalsTest {
 				this.signals.onOutcome(Outcomes.failed("summarize", "summarize"));
 			}
 			else {
-				this.signals.onOutcome(
-						Outcomes.primary("summarize", "summarize", 500, primaryCost, Duration.ofMillis(300), 1));
+				this.signals
+					.onOutcome(Outcomes.primary("summarize", "summarize", 500, primaryCost, Duration.ofMillis(300), 1));
 				expectedTotal = expectedTotal.add(primaryCost);
 			}
 			if (i % 50 == 0) {
@@ -77,13 +78,15 @@ class FallbackSignalsTest {
 	void alertsFireOnceWhenTheyCrossAndResolveOnceWhenTheWindowRollsOver() {
 		for (int i = 0; i < 100; i++) {
 			this.signals.onOutcome((i < 10)
-					? Outcomes.fallback("summarize", "summarize", 500, BigDecimal.ZERO, BigDecimal.ONE, Duration.ofMillis(100), 1)
+					? Outcomes.fallback("summarize", "summarize", 500, BigDecimal.ZERO, BigDecimal.ONE,
+							Duration.ofMillis(100), 1)
 					: Outcomes.primary("summarize", "summarize", 500, BigDecimal.ONE, Duration.ofMillis(100), 1));
 		}
 
 		this.signals.evaluate();
 		this.signals.evaluate();
-		this.signals.onOutcome(Outcomes.primary("summarize", "summarize", 500, BigDecimal.ONE, Duration.ofMillis(100), 1));
+		this.signals
+			.onOutcome(Outcomes.primary("summarize", "summarize", 500, BigDecimal.ONE, Duration.ofMillis(100), 1));
 		this.signals.evaluate();
 
 		assertThat(this.transitions).extracting((t) -> t.alert().signal() + ":" + t.firing())
@@ -104,14 +107,16 @@ class FallbackSignalsTest {
 	void eachAlertIsJudgedOnTheTrafficOfItsOwnWindow() {
 		for (int i = 0; i < 100; i++) {
 			this.signals.onOutcome((i < 10)
-					? Outcomes.fallback("summarize", "op", 100, BigDecimal.ZERO, BigDecimal.ZERO, Duration.ofMillis(100), 0)
+					? Outcomes.fallback("summarize", "op", 100, BigDecimal.ZERO, BigDecimal.ZERO,
+							Duration.ofMillis(100), 0)
 					: Outcomes.primary("summarize", "op", 500, BigDecimal.ZERO, Duration.ofMillis(100), 0));
 		}
 		assertThat(this.signals.evaluate()).filteredOn(Alert::firing)
 			.extracting(Alert::signal)
 			.containsExactlyInAnyOrder("activation-rate", "output-length-delta");
 
-		// The 15-minute activation window is empty; the 1-hour length window still holds the drift.
+		// The 15-minute activation window is empty; the 1-hour length window still holds
+		// the drift.
 		this.clock.advance(Duration.ofMinutes(16));
 
 		assertThat(this.signals.evaluate()).filteredOn(Alert::firing)
@@ -146,13 +151,14 @@ class FallbackSignalsTest {
 	void blendedCostIsComparedWithTheSevenDayAverage() {
 		for (int day = 0; day < 6; day++) {
 			for (int i = 0; i < 100; i++) {
-				this.signals.onOutcome(Outcomes.primary("summarize", "op", 10, new BigDecimal("0.01"), Duration.ofMillis(10), 0));
+				this.signals.onOutcome(
+						Outcomes.primary("summarize", "op", 10, new BigDecimal("0.01"), Duration.ofMillis(10), 0));
 			}
 			this.clock.advance(Duration.ofDays(1));
 		}
 		for (int i = 0; i < 100; i++) {
-			this.signals.onOutcome(Outcomes.fallback("summarize", "op", 10, new BigDecimal("0.01"), new BigDecimal("0.03"),
-					Duration.ofMillis(10), 0));
+			this.signals.onOutcome(Outcomes.fallback("summarize", "op", 10, new BigDecimal("0.01"),
+					new BigDecimal("0.03"), Duration.ofMillis(10), 0));
 		}
 
 		ChainSignalSnapshot snapshot = this.signals.snapshot("summarize");
@@ -181,8 +187,9 @@ class FallbackSignalsTest {
 	}
 
 	/**
-	 * +21.6% on one operation and -47.4% on another: weighed by fallback count (8 and 3) they read +2.8%, under
-	 * the 20% threshold. Compared one by one, the second passes it.
+	 * +21.6% on one operation and -47.4% on another: weighed by fallback count (8 and 3)
+	 * they read +2.8%, under the 20% threshold. Compared one by one, the second passes
+	 * it.
 	 */
 	@Test
 	void outputLengthAlertFiresWhenAnyOperationDriftsAndNamesTheOneThatDriftsMost() {
@@ -204,15 +211,19 @@ class FallbackSignalsTest {
 				assertThat(alert.operation()).isEqualTo("classify");
 				assertThat(alert.value()).isCloseTo(-0.474, within(1e-12));
 			});
-		assertThat(this.transitions).filteredOn((transition) -> transition.alert().signal().equals("output-length-delta"))
+		assertThat(this.transitions)
+			.filteredOn((transition) -> transition.alert().signal().equals("output-length-delta"))
 			.singleElement()
-			.satisfies((transition) -> assertThat(transition.alert()).hasToString(
-					"output-length-delta chain=summarize operation=classify value=" + snapshot.outputLengthDelta()
-							+ " threshold=0.2"));
+			.satisfies((transition) -> assertThat(transition.alert())
+				.hasToString("output-length-delta chain=summarize operation=classify value="
+						+ snapshot.outputLengthDelta() + " threshold=0.2"));
 		assertThat(this.signals.outputLengthDelta("summarize", "summarize")).isCloseTo(0.216, within(1e-12));
 	}
 
-	/** A rare operation's delta, however large, does not hide a busy one that drifts past the threshold. */
+	/**
+	 * A rare operation's delta, however large, does not hide a busy one that drifts past
+	 * the threshold.
+	 */
 	@Test
 	void operationsWithEnoughTrafficComeBeforeRareOnes() {
 		served("busy", 40, 500, 10, 350);
@@ -227,7 +238,10 @@ class FallbackSignalsTest {
 				&& alert.firing() && "busy".equals(alert.operation()));
 	}
 
-	/** Only rare operations: the largest delta is shown, but too few requests stand behind it to fire. */
+	/**
+	 * Only rare operations: the largest delta is shown, but too few requests stand behind
+	 * it to fire.
+	 */
 	@Test
 	void withOnlyRareOperationsTheLargestDeltaShowsButDoesNotFire() {
 		served("a", 5, 100, 5, 300);
@@ -238,8 +252,8 @@ class FallbackSignalsTest {
 		assertThat(snapshot.outputLengthOperation()).isEqualTo("a");
 		assertThat(snapshot.outputLengthDelta()).isEqualTo(2.0);
 		assertThat(snapshot.samples().outputLength()).isEqualTo(10);
-		assertThat(this.signals.evaluate()).noneMatch((alert) -> alert.signal().equals("output-length-delta")
-				&& alert.firing());
+		assertThat(this.signals.evaluate())
+			.noneMatch((alert) -> alert.signal().equals("output-length-delta") && alert.firing());
 	}
 
 	@Test
@@ -264,7 +278,10 @@ class FallbackSignalsTest {
 			.doesNotHaveDuplicates();
 	}
 
-	/** Requests of one operation: some served by the primary, some by the fallback, with these lengths. */
+	/**
+	 * Requests of one operation: some served by the primary, some by the fallback, with
+	 * these lengths.
+	 */
 	private void served(String operation, int primaries, int primaryChars, int fallbacks, int fallbackChars) {
 		for (int i = 0; i < primaries; i++) {
 			this.signals.onOutcome(

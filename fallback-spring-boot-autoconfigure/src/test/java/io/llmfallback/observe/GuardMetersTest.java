@@ -26,7 +26,9 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The guards' gauges and the budgets' counters, read from a real guard and a real chain. */
+/**
+ * The guards' gauges and the budgets' counters, read from a real guard and a real chain.
+ */
 class GuardMetersTest {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -80,7 +82,8 @@ class GuardMetersTest {
 
 	@Test
 	void budgetExhaustedCountsWhatEachBudgetRefused() {
-		// No request yet: the retry budget's reserve of one retry is all it grants; two more are refused.
+		// No request yet: the retry budget's reserve of one retry is all it grants; two
+		// more are refused.
 		for (int i = 0; i < 3; i++) {
 			this.chain.retryBudget().tryAcquire();
 		}

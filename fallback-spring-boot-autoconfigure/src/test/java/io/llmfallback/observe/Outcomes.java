@@ -16,7 +16,10 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 
-/** Builds the outcomes of logical requests with known figures, the ground truth of the signal tests. */
+/**
+ * Builds the outcomes of logical requests with known figures, the ground truth of the
+ * signal tests.
+ */
 final class Outcomes {
 
 	private Outcomes() {
@@ -49,8 +52,9 @@ final class Outcomes {
 		AttemptRecord last = attempts.get(attempts.size() - 1);
 		ChatResponse response = new ChatResponse("x".repeat(outputChars), "stop", new TokenUsage(10, 10),
 				last.provider(), "model", latency);
-		return new ChainOutcome(chain, operation, new ChainResponse(response, chain, operation, new ArrayList<>(attempts)),
-				null, attempts, latency, Map.of(ChainMiddleware.Stage.ATTEMPT, middlewareEvaluations));
+		return new ChainOutcome(chain, operation,
+				new ChainResponse(response, chain, operation, new ArrayList<>(attempts)), null, attempts, latency,
+				Map.of(ChainMiddleware.Stage.ATTEMPT, middlewareEvaluations));
 	}
 
 	private static AttemptRecord attempt(String provider, int index, AttemptOutcome outcome, BigDecimal cost) {

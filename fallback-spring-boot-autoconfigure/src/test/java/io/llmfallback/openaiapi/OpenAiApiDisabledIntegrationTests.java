@@ -9,9 +9,13 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Off by default: a reactive web application with chains serves no OpenAI-compatible route. */
+/**
+ * Off by default: a reactive web application with chains serves no OpenAI-compatible
+ * route.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.base-url=http://127.0.0.1:9",
+		properties = { "llm.fallback.providers.gpt.type=openai",
+				"llm.fallback.providers.gpt.base-url=http://127.0.0.1:9",
 				"llm.fallback.providers.gpt.model=gpt-4o-mini", "llm.fallback.chains.summarize.providers=gpt" })
 @AutoConfigureWebTestClient
 class OpenAiApiDisabledIntegrationTests {

@@ -31,20 +31,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The endpoint over loopback HTTP, byte for byte: how OpenAI's request fields reach the provider, and the
- * errors in OpenAI's format for what a caller may send (no key, malformed or oversized bodies, an unknown
- * chain, tools), with the gateway key masked in the actuator and in every answer.
+ * The endpoint over loopback HTTP, byte for byte: how OpenAI's request fields reach the
+ * provider, and the errors in OpenAI's format for what a caller may send (no key,
+ * malformed or oversized bodies, an unknown chain, tools), with the gateway key masked in
+ * the actuator and in every answer.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "llm.fallback.openai-api.enabled=true", "llm.fallback.openai-api.base-path=/openai/v1",
-				"llm.fallback.openai-api.api-keys=" + OpenAiApiHttpIntegrationTests.KEY,
-				"llm.fallback.openai-api.max-request-size=2KB", "llm.fallback.providers.gpt.type=openai",
-				"llm.fallback.providers.gpt.model=gpt-4o-mini", "llm.fallback.providers.gpt.api-key=sk-provider-key-123456789",
-				"llm.fallback.providers.slow.type=openai", "llm.fallback.providers.slow.model=gpt-4o-mini",
-				"llm.fallback.providers.slow.timeout=1s", "llm.fallback.chains.late.providers=slow",
-				"llm.fallback.chains.summarize.providers=gpt",
-				"management.endpoints.web.exposure.include=env,configprops", "management.endpoint.env.show-values=always",
-				"management.endpoint.configprops.show-values=always" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"llm.fallback.openai-api.enabled=true", "llm.fallback.openai-api.base-path=/openai/v1",
+		"llm.fallback.openai-api.api-keys=" + OpenAiApiHttpIntegrationTests.KEY,
+		"llm.fallback.openai-api.max-request-size=2KB", "llm.fallback.providers.gpt.type=openai",
+		"llm.fallback.providers.gpt.model=gpt-4o-mini", "llm.fallback.providers.gpt.api-key=sk-provider-key-123456789",
+		"llm.fallback.providers.slow.type=openai", "llm.fallback.providers.slow.model=gpt-4o-mini",
+		"llm.fallback.providers.slow.timeout=1s", "llm.fallback.chains.late.providers=slow",
+		"llm.fallback.chains.summarize.providers=gpt", "management.endpoints.web.exposure.include=env,configprops",
+		"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always" })
 @AutoConfigureWebTestClient
 class OpenAiApiHttpIntegrationTests {
 
@@ -80,15 +80,24 @@ class OpenAiApiHttpIntegrationTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_JSON)
 			.expectBody()
-			.jsonPath("$.object").isEqualTo("chat.completion")
-			.jsonPath("$.model").isEqualTo("gpt-4o-2024-08-06")
-			.jsonPath("$.choices[0].index").isEqualTo(0)
-			.jsonPath("$.choices[0].message.role").isEqualTo("assistant")
-			.jsonPath("$.choices[0].message.content").isEqualTo("Short.")
-			.jsonPath("$.choices[0].finish_reason").isEqualTo("stop")
-			.jsonPath("$.usage.prompt_tokens").isEqualTo(20)
-			.jsonPath("$.usage.completion_tokens").isEqualTo(2)
-			.jsonPath("$.usage.total_tokens").isEqualTo(22);
+			.jsonPath("$.object")
+			.isEqualTo("chat.completion")
+			.jsonPath("$.model")
+			.isEqualTo("gpt-4o-2024-08-06")
+			.jsonPath("$.choices[0].index")
+			.isEqualTo(0)
+			.jsonPath("$.choices[0].message.role")
+			.isEqualTo("assistant")
+			.jsonPath("$.choices[0].message.content")
+			.isEqualTo("Short.")
+			.jsonPath("$.choices[0].finish_reason")
+			.isEqualTo("stop")
+			.jsonPath("$.usage.prompt_tokens")
+			.isEqualTo(20)
+			.jsonPath("$.usage.completion_tokens")
+			.isEqualTo(2)
+			.jsonPath("$.usage.total_tokens")
+			.isEqualTo(22);
 		gpt.verify(postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[
 				  {"role":"system","content":"Respond with a single JSON object and nothing else."},
@@ -106,7 +115,9 @@ class OpenAiApiHttpIntegrationTests {
 
 		post("""
 				{"model":"summarize","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":30,"max_tokens":50}
-				""").expectStatus().isOk();
+				""")
+			.expectStatus()
+			.isOk();
 		gpt.verify(postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH))
 			.withRequestBody(equalToJson("{\"max_tokens\":30}", false, true)));
 	}
@@ -122,7 +133,8 @@ class OpenAiApiHttpIntegrationTests {
 			.json("""
 					{"error":{"message":"Incorrect or missing API key: send one of the configured keys as 'Authorization: Bearer <key>'",
 					 "type":"invalid_request_error","param":null,"code":"invalid_api_key"}}
-					""", true);
+					""",
+					true);
 		this.webClient.get()
 			.uri("/openai/v1/models")
 			.header(HttpHeaders.AUTHORIZATION, "Basic " + KEY)
@@ -140,14 +152,18 @@ class OpenAiApiHttpIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.object").isEqualTo("list")
-			.jsonPath("$.data[*].id").value((ids) -> assertThat(ids).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.jsonPath("$.object")
+			.isEqualTo("list")
+			.jsonPath("$.data[*].id")
+			.value((ids) -> assertThat(ids).asInstanceOf(InstanceOfAssertFactories.LIST)
 				.containsExactlyInAnyOrder("summarize", "late"))
-			.jsonPath("$.data[*].object").value((objects) -> assertThat(objects).asInstanceOf(InstanceOfAssertFactories.LIST)
-				.containsOnly("model"))
-			.jsonPath("$.data[*].owned_by").value((owners) -> assertThat(owners).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.jsonPath("$.data[*].object")
+			.value((objects) -> assertThat(objects).asInstanceOf(InstanceOfAssertFactories.LIST).containsOnly("model"))
+			.jsonPath("$.data[*].owned_by")
+			.value((owners) -> assertThat(owners).asInstanceOf(InstanceOfAssertFactories.LIST)
 				.containsOnly("llm-fallback"))
-			.jsonPath("$.data[0].created").isNumber();
+			.jsonPath("$.data[0].created")
+			.isNumber();
 	}
 
 	@Test
@@ -157,7 +173,8 @@ class OpenAiApiHttpIntegrationTests {
 			.expectBody()
 			.json("""
 					{"error":{"message":"The request body is not valid JSON","type":"invalid_request_error","param":null,"code":null}}
-					""", true);
+					""",
+					true);
 	}
 
 	@Test
@@ -166,16 +183,20 @@ class OpenAiApiHttpIntegrationTests {
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[]}", "messages");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"robot\",\"content\":\"Hi\"}]}",
 				"messages[0].role");
-		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
 				"messages[0].content[0]");
-		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":0}",
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":0}",
 				"max_tokens");
-		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"temperature\":3}",
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"temperature\":3}",
 				"temperature");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"n\":2}", "n");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
 				+ "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}", "tools");
-		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":\"yes\"}",
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":\"yes\"}",
 				"stream");
 		gpt.verify(0, postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)));
 	}
@@ -185,7 +206,8 @@ class OpenAiApiHttpIntegrationTests {
 		post("{\"model\":\"summarize\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}").expectStatus()
 			.isBadRequest()
 			.expectBody()
-			.jsonPath("$.error.message").isEqualTo("The request body is not valid JSON");
+			.jsonPath("$.error.message")
+			.isEqualTo("The request body is not valid JSON");
 	}
 
 	@Test
@@ -194,11 +216,15 @@ class OpenAiApiHttpIntegrationTests {
 			.expectStatus()
 			.isNotFound()
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("invalid_request_error")
-			.jsonPath("$.error.code").isEqualTo("model_not_found")
-			.jsonPath("$.error.param").isEqualTo("model")
-			.jsonPath("$.error.message").isEqualTo("The model '" + "x".repeat(64)
-					+ "...' does not exist: it names no chain; GET /models lists them");
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error")
+			.jsonPath("$.error.code")
+			.isEqualTo("model_not_found")
+			.jsonPath("$.error.param")
+			.isEqualTo("model")
+			.jsonPath("$.error.message")
+			.isEqualTo(
+					"The model '" + "x".repeat(64) + "...' does not exist: it names no chain; GET /models lists them");
 	}
 
 	@Test
@@ -249,8 +275,10 @@ class OpenAiApiHttpIntegrationTests {
 			.expectHeader()
 			.valueEquals("x-should-retry", "false")
 			.expectBody()
-			.jsonPath("$.error.code").isEqualTo("chain_aborted")
-			.jsonPath("$.error.message").isEqualTo("Chain 'summarize' stopped on auth (gpt: auth)");
+			.jsonPath("$.error.code")
+			.isEqualTo("chain_aborted")
+			.jsonPath("$.error.message")
+			.isEqualTo("Chain 'summarize' stopped on auth (gpt: auth)");
 	}
 
 	@Test
@@ -291,8 +319,10 @@ class OpenAiApiHttpIntegrationTests {
 		post(body).expectStatus()
 			.isBadRequest()
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("invalid_request_error")
-			.jsonPath("$.error.param").isEqualTo(param);
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error")
+			.jsonPath("$.error.param")
+			.isEqualTo(param);
 	}
 
 	private WebTestClient.ResponseSpec post(String body) {

@@ -50,18 +50,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The official OpenAI Java SDK, pointed at the endpoint, as the client: it reads the chains' answers, unary
- * and streamed, through a fallback (an OpenAI primary that answers 503, an Anthropic fallback), with its
- * response validation on, so every field it requires is there in the type it expects.
+ * The official OpenAI Java SDK, pointed at the endpoint, as the client: it reads the
+ * chains' answers, unary and streamed, through a fallback (an OpenAI primary that answers
+ * 503, an Anthropic fallback), with its response validation on, so every field it
+ * requires is there in the type it expects.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "llm.fallback.openai-api.enabled=true", "llm.fallback.openai-api.api-keys=" + OpenAiApiSdkIntegrationTests.KEY,
+		properties = { "llm.fallback.openai-api.enabled=true",
+				"llm.fallback.openai-api.api-keys=" + OpenAiApiSdkIntegrationTests.KEY,
 				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o-mini",
 				"llm.fallback.providers.claude.type=anthropic", "llm.fallback.providers.claude.model=claude-sonnet-4-5",
 				"llm.fallback.chains.summarize.providers=gpt,claude", "llm.fallback.chains.solo.providers=gpt",
 				"llm.fallback.providers.endless.type=openai", "llm.fallback.providers.endless.model=gpt-4o-mini",
 				"llm.fallback.chains.endless.providers=endless",
-				// Every failure a breaker counts would otherwise open it in the middle of the class.
+				// Every failure a breaker counts would otherwise open it in the middle of
+				// the class.
 				"llm.fallback.circuit-breaker.failure-threshold=1000" })
 class OpenAiApiSdkIntegrationTests {
 
@@ -74,7 +77,10 @@ class OpenAiApiSdkIntegrationTests {
 	@RegisterExtension
 	static final WireMockExtension providers = WireMockProviders.server();
 
-	/** An OpenAI provider whose stream never ends: it says "Hello", then sends an SSE comment every 100 ms. */
+	/**
+	 * An OpenAI provider whose stream never ends: it says "Hello", then sends an SSE
+	 * comment every 100 ms.
+	 */
 	private static final EndlessStream endless = new EndlessStream();
 
 	@LocalServerPort
@@ -132,7 +138,8 @@ class OpenAiApiSdkIntegrationTests {
 			chunks = stream.stream().toList();
 		}
 
-		assertThat(chunks.get(0).choices().get(0).delta().role()).hasValue(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT);
+		assertThat(chunks.get(0).choices().get(0).delta().role())
+			.hasValue(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT);
 		assertThat(deltas(chunks)).containsExactly("Hello", "!");
 		ChatCompletionChunk finish = chunks.get(chunks.size() - 2);
 		assertThat(finish.choices().get(0).finishReason()).hasValue(ChatCompletionChunk.Choice.FinishReason.STOP);
@@ -148,7 +155,8 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aProviderThatReportsNoUsageStillGivesTheCallerItsUsageEstimated() {
-		// The provider's stream without its usage event (an OpenAI-compatible server that ignores include_usage).
+		// The provider's stream without its usage event (an OpenAI-compatible server that
+		// ignores include_usage).
 		String complete = fixture("openai/chat-completion-stream.sse");
 		String withoutUsage = complete.substring(0, complete.lastIndexOf("data: {", complete.indexOf("\"choices\":[]")))
 				+ "data: [DONE]\n\n";
@@ -163,7 +171,8 @@ class OpenAiApiSdkIntegrationTests {
 		}
 
 		assertThat(deltas(chunks)).containsExactly("Hello", " there!");
-		// "Be brief." and "Say hello" are 18 characters, about 5 tokens; "Hello there!" 12, about 3.
+		// "Be brief." and "Say hello" are 18 characters, about 5 tokens; "Hello there!"
+		// 12, about 3.
 		assertThat(chunks.get(chunks.size() - 1).usage()).hasValueSatisfying((usage) -> {
 			assertThat(usage.promptTokens()).isEqualTo(5);
 			assertThat(usage.completionTokens()).isEqualTo(3);
@@ -227,7 +236,8 @@ class OpenAiApiSdkIntegrationTests {
 			assertThat(endless.disconnected.getCount()).isEqualTo(1);
 		}
 
-		// Well within the provider's 20 s stall limit, which would end the call by itself.
+		// Well within the provider's 20 s stall limit, which would end the call by
+		// itself.
 		assertThat(endless.disconnected.await(8, TimeUnit.SECONDS)).isTrue();
 	}
 
@@ -334,7 +344,9 @@ class OpenAiApiSdkIntegrationTests {
 		}
 	}
 
-	/** Counts down when its client has gone: the write after the connection closed fails. */
+	/**
+	 * Counts down when its client has gone: the write after the connection closed fails.
+	 */
 	static final class EndlessStream {
 
 		final CountDownLatch disconnected = new CountDownLatch(1);

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a new user reads first says what the product does today: the README's set-up leads to working
- * endpoints, its code is the code the tests run, and the docs describe the behaviour as it is.
+ * What a new user reads first says what the product does today: the README's set-up leads
+ * to working endpoints, its code is the code the tests run, and the docs describe the
+ * behaviour as it is.
  */
 class DocumentationDriftTest {
 
@@ -66,8 +67,8 @@ class DocumentationDriftTest {
 	@Test
 	void theProductSpeaksInItsOwnWords() throws IOException {
 		List<Path> texts;
-		try (Stream<Path> files = Stream.of("README.md", "docs", "fallback-spring-boot-autoconfigure/src/main",
-				"sample-app/src/main")
+		try (Stream<Path> files = Stream
+			.of("README.md", "docs", "fallback-spring-boot-autoconfigure/src/main", "sample-app/src/main")
 			.map(ROOT::resolve)
 			.flatMap(DocumentationDriftTest::walk)) {
 			texts = files.filter(Files::isRegularFile)

@@ -11,7 +11,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The structure of {@code docs/grafana/llm-fallback-dashboard.json}: what Grafana's import needs. */
+/**
+ * The structure of {@code docs/grafana/llm-fallback-dashboard.json}: what Grafana's
+ * import needs.
+ */
 class GrafanaDashboardTest {
 
 	private static final String DATASOURCE = "${DS_PROMETHEUS}";
@@ -78,7 +81,11 @@ class GrafanaDashboardTest {
 				"resilience4j_circuitbreaker_state", "llm_fallback_middleware_evaluations_total",
 				"llm_fallback_attempts_total");
 		JsonNode activation = panel("Fallback activation rate (15m)");
-		assertThat(activation.path("fieldConfig").path("defaults").path("custom").path("thresholdsStyle").path("mode")
+		assertThat(activation.path("fieldConfig")
+			.path("defaults")
+			.path("custom")
+			.path("thresholdsStyle")
+			.path("mode")
 			.asString()).startsWith("line");
 		List<Double> steps = new ArrayList<>();
 		for (JsonNode step : activation.path("fieldConfig").path("defaults").path("thresholds").path("steps")) {

@@ -24,8 +24,9 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's histogram buckets and a user's {@code management.metrics.distribution.*}: the user's settings
- * for the starter's meters apply over the starter's buckets, and those for other meters are left as they are.
+ * The starter's histogram buckets and a user's {@code management.metrics.distribution.*}:
+ * the user's settings for the starter's meters apply over the starter's buckets, and
+ * those for other meters are left as they are.
  */
 class MeterDistributionSettingsTests {
 
@@ -55,7 +56,8 @@ class MeterDistributionSettingsTests {
 
 				OperationsMetricsIntegrationTests.assertBuckets(scrape, "llm_fallback_request_duration_seconds_bucket",
 						0.1, 1, 10);
-				OperationsMetricsIntegrationTests.assertBuckets(scrape, "gen_ai_client_operation_duration_seconds_bucket",
+				OperationsMetricsIntegrationTests.assertBuckets(scrape,
+						"gen_ai_client_operation_duration_seconds_bucket",
 						OperationsMetricsIntegrationTests.OPERATION_DURATION_BUCKETS);
 				OperationsMetricsIntegrationTests.assertBuckets(scrape, "user_latency_seconds_bucket", 0.005, 0.05);
 			});

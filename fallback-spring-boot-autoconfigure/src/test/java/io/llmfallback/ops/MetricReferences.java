@@ -10,13 +10,16 @@ import java.util.regex.Pattern;
 import io.llmfallback.support.Scrape;
 
 /**
- * Checks what a PromQL expression names against a scrape of the application: every metric must be
- * exported, every label matcher must name a label the metric has (and, for a literal value, a value seen),
- * and every grouping label must exist on one of the expression's metrics.
+ * Checks what a PromQL expression names against a scrape of the application: every metric
+ * must be exported, every label matcher must name a label the metric has (and, for a
+ * literal value, a value seen), and every grouping label must exist on one of the
+ * expression's metrics.
  */
 final class MetricReferences {
 
-	/** Labels Prometheus adds to every series it scrapes: they are not in the exposition. */
+	/**
+	 * Labels Prometheus adds to every series it scrapes: they are not in the exposition.
+	 */
 	static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
 	private MetricReferences() {

@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The operations artefacts under {@code docs/}: the Prometheus rules file, the Grafana dashboard and the
- * operations guide, read from the checkout this module is part of.
+ * The operations artefacts under {@code docs/}: the Prometheus rules file, the Grafana
+ * dashboard and the operations guide, read from the checkout this module is part of.
  */
 final class OperationsArtifacts {
 
@@ -29,8 +29,8 @@ final class OperationsArtifacts {
 
 	static final String OPERATIONS = "docs/operations.md";
 
-	private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.+),\\s*([a-zA-Z_]\\w*)\\s*\\)\\s*$",
-			Pattern.DOTALL);
+	private static final Pattern LABEL_VALUES = Pattern
+		.compile("^\\s*label_values\\((.+),\\s*([a-zA-Z_]\\w*)\\s*\\)\\s*$", Pattern.DOTALL);
 
 	private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:id|name)=\"([^\"]+)\"");
 
@@ -129,8 +129,9 @@ final class OperationsArtifacts {
 		List<Query> queries = new ArrayList<>();
 		for (JsonNode panel : panels()) {
 			for (JsonNode target : panel.path("targets")) {
-				queries.add(new Query("panel '" + panel.path("title").asString() + "' target "
-						+ target.path("refId").asString(), target.path("expr").asString()));
+				queries.add(new Query(
+						"panel '" + panel.path("title").asString() + "' target " + target.path("refId").asString(),
+						target.path("expr").asString()));
 			}
 		}
 		return queries;
@@ -178,8 +179,8 @@ final class OperationsArtifacts {
 	}
 
 	/**
-	 * The link targets of the operations guide: explicit {@code <a id="...">} anchors and the anchors
-	 * GitHub derives from headings.
+	 * The link targets of the operations guide: explicit {@code <a id="...">} anchors and
+	 * the anchors GitHub derives from headings.
 	 */
 	static Set<String> operationsAnchors() {
 		Set<String> anchors = new LinkedHashSet<>();

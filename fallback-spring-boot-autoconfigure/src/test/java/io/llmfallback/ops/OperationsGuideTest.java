@@ -14,12 +14,16 @@ import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code docs/operations.md}: its links resolve and its properties table says what the code defaults to. */
+/**
+ * {@code docs/operations.md}: its links resolve and its properties table says what the
+ * code defaults to.
+ */
 class OperationsGuideTest {
 
 	private static final Pattern LOCAL_LINK = Pattern.compile("\\]\\(#([^)]+)\\)");
 
-	private static final Pattern PROPERTY_ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([^`]+)` \\|", Pattern.MULTILINE);
+	private static final Pattern PROPERTY_ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([^`]+)` \\|",
+			Pattern.MULTILINE);
 
 	@Test
 	void everyLinkInsideTheGuideHasItsAnchor() {

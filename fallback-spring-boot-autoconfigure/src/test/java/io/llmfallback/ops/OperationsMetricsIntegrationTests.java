@@ -39,11 +39,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The alert rules and the dashboard against what a running application really exports: traffic that makes
- * every meter exist (a primary-served request, fallback-served ones after primary 500s until the primary's
- * breaker opens, a short-circuited one, an exhausted one), one scrape of {@code /actuator/prometheus} in each
- * format Prometheus negotiates, and every metric, label matcher and grouping label that a rule or panel
- * names must be in it. The PromQL formulas are also checked against the starter's own figures.
+ * The alert rules and the dashboard against what a running application really exports:
+ * traffic that makes every meter exist (a primary-served request, fallback-served ones
+ * after primary 500s until the primary's breaker opens, a short-circuited one, an
+ * exhausted one), one scrape of {@code /actuator/prometheus} in each format Prometheus
+ * negotiates, and every metric, label matcher and grouping label that a rule or panel
+ * names must be in it. The PromQL formulas are also checked against the starter's own
+ * figures.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=prometheus,llmfallback,health",
@@ -60,21 +62,31 @@ class OperationsMetricsIntegrationTests {
 
 	private static final MediaType TEXT_FORMAT = MediaType.parseMediaType("text/plain;version=0.0.4");
 
-	/** The OpenTelemetry GenAI conventions' bucket boundaries of gen_ai.client.operation.duration, seconds. */
+	/**
+	 * The OpenTelemetry GenAI conventions' bucket boundaries of
+	 * gen_ai.client.operation.duration, seconds.
+	 */
 	static final double[] OPERATION_DURATION_BUCKETS = { 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
 			10.24, 20.48, 40.96, 81.92 };
 
-	/** The OpenTelemetry GenAI conventions' bucket boundaries of gen_ai.client.token.usage. */
+	/**
+	 * The OpenTelemetry GenAI conventions' bucket boundaries of
+	 * gen_ai.client.token.usage.
+	 */
 	static final double[] TOKEN_USAGE_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
 			16777216, 67108864 };
 
-	/** The starter's buckets of llm.fallback.request.duration, seconds, as docs/operations.md lists them. */
+	/**
+	 * The starter's buckets of llm.fallback.request.duration, seconds, as
+	 * docs/operations.md lists them.
+	 */
 	static final double[] REQUEST_DURATION_BUCKETS = { 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 15, 20,
 			30, 45, 60, 90, 120, 180, 300 };
 
 	private static final MediaType OPENMETRICS = MediaType.parseMediaType("application/openmetrics-text;version=1.0.0");
 
-	// Started here, not by a JUnit extension: with a per-class lifecycle the context loads first.
+	// Started here, not by a JUnit extension: with a per-class lifecycle the context
+	// loads first.
 	private static final WireMockServer primary = WireMockProviders.started();
 
 	private static final WireMockServer secondary = WireMockProviders.started();
@@ -108,7 +120,8 @@ class OperationsMetricsIntegrationTests {
 		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("fallback", 100, 20)));
 		assertThat(chain.chat(ChatRequest.ofUser("hello"), "summarize").block().isFallback()).isFalse();
 
-		// Three primary failures open its breaker (CLOSED -> OPEN); the fourth request skips it.
+		// Three primary failures open its breaker (CLOSED -> OPEN); the fourth request
+		// skips it.
 		primary.resetAll();
 		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
 		for (int i = 0; i < 4; i++) {
@@ -150,8 +163,9 @@ class OperationsMetricsIntegrationTests {
 					"llm_fallback_cost_total", "llm_fallback_output_length_count", "llm_fallback_output_length_sum",
 					"llm_fallback_output_length_max", "llm_fallback_breaker_transitions_total",
 					"llm_fallback_middleware_evaluations_total", "gen_ai_client_operation_duration_seconds_bucket",
-					"gen_ai_client_token_usage_bucket", "gen_ai_client_token_usage_count", "gen_ai_client_token_usage_sum",
-					"llm_fallback_signal", "llm_fallback_alert_firing", "resilience4j_circuitbreaker_state");
+					"gen_ai_client_token_usage_bucket", "gen_ai_client_token_usage_count",
+					"gen_ai_client_token_usage_sum", "llm_fallback_signal", "llm_fallback_alert_firing",
+					"resilience4j_circuitbreaker_state");
 			assertThat(scrape.labels("llm_fallback_requests_total")).containsOnlyKeys("chain", "operation", "outcome",
 					"path", "provider");
 			assertThat(scrape.labels("llm_fallback_requests_total").get("path")).containsExactlyInAnyOrder("primary",
@@ -167,7 +181,8 @@ class OperationsMetricsIntegrationTests {
 			assertThat(scrape.labels("llm_fallback_middleware_evaluations_total")).containsOnlyKeys("chain", "stage",
 					"path");
 			assertThat(scrape.labels("llm_fallback_signal")).containsOnlyKeys("chain", "signal", "operation");
-			assertThat(scrape.labels("llm_fallback_signal").get("operation")).containsExactlyInAnyOrder("", "summarize");
+			assertThat(scrape.labels("llm_fallback_signal").get("operation")).containsExactlyInAnyOrder("",
+					"summarize");
 			assertThat(scrape.labels("llm_fallback_signal").get("signal")).containsExactlyInAnyOrder("activation-rate",
 					"fallback-p95-ratio", "output-length-delta", "blended-cost-ratio", "middleware-overhead");
 			assertThat(scrape.labels("llm_fallback_alert_firing")).containsOnlyKeys("signal", "chain", "provider");
@@ -175,8 +190,9 @@ class OperationsMetricsIntegrationTests {
 	}
 
 	/**
-	 * Each series of a histogram has exactly its explicit buckets, in both formats: the GenAI conventions'
-	 * for the GenAI meters, the starter's own (past the 60 s default latency budget) for logical requests.
+	 * Each series of a histogram has exactly its explicit buckets, in both formats: the
+	 * GenAI conventions' for the GenAI meters, the starter's own (past the 60 s default
+	 * latency budget) for logical requests.
 	 */
 	@Test
 	void everyHistogramSeriesHasExactlyItsExplicitBuckets() {
@@ -187,7 +203,10 @@ class OperationsMetricsIntegrationTests {
 		}
 	}
 
-	/** Every series of the histogram has one bucket line per boundary, plus +Inf, and no other. */
+	/**
+	 * Every series of the histogram has one bucket line per boundary, plus +Inf, and no
+	 * other.
+	 */
 	static void assertBuckets(Scrape scrape, String metric, double... boundaries) {
 		List<Double> expected = new ArrayList<>(Arrays.stream(boundaries).boxed().toList());
 		expected.add(Double.POSITIVE_INFINITY);
@@ -206,9 +225,10 @@ class OperationsMetricsIntegrationTests {
 		List<String> problems = new ArrayList<>();
 		for (OperationsArtifacts.Rule rule : OperationsArtifacts.rules()) {
 			assertThat(PromQl.metricNames(rule.expr())).as(rule.name()).isNotEmpty();
-			problems.addAll(MetricReferences.problems("rule " + rule.name() + " (text format)", rule.expr(), this.text));
-			problems.addAll(MetricReferences.problems("rule " + rule.name() + " (OpenMetrics)", rule.expr(),
-					this.openMetrics));
+			problems
+				.addAll(MetricReferences.problems("rule " + rule.name() + " (text format)", rule.expr(), this.text));
+			problems.addAll(
+					MetricReferences.problems("rule " + rule.name() + " (OpenMetrics)", rule.expr(), this.openMetrics));
 		}
 		assertThat(problems).isEmpty();
 	}
@@ -221,7 +241,8 @@ class OperationsMetricsIntegrationTests {
 		for (OperationsArtifacts.Query query : queries) {
 			assertThat(PromQl.metricNames(query.expr())).as(query.where()).isNotEmpty();
 			problems.addAll(MetricReferences.problems(query.where(), query.expr(), this.text));
-			problems.addAll(MetricReferences.problems(query.where() + " (OpenMetrics)", query.expr(), this.openMetrics));
+			problems
+				.addAll(MetricReferences.problems(query.where() + " (OpenMetrics)", query.expr(), this.openMetrics));
 		}
 		for (OperationsArtifacts.LabelValues variable : OperationsArtifacts.templateQueries()) {
 			String where = "variable " + variable.variable();
@@ -261,29 +282,34 @@ class OperationsMetricsIntegrationTests {
 	}
 
 	/**
-	 * The rules compute the signals from the raw meters the way the starter does in-process: with all of
-	 * this test's traffic inside every window, the two must agree.
+	 * The rules compute the signals from the raw meters the way the starter does
+	 * in-process: with all of this test's traffic inside every window, the two must
+	 * agree.
 	 */
 	@Test
 	void promqlFormulasAgreeWithTheStartersSignals() {
-		JsonNode report = JsonMapper.builder().build().readTree(this.webClient.get()
-			.uri("/actuator/llmfallback/summarize")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody());
+		JsonNode report = JsonMapper.builder()
+			.build()
+			.readTree(this.webClient.get()
+				.uri("/actuator/llmfallback/summarize")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody());
 		Scrape scrape = this.text;
 		double requests = scrape.sum("llm_fallback_requests_total", Scrape.any());
 		double fallbackRequests = scrape.sum("llm_fallback_requests_total", Scrape.label("path", "fallback"));
 		double primaryRequests = scrape.sum("llm_fallback_requests_total", Scrape.label("path", "primary"));
 		assertThat(requests).isEqualTo(report.path("requests").asDouble()).isEqualTo(7);
 
-		// Activation rate: fallback-served over every logical request, failed ones included.
+		// Activation rate: fallback-served over every logical request, failed ones
+		// included.
 		assertThat(fallbackRequests / requests).isCloseTo(report.path("activationRate").asDouble(), within(1e-9));
 
-		// Output length delta: mean fallback length over mean primary length, minus one (one operation here).
+		// Output length delta: mean fallback length over mean primary length, minus one
+		// (one operation here).
 		double fallbackMean = scrape.sum("llm_fallback_output_length_sum", Scrape.label("path", "fallback"))
 				/ scrape.sum("llm_fallback_output_length_count", Scrape.label("path", "fallback"));
 		double primaryMean = scrape.sum("llm_fallback_output_length_sum", Scrape.label("path", "primary"))
@@ -294,7 +320,8 @@ class OperationsMetricsIntegrationTests {
 		double cost = scrape.sum("llm_fallback_cost_total", Scrape.any());
 		assertThat(cost / requests).isCloseTo(report.path("blendedCostPerRequestUsd").asDouble(), within(1e-9));
 
-		// Middleware overhead: evaluations per fallback-served request over those per primary-served one, minus one.
+		// Middleware overhead: evaluations per fallback-served request over those per
+		// primary-served one, minus one.
 		double fallbackEvaluations = scrape.sum("llm_fallback_middleware_evaluations_total",
 				Scrape.label("path", "fallback"));
 		double primaryEvaluations = scrape.sum("llm_fallback_middleware_evaluations_total",
@@ -302,7 +329,8 @@ class OperationsMetricsIntegrationTests {
 		assertThat((fallbackEvaluations / fallbackRequests) / (primaryEvaluations / primaryRequests) - 1)
 			.isCloseTo(report.path("signals").path("middlewareOverhead").asDouble(), within(1e-9));
 
-		// Breaker: the transition counter and the Resilience4j state gauge both show the open primary.
+		// Breaker: the transition counter and the Resilience4j state gauge both show the
+		// open primary.
 		assertThat(scrape.sum("llm_fallback_breaker_transitions_total",
 				(labels) -> "gpt".equals(labels.get("provider")) && "OPEN".equals(labels.get("to"))))
 			.isEqualTo(1);

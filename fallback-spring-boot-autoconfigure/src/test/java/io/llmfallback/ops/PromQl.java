@@ -9,20 +9,22 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Just enough of a PromQL reader to tell which metrics, label matchers and grouping labels an expression
- * names: the metric names are what the operations tests check against a real scrape. It tokenizes the
- * expression (strings, numbers and durations, identifiers, Grafana variables, punctuation) and then reads
- * every identifier that is neither a function or aggregation (followed by {@code (}), nor a keyword, nor
- * inside a label matcher ({@code {...}}), a range ({@code [...]}) or a grouping list ({@code by (...)}), as a
- * metric name.
+ * Just enough of a PromQL reader to tell which metrics, label matchers and grouping
+ * labels an expression names: the metric names are what the operations tests check
+ * against a real scrape. It tokenizes the expression (strings, numbers and durations,
+ * identifiers, Grafana variables, punctuation) and then reads every identifier that is
+ * neither a function or aggregation (followed by {@code (}), nor a keyword, nor inside a
+ * label matcher ({@code {...}}), a range ({@code [...]}) or a grouping list
+ * ({@code by (...)}), as a metric name.
  */
 final class PromQl {
 
 	/** Keywords that take a label list in parentheses. */
-	private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left",
-			"group_right");
+	private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
-	/** Aggregation operators, which may be followed by their grouping rather than by "(". */
+	/**
+	 * Aggregation operators, which may be followed by their grouping rather than by "(".
+	 */
 	private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
 			"count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
 
@@ -62,7 +64,8 @@ final class PromQl {
 		List<Selector> selectors = new ArrayList<>();
 		Set<String> grouping = new LinkedHashSet<>();
 		Set<String> created = new LinkedHashSet<>();
-		// Open parentheses, each with the function it calls ("" for plain grouping) and the strings seen in it.
+		// Open parentheses, each with the function it calls ("" for plain grouping) and
+		// the strings seen in it.
 		Deque<Call> calls = new ArrayDeque<>();
 		int i = 0;
 		while (i < tokens.size()) {
@@ -81,7 +84,8 @@ final class PromQl {
 				}
 				if (AGGREGATIONS.contains(token.text) && next != null && next.kind == Kind.IDENTIFIER
 						&& (next.text.equals("by") || next.text.equals("without"))) {
-					i++; // sum by (...) (...): the grouping comes next, then the aggregated expression
+					i++; // sum by (...) (...): the grouping comes next, then the
+							// aggregated expression
 					continue;
 				}
 				if (KEYWORDS.contains(token.text.toLowerCase(Locale.ROOT)) || GROUPING.contains(token.text)) {
@@ -237,7 +241,8 @@ final class PromQl {
 				}
 				tokens.add(new Token(Kind.VARIABLE, expression.substring(start, Math.min(i, length))));
 			}
-			else if (Character.isDigit(c) || (c == '.' && i + 1 < length && Character.isDigit(expression.charAt(i + 1)))) {
+			else if (Character.isDigit(c)
+					|| (c == '.' && i + 1 < length && Character.isDigit(expression.charAt(i + 1)))) {
 				// Numbers, hex numbers, exponents and durations such as 5m or 1h30m.
 				int start = i;
 				while (i < length && (Character.isLetterOrDigit(expression.charAt(i)) || expression.charAt(i) == '.'

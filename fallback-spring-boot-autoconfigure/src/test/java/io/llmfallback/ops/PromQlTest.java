@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The PromQL reader the operations tests rely on, on the constructs the rules and dashboard use. */
+/**
+ * The PromQL reader the operations tests rely on, on the constructs the rules and
+ * dashboard use.
+ */
 class PromQlTest {
 
 	@Test
@@ -71,8 +74,9 @@ class PromQlTest {
 				llm_fallback_requests_total{chain="summarize",path="primary"} 3.0
 				llm_fallback_requests_total{chain="summarize",path="fallback"} 1.0
 				""");
-		assertThat(MetricReferences.problems("ok", "sum by (job, chain) (rate(llm_fallback_requests_total"
-				+ "{path=\"fallback\"}[5m]))", scrape)).isEmpty();
+		assertThat(MetricReferences.problems("ok",
+				"sum by (job, chain) (rate(llm_fallback_requests_total" + "{path=\"fallback\"}[5m]))", scrape))
+			.isEmpty();
 		assertThat(MetricReferences.problems("rule", "sum(rate(llm_fallback_bogus_total[5m]))", scrape))
 			.containsExactly("rule: metric 'llm_fallback_bogus_total' is not exported");
 		assertThat(MetricReferences.problems("rule", "llm_fallback_requests_total{path=\"Fallback\"}", scrape))
@@ -98,7 +102,8 @@ class PromQlTest {
 				y NaN
 				""");
 		assertThat(scrape.metricNames()).containsExactly("x_total", "y");
-		assertThat(scrape.labels("x_total")).isEqualTo(Map.of("a", Set.of("1", "2"), "b", Set.of("with \"quote\"", "")));
+		assertThat(scrape.labels("x_total"))
+			.isEqualTo(Map.of("a", Set.of("1", "2"), "b", Set.of("with \"quote\"", "")));
 		assertThat(scrape.sum("x_total", Scrape.any())).isEqualTo(3.5);
 		assertThat(scrape.sum("x_total", Scrape.label("a", "2"))).isEqualTo(1.0);
 	}

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The structure of {@code docs/prometheus/llm-fallback-rules.yml}, and its thresholds and windows against
- * the starter's defaults ({@link AlertSettings#DEFAULTS}).
+ * The structure of {@code docs/prometheus/llm-fallback-rules.yml}, and its thresholds and
+ * windows against the starter's defaults ({@link AlertSettings#DEFAULTS}).
  */
 class PrometheusRulesFileTest {
 
@@ -87,8 +87,8 @@ class PrometheusRulesFileTest {
 			.forEach((rule) -> signalsByGroup.computeIfAbsent(rule.group(), (key) -> new ArrayList<>())
 				.add(String.valueOf(rule.labels().get("signal"))));
 		assertThat(signalsByGroup).containsOnlyKeys("llm-fallback", "llm-fallback-starter");
-		signalsByGroup.forEach((group, signals) -> assertThat(signals).as(group)
-			.containsExactlyInAnyOrderElementsOf(SIGNALS));
+		signalsByGroup
+			.forEach((group, signals) -> assertThat(signals).as(group).containsExactlyInAnyOrderElementsOf(SIGNALS));
 	}
 
 	@Test
@@ -112,8 +112,8 @@ class PrometheusRulesFileTest {
 	@Test
 	void promqlGroupUsesTheStarterDefaultsAndMinimumTraffic() {
 		AlertSettings defaults = AlertSettings.DEFAULTS;
-		String guard = "sum by (job, chain) (increase(llm_fallback_requests_total[" + promql(defaults.activationRateWindow())
-				+ "])) >= " + defaults.minRequests();
+		String guard = "sum by (job, chain) (increase(llm_fallback_requests_total["
+				+ promql(defaults.activationRateWindow()) + "])) >= " + defaults.minRequests();
 		Map<String, String> exprs = new LinkedHashMap<>();
 		OperationsArtifacts.rules()
 			.stream()
@@ -130,7 +130,8 @@ class PrometheusRulesFileTest {
 				defaults.blendedCostWindow(), defaults.blendedCostBaseline());
 		assertThreshold(exprs.get("middleware-overhead"), defaults.middlewareOverheadThreshold(),
 				defaults.middlewareOverheadWindow());
-		// The output length delta is per operation: each operation needs its own served requests in its window.
+		// The output length delta is per operation: each operation needs its own served
+		// requests in its window.
 		String operationGuard = "sum by (job, chain, operation) (increase(llm_fallback_output_length_count["
 				+ promql(defaults.outputLengthDeltaWindow()) + "])) >= " + defaults.minRequests();
 		exprs.forEach((signal, expr) -> {
@@ -143,17 +144,21 @@ class PrometheusRulesFileTest {
 				assertThat(normalized(expr)).as(signal + ": minimum traffic guard").contains(guard);
 			}
 		});
-		assertThat(normalized(exprs.get("breaker-open"))).contains("llm_fallback_breaker_transitions_total{to=\"OPEN\"}")
+		assertThat(normalized(exprs.get("breaker-open")))
+			.contains("llm_fallback_breaker_transitions_total{to=\"OPEN\"}")
 			.contains("resilience4j_circuitbreaker_state{state=~\"open|half_open|forced_open\"}");
 	}
 
 	@Test
 	void starterGroupReadsTheStartersAlertGaugeForItsSignal() {
-		OperationsArtifacts.rules().stream().filter((rule) -> rule.group().equals("llm-fallback-starter")).forEach((rule) -> {
-			String signal = String.valueOf(rule.labels().get("signal"));
-			assertThat(normalized(rule.expr())).as(rule.name())
-				.contains("llm_fallback_alert_firing{signal=\"" + signal + "\"} == 1");
-		});
+		OperationsArtifacts.rules()
+			.stream()
+			.filter((rule) -> rule.group().equals("llm-fallback-starter"))
+			.forEach((rule) -> {
+				String signal = String.valueOf(rule.labels().get("signal"));
+				assertThat(normalized(rule.expr())).as(rule.name())
+					.contains("llm_fallback_alert_firing{signal=\"" + signal + "\"} == 1");
+			});
 	}
 
 	private static void assertThreshold(String expr, double threshold, Duration... windows) {

@@ -22,12 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Prometheus's own checks, when {@code promtool} is on the PATH (Debian: {@code apt-get install prometheus}):
- * the rules file parses and its expressions are valid PromQL; the rules' unit tests (synthetic series in,
- * alerts out) pass; every dashboard query (once Grafana's variables are substituted) and every query of the
- * operations guide is valid PromQL.
- * Skipped on a developer machine without promtool; on CI ({@code CI=true}, where {@code .ci/run} installs
- * it) a missing promtool fails.
+ * Prometheus's own checks, when {@code promtool} is on the PATH (Debian:
+ * {@code apt-get install prometheus}): the rules file parses and its expressions are
+ * valid PromQL; the rules' unit tests (synthetic series in, alerts out) pass; every
+ * dashboard query (once Grafana's variables are substituted) and every query of the
+ * operations guide is valid PromQL. Skipped on a developer machine without promtool; on
+ * CI ({@code CI=true}, where {@code .ci/run} installs it) a missing promtool fails.
  */
 class PromtoolChecksTest {
 

@@ -52,26 +52,27 @@ class AnthropicProviderTest {
 
 		success(claude.chat(ChatRequest.ofUser("Which provider answered?")));
 
-		server.verify(1, postRequestedFor(urlPathEqualTo(PATH)).withHeader("x-api-key", equalTo(API_KEY))
-			.withHeader("anthropic-version", equalTo("2023-06-01"))
-			.withHeader("anthropic-beta", equalTo("context-1m-2025-08-07"))
-			.withHeader("Authorization", absent())
-			.withHeader("Content-Type", containing("application/json"))
-			// strict: no system and no temperature when the request sets none
-			.withRequestBody(equalToJson("""
-					{
-					  "model": "claude-sonnet-4-5",
-					  "max_tokens": 4096,
-					  "messages": [ { "role": "user", "content": "Which provider answered?" } ]
-					}""")));
+		server.verify(1,
+				postRequestedFor(urlPathEqualTo(PATH)).withHeader("x-api-key", equalTo(API_KEY))
+					.withHeader("anthropic-version", equalTo("2023-06-01"))
+					.withHeader("anthropic-beta", equalTo("context-1m-2025-08-07"))
+					.withHeader("Authorization", absent())
+					.withHeader("Content-Type", containing("application/json"))
+					// strict: no system and no temperature when the request sets none
+					.withRequestBody(equalToJson("""
+							{
+							  "model": "claude-sonnet-4-5",
+							  "max_tokens": 4096,
+							  "messages": [ { "role": "user", "content": "Which provider answered?" } ]
+							}""")));
 	}
 
 	@Test
 	void fullRequestLiftsSystemMessagesAndAsksForJsonInTheSystemPrompt() {
 		ChatRequest request = new ChatRequest(List.of(ChatMessage.system("You are terse."),
 				ChatMessage.user("Name one fallback trigger."), ChatMessage.assistant("Timeouts."),
-				ChatMessage.system("Never mention vendors."), ChatMessage.user("Answer as JSON.")),
-				"claude-haiku-4-5", 300, 0.2, ResponseFormat.JSON);
+				ChatMessage.system("Never mention vendors."), ChatMessage.user("Answer as JSON.")), "claude-haiku-4-5",
+				300, 0.2, ResponseFormat.JSON);
 
 		success(provider(ProviderType.ANTHROPIC, baseUrl(server)).chat(request));
 
@@ -91,9 +92,8 @@ class AnthropicProviderTest {
 
 	@Test
 	void jsonRequestWithoutSystemPromptGetsTheInstructionAsSystem() {
-		success(provider(ProviderType.ANTHROPIC, baseUrl(server))
-			.chat(new ChatRequest(List.of(ChatMessage.user("List the attempts.")), null, null, null,
-					ResponseFormat.JSON)));
+		success(provider(ProviderType.ANTHROPIC, baseUrl(server)).chat(new ChatRequest(
+				List.of(ChatMessage.user("List the attempts.")), null, null, null, ResponseFormat.JSON)));
 
 		server.verify(1, postRequestedFor(urlPathEqualTo(PATH)).withRequestBody(equalToJson("""
 				{
@@ -158,7 +158,8 @@ class AnthropicProviderTest {
 		ChatResponse response = success(provider(ProviderType.ANTHROPIC, baseUrl(server))
 			.chat(ChatRequest.ofUser("What does the runbook say about a rate-limited primary?")));
 
-		// input_tokens 24 + cache_creation_input_tokens 1280 + cache_read_input_tokens 3072; only the reads are cached.
+		// input_tokens 24 + cache_creation_input_tokens 1280 + cache_read_input_tokens
+		// 3072; only the reads are cached.
 		assertThat(response.usage()).isEqualTo(new TokenUsage(4376, 31, 3072));
 		assertThat(response.usage().uncachedInputTokens()).isEqualTo(1304);
 	}

@@ -31,7 +31,10 @@ import static io.llmfallback.provider.ProviderTestKit.settings;
 import static io.llmfallback.provider.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Gemini generateContent: the request on the wire and the parsing of a GenerateContentResponse. */
+/**
+ * Gemini generateContent: the request on the wire and the parsing of a
+ * GenerateContentResponse.
+ */
 class GeminiProviderTest {
 
 	@RegisterExtension
@@ -51,24 +54,27 @@ class GeminiProviderTest {
 		success(gemini.chat(ChatRequest.ofUser("Who took over?")));
 
 		// urlEqualTo: exact path and no query string, so the key never travels as ?key=
-		server.verify(1, postRequestedFor(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent"))
-			.withHeader("x-goog-api-key", equalTo(API_KEY))
-			.withHeader("x-goog-user-project", equalTo("llm-fallback-demo"))
-			.withHeader("Authorization", absent())
-			.withHeader("Content-Type", containing("application/json"))
-			// strict: no systemInstruction, temperature or responseMimeType when the request sets none
-			.withRequestBody(equalToJson("""
-					{
-					  "contents": [ { "role": "user", "parts": [ { "text": "Who took over?" } ] } ],
-					  "generationConfig": { "maxOutputTokens": 8192 }
-					}""")));
+		server.verify(1,
+				postRequestedFor(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent"))
+					.withHeader("x-goog-api-key", equalTo(API_KEY))
+					.withHeader("x-goog-user-project", equalTo("llm-fallback-demo"))
+					.withHeader("Authorization", absent())
+					.withHeader("Content-Type", containing("application/json"))
+					// strict: no systemInstruction, temperature or responseMimeType when
+					// the request sets none
+					.withRequestBody(equalToJson("""
+							{
+							  "contents": [ { "role": "user", "parts": [ { "text": "Who took over?" } ] } ],
+							  "generationConfig": { "maxOutputTokens": 8192 }
+							}""")));
 	}
 
 	@Test
 	void fullRequestMapsRolesSystemInstructionAndGenerationConfig() {
-		ChatRequest request = new ChatRequest(List.of(ChatMessage.system("You are terse."),
-				ChatMessage.user("Name one fallback trigger."), ChatMessage.assistant("Timeouts."),
-				ChatMessage.user("Answer as JSON.")), "gemini-2.5-pro", 300, 0.2, ResponseFormat.JSON);
+		ChatRequest request = new ChatRequest(
+				List.of(ChatMessage.system("You are terse."), ChatMessage.user("Name one fallback trigger."),
+						ChatMessage.assistant("Timeouts."), ChatMessage.user("Answer as JSON.")),
+				"gemini-2.5-pro", 300, 0.2, ResponseFormat.JSON);
 
 		success(provider(ProviderType.GEMINI, baseUrl(server)).chat(request));
 
@@ -97,7 +103,8 @@ class GeminiProviderTest {
 		assertThat(response.text()).isEqualTo("Gemini took over after the primary answered 529 twice.");
 		assertThat(response.finishReason()).isEqualTo("STOP");
 		assertThat(response.isTruncated()).isFalse();
-		// thinking tokens are billed as output: candidatesTokenCount 14 + thoughtsTokenCount 48
+		// thinking tokens are billed as output: candidatesTokenCount 14 +
+		// thoughtsTokenCount 48
 		assertThat(response.usage()).isEqualTo(new TokenUsage(31, 62));
 		assertThat(response.model()).isEqualTo("gemini-2.5-flash");
 		assertThat(response.provider()).isEqualTo("gemini-test");
@@ -125,7 +132,8 @@ class GeminiProviderTest {
 		ChatResponse response = success(
 				provider(ProviderType.GEMINI, baseUrl(server)).chat(ChatRequest.ofUser("Failover steps?")));
 
-		// promptTokenCount includes cachedContentTokenCount; output is candidates 14 + thoughts 45.
+		// promptTokenCount includes cachedContentTokenCount; output is candidates 14 +
+		// thoughts 45.
 		assertThat(response.usage()).isEqualTo(new TokenUsage(4142, 59, 4096));
 		assertThat(response.usage().uncachedInputTokens()).isEqualTo(46);
 	}
@@ -135,9 +143,8 @@ class GeminiProviderTest {
 		server.stubFor(post(urlPathMatching("/v1beta/models/[^/]+:generateContent"))
 			.willReturn(okJson(fixture("gemini/generate-content-max-tokens.json"))));
 
-		ChatResponse response = success(provider(ProviderType.GEMINI, baseUrl(server))
-			.chat(new ChatRequest(List.of(ChatMessage.user("Summarize as JSON.")), null, 256, null,
-					ResponseFormat.TEXT)));
+		ChatResponse response = success(provider(ProviderType.GEMINI, baseUrl(server)).chat(new ChatRequest(
+				List.of(ChatMessage.user("Summarize as JSON.")), null, 256, null, ResponseFormat.TEXT)));
 
 		assertThat(response.text())
 			.isEqualTo("{\"summary\": \"The primary answered 503 three times, so the breaker opened and");

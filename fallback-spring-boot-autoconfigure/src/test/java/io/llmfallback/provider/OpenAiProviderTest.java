@@ -33,7 +33,10 @@ import static io.llmfallback.provider.ProviderTestKit.settings;
 import static io.llmfallback.provider.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** OpenAI chat completions: the request on the wire and the parsing of a completion object. */
+/**
+ * OpenAI chat completions: the request on the wire and the parsing of a completion
+ * object.
+ */
 class OpenAiProviderTest {
 
 	private static final String PATH = "/v1/chat/completions";
@@ -53,27 +56,29 @@ class OpenAiProviderTest {
 
 		success(gpt.chat(ChatRequest.ofUser("Why does an open breaker save latency?")));
 
-		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
-			.withHeader("Authorization", equalTo("Bearer " + API_KEY))
-			.withHeader("OpenAI-Organization", equalTo("org-Qf3kLm9TzW1xRv7Yp2Hs"))
-			.withHeader("OpenAI-Project", equalTo("proj_Zx81Kd0"))
-			.withHeader("Content-Type", containing("application/json"))
-			.withHeader("Accept", containing("application/json"))
-			.withHeader("x-api-key", absent())
-			// strict: no temperature and no response_format when the request sets none
-			.withRequestBody(equalToJson("""
-					{
-					  "model": "gpt-4o",
-					  "messages": [ { "role": "user", "content": "Why does an open breaker save latency?" } ],
-					  "max_tokens": 2048
-					}""")));
+		server.verify(1,
+				postRequestedFor(urlPathEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + API_KEY))
+					.withHeader("OpenAI-Organization", equalTo("org-Qf3kLm9TzW1xRv7Yp2Hs"))
+					.withHeader("OpenAI-Project", equalTo("proj_Zx81Kd0"))
+					.withHeader("Content-Type", containing("application/json"))
+					.withHeader("Accept", containing("application/json"))
+					.withHeader("x-api-key", absent())
+					// strict: no temperature and no response_format when the request sets
+					// none
+					.withRequestBody(equalToJson("""
+							{
+							  "model": "gpt-4o",
+							  "messages": [ { "role": "user", "content": "Why does an open breaker save latency?" } ],
+							  "max_tokens": 2048
+							}""")));
 	}
 
 	@Test
 	void fullRequestMapsEveryField() {
-		ChatRequest request = new ChatRequest(List.of(ChatMessage.system("You are terse."),
-				ChatMessage.user("Name one fallback trigger."), ChatMessage.assistant("Timeouts."),
-				ChatMessage.user("Answer as JSON.")), "gpt-4o-mini", 300, 0.2, ResponseFormat.JSON);
+		ChatRequest request = new ChatRequest(
+				List.of(ChatMessage.system("You are terse."), ChatMessage.user("Name one fallback trigger."),
+						ChatMessage.assistant("Timeouts."), ChatMessage.user("Answer as JSON.")),
+				"gpt-4o-mini", 300, 0.2, ResponseFormat.JSON);
 
 		success(provider(ProviderType.OPENAI, baseUrl(server)).chat(request));
 
@@ -116,10 +121,11 @@ class OpenAiProviderTest {
 		success(provider(ProviderType.OPENAI, baseUrl(server))
 			.chat(ChatRequest.ofUser("Hi").withModel(model).withTemperature(0.2)));
 
-		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
-			.withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("1024")))
-			.withRequestBody(matchingJsonPath("$.max_tokens", absent()))
-			.withRequestBody(matchingJsonPath("$.temperature", absent())));
+		server.verify(1,
+				postRequestedFor(urlPathEqualTo(PATH))
+					.withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("1024")))
+					.withRequestBody(matchingJsonPath("$.max_tokens", absent()))
+					.withRequestBody(matchingJsonPath("$.temperature", absent())));
 	}
 
 	@ParameterizedTest
@@ -128,10 +134,11 @@ class OpenAiProviderTest {
 		success(provider(ProviderType.OPENAI, baseUrl(server))
 			.chat(ChatRequest.ofUser("Hi").withModel(model).withTemperature(0.2)));
 
-		server.verify(1, postRequestedFor(urlPathEqualTo(PATH))
-			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("1024")))
-			.withRequestBody(matchingJsonPath("$.max_completion_tokens", absent()))
-			.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.2"))));
+		server.verify(1,
+				postRequestedFor(urlPathEqualTo(PATH))
+					.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("1024")))
+					.withRequestBody(matchingJsonPath("$.max_completion_tokens", absent()))
+					.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.2"))));
 	}
 
 	@Test
@@ -153,8 +160,8 @@ class OpenAiProviderTest {
 	void truncatedCompletionKeepsLengthFinishReason() {
 		server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(fixture("openai/chat-completion-length.json"))));
 
-		ChatResponse response = success(provider(ProviderType.OPENAI, baseUrl(server))
-			.chat(new ChatRequest(List.of(ChatMessage.user("Summarize as JSON.")), null, 16, null, ResponseFormat.TEXT)));
+		ChatResponse response = success(provider(ProviderType.OPENAI, baseUrl(server)).chat(
+				new ChatRequest(List.of(ChatMessage.user("Summarize as JSON.")), null, 16, null, ResponseFormat.TEXT)));
 
 		assertThat(response.text()).isEqualTo("{\"summary\": \"The primary timed out after");
 		assertThat(response.finishReason()).isEqualTo("length");
@@ -170,7 +177,8 @@ class OpenAiProviderTest {
 		ChatResponse response = success(provider(ProviderType.OPENAI, baseUrl(server))
 			.chat(ChatRequest.ofUser("What does the runbook say about a rate-limited primary?")));
 
-		// prompt_tokens counts the cache hits (prompt_tokens_details.cached_tokens) already.
+		// prompt_tokens counts the cache hits (prompt_tokens_details.cached_tokens)
+		// already.
 		assertThat(response.usage()).isEqualTo(new TokenUsage(1871, 21, 1664));
 		assertThat(response.usage().uncachedInputTokens()).isEqualTo(207);
 	}

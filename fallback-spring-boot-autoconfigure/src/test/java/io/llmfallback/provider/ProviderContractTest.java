@@ -36,7 +36,10 @@ import static io.llmfallback.provider.ProviderTestKit.successFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** What every wire protocol does the same way: laziness, base-URL prefixes, keyless endpoints, model names. */
+/**
+ * What every wire protocol does the same way: laziness, base-URL prefixes, keyless
+ * endpoints, model names.
+ */
 class ProviderContractTest {
 
 	@RegisterExtension
@@ -76,9 +79,10 @@ class ProviderContractTest {
 
 		success(keyless.chat(ChatRequest.ofUser("Hi")));
 
-		server.verify(1, postRequestedFor(urlEqualTo(path(type))).withHeader("Authorization", absent())
-			.withHeader("x-api-key", absent())
-			.withHeader("x-goog-api-key", absent()));
+		server.verify(1,
+				postRequestedFor(urlEqualTo(path(type))).withHeader("Authorization", absent())
+					.withHeader("x-api-key", absent())
+					.withHeader("x-goog-api-key", absent()));
 	}
 
 	@ParameterizedTest

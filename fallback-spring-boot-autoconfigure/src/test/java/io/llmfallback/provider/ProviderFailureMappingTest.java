@@ -52,9 +52,10 @@ import static io.llmfallback.provider.ProviderType.OPENAI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@link FailureCategory} a provider can produce, over real HTTP, with each provider's own status codes
- * and error bodies (the fixtures) plus what gateways in front of them answer. One table for the three
- * protocols: the mapping is the contract the chain's {@code fallback-on} relies on.
+ * Every {@link FailureCategory} a provider can produce, over real HTTP, with each
+ * provider's own status codes and error bodies (the fixtures) plus what gateways in front
+ * of them answer. One table for the three protocols: the mapping is the contract the
+ * chain's {@code fallback-on} relies on.
  */
 class ProviderFailureMappingTest {
 
@@ -63,7 +64,8 @@ class ProviderFailureMappingTest {
 
 	private static final ChatRequest REQUEST = ChatRequest.ofUser("Summarize the incident report.");
 
-	// ---- HTTP answers with a status and a body ----------------------------------------------------------------
+	// ---- HTTP answers with a status and a body
+	// ----------------------------------------------------------------
 
 	static Stream<HttpFailure> httpFailures() {
 		List<HttpFailure> cases = new ArrayList<>(List.of(
@@ -123,7 +125,8 @@ class ProviderFailureMappingTest {
 				answer(GEMINI, 200, "gemini/prompt-blocked.json", CONTENT_FILTERED, "prompt blocked: SAFETY"),
 				answer(GEMINI, 200, "gemini/candidate-safety.json", CONTENT_FILTERED, "candidate stopped: SAFETY")));
 
-		// What a load balancer or proxy in front of any of them answers, with no provider error envelope.
+		// What a load balancer or proxy in front of any of them answers, with no provider
+		// error envelope.
 		for (ProviderType type : ProviderType.values()) {
 			cases.add(gateway(type, 502, "text/html",
 					"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
@@ -136,8 +139,7 @@ class ProviderFailureMappingTest {
 					"upstream connect error or disconnect/reset before headers. reset reason: overflow", OVERLOADED)
 				.header("retry-after", "30")
 				.retryAfter(Duration.ofSeconds(30)));
-			cases.add(gateway(type, 429, "application/json", "", RATE_LIMITED)
-				.header("retry-after", "7")
+			cases.add(gateway(type, 429, "application/json", "", RATE_LIMITED).header("retry-after", "7")
 				.retryAfter(Duration.ofSeconds(7)));
 			cases.add(gateway(type, 404, "text/html", "<html><body>Not Found</body></html>", BAD_REQUEST));
 		}
@@ -172,16 +174,19 @@ class ProviderFailureMappingTest {
 		ProviderException ex = failure(provider(type, baseUrl(server)).chat(REQUEST));
 
 		assertThat(ex.getCategory()).isEqualTo(RATE_LIMITED);
-		// The header has whole seconds and the clock moved on a little since it was written.
+		// The header has whole seconds and the clock moved on a little since it was
+		// written.
 		assertThat(ex.getRetryAfter()).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(120));
 	}
 
-	// ---- No usable HTTP answer at all --------------------------------------------------------------------------
+	// ---- No usable HTTP answer at all
+	// --------------------------------------------------------------------------
 
 	static Stream<Arguments> transportFaults() {
 		return Arrays.stream(ProviderType.values())
-			.flatMap((type) -> Stream.of(Fault.CONNECTION_RESET_BY_PEER, Fault.EMPTY_RESPONSE,
-					Fault.RANDOM_DATA_THEN_CLOSE, Fault.MALFORMED_RESPONSE_CHUNK)
+			.flatMap((type) -> Stream
+				.of(Fault.CONNECTION_RESET_BY_PEER, Fault.EMPTY_RESPONSE, Fault.RANDOM_DATA_THEN_CLOSE,
+						Fault.MALFORMED_RESPONSE_CHUNK)
 				.map((fault) -> Arguments.of(type, fault)));
 	}
 
@@ -211,7 +216,8 @@ class ProviderFailureMappingTest {
 		assertThat(ex.getCause()).isNotNull();
 	}
 
-	// ---- A 2xx that is not a usable answer ---------------------------------------------------------------------
+	// ---- A 2xx that is not a usable answer
+	// ---------------------------------------------------------------------
 
 	static Stream<Arguments> invalidSuccessBodies() {
 		List<Arguments> cases = new ArrayList<>();
@@ -262,15 +268,21 @@ class ProviderFailureMappingTest {
 		return cases.stream();
 	}
 
-	/** Answers that stopped as answers do but hold no text, in each protocol's own shape of "nothing". */
+	/**
+	 * Answers that stopped as answers do but hold no text, in each protocol's own shape
+	 * of "nothing".
+	 */
 	static Stream<Arguments> emptyAnswers() {
 		return Stream.of(
-				Arguments.of(OPENAI, "empty content", mutatedFixture("openai/chat-completion.json",
-						(body) -> openAiMessage(body).put("content", ""))),
-				Arguments.of(OPENAI, "null content", mutatedFixture("openai/chat-completion.json",
-						(body) -> openAiMessage(body).putNull("content"))),
-				Arguments.of(OPENAI, "whitespace content", mutatedFixture("openai/chat-completion.json",
-						(body) -> openAiMessage(body).put("content", " \n\t "))),
+				Arguments.of(OPENAI, "empty content",
+						mutatedFixture("openai/chat-completion.json",
+								(body) -> openAiMessage(body).put("content", ""))),
+				Arguments.of(OPENAI, "null content",
+						mutatedFixture("openai/chat-completion.json",
+								(body) -> openAiMessage(body).putNull("content"))),
+				Arguments.of(OPENAI, "whitespace content",
+						mutatedFixture("openai/chat-completion.json",
+								(body) -> openAiMessage(body).put("content", " \n\t "))),
 				Arguments.of(OPENAI, "empty content cut off at the token limit",
 						mutatedFixture("openai/chat-completion.json", (body) -> {
 							openAiMessage(body).put("content", "");
@@ -290,13 +302,16 @@ class ProviderFailureMappingTest {
 								.put("thinking", "Let me work through the breaker states first...")
 								.put("signature", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
 						})),
-				Arguments.of(GEMINI, "candidate without parts", mutatedFixture("gemini/generate-content.json",
-						(body) -> geminiCandidate(body).putObject("content").put("role", "model"))),
+				Arguments.of(GEMINI, "candidate without parts",
+						mutatedFixture("gemini/generate-content.json",
+								(body) -> geminiCandidate(body).putObject("content").put("role", "model"))),
 				Arguments.of(GEMINI, "candidate without content",
-						mutatedFixture("gemini/generate-content.json", (body) -> geminiCandidate(body).remove("content"))),
-				Arguments.of(GEMINI, "whitespace part", mutatedFixture("gemini/generate-content.json",
-						(body) -> ((ObjectNode) geminiCandidate(body).path("content").path("parts").path(0)).put("text",
-								"\n\n"))),
+						mutatedFixture("gemini/generate-content.json",
+								(body) -> geminiCandidate(body).remove("content"))),
+				Arguments.of(GEMINI, "whitespace part",
+						mutatedFixture("gemini/generate-content.json",
+								(body) -> ((ObjectNode) geminiCandidate(body).path("content").path("parts").path(0))
+									.put("text", "\n\n"))),
 				Arguments.of(GEMINI, "thinking used the whole output budget",
 						mutatedFixture("gemini/generate-content.json", (body) -> {
 							ObjectNode candidate = geminiCandidate(body);
@@ -358,7 +373,8 @@ class ProviderFailureMappingTest {
 	/**
 	 * One HTTP answer and what it must be classified as.
 	 *
-	 * @param messageFragment text the exception message must carry (the provider's own error type or message)
+	 * @param messageFragment text the exception message must carry (the provider's own
+	 * error type or message)
 	 */
 	record HttpFailure(ProviderType type, int status, String contentType, String body, Map<String, String> headers,
 			FailureCategory category, @Nullable Duration retryAfter, String messageFragment, String label) {

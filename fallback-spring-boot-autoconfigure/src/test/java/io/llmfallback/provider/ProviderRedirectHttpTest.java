@@ -44,19 +44,18 @@ import static io.llmfallback.provider.ProviderTestKit.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Providers built by the auto-configuration, on the connector Boot auto-configures (which follows redirects
- * unless told otherwise), never follow a redirect: the key and the prompt stay where they were sent, and the
- * chain moves on.
+ * Providers built by the auto-configuration, on the connector Boot auto-configures (which
+ * follows redirects unless told otherwise), never follow a redirect: the key and the
+ * prompt stay where they were sent, and the chain moves on.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ProviderRedirectHttpTest {
 
 	private static final String PROMPT = "the confidential quarterly figures";
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
-				ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmFallbackAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
+					WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class));
 
 	private WireMockServer redirecting;
 
@@ -69,7 +68,8 @@ class ProviderRedirectHttpTest {
 		this.redirecting = WireMockProviders.started();
 		this.target = WireMockProviders.started();
 		this.fallback = WireMockProviders.started();
-		// Whatever reaches the target is answered as a provider would, so a followed redirect would be served.
+		// Whatever reaches the target is answered as a provider would, so a followed
+		// redirect would be served.
 		this.target.stubFor(any(anyUrl()).willReturn(OpenAiStubs.completion("from the redirect target", 3, 2)));
 		OpenAiStubs.healthy(this.fallback, "from the fallback");
 	}
@@ -82,8 +82,8 @@ class ProviderRedirectHttpTest {
 	@ParameterizedTest
 	@EnumSource(ProviderType.class)
 	void redirectToAnotherHostIsNotFollowedAndTheNextProviderServes(ProviderType type) {
-		this.redirecting.stubFor(post(urlPathEqualTo(path(type))).willReturn(aResponse().withStatus(307)
-			.withHeader("Location", url(this.target) + path(type) + "?key=" + API_KEY)));
+		this.redirecting.stubFor(post(urlPathEqualTo(path(type))).willReturn(
+				aResponse().withStatus(307).withHeader("Location", url(this.target) + path(type) + "?key=" + API_KEY)));
 
 		this.contextRunner.withPropertyValues(properties(type)).run((context) -> {
 			ChainResponse response = chat(context.getBean(FallbackChains.class));
@@ -98,9 +98,9 @@ class ProviderRedirectHttpTest {
 
 	@Test
 	void redirectFailureNamesTheStatusAndHostButNotThePathOrQuery() {
-		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(aResponse()
-			.withStatus(301)
-			.withHeader("Location", "https://moved.example.com/v1/messages?token=" + API_KEY)));
+		this.redirecting
+			.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(aResponse().withStatus(301)
+				.withHeader("Location", "https://moved.example.com/v1/messages?token=" + API_KEY)));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.ANTHROPIC)).run((context) -> {
 			LlmProvider provider = context.getBean(LlmProviders.class).get("primary");
@@ -127,8 +127,8 @@ class ProviderRedirectHttpTest {
 
 	@Test
 	void bootPropertyToFollowRedirectsDoesNotApplyToProviders() {
-		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.GEMINI))).willReturn(aResponse().withStatus(302)
-			.withHeader("Location", url(this.target) + path(ProviderType.GEMINI))));
+		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.GEMINI))).willReturn(
+				aResponse().withStatus(302).withHeader("Location", url(this.target) + path(ProviderType.GEMINI))));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.GEMINI))
 			.withPropertyValues("spring.http.clients.redirects=follow")
@@ -141,15 +141,15 @@ class ProviderRedirectHttpTest {
 	}
 
 	/**
-	 * Every connector the test class path offers, each with an application customizer that turns redirects
-	 * on: Reactor Netty and the JDK's client. Jetty's and HttpComponents' reactive clients are not on it.
+	 * Every connector the test class path offers, each with an application customizer
+	 * that turns redirects on: Reactor Netty and the JDK's client. Jetty's and
+	 * HttpComponents' reactive clients are not on it.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "reactor", "jdk" })
 	void connectorCustomizerThatFollowsRedirectsDoesNotApplyToProviders(String connector) {
-		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(aResponse()
-			.withStatus(308)
-			.withHeader("Location", url(this.target) + path(ProviderType.ANTHROPIC))));
+		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.ANTHROPIC))).willReturn(
+				aResponse().withStatus(308).withHeader("Location", url(this.target) + path(ProviderType.ANTHROPIC))));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.ANTHROPIC))
 			.withPropertyValues("spring.http.clients.reactive.connector=" + connector)
@@ -170,18 +170,20 @@ class ProviderRedirectHttpTest {
 	}
 
 	/**
-	 * A connector builder of the application's own kind, whose client follows redirects: nothing can switch
-	 * them off on it, so provider calls go through the JDK's client instead.
+	 * A connector builder of the application's own kind, whose client follows redirects:
+	 * nothing can switch them off on it, so provider calls go through the JDK's client
+	 * instead.
 	 */
 	@Test
 	void aConnectorOfTheApplicationsOwnKindIsNotUsedForProviders(CapturedOutput output) {
-		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.OPENAI))).willReturn(aResponse().withStatus(307)
-			.withHeader("Location", url(this.target) + path(ProviderType.OPENAI))));
+		this.redirecting.stubFor(post(urlPathEqualTo(path(ProviderType.OPENAI))).willReturn(
+				aResponse().withStatus(307).withHeader("Location", url(this.target) + path(ProviderType.OPENAI))));
 
 		this.contextRunner.withPropertyValues(properties(ProviderType.OPENAI))
 			.withBean(ClientHttpConnectorBuilder.class,
-					() -> (ClientHttpConnectorBuilder<ClientHttpConnector>) (settings) -> new ReactorClientHttpConnector(
-							reactor.netty.http.client.HttpClient.create().followRedirect(true)))
+					() -> (ClientHttpConnectorBuilder<ClientHttpConnector>) (
+							settings) -> new ReactorClientHttpConnector(
+									reactor.netty.http.client.HttpClient.create().followRedirect(true)))
 			.run((context) -> {
 				ChainResponse response = chat(context.getBean(FallbackChains.class));
 

@@ -47,7 +47,10 @@ import static io.llmfallback.provider.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Answers are read within the provider's cap and the budget all providers share, over real HTTP. */
+/**
+ * Answers are read within the provider's cap and the budget all providers share, over
+ * real HTTP.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class ProviderResponseSizeTest {
 
@@ -59,7 +62,10 @@ class ProviderResponseSizeTest {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class));
 
-	/** A valid answer of about 2 MB: served before the cap, when up to 16 MB were buffered. */
+	/**
+	 * A valid answer of about 2 MB: served before the cap, when up to 16 MB were
+	 * buffered.
+	 */
 	private static final String LARGE_TEXT = "word ".repeat(400_000);
 
 	@ParameterizedTest
@@ -87,8 +93,9 @@ class ProviderResponseSizeTest {
 	}
 
 	/**
-	 * A server that declares a body over the cap and then sends nothing: the attempt fails at once instead of
-	 * waiting out the provider's minute, the connection is closed, and the next provider serves.
+	 * A server that declares a body over the cap and then sends nothing: the attempt
+	 * fails at once instead of waiting out the provider's minute, the connection is
+	 * closed, and the next provider serves.
 	 */
 	@Test
 	void bodyDeclaredOverTheCapFailsWithoutWaitingForItAndTheConnectionIsClosed() throws Exception {
@@ -125,10 +132,11 @@ class ProviderResponseSizeTest {
 
 	@Test
 	void errorBodyOverTheCapIsClassifiedByItsStatus() {
-		server.stubFor(OpenAiStubs.chatCompletion().willReturn(aResponse().withStatus(503)
-			.withHeader("Content-Type", "text/html")
-			.withHeader("retry-after", "3")
-			.withBody("<html>" + LARGE_TEXT + "</html>")));
+		server.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(aResponse().withStatus(503)
+				.withHeader("Content-Type", "text/html")
+				.withHeader("retry-after", "3")
+				.withBody("<html>" + LARGE_TEXT + "</html>")));
 
 		ProviderException ex = failure(provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST));
 
@@ -156,8 +164,9 @@ class ProviderResponseSizeTest {
 	}
 
 	/**
-	 * A chunked answer (no length declared) cancelled in the middle of its body from another thread than the
-	 * connection's, as the chain's attempt timeout and a caller gone do: its whole reservation comes back.
+	 * A chunked answer (no length declared) cancelled in the middle of its body from
+	 * another thread than the connection's, as the chain's attempt timeout and a caller
+	 * gone do: its whole reservation comes back.
 	 */
 	@Test
 	void answerCancelledMidBodyGivesItsReservationBack() throws Exception {
@@ -165,8 +174,9 @@ class ProviderResponseSizeTest {
 		String chunked = "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"choices\":[{\"in\r\n";
 		try (StallingServer stalling = new StallingServer(chunked)) {
 			ResponseBudget budget = new ResponseBudget(100_000);
-			LlmProvider provider = LlmProviders.create(settings("http://127.0.0.1:" + stalling.port(),
-					ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES), RequestAdaptation.NONE, WebClient.builder(), budget);
+			LlmProvider provider = LlmProviders.create(
+					settings("http://127.0.0.1:" + stalling.port(), ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES),
+					RequestAdaptation.NONE, WebClient.builder(), budget);
 
 			Disposable call = provider.chat(REQUEST).subscribe();
 			await().atMost(Duration.ofSeconds(10)).until(() -> budget.reserved() == 16);
@@ -181,8 +191,7 @@ class ProviderResponseSizeTest {
 	void capIsConfiguredPerProviderAndTheBudgetForAllOfThem() {
 		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("x".repeat(100_000), 10, 5)));
 
-		this.contextRunner
-			.withPropertyValues(providerProperties("small"))
+		this.contextRunner.withPropertyValues(providerProperties("small"))
 			.withPropertyValues(providerProperties("default"))
 			.withPropertyValues("llm.fallback.providers.small.max-response-size=64KB")
 			.run((context) -> {
@@ -193,14 +202,14 @@ class ProviderResponseSizeTest {
 			});
 		this.contextRunner.withPropertyValues(providerProperties("default"))
 			.withPropertyValues("llm.fallback.max-in-flight-response-size=50KB")
-			.run((context) -> assertThat(failure(context.getBean(LlmProviders.class).get("default").chat(REQUEST))
-				.getMessage()).endsWith("the 50 KB budget of responses being read at once is used up"));
+			.run((context) -> assertThat(
+					failure(context.getBean(LlmProviders.class).get("default").chat(REQUEST)).getMessage())
+				.endsWith("the 50 KB budget of responses being read at once is used up"));
 	}
 
 	@Test
 	void sizesMustBePositive() {
-		this.contextRunner
-			.withPropertyValues(providerProperties("gpt"))
+		this.contextRunner.withPropertyValues(providerProperties("gpt"))
 			.withPropertyValues("llm.fallback.providers.gpt.max-response-size=0B",
 					"llm.fallback.max-in-flight-response-size=-1MB")
 			.run((context) -> assertThat(context).getFailure()
@@ -210,8 +219,8 @@ class ProviderResponseSizeTest {
 	}
 
 	/**
-	 * Answers a request with a 200, the rest of its head and maybe some body, then stalls; notes when the
-	 * client hangs up.
+	 * Answers a request with a 200, the rest of its head and maybe some body, then
+	 * stalls; notes when the client hangs up.
 	 */
 	private static final class StallingServer implements AutoCloseable {
 
@@ -242,7 +251,8 @@ class ProviderResponseSizeTest {
 				connection.getOutputStream()
 					.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + this.rest)
 						.getBytes(StandardCharsets.US_ASCII));
-				// Reads the request and whatever follows until the client closes the connection.
+				// Reads the request and whatever follows until the client closes the
+				// connection.
 				while (in.read() != -1) {
 					// discarded
 				}
@@ -270,9 +280,8 @@ class ProviderResponseSizeTest {
 	}
 
 	private static ProviderSettings settings(String baseUrl, long maxResponseBytes) {
-		return new ProviderSettings("gpt", ProviderType.OPENAI, URI.create(baseUrl), "sk-test",
-				"gpt-4o", Duration.ofSeconds(10), 1024, Map.of(), maxResponseBytes,
-				ProviderSettings.DEFAULT_MAX_INPUT_TOKENS);
+		return new ProviderSettings("gpt", ProviderType.OPENAI, URI.create(baseUrl), "sk-test", "gpt-4o",
+				Duration.ofSeconds(10), 1024, Map.of(), maxResponseBytes, ProviderSettings.DEFAULT_MAX_INPUT_TOKENS);
 	}
 
 	private static String answer(ProviderType type, String text) {

@@ -29,7 +29,10 @@ import static io.llmfallback.provider.ProviderTestKit.provider;
 import static io.llmfallback.provider.ProviderTestKit.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An API key, whole or masked, never reaches an exception message or a printed settings object. */
+/**
+ * An API key, whole or masked, never reaches an exception message or a printed settings
+ * object.
+ */
 class ProviderSecretsTest {
 
 	@RegisterExtension
@@ -55,7 +58,10 @@ class ProviderSecretsTest {
 			.doesNotContain("***");
 	}
 
-	/** Keys of each provider's format, and one of no known format (a self-hosted gateway's). */
+	/**
+	 * Keys of each provider's format, and one of no known format (a self-hosted
+	 * gateway's).
+	 */
 	static Stream<Arguments> echoedKeys() {
 		List<String> keys = List.of(API_KEY, "sk-ant-api03-Xq7vN2kLm9Pz4Rt8Wc1Yb6Hd3Fj0Gs5Ue-AbCdEfGhIj_KlMnOpQrStUvW",
 				"AIzaSyD4k9Xq7vN2kLm9Pz4Rt8Wc1Yb6Hd3Fj0G", "gw-7Kp2Qx9Lm4Rt8Vn3Bz6Hc1Jd5");
@@ -104,7 +110,8 @@ class ProviderSecretsTest {
 
 	@Test
 	void keyStraddlingTheDetailLengthCapIsRedactedNotCut() {
-		// "authentication_error: " + 268 characters puts the key across the 300-character cap
+		// "authentication_error: " + 268 characters puts the key across the 300-character
+		// cap
 		String message = "x".repeat(268) + " " + API_KEY;
 		server.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(401)
 			.withHeader("Content-Type", "application/json")
@@ -126,8 +133,9 @@ class ProviderSecretsTest {
 
 	@Test
 	void settingsToStringLeavesTheKeyOutButSaysWhetherThereIsOne() {
-		ProviderSettings withKey = new ProviderSettings("gpt", ProviderType.OPENAI, URI.create("https://api.openai.com"),
-				API_KEY, "gpt-4o", Duration.ofSeconds(10), 4096, Map.of("OpenAI-Organization", "org-Qf3kLm9TzW1xRv7Yp2Hs"));
+		ProviderSettings withKey = new ProviderSettings("gpt", ProviderType.OPENAI,
+				URI.create("https://api.openai.com"), API_KEY, "gpt-4o", Duration.ofSeconds(10), 4096,
+				Map.of("OpenAI-Organization", "org-Qf3kLm9TzW1xRv7Yp2Hs"));
 		ProviderSettings keyless = new ProviderSettings("local", ProviderType.OPENAI,
 				URI.create("http://localhost:11434"), "", "llama3.2", Duration.ofSeconds(30), 1024, Map.of());
 
@@ -146,12 +154,14 @@ class ProviderSecretsTest {
 	private static String errorEnvelope(ProviderType type, String message) {
 		String quoted = "\"" + message.replace("\"", "\\\"") + "\"";
 		return switch (type) {
-			case OPENAI -> """
-					{"error": {"message": %s, "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}"""
-				.formatted(quoted);
-			case ANTHROPIC -> """
-					{"type": "error", "error": {"type": "authentication_error", "message": %s}, "request_id": "req_011CSHsTz6"}"""
-				.formatted(quoted);
+			case OPENAI ->
+				"""
+						{"error": {"message": %s, "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}"""
+					.formatted(quoted);
+			case ANTHROPIC ->
+				"""
+						{"type": "error", "error": {"type": "authentication_error", "message": %s}, "request_id": "req_011CSHsTz6"}"""
+					.formatted(quoted);
 			case GEMINI -> """
 					{"error": {"code": 401, "message": %s, "status": "UNAUTHENTICATED"}}""".formatted(quoted);
 		};

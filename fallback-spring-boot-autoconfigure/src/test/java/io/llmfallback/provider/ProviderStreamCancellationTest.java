@@ -19,10 +19,10 @@ import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A caller that cancels a stream cancels the provider's request: the connection closes, so that the
- * provider stops generating (and billing) an answer nobody reads; and a stream whose body stays open past the
- * end-of-stream marker ends all the same, its connection closed. A server of its own, as WireMock cannot hold a
- * stream open.
+ * A caller that cancels a stream cancels the provider's request: the connection closes,
+ * so that the provider stops generating (and billing) an answer nobody reads; and a
+ * stream whose body stays open past the end-of-stream marker ends all the same, its
+ * connection closed. A server of its own, as WireMock cannot hold a stream open.
  */
 class ProviderStreamCancellationTest {
 
@@ -30,7 +30,10 @@ class ProviderStreamCancellationTest {
 
 	private final AtomicBoolean streamCompleted = new AtomicBoolean();
 
-	/** The events after the first: never sent unless a test sends them, so that the stream stays open. */
+	/**
+	 * The events after the first: never sent unless a test sends them, so that the stream
+	 * stays open.
+	 */
 	private final Sinks.Many<String> rest = Sinks.many().unicast().onBackpressureBuffer();
 
 	private DisposableServer server;
@@ -48,15 +51,15 @@ class ProviderStreamCancellationTest {
 			.host("127.0.0.1")
 			.port(0)
 			.doOnConnection((connection) -> connection.onDispose(this.connectionClosed::countDown))
-			.route((routes) -> routes.post("/v1/messages", (request, response) -> response
-				.header("Content-Type", "text/event-stream")
-				.sendString(Flux.just("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
-						+ "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n")
-					.concatWith(this.rest.asFlux())
-					.doOnComplete(() -> this.streamCompleted.set(true)), StandardCharsets.UTF_8)))
+			.route((routes) -> routes.post("/v1/messages",
+					(request, response) -> response.header("Content-Type", "text/event-stream")
+						.sendString(Flux
+							.just("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+									+ "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n")
+							.concatWith(this.rest.asFlux())
+							.doOnComplete(() -> this.streamCompleted.set(true)), StandardCharsets.UTF_8)))
 			.bindNow();
-		LlmProvider claude = ProviderTestKit.provider(ProviderType.ANTHROPIC,
-				"http://127.0.0.1:" + this.server.port());
+		LlmProvider claude = ProviderTestKit.provider(ProviderType.ANTHROPIC, "http://127.0.0.1:" + this.server.port());
 
 		StepVerifier.create(claude.stream(ChatRequest.ofUser("Hi")))
 			.expectNext(new ChatChunk("Hello", null, null, null))
@@ -75,10 +78,10 @@ class ProviderStreamCancellationTest {
 			.host("127.0.0.1")
 			.port(0)
 			.doOnConnection((connection) -> connection.onDispose(this.connectionClosed::countDown))
-			.route((routes) -> routes.post("/v1/chat/completions", (request, response) -> response
-				.header("Content-Type", "text/event-stream")
-				.sendString(Flux.just(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))
-					.concatWith(this.rest.asFlux()), StandardCharsets.UTF_8)))
+			.route((routes) -> routes.post("/v1/chat/completions",
+					(request, response) -> response.header("Content-Type", "text/event-stream")
+						.sendString(Flux.just(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))
+							.concatWith(this.rest.asFlux()), StandardCharsets.UTF_8)))
 			.bindNow();
 		LlmProvider gpt = ProviderTestKit.provider(ProviderType.OPENAI, "http://127.0.0.1:" + this.server.port());
 

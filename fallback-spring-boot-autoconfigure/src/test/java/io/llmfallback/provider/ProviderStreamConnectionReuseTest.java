@@ -22,9 +22,9 @@ import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A stream is read past its end-of-stream marker to the end of its body, so that its connection goes back to
- * the pool: cut short at {@code data: [DONE]}, every stream would open a connection of its own, and pay a TCP
- * and TLS handshake before its first chunk.
+ * A stream is read past its end-of-stream marker to the end of its body, so that its
+ * connection goes back to the pool: cut short at {@code data: [DONE]}, every stream would
+ * open a connection of its own, and pay a TCP and TLS handshake before its first chunk.
  */
 class ProviderStreamConnectionReuseTest {
 
@@ -38,8 +38,8 @@ class ProviderStreamConnectionReuseTest {
 			.withBody(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))));
 		AtomicInteger connections = new AtomicInteger();
 		WebClient.Builder countingConnections = WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(
-					HttpClient.create().doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())));
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+				.doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())));
 		LlmProvider gpt = LlmProviders.create(ProviderTestKit.settings(ProviderType.OPENAI, server.baseUrl(),
 				ProviderTestKit.API_KEY, 1024, Map.of()), countingConnections);
 

@@ -32,8 +32,9 @@ import static io.llmfallback.provider.ProviderTestKit.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Streamed answers of the three wire formats through real HTTP: the request that switches streaming on, the
- * chunks, the finish reason, usage and model on the last chunk, and each way a stream fails, typed.
+ * Streamed answers of the three wire formats through real HTTP: the request that switches
+ * streaming on, the chunks, the finish reason, usage and model on the last chunk, and
+ * each way a stream fails, typed.
  */
 class ProviderStreamingTest {
 
@@ -55,10 +56,10 @@ class ProviderStreamingTest {
 		assertThat(chunks).containsExactly(new ChatChunk("Hello", null, null, "gpt-4o-mini-2024-07-18"),
 				new ChatChunk(" there!", null, null, "gpt-4o-mini-2024-07-18"),
 				new ChatChunk("", "stop", new TokenUsage(9, 3, 0), "gpt-4o-mini-2024-07-18"));
-		server.verify(postRequestedFor(urlPathEqualTo(OPENAI))
-			.withHeader("Accept", containing("text/event-stream"))
-			.withRequestBody(equalToJson("{\"model\":\"gpt-4o\",\"stream\":true,"
-					+ "\"stream_options\":{\"include_usage\":true}}", true, true)));
+		server.verify(postRequestedFor(urlPathEqualTo(OPENAI)).withHeader("Accept", containing("text/event-stream"))
+			.withRequestBody(equalToJson(
+					"{\"model\":\"gpt-4o\",\"stream\":true," + "\"stream_options\":{\"include_usage\":true}}", true,
+					true)));
 	}
 
 	@Test
@@ -70,8 +71,7 @@ class ProviderStreamingTest {
 		assertThat(chunks).containsExactly(new ChatChunk("Hello", null, null, "claude-sonnet-4-5-20250929"),
 				new ChatChunk("!", null, null, "claude-sonnet-4-5-20250929"),
 				new ChatChunk("", "end_turn", new TokenUsage(25, 15, 0), "claude-sonnet-4-5-20250929"));
-		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
-			.withHeader("anthropic-version", equalTo("2023-06-01"))
+		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC)).withHeader("anthropic-version", equalTo("2023-06-01"))
 			.withRequestBody(equalToJson("{\"model\":\"claude-sonnet-4-5\",\"stream\":true}", true, true)));
 	}
 
@@ -91,14 +91,15 @@ class ProviderStreamingTest {
 
 	@Test
 	void aStreamWithoutUsageEndsWithNullUsage() {
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse")
-			.replace(",\"usage\":{\"input_tokens\":25,\"output_tokens\":1}", "")
-			.replace(",\"usage\":{\"output_tokens\":15}", ""));
+		serve(ANTHROPIC,
+				fixture("anthropic/message-stream.sse")
+					.replace(",\"usage\":{\"input_tokens\":25,\"output_tokens\":1}", "")
+					.replace(",\"usage\":{\"output_tokens\":15}", ""));
 
 		List<ChatChunk> chunks = chunks(ProviderType.ANTHROPIC);
 
-		assertThat(chunks.get(chunks.size() - 1)).isEqualTo(new ChatChunk("", "end_turn", null,
-				"claude-sonnet-4-5-20250929"));
+		assertThat(chunks.get(chunks.size() - 1))
+			.isEqualTo(new ChatChunk("", "end_turn", null, "claude-sonnet-4-5-20250929"));
 	}
 
 	@Test
@@ -176,8 +177,9 @@ class ProviderStreamingTest {
 		String text = fixture("anthropic/message-stream.sse");
 		serve(ANTHROPIC, text.substring(0, text.indexOf("event: message_delta")));
 
-		StepVerifier.create(provider(ProviderType.ANTHROPIC, baseUrl(server)).stream(ChatRequest.ofUser("Hi"))
-			.map(ChatChunk::text))
+		StepVerifier
+			.create(provider(ProviderType.ANTHROPIC, baseUrl(server)).stream(ChatRequest.ofUser("Hi"))
+				.map(ChatChunk::text))
 			.expectNext("Hello", "!")
 			.expectErrorSatisfies((ex) -> assertThat(((ProviderException) ex).getCategory())
 				.isEqualTo(FailureCategory.STREAM_TRUNCATED))

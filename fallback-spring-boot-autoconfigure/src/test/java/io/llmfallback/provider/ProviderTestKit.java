@@ -25,13 +25,17 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the provider tests share: a WireMock server on a random loopback port, providers built the way the
- * auto-configuration builds them ({@link LlmProviders#create}), fixtures read from {@code /fixtures}, and a
- * way to take the {@link ProviderException} out of a failed call.
+ * What the provider tests share: a WireMock server on a random loopback port, providers
+ * built the way the auto-configuration builds them ({@link LlmProviders#create}),
+ * fixtures read from {@code /fixtures}, and a way to take the {@link ProviderException}
+ * out of a failed call.
  */
 final class ProviderTestKit {
 
-	/** A project key in OpenAI's current format; every test that could leak it checks that it does not. */
+	/**
+	 * A project key in OpenAI's current format; every test that could leak it checks that
+	 * it does not.
+	 */
 	static final String API_KEY = "sk-proj-abc4Fq9ZtR2mWv7LxN3pK8sYdE1hJ6uC0oB5gT-Qi_XrHzyVnMwe7LsD2aPf9Kxyz9";
 
 	static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -46,7 +50,10 @@ final class ProviderTestKit {
 		return WireMockProviders.server();
 	}
 
-	/** The base URL of that server; an IP literal, so that {@code localhost} resolving to ::1 cannot interfere. */
+	/**
+	 * The base URL of that server; an IP literal, so that {@code localhost} resolving to
+	 * ::1 cannot interfere.
+	 */
 	static String baseUrl(WireMockExtension server) {
 		return "http://127.0.0.1:" + server.getPort();
 	}
@@ -102,7 +109,10 @@ final class ProviderTestKit {
 		}
 	}
 
-	/** A fixture with some fields changed, for the malformed variants of a well-formed body. */
+	/**
+	 * A fixture with some fields changed, for the malformed variants of a well-formed
+	 * body.
+	 */
 	static String mutatedFixture(String path, Consumer<ObjectNode> change) {
 		ObjectNode body = (ObjectNode) JSON.readTree(fixture(path));
 		change.accept(body);
@@ -116,7 +126,10 @@ final class ProviderTestKit {
 		return response.get();
 	}
 
-	/** Subscribes, expects the call to fail with a {@link ProviderException} (the only failure a provider may raise). */
+	/**
+	 * Subscribes, expects the call to fail with a {@link ProviderException} (the only
+	 * failure a provider may raise).
+	 */
 	static ProviderException failure(Mono<?> call) {
 		AtomicReference<Throwable> error = new AtomicReference<>();
 		StepVerifier.create(call).consumeErrorWith(error::set).verify(CALL_TIMEOUT);

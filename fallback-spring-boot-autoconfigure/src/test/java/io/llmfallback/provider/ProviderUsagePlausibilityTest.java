@@ -39,8 +39,9 @@ import static io.llmfallback.provider.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Token counts beyond plausible bounds are priced at the bound, flagged, counted and logged once: an answer
- * reporting {@code Long.MAX_VALUE} tokens must not trip the spend guard.
+ * Token counts beyond plausible bounds are priced at the bound, flagged, counted and
+ * logged once: an answer reporting {@code Long.MAX_VALUE} tokens must not trip the spend
+ * guard.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ProviderUsagePlausibilityTest {
@@ -92,9 +93,10 @@ class ProviderUsagePlausibilityTest {
 	}
 
 	/**
-	 * Two requests through a chain whose provider reports those counts: checks the first response and the
-	 * meters, and that the provider logged its one line about them, with the counts as reported (in their
-	 * parts, where the provider reports a count in parts).
+	 * Two requests through a chain whose provider reports those counts: checks the first
+	 * response and the meters, and that the provider logged its one line about them, with
+	 * the counts as reported (in their parts, where the provider reports a count in
+	 * parts).
 	 */
 	private void callTwice(ProviderType type, String inputTokens, String outputTokens, CapturedOutput output,
 			BiConsumer<ChainResponse, MeterRegistry> check) {
@@ -118,7 +120,10 @@ class ProviderUsagePlausibilityTest {
 	}
 
 	private static double implausible(MeterRegistry meters, String count) {
-		return meters.get("llm.fallback.usage.implausible").tags("provider", "primary", "count", count).counter().count();
+		return meters.get("llm.fallback.usage.implausible")
+			.tags("provider", "primary", "count", count)
+			.counter()
+			.count();
 	}
 
 	@Test
@@ -128,7 +133,8 @@ class ProviderUsagePlausibilityTest {
 				 "finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":12,
 				 "prompt_tokens_details":{"cached_tokens":1664}}}""")));
 
-		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
+		TokenUsage usage = success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST))
+			.usage();
 
 		assertThat(usage).isEqualTo(new TokenUsage(1000, 12, 0, Set.of(Count.INPUT)));
 	}
@@ -197,10 +203,13 @@ class ProviderUsagePlausibilityTest {
 		assertThat(usage.isClamped()).isFalse();
 	}
 
-	/** The usage of an OpenAI answer reporting those counts, read by a provider with the default limits. */
+	/**
+	 * The usage of an OpenAI answer reporting those counts, read by a provider with the
+	 * default limits.
+	 */
 	private static TokenUsage usageReported(String inputTokens, String outputTokens) {
-		server.stubFor(OpenAiStubs.chatCompletion().willReturn(okJson(answer(ProviderType.OPENAI, inputTokens,
-				outputTokens))));
+		server.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(okJson(answer(ProviderType.OPENAI, inputTokens, outputTokens))));
 		return success(ProviderTestKit.provider(ProviderType.OPENAI, baseUrl(server)).chat(REQUEST)).usage();
 	}
 

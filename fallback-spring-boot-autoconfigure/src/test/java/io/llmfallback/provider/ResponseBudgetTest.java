@@ -21,8 +21,9 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reads within a per-answer cap and a shared budget, interleaved step by step through sinks: no timing, and
- * Netty buffers whose reference counts prove every chunk is released exactly once.
+ * Reads within a per-answer cap and a shared budget, interleaved step by step through
+ * sinks: no timing, and Netty buffers whose reference counts prove every chunk is
+ * released exactly once.
  */
 class ResponseBudgetTest {
 
@@ -102,7 +103,10 @@ class ResponseBudgetTest {
 		assertThat(budget.reserved()).isEqualTo(95);
 	}
 
-	/** A read of a body that never sends a byte: it fails without waiting for one, and cancels the body. */
+	/**
+	 * A read of a body that never sends a byte: it fails without waiting for one, and
+	 * cancels the body.
+	 */
 	private static void assertFailsAtOnceAndCancelsTheBody(ResponseBudget budget, long maxBytes, long declaredLength,
 			String message) {
 		AtomicBoolean cancelled = new AtomicBoolean();
@@ -110,7 +114,8 @@ class ResponseBudgetTest {
 		StepVerifier
 			.create(budget.read(Flux.<DataBuffer>never().doOnCancel(() -> cancelled.set(true)), maxBytes,
 					declaredLength))
-			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class).hasMessage(message))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(ex).isInstanceOf(ResponseTooLargeException.class).hasMessage(message))
 			.verify(Duration.ofSeconds(5));
 
 		assertThat(cancelled).as("body cancelled").isTrue();
@@ -124,7 +129,8 @@ class ResponseBudgetTest {
 		AtomicReference<String> firstText = new AtomicReference<>();
 		AtomicReference<Throwable> secondError = new AtomicReference<>();
 		budget.read(first.asFlux(), 8, -1).subscribe(firstText::set);
-		budget.read(second.asFlux(), 8, -1).subscribe((text) -> { }, secondError::set);
+		budget.read(second.asFlux(), 8, -1).subscribe((text) -> {
+		}, secondError::set);
 
 		first.tryEmitNext(chunk("123456"));
 		assertThat(budget.reserved()).isEqualTo(6);
@@ -156,8 +162,9 @@ class ResponseBudgetTest {
 	}
 
 	/**
-	 * A chunk the connection hands over after the read was cancelled, as the event loop does when the cancel
-	 * comes from another thread in the middle of a chunk: it is released, and reserves nothing.
+	 * A chunk the connection hands over after the read was cancelled, as the event loop
+	 * does when the cancel comes from another thread in the middle of a chunk: it is
+	 * released, and reserves nothing.
 	 */
 	@Test
 	void chunkArrivingAfterTheReadIsClosedReservesNothing() {

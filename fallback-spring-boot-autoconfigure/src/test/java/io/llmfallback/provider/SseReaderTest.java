@@ -13,7 +13,10 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The event-stream rules the providers' bodies are split by, on the edges HTTP chunking produces. */
+/**
+ * The event-stream rules the providers' bodies are split by, on the edges HTTP chunking
+ * produces.
+ */
 class SseReaderTest {
 
 	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;

@@ -9,8 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /**
- * WireMock answers in OpenAI's chat-completions wire format, for tests of what the chain does with them.
- * The provider-level tests check each format against the API references in detail.
+ * WireMock answers in OpenAI's chat-completions wire format, for tests of what the chain
+ * does with them. The provider-level tests check each format against the API references
+ * in detail.
  */
 public final class OpenAiStubs {
 

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The samples of one scrape in the Prometheus text format or OpenMetrics: sample names, their labels with
- * every value seen, and the samples' values.
+ * The samples of one scrape in the Prometheus text format or OpenMetrics: sample names,
+ * their labels with every value seen, and the samples' values.
  */
 public final class Scrape {
 
@@ -29,7 +29,8 @@ public final class Scrape {
 		for (Sample sample : samples) {
 			Map<String, Set<String>> labels = this.labelsByMetric.computeIfAbsent(sample.name(),
 					(key) -> new TreeMap<>());
-			sample.labels().forEach((label, value) -> labels.computeIfAbsent(label, (key) -> new TreeSet<>()).add(value));
+			sample.labels()
+				.forEach((label, value) -> labels.computeIfAbsent(label, (key) -> new TreeSet<>()).add(value));
 		}
 	}
 
@@ -126,7 +127,9 @@ public final class Scrape {
 
 	/** Labels that include every one given. */
 	public static Predicate<Map<String, String>> labels(Map<String, String> expected) {
-		return (labels) -> expected.entrySet().stream().allMatch((label) -> label.getValue().equals(labels.get(label.getKey())));
+		return (labels) -> expected.entrySet()
+			.stream()
+			.allMatch((label) -> label.getValue().equals(labels.get(label.getKey())));
 	}
 
 	public static Predicate<Map<String, String>> any() {

@@ -15,8 +15,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * An in-memory provider whose answers the test scripts, for virtual-time tests where real sockets would
- * run on real time. Records every request it receives.
+ * An in-memory provider whose answers the test scripts, for virtual-time tests where real
+ * sockets would run on real time. Records every request it receives.
  */
 public final class ScriptedProvider implements LlmProvider {
 
@@ -94,8 +94,9 @@ public final class ScriptedProvider implements LlmProvider {
 	}
 
 	/**
-	 * Runs the hook whenever a chain reads the timeout, which it does when it has chosen this provider for an
-	 * attempt and before it calls it: a point to make another request overtake this one.
+	 * Runs the hook whenever a chain reads the timeout, which it does when it has chosen
+	 * this provider for an attempt and before it calls it: a point to make another
+	 * request overtake this one.
 	 */
 	public void onTimeoutRead(Runnable hook) {
 		this.onTimeoutRead = hook;

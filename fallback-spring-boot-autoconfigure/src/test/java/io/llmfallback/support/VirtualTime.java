@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * Runs each test on Reactor's virtual time: every timer of {@code Schedulers.parallel()} (delays, timeouts,
- * the chain's clock) runs on the {@link VirtualTimeScheduler}, which the test advances, and is given as a
- * parameter; real time is back after the test.
+ * Runs each test on Reactor's virtual time: every timer of {@code Schedulers.parallel()}
+ * (delays, timeouts, the chain's clock) runs on the {@link VirtualTimeScheduler}, which
+ * the test advances, and is given as a parameter; real time is back after the test.
  */
 public final class VirtualTime implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 

@@ -4,15 +4,17 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 
-/** WireMock servers standing in for providers, on loopback, started and stopped by JUnit. */
+/**
+ * WireMock servers standing in for providers, on loopback, started and stopped by JUnit.
+ */
 public final class WireMockProviders {
 
 	private WireMockProviders() {
 	}
 
 	/**
-	 * A started server, for tests whose Spring context loads before JUnit extensions start (per-class test
-	 * lifecycle); the test stops it.
+	 * A started server, for tests whose Spring context loads before JUnit extensions
+	 * start (per-class test lifecycle); the test stops it.
 	 */
 	public static WireMockServer started() {
 		WireMockServer server = new WireMockServer(options());
@@ -21,8 +23,8 @@ public final class WireMockProviders {
 	}
 
 	/**
-	 * A server for a {@code @RegisterExtension static} field. Bound to the IP literal so that
-	 * {@code localhost} resolving to {@code ::1} cannot interfere.
+	 * A server for a {@code @RegisterExtension static} field. Bound to the IP literal so
+	 * that {@code localhost} resolving to {@code ::1} cannot interfere.
 	 */
 	public static WireMockExtension server() {
 		return WireMockExtension.newInstance().options(options()).build();

@@ -30,8 +30,9 @@ import io.opentelemetry.proto.trace.v1.Span;
 
 /**
  * A real OTLP/HTTP trace receiver on loopback: it accepts {@code POST /v1/traces} with an
- * {@code application/x-protobuf} body, decodes it with the opentelemetry-proto classes, answers 200 with
- * an empty {@link ExportTraceServiceResponse}, and keeps every span it was sent.
+ * {@code application/x-protobuf} body, decodes it with the opentelemetry-proto classes,
+ * answers 200 with an empty {@link ExportTraceServiceResponse}, and keeps every span it
+ * was sent.
  */
 final class OtlpTraceReceiver implements AutoCloseable {
 
@@ -89,7 +90,10 @@ final class OtlpTraceReceiver implements AutoCloseable {
 		return named.stream().findFirst();
 	}
 
-	/** Requests the receiver turned down (wrong path, method, content type or an undecodable body). */
+	/**
+	 * Requests the receiver turned down (wrong path, method, content type or an
+	 * undecodable body).
+	 */
 	List<String> rejected() {
 		return List.copyOf(this.rejected);
 	}
@@ -181,10 +185,13 @@ final class OtlpTraceReceiver implements AutoCloseable {
 		return HexFormat.of().formatHex(bytes.toByteArray());
 	}
 
-	/** One span as the receiver decoded it; ids are lower-case hex, an absent parent is {@code ""}. */
-	record ReceivedSpan(Map<String, String> resource, String scope, String traceId, String spanId,
-			String parentSpanId, String name, Span.SpanKind kind, long startNanos, long endNanos,
-			Map<String, String> attributes, List<ReceivedEvent> events, String statusCode, String statusMessage) {
+	/**
+	 * One span as the receiver decoded it; ids are lower-case hex, an absent parent is
+	 * {@code ""}.
+	 */
+	record ReceivedSpan(Map<String, String> resource, String scope, String traceId, String spanId, String parentSpanId,
+			String name, Span.SpanKind kind, long startNanos, long endNanos, Map<String, String> attributes,
+			List<ReceivedEvent> events, String statusCode, String statusMessage) {
 
 		static ReceivedSpan of(Map<String, String> resource, String scope, Span span) {
 			List<ReceivedEvent> events = new ArrayList<>();
@@ -196,7 +203,10 @@ final class OtlpTraceReceiver implements AutoCloseable {
 					span.getStatus().getCode().name(), span.getStatus().getMessage());
 		}
 
-		/** Everything a reader of the span sees as text: name, attributes, events, status message. */
+		/**
+		 * Everything a reader of the span sees as text: name, attributes, events, status
+		 * message.
+		 */
 		List<String> allText() {
 			List<String> text = new ArrayList<>();
 			text.add(this.name);

@@ -26,17 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With {@code llm.fallback.observability.capture-content=true} the attempt span a collector receives carries
- * the prompt and the completion as OpenTelemetry GenAI messages, JSON-escaped; the API key still never does.
+ * With {@code llm.fallback.observability.capture-content=true} the attempt span a
+ * collector receives carries the prompt and the completion as OpenTelemetry GenAI
+ * messages, JSON-escaped; the API key still never does.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.application.name=llm-fallback-tracing-content-it",
-				"management.tracing.sampling.probability=1.0",
-				"management.opentelemetry.tracing.export.schedule-delay=100ms",
-				"management.otlp.metrics.export.enabled=false", "management.logging.export.otlp.enabled=false",
-				"llm.fallback.observability.capture-content=true", "llm.fallback.providers.gpt.type=openai",
-				"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.providers.gpt.api-key=" + TracingFixtures.API_KEY,
-				"llm.fallback.chains.summarize.providers=gpt" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"spring.application.name=llm-fallback-tracing-content-it", "management.tracing.sampling.probability=1.0",
+		"management.opentelemetry.tracing.export.schedule-delay=100ms", "management.otlp.metrics.export.enabled=false",
+		"management.logging.export.otlp.enabled=false", "llm.fallback.observability.capture-content=true",
+		"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
+		"llm.fallback.providers.gpt.api-key=" + TracingFixtures.API_KEY,
+		"llm.fallback.chains.summarize.providers=gpt" })
 class OtlpTracingCaptureContentIntegrationTests {
 
 	/** Quotes and a line break, so that the JSON escaping is visible in the attribute. */
@@ -72,8 +72,7 @@ class OtlpTracingCaptureContentIntegrationTests {
 			.chat(ChatRequest.ofUser(PROMPT), "summarize")
 			.block(Duration.ofSeconds(10));
 		assertThat(served.isFallback()).isFalse();
-		List<com.github.tomakehurst.wiremock.verification.LoggedRequest> calls = TracingFixtures
-			.chatRequests(provider);
+		List<com.github.tomakehurst.wiremock.verification.LoggedRequest> calls = TracingFixtures.chatRequests(provider);
 		assertThat(calls).hasSize(1);
 		TraceParent traceParent = TracingFixtures.traceParent(calls.get(0));
 		String traceId = traceParent.traceId();

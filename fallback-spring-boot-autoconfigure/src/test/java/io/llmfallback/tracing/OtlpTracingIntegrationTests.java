@@ -35,23 +35,22 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The chain's spans as a collector sees them: the application exports over OTLP/HTTP to a real receiver on
- * loopback, which decodes the protobuf. A request served by the fallback is one {@code llm.fallback
- * summarize} span with a {@code chat {model}} child per attempt carrying the OpenTelemetry GenAI attributes
- * and the primary/fallback marking; the provider calls carry the trace context; neither the prompt nor the
- * API key reaches the collector; a provider skipped by its open breaker is an event, not an attempt span.
+ * The chain's spans as a collector sees them: the application exports over OTLP/HTTP to a
+ * real receiver on loopback, which decodes the protobuf. A request served by the fallback
+ * is one {@code llm.fallback
+ * summarize} span with a {@code chat {model}} child per attempt carrying the
+ * OpenTelemetry GenAI attributes and the primary/fallback marking; the provider calls
+ * carry the trace context; neither the prompt nor the API key reaches the collector; a
+ * provider skipped by its open breaker is an event, not an attempt span.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.application.name=llm-fallback-tracing-it",
-				"management.tracing.sampling.probability=1.0",
-				"management.opentelemetry.tracing.export.schedule-delay=100ms",
-				"management.otlp.metrics.export.enabled=false", "management.logging.export.otlp.enabled=false",
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.gpt.api-key=" + TracingFixtures.API_KEY,
-				"llm.fallback.providers.mini.type=openai", "llm.fallback.providers.mini.model=gpt-4o-mini",
-				"llm.fallback.providers.mini.api-key=" + TracingFixtures.API_KEY,
-				"llm.fallback.chains.summarize.providers=gpt,mini",
-				"llm.fallback.chains.summarize.fallback-max-tokens=256" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"spring.application.name=llm-fallback-tracing-it", "management.tracing.sampling.probability=1.0",
+		"management.opentelemetry.tracing.export.schedule-delay=100ms", "management.otlp.metrics.export.enabled=false",
+		"management.logging.export.otlp.enabled=false", "llm.fallback.providers.gpt.type=openai",
+		"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.providers.gpt.api-key=" + TracingFixtures.API_KEY,
+		"llm.fallback.providers.mini.type=openai", "llm.fallback.providers.mini.model=gpt-4o-mini",
+		"llm.fallback.providers.mini.api-key=" + TracingFixtures.API_KEY,
+		"llm.fallback.chains.summarize.providers=gpt,mini", "llm.fallback.chains.summarize.fallback-max-tokens=256" })
 class OtlpTracingIntegrationTests {
 
 	private static final String PROMPT = "Summarize the quarterly memo CONFIDENTIAL-PROMPT-7f3a";
@@ -142,10 +141,11 @@ class OtlpTracingIntegrationTests {
 		ReceivedSpan first = attempts.get(0);
 		assertThat(first.traceId()).isEqualTo(traceId);
 		assertThat(first.kind()).isEqualTo(SpanKind.SPAN_KIND_INTERNAL);
-		assertThat(first.attributes()).containsAllEntriesOf(Map.of("gen_ai.operation.name", "chat",
-				"gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o", "gen_ai.request.temperature",
-				"0.2", "llm.fallback.chain", "summarize", "llm.fallback.provider", "gpt", "llm.fallback.attempt", "0",
-				"llm.fallback.path", "primary", "error.type", "server-error"))
+		assertThat(first.attributes())
+			.containsAllEntriesOf(Map.of("gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
+					"gen_ai.request.model", "gpt-4o", "gen_ai.request.temperature", "0.2", "llm.fallback.chain",
+					"summarize", "llm.fallback.provider", "gpt", "llm.fallback.attempt", "0", "llm.fallback.path",
+					"primary", "error.type", "server-error"))
 			.doesNotContainKeys("llm.fallback.reason", "gen_ai.request.max_tokens", "gen_ai.response.model",
 					"gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.response.finish_reasons",
 					"gen_ai.input.messages", "gen_ai.output.messages");
@@ -160,14 +160,15 @@ class OtlpTracingIntegrationTests {
 
 		ReceivedSpan second = attempts.get(1);
 		assertThat(second.traceId()).isEqualTo(traceId);
-		assertThat(second.attributes()).containsAllEntriesOf(Map.of("gen_ai.operation.name", "chat",
-				"gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini", "gen_ai.request.temperature",
-				"0.2", "gen_ai.request.max_tokens", "256", "llm.fallback.chain", "summarize", "llm.fallback.provider",
-				"mini", "llm.fallback.attempt", "1", "llm.fallback.path", "fallback", "llm.fallback.reason",
-				"server-error"))
-			.containsAllEntriesOf(Map.of("gen_ai.response.model", "gpt-4o-mini-2024-07-18",
-					"gen_ai.usage.input_tokens", "37", "gen_ai.usage.cache_read.input_tokens", "32",
-					"gen_ai.usage.output_tokens", "11", "gen_ai.response.finish_reasons", "stop"))
+		assertThat(second.attributes())
+			.containsAllEntriesOf(
+					Map.of("gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai", "gen_ai.request.model",
+							"gpt-4o-mini", "gen_ai.request.temperature", "0.2", "gen_ai.request.max_tokens", "256",
+							"llm.fallback.chain", "summarize", "llm.fallback.provider", "mini", "llm.fallback.attempt",
+							"1", "llm.fallback.path", "fallback", "llm.fallback.reason", "server-error"))
+			.containsAllEntriesOf(Map.of("gen_ai.response.model", "gpt-4o-mini-2024-07-18", "gen_ai.usage.input_tokens",
+					"37", "gen_ai.usage.cache_read.input_tokens", "32", "gen_ai.usage.output_tokens", "11",
+					"gen_ai.response.finish_reasons", "stop"))
 			.doesNotContainKeys("error.type", "gen_ai.input.messages", "gen_ai.output.messages");
 		assertThat(second.statusCode()).isIn(NOT_ERROR);
 		// Attempts run one after the other, inside the request.
@@ -182,10 +183,11 @@ class OtlpTracingIntegrationTests {
 		assertProviderCallIsChildOf(traceId, toPrimary, first, primary, 500);
 		assertProviderCallIsChildOf(traceId, toFallback, second, fallback, 200);
 
-		// Neither the prompt, the completion nor the key, whole or masked, reaches the collector.
-		assertThat(receiver.trace(traceId)).allSatisfy((span) -> assertThat(span.allText())
-			.noneMatch((text) -> text.contains(PROMPT_MARKER) || text.contains(COMPLETION)
-					|| text.contains(API_KEY) || text.contains(KEY_SECRET_PART)));
+		// Neither the prompt, the completion nor the key, whole or masked, reaches the
+		// collector.
+		assertThat(receiver.trace(traceId))
+			.allSatisfy((span) -> assertThat(span.allText()).noneMatch((text) -> text.contains(PROMPT_MARKER)
+					|| text.contains(COMPLETION) || text.contains(API_KEY) || text.contains(KEY_SECRET_PART)));
 	}
 
 	@Test
@@ -193,7 +195,8 @@ class OtlpTracingIntegrationTests {
 		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(TracingFixtures.serverErrorEchoingKey()));
 		fallback.stubFor(OpenAiStubs.chatCompletion()
 			.willReturn(TracingFixtures.completion("gpt-4o-mini-2024-07-18", COMPLETION, 37, 0, 11)));
-		// The default failure threshold is 3: three server errors open the primary's breaker.
+		// The default failure threshold is 3: three server errors open the primary's
+		// breaker.
 		for (int i = 0; i < 3; i++) {
 			assertThat(summarize().isFallback()).isTrue();
 		}
@@ -207,8 +210,10 @@ class OtlpTracingIntegrationTests {
 		TraceParent toFallback = TracingFixtures.traceParent(only(TracingFixtures.chatRequests(fallback)));
 		String traceId = toFallback.traceId();
 
-		// Spans are exported in the order they end. A primary attempt span, had one been made, would have
-		// ended before the fallback attempt's, so once the fallback's span has arrived it would have too.
+		// Spans are exported in the order they end. A primary attempt span, had one been
+		// made, would have
+		// ended before the fallback attempt's, so once the fallback's span has arrived it
+		// would have too.
 		await().atMost(EXPORT_WAIT).untilAsserted(() -> {
 			assertThat(receiver.span(traceId, "llm.fallback summarize")).isPresent();
 			assertThat(receiver.span(traceId, "chat gpt-4o-mini")).isPresent();
@@ -284,7 +289,8 @@ class OtlpTracingIntegrationTests {
 	}
 
 	private ChainResponse summarize() {
-		return this.chains.chain("summarize").chat(ChatRequest.ofUser(PROMPT).withTemperature(0.2), "summarize")
+		return this.chains.chain("summarize")
+			.chat(ChatRequest.ofUser(PROMPT).withTemperature(0.2), "summarize")
 			.block(Duration.ofSeconds(10));
 	}
 
@@ -293,16 +299,15 @@ class OtlpTracingIntegrationTests {
 		return receiver.trace(traceId)
 			.stream()
 			.filter((span) -> span.name().startsWith("chat "))
-			.peek((span) -> assertThat(span.parentSpanId()).as("parent of %s", span.name())
-				.isEqualTo(request.spanId()))
-			.sorted(Comparator.comparing((ReceivedSpan span) -> Integer.parseInt(span.attributes()
-				.getOrDefault("llm.fallback.attempt", "-1"))))
+			.peek((span) -> assertThat(span.parentSpanId()).as("parent of %s", span.name()).isEqualTo(request.spanId()))
+			.sorted(Comparator.comparing((ReceivedSpan span) -> Integer
+				.parseInt(span.attributes().getOrDefault("llm.fallback.attempt", "-1"))))
 			.toList();
 	}
 
 	/**
-	 * The span the provider request named as its parent in {@code traceparent} is the WebClient's HTTP
-	 * client span for that call, and it is a child of the attempt span.
+	 * The span the provider request named as its parent in {@code traceparent} is the
+	 * WebClient's HTTP client span for that call, and it is a child of the attempt span.
 	 */
 	private static void assertProviderCallIsChildOf(String traceId, TraceParent traceParent, ReceivedSpan attempt,
 			WireMockServer server, int status) {

@@ -34,7 +34,9 @@ final class TracingFixtures {
 		return server;
 	}
 
-	/** An OpenAI 500 whose message echoes the API key, as a misbehaving upstream might. */
+	/**
+	 * An OpenAI 500 whose message echoes the API key, as a misbehaving upstream might.
+	 */
 	static ResponseDefinitionBuilder serverErrorEchoingKey() {
 		return aResponse().withStatus(500).withHeader("Content-Type", "application/json").withBody("""
 				{"error":{"message":"upstream failure for key %s","type":"server_error","param":null,"code":null}}
@@ -42,19 +44,21 @@ final class TracingFixtures {
 	}
 
 	/**
-	 * An OpenAI chat completion served by {@code model} with the given usage, {@code cachedTokens} of the
-	 * prompt tokens read from the prompt cache.
+	 * An OpenAI chat completion served by {@code model} with the given usage,
+	 * {@code cachedTokens} of the prompt tokens read from the prompt cache.
 	 */
 	static ResponseDefinitionBuilder completion(String model, String text, int promptTokens, int cachedTokens,
 			int completionTokens) {
-		return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
-				{"id":"chatcmpl-trace","object":"chat.completion","created":1741569952,"model":"%s",
-				 "choices":[{"index":0,"message":{"role":"assistant","content":"%s","refusal":null},
-				 "logprobs":null,"finish_reason":"stop"}],
-				 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,
-				  "prompt_tokens_details":{"cached_tokens":%d,"audio_tokens":0}}}
-				""".formatted(model, text, promptTokens, completionTokens, promptTokens + completionTokens,
-				cachedTokens));
+		return aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody("""
+					{"id":"chatcmpl-trace","object":"chat.completion","created":1741569952,"model":"%s",
+					 "choices":[{"index":0,"message":{"role":"assistant","content":"%s","refusal":null},
+					 "logprobs":null,"finish_reason":"stop"}],
+					 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,
+					  "prompt_tokens_details":{"cached_tokens":%d,"audio_tokens":0}}}
+					""".formatted(model, text, promptTokens, completionTokens, promptTokens + completionTokens,
+					cachedTokens));
 	}
 
 	/** The chat-completion requests the server received, oldest first. */
@@ -62,12 +66,15 @@ final class TracingFixtures {
 		return server.findAll(postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 	}
 
-	/** The W3C {@code traceparent} the request carried; fails when it has none or a malformed one. */
+	/**
+	 * The W3C {@code traceparent} the request carried; fails when it has none or a
+	 * malformed one.
+	 */
 	static TraceParent traceParent(LoggedRequest request) {
 		String header = request.getHeader("traceparent");
 		if (header == null) {
-			throw new AssertionError("Provider request carried no traceparent header; headers: "
-					+ request.getHeaders());
+			throw new AssertionError(
+					"Provider request carried no traceparent header; headers: " + request.getHeaders());
 		}
 		Matcher matcher = TRACEPARENT.matcher(header);
 		if (!matcher.matches()) {
@@ -76,7 +83,10 @@ final class TracingFixtures {
 		return new TraceParent(matcher.group(1), matcher.group(2), matcher.group(3));
 	}
 
-	/** A decoded {@code traceparent}: the trace, the calling span, and the flags ({@code 01} = sampled). */
+	/**
+	 * A decoded {@code traceparent}: the trace, the calling span, and the flags
+	 * ({@code 01} = sampled).
+	 */
 	record TraceParent(String traceId, String parentSpanId, String flags) {
 	}
 

@@ -10,7 +10,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Spring Cloud features the starter keeps out come back when the application asks for them. */
+/**
+ * The Spring Cloud features the starter keeps out come back when the application asks for
+ * them.
+ */
 class ApplicationSpringCloudSettingsTests {
 
 	@Test

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every jar the starter brings into an application is one somebody chose: the runtime class path Maven
- * resolves for the starter (written by the build to {@code target/runtime-dependencies.txt}) must be
- * exactly the one recorded in {@code runtime-artifacts.txt}, and what it adds beyond WebFlux and the actuator
- * stays within the footprint the user guide promises.
+ * Every jar the starter brings into an application is one somebody chose: the runtime
+ * class path Maven resolves for the starter (written by the build to
+ * {@code target/runtime-dependencies.txt}) must be exactly the one recorded in
+ * {@code runtime-artifacts.txt}, and what it adds beyond WebFlux and the actuator stays
+ * within the footprint the user guide promises.
  */
 class StarterDependenciesTests {
 
@@ -31,8 +32,9 @@ class StarterDependenciesTests {
 		Map<String, List<String>> recorded = recorded();
 		TreeSet<String> expected = new TreeSet<>();
 		recorded.values().forEach(expected::addAll);
-		assertThat(resolved()).as("runtime artifacts; update src/test/resources/runtime-artifacts.txt and the "
-				+ "user guide's footprint section when a dependency is meant to change")
+		assertThat(resolved())
+			.as("runtime artifacts; update src/test/resources/runtime-artifacts.txt and the "
+					+ "user guide's footprint section when a dependency is meant to change")
 			.containsExactlyElementsOf(expected);
 	}
 
@@ -46,7 +48,8 @@ class StarterDependenciesTests {
 		TreeSet<String> artifacts = new TreeSet<>();
 		for (String line : Files.readAllLines(Path.of("target", "runtime-dependencies.txt"))) {
 			String[] parts = line.strip().split(":");
-			// "group:artifact:type[:classifier]:version:scope -- module ..."; the header and blank lines have fewer.
+			// "group:artifact:type[:classifier]:version:scope -- module ..."; the header
+			// and blank lines have fewer.
 			if (parts.length >= 5) {
 				artifacts.add(parts[0] + ":" + parts[1]);
 			}

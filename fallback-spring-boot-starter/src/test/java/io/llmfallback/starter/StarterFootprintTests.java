@@ -21,14 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 /**
- * What the starter adds to a fresh application, on exactly the class path the starter brings: its own
- * health component and endpoint, and nothing of Spring Cloud's, whose circuit-breaker API it uses.
+ * What the starter adds to a fresh application, on exactly the class path the starter
+ * brings: its own health component and endpoint, and nothing of Spring Cloud's, whose
+ * circuit-breaker API it uses.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=*",
 				"management.endpoint.health.show-components=always", "llm.fallback.providers.primary.type=openai",
-				"llm.fallback.providers.primary.base-url=http://127.0.0.1:9", "llm.fallback.providers.primary.model=gpt-4o",
-				"llm.fallback.chains.default.providers=primary" })
+				"llm.fallback.providers.primary.base-url=http://127.0.0.1:9",
+				"llm.fallback.providers.primary.model=gpt-4o", "llm.fallback.chains.default.providers=primary" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class StarterFootprintTests {
@@ -71,7 +72,13 @@ class StarterFootprintTests {
 	}
 
 	private Map<String, Object> get(String path) {
-		return this.client.get().uri(path).exchange().expectStatus().isOk().expectBody(JSON).returnResult()
+		return this.client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON)
+			.returnResult()
 			.getResponseBody();
 	}
 

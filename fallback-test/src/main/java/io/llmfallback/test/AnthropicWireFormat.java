@@ -43,8 +43,8 @@ final class AnthropicWireFormat implements WireFormat {
 		}
 		String system = WireFormat.text(request.path("system"));
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
-		Completion completion = WireFormat.complete(answerer, system, messages, "content",
-				maxTokens.asLong(), WireFormat.asksForJson(system));
+		Completion completion = WireFormat.complete(answerer, system, messages, "content", maxTokens.asLong(),
+				WireFormat.asksForJson(system));
 		String id = "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet();
 		String stopReason = completion.truncated() ? "max_tokens" : "end_turn";
 		ObjectNode body = JSON.createObjectNode();
@@ -65,15 +65,17 @@ final class AnthropicWireFormat implements WireFormat {
 	}
 
 	/**
-	 * The answer as the API streams it: {@code message_start} with the input tokens, a text content block
-	 * opened, a {@code ping}, a {@code content_block_delta} per piece of text, the block closed, a
-	 * {@code message_delta} with the stop reason and the output tokens, then {@code message_stop}.
+	 * The answer as the API streams it: {@code message_start} with the input tokens, a
+	 * text content block opened, a {@code ping}, a {@code content_block_delta} per piece
+	 * of text, the block closed, a {@code message_delta} with the stop reason and the
+	 * output tokens, then {@code message_stop}.
 	 */
 	private static EventStream stream(ObjectNode message, Completion completion, String stopReason) {
 		message.putArray("content");
 		message.putNull("stop_reason");
 		message.putNull("stop_sequence");
-		// The real API counts the first output token at the start, and the total in message_delta.
+		// The real API counts the first output token at the start, and the total in
+		// message_delta.
 		message.putObject("usage").put("input_tokens", completion.inputTokens()).put("output_tokens", 1);
 		ObjectNode start = JSON.createObjectNode().put("type", "message_start");
 		start.set("message", message);
@@ -107,10 +109,11 @@ final class AnthropicWireFormat implements WireFormat {
 					"Your API key does not have permission to use the specified resource.");
 			case 404 -> error(status, "not_found_error", "Not found");
 			case 413 -> error(status, "request_too_large", "Request exceeds the maximum allowed number of bytes.");
-			case 429 -> new Reply(status, body("rate_limit_error",
-					"Number of requests has exceeded your per-minute rate limit."),
+			case 429 -> new Reply(status,
+					body("rate_limit_error", "Number of requests has exceeded your per-minute rate limit."),
 					Map.of("retry-after", RETRY_AFTER_SECONDS));
-			// 529 is Anthropic's own status for an overloaded API; a 503 in front of it says the same.
+			// 529 is Anthropic's own status for an overloaded API; a 503 in front of it
+			// says the same.
 			case 503, 529 -> error(status, "overloaded_error", "Overloaded");
 			case 504 -> error(status, "timeout_error", "Request timed out");
 			default -> (status >= 500) ? error(status, "api_error", "Internal server error")

@@ -9,27 +9,32 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a simulated model answers to the last user message, deterministically, so that tests can assert exact
- * token counts, costs and output lengths. Its verbosity is its {@code echoPercent}: how much of the message
- * it echoes, all of it or the first {@code echoPercent} percent of its words (rounded up) for a terser model.
+ * What a simulated model answers to the last user message, deterministically, so that
+ * tests can assert exact token counts, costs and output lengths. Its verbosity is its
+ * {@code echoPercent}: how much of the message it echoes, all of it or the first
+ * {@code echoPercent} percent of its words (rounded up) for a terser model.
  *
- * <p>Asked for text, it answers the simulator's name, {@code echoes:}, and the echoed words. Asked for JSON, it
- * answers the extraction of a support ticket, as one line of JSON:
+ * <p>
+ * Asked for text, it answers the simulator's name, {@code echoes:}, and the echoed words.
+ * Asked for JSON, it answers the extraction of a support ticket, as one line of JSON:
  * <ul>
  * <li>{@code title}: the message's first six words;</li>
  * <li>{@code summary}: the echoed words;</li>
  * <li>{@code sentiment}: {@code neutral}, as a simulated model does not read tone;</li>
- * <li>{@code keywords}: the first three distinct words of eight characters or more in the summary,
- * lowercased, without leading or trailing punctuation; left out when the summary has none, as models tend to
- * drop a field they have nothing for rather than write an empty list.</li>
+ * <li>{@code keywords}: the first three distinct words of eight characters or more in the
+ * summary, lowercased, without leading or trailing punctuation; left out when the summary
+ * has none, as models tend to drop a field they have nothing for rather than write an
+ * empty list.</li>
  * </ul>
- * So a terser model writes a shorter summary, with fewer keywords, and no {@code keywords} at all on a
- * message whose long words all come after the part it echoes: an answer that a schema requiring
- * {@code keywords} rejects, while the full echo of the same message passes.
+ * So a terser model writes a shorter summary, with fewer keywords, and no
+ * {@code keywords} at all on a message whose long words all come after the part it
+ * echoes: an answer that a schema requiring {@code keywords} rejects, while the full echo
+ * of the same message passes.
  *
- * <p>Either answer is then cut to the output-token cap, at 1.3 tokens a word, a word of JSON being what lies
- * between two spaces. A cut JSON answer is no longer valid JSON, as a real model's is not when it runs out of
- * tokens; its finish reason says so.
+ * <p>
+ * Either answer is then cut to the output-token cap, at 1.3 tokens a word, a word of JSON
+ * being what lies between two spaces. A cut JSON answer is no longer valid JSON, as a
+ * real model's is not when it runs out of tokens; its finish reason says so.
  *
  * @param text the answer
  * @param inputTokens tokens of every input text, system prompt included
@@ -50,7 +55,8 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 	 * Answers the last user message in text.
 	 * @param simulator the simulator's name, the answer's first word
 	 * @param prompt the last user message
-	 * @param input every input text (system prompt and messages), for the input token count
+	 * @param input every input text (system prompt and messages), for the input token
+	 * count
 	 * @param maxTokens the output-token cap of the request
 	 * @param echoPercent how much of the prompt to echo, in percent of its words
 	 */
@@ -63,9 +69,11 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 	/**
 	 * Answers the last user message with the extraction of a support ticket in JSON.
 	 * @param prompt the last user message: the ticket
-	 * @param input every input text (system prompt and messages), for the input token count
+	 * @param input every input text (system prompt and messages), for the input token
+	 * count
 	 * @param maxTokens the output-token cap of the request
-	 * @param echoPercent how much of the ticket the summary echoes, in percent of its words
+	 * @param echoPercent how much of the ticket the summary echoes, in percent of its
+	 * words
 	 */
 	static Completion json(String prompt, List<String> input, long maxTokens, int echoPercent) {
 		List<String> words = words(prompt);
@@ -78,14 +86,16 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 		if (!keywords.isEmpty()) {
 			keywords.forEach(ticket.putArray("keywords")::add);
 		}
-		// Compact JSON has spaces only between the words of its strings, which join back to the same text.
+		// Compact JSON has spaces only between the words of its strings, which join back
+		// to the same text.
 		return cut(words(WireFormat.JSON.writeValueAsString(ticket)), input, maxTokens);
 	}
 
 	/**
 	 * Answers with a scripted text, cut and counted as an echo is.
 	 * @param text what the script says the model answers
-	 * @param input every input text (system prompt and messages), for the input token count
+	 * @param input every input text (system prompt and messages), for the input token
+	 * count
 	 * @param maxTokens the output-token cap of the request
 	 */
 	static Completion scripted(String text, List<String> input, long maxTokens) {
@@ -94,7 +104,10 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 		return cut.truncated() ? cut : new Completion(text, cut.inputTokens(), cut.outputTokens(), false);
 	}
 
-	/** Roughly 1.3 tokens a word, as for English text; integer arithmetic so that counts are exact. */
+	/**
+	 * Roughly 1.3 tokens a word, as for English text; integer arithmetic so that counts
+	 * are exact.
+	 */
 	static long tokens(long words) {
 		return (words * 13 + 9) / 10;
 	}
@@ -118,7 +131,8 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 	}
 
 	private static Completion cut(List<String> answer, List<String> input, long maxTokens) {
-		// tokens(k) <= maxTokens  <=>  13k <= 10 maxTokens; at least one word, as real models emit one.
+		// tokens(k) <= maxTokens <=> 13k <= 10 maxTokens; at least one word, as real
+		// models emit one.
 		int kept = (int) Math.min(answer.size(), Math.max(1, maxTokens * 10 / 13));
 		long inputWords = input.stream().mapToLong((text) -> words(text).size()).sum();
 		return new Completion(String.join(" ", answer.subList(0, kept)), tokens(inputWords),

@@ -6,19 +6,22 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An answer as server-sent events, in the order a provider sends them, each a whole event ending with its
- * blank line.
+ * An answer as server-sent events, in the order a provider sends them, each a whole event
+ * ending with its blank line.
  *
- * @param opening the events before the first text (Anthropic's {@code message_start}, OpenAI's role chunk)
+ * @param opening the events before the first text (Anthropic's {@code message_start},
+ * OpenAI's role chunk)
  * @param chunks one event per piece of text
  * @param closing the events after the text: the finish reason and usage
  * @param terminator the provider's end-of-stream event
  * @param error the error event the provider sends inside a 200 when it fails mid-stream
  */
-record EventStream(List<String> opening, List<String> chunks, List<String> closing, String terminator,
-		String error) {
+record EventStream(List<String> opening, List<String> chunks, List<String> closing, String terminator, String error) {
 
-	/** How many words a chunk of text holds, as a real model streams a few tokens at a time. */
+	/**
+	 * How many words a chunk of text holds, as a real model streams a few tokens at a
+	 * time.
+	 */
 	static final int WORDS_PER_CHUNK = 3;
 
 	/** One event: an optional {@code event:} line, a {@code data:} line, a blank line. */
@@ -27,8 +30,9 @@ record EventStream(List<String> opening, List<String> chunks, List<String> closi
 	}
 
 	/**
-	 * The text in pieces of {@value #WORDS_PER_CHUNK} words, each but the first starting with the whitespace
-	 * before its first word, so that the pieces put together are the text.
+	 * The text in pieces of {@value #WORDS_PER_CHUNK} words, each but the first starting
+	 * with the whitespace before its first word, so that the pieces put together are the
+	 * text.
 	 */
 	static List<String> pieces(String text) {
 		List<String> pieces = new ArrayList<>();
@@ -52,7 +56,9 @@ record EventStream(List<String> opening, List<String> chunks, List<String> closi
 		return pieces;
 	}
 
-	/** The same event with its data cut in half: a {@code data:} line that is not JSON. */
+	/**
+	 * The same event with its data cut in half: a {@code data:} line that is not JSON.
+	 */
 	static String malformed(String event) {
 		int data = event.indexOf("data: ") + "data: ".length();
 		int end = event.length() - 2;

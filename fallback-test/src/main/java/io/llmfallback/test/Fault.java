@@ -6,14 +6,16 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a simulated provider misbehaves: it waits {@code latency} on top of its usual answer time, then
- * answers with the error {@code status} in its own wire format, or normally when there is none; or it never
- * answers at all. With a {@code rate} below 1 only that share of requests misbehaves, evenly spread (a
- * rate of 0.25 is every fourth request), so that a partial outage is as reproducible as a full one. A
- * request for a stream meets the same status or hang, before any event; answered, its stream goes as the
- * {@link StreamFault} says.
+ * How a simulated provider misbehaves: it waits {@code latency} on top of its usual
+ * answer time, then answers with the error {@code status} in its own wire format, or
+ * normally when there is none; or it never answers at all. With a {@code rate} below 1
+ * only that share of requests misbehaves, evenly spread (a rate of 0.25 is every fourth
+ * request), so that a partial outage is as reproducible as a full one. A request for a
+ * stream meets the same status or hang, before any event; answered, its stream goes as
+ * the {@link StreamFault} says.
  *
- * @param status the HTTP error status to answer with (400 to 599), or {@code null} to answer normally
+ * @param status the HTTP error status to answer with (400 to 599), or {@code null} to
+ * answer normally
  * @param latency how long to wait, beyond the usual, before answering
  * @param hang whether to read the request and never answer
  * @param rate the share of requests the fault applies to, above 0 and at most 1
@@ -45,7 +47,9 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 		}
 	}
 
-	/** A fault of the answer, not of the stream, that applies to that share of requests. */
+	/**
+	 * A fault of the answer, not of the stream, that applies to that share of requests.
+	 */
 	public Fault(@Nullable Integer status, Duration latency, boolean hang, double rate) {
 		this(status, latency, hang, rate, StreamFault.NONE);
 	}
@@ -60,7 +64,10 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 		this(status, latency, hang, 1);
 	}
 
-	/** Every request answered with this error status (400 to 599), in the provider's wire format. */
+	/**
+	 * Every request answered with this error status (400 to 599), in the provider's wire
+	 * format.
+	 */
 	public static Fault ofStatus(int status) {
 		return new Fault(status, Duration.ZERO, false);
 	}
@@ -75,7 +82,10 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 		return new Fault(null, Duration.ZERO, true);
 	}
 
-	/** This fault on that share of requests only, evenly spread: 0.25 is every fourth request. */
+	/**
+	 * This fault on that share of requests only, evenly spread: 0.25 is every fourth
+	 * request.
+	 */
 	public Fault atRate(double rate) {
 		return new Fault(this.status, this.latency, this.hang, rate, this.stream);
 	}
@@ -87,7 +97,8 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 
 	/**
 	 * Whether the fault applies to the request of that number: always at rate 1, else to
-	 * {@code floor(n * rate)} of the first {@code n} requests, so that faulted requests are evenly spread.
+	 * {@code floor(n * rate)} of the first {@code n} requests, so that faulted requests
+	 * are evenly spread.
 	 * @param request the request's number since the fault was injected, from 1
 	 */
 	boolean appliesTo(long request) {

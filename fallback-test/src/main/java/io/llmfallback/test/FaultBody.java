@@ -9,25 +9,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fault as JSON, the body of a fault-injection HTTP API such as the sample's
- * {@code PUT /simulator/{provider}/fault}: {@code {"status":503}}, {@code {"latencyMs":3000}},
- * {@code {"hang":true}}, a status with a latency for a slow error, and any of them with a {@code rate} for
- * a partial outage:
- * {@code {"status":503,"rate":0.25}}. A streamed answer breaks with one of {@code cutAfterChunks},
- * {@code stallAfterChunks}, {@code errorAfterChunks}, {@code malformedAfterChunks} and {@code noTerminator},
- * and starts late with {@code firstChunkDelayMs}: {@code {"cutAfterChunks":2}},
+ * A fault as JSON, the body of a fault-injection HTTP API such as the sample's {@code PUT
+ * /simulator/{provider}/fault}: {@code {"status":503}}, {@code {"latencyMs":3000}},
+ * {@code {"hang":true}}, a status with a latency for a slow error, and any of them with a
+ * {@code rate} for a partial outage: {@code {"status":503,"rate":0.25}}. A streamed
+ * answer breaks with one of {@code cutAfterChunks}, {@code stallAfterChunks},
+ * {@code errorAfterChunks}, {@code malformedAfterChunks} and {@code noTerminator}, and
+ * starts late with {@code firstChunkDelayMs}: {@code {"cutAfterChunks":2}},
  * {@code {"firstChunkDelayMs":3000}}.
  *
  * @param status the error status to answer with
  * @param latencyMs how long to wait, beyond the usual, before answering
  * @param hang whether never to answer
  * @param rate the share of requests the fault applies to; all when absent
- * @param cutAfterChunks how many chunks of text a stream sends before its connection is closed
- * @param stallAfterChunks how many chunks of text a stream sends before it sends nothing more, held open
- * @param errorAfterChunks how many chunks of text a stream sends before the provider's error event
- * @param malformedAfterChunks how many chunks of text a stream sends before an event that is not JSON
+ * @param cutAfterChunks how many chunks of text a stream sends before its connection is
+ * closed
+ * @param stallAfterChunks how many chunks of text a stream sends before it sends nothing
+ * more, held open
+ * @param errorAfterChunks how many chunks of text a stream sends before the provider's
+ * error event
+ * @param malformedAfterChunks how many chunks of text a stream sends before an event that
+ * is not JSON
  * @param noTerminator whether a stream ends without the provider's end-of-stream event
- * @param firstChunkDelayMs how long a stream waits, once its headers are sent, before its first event
+ * @param firstChunkDelayMs how long a stream waits, once its headers are sent, before its
+ * first event
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable Boolean hang,
@@ -48,7 +53,10 @@ public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nul
 				stream.firstChunkDelay().isZero() ? null : stream.firstChunkDelay().toMillis());
 	}
 
-	/** Whether it names no fault at all: {@code {}}, or only a rate. Not a field of the JSON. */
+	/**
+	 * Whether it names no fault at all: {@code {}}, or only a rate. Not a field of the
+	 * JSON.
+	 */
 	@JsonIgnore
 	public boolean isEmpty() {
 		return this.status == null && this.latencyMs == null && this.hang == null && this.cutAfterChunks == null
@@ -58,7 +66,8 @@ public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nul
 
 	/**
 	 * The fault this body describes.
-	 * @throws IllegalArgumentException when it is not a valid fault, naming the field at fault
+	 * @throws IllegalArgumentException when it is not a valid fault, naming the field at
+	 * fault
 	 */
 	public Fault toFault() {
 		return new Fault(this.status, Duration.ofMillis((this.latencyMs != null) ? this.latencyMs : 0),

@@ -8,8 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Google Gemini: {@code POST /v1beta/models/{model}:generateContent}, and
- * {@code :streamGenerateContent?alt=sse} for server-sent events. Its stream has no end-of-stream event of its
- * own: its last chunk, the one with the finish reason and the output tokens, is its terminator.
+ * {@code :streamGenerateContent?alt=sse} for server-sent events. Its stream has no
+ * end-of-stream event of its own: its last chunk, the one with the finish reason and the
+ * output tokens, is its terminator.
  */
 final class GeminiWireFormat implements WireFormat {
 
@@ -39,8 +40,10 @@ final class GeminiWireFormat implements WireFormat {
 		}
 		boolean stream = method.equals("streamGenerateContent");
 		if (stream && !uri.substring(query + 1).contains("alt=sse")) {
-			// The real API then streams one JSON array; the starter reads server-sent events only.
-			return error(400, "INVALID_ARGUMENT", "The simulator streams Gemini as server-sent events only: add ?alt=sse");
+			// The real API then streams one JSON array; the starter reads server-sent
+			// events only.
+			return error(400, "INVALID_ARGUMENT",
+					"The simulator streams Gemini as server-sent events only: add ?alt=sse");
 		}
 		String model = path.substring(MODELS.length(), colon);
 		JsonNode request = WireFormat.parse(requestBody);
@@ -61,20 +64,21 @@ final class GeminiWireFormat implements WireFormat {
 		if (!stream) {
 			return new Reply(200, JSON.writeValueAsString(chunk(completion.text(), finishReason, completion, model)));
 		}
-		// Every chunk counts the prompt; only the last, with the finish reason, counts the output too.
-		return Reply.streaming(new EventStream(List.of(),
-				EventStream.pieces(completion.text())
-					.stream()
-					.map((piece) -> EventStream.event(null,
-							JSON.writeValueAsString(chunk(piece, null, completion, model))))
-					.toList(),
-				List.of(), EventStream.event(null, JSON.writeValueAsString(chunk("", finishReason, completion, model))),
+		// Every chunk counts the prompt; only the last, with the finish reason, counts
+		// the output too.
+		return Reply.streaming(new EventStream(List.of(), EventStream.pieces(completion.text())
+			.stream()
+			.map((piece) -> EventStream.event(null, JSON.writeValueAsString(chunk(piece, null, completion, model))))
+			.toList(), List.of(),
+				EventStream.event(null, JSON.writeValueAsString(chunk("", finishReason, completion, model))),
 				EventStream.event(null, error(503).body())));
 	}
 
-	/** A response, or a chunk of one: with a finish reason, it is the last and counts the output tokens. */
-	private static ObjectNode chunk(String text, @Nullable String finishReason,
-			Completion completion, String model) {
+	/**
+	 * A response, or a chunk of one: with a finish reason, it is the last and counts the
+	 * output tokens.
+	 */
+	private static ObjectNode chunk(String text, @Nullable String finishReason, Completion completion, String model) {
 		ObjectNode body = JSON.createObjectNode();
 		ObjectNode candidate = body.putArray("candidates").addObject();
 		candidate.putObject("content").put("role", "model").putArray("parts").addObject().put("text", text);
@@ -113,7 +117,10 @@ final class GeminiWireFormat implements WireFormat {
 		return new Reply(status, body(status, code, message, null));
 	}
 
-	/** Google's error: its status name, and a reason, or for a 429 how long to wait, in {@code details}. */
+	/**
+	 * Google's error: its status name, and a reason, or for a 429 how long to wait, in
+	 * {@code details}.
+	 */
 	private static String body(int status, String code, String message, @Nullable String reason) {
 		ObjectNode body = JSON.createObjectNode();
 		ObjectNode error = body.putObject("error").put("code", status).put("message", message).put("status", code);

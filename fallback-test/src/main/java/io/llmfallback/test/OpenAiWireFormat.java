@@ -15,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** OpenAI chat completions: {@code POST /v1/chat/completions}. */
 final class OpenAiWireFormat implements WireFormat {
 
-	// What the real API assumes when a request names no cap: far more than any echo needs.
+	// What the real API assumes when a request names no cap: far more than any echo
+	// needs.
 	private static final long DEFAULT_MAX_TOKENS = 4096;
 
 	private static final Set<String> JSON_MODES = Set.of("json_object", "json_schema");
@@ -48,7 +49,8 @@ final class OpenAiWireFormat implements WireFormat {
 		}
 		List<String> input = new ArrayList<>();
 		String prompt = "";
-		// JSON mode (json_object, or json_schema, whose schema the simulator does not follow) or a system prompt.
+		// JSON mode (json_object, or json_schema, whose schema the simulator does not
+		// follow) or a system prompt.
 		boolean json = JSON_MODES.contains(WireFormat.string(request.path("response_format"), "type"));
 		for (JsonNode message : messages) {
 			String text = WireFormat.text(message.path("content"));
@@ -60,7 +62,8 @@ final class OpenAiWireFormat implements WireFormat {
 			json |= "system".equals(role) && WireFormat.asksForJson(text);
 		}
 		// Newer clients send max_completion_tokens, older ones max_tokens.
-		long maxTokens = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
+		long maxTokens = request.path("max_completion_tokens")
+			.asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
 		Completion completion = answerer.answer(prompt, input, maxTokens, json);
 
 		String id = "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet();
@@ -80,9 +83,10 @@ final class OpenAiWireFormat implements WireFormat {
 	}
 
 	/**
-	 * The answer as the API streams it: a first chunk with the role, a chunk per piece of text, a chunk with
-	 * the finish reason, one with the usage when asked for, then {@code [DONE]}. With usage asked for, every
-	 * other chunk says {@code "usage":null}, as the real API's do.
+	 * The answer as the API streams it: a first chunk with the role, a chunk per piece of
+	 * text, a chunk with the finish reason, one with the usage when asked for, then
+	 * {@code [DONE]}. With usage asked for, every other chunk says {@code "usage":null},
+	 * as the real API's do.
 	 */
 	private EventStream stream(String id, long created, String model, Completion completion, String finishReason,
 			boolean includeUsage) {
@@ -112,7 +116,8 @@ final class OpenAiWireFormat implements WireFormat {
 			closing.add(EventStream.event(null, JSON.writeValueAsString(body)));
 		}
 		return new EventStream(
-				List.of(chunk.apply(JSON.createObjectNode().put("role", "assistant").put("content", "").putNull("refusal"))),
+				List.of(chunk
+					.apply(JSON.createObjectNode().put("role", "assistant").put("content", "").putNull("refusal"))),
 				EventStream.pieces(completion.text())
 					.stream()
 					.map((piece) -> chunk.apply(JSON.createObjectNode().put("content", piece)))
@@ -138,17 +143,23 @@ final class OpenAiWireFormat implements WireFormat {
 	@Override
 	public Reply error(int status) {
 		return switch (status) {
-			case 401 -> error(status, "Incorrect API key provided: sk-sim****. You can find your API key at "
-					+ "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+			case 401 -> error(status,
+					"Incorrect API key provided: sk-sim****. You can find your API key at "
+							+ "https://platform.openai.com/account/api-keys.",
+					"invalid_request_error", "invalid_api_key");
 			case 404 -> error(status, "The model does not exist or you do not have access to it.",
 					"invalid_request_error", "model_not_found");
-			case 429 -> withRetryAfter(error(status, "Rate limit reached for requests per min (RPM): Limit 500, "
-					+ "Used 500, Requested 1. Please try again in 1s.", "requests", "rate_limit_exceeded"));
+			case 429 -> withRetryAfter(
+					error(status,
+							"Rate limit reached for requests per min (RPM): Limit 500, "
+									+ "Used 500, Requested 1. Please try again in 1s.",
+							"requests", "rate_limit_exceeded"));
 			case 503 -> error(status, "The server is overloaded or not ready yet.", "server_error", null);
-			default -> (status >= 500)
-					? error(status, "The server had an error while processing your request. Sorry about that!",
-							"server_error", null)
-					: error(status, "Invalid request.", "invalid_request_error", null);
+			default ->
+				(status >= 500)
+						? error(status, "The server had an error while processing your request. Sorry about that!",
+								"server_error", null)
+						: error(status, "Invalid request.", "invalid_request_error", null);
 		};
 	}
 

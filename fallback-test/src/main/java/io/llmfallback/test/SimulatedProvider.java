@@ -25,10 +25,11 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * One simulated LLM provider: a real HTTP server on a random loopback port that speaks one provider's
- * wire format, so that the starter's provider clients, timeouts and error mapping run exactly as against
- * the real API. Healthy, it answers as its {@link ModelProfile} says (after a fixed latency, with more or
- * less of the prompt echoed), or with the text its {@linkplain #answerWith script} gives. A {@link Fault}
+ * One simulated LLM provider: a real HTTP server on a random loopback port that speaks
+ * one provider's wire format, so that the starter's provider clients, timeouts and error
+ * mapping run exactly as against the real API. Healthy, it answers as its
+ * {@link ModelProfile} says (after a fixed latency, with more or less of the prompt
+ * echoed), or with the text its {@linkplain #answerWith script} gives. A {@link Fault}
  * can be injected at any time; it applies to requests that arrive after.
  *
  * <pre>{@code
@@ -41,8 +42,9 @@ import reactor.netty.resources.LoopResources;
 public final class SimulatedProvider implements AutoCloseable {
 
 	/**
-	 * The largest request body it reads, far beyond any test prompt: a larger one is answered 413 in the
-	 * provider's format, as the real APIs cap theirs, without being held in memory.
+	 * The largest request body it reads, far beyond any test prompt: a larger one is
+	 * answered 413 in the provider's format, as the real APIs cap theirs, without being
+	 * held in memory.
 	 */
 	public static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -56,7 +58,10 @@ public final class SimulatedProvider implements AutoCloseable {
 
 	private volatile Fault fault = Fault.NONE;
 
-	/** What it answers instead of its echo, from the last user message; {@code null} to echo. */
+	/**
+	 * What it answers instead of its echo, from the last user message; {@code null} to
+	 * echo.
+	 */
 	private final AtomicReference<@Nullable UnaryOperator<String>> script = new AtomicReference<>();
 
 	/** Requests received since start or the last reset. */
@@ -68,7 +73,10 @@ public final class SimulatedProvider implements AutoCloseable {
 	/** Requests since the fault was injected, to spread a partial fault evenly. */
 	private final AtomicLong requestsSinceInjection = new AtomicLong();
 
-	/** Requests being answered: a caller that gives up must bring this back down, or it leaves a call running. */
+	/**
+	 * Requests being answered: a caller that gives up must bring this back down, or it
+	 * leaves a call running.
+	 */
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final DisposableServer server;
@@ -87,14 +95,19 @@ public final class SimulatedProvider implements AutoCloseable {
 			.bindNow();
 	}
 
-	/** Starts a provider speaking that protocol on a free loopback port, answering at once with the whole echo. */
+	/**
+	 * Starts a provider speaking that protocol on a free loopback port, answering at once
+	 * with the whole echo.
+	 */
 	public static SimulatedProvider start(String name, WireProtocol protocol) {
 		return start(name, protocol, ModelProfile.INSTANT);
 	}
 
 	/**
-	 * Starts a provider speaking that protocol on a free loopback port, on event loops of its own.
-	 * @param name the provider name it stands in for, the first word of its echoed answers
+	 * Starts a provider speaking that protocol on a free loopback port, on event loops of
+	 * its own.
+	 * @param name the provider name it stands in for, the first word of its echoed
+	 * answers
 	 */
 	public static SimulatedProvider start(String name, WireProtocol protocol, ModelProfile profile) {
 		LoopResources loops = SimulatedProviders.newLoops();
@@ -107,7 +120,10 @@ public final class SimulatedProvider implements AutoCloseable {
 		}
 	}
 
-	/** The provider name it stands in for, as configured under {@code llm.fallback.providers}. */
+	/**
+	 * The provider name it stands in for, as configured under
+	 * {@code llm.fallback.providers}.
+	 */
 	public String name() {
 		return this.name;
 	}
@@ -137,7 +153,10 @@ public final class SimulatedProvider implements AutoCloseable {
 		return this.fault;
 	}
 
-	/** Makes requests from now on misbehave as the fault says (a partial fault counts from here). */
+	/**
+	 * Makes requests from now on misbehave as the fault says (a partial fault counts from
+	 * here).
+	 */
 	public void inject(Fault fault) {
 		this.requestsSinceInjection.set(0);
 		this.fault = Objects.requireNonNull(fault, "fault");
@@ -149,8 +168,9 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Answers every request from now on with this text instead of the echo, in the request's wire format,
-	 * streamed or not, cut at the request's output-token cap and counted as the echo is (1.3 tokens a word).
+	 * Answers every request from now on with this text instead of the echo, in the
+	 * request's wire format, streamed or not, cut at the request's output-token cap and
+	 * counted as the echo is (1.3 tokens a word).
 	 */
 	public void answerWith(String text) {
 		Objects.requireNonNull(text, "text");
@@ -158,8 +178,9 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Answers every request from now on with what the script makes of its last user message, as
-	 * {@link #answerWith(String)} does. Runs on the provider's event loop: it must not block.
+	 * Answers every request from now on with what the script makes of its last user
+	 * message, as {@link #answerWith(String)} does. Runs on the provider's event loop: it
+	 * must not block.
 	 */
 	public void answerWith(UnaryOperator<String> script) {
 		this.script.set(Objects.requireNonNull(script, "script"));
@@ -173,30 +194,34 @@ public final class SimulatedProvider implements AutoCloseable {
 		this.lastRequest.set(null);
 	}
 
-	/** How many requests it has received since it started or was reset, answered or not. */
+	/**
+	 * How many requests it has received since it started or was reset, answered or not.
+	 */
 	public long requests() {
 		return this.requests.get();
 	}
 
 	/**
-	 * The body of the last request it read, as sent (JSON), to check what a chain sent a provider: its
-	 * model, its output-token cap, its messages after middleware. Empty before the first request since it
-	 * started or was reset; a body over {@link #MAX_REQUEST_BYTES} is not kept.
+	 * The body of the last request it read, as sent (JSON), to check what a chain sent a
+	 * provider: its model, its output-token cap, its messages after middleware. Empty
+	 * before the first request since it started or was reset; a body over
+	 * {@link #MAX_REQUEST_BYTES} is not kept.
 	 */
 	public Optional<String> lastRequest() {
 		return Optional.ofNullable(this.lastRequest.get());
 	}
 
 	/**
-	 * How many requests it is answering now: one whose client closed the connection (a stream cancelled
-	 * upstream, or held open by a stall) is no longer counted.
+	 * How many requests it is answering now: one whose client closed the connection (a
+	 * stream cancelled upstream, or held open by a stall) is no longer counted.
 	 */
 	public int inFlight() {
 		return this.inFlight.get();
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-		// Reactor Netty cancels the handler when the client closes the connection before the answer is sent.
+		// Reactor Netty cancels the handler when the client closes the connection before
+		// the answer is sent.
 		return Mono.defer(() -> {
 			this.requests.incrementAndGet();
 			this.inFlight.incrementAndGet();
@@ -209,7 +234,8 @@ public final class SimulatedProvider implements AutoCloseable {
 		Fault fault = injected.appliesTo(this.requestsSinceInjection.incrementAndGet()) ? injected : Fault.NONE;
 		Mono<String> body = read(request).doOnNext(this.lastRequest::set);
 		if (fault.hang()) {
-			// Read the request, then keep the connection open without a word: only the client's timeout ends it.
+			// Read the request, then keep the connection open without a word: only the
+			// client's timeout ends it.
 			return body.then(Mono.never());
 		}
 		Integer status = fault.status();
@@ -233,7 +259,10 @@ public final class SimulatedProvider implements AutoCloseable {
 			});
 	}
 
-	/** The request body, read up to {@link #MAX_REQUEST_BYTES}, beyond which it fails with {@link RequestTooLarge}. */
+	/**
+	 * The request body, read up to {@link #MAX_REQUEST_BYTES}, beyond which it fails with
+	 * {@link RequestTooLarge}.
+	 */
 	private static Mono<String> read(HttpServerRequest request) {
 		return request.receive().asByteArray().reduceWith(ByteArrayOutputStream::new, (body, bytes) -> {
 			if (body.size() + bytes.length > MAX_REQUEST_BYTES) {
@@ -244,7 +273,10 @@ public final class SimulatedProvider implements AutoCloseable {
 		}).map((body) -> body.toString(StandardCharsets.UTF_8)).defaultIfEmpty("");
 	}
 
-	/** What the model answers: the script's text, or the echo of the prompt, in text or as a ticket in JSON. */
+	/**
+	 * What the model answers: the script's text, or the echo of the prompt, in text or as
+	 * a ticket in JSON.
+	 */
 	private WireFormat.Answerer answerer(@Nullable UnaryOperator<String> script) {
 		int echoPercent = this.profile.echoPercent();
 		if (script != null) {
@@ -255,8 +287,9 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Sends the events paced evenly over the latency, the first after a share of it, as the fault says. The
-	 * headers go out at once, as a real API sends them before its first event.
+	 * Sends the events paced evenly over the latency, the first after a share of it, as
+	 * the fault says. The headers go out at once, as a real API sends them before its
+	 * first event.
 	 */
 	private static Mono<Void> stream(HttpServerResponse response, EventStream events, Duration latency,
 			StreamFault fault) {
@@ -270,13 +303,17 @@ public final class SimulatedProvider implements AutoCloseable {
 		Mono<Void> sent = response.sendString(body).then();
 		return switch (fault.kind()) {
 			case STALL -> sent.then(Mono.never());
-			// Closed before the handler ends, the connection never carries the chunked body's last chunk.
+			// Closed before the handler ends, the connection never carries the chunked
+			// body's last chunk.
 			case CUT -> sent.then(Mono.fromRunnable(() -> response.withConnection(Connection::dispose)));
 			default -> sent;
 		};
 	}
 
-	/** What is sent at each tick: the events of the text, one chunk a tick, and what the fault leaves of the rest. */
+	/**
+	 * What is sent at each tick: the events of the text, one chunk a tick, and what the
+	 * fault leaves of the rest.
+	 */
 	static List<String> steps(EventStream events, StreamFault fault) {
 		List<String> chunks = events.chunks();
 		int before = (fault.kind() == StreamFault.Kind.NONE || fault.kind() == StreamFault.Kind.NO_TERMINATOR)
@@ -288,7 +325,8 @@ public final class SimulatedProvider implements AutoCloseable {
 			case NO_TERMINATOR -> steps.add(closing);
 			case ERROR_EVENT -> steps.add(events.error());
 			case MALFORMED -> {
-				steps.add(EventStream.malformed((before < chunks.size()) ? chunks.get(before) : events.closing().get(0)));
+				steps.add(
+						EventStream.malformed((before < chunks.size()) ? chunks.get(before) : events.closing().get(0)));
 				steps.addAll(chunks.subList(before, chunks.size()));
 				steps.add(closing + events.terminator());
 			}
@@ -307,8 +345,8 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Stops listening. Requests still waiting on a hang or a latency are cut off when the event loops they
-	 * run on shut down, not waited for.
+	 * Stops listening. Requests still waiting on a hang or a latency are cut off when the
+	 * event loops they run on shut down, not waited for.
 	 */
 	@Override
 	public void close() {
@@ -318,7 +356,10 @@ public final class SimulatedProvider implements AutoCloseable {
 		}
 	}
 
-	/** A request body past {@link #MAX_REQUEST_BYTES}; only its type matters, so it carries no stack. */
+	/**
+	 * A request body past {@link #MAX_REQUEST_BYTES}; only its type matters, so it
+	 * carries no stack.
+	 */
 	private static final class RequestTooLarge extends RuntimeException {
 
 		RequestTooLarge() {

@@ -12,26 +12,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * Simulated providers for a JUnit 5 test class: started before its first test, {@linkplain
- * SimulatedProvider#reset() reset} before each (healthy, echoing, no request counted), stopped after its
- * last; its {@code @Nested} classes share them. Register it on a static field, so that it lives as long as
- * the class:
+ * Simulated providers for a JUnit 5 test class: started before its first test,
+ * {@linkplain SimulatedProvider#reset() reset} before each (healthy, echoing, no request
+ * counted), stopped after its last; its {@code @Nested} classes share them. Register it
+ * on a static field, so that it lives as long as the class:
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * static final SimulatedProviderExtension providers = new SimulatedProviderExtension()
  *         .provider("gpt", WireProtocol.OPENAI)
  *         .provider("claude", WireProtocol.ANTHROPIC);
  *
- * @DynamicPropertySource
+ *
+
+&#64;DynamicPropertySource
  * static void simulatedProviders(DynamicPropertyRegistry registry) {
  *     providers.registerBaseUrls(registry);
  * }
  * }</pre>
  *
- * With a Spring test, {@link #registerBaseUrls} points the configured providers of the same names at the
- * simulated ones; the context is built after every {@code beforeAll} callback, so the providers are
- * listening by then.
+ * With a Spring test, {@link #registerBaseUrls} points the configured providers of the
+ * same names at the simulated ones; the context is built after every {@code beforeAll}
+ * callback, so the providers are listening by then.
  */
 public final class SimulatedProviderExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
@@ -39,10 +41,16 @@ public final class SimulatedProviderExtension implements BeforeAllCallback, Befo
 
 	private @Nullable SimulatedProviders providers;
 
-	/** The class that started the providers: its nested classes' callbacks find them running. */
+	/**
+	 * The class that started the providers: its nested classes' callbacks find them
+	 * running.
+	 */
 	private @Nullable String startedBy;
 
-	/** Adds a provider answering at once with the whole echo ({@link ModelProfile#INSTANT}). */
+	/**
+	 * Adds a provider answering at once with the whole echo
+	 * ({@link ModelProfile#INSTANT}).
+	 */
 	public SimulatedProviderExtension provider(String name, WireProtocol protocol) {
 		this.builder.provider(name, protocol);
 		return this;
@@ -92,8 +100,8 @@ public final class SimulatedProviderExtension implements BeforeAllCallback, Befo
 	}
 
 	/**
-	 * Registers each provider's URL as {@code llm.fallback.providers.<name>.base-url}, read when the
-	 * context reads it, that is once the providers have started.
+	 * Registers each provider's URL as {@code llm.fallback.providers.<name>.base-url},
+	 * read when the context reads it, that is once the providers have started.
 	 */
 	public void registerBaseUrls(DynamicPropertyRegistry registry) {
 		Objects.requireNonNull(registry, "registry");

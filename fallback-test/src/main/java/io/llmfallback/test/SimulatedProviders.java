@@ -13,8 +13,9 @@ import java.util.Optional;
 import reactor.netty.resources.LoopResources;
 
 /**
- * Simulated providers started together, each on its own loopback port, on event loops they share and no
- * one else uses, as a real provider does not share threads with the app that calls it.
+ * Simulated providers started together, each on its own loopback port, on event loops
+ * they share and no one else uses, as a real provider does not share threads with the app
+ * that calls it.
  *
  * <pre>{@code
  * try (SimulatedProviders providers = SimulatedProviders.builder()
@@ -80,8 +81,9 @@ public final class SimulatedProviders implements AutoCloseable {
 	}
 
 	/**
-	 * Each provider's URL as the starter's {@code llm.fallback.providers.<name>.base-url}, to point the
-	 * configured providers of the same names at the simulated ones.
+	 * Each provider's URL as the starter's
+	 * {@code llm.fallback.providers.<name>.base-url}, to point the configured providers
+	 * of the same names at the simulated ones.
 	 */
 	public Map<String, String> baseUrlProperties() {
 		Map<String, String> properties = new LinkedHashMap<>();
@@ -116,14 +118,18 @@ public final class SimulatedProviders implements AutoCloseable {
 		private Builder() {
 		}
 
-		/** Adds a provider answering at once with the whole echo ({@link ModelProfile#INSTANT}). */
+		/**
+		 * Adds a provider answering at once with the whole echo
+		 * ({@link ModelProfile#INSTANT}).
+		 */
 		public Builder provider(String name, WireProtocol protocol) {
 			return provider(name, protocol, ModelProfile.INSTANT);
 		}
 
 		/**
 		 * Adds a provider.
-		 * @param name the name of the configured provider it stands in for, the first word of its echoes
+		 * @param name the name of the configured provider it stands in for, the first
+		 * word of its echoes
 		 * @throws IllegalArgumentException when a provider of that name was already added
 		 */
 		public Builder provider(String name, WireProtocol protocol, ModelProfile profile) {

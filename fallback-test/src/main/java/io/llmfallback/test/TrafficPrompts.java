@@ -3,12 +3,15 @@ package io.llmfallback.test;
 import java.util.List;
 
 /**
- * Prompts for a batch of traffic through a chain: everyday requests of 15 to 20 words, so that a terser
- * fallback model shows as a clear output-length delta.
+ * Prompts for a batch of traffic through a chain: everyday requests of 15 to 20 words, so
+ * that a terser fallback model shows as a clear output-length delta.
  */
 public final class TrafficPrompts {
 
-	/** In the order requests use them: request {@code i} sends {@code ALL.get(i % ALL.size())}. */
+	/**
+	 * In the order requests use them: request {@code i} sends
+	 * {@code ALL.get(i % ALL.size())}.
+	 */
 	public static final List<String> ALL = List.of(
 			"Summarize the attached quarterly report for the leadership team and highlight the three largest risks to revenue.",
 			"Explain to a new engineer why the payment service retries idempotent requests but never a charge that may have succeeded.",

@@ -2,7 +2,10 @@ package io.llmfallback.test;
 
 import java.util.Locale;
 
-/** The wire formats a {@link SimulatedProvider} speaks: the three the starter's provider clients call. */
+/**
+ * The wire formats a {@link SimulatedProvider} speaks: the three the starter's provider
+ * clients call.
+ */
 public enum WireProtocol {
 
 	/** OpenAI chat completions: {@code POST /v1/chat/completions}. */
@@ -18,8 +21,8 @@ public enum WireProtocol {
 	GEMINI;
 
 	/**
-	 * The protocol's name in {@code llm.fallback.providers.*.type}: {@code openai}, {@code anthropic} or
-	 * {@code gemini}.
+	 * The protocol's name in {@code llm.fallback.providers.*.type}: {@code openai},
+	 * {@code anthropic} or {@code gemini}.
 	 */
 	public String type() {
 		return name().toLowerCase(Locale.ROOT);

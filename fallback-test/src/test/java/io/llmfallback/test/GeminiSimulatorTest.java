@@ -26,7 +26,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Gemini simulator, started on its own, unary through the starter's own Gemini client, streamed read raw.
+ * The Gemini simulator, started on its own, unary through the starter's own Gemini
+ * client, streamed read raw.
  */
 class GeminiSimulatorTest {
 
@@ -93,8 +94,7 @@ class GeminiSimulatorTest {
 		assertThat(last.path("candidates").path(0).path("finishReason").stringValue()).isEqualTo("STOP");
 		assertThat(last.path("usageMetadata").toString())
 			.isEqualTo("{\"promptTokenCount\":7,\"candidatesTokenCount\":10,\"totalTokenCount\":17}");
-		assertThat(chunks.subList(0, 3))
-			.noneMatch((chunk) -> chunk.path("candidates").path(0).has("finishReason"));
+		assertThat(chunks.subList(0, 3)).noneMatch((chunk) -> chunk.path("candidates").path(0).has("finishReason"));
 	}
 
 	@Test

@@ -27,7 +27,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 record Received(int status, String contentType, String body, long headersMs, long firstEventMs,
 		@Nullable Throwable error) {
 
-	/** Sends the request and reads the answer until it ends, breaks, or is quiet for two seconds. */
+	/**
+	 * Sends the request and reads the answer until it ends, breaks, or is quiet for two
+	 * seconds.
+	 */
 	static Received read(WebClient.RequestHeadersSpec<?> request) {
 		StringBuilder body = new StringBuilder();
 		long[] firstEvent = { -1 };
@@ -35,20 +38,18 @@ record Received(int status, String contentType, String body, long headersMs, lon
 			long headers = System.nanoTime() / 1_000_000;
 			String type = response.headers().contentType().map(MediaType::toString).orElse("");
 			int status = response.statusCode().value();
-			return response.bodyToFlux(DataBuffer.class)
-				.timeout(Duration.ofSeconds(2))
-				.doOnNext((buffer) -> {
-					if (firstEvent[0] < 0 && buffer.readableByteCount() > 0) {
-						firstEvent[0] = System.nanoTime() / 1_000_000;
-					}
-					body.append(buffer.toString(StandardCharsets.UTF_8));
-					DataBufferUtils.release(buffer);
-				})
+			return response.bodyToFlux(DataBuffer.class).timeout(Duration.ofSeconds(2)).doOnNext((buffer) -> {
+				if (firstEvent[0] < 0 && buffer.readableByteCount() > 0) {
+					firstEvent[0] = System.nanoTime() / 1_000_000;
+				}
+				body.append(buffer.toString(StandardCharsets.UTF_8));
+				DataBufferUtils.release(buffer);
+			})
 				.then(Mono.<Throwable>empty())
 				.onErrorResume(Mono::just)
 				.map((error) -> new Received(status, type, body.toString(), headers, firstEvent[0], error))
-				.switchIfEmpty(Mono.fromSupplier(
-						() -> new Received(status, type, body.toString(), headers, firstEvent[0], null)));
+				.switchIfEmpty(Mono
+					.fromSupplier(() -> new Received(status, type, body.toString(), headers, firstEvent[0], null)));
 		}).block(Duration.ofSeconds(10));
 	}
 
@@ -57,7 +58,9 @@ record Received(int status, String contentType, String body, long headersMs, lon
 		return Arrays.stream(this.body.split("\n\n")).filter((event) -> !event.isEmpty()).toList();
 	}
 
-	/** The JSON of an event's {@code data:} line, or a missing node when it is not JSON. */
+	/**
+	 * The JSON of an event's {@code data:} line, or a missing node when it is not JSON.
+	 */
 	static JsonNode data(String event) {
 		String line = event.lines().filter((l) -> l.startsWith("data: ")).findFirst().orElseThrow();
 		return WireFormat.parse(line.substring("data: ".length()));

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The extension under JUnit itself: a nested class runs on its enclosing class's providers. */
+/**
+ * The extension under JUnit itself: a nested class runs on its enclosing class's
+ * providers.
+ */
 class SimulatedProviderExtensionNestedTests {
 
 	@RegisterExtension

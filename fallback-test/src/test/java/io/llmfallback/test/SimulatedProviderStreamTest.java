@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The simulators' streams, read raw over loopback HTTP: the events of each wire format in order, field for
- * field, and each stream fault injected as the fault API would.
+ * The simulators' streams, read raw over loopback HTTP: the events of each wire format in
+ * order, field for field, and each stream fault injected as the fault API would.
  */
 class SimulatedProviderStreamTest extends SimulatorTestSupport {
 
@@ -36,8 +36,7 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.error()).isNull();
 		List<JsonNode> chunks = stream.events().subList(0, 6).stream().map(Received::data).toList();
-		JsonNode unary = WireFormat
-			.parse(post(OPENAI, OPENAI_REQUEST.replace("\"stream\":true", "\"stream\":false")));
+		JsonNode unary = WireFormat.parse(post(OPENAI, OPENAI_REQUEST.replace("\"stream\":true", "\"stream\":false")));
 		for (JsonNode chunk : chunks) {
 			assertThat(chunk.path("object").stringValue()).isEqualTo("chat.completion.chunk");
 			assertThat(chunk.path("id").stringValue()).isEqualTo(chunks.get(0).path("id").stringValue());
@@ -51,7 +50,8 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 					"{\"content\":\" blue?\"}");
 		assertThat(text(chunks)).isEqualTo("openai-sim echoes: Why is the sky blue?")
 			.isEqualTo(unary.path("choices").get(0).path("message").path("content").stringValue());
-		// Asked for usage, every chunk says it has none until the last, which has no choices.
+		// Asked for usage, every chunk says it has none until the last, which has no
+		// choices.
 		assertThat(chunks.subList(0, 5)).allSatisfy((chunk) -> assertThat(chunk.get("usage").isNull()).isTrue());
 		assertThat(chunks.get(4).path("choices").get(0).toString())
 			.isEqualTo("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}");
@@ -64,8 +64,7 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 
 	@Test
 	void openAiStreamHasNoUsageUnlessAskedFor() {
-		Received stream = stream(OPENAI,
-				OPENAI_REQUEST.replace("\"stream_options\":{\"include_usage\":true},", ""));
+		Received stream = stream(OPENAI, OPENAI_REQUEST.replace("\"stream_options\":{\"include_usage\":true},", ""));
 		assertThat(stream.events()).hasSize(6).last().isEqualTo("data: [DONE]");
 		assertThat(stream.events().subList(0, 5)).noneMatch((event) -> event.contains("usage"));
 		assertThat(Received.data(stream.events().get(4)).path("choices").get(0).path("finish_reason").stringValue())
@@ -78,10 +77,9 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.error()).isNull();
-		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping",
-				"content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
-		JsonNode unary = WireFormat
-			.parse(post(ANTHROPIC, ANTHROPIC_REQUEST.replace("\"stream\":true,", "")));
+		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping", "content_block_delta",
+				"content_block_delta", "content_block_stop", "message_delta", "message_stop");
+		JsonNode unary = WireFormat.parse(post(ANTHROPIC, ANTHROPIC_REQUEST.replace("\"stream\":true,", "")));
 		List<JsonNode> data = stream.events().stream().map(Received::data).toList();
 		// Every event's data names its type as its event line does.
 		for (int i = 0; i < data.size(); i++) {
@@ -91,24 +89,26 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		assertThat(message.path("id").stringValue()).startsWith("msg_anthropic_sim_");
 		assertThat(message.path("content").isEmpty()).isTrue();
 		assertThat(message.path("stop_reason").isNull()).isTrue();
-		assertThat(message.path("usage").toString())
-			.isEqualTo("{\"input_tokens\":" + unary.path("usage").path("input_tokens").asLong() + ",\"output_tokens\":1}");
-		assertThat(data.get(1).toString())
-			.isEqualTo("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+		assertThat(message.path("usage").toString()).isEqualTo(
+				"{\"input_tokens\":" + unary.path("usage").path("input_tokens").asLong() + ",\"output_tokens\":1}");
+		assertThat(data.get(1).toString()).isEqualTo(
+				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
 		assertThat(data.get(3).toString()).isEqualTo("{\"type\":\"content_block_delta\",\"index\":0,"
 				+ "\"delta\":{\"type\":\"text_delta\",\"text\":\"anthropic-sim echoes: Why\"}}");
 		assertThat(text(data)).isEqualTo("anthropic-sim echoes: Why is the")
 			.isEqualTo(unary.path("content").get(0).path("text").stringValue());
 		assertThat(data.get(5).toString()).isEqualTo("{\"type\":\"content_block_stop\",\"index\":0}");
-		assertThat(data.get(6).toString()).isEqualTo("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-				+ "\"stop_sequence\":null},\"usage\":{\"output_tokens\":"
-				+ unary.path("usage").path("output_tokens").asLong() + "}}");
+		assertThat(data.get(6).toString())
+			.isEqualTo("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+					+ "\"stop_sequence\":null},\"usage\":{\"output_tokens\":"
+					+ unary.path("usage").path("output_tokens").asLong() + "}}");
 		assertThat(data.get(7).toString()).isEqualTo("{\"type\":\"message_stop\"}");
 	}
 
 	@Test
 	void aStreamSpreadsTheLatencyOverItsEvents() {
-		// anthropic-sim answers in 200 ms: 3 ticks of 66 ms, for its 2 chunks and its end.
+		// anthropic-sim answers in 200 ms: 3 ticks of 66 ms, for its 2 chunks and its
+		// end.
 		long start = System.nanoTime() / 1_000_000;
 		Received stream = stream(ANTHROPIC);
 		long end = System.nanoTime() / 1_000_000;
@@ -133,8 +133,7 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		Received stream = stream(provider);
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.events()).hasSize(opening(provider) + 1);
-		assertThat(text(stream.events().stream().map(Received::data).toList()))
-			.isEqualTo(provider + " echoes: Why");
+		assertThat(text(stream.events().stream().map(Received::data).toList())).isEqualTo(provider + " echoes: Why");
 		// Not a body that ends: the connection closes under the reader.
 		assertThat(stream.error()).isNotNull().isNotInstanceOf(TimeoutException.class);
 	}
@@ -162,8 +161,8 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		inject(ANTHROPIC, "{\"errorAfterChunks\":1}");
 		Received stream = stream(ANTHROPIC);
 		assertThat(stream.status()).isEqualTo(200);
-		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping",
-				"content_block_delta", "error");
+		assertThat(names(stream)).containsExactly("message_start", "content_block_start", "ping", "content_block_delta",
+				"error");
 		assertThat(stream.events()).last()
 			.isEqualTo("event: error\ndata: "
 					+ "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
@@ -229,8 +228,8 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 		assertThat(fault("{\"noTerminator\":false}").isEmpty()).isTrue();
 		Fault fault = fault("{\"cutAfterChunks\":2,\"firstChunkDelayMs\":500,\"rate\":0.5}").toFault();
 		assertThat(fault.stream()).isEqualTo(new StreamFault(StreamFault.Kind.CUT, 2, Duration.ofMillis(500)));
-		assertThat(WireFormat.JSON.writeValueAsString(FaultBody.of(fault))).isEqualTo(
-				"{\"latencyMs\":0,\"hang\":false,\"rate\":0.5,\"cutAfterChunks\":2,\"firstChunkDelayMs\":500}");
+		assertThat(WireFormat.JSON.writeValueAsString(FaultBody.of(fault)))
+			.isEqualTo("{\"latencyMs\":0,\"hang\":false,\"rate\":0.5,\"cutAfterChunks\":2,\"firstChunkDelayMs\":500}");
 	}
 
 	@Test
@@ -289,7 +288,9 @@ class SimulatedProviderStreamTest extends SimulatorTestSupport {
 	}
 
 	private static List<String> names(Received stream) {
-		return stream.events().stream().map((event) -> event.lines().findFirst().orElseThrow())
+		return stream.events()
+			.stream()
+			.map((event) -> event.lines().findFirst().orElseThrow())
 			.map((line) -> line.substring("event: ".length()))
 			.toList();
 	}

@@ -28,29 +28,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The simulators against the starter's own provider clients: what they answer must parse, and each injected
- * fault must land in the failure category the real API's answer would.
+ * The simulators against the starter's own provider clients: what they answer must parse,
+ * and each injected fault must land in the failure category the real API's answer would.
  */
 class SimulatedProviderTest extends SimulatorTestSupport {
 
 	private static final String PROMPT = "Why is the sky blue?";
 
-	// 17 words; the four of eight characters or more are duplicate, Thursday, bookkeeper and watching.
+	// 17 words; the four of eight characters or more are duplicate, Thursday, bookkeeper
+	// and watching.
 	private static final String TICKET = "Charged twice for the March invoice. Please refund the duplicate payment "
 			+ "before Thursday, our bookkeeper is watching.";
 
 	@Test
 	void openAiAnswerEchoesThePromptWithTokenCounts() {
-		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT)))
-			.assertNext((response) -> {
-				assertThat(response.text()).isEqualTo("openai-sim echoes: Why is the sky blue?");
-				assertThat(response.finishReason()).isEqualTo("stop");
-				assertThat(response.model()).isEqualTo("test-model");
-				// 5 prompt words and a 7-word answer at 1.3 tokens a word, rounded up.
-				assertThat(response.usage().inputTokens()).isEqualTo(7);
-				assertThat(response.usage().outputTokens()).isEqualTo(10);
-			})
-			.verifyComplete();
+		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT))).assertNext((response) -> {
+			assertThat(response.text()).isEqualTo("openai-sim echoes: Why is the sky blue?");
+			assertThat(response.finishReason()).isEqualTo("stop");
+			assertThat(response.model()).isEqualTo("test-model");
+			// 5 prompt words and a 7-word answer at 1.3 tokens a word, rounded up.
+			assertThat(response.usage().inputTokens()).isEqualTo(7);
+			assertThat(response.usage().outputTokens()).isEqualTo(10);
+		}).verifyComplete();
 	}
 
 	@Test
@@ -78,8 +77,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 
 	@Test
 	void anthropicAnswerIsCutAtMaxTokens() {
-		StepVerifier
-			.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(3)))
+		StepVerifier.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT).withMaxTokens(3)))
 			.assertNext((response) -> {
 				assertThat(response.text()).isEqualTo("anthropic-sim echoes:");
 				assertThat(response.finishReason()).isEqualTo("max_tokens");
@@ -96,9 +94,11 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 					+ "\"summary\":\"" + TICKET + "\",\"sentiment\":\"neutral\","
 					+ "\"keywords\":[\"duplicate\",\"thursday\",\"bookkeeper\"]}");
 			assertThat(response.finishReason()).isEqualTo("stop");
-			// The ticket's 17 words and the 9 of the JSON instruction the OpenAI client adds, as no message names JSON.
+			// The ticket's 17 words and the 9 of the JSON instruction the OpenAI client
+			// adds, as no message names JSON.
 			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(9 + 17));
-			// 6 title and 17 summary words, in 22 space-separated pieces: the title's last word and the
+			// 6 title and 17 summary words, in 22 space-separated pieces: the title's
+			// last word and the
 			// summary's first are one.
 			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(22));
 		}).verifyComplete();
@@ -129,7 +129,8 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	void openAiJsonAnswerIsCutAtMaxTokens() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON).withMaxTokens(10);
 		StepVerifier.create(provider(OPENAI).chat(request)).assertNext((response) -> {
-			// 7 pieces fit in 10 tokens: no longer valid JSON, as a real model's answer cut there is not.
+			// 7 pieces fit in 10 tokens: no longer valid JSON, as a real model's answer
+			// cut there is not.
 			assertThat(response.text())
 				.isEqualTo("{\"title\":\"Charged twice for the March invoice.\",\"summary\":\"Charged twice");
 			assertThat(response.finishReason()).isEqualTo("length");
@@ -141,12 +142,14 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	void anthropicAnswersATerserTicketExtractionWhenAskedForJson() {
 		ChatRequest request = ChatRequest.ofUser(TICKET).withResponseFormat(ResponseFormat.JSON);
 		StepVerifier.create(provider(ANTHROPIC).chat(request)).assertNext((response) -> {
-			// The summary is 60% of the 17 words, rounded up: 11, with one word of eight characters or more.
+			// The summary is 60% of the 17 words, rounded up: 11, with one word of eight
+			// characters or more.
 			assertThat(response.text()).isEqualTo("{\"title\":\"Charged twice for the March invoice.\","
 					+ "\"summary\":\"Charged twice for the March invoice. Please refund the duplicate payment\","
 					+ "\"sentiment\":\"neutral\",\"keywords\":[\"duplicate\"]}");
 			assertThat(response.finishReason()).isEqualTo("end_turn");
-			// The starter's client asks in the system prompt: "Respond with a single JSON object and nothing else."
+			// The starter's client asks in the system prompt: "Respond with a single JSON
+			// object and nothing else."
 			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(9 + 17));
 			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(6 + 11 - 1));
 		}).verifyComplete();
@@ -169,7 +172,8 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 		assertThat(Completion.json(ticket, input, 4096, 100).text())
 			.isEqualTo("{\"title\":\"App logs me out on open.\",\"summary\":\"" + ticket
 					+ "\",\"sentiment\":\"neutral\",\"keywords\":[\"reinstalling\"]}");
-		// 60% of 10 words leaves out the only long one: a terse model writes no keywords at all.
+		// 60% of 10 words leaves out the only long one: a terse model writes no keywords
+		// at all.
 		assertThat(Completion.json(ticket, input, 4096, 60).text())
 			.isEqualTo("{\"title\":\"App logs me out on open.\",\"summary\":\"App logs me out on open.\","
 					+ "\"sentiment\":\"neutral\"}");
@@ -190,14 +194,12 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 			"anthropic-sim, 504, TIMEOUT" })
 	void injectedStatusIsClassifiedAsTheRealApisWouldBe(String name, int status, FailureCategory category) {
 		simulator(name).inject(new Fault(status, Duration.ZERO, false));
-		StepVerifier.create(provider(name).chat(ChatRequest.ofUser(PROMPT)))
-			.expectErrorSatisfies((ex) -> {
-				ProviderException failure = (ProviderException) ex;
-				assertThat(failure.getCategory()).isEqualTo(category);
-				assertThat(failure.getHttpStatus()).isEqualTo(status);
-				assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
-			})
-			.verify(Duration.ofSeconds(10));
+		StepVerifier.create(provider(name).chat(ChatRequest.ofUser(PROMPT))).expectErrorSatisfies((ex) -> {
+			ProviderException failure = (ProviderException) ex;
+			assertThat(failure.getCategory()).isEqualTo(category);
+			assertThat(failure.getHttpStatus()).isEqualTo(status);
+			assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
+		}).verify(Duration.ofSeconds(10));
 	}
 
 	@Test
@@ -208,10 +210,14 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 			.expectHeader()
 			.valueEquals("retry-after", "1")
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("requests")
-			.jsonPath("$.error.code").isEqualTo("rate_limit_exceeded")
-			.jsonPath("$.error.message").isNotEmpty()
-			.jsonPath("$.error.param").isEmpty();
+			.jsonPath("$.error.type")
+			.isEqualTo("requests")
+			.jsonPath("$.error.code")
+			.isEqualTo("rate_limit_exceeded")
+			.jsonPath("$.error.message")
+			.isNotEmpty()
+			.jsonPath("$.error.param")
+			.isEmpty();
 	}
 
 	@Test
@@ -220,35 +226,42 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 		post(ANTHROPIC, "/v1/messages", "{}").expectStatus()
 			.isEqualTo(529)
 			.expectBody()
-			.jsonPath("$.type").isEqualTo("error")
-			.jsonPath("$.error.type").isEqualTo("overloaded_error")
-			.jsonPath("$.error.message").isEqualTo("Overloaded");
+			.jsonPath("$.type")
+			.isEqualTo("error")
+			.jsonPath("$.error.type")
+			.isEqualTo("overloaded_error")
+			.jsonPath("$.error.message")
+			.isEqualTo("Overloaded");
 	}
 
 	@Test
 	void malformedRequestIsRejectedAsTheRealApiWould() {
-		post(ANTHROPIC, "/v1/messages",
-				"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
 			.expectStatus()
 			.isBadRequest()
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("invalid_request_error")
-			.jsonPath("$.error.message").isEqualTo("max_tokens: Field required");
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error")
+			.jsonPath("$.error.message")
+			.isEqualTo("max_tokens: Field required");
 		post(OPENAI, "/v1/chat/completions", "not json").expectStatus()
 			.isBadRequest()
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("invalid_request_error");
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error");
 	}
 
 	@Test
 	void requestBeyondTheSizeCapIsAnsweredWith413InTheProvidersFormat() {
 		String prompt = "a ".repeat(SimulatedProvider.MAX_REQUEST_BYTES / 2);
-		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
-				+ "\"content\":\"" + prompt + "\"}]}")
+		post(ANTHROPIC, "/v1/messages",
+				"{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\"," + "\"content\":\"" + prompt
+						+ "\"}]}")
 			.expectStatus()
 			.isEqualTo(413)
 			.expectBody()
-			.jsonPath("$.error.type").isEqualTo("request_too_large");
+			.jsonPath("$.error.type")
+			.isEqualTo("request_too_large");
 		// Just under the cap, the same request is read and answered.
 		String under = prompt.substring(0, prompt.length() - 200);
 		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
@@ -261,9 +274,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	void latencyDelaysTheAnswer() {
 		simulator(OPENAI).inject(new Fault(null, Duration.ofMillis(300), false));
 		long start = System.nanoTime();
-		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT)))
-			.expectNextCount(1)
-			.verifyComplete();
+		StepVerifier.create(provider(OPENAI).chat(ChatRequest.ofUser(PROMPT))).expectNextCount(1).verifyComplete();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 	}
 
@@ -272,9 +283,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 		assertThat(simulator(OPENAI).profile().latency()).isEqualTo(Duration.ofMillis(20));
 		assertThat(simulator(ANTHROPIC).profile().latency()).isEqualTo(Duration.ofMillis(200));
 		long start = System.nanoTime();
-		StepVerifier.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT)))
-			.expectNextCount(1)
-			.verifyComplete();
+		StepVerifier.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT))).expectNextCount(1).verifyComplete();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 	}
 
@@ -288,7 +297,8 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 				.onErrorResume(ProviderException.class, (ex) -> Mono.just(String.valueOf(ex.getHttpStatus()))))
 			.collectList()
 			.block(Duration.ofSeconds(10));
-		// Every fourth request, counted from the injection: never two in a row, so a breaker that opens on
+		// Every fourth request, counted from the injection: never two in a row, so a
+		// breaker that opens on
 		// consecutive failures stays closed.
 		assertThat(outcomes).containsExactly("ok", "ok", "ok", "503", "ok", "ok", "ok", "503", "ok", "ok", "ok", "503");
 	}
@@ -315,9 +325,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	@Test
 	void hangNeverAnswers() {
 		simulator(ANTHROPIC).inject(new Fault(null, Duration.ZERO, true));
-		StepVerifier
-			.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT))
-				.timeout(Duration.ofMillis(500)))
+		StepVerifier.create(provider(ANTHROPIC).chat(ChatRequest.ofUser(PROMPT)).timeout(Duration.ofMillis(500)))
 			.expectError(TimeoutException.class)
 			.verify(Duration.ofSeconds(10));
 	}

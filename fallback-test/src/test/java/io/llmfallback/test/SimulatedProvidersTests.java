@@ -26,7 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
-/** The kit's public API: scripted answers, request counts, reset, the group and the JUnit extension. */
+/**
+ * The kit's public API: scripted answers, request counts, reset, the group and the JUnit
+ * extension.
+ */
 class SimulatedProvidersTests {
 
 	@Test

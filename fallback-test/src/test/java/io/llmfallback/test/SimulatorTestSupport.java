@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Three simulated providers for a test class, as the sample runs them: {@value #OPENAI} answers in 20 ms
- * with the whole echo, {@value #ANTHROPIC} in 200 ms with 60% of it, {@value #GEMINI} in 100 ms with 80%.
- * Started once for the class, reset before each test, stopped after.
+ * Three simulated providers for a test class, as the sample runs them: {@value #OPENAI}
+ * answers in 20 ms with the whole echo, {@value #ANTHROPIC} in 200 ms with 60% of it,
+ * {@value #GEMINI} in 100 ms with 80%. Started once for the class, reset before each
+ * test, stopped after.
  */
 abstract class SimulatorTestSupport {
 

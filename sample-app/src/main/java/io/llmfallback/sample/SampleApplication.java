@@ -6,8 +6,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Starts the sample. Without configuration it first starts simulated providers on loopback, so it runs
- * with no API keys; the {@code real} profile calls OpenAI and Anthropic instead.
+ * Starts the sample. Without configuration it first starts simulated providers on
+ * loopback, so it runs with no API keys; the {@code real} profile calls OpenAI and
+ * Anthropic instead.
  */
 @SpringBootApplication
 public class SampleApplication {

@@ -28,10 +28,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code POST /chat/{chain}/stream} end to end: server-sent events read over real HTTP from the app, whose
- * chains stream from the simulated providers, broken at run time through the app's own {@code /simulator} API.
+ * {@code POST /chat/{chain}/stream} end to end: server-sent events read over real HTTP
+ * from the app, whose chains stream from the simulated providers, broken at run time
+ * through the app's own {@code /simulator} API.
  */
-// Only a caller that goes away can end a stalled gemini-sim stream within a minute: the cancellation test.
+// Only a caller that goes away can end a stalled gemini-sim stream within a minute: the
+// cancellation test.
 @TestPropertySource(properties = { "llm.fallback.providers.gemini-sim.stall-timeout=60s",
 		"llm.fallback.chains.gemini.latency-budget=60s" })
 class ChatStreamTests extends SampleAppTestSupport {
@@ -40,9 +42,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT =
-			new ParameterizedTypeReference<>() {
-			};
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() {
+	};
 
 	@Test
 	void healthyStreamIsAChunkPerPieceOfTextThenDone() {
@@ -85,11 +86,13 @@ class ChatStreamTests extends SampleAppTestSupport {
 		assertThat(chunks(events)).containsExactly("openai-sim echoes: Why");
 		Failed error = failed(events);
 		assertThat(error.failure()).isEqualTo("interrupted");
-		// Closed before the end of its chunked body: the connection failed under the stream.
+		// Closed before the end of its chunked body: the connection failed under the
+		// stream.
 		assertThat(error.category()).isEqualTo("connection");
 		assertThat(error.textSent()).isTrue();
 		assertThat(error.charactersStreamed()).isEqualTo("openai-sim echoes: Why".length());
-		// The chain does not fall over once text has reached the caller: anthropic-sim was never asked.
+		// The chain does not fall over once text has reached the caller: anthropic-sim
+		// was never asked.
 		assertThat(error.attempts()).extracting(Attempt::provider, Attempt::category)
 			.containsExactly(tuple("openai-sim", "connection"));
 	}
@@ -163,7 +166,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 		inject(GEMINI, "{\"stallAfterChunks\":1}");
 		StepVerifier.create(post("gemini", PROMPT))
 			.assertNext((event) -> assertThat(event.event()).isEqualTo("chunk"))
-			// The simulator holds the stalled stream open, and the chain would wait a minute for its next chunk.
+			// The simulator holds the stalled stream open, and the chain would wait a
+			// minute for its next chunk.
 			.then(() -> assertThat(gemini.inFlight()).isEqualTo(1))
 			.thenCancel()
 			.verify(Duration.ofSeconds(10));
@@ -192,7 +196,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 			.exchange()
 			.expectStatus()
 			.isBadRequest();
-		// The guardrail refuses it inside the chain, before any provider is called and any event is sent.
+		// The guardrail refuses it inside the chain, before any provider is called and
+		// any event is sent.
 		this.client.post()
 			.uri("/chat/{chain}/stream", "default")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -209,8 +214,8 @@ class ChatStreamTests extends SampleAppTestSupport {
 	}
 
 	private List<Event> stream(String chain) {
-		List<Event> events = post(chain, PROMPT).map((event) -> new Event(String.valueOf(event.event()),
-				String.valueOf(event.data())))
+		List<Event> events = post(chain, PROMPT)
+			.map((event) -> new Event(String.valueOf(event.event()), String.valueOf(event.data())))
 			.collectList()
 			.block(Duration.ofSeconds(15));
 		assertThat(events).isNotNull();

@@ -37,21 +37,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The walk-through of {@code docs/sample-app.md} as a test, on the sample's own configuration (demo alert
- * windows): healthy traffic, a fault injected into the primary through {@code /simulator}, traffic again,
- * and then each of the six fallback signals must have moved, in {@code /actuator/llmfallback/default} and
- * in the Prometheus scrape, to the value this test works out from the simulators' known latencies, answers
- * and prices.
+ * The walk-through of {@code docs/sample-app.md} as a test, on the sample's own
+ * configuration (demo alert windows): healthy traffic, a fault injected into the primary
+ * through {@code /simulator}, traffic again, and then each of the six fallback signals
+ * must have moved, in {@code /actuator/llmfallback/default} and in the Prometheus scrape,
+ * to the value this test works out from the simulators' known latencies, answers and
+ * prices.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @ContextConfiguration(initializers = SimulatedProvidersInitializer.class)
-// A context of its own, so that its signal windows hold this test's traffic and nothing else.
+// A context of its own, so that its signal windows hold this test's traffic and nothing
+// else.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
 class FallbackSignalsDemoTests {
 
-	// Multiples of the 8 traffic prompts, so that both paths see each prompt equally often.
+	// Multiples of the 8 traffic prompts, so that both paths see each prompt equally
+	// often.
 	private static final int HEALTHY_REQUESTS = 400;
 
 	private static final int OUTAGE_REQUESTS = 96;
@@ -72,7 +75,8 @@ class FallbackSignalsDemoTests {
 	@Test
 	void aFaultInjectedIntoThePrimaryMovesAllSixSignals(CapturedOutput output) {
 		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(120)).build();
-		// Warm-up through the other chain, whose signals are its own: the first, cold requests of a fresh
+		// Warm-up through the other chain, whose signals are its own: the first, cold
+		// requests of a fresh
 		// JVM would otherwise sit in the default chain's primary P95.
 		traffic("summarize", 64);
 
@@ -94,10 +98,13 @@ class FallbackSignalsDemoTests {
 		assertThat(outage.path("failed").asInt()).isZero();
 
 		String scrape = scrape();
-		// Requests that tried openai-sim before its breaker opened: at least the 3 that opened it, at most a
-		// few more that were already in flight, which moved on as it opened (cancelled) or failed as well.
-		long triedPrimary = Math.round(sample(scrape, "llm_fallback_attempts_total",
-				Map.of("chain", "default", "provider", "openai-sim", "outcome", "overloaded")))
+		// Requests that tried openai-sim before its breaker opened: at least the 3 that
+		// opened it, at most a
+		// few more that were already in flight, which moved on as it opened (cancelled)
+		// or failed as well.
+		long triedPrimary = Math
+			.round(sample(scrape, "llm_fallback_attempts_total",
+					Map.of("chain", "default", "provider", "openai-sim", "outcome", "overloaded")))
 				+ Math.round(sampleOrZero(scrape, "llm_fallback_attempts_total",
 						Map.of("chain", "default", "provider", "openai-sim", "outcome", "cancelled")));
 		assertThat(triedPrimary).isBetween(3L, 16L);
@@ -105,7 +112,8 @@ class FallbackSignalsDemoTests {
 		JsonNode chain = get("/actuator/llmfallback/default");
 		JsonNode signals = chain.path("signals");
 
-		// 1. Activation rate: one request in five fell over; the alert (default threshold 0.05) fires.
+		// 1. Activation rate: one request in five fell over; the alert (default threshold
+		// 0.05) fires.
 		double activationRate = (double) OUTAGE_REQUESTS / TOTAL;
 		assertThat(chain.path("requests").asLong()).isEqualTo(TOTAL);
 		assertThat(chain.path("fallbackActivations").asLong()).isEqualTo(OUTAGE_REQUESTS);
@@ -121,7 +129,8 @@ class FallbackSignalsDemoTests {
 		assertThat(fallbackP95).isGreaterThan(primaryP95);
 		assertThat(signals.path("fallbackP95Ratio").asDouble()).isCloseTo(fallbackP95 / primaryP95, within(1e-9));
 
-		// 3. Output-length delta: anthropic-sim echoes 60% of a prompt's words, openai-sim all of them.
+		// 3. Output-length delta: anthropic-sim echoes 60% of a prompt's words,
+		// openai-sim all of them.
 		double primaryMean = TrafficPrompts.ALL.stream()
 			.mapToInt((prompt) -> ("openai-sim echoes: " + prompt).length())
 			.average()
@@ -137,36 +146,45 @@ class FallbackSignalsDemoTests {
 		assertThat(chain.path("outputLengthDelta").asDouble()).isCloseTo(lengthDelta, within(1e-9));
 		assertThat(alert(chain, "output-length-delta").path("firing").asBoolean()).isTrue();
 
-		// 4. Blended cost per request: what the two batches cost, over every request. Within the first minute
-		// the recent window holds the same requests as the baseline; the ratio rises once the healthy batch
+		// 4. Blended cost per request: what the two batches cost, over every request.
+		// Within the first minute
+		// the recent window holds the same requests as the baseline; the ratio rises once
+		// the healthy batch
 		// is a minute old, as a fallback request costs more than 1.5 times a primary one.
 		BigDecimal healthyCost = healthy.path("costUsd").decimalValue();
 		BigDecimal outageCost = outage.path("costUsd").decimalValue();
 		BigDecimal blended = healthyCost.add(outageCost).divide(BigDecimal.valueOf(TOTAL), 10, RoundingMode.HALF_UP);
 		assertThat(chain.path("blendedCostPerRequestUsd").decimalValue()).isEqualByComparingTo(blended);
 		assertThat(signals.path("blendedCostRatio").isNumber()).isTrue();
-		BigDecimal perHealthyRequest = healthyCost.divide(BigDecimal.valueOf(HEALTHY_REQUESTS), 10, RoundingMode.HALF_UP);
-		BigDecimal perFallbackRequest = outageCost.divide(BigDecimal.valueOf(OUTAGE_REQUESTS), 10, RoundingMode.HALF_UP);
+		BigDecimal perHealthyRequest = healthyCost.divide(BigDecimal.valueOf(HEALTHY_REQUESTS), 10,
+				RoundingMode.HALF_UP);
+		BigDecimal perFallbackRequest = outageCost.divide(BigDecimal.valueOf(OUTAGE_REQUESTS), 10,
+				RoundingMode.HALF_UP);
 		assertThat(perFallbackRequest).isGreaterThan(perHealthyRequest.multiply(new BigDecimal("1.5")));
 
 		// 5. Breaker: openai-sim's is open, and so is its alert.
 		JsonNode report = get("/actuator/llmfallback");
 		assertThat(report.path("providers").path("openai-sim").path("circuitBreaker").asString()).isEqualTo("OPEN");
-		assertThat(report.path("providers").path("anthropic-sim").path("circuitBreaker").asString()).isEqualTo("CLOSED");
-		assertThat(report.path("alerts").valueStream()
+		assertThat(report.path("providers").path("anthropic-sim").path("circuitBreaker").asString())
+			.isEqualTo("CLOSED");
+		assertThat(report.path("alerts")
+			.valueStream()
 			.filter((alert) -> alert.path("signal").asString().equals("breaker-open")
 					&& alert.path("provider").asString().equals("openai-sim"))
 			.map((alert) -> alert.path("firing").asBoolean())).containsExactly(true);
 
-		// 6. Middleware overhead: the guardrail runs once a request, the redaction once an attempt. A primary
-		// request costs 2 evaluations; a fallback one 3 if it tried openai-sim first, 2 once the breaker skips it.
+		// 6. Middleware overhead: the guardrail runs once a request, the redaction once
+		// an attempt. A primary
+		// request costs 2 evaluations; a fallback one 3 if it tried openai-sim first, 2
+		// once the breaker skips it.
 		double fallbackPerRequest = (2.0 * OUTAGE_REQUESTS + triedPrimary) / OUTAGE_REQUESTS;
 		assertThat(signals.path("primaryMiddlewarePerRequest").asDouble()).isEqualTo(2.0);
 		assertThat(signals.path("fallbackMiddlewarePerRequest").asDouble()).isCloseTo(fallbackPerRequest, within(1e-9));
 		assertThat(signals.path("middlewareOverhead").asDouble()).isGreaterThan(0)
 			.isCloseTo(fallbackPerRequest / 2 - 1, within(1e-9));
 
-		// The same signals in the Prometheus scrape (gauges read at scrape time, alerts as last evaluated).
+		// The same signals in the Prometheus scrape (gauges read at scrape time, alerts
+		// as last evaluated).
 		scrape = scrape();
 		assertThat(sample(scrape, "llm_fallback_signal", Map.of("chain", "default", "signal", "activation-rate")))
 			.isEqualTo(activationRate);
@@ -186,7 +204,8 @@ class FallbackSignalsDemoTests {
 			.isEqualTo(HEALTHY_REQUESTS);
 		assertThat(sample(scrape, "llm_fallback_alert_firing", Map.of("chain", "default", "signal", "activation-rate")))
 			.isEqualTo(1);
-		assertThat(sample(scrape, "llm_fallback_alert_firing", Map.of("signal", "breaker-open", "provider", "openai-sim")))
+		assertThat(
+				sample(scrape, "llm_fallback_alert_firing", Map.of("signal", "breaker-open", "provider", "openai-sim")))
 			.isEqualTo(1);
 		assertThat(sample(scrape, "llm_fallback_middleware_evaluations_total",
 				Map.of("chain", "default", "stage", "attempt", "path", "fallback")))
@@ -199,7 +218,8 @@ class FallbackSignalsDemoTests {
 		assertThat(scrape).contains("gen_ai_client_operation_duration_seconds_bucket{",
 				"llm_fallback_request_duration_seconds_bucket{");
 
-		// Each alert was announced as it started firing: once as an event, and at WARN in the log.
+		// Each alert was announced as it started firing: once as an event, and at WARN in
+		// the log.
 		assertThat(this.alerts.transitions).filteredOn(AlertTransition::firing)
 			.extracting((transition) -> transition.alert().signal() + " "
 					+ Objects.requireNonNullElse(transition.alert().chain(), transition.alert().provider()))
@@ -270,7 +290,10 @@ class FallbackSignalsDemoTests {
 
 	}
 
-	/** The first {@code percent} of the text's words, rounded up, as the simulators count them. */
+	/**
+	 * The first {@code percent} of the text's words, rounded up, as the simulators count
+	 * them.
+	 */
 	private static String firstWords(String text, int percent) {
 		String[] words = text.strip().split("\\s+");
 		return String.join(" ", List.of(words).subList(0, (words.length * percent + 99) / 100));
@@ -283,7 +306,10 @@ class FallbackSignalsDemoTests {
 		return values.get(0);
 	}
 
-	/** The sample's value, or 0 for a counter never incremented, which the registry has not created. */
+	/**
+	 * The sample's value, or 0 for a counter never incremented, which the registry has
+	 * not created.
+	 */
 	private static double sampleOrZero(String scrape, String metric, Map<String, String> labels) {
 		List<Double> values = samples(scrape, metric, labels);
 		assertThat(values).as(metric + labels).hasSizeLessThanOrEqualTo(1);

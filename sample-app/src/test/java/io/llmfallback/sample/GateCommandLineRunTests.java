@@ -13,9 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's command-line gate run, as a separate process exactly as a CI step runs it: the sample
- * application replays the {@code extract} chain's corpus against its simulated providers, writes the
- * report, and exits with 1 because the terser fallback diverges beyond the default tolerances.
+ * The README's command-line gate run, as a separate process exactly as a CI step runs it:
+ * the sample application replays the {@code extract} chain's corpus against its simulated
+ * providers, writes the report, and exits with 1 because the terser fallback diverges
+ * beyond the default tolerances.
  */
 class GateCommandLineRunTests {
 
@@ -29,7 +30,8 @@ class GateCommandLineRunTests {
 		assertThat(report.path("corpusSize").asInt()).isEqualTo(16);
 		JsonNode fallback = report.path("fallbacks").get(0);
 		assertThat(fallback.path("provider").asString()).isEqualTo("anthropic-sim");
-		// The simulators' rules give these exactly (docs/sample-app.md works them out): 4153 and 3049 characters
+		// The simulators' rules give these exactly (docs/sample-app.md works them out):
+		// 4153 and 3049 characters
 		// over 16 answers, which the report rounds to two decimals.
 		assertThat(report.path("primary").path("outputLength").path("mean").asDouble()).isEqualTo(259.56);
 		assertThat(fallback.path("outputLength").path("mean").asDouble()).isEqualTo(190.56);
@@ -44,11 +46,15 @@ class GateCommandLineRunTests {
 			throws IOException, InterruptedException {
 		assertThat(runGate(reports, "--llm.fallback.gate.chain=extrcat")).isEqualTo(2);
 		assertThat(reports.resolve("output.log")).content()
-			.contains("llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, gemini, summarize, extract]");
+			.contains(
+					"llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, gemini, summarize, extract]");
 		assertThat(reports.resolve("extrcat-gate.json")).doesNotExist();
 	}
 
-	/** Runs the sample application as a CI step would, and answers its exit code; output in output.log. */
+	/**
+	 * Runs the sample application as a CI step would, and answers its exit code; output
+	 * in output.log.
+	 */
 	private static int runGate(Path reports, String chainArgument) throws IOException, InterruptedException {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),

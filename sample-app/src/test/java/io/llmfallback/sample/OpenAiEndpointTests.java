@@ -11,8 +11,9 @@ import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPEN
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample serves its chains as an OpenAI-compatible API: a streamed completion through a failover comes in
- * OpenAI's chunks, the serving model named, its usage last, then {@code [DONE]}.
+ * The sample serves its chains as an OpenAI-compatible API: a streamed completion through
+ * a failover comes in OpenAI's chunks, the serving model named, its usage last, then
+ * {@code [DONE]}.
  */
 class OpenAiEndpointTests extends SampleAppTestSupport {
 
@@ -53,8 +54,10 @@ class OpenAiEndpointTests extends SampleAppTestSupport {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.object").isEqualTo("list")
-			.jsonPath("$.data[*].id").isEqualTo(List.of("default", "gemini", "summarize", "extract"));
+			.jsonPath("$.object")
+			.isEqualTo("list")
+			.jsonPath("$.data[*].id")
+			.isEqualTo(List.of("default", "gemini", "summarize", "extract"));
 	}
 
 }

@@ -19,8 +19,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code real} profile starts without simulators, with chains over the real APIs, and prints neither
- * key. No call is made: the build has no network access to the providers.
+ * The {@code real} profile starts without simulators, with chains over the real APIs, and
+ * prints neither key. No call is made: the build has no network access to the providers.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "OPENAI_API_KEY=" + RealProfileTests.OPENAI_KEY,
@@ -45,7 +45,8 @@ class RealProfileTests {
 	void chainsUseTheRealProvidersAndNoSimulatorRuns() {
 		assertThat(this.context.getBeanNamesForType(SimulatedProviders.class)).isEmpty();
 		this.client.get().uri("/simulator").exchange().expectStatus().isNotFound();
-		// The OpenAI-compatible endpoint is open over the simulators only: in front of real keys it stays off.
+		// The OpenAI-compatible endpoint is open over the simulators only: in front of
+		// real keys it stays off.
 		this.client.get().uri("/v1/models").exchange().expectStatus().isNotFound();
 		this.client.get()
 			.uri("/actuator/llmfallback")
@@ -53,11 +54,16 @@ class RealProfileTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.providers.openai.type").isEqualTo("openai")
-			.jsonPath("$.providers.anthropic.type").isEqualTo("anthropic")
-			.jsonPath("$.chains.default.providers[0]").isEqualTo("openai")
-			.jsonPath("$.chains.summarize.providers[1]").isEqualTo("anthropic")
-			.jsonPath("$.providers.openai-sim").doesNotExist();
+			.jsonPath("$.providers.openai.type")
+			.isEqualTo("openai")
+			.jsonPath("$.providers.anthropic.type")
+			.isEqualTo("anthropic")
+			.jsonPath("$.chains.default.providers[0]")
+			.isEqualTo("openai")
+			.jsonPath("$.chains.summarize.providers[1]")
+			.isEqualTo("anthropic")
+			.jsonPath("$.providers.openai-sim")
+			.doesNotExist();
 	}
 
 	@Test

@@ -21,10 +21,10 @@ import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The sample on a random port, with its simulated providers on loopback: real HTTP from the test to the
- * app, and from the app's chains to the simulators, with faults injected through the app's own
- * {@code /simulator} API. Before each test every simulator is healed, every breaker closed and every
- * retry-after forgotten.
+ * The sample on a random port, with its simulated providers on loopback: real HTTP from
+ * the test to the app, and from the app's chains to the simulators, with faults injected
+ * through the app's own {@code /simulator} API. Before each test every simulator is
+ * healed, every breaker closed and every retry-after forgotten.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -48,9 +48,11 @@ abstract class SampleAppTestSupport {
 		// Long enough for a chain that waits out two 2 s timeouts on a busy machine.
 		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(15)).build();
 		this.simulators.all().forEach(SimulatedProvider::heal);
-		// Resetting also empties the breakers' windows, so that no test sees another's failures or successes.
+		// Resetting also empties the breakers' windows, so that no test sees another's
+		// failures or successes.
 		this.breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		// A 429 of one test would keep its provider from the next for the retry-after it asked for.
+		// A 429 of one test would keep its provider from the next for the retry-after it
+		// asked for.
 		this.guards.forgetRetryAfters();
 	}
 

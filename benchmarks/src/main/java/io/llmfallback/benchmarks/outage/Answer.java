@@ -14,7 +14,10 @@ record Answer(Outcome outcome, List<Attempt> attempts) {
 		attempts = List.copyOf(attempts);
 	}
 
-	/** The provider calls the request made: attempts that reached, or were sent to, a provider. */
+	/**
+	 * The provider calls the request made: attempts that reached, or were sent to, a
+	 * provider.
+	 */
 	long calls() {
 		return this.attempts.stream().filter(Attempt::called).count();
 	}
@@ -41,8 +44,10 @@ record Answer(Outcome outcome, List<Attempt> attempts) {
 	 * One provider attempt.
 	 *
 	 * @param role which provider
-	 * @param called whether the provider was called (skipped attempts, e.g. short-circuited, were not)
-	 * @param label how it ended: {@code success}, a failure category, {@code short-circuited}...
+	 * @param called whether the provider was called (skipped attempts, e.g.
+	 * short-circuited, were not)
+	 * @param label how it ended: {@code success}, a failure category,
+	 * {@code short-circuited}...
 	 * @param durationNanos how long it took as the client measured it
 	 * @param costUsd what it cost at the provider's price
 	 */

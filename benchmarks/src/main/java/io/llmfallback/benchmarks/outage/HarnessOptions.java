@@ -15,14 +15,15 @@ import org.springframework.boot.convert.DurationStyle;
  *
  * @param phases the outage schedule
  * @param rate logical requests per second sent to each variant
- * @param providerTimeout every provider call's timeout, the naive client's as the starter's
+ * @param providerTimeout every provider call's timeout, the naive client's as the
+ * starter's
  * @param retryAfter what the primary's 429s ask for
  * @param warmUp how long healthy traffic runs, unrecorded, before the schedule starts
  * @param resultsDirectory where the JSON and Markdown reports go
  * @param svg where the latency plot goes
  */
-record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Duration retryAfter,
-		Duration warmUp, Path resultsDirectory, Path svg) {
+record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Duration retryAfter, Duration warmUp,
+		Path resultsDirectory, Path svg) {
 
 	static final String USAGE = """
 			OutageHarness [--phases=30s,60s,30s,30s,30s] [--rate=100] [--timeout=10s] [--warmup=5s]
@@ -37,7 +38,10 @@ record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Du
 	private static final Set<String> NAMES = Set.of("--phases", "--rate", "--timeout", "--warmup", "--results",
 			"--svg");
 
-	/** Between a request's arrival and the moment a request that has not ended counts as lost. */
+	/**
+	 * Between a request's arrival and the moment a request that has not ended counts as
+	 * lost.
+	 */
 	static final Duration GRACE = Duration.ofSeconds(5);
 
 	HarnessOptions {
@@ -48,24 +52,30 @@ record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Du
 	}
 
 	static HarnessOptions defaults() {
-		return of(List.of(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30),
-				Duration.ofSeconds(30), Duration.ofSeconds(30)), 100, Duration.ofSeconds(10), Duration.ofSeconds(5),
-				Path.of("benchmarks", "results"), Path.of("docs", "images", "outage-latency.svg"));
+		return of(
+				List.of(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
+						Duration.ofSeconds(30)),
+				100, Duration.ofSeconds(10), Duration.ofSeconds(5), Path.of("benchmarks", "results"),
+				Path.of("docs", "images", "outage-latency.svg"));
 	}
 
-	/** The five phases of the issue with these lengths, in order: healthy, hang, 503, 429, recovery. */
+	/**
+	 * The five phases of the issue with these lengths, in order: healthy, hang, 503, 429,
+	 * recovery.
+	 */
 	static HarnessOptions of(List<Duration> lengths, int rate, Duration providerTimeout, Duration warmUp,
 			Path resultsDirectory, Path svg) {
 		if (lengths.size() != 5) {
-			throw new IllegalArgumentException("--phases takes five lengths (healthy, hang, 503, 429, recovery), got "
-					+ lengths.size());
+			throw new IllegalArgumentException(
+					"--phases takes five lengths (healthy, hang, 503, 429, recovery), got " + lengths.size());
 		}
-		return new HarnessOptions(List.of(new Phase("healthy", PrimaryBehaviour.HEALTHY, lengths.get(0)),
-				new Phase("hang", PrimaryBehaviour.HANG, lengths.get(1)),
-				new Phase("503", PrimaryBehaviour.SERVER_ERROR, lengths.get(2)),
-				new Phase("429", PrimaryBehaviour.RATE_LIMITED, lengths.get(3)),
-				new Phase("recovery", PrimaryBehaviour.HEALTHY, lengths.get(4))), rate, providerTimeout,
-				Duration.ofSeconds(2), warmUp, resultsDirectory, svg);
+		return new HarnessOptions(
+				List.of(new Phase("healthy", PrimaryBehaviour.HEALTHY, lengths.get(0)),
+						new Phase("hang", PrimaryBehaviour.HANG, lengths.get(1)),
+						new Phase("503", PrimaryBehaviour.SERVER_ERROR, lengths.get(2)),
+						new Phase("429", PrimaryBehaviour.RATE_LIMITED, lengths.get(3)),
+						new Phase("recovery", PrimaryBehaviour.HEALTHY, lengths.get(4))),
+				rate, providerTimeout, Duration.ofSeconds(2), warmUp, resultsDirectory, svg);
 	}
 
 	static HarnessOptions parse(String... args) {
@@ -108,7 +118,10 @@ record HarnessOptions(List<Phase> phases, int rate, Duration providerTimeout, Du
 		return of(lengths, rate, timeout, warmUp, results, svg);
 	}
 
-	/** A chain's latency budget: room for the primary, one retry of it and the fallback, each up to the timeout. */
+	/**
+	 * A chain's latency budget: room for the primary, one retry of it and the fallback,
+	 * each up to the timeout.
+	 */
 	Duration latencyBudget() {
 		return this.providerTimeout.multipliedBy(3);
 	}

@@ -7,9 +7,9 @@ import java.util.Locale;
 import io.llmfallback.benchmarks.outage.VariantRun.Ended;
 
 /**
- * Latency over time, one panel per variant, as SVG text: x is when requests arrived (s), y their latency on a
- * log scale; per second of arrivals, the p50, p95 and slowest request; phase boundaries and the "slow"
- * threshold marked.
+ * Latency over time, one panel per variant, as SVG text: x is when requests arrived (s),
+ * y their latency on a log scale; per second of arrivals, the p50, p95 and slowest
+ * request; phase boundaries and the "slow" threshold marked.
  */
 final class LatencyPlot {
 
@@ -39,7 +39,10 @@ final class LatencyPlot {
 
 	private final List<String> variants = new ArrayList<>();
 
-	/** Per variant, per second of arrivals, p50, p95 and max in ms; NaN where nothing ended. */
+	/**
+	 * Per variant, per second of arrivals, p50, p95 and max in ms; NaN where nothing
+	 * ended.
+	 */
 	private final List<double[][]> series = new ArrayList<>();
 
 	LatencyPlot(PhaseSchedule schedule, List<VariantRun> runs, double slowThresholdMs) {
@@ -73,16 +76,19 @@ final class LatencyPlot {
 		int height = TOP + this.variants.size() * (PANEL + GAP) + 10;
 		double totalSeconds = this.schedule.total().toNanos() / 1e9;
 		StringBuilder svg = new StringBuilder();
-		svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-				+ "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", WIDTH, height, WIDTH, height));
+		svg.append(String.format(Locale.ROOT,
+				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+						+ "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n",
+				WIDTH, height, WIDTH, height));
 		svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
 		svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">"
 				+ "Latency by arrival time, per second: p50, p95, max (log scale)</text>%n", LEFT));
 		for (int k = 0; k < SERIES_NAMES.length; k++) {
 			int x = LEFT + k * 70;
-			svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"28\" x2=\"%d\" y2=\"28\" stroke=\"%s\" "
-					+ "stroke-width=\"2\"/><text x=\"%d\" y=\"32\">%s</text>%n", x, x + 18, SERIES_COLOURS[k], x + 22,
-					SERIES_NAMES[k]));
+			svg.append(String.format(Locale.ROOT,
+					"<line x1=\"%d\" y1=\"28\" x2=\"%d\" y2=\"28\" stroke=\"%s\" "
+							+ "stroke-width=\"2\"/><text x=\"%d\" y=\"32\">%s</text>%n",
+					x, x + 18, SERIES_COLOURS[k], x + 22, SERIES_NAMES[k]));
 		}
 		svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"28\" x2=\"%d\" y2=\"28\" stroke=\"#555\" "
 				+ "stroke-dasharray=\"2,2\"/><text x=\"%d\" y=\"32\">slow: 2 x primary's healthy p99 (%.0f ms)</text>%n",
@@ -95,15 +101,18 @@ final class LatencyPlot {
 
 	private void panel(StringBuilder svg, int top, String title, double[][] lines, double totalSeconds) {
 		int plotWidth = WIDTH - LEFT - RIGHT;
-		svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", LEFT,
-				top - 4, title));
-		svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-				+ "stroke=\"#999\"/>%n", LEFT, top, plotWidth, PANEL));
+		svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", LEFT, top - 4,
+				title));
+		svg.append(String.format(Locale.ROOT,
+				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" " + "stroke=\"#999\"/>%n", LEFT, top,
+				plotWidth, PANEL));
 		for (double tick = Y_MIN_MS; tick <= Y_MAX_MS; tick *= 10) {
 			double y = y(tick, top);
-			svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-					+ "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y, LEFT + plotWidth, y,
-					LEFT - 4, y + 4, (tick < 1000) ? (int) tick + " ms" : (int) (tick / 1000) + " s"));
+			svg.append(String.format(Locale.ROOT,
+					"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
+							+ "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+					LEFT, y, LEFT + plotWidth, y, LEFT - 4, y + 4,
+					(tick < 1000) ? (int) tick + " ms" : (int) (tick / 1000) + " s"));
 		}
 		double step = tickStep(totalSeconds);
 		for (double second = 0; second <= totalSeconds + 1e-9; second += step) {
@@ -120,18 +129,20 @@ final class LatencyPlot {
 					top + 12, this.schedule.phases().get(p).name()));
 		}
 		double threshold = y(this.slowThresholdMs, top);
-		svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
-				+ "stroke-dasharray=\"2,2\"/>%n", LEFT, threshold, LEFT + plotWidth, threshold));
+		svg.append(String.format(Locale.ROOT,
+				"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" " + "stroke-dasharray=\"2,2\"/>%n",
+				LEFT, threshold, LEFT + plotWidth, threshold));
 		for (int k = lines.length - 1; k >= 0; k--) {
 			StringBuilder points = new StringBuilder();
 			for (int s = 0; s < lines[k].length; s++) {
 				if (!Double.isNaN(lines[k][s])) {
-					points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s + 0.5, totalSeconds),
-							y(lines[k][s], top)));
+					points.append(
+							String.format(Locale.ROOT, "%.1f,%.1f ", x(s + 0.5, totalSeconds), y(lines[k][s], top)));
 				}
 			}
-			svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
-					+ "points=\"%s\"/>%n", SERIES_COLOURS[k], (k == 2) ? "1" : "1.6", points.toString().trim()));
+			svg.append(String.format(Locale.ROOT,
+					"<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" " + "points=\"%s\"/>%n",
+					SERIES_COLOURS[k], (k == 2) ? "1" : "1.6", points.toString().trim()));
 		}
 	}
 

@@ -23,9 +23,10 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Variant (a), what a team writes by hand: call the primary with a timeout, on any error call the fallback
- * with the same timeout; no breaker, nothing learnt from one request to the next. Its pool holds
- * {@value #MAX_CONNECTIONS} connections per host, so that a hanging primary does not make it queue.
+ * Variant (a), what a team writes by hand: call the primary with a timeout, on any error
+ * call the fallback with the same timeout; no breaker, nothing learnt from one request to
+ * the next. Its pool holds {@value #MAX_CONNECTIONS} connections per host, so that a
+ * hanging primary does not make it queue.
  */
 final class NaiveClient implements VariantClient {
 
@@ -58,14 +59,17 @@ final class NaiveClient implements VariantClient {
 	public Mono<Answer> send(ChatRequest request) {
 		List<Attempt> attempts = new ArrayList<>(2);
 		return call(ProviderRole.PRIMARY, this.primaryUrl, openAiBody(request), attempts)
-			.onErrorResume((primaryFailed) -> call(ProviderRole.FALLBACK, this.fallbackUrl, anthropicBody(request),
-					attempts))
+			.onErrorResume(
+					(primaryFailed) -> call(ProviderRole.FALLBACK, this.fallbackUrl, anthropicBody(request), attempts))
 			.map((served) -> new Answer((served == ProviderRole.PRIMARY) ? Outcome.PRIMARY : Outcome.FALLBACK,
 					attempts))
 			.onErrorResume((fallbackFailed) -> Mono.just(new Answer(Outcome.FAILED, attempts)));
 	}
 
-	/** One POST with the timeout; records the attempt, and answers with the role when it succeeded. */
+	/**
+	 * One POST with the timeout; records the attempt, and answers with the role when it
+	 * succeeded.
+	 */
 	private Mono<ProviderRole> call(ProviderRole role, String url, ObjectNode body, List<Attempt> attempts) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
@@ -90,10 +94,10 @@ final class NaiveClient implements VariantClient {
 		});
 	}
 
-	private static void record(List<Attempt> attempts, ProviderRole role, String label, long start,
-			TokenUsage usage) {
+	private static void record(List<Attempt> attempts, ProviderRole role, String label, long start, TokenUsage usage) {
 		synchronized (attempts) {
-			// The answer's usage at the same prices the starter variants are configured with.
+			// The answer's usage at the same prices the starter variants are configured
+			// with.
 			attempts.add(new Attempt(role, true, label, System.nanoTime() - start,
 					role.pricing().cost(usage).doubleValue()));
 		}

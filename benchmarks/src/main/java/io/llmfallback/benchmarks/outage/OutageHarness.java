@@ -13,26 +13,34 @@ import io.llmfallback.model.ChatRequest;
 import reactor.netty.resources.LoopResources;
 
 /**
- * Latency under an outage of the primary, for four ways of falling back, side by side in one run (see
- * docs/performance.md, "Latency under an outage"). Each variant gets its own pair of simulated providers on
- * loopback HTTP, all on the same phase schedule (healthy, the primary hangs, answers 503, answers 429 with
- * {@code retry-after}, recovery), and the same open-loop load: requests are sent at a fixed rate by one
- * thread pacing on {@link System#nanoTime()}, which never waits for an answer, and each request's latency runs
- * from when it was due. The report goes to standard output, to {@code benchmarks/results/} as JSON and
- * Markdown, and the latency plot to {@code docs/images/outage-latency.svg}.
+ * Latency under an outage of the primary, for four ways of falling back, side by side in
+ * one run (see docs/performance.md, "Latency under an outage"). Each variant gets its own
+ * pair of simulated providers on loopback HTTP, all on the same phase schedule (healthy,
+ * the primary hangs, answers 503, answers 429 with {@code retry-after}, recovery), and
+ * the same open-loop load: requests are sent at a fixed rate by one thread pacing on
+ * {@link System#nanoTime()}, which never waits for an answer, and each request's latency
+ * runs from when it was due. The report goes to standard output, to
+ * {@code benchmarks/results/} as JSON and Markdown, and the latency plot to
+ * {@code docs/images/outage-latency.svg}.
  * <p>
  * {@code java -cp benchmarks/target/benchmarks.jar io.llmfallback.benchmarks.outage.OutageHarness [options]};
  * {@code --help} lists the options.
  */
 public final class OutageHarness {
 
-	/** What every variant is asked, every time: a short prompt with a system message and an output cap. */
+	/**
+	 * What every variant is asked, every time: a short prompt with a system message and
+	 * an output cap.
+	 */
 	static final ChatRequest REQUEST = ChatRequest
 		.ofUser("Summarize the incident report in three sentences: the primary region stopped answering at 02:14.")
 		.withSystem("You are a concise assistant for an on-call engineer.")
 		.withMaxTokens(256);
 
-	/** Between the last warm-up request and the first measured one: the warm-up's answers drain. */
+	/**
+	 * Between the last warm-up request and the first measured one: the warm-up's answers
+	 * drain.
+	 */
 	private static final Duration SETTLE = Duration.ofMillis(500);
 
 	private OutageHarness() {
@@ -60,7 +68,9 @@ public final class OutageHarness {
 		System.exit(0);
 	}
 
-	/** Runs the schedule against every variant and reports; the report is not written yet. */
+	/**
+	 * Runs the schedule against every variant and reports; the report is not written yet.
+	 */
 	static OutageReport run(HarnessOptions options) throws InterruptedException, IOException {
 		PhaseSchedule schedule = new PhaseSchedule(options.phases());
 		int requests = (int) (schedule.total().toNanos() * options.rate() / 1_000_000_000L);
@@ -88,13 +98,13 @@ public final class OutageHarness {
 			Instant startedAt = Instant.now();
 			long origin = System.nanoTime() + SETTLE.toNanos();
 			runs.forEach((run) -> run.start(origin));
-			Samples senderLateness = openLoop(origin, period, requests,
-					(index, due) -> {
-						// Each variant in turn goes first, so that none is always sent last in a tick.
-						for (int k = 0; k < runs.size(); k++) {
-							runs.get((index + k) % runs.size()).send(index, due, REQUEST);
-						}
-					});
+			Samples senderLateness = openLoop(origin, period, requests, (index, due) -> {
+				// Each variant in turn goes first, so that none is always sent last in a
+				// tick.
+				for (int k = 0; k < runs.size(); k++) {
+					runs.get((index + k) % runs.size()).send(index, due, REQUEST);
+				}
+			});
 			long deadline = origin + (requests - 1) * period + options.lostAfter().toNanos();
 			for (VariantRun run : runs) {
 				run.awaitEnds(Math.max(0, deadline - System.nanoTime()));
@@ -108,22 +118,22 @@ public final class OutageHarness {
 	}
 
 	/**
-	 * Healthy traffic at the run's rate before the measured run, not recorded: the JIT compiles the hot paths
-	 * and the starter's latency windows fill, as in an application that was serving before the outage.
+	 * Healthy traffic at the run's rate before the measured run, not recorded: the JIT
+	 * compiles the hot paths and the starter's latency windows fill, as in an application
+	 * that was serving before the outage.
 	 */
-	private static void warmUp(List<VariantRun> runs, HarnessOptions options, long period)
-			throws InterruptedException {
+	private static void warmUp(List<VariantRun> runs, HarnessOptions options, long period) throws InterruptedException {
 		int requests = (int) (options.warmUp().toNanos() / period);
 		CountDownLatch ended = new CountDownLatch(requests * runs.size());
-		openLoop(System.nanoTime(), period, requests, (index, due) -> runs.forEach((run) -> run.warmUp(REQUEST)
-			.doFinally((signal) -> ended.countDown())
-			.subscribe()));
+		openLoop(System.nanoTime(), period, requests, (index, due) -> runs
+			.forEach((run) -> run.warmUp(REQUEST).doFinally((signal) -> ended.countDown()).subscribe()));
 		ended.await(options.lostAfter().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/**
-	 * Calls {@code tick} with each due time, {@code origin + i * period} for i from 0 to count - 1, on this
-	 * thread and never earlier than due; a tick that is late does not delay the next ones' due times.
+	 * Calls {@code tick} with each due time, {@code origin + i * period} for i from 0 to
+	 * count - 1, on this thread and never earlier than due; a tick that is late does not
+	 * delay the next ones' due times.
 	 * @return how late each tick ended, after its due time, in nanoseconds
 	 */
 	static Samples openLoop(long origin, long period, int count, Tick tick) {

@@ -24,15 +24,17 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a run measured, per phase and variant, the issue's targets for variant (c), and what the primary's
- * connection pool did; as Markdown, JSON and the latency plot.
+ * What a run measured, per phase and variant, the issue's targets for variant (c), and
+ * what the primary's connection pool did; as Markdown, JSON and the latency plot.
  */
 final class OutageReport {
 
 	private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")
 		.withZone(ZoneOffset.UTC);
 
-	/** The hang phase's target: at most this share of requests over {@link #HANG_SLOW_MS}. */
+	/**
+	 * The hang phase's target: at most this share of requests over {@link #HANG_SLOW_MS}.
+	 */
 	private static final double HANG_SLOW_SHARE = 0.01;
 
 	private static final double HANG_SLOW_MS = 2_000;
@@ -77,9 +79,10 @@ final class OutageReport {
 	}
 
 	/**
-	 * The primary's p99 as a client sees it when healthy: variant (a)'s successful calls of the primary in the
-	 * first healthy phase. Variant (a) is a plain client with a pool that does not queue, so this is the
-	 * provider's latency and loopback HTTP, nothing of any chain.
+	 * The primary's p99 as a client sees it when healthy: variant (a)'s successful calls
+	 * of the primary in the first healthy phase. Variant (a) is a plain client with a
+	 * pool that does not queue, so this is the provider's latency and loopback HTTP,
+	 * nothing of any chain.
 	 */
 	private double primaryHealthyP99(List<VariantRun> runs) {
 		int healthy = firstPhase(PrimaryBehaviour.HEALTHY);
@@ -206,7 +209,10 @@ final class OutageReport {
 		throw new IllegalStateException("The schedule has no " + behaviour + " phase");
 	}
 
-	/** How each request that arrived in the phase ended, {@code null} for those that have not. */
+	/**
+	 * How each request that arrived in the phase ended, {@code null} for those that have
+	 * not.
+	 */
 	private List<@Nullable Ended> inPhase(VariantRun run, int phase) {
 		long period = 1_000_000_000L / this.options.rate();
 		List<@Nullable Ended> ends = new ArrayList<>();
@@ -226,7 +232,10 @@ final class OutageReport {
 		return nanos / 1_000_000.0;
 	}
 
-	/** The report as Markdown: the parameters, the table, the targets, the pool and the attempts. */
+	/**
+	 * The report as Markdown: the parameters, the table, the targets, the pool and the
+	 * attempts.
+	 */
 	String markdown() {
 		StringBuilder md = new StringBuilder();
 		md.append("## Outage run of ")
@@ -235,9 +244,9 @@ final class OutageReport {
 		md.append(String.format(Locale.ROOT, "%d requests/s to each variant (open loop), provider timeout %s, "
 				+ "429s asking for %d s; phases: %s. Latency runs from when a request was due (the sender was "
 				+ "late by %.1f ms at p99, %.1f ms at most); a request that has not ended %d s after it was due "
-				+ "is lost.%n%n",
-				this.options.rate(), this.options.providerTimeout().toMillis() + " ms",
-				this.options.retryAfter().toSeconds(), this.schedule.phases()
+				+ "is lost.%n%n", this.options.rate(), this.options.providerTimeout().toMillis() + " ms",
+				this.options.retryAfter().toSeconds(),
+				this.schedule.phases()
 					.stream()
 					.map((phase) -> phase.name() + " " + phase.length().toMillis() / 1000.0 + " s")
 					.collect(Collectors.joining(", ")),
@@ -245,9 +254,10 @@ final class OutageReport {
 		for (VariantSettings variant : VariantSettings.values()) {
 			md.append("- `").append(variant.key()).append("`: ").append(variant.description()).append("\n");
 		}
-		md.append(String.format(Locale.ROOT, "%n\"Slow\" is over 2 x the primary's healthy p99: 2 x %.1f ms = "
-				+ "%.1f ms (variant a's calls of the primary in the healthy phase).%n%n", this.primaryHealthyP99Ms,
-				2 * this.primaryHealthyP99Ms));
+		md.append(String.format(Locale.ROOT,
+				"%n\"Slow\" is over 2 x the primary's healthy p99: 2 x %.1f ms = "
+						+ "%.1f ms (variant a's calls of the primary in the healthy phase).%n%n",
+				this.primaryHealthyP99Ms, 2 * this.primaryHealthyP99Ms));
 		md.append("| phase | variant | requests | p50 ms | p95 ms | p99 ms | max ms | slow | calls/request "
 				+ "| cost/request USD | by fallback | failed | lost |\n");
 		md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -261,8 +271,15 @@ final class OutageReport {
 		md.append("\n### Targets for variant (c) `").append(VariantSettings.DEFAULTS.key()).append("`\n\n");
 		md.append("| phase | target | measured | result |\n|---|---|---|---|\n");
 		for (Target target : this.targets) {
-			md.append("| ").append(target.phase()).append(" | ").append(target.target()).append(" | ")
-				.append(target.measured()).append(" | ").append(target.pass() ? "PASS" : "**FAIL**").append(" |\n");
+			md.append("| ")
+				.append(target.phase())
+				.append(" | ")
+				.append(target.target())
+				.append(" | ")
+				.append(target.measured())
+				.append(" | ")
+				.append(target.pass() ? "PASS" : "**FAIL**")
+				.append(" |\n");
 		}
 		md.append("\n### The primary's calls against its own latency\n\n");
 		md.append("Server: the delays the primary's simulator chose; client: the variant's successful calls of "
@@ -282,7 +299,11 @@ final class OutageReport {
 		}
 		md.append("\n### Attempts by provider and outcome\n\n| phase | variant | attempts |\n|---|---|---|\n");
 		for (Row row : this.rows) {
-			md.append("| ").append(row.phase()).append(" | ").append(row.variant()).append(" | ")
+			md.append("| ")
+				.append(row.phase())
+				.append(" | ")
+				.append(row.variant())
+				.append(" | ")
 				.append(row.attemptOutcomes()
 					.entrySet()
 					.stream()
@@ -302,11 +323,12 @@ final class OutageReport {
 		json.put("retryAfterSeconds", this.options.retryAfter().toSeconds());
 		json.put("warmUpMs", this.options.warmUp().toMillis());
 		json.put("lostAfterMs", this.options.lostAfter().toMillis());
-		json.put("phases", this.schedule.phases()
-			.stream()
-			.map((phase) -> Map.of("name", phase.name(), "primary", phase.primary().name(), "lengthMs",
-					phase.length().toMillis()))
-			.toList());
+		json.put("phases",
+				this.schedule.phases()
+					.stream()
+					.map((phase) -> Map.of("name", phase.name(), "primary", phase.primary().name(), "lengthMs",
+							phase.length().toMillis()))
+					.toList());
 		Map<String, String> variants = new LinkedHashMap<>();
 		for (VariantSettings variant : VariantSettings.values()) {
 			variants.put(variant.key(), variant.description());
@@ -322,8 +344,8 @@ final class OutageReport {
 	}
 
 	/**
-	 * Writes the JSON and the Markdown into the results directory, named after the run's start
-	 * ({@code 2026-12-06-0412-outage.json}), and the plot where the options say.
+	 * Writes the JSON and the Markdown into the results directory, named after the run's
+	 * start ({@code 2026-12-06-0412-outage.json}), and the plot where the options say.
 	 * @return the files written
 	 */
 	List<Path> write() throws IOException {
@@ -344,15 +366,17 @@ final class OutageReport {
 	}
 
 	/**
-	 * One phase of one variant. Latencies in milliseconds, of the requests that ended (answered or failed);
-	 * attempt figures are of successful calls.
+	 * One phase of one variant. Latencies in milliseconds, of the requests that ended
+	 * (answered or failed); attempt figures are of successful calls.
 	 *
 	 * @param phase the phase the requests arrived in
 	 * @param variant the variant's key
 	 * @param requests requests that arrived in the phase
 	 * @param lost requests that had not ended within {@link HarnessOptions#lostAfter()}
-	 * @param errors requests that ended with an error that is not the client's typed failure
-	 * @param failed requests that ended with the client's typed failure: no provider answered
+	 * @param errors requests that ended with an error that is not the client's typed
+	 * failure
+	 * @param failed requests that ended with the client's typed failure: no provider
+	 * answered
 	 * @param servedByFallback requests the fallback answered
 	 * @param p50Ms median latency
 	 * @param p95Ms 95th percentile
@@ -362,23 +386,29 @@ final class OutageReport {
 	 * @param overTwoSeconds requests slower than 2 s
 	 * @param callsPerRequest provider calls per request that ended
 	 * @param costPerRequestUsd cost per request that ended, every billed call included
-	 * @param fallbackAttemptP95Ms the fallback's own p95: its successful calls as the client timed them
-	 * @param primaryAttemptP50Ms the primary's successful calls as the client timed them, median
+	 * @param fallbackAttemptP95Ms the fallback's own p95: its successful calls as the
+	 * client timed them
+	 * @param primaryAttemptP50Ms the primary's successful calls as the client timed them,
+	 * median
 	 * @param primaryAttemptP99Ms and 99th percentile
-	 * @param primaryServerP50Ms the delays the primary's simulator chose for its answers, median
+	 * @param primaryServerP50Ms the delays the primary's simulator chose for its answers,
+	 * median
 	 * @param primaryServerP99Ms and 99th percentile
 	 * @param primaryServerRequests requests the primary's simulator received in the phase
 	 * @param fallbackServerRequests requests the fallback's simulator received
-	 * @param primaryMostConnections most connections open to the primary's simulator at once
-	 * @param fallbackMostConnections most connections open to the fallback's simulator at once
-	 * @param attemptOutcomes attempts by provider and outcome, e.g. {@code primary timeout}
+	 * @param primaryMostConnections most connections open to the primary's simulator at
+	 * once
+	 * @param fallbackMostConnections most connections open to the fallback's simulator at
+	 * once
+	 * @param attemptOutcomes attempts by provider and outcome, e.g.
+	 * {@code primary timeout}
 	 */
-	record Row(String phase, String variant, long requests, long lost, long errors, long failed,
-			long servedByFallback, double p50Ms, double p95Ms, double p99Ms, double maxMs, long overThreshold,
-			long overTwoSeconds, double callsPerRequest, double costPerRequestUsd, double fallbackAttemptP95Ms,
-			double primaryAttemptP50Ms, double primaryAttemptP99Ms, double primaryServerP50Ms,
-			double primaryServerP99Ms, long primaryServerRequests, long fallbackServerRequests,
-			int primaryMostConnections, int fallbackMostConnections, Map<String, Long> attemptOutcomes) {
+	record Row(String phase, String variant, long requests, long lost, long errors, long failed, long servedByFallback,
+			double p50Ms, double p95Ms, double p99Ms, double maxMs, long overThreshold, long overTwoSeconds,
+			double callsPerRequest, double costPerRequestUsd, double fallbackAttemptP95Ms, double primaryAttemptP50Ms,
+			double primaryAttemptP99Ms, double primaryServerP50Ms, double primaryServerP99Ms,
+			long primaryServerRequests, long fallbackServerRequests, int primaryMostConnections,
+			int fallbackMostConnections, Map<String, Long> attemptOutcomes) {
 
 	}
 

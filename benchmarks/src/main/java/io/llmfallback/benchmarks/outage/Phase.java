@@ -3,8 +3,8 @@ package io.llmfallback.benchmarks.outage;
 import java.time.Duration;
 
 /**
- * One stretch of the outage schedule: what the primary does to every request it receives meanwhile. The
- * fallback is healthy throughout.
+ * One stretch of the outage schedule: what the primary does to every request it receives
+ * meanwhile. The fallback is healthy throughout.
  *
  * @param name the phase's name in the report
  * @param primary how the primary answers
@@ -24,7 +24,10 @@ record Phase(String name, PrimaryBehaviour primary, Duration length) {
 		/** Answers 503 with OpenAI's server-error body. */
 		SERVER_ERROR,
 
-		/** Answers 429 with {@code retry-after} and {@code retry-after-ms} and OpenAI's rate-limit body. */
+		/**
+		 * Answers 429 with {@code retry-after} and {@code retry-after-ms} and OpenAI's
+		 * rate-limit body.
+		 */
 		RATE_LIMITED
 
 	}

@@ -3,7 +3,10 @@ package io.llmfallback.benchmarks.outage;
 import java.time.Duration;
 import java.util.List;
 
-/** The phases one after the other, from the run's origin; the load and the simulators read the same one. */
+/**
+ * The phases one after the other, from the run's origin; the load and the simulators read
+ * the same one.
+ */
 final class PhaseSchedule {
 
 	private final List<Phase> phases;
@@ -39,7 +42,10 @@ final class PhaseSchedule {
 		return this.startNanos[index];
 	}
 
-	/** The index of the phase at that time from the origin; the last phase from its start on. */
+	/**
+	 * The index of the phase at that time from the origin; the last phase from its start
+	 * on.
+	 */
 	int indexAt(long nanosFromOrigin) {
 		for (int i = this.startNanos.length - 1; i > 0; i--) {
 			if (nanosFromOrigin >= this.startNanos[i]) {

@@ -7,20 +7,24 @@ import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.TokenUsage;
 
 /**
- * The two providers every variant has, and the one place of their models, prices, latencies and usage: the
- * starter's pricing properties and the naive client's cost are both read from here.
+ * The two providers every variant has, and the one place of their models, prices,
+ * latencies and usage: the starter's pricing properties and the naive client's cost are
+ * both read from here.
  */
 enum ProviderRole {
 
 	/** A cheap, usually fast model that is the one to fail. */
-	PRIMARY("primary", "openai", "/v1/chat/completions", "gpt-4o-mini", new Pricing(new BigDecimal("0.15"),
-			new BigDecimal("0.60")), Duration.ofMillis(300), 0.35),
+	PRIMARY("primary", "openai", "/v1/chat/completions", "gpt-4o-mini",
+			new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60")), Duration.ofMillis(300), 0.35),
 
 	/** A dearer model of another vendor, healthy throughout. */
-	FALLBACK("fallback", "anthropic", "/v1/messages", "claude-sonnet-4-5", new Pricing(new BigDecimal("3.00"),
-			new BigDecimal("15.00")), Duration.ofMillis(50), 0.3);
+	FALLBACK("fallback", "anthropic", "/v1/messages", "claude-sonnet-4-5",
+			new Pricing(new BigDecimal("3.00"), new BigDecimal("15.00")), Duration.ofMillis(50), 0.3);
 
-	/** The tokens every simulated answer reports: a short prompt and a paragraph of answer. */
+	/**
+	 * The tokens every simulated answer reports: a short prompt and a paragraph of
+	 * answer.
+	 */
 	static final TokenUsage USAGE = new TokenUsage(420, 180);
 
 	private final String providerName;
@@ -37,8 +41,8 @@ enum ProviderRole {
 
 	private final double sigma;
 
-	ProviderRole(String providerName, String type, String path, String model, Pricing pricing,
-			Duration medianLatency, double sigma) {
+	ProviderRole(String providerName, String type, String path, String model, Pricing pricing, Duration medianLatency,
+			double sigma) {
 		this.providerName = providerName;
 		this.type = type;
 		this.path = path;

@@ -27,7 +27,9 @@ final class Samples {
 		return sorted;
 	}
 
-	/** The nearest-rank percentile (0 to 100) of ascending values; 0 when there are none. */
+	/**
+	 * The nearest-rank percentile (0 to 100) of ascending values; 0 when there are none.
+	 */
 	static long percentile(long[] sorted, double percent) {
 		if (sorted.length == 0) {
 			return 0;

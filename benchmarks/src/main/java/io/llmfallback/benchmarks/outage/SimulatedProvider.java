@@ -15,11 +15,12 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * One provider of one variant: a Reactor Netty server on its own loopback port, so that each variant's
- * client keeps a connection pool per provider as it would against two real hosts. It serves its role's one
- * path, answers after a lognormal delay ({@code Mono.delay}: a hanging or waiting request holds no thread),
- * and, as the primary, follows the phase schedule. It counts what it receives per phase: requests, its own
- * answer delays and the most connections open at once.
+ * One provider of one variant: a Reactor Netty server on its own loopback port, so that
+ * each variant's client keeps a connection pool per provider as it would against two real
+ * hosts. It serves its role's one path, answers after a lognormal delay
+ * ({@code Mono.delay}: a hanging or waiting request holds no thread), and, as the
+ * primary, follows the phase schedule. It counts what it receives per phase: requests,
+ * its own answer delays and the most connections open at once.
  */
 final class SimulatedProvider implements AutoCloseable {
 
@@ -42,7 +43,10 @@ final class SimulatedProvider implements AutoCloseable {
 
 	private final Samples[] answerDelays;
 
-	/** The run's origin in {@link System#nanoTime()}; before the run starts, warm-up traffic is served healthy. */
+	/**
+	 * The run's origin in {@link System#nanoTime()}; before the run starts, warm-up
+	 * traffic is served healthy.
+	 */
 	private volatile long origin = Long.MAX_VALUE;
 
 	SimulatedProvider(ProviderRole role, PhaseSchedule schedule, Duration retryAfter, LoopResources loops) {
@@ -78,7 +82,10 @@ final class SimulatedProvider implements AutoCloseable {
 		return this.role;
 	}
 
-	/** From now on, follow the schedule and count; the origin is in {@link System#nanoTime()}. */
+	/**
+	 * From now on, follow the schedule and count; the origin is in
+	 * {@link System#nanoTime()}.
+	 */
 	void start(long originNanos) {
 		this.origin = originNanos;
 	}
@@ -91,7 +98,9 @@ final class SimulatedProvider implements AutoCloseable {
 		return this.maxOpenConnections.get(phase);
 	}
 
-	/** The delays this provider chose for its answers to requests received in that phase. */
+	/**
+	 * The delays this provider chose for its answers to requests received in that phase.
+	 */
 	Samples answerDelays(int phase) {
 		return this.answerDelays[phase];
 	}
@@ -119,8 +128,9 @@ final class SimulatedProvider implements AutoCloseable {
 			case SERVER_ERROR -> Mono.delay(REFUSAL_LATENCY)
 				.then(send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, WireFormats.openAiOverloaded()));
 			case RATE_LIMITED -> Mono.delay(REFUSAL_LATENCY)
-				.then(send(response.header("retry-after", Long.toString(this.retryAfter.toSeconds()))
-					.header("retry-after-ms", Long.toString(this.retryAfter.toMillis())),
+				.then(send(
+						response.header("retry-after", Long.toString(this.retryAfter.toSeconds()))
+							.header("retry-after-ms", Long.toString(this.retryAfter.toMillis())),
 						HttpResponseStatus.TOO_MANY_REQUESTS,
 						WireFormats.openAiRateLimited(this.role.model(), this.retryAfter)));
 		};

@@ -20,8 +20,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Variants (b) to (d): the starter in an application context of its own, configured by properties only, as
- * an application would be; requests go through its {@link FallbackChains} bean.
+ * Variants (b) to (d): the starter in an application context of its own, configured by
+ * properties only, as an application would be; requests go through its
+ * {@link FallbackChains} bean.
  */
 final class StarterClient implements VariantClient {
 
@@ -42,17 +43,17 @@ final class StarterClient implements VariantClient {
 	@Override
 	public Mono<Answer> send(ChatRequest request) {
 		return this.chain.chat(request, VariantSettings.CHAIN)
-			.map((response) -> answer(response.isFallback() ? Outcome.FALLBACK : Outcome.PRIMARY,
-					response.attempts()))
+			.map((response) -> answer(response.isFallback() ? Outcome.FALLBACK : Outcome.PRIMARY, response.attempts()))
 			.onErrorResume(ChainFailureException.class,
 					(failure) -> Mono.just(answer(Outcome.FAILED, failure.getAttempts())));
 	}
 
 	private static Answer answer(Outcome outcome, List<AttemptRecord> records) {
-		return new Answer(outcome, records.stream()
-			.map((record) -> new Attempt(ProviderRole.ofProvider(record.provider()), record.called(), record.label(),
-					record.duration().toNanos(), record.costUsd().doubleValue()))
-			.toList());
+		return new Answer(outcome,
+				records.stream()
+					.map((record) -> new Attempt(ProviderRole.ofProvider(record.provider()), record.called(),
+							record.label(), record.duration().toNanos(), record.costUsd().doubleValue()))
+					.toList());
 	}
 
 	@Override

@@ -7,8 +7,9 @@ import reactor.core.publisher.Mono;
 interface VariantClient extends AutoCloseable {
 
 	/**
-	 * Sends the request. The answer says who served it, or that it failed with the client's typed error; any
-	 * other error signal is a fault of the client, reported as such.
+	 * Sends the request. The answer says who served it, or that it failed with the
+	 * client's typed error; any other error signal is a fault of the client, reported as
+	 * such.
 	 */
 	Mono<Answer> send(ChatRequest request);
 

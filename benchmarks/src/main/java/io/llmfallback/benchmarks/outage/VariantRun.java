@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * One variant in a run: its two simulators, its client, and the end of every request sent to it, by index.
+ * One variant in a run: its two simulators, its client, and the end of every request sent
+ * to it, by index.
  */
 final class VariantRun implements AutoCloseable {
 
@@ -49,14 +50,20 @@ final class VariantRun implements AutoCloseable {
 		return this.fallback;
 	}
 
-	/** From now on the simulators follow the schedule; {@code originNanos} is in {@link System#nanoTime()}. */
+	/**
+	 * From now on the simulators follow the schedule; {@code originNanos} is in
+	 * {@link System#nanoTime()}.
+	 */
 	void start(long originNanos) {
 		this.origin = originNanos;
 		this.primary.start(originNanos);
 		this.fallback.start(originNanos);
 	}
 
-	/** Sends request {@code index}, due at {@code dueNanos}, without waiting for its answer. */
+	/**
+	 * Sends request {@code index}, due at {@code dueNanos}, without waiting for its
+	 * answer.
+	 */
 	void send(int index, long dueNanos, ChatRequest request) {
 		try {
 			this.client.send(request)
@@ -106,8 +113,10 @@ final class VariantRun implements AutoCloseable {
 	 * The end of one request.
 	 *
 	 * @param arrivalNanos when it was due, from the run's origin
-	 * @param latencyNanos from when it was due to its end: time the sender was late counts
-	 * @param answer how it ended, {@code null} when the client signalled an error of its own
+	 * @param latencyNanos from when it was due to its end: time the sender was late
+	 * counts
+	 * @param answer how it ended, {@code null} when the client signalled an error of its
+	 * own
 	 * @param error that error, {@code null} with an answer
 	 */
 	record Ended(long arrivalNanos, long latencyNanos, @Nullable Answer answer, @Nullable String error) {

@@ -4,15 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The four variants and, in one place, the properties of the three that run the starter. Every variant gets
- * the same providers (its own pair of simulators), the same provider timeout and the same prices.
+ * The four variants and, in one place, the properties of the three that run the starter.
+ * Every variant gets the same providers (its own pair of simulators), the same provider
+ * timeout and the same prices.
  */
 enum VariantSettings {
 
 	/** (a) Hand-written WebClient code: timeout, then the fallback; no breaker. */
 	NAIVE("a-naive", "naive: WebClient, timeout then fallback, no breaker"),
 
-	/** (b) The starter as the previous release behaved: breaker only, the new protections off. */
+	/**
+	 * (b) The starter as the previous release behaved: breaker only, the new protections
+	 * off.
+	 */
 	PREVIOUS("b-previous", "starter, previous release: breaker only"),
 
 	/** (c) The starter's new defaults, and retries on the primary. */
@@ -42,7 +46,10 @@ enum VariantSettings {
 		return this.description;
 	}
 
-	/** The starter's properties for this variant; empty for the naive one, which has no starter. */
+	/**
+	 * The starter's properties for this variant; empty for the naive one, which has no
+	 * starter.
+	 */
 	Map<String, Object> properties(String primaryBaseUrl, String fallbackBaseUrl, HarnessOptions options) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		if (this == NAIVE) {
@@ -51,8 +58,8 @@ enum VariantSettings {
 		provider(properties, ProviderRole.PRIMARY, primaryBaseUrl, options);
 		provider(properties, ProviderRole.FALLBACK, fallbackBaseUrl, options);
 		String chain = "llm.fallback.chains." + CHAIN + ".";
-		properties.put(chain + "providers", ProviderRole.PRIMARY.providerName() + ","
-				+ ProviderRole.FALLBACK.providerName());
+		properties.put(chain + "providers",
+				ProviderRole.PRIMARY.providerName() + "," + ProviderRole.FALLBACK.providerName());
 		properties.put(chain + "latency-budget", options.latencyBudget().toMillis() + "ms");
 		switch (this) {
 			case PREVIOUS -> {
@@ -82,8 +89,10 @@ enum VariantSettings {
 		properties.put(provider + "api-key", "sk-outage-" + role.providerName());
 		properties.put(provider + "model", role.model());
 		properties.put(provider + "timeout", options.providerTimeout().toMillis() + "ms");
-		properties.put(provider + "pricing.input-per-million-tokens", role.pricing().inputPerMillionTokens().toPlainString());
-		properties.put(provider + "pricing.output-per-million-tokens", role.pricing().outputPerMillionTokens().toPlainString());
+		properties.put(provider + "pricing.input-per-million-tokens",
+				role.pricing().inputPerMillionTokens().toPlainString());
+		properties.put(provider + "pricing.output-per-million-tokens",
+				role.pricing().outputPerMillionTokens().toPlainString());
 	}
 
 	private static void primaryRetries(Map<String, Object> properties) {

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simulated providers' bodies, shaped as the real APIs answer: OpenAI chat completions (success, 503,
- * 429) and Anthropic messages (success). Every answer reports {@link ProviderRole#USAGE}.
+ * The simulated providers' bodies, shaped as the real APIs answer: OpenAI chat
+ * completions (success, 503, 429) and Anthropic messages (success). Every answer reports
+ * {@link ProviderRole#USAGE}.
  */
 final class WireFormats {
 
@@ -28,9 +29,8 @@ final class WireFormats {
 				"usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,\
 				"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},\
 				"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,\
-				"rejected_prediction_tokens":0}},"service_tier":"default","system_fingerprint":"fp_sim"}"""
-			.formatted(IDS.incrementAndGet(), Instant.now().getEpochSecond(), model, TEXT, input, output,
-					input + output);
+				"rejected_prediction_tokens":0}},"service_tier":"default","system_fingerprint":"fp_sim"}""".formatted(
+				IDS.incrementAndGet(), Instant.now().getEpochSecond(), model, TEXT, input, output, input + output);
 	}
 
 	/** What OpenAI answers with a 503. */
@@ -40,7 +40,10 @@ final class WireFormats {
 				"param":null,"code":null}}""";
 	}
 
-	/** What OpenAI answers with a 429 for a requests-per-minute limit; the wait is also in the headers. */
+	/**
+	 * What OpenAI answers with a 429 for a requests-per-minute limit; the wait is also in
+	 * the headers.
+	 */
 	static String openAiRateLimited(String model, Duration retryAfter) {
 		return """
 				{"error":{"message":"Rate limit reached for %s in organization org-sim on requests per min (RPM): \
@@ -54,9 +57,8 @@ final class WireFormats {
 				{"id":"msg_sim%d","type":"message","role":"assistant","model":"%s",\
 				"content":[{"type":"text","text":"%s"}],"stop_reason":"end_turn","stop_sequence":null,\
 				"usage":{"input_tokens":%d,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,\
-				"output_tokens":%d,"service_tier":"standard"}}"""
-			.formatted(IDS.incrementAndGet(), model, TEXT, ProviderRole.USAGE.inputTokens(),
-					ProviderRole.USAGE.outputTokens());
+				"output_tokens":%d,"service_tier":"standard"}}""".formatted(IDS.incrementAndGet(), model, TEXT,
+				ProviderRole.USAGE.inputTokens(), ProviderRole.USAGE.outputTokens());
 	}
 
 }

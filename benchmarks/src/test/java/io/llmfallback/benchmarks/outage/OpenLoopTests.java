@@ -40,14 +40,15 @@ class OpenLoopTests {
 		Samples lateness = OutageHarness.openLoop(origin, PERIOD, 10, (index, due) -> {
 			dues.add(due);
 			if (index == 2) {
-				// Four periods' worth of work in one tick: the next ticks are due at once, not pushed back.
+				// Four periods' worth of work in one tick: the next ticks are due at
+				// once, not pushed back.
 				LockSupport.parkNanos(4 * PERIOD);
 			}
 		});
 
 		assertThat(dues).containsExactly(origin, origin + PERIOD, origin + 2 * PERIOD, origin + 3 * PERIOD,
-				origin + 4 * PERIOD, origin + 5 * PERIOD, origin + 6 * PERIOD, origin + 7 * PERIOD,
-				origin + 8 * PERIOD, origin + 9 * PERIOD);
+				origin + 4 * PERIOD, origin + 5 * PERIOD, origin + 6 * PERIOD, origin + 7 * PERIOD, origin + 8 * PERIOD,
+				origin + 9 * PERIOD);
 		assertThat(Samples.percentile(lateness.sorted(), 100)).isGreaterThanOrEqualTo(4 * PERIOD);
 	}
 

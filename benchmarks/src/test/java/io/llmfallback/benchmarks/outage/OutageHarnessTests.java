@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the whole harness once with tiny phases and a low rate, so that the reactor build catches breakage:
- * the report is complete and written, every phase got its requests, none was lost. No timing is asserted.
+ * Runs the whole harness once with tiny phases and a low rate, so that the reactor build
+ * catches breakage: the report is complete and written, every phase got its requests,
+ * none was lost. No timing is asserted.
  */
 class OutageHarnessTests {
 
@@ -36,7 +37,8 @@ class OutageHarnessTests {
 		List<String> cells = new ArrayList<>();
 		for (JsonNode row : report.path("rows")) {
 			cells.add(row.path("phase").asString() + "/" + row.path("variant").asString());
-			// 20 requests a second: 20 in each phase of 1 s, 30 in the hang phase of 1.5 s.
+			// 20 requests a second: 20 in each phase of 1 s, 30 in the hang phase of 1.5
+			// s.
 			assertThat(row.path("requests").asLong()).as(row.toString())
 				.isEqualTo(row.path("phase").asString().equals("hang") ? 30 : 20);
 			assertThat(row.path("lost").asLong()).as(row.toString()).isZero();
@@ -60,7 +62,8 @@ class OutageHarnessTests {
 		for (VariantSettings variant : VariantSettings.values()) {
 			assertThat(markdown).contains("| healthy | " + variant.key() + " | 20 |");
 		}
-		assertThat(markdown).containsPattern("\\| hang \\| at most 1% of requests over 2 s \\| .* \\| (PASS|\\*\\*FAIL\\*\\*) \\|");
+		assertThat(markdown)
+			.containsPattern("\\| hang \\| at most 1% of requests over 2 s \\| .* \\| (PASS|\\*\\*FAIL\\*\\*) \\|");
 		String plot = Files.readString(svg);
 		assertThat(plot).startsWith("<svg").endsWith("</svg>\n");
 		// Three lines (p50, p95, max) in each of the four panels.

@@ -24,8 +24,8 @@ class VariantRunTests {
 
 	private static final ChatRequest REQUEST = ChatRequest.ofUser("hello").withMaxTokens(16);
 
-	private final HarnessOptions options = HarnessOptions.parse("--phases=100ms,100ms,100ms,100ms,100ms",
-			"--rate=20", "--timeout=1s");
+	private final HarnessOptions options = HarnessOptions.parse("--phases=100ms,100ms,100ms,100ms,100ms", "--rate=20",
+			"--timeout=1s");
 
 	private final PhaseSchedule schedule = new PhaseSchedule(this.options.phases());
 
@@ -73,7 +73,8 @@ class VariantRunTests {
 
 	@Test
 	void requestsThatNeverEndAreLostInThePhaseTheyArrivedIn() throws InterruptedException {
-		// Two requests a phase (20 a second, phases of 100 ms); the second of each never ends.
+		// Two requests a phase (20 a second, phases of 100 ms); the second of each never
+		// ends.
 		int requests = 10;
 		AtomicInteger sent = new AtomicInteger();
 		Answer served = new Answer(Outcome.FALLBACK,
@@ -86,8 +87,8 @@ class VariantRunTests {
 		}
 
 		assertThat(this.run.awaitEnds(TimeUnit.MILLISECONDS.toNanos(200))).isFalse();
-		List<Row> rows = new OutageReport(this.options, this.schedule, List.of(this.run), Instant.now(),
-				new Samples()).rows();
+		List<Row> rows = new OutageReport(this.options, this.schedule, List.of(this.run), Instant.now(), new Samples())
+			.rows();
 
 		assertThat(rows).hasSize(5).allSatisfy((row) -> {
 			assertThat(row.requests()).isEqualTo(2);

@@ -23,10 +23,12 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The command-line run of a chain's compatibility gate ({@code --llm.fallback.gate.chain=<name>}): replays
- * the corpus, logs the verdict, writes the report as JSON, Markdown and HTML, and ends the application with
- * exit code {@value #PASSED} when the gate passes, {@value #FAILED} when it fails and {@value #NOT_RUN} when
- * it could not run or write its report, so that a CI step can run the application itself as the gate.
+ * The command-line run of a chain's compatibility gate
+ * ({@code --llm.fallback.gate.chain=<name>}): replays the corpus, logs the verdict,
+ * writes the report as JSON, Markdown and HTML, and ends the application with exit code
+ * {@value #PASSED} when the gate passes, {@value #FAILED} when it fails and
+ * {@value #NOT_RUN} when it could not run or write its report, so that a CI step can run
+ * the application itself as the gate.
  */
 final class GateCommandLineRunner implements ApplicationRunner, ExitCodeGenerator {
 
@@ -54,7 +56,8 @@ final class GateCommandLineRunner implements ApplicationRunner, ExitCodeGenerato
 
 	/**
 	 * @param gates the gates to run
-	 * @param chain the chain to run the gate of, {@code null} when the properties do not say
+	 * @param chain the chain to run the gate of, {@code null} when the properties do not
+	 * say
 	 * @param problems why the run cannot run, empty when it can
 	 * @param reportDirectory where to write the reports
 	 * @param exitWhenDone whether to end the application after the run
@@ -73,7 +76,8 @@ final class GateCommandLineRunner implements ApplicationRunner, ExitCodeGenerato
 	@Override
 	public void run(ApplicationArguments args) {
 		if (this.chain == null || !this.problems.isEmpty()) {
-			logger.error("The compatibility gate cannot run:\n" + InvalidLlmFallbackConfigurationException.describe(this.problems));
+			logger.error("The compatibility gate cannot run:\n"
+					+ InvalidLlmFallbackConfigurationException.describe(this.problems));
 		}
 		else {
 			run(this.chain);
@@ -98,7 +102,8 @@ final class GateCommandLineRunner implements ApplicationRunner, ExitCodeGenerato
 		}
 		catch (RuntimeException ex) {
 			logger.error("The compatibility gate of chain '" + chain + "' could not run or write its report", ex);
-			// A run whose report is missing did not do its job, whatever the verdict (logged above) was.
+			// A run whose report is missing did not do its job, whatever the verdict
+			// (logged above) was.
 			this.exitCode = NOT_RUN;
 		}
 	}

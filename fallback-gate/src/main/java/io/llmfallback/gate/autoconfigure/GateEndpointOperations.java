@@ -11,8 +11,9 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The gate run and the review on {@code /actuator/llmfallback}: the run answers the report, 400 for a chain
- * without a corpus, and 409 while a run of the same chain is in progress, naming it.
+ * The gate run and the review on {@code /actuator/llmfallback}: the run answers the
+ * report, 400 for a chain without a corpus, and 409 while a run of the same chain is in
+ * progress, naming it.
  */
 final class GateEndpointOperations implements LlmFallbackGateOperations {
 
@@ -35,8 +36,10 @@ final class GateEndpointOperations implements LlmFallbackGateOperations {
 		}
 		return this.gates.run(chain)
 			.map((report) -> new WebEndpointResponse<Object>(report))
-			.onErrorResume(GateRunInProgressException.class, (ex) -> Mono.just(new WebEndpointResponse<>(
-					new GateConflict(ex.getMessage(), ex.chain(), ex.startedAt().toString()), STATUS_CONFLICT)));
+			.onErrorResume(GateRunInProgressException.class,
+					(ex) -> Mono.just(new WebEndpointResponse<>(
+							new GateConflict(ex.getMessage(), ex.chain(), ex.startedAt().toString()),
+							STATUS_CONFLICT)));
 	}
 
 	@Override

@@ -4,7 +4,10 @@ import java.util.Map;
 
 import io.llmfallback.autoconfigure.LlmFallbackPropertiesExtension;
 
-/** The gate's keys under {@code llm.fallback}, for the check that fails start-up on a key naming nothing. */
+/**
+ * The gate's keys under {@code llm.fallback}, for the check that fails start-up on a key
+ * naming nothing.
+ */
 final class GatePropertiesExtension implements LlmFallbackPropertiesExtension {
 
 	@Override

@@ -27,11 +27,13 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * The {@code llm.fallback.gate.*}, {@code llm.fallback.review.*} and {@code llm.fallback.chains.<name>.gate-corpus}
- * properties, checked against the configured chains: each chain's corpus, tolerances, the review, the
- * start-up run, and the command-line run with the corpus it replays. A wrong tolerance, review setting,
- * missing corpus or start-up mode fails start-up; a command-line run that cannot run (unknown chain, missing corpus) is left for the run to
- * report, so that it exits as "could not run" rather than as any application that failed to start.
+ * The {@code llm.fallback.gate.*}, {@code llm.fallback.review.*} and
+ * {@code llm.fallback.chains.<name>.gate-corpus} properties, checked against the
+ * configured chains: each chain's corpus, tolerances, the review, the start-up run, and
+ * the command-line run with the corpus it replays. A wrong tolerance, review setting,
+ * missing corpus or start-up mode fails start-up; a command-line run that cannot run
+ * (unknown chain, missing corpus) is left for the run to report, so that it exits as
+ * "could not run" rather than as any application that failed to start.
  */
 final class GateSettings {
 
@@ -92,8 +94,8 @@ final class GateSettings {
 	}
 
 	/**
-	 * Each chain's {@code gate-corpus}, bound beside the chain's runtime properties; the chains themselves are
-	 * checked by the runtime's settings.
+	 * Each chain's {@code gate-corpus}, bound beside the chain's runtime properties; the
+	 * chains themselves are checked by the runtime's settings.
 	 */
 	private void chainCorpora(Environment environment, ResourceLoader resourceLoader) {
 		Binder.get(environment)
@@ -114,7 +116,10 @@ final class GateSettings {
 			});
 	}
 
-	/** The review settings if valid, else the defaults (so that the rest can still be checked) and a problem. */
+	/**
+	 * The review settings if valid, else the defaults (so that the rest can still be
+	 * checked) and a problem.
+	 */
 	private ReviewSettings review(LlmFallbackReviewProperties review) {
 		boolean valid = true;
 		if (review.getWindow().compareTo(Duration.ofMinutes(1)) < 0) {
@@ -130,9 +135,10 @@ final class GateSettings {
 	}
 
 	/**
-	 * The chain of the command-line run, or {@code null} when there is none or it cannot be told. Its
-	 * corpus, when given, replaces the chain's own for this run. What keeps the run from running is kept
-	 * apart, for the run to report with its own exit code rather than fail start-up.
+	 * The chain of the command-line run, or {@code null} when there is none or it cannot
+	 * be told. Its corpus, when given, replaces the chain's own for this run. What keeps
+	 * the run from running is kept apart, for the run to report with its own exit code
+	 * rather than fail start-up.
 	 */
 	private @Nullable String commandLineChain(LlmFallbackGateProperties properties, LlmFallbackSettings settings,
 			ResourceLoader resourceLoader) {
@@ -182,7 +188,10 @@ final class GateSettings {
 				tolerance(prefix + ".cost-per-request", tolerances.getCostPerRequest()), tolerances.getEnforced());
 	}
 
-	/** The tolerance if valid, else 0 (so that the rest can still be checked) and a problem. */
+	/**
+	 * The tolerance if valid, else 0 (so that the rest can still be checked) and a
+	 * problem.
+	 */
 	private double tolerance(String property, double value) {
 		if (!Double.isFinite(value) || value < 0) {
 			invalid(property, "must be a finite number of at least 0", value);

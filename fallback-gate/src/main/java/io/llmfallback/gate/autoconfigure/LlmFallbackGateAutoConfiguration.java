@@ -32,10 +32,12 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The compatibility gate of each chain: run on demand (endpoint, code), at start-up
- * ({@code llm.fallback.gate.on-startup}) or as a command-line run ({@code llm.fallback.gate.chain}), with
- * every run's outcome kept as the chain's validation; and its live counterpart, the periodic review of each
- * chain's traffic, judged with the same tolerances. The runtime's endpoint and health read the outcomes
- * through {@link io.llmfallback.validation.FallbackValidations}, which {@link ChainGates} implements.
+ * ({@code llm.fallback.gate.on-startup}) or as a command-line run
+ * ({@code llm.fallback.gate.chain}), with every run's outcome kept as the chain's
+ * validation; and its live counterpart, the periodic review of each chain's traffic,
+ * judged with the same tolerances. The runtime's endpoint and health read the outcomes
+ * through {@link io.llmfallback.validation.FallbackValidations}, which {@link ChainGates}
+ * implements.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnBean(LlmFallbackSettings.class)
@@ -55,8 +57,8 @@ public final class LlmFallbackGateAutoConfiguration {
 	}
 
 	/**
-	 * The periodic review, judged with the gate's tolerances. Also a chain listener: it keeps the window of
-	 * every chain's traffic that the review is computed over.
+	 * The periodic review, judged with the gate's tolerances. Also a chain listener: it
+	 * keeps the window of every chain's traffic that the review is computed over.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -94,7 +96,10 @@ public final class LlmFallbackGateAutoConfiguration {
 		return new StartupGate(gates, gate.onStartup());
 	}
 
-	/** A command-line run: {@code llm.fallback.gate.chain} or {@code llm.fallback.gate.corpus} is set. */
+	/**
+	 * A command-line run: {@code llm.fallback.gate.chain} or
+	 * {@code llm.fallback.gate.corpus} is set.
+	 */
 	static final class OnCommandLineRun extends AnyNestedCondition {
 
 		OnCommandLineRun() {
@@ -114,8 +119,8 @@ public final class LlmFallbackGateAutoConfiguration {
 	}
 
 	/**
-	 * A start-up run: {@code llm.fallback.gate.on-startup} is not {@code off}, and this is no command-line
-	 * run, which is the whole job of its process.
+	 * A start-up run: {@code llm.fallback.gate.on-startup} is not {@code off}, and this
+	 * is no command-line run, which is the whole job of its process.
 	 */
 	static final class OnStartupRun extends SpringBootCondition {
 

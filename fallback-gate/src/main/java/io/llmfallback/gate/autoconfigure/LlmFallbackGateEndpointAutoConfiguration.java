@@ -14,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The gate run ({@code POST /actuator/llmfallback/{chain}}) and the review
- * ({@code GET /actuator/llmfallback/{chain}/review}) on the runtime's endpoint, when it is available.
+ * The gate run ({@code POST /actuator/llmfallback/{chain}}) and the review ({@code GET
+ * /actuator/llmfallback/{chain}/review}) on the runtime's endpoint, when it is available.
  */
 @AutoConfiguration(after = LlmFallbackGateAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The compatibility gate: how far fallbacks may diverge from the primary, when the gate runs at
- * start-up, and its command-line run.
+ * The compatibility gate: how far fallbacks may diverge from the primary, when the gate
+ * runs at start-up, and its command-line run.
  */
 @ConfigurationProperties("llm.fallback.gate")
 public class LlmFallbackGateProperties {
@@ -19,19 +19,31 @@ public class LlmFallbackGateProperties {
 	/** How far each fallback may diverge from the primary before the gate fails it. */
 	private Tolerances tolerances = new Tolerances();
 
-	/** Whether to run the gate of every chain with a gate-corpus at start-up: off, run (report only) or block (fail start-up). */
+	/**
+	 * Whether to run the gate of every chain with a gate-corpus at start-up: off, run
+	 * (report only) or block (fail start-up).
+	 */
 	private OnStartup onStartup = OnStartup.OFF;
 
-	/** Chain to run the gate of from the command line, then exit (0 passed, 1 failed, 2 could not run). */
+	/**
+	 * Chain to run the gate of from the command line, then exit (0 passed, 1 failed, 2
+	 * could not run).
+	 */
 	private @Nullable String chain;
 
-	/** Corpus (JSONL) for the command-line run, e.g. file:corpus.jsonl; the chain's gate-corpus when not set. */
+	/**
+	 * Corpus (JSONL) for the command-line run, e.g. file:corpus.jsonl; the chain's
+	 * gate-corpus when not set.
+	 */
 	private @Nullable String corpus;
 
 	/** Directory the command-line run writes <chain>-gate.json, .md and .html into. */
 	private String reportDir = "llm-fallback-gate";
 
-	/** Whether the command-line run ends the application when done; off to keep it running. */
+	/**
+	 * Whether the command-line run ends the application when done; off to keep it
+	 * running.
+	 */
 	private boolean exitWhenDone = true;
 
 	public Tolerances getTolerances() {
@@ -88,10 +100,15 @@ public class LlmFallbackGateProperties {
 		/** Nothing: chains stay unvalidated until a gate runs some other way. */
 		OFF,
 
-		/** Run them in the background once the application is up; the outcome is only reported. */
+		/**
+		 * Run them in the background once the application is up; the outcome is only
+		 * reported.
+		 */
 		RUN,
 
-		/** Run them before the application takes traffic, and fail start-up if one fails. */
+		/**
+		 * Run them before the application takes traffic, and fail start-up if one fails.
+		 */
 		BLOCK
 
 	}
@@ -105,7 +122,10 @@ public class LlmFallbackGateProperties {
 		/** Allowed relative divergence of p95 output length, either way. */
 		private double p95Length = GateTolerances.DEFAULT_TOLERANCE;
 
-		/** Allowed drop of the JSON schema compliance rate, in absolute terms (0.15 = 15 points). */
+		/**
+		 * Allowed drop of the JSON schema compliance rate, in absolute terms (0.15 = 15
+		 * points).
+		 */
 		private double schemaCompliance = GateTolerances.DEFAULT_TOLERANCE;
 
 		/** Allowed drop of mean required-field coverage, in absolute terms. */

@@ -14,10 +14,11 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 
 /**
- * Runs the compatibility gate of every chain that has a corpus when the application starts, as
- * {@code llm.fallback.gate.on-startup} says. Runners run before the application reports ready, so under
- * {@link OnStartup#BLOCK} an instance whose fallbacks fail the gate never reports ready (its port may
- * already be open: readiness, not the listener, is what keeps traffic away).
+ * Runs the compatibility gate of every chain that has a corpus when the application
+ * starts, as {@code llm.fallback.gate.on-startup} says. Runners run before the
+ * application reports ready, so under {@link OnStartup#BLOCK} an instance whose fallbacks
+ * fail the gate never reports ready (its port may already be open: readiness, not the
+ * listener, is what keeps traffic away).
  */
 final class StartupGate implements ApplicationRunner {
 
@@ -36,9 +37,11 @@ final class StartupGate implements ApplicationRunner {
 	public void run(ApplicationArguments args) {
 		List<String> chains = this.gates.chainsWithCorpus().stream().sorted().toList();
 		if (this.mode == OnStartup.RUN) {
-			// In the background: the outcome shows in the endpoint and health once it is known.
-			chains.forEach((chain) -> this.gates.run(chain).subscribe(StartupGate::log,
-					(ex) -> logger.warn("The compatibility gate of chain '" + chain + "' could not run", ex)));
+			// In the background: the outcome shows in the endpoint and health once it is
+			// known.
+			chains.forEach((chain) -> this.gates.run(chain)
+				.subscribe(StartupGate::log,
+						(ex) -> logger.warn("The compatibility gate of chain '" + chain + "' could not run", ex)));
 			return;
 		}
 		List<GateReport> failed = new ArrayList<>();

@@ -10,8 +10,8 @@ class StartupGateFailureAnalyzer extends AbstractFailureAnalyzer<StartupGateFail
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, StartupGateFailedException cause) {
-		StringBuilder description = new StringBuilder("A chain's fallbacks are not semantically safe "
-				+ "(llm.fallback.gate.on-startup=block):\n");
+		StringBuilder description = new StringBuilder(
+				"A chain's fallbacks are not semantically safe " + "(llm.fallback.gate.on-startup=block):\n");
 		for (GateReport report : cause.getReports()) {
 			description.append("\n").append(report.verdictMarkdown());
 		}

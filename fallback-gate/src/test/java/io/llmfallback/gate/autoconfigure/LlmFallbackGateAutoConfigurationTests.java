@@ -48,9 +48,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The compatibility gate's configuration, start-up runs and command-line run, over real HTTP to WireMock
- * providers whose answers to the test corpus differ from the primary's by known amounts: {@code twin}
- * answers exactly as the primary, {@code terse} 40% shorter.
+ * The compatibility gate's configuration, start-up runs and command-line run, over real
+ * HTTP to WireMock providers whose answers to the test corpus differ from the primary's
+ * by known amounts: {@code twin} answers exactly as the primary, {@code terse} 40%
+ * shorter.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackGateAutoConfigurationTests {
@@ -103,8 +104,8 @@ class LlmFallbackGateAutoConfigurationTests {
 				.doesNotHaveBean(GateCommandLineRunner.class);
 			Health health = context.getBean("llmFallbackHealthIndicator", HealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("fallbacksNotPassingGate",
-					Map.of("drifting", FallbackValidation.Status.UNVALIDATED, "safe", FallbackValidation.Status.UNVALIDATED));
+			assertThat(health.getDetails()).containsEntry("fallbacksNotPassingGate", Map.of("drifting",
+					FallbackValidation.Status.UNVALIDATED, "safe", FallbackValidation.Status.UNVALIDATED));
 		});
 	}
 
@@ -135,8 +136,10 @@ class LlmFallbackGateAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidLlmFallbackConfigurationException.class)
-				.hasMessageContaining("llm.fallback.gate.tolerances.mean-length: must be a finite number of at least 0, was -0.1")
-				.hasMessageContaining("llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was NaN"));
+				.hasMessageContaining(
+						"llm.fallback.gate.tolerances.mean-length: must be a finite number of at least 0, was -0.1")
+				.hasMessageContaining(
+						"llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was NaN"));
 	}
 
 	static Stream<Arguments> commandLineRunsThatCannotRun() {
@@ -146,13 +149,18 @@ class LlmFallbackGateAutoConfigurationTests {
 				Arguments.of(new String[] { "llm.fallback.gate.corpus=classpath:gate/corpus.jsonl" },
 						"llm.fallback.gate.chain: is required with llm.fallback.gate.corpus when there is not exactly "
 								+ "one chain; configured chains: [safe, drifting, single]"),
-				Arguments.of(new String[] { "llm.fallback.gate.chain=safe", "llm.fallback.gate.corpus=classpath:nope.jsonl" },
+				Arguments.of(
+						new String[] { "llm.fallback.gate.chain=safe",
+								"llm.fallback.gate.corpus=classpath:nope.jsonl" },
 						"llm.fallback.gate.corpus: no resource at 'classpath:nope.jsonl'"),
 				Arguments.of(new String[] { "llm.fallback.gate.chain=single" },
 						"llm.fallback.gate.corpus: is required: chain 'single' has no llm.fallback.chains.single.gate-corpus"));
 	}
 
-	/** Start-up succeeds: the run reports the problem and exits as "could not run", not as a failed gate. */
+	/**
+	 * Start-up succeeds: the run reports the problem and exits as "could not run", not as
+	 * a failed gate.
+	 */
 	@ParameterizedTest
 	@MethodSource("commandLineRunsThatCannotRun")
 	void aCommandLineRunThatCannotRunSaysWhyAndExitsWith2(String[] properties, String problem, CapturedOutput output) {
@@ -192,8 +200,8 @@ class LlmFallbackGateAutoConfigurationTests {
 			FallbackValidation drifting = validations.of("drifting");
 			assertThat(drifting.status()).isEqualTo(FallbackValidation.Status.FAILED);
 			assertThat(drifting.corpusSize()).isEqualTo(10);
-			assertThat(drifting.findings()).anySatisfy((finding) -> assertThat(finding).contains("terse")
-				.contains("mean output length -40.0%"));
+			assertThat(drifting.findings())
+				.anySatisfy((finding) -> assertThat(finding).contains("terse").contains("mean output length -40.0%"));
 			Health health = context.getBean("llmFallbackHealthIndicator", HealthIndicator.class).health(true);
 			assertThat(health.getDetails()).containsEntry("fallbacksNotPassingGate",
 					Map.of("drifting", FallbackValidation.Status.FAILED));
@@ -214,7 +222,8 @@ class LlmFallbackGateAutoConfigurationTests {
 		assertThatExceptionOfType(StartupGateFailedException.class)
 			.isThrownBy(() -> application().run("--llm.fallback.gate.on-startup=block"))
 			.satisfies((ex) -> assertThat(ex.getReports()).extracting(GateReport::chain).containsExactly("drifting"));
-		assertThat(output).contains("A chain's fallbacks are not semantically safe (llm.fallback.gate.on-startup=block)")
+		assertThat(output)
+			.contains("A chain's fallbacks are not semantically safe (llm.fallback.gate.on-startup=block)")
 			.contains("mean output length -40.0%")
 			.contains("llm.fallback.gate.on-startup=run reports without blocking");
 	}

@@ -25,8 +25,9 @@ import static io.llmfallback.gate.GateFixtures.answerAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The health component's {@code fallbacksNotPassingGate}: only chains that have a gate corpus, over real
- * HTTP to WireMock providers ({@code twin} answers the corpus exactly as the primary does).
+ * The health component's {@code fallbacksNotPassingGate}: only chains that have a gate
+ * corpus, over real HTTP to WireMock providers ({@code twin} answers the corpus exactly
+ * as the primary does).
  */
 class LlmFallbackHealthIndicatorTests {
 
@@ -61,8 +62,9 @@ class LlmFallbackHealthIndicatorTests {
 
 	@Test
 	void aChainWithACorpusAppearsUntilItsGatePassesAndOneWithoutNever() {
-		this.contextRunner.withPropertyValues("llm.fallback.chains.gated.providers=gpt,twin",
-				"llm.fallback.chains.gated.gate-corpus=classpath:gate/corpus.jsonl")
+		this.contextRunner
+			.withPropertyValues("llm.fallback.chains.gated.providers=gpt,twin",
+					"llm.fallback.chains.gated.gate-corpus=classpath:gate/corpus.jsonl")
 			.run((context) -> {
 				assertThat(health(context).getDetails()).containsEntry("fallbacksNotPassingGate",
 						Map.of("gated", FallbackValidation.Status.UNVALIDATED));

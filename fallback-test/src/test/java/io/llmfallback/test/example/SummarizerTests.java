@@ -23,8 +23,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The example of docs/test-kit.md, as a team would write it for its own chain: the application's
- * configuration names two providers, the kit stands in for both, and each test breaks one.
+ * The example of docs/test-kit.md, as a team would write it for its own chain: the
+ * application's configuration names two providers, the kit stands in for both, and each
+ * test breaks one.
  */
 @SpringBootTest(properties = { "llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
 		"llm.fallback.providers.claude.type=anthropic", "llm.fallback.providers.claude.model=claude-sonnet-4-5",

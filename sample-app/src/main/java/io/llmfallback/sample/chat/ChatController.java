@@ -23,10 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * {@code POST /chat/{chain}} with {@code {"prompt": "...", "maxTokens": 512}}: 200 with the answer and how
- * the chain got it, 503 when every provider failed (see {@code ApiErrorHandler}), 404 for an unknown chain.
- * {@code POST /chat/{chain}/stream} takes the same body and answers with server-sent events (see
- * {@link ChatEvents}); a request it rejects before streaming gets the same 4xx.
+ * {@code POST /chat/{chain}} with {@code {"prompt": "...", "maxTokens": 512}}: 200 with
+ * the answer and how the chain got it, 503 when every provider failed (see
+ * {@code ApiErrorHandler}), 404 for an unknown chain. {@code POST /chat/{chain}/stream}
+ * takes the same body and answers with server-sent events (see {@link ChatEvents}); a
+ * request it rejects before streaming gets the same 4xx.
  */
 @RestController
 final class ChatController {
@@ -36,7 +37,6 @@ final class ChatController {
 	private final ChatService chat;
 
 	private final FallbackChains chains;
-
 
 	ChatController(ChatService chat, FallbackChains chains) {
 		this.chat = chat;
@@ -49,9 +49,9 @@ final class ChatController {
 	}
 
 	/**
-	 * A {@code chunk} event per piece of text as the chain streams it, then {@code done}; or, when the chain
-	 * fails, {@code error} (after the chunks already sent, if any). Closing the connection cancels the
-	 * provider's request.
+	 * A {@code chunk} event per piece of text as the chain streams it, then {@code done};
+	 * or, when the chain fails, {@code error} (after the chunks already sent, if any).
+	 * Closing the connection cancels the provider's request.
 	 */
 	@PostMapping(path = "/chat/{chain}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Object>> stream(@PathVariable String chain, @RequestBody ChatPrompt body) {
@@ -64,22 +64,25 @@ final class ChatController {
 				.concatWith(Mono.defer(() -> {
 					ChainResponse served = outcome.get();
 					return (served != null) ? Mono.just(event("done", ChatEvents.Done.of(served)))
-							: Mono.error(new IllegalStateException("The stream of chain '" + chain
-									+ "' completed without its served answer"));
+							: Mono.error(new IllegalStateException(
+									"The stream of chain '" + chain + "' completed without its served answer"));
 				}))
-				// A refused prompt fails before the first event, so it still gets its 400 (see ApiErrorHandler).
+				// A refused prompt fails before the first event, so it still gets its 400
+				// (see ApiErrorHandler).
 				.onErrorResume((ex) -> !(ex instanceof PromptRejectedException),
 						(ex) -> Mono.just(event("error", failed(chain, ex))));
 		});
 	}
 
-	/** The prompt of a request to that chain; a typo in the chain's name or an empty prompt is the caller's fault. */
+	/**
+	 * The prompt of a request to that chain; a typo in the chain's name or an empty
+	 * prompt is the caller's fault.
+	 */
 	private String prompt(String chain, ChatPrompt body) {
 		// Checked here, as the chain only looks its name up once subscribed.
 		if (!this.chains.contains(chain)) {
-			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
-					"No chain named '" + chain + "'; configured chains: "
-							+ this.chains.all().stream().map(FallbackChain::name).toList());
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No chain named '" + chain
+					+ "'; configured chains: " + this.chains.all().stream().map(FallbackChain::name).toList());
 		}
 		String prompt = body.prompt();
 		if (prompt == null || prompt.isBlank()) {

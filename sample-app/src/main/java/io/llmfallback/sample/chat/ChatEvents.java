@@ -14,8 +14,9 @@ import io.llmfallback.sample.web.ChainFailureBody.Attempt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The data of the server-sent events of {@code POST /chat/{chain}/stream}: a {@code chunk} per piece of
- * text, then either one {@code done} or one {@code error}, never neither.
+ * The data of the server-sent events of {@code POST /chat/{chain}/stream}: a
+ * {@code chunk} per piece of text, then either one {@code done} or one {@code error},
+ * never neither.
  */
 final class ChatEvents {
 
@@ -63,13 +64,14 @@ final class ChatEvents {
 	 * The {@code error} event: the stream ended without a whole answer.
 	 *
 	 * @param error what went wrong
-	 * @param failure how the request ended: {@code exhausted} (every provider failed before its first chunk),
-	 * {@code aborted} (a failure the chain does not fall over on), {@code interrupted} (the serving provider
-	 * failed after its first chunk) or {@code internal}
-	 * @param category the failure category that ended it ({@code stream-truncated}, {@code timeout}...), or
-	 * {@code null} when no provider failed
-	 * @param textSent whether chunks of text were sent before this event: they are the beginning of an answer,
-	 * never the whole of it
+	 * @param failure how the request ended: {@code exhausted} (every provider failed
+	 * before its first chunk), {@code aborted} (a failure the chain does not fall over
+	 * on), {@code interrupted} (the serving provider failed after its first chunk) or
+	 * {@code internal}
+	 * @param category the failure category that ended it ({@code stream-truncated},
+	 * {@code timeout}...), or {@code null} when no provider failed
+	 * @param textSent whether chunks of text were sent before this event: they are the
+	 * beginning of an answer, never the whole of it
 	 * @param charactersStreamed how many characters those chunks held
 	 * @param attempts each provider's turn
 	 */
@@ -86,13 +88,15 @@ final class ChatEvents {
 			if (failure instanceof ChainFailureException exhausted) {
 				return chain(exhausted, "exhausted", 0);
 			}
-			// Anything else is the app's own fault: its message is not the caller's business.
+			// Anything else is the app's own fault: its message is not the caller's
+			// business.
 			return new Failed("The stream failed unexpectedly", "internal", null, false, 0, List.of());
 		}
 
 		private static Failed chain(ChainFailureException failure, String how, int charactersStreamed) {
 			List<AttemptRecord> attempts = failure.getAttempts();
-			// A chain that ran out of providers or budget without a failure of its own (all short-circuited,
+			// A chain that ran out of providers or budget without a failure of its own
+			// (all short-circuited,
 			// say) is told by its last attempt.
 			String category = (failure.getCause() instanceof ProviderException provider)
 					? provider.getCategory().wireName()

@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** {@code POST /extract} with {@code {"ticket": "..."}}: 200 with an {@link Extraction}, 400 for an empty ticket. */
+/**
+ * {@code POST /extract} with {@code {"ticket": "..."}}: 200 with an {@link Extraction},
+ * 400 for an empty ticket.
+ */
 @RestController
 final class ExtractionController {
 

@@ -1,15 +1,18 @@
 package io.llmfallback.sample.middleware;
 
 /**
- * Finds e-mail addresses ({@code local@domain.tld}: a local part of letters, digits and {@code ._%+-}, a
- * domain of letters, digits, dots and hyphens ending in a dot and two or more letters) in one pass.
+ * Finds e-mail addresses ({@code local@domain.tld}: a local part of letters, digits and
+ * {@code ._%+-}, a domain of letters, digits, dots and hyphens ending in a dot and two or
+ * more letters) in one pass.
  * <p>
- * A regular expression for the same shape ({@code [A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}}) tries
- * every start position and rescans the run after it: quadratic on a long run without spaces, which a
- * caller can send on purpose, and this runs on the event loop before every attempt. Here each character is
- * looked at a bounded number of times: the local part is the run of local characters before an {@code @}
- * (it never crosses the previous {@code @} or match), and the domain is the run of domain characters after
- * it (it never crosses the next {@code @}).
+ * A regular expression for the same shape
+ * ({@code [A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}}) tries every start position and
+ * rescans the run after it: quadratic on a long run without spaces, which a caller can
+ * send on purpose, and this runs on the event loop before every attempt. Here each
+ * character is looked at a bounded number of times: the local part is the run of local
+ * characters before an {@code @} (it never crosses the previous {@code @} or match), and
+ * the domain is the run of domain characters after it (it never crosses the next
+ * {@code @}).
  */
 final class EmailAddresses {
 
@@ -47,8 +50,9 @@ final class EmailAddresses {
 	}
 
 	/**
-	 * Where an address whose domain is {@code text[from, to)} ends: after the letters of its last dot that
-	 * has at least one domain character before it and two or more letters after it; -1 when none has.
+	 * Where an address whose domain is {@code text[from, to)} ends: after the letters of
+	 * its last dot that has at least one domain character before it and two or more
+	 * letters after it; -1 when none has.
 	 */
 	private static int addressEnd(String text, int from, int to) {
 		int lettersEnd = to;

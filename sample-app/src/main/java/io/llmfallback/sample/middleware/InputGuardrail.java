@@ -14,15 +14,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * An input guardrail: a request whose user messages contain a blocked phrase (by default
- * {@value #DEFAULT_BLOCKED_PHRASES}, case and spacing aside) ends with {@link PromptRejectedException}
- * before any provider is called. It runs at {@link Stage#REQUEST}: once per logical request, however many
- * providers the chain then tries. Every chain gets it, as every {@code ChainMiddleware} bean applies to
- * every chain. Set {@code sample.guardrail.blocked-phrases} to change the list.
+ * {@value #DEFAULT_BLOCKED_PHRASES}, case and spacing aside) ends with
+ * {@link PromptRejectedException} before any provider is called. It runs at
+ * {@link Stage#REQUEST}: once per logical request, however many providers the chain then
+ * tries. Every chain gets it, as every {@code ChainMiddleware} bean applies to every
+ * chain. Set {@code sample.guardrail.blocked-phrases} to change the list.
  * <p>
- * It also refuses a request whose messages hold more than {@code sample.guardrail.max-prompt-chars}
- * characters (default {@value #DEFAULT_MAX_PROMPT_CHARS}) before reading them: every later step (this
- * check, the redaction before each attempt, the provider's bill) grows with the prompt, and a caller
- * chooses its size.
+ * It also refuses a request whose messages hold more than
+ * {@code sample.guardrail.max-prompt-chars} characters (default
+ * {@value #DEFAULT_MAX_PROMPT_CHARS}) before reading them: every later step (this check,
+ * the redaction before each attempt, the provider's bill) grows with the prompt, and a
+ * caller chooses its size.
  */
 @Component
 class InputGuardrail implements ChainMiddleware {
@@ -35,9 +37,13 @@ class InputGuardrail implements ChainMiddleware {
 
 	private final int maxPromptChars;
 
-	InputGuardrail(@Value("${sample.guardrail.blocked-phrases:" + DEFAULT_BLOCKED_PHRASES + "}") List<String> blockedPhrases,
+	InputGuardrail(
+			@Value("${sample.guardrail.blocked-phrases:" + DEFAULT_BLOCKED_PHRASES + "}") List<String> blockedPhrases,
 			@Value("${sample.guardrail.max-prompt-chars:" + DEFAULT_MAX_PROMPT_CHARS + "}") int maxPromptChars) {
-		this.blockedPhrases = blockedPhrases.stream().map(InputGuardrail::normalized).filter((p) -> !p.isEmpty()).toList();
+		this.blockedPhrases = blockedPhrases.stream()
+			.map(InputGuardrail::normalized)
+			.filter((p) -> !p.isEmpty())
+			.toList();
 		this.maxPromptChars = maxPromptChars;
 	}
 

@@ -19,18 +19,22 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * Starts the sample's simulated providers before the context binds {@code llm.fallback.*}, unless
- * {@value #ENABLED_PROPERTY} is {@code false}: {@value #OPENAI} speaking OpenAI chat completions,
- * {@value #ANTHROPIC} Anthropic messages and {@value #GEMINI} Gemini's generateContent. By default the
- * second is slower and terser than the first, as two real models are, so that a failover shows in the
- * fallback-path latency and the output-length delta; the third sits between them. Their random ports become
- * the properties {@code sample.simulator.NAME.base-url} that {@code application.yml} points the providers
- * at, and the simulators become a bean, closed with the context. {@code sample.simulator.NAME.latency}
- * (e.g. {@code 250ms}) changes how long a simulator takes to answer when healthy.
+ * Starts the sample's simulated providers before the context binds
+ * {@code llm.fallback.*}, unless {@value #ENABLED_PROPERTY} is {@code false}:
+ * {@value #OPENAI} speaking OpenAI chat completions, {@value #ANTHROPIC} Anthropic
+ * messages and {@value #GEMINI} Gemini's generateContent. By default the second is slower
+ * and terser than the first, as two real models are, so that a failover shows in the
+ * fallback-path latency and the output-length delta; the third sits between them. Their
+ * random ports become the properties {@code sample.simulator.NAME.base-url} that
+ * {@code application.yml} points the providers at, and the simulators become a bean,
+ * closed with the context. {@code sample.simulator.NAME.latency} (e.g. {@code 250ms})
+ * changes how long a simulator takes to answer when healthy.
  */
 public final class SimulatedProvidersInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
 
-	/** Whether to start the simulated providers; the {@code real} profile turns it off. */
+	/**
+	 * Whether to start the simulated providers; the {@code real} profile turns it off.
+	 */
 	public static final String ENABLED_PROPERTY = "sample.simulator.enabled";
 
 	/** The simulated OpenAI provider's name. */
@@ -45,10 +49,16 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 	/** {@value #OPENAI} by default: answers in 20 ms, echoing the whole prompt. */
 	public static final ModelProfile OPENAI_PROFILE = new ModelProfile(Duration.ofMillis(20), 100);
 
-	/** {@value #ANTHROPIC} by default: answers in 200 ms, echoing the first 60% of the prompt's words. */
+	/**
+	 * {@value #ANTHROPIC} by default: answers in 200 ms, echoing the first 60% of the
+	 * prompt's words.
+	 */
 	public static final ModelProfile ANTHROPIC_PROFILE = new ModelProfile(Duration.ofMillis(200), 60);
 
-	/** {@value #GEMINI} by default: answers in 100 ms, echoing the first 80% of the prompt's words. */
+	/**
+	 * {@value #GEMINI} by default: answers in 100 ms, echoing the first 80% of the
+	 * prompt's words.
+	 */
 	public static final ModelProfile GEMINI_PROFILE = new ModelProfile(Duration.ofMillis(100), 80);
 
 	private static final Log logger = LogFactory.getLog(SimulatedProvidersInitializer.class);
@@ -72,7 +82,10 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 		context.registerBean("simulatedProviders", SimulatedProviders.class, () -> simulators);
 	}
 
-	/** Starts the three simulators, each with its default profile unless its latency is set. */
+	/**
+	 * Starts the three simulators, each with its default profile unless its latency is
+	 * set.
+	 */
 	static SimulatedProviders start(PropertyResolver environment) {
 		return SimulatedProviders.builder()
 			.provider(OPENAI, WireProtocol.OPENAI, profile(environment, OPENAI, OPENAI_PROFILE))

@@ -19,9 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Fault injection: {@code GET /simulator} lists the simulated providers, {@code PUT /simulator/{provider}/fault}
- * breaks one (its answers, or its streams), {@code DELETE /simulator/{provider}/fault} heals it.
- * {@code {provider}} is the configured provider name.
+ * Fault injection: {@code GET /simulator} lists the simulated providers, {@code PUT
+ * /simulator/{provider}/fault} breaks one (its answers, or its streams), {@code DELETE
+ * /simulator/{provider}/fault} heals it. {@code {provider}} is the configured provider
+ * name.
  */
 @RestController
 @RequestMapping("/simulator")

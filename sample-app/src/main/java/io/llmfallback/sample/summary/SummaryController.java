@@ -8,7 +8,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** {@code POST /summarize} with {@code {"document": "..."}}: always 200 with a {@link Summary}. */
+/**
+ * {@code POST /summarize} with {@code {"document": "..."}}: always 200 with a
+ * {@link Summary}.
+ */
 @RestController
 final class SummaryController {
 

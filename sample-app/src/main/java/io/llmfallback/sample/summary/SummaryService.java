@@ -11,8 +11,9 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Service;
 
 /**
- * Summarizes documents through the {@code summarize} chain. When the chain ends without a response,
- * {@link #summaryUnavailable} answers instead, so callers always get a {@link Summary}.
+ * Summarizes documents through the {@code summarize} chain. When the chain ends without a
+ * response, {@link #summaryUnavailable} answers instead, so callers always get a
+ * {@link Summary}.
  */
 // Not final: the @LlmFallback aspect proxies this class by subclassing it.
 @Service
@@ -38,7 +39,9 @@ public class SummaryService {
 			.map((chained) -> new Summary(chained.text().strip(), chained.response().provider(), false));
 	}
 
-	/** Called by the {@code @LlmFallback} aspect when the chain is exhausted or aborted. */
+	/**
+	 * Called by the {@code @LlmFallback} aspect when the chain is exhausted or aborted.
+	 */
 	Mono<Summary> summaryUnavailable(String document, ChainFailureException failure) {
 		logger.warn("Serving a degraded summary: " + failure.getMessage());
 		return Mono.just(Summary.UNAVAILABLE);

@@ -23,12 +23,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * {@code POST /simulator/traffic} with {@code {"chain":"default","requests":200,"concurrency":8}}: sends that
- * many requests through the chain, as {@code POST /chat/{chain}} does (through the {@code @LlmFallback}
+ * {@code POST /simulator/traffic} with
+ * {@code {"chain":"default","requests":200,"concurrency":8}}: sends that many requests
+ * through the chain, as {@code POST /chat/{chain}} does (through the {@code @LlmFallback}
  * {@link ChatService}, so they count as its {@code chat} operation), and answers with a
- * {@link TrafficSummary} once the last one has ended. Non-blocking: the requests run on the event loops,
- * at most {@code concurrency} at a time. Only with the simulated providers, so that it never runs up a bill
- * with a real one.
+ * {@link TrafficSummary} once the last one has ended. Non-blocking: the requests run on
+ * the event loops, at most {@code concurrency} at a time. Only with the simulated
+ * providers, so that it never runs up a bill with a real one.
  */
 @RestController
 @ConditionalOnBooleanProperty(name = SimulatedProvidersInitializer.ENABLED_PROPERTY, matchIfMissing = true)
@@ -70,11 +71,14 @@ final class TrafficController {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return Flux.range(0, requests)
-				.flatMap((i) -> this.chat.chat(chain, (prompt != null) ? prompt : TrafficPrompts.forRequest(i), null)
-					.map(Outcome::of)
-					// Every provider failed: counted, and the batch goes on. Anything else (the input guardrail
-					// refusing the prompt) ends the batch with that error.
-					.onErrorResume(ChainFailureException.class, (ex) -> Mono.just(Outcome.failed(ex))), concurrency)
+				.flatMap(
+						(i) -> this.chat.chat(chain, (prompt != null) ? prompt : TrafficPrompts.forRequest(i), null)
+							.map(Outcome::of)
+							// Every provider failed: counted, and the batch goes on.
+							// Anything else (the input guardrail
+							// refusing the prompt) ends the batch with that error.
+							.onErrorResume(ChainFailureException.class, (ex) -> Mono.just(Outcome.failed(ex))),
+						concurrency)
 				.reduce(new Tally(), Tally::add)
 				.map((tally) -> new TrafficSummary(chain, requests, tally.served, tally.fallbacks, tally.failed,
 						tally.cost, Duration.ofNanos(System.nanoTime() - start).toMillis()));
@@ -110,7 +114,10 @@ final class TrafficController {
 
 	}
 
-	/** Counts of a batch so far; reduced one outcome at a time, so never shared between threads. */
+	/**
+	 * Counts of a batch so far; reduced one outcome at a time, so never shared between
+	 * threads.
+	 */
 	private static final class Tally {
 
 		int served;

@@ -11,10 +11,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Turns failures into the sample's JSON errors: a chain that ended without a response is a 503 listing its
- * attempts; a rejected request keeps its status with an {@code error} text, and a prompt the input
- * guardrail refused is a 400. Always JSON, even to a caller that asked for server-sent events: a request
- * rejected before its stream began gets no stream at all.
+ * Turns failures into the sample's JSON errors: a chain that ended without a response is
+ * a 503 listing its attempts; a rejected request keeps its status with an {@code error}
+ * text, and a prompt the input guardrail refused is a 400. Always JSON, even to a caller
+ * that asked for server-sent events: a request rejected before its stream began gets no
+ * stream at all.
  */
 @RestControllerAdvice
 final class ApiErrorHandler {

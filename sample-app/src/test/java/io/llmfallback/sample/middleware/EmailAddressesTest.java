@@ -45,8 +45,9 @@ class EmailAddressesTest {
 	}
 
 	/**
-	 * Hostile prompts: long runs without spaces. The regular expression takes hours on these (quadratic); a
-	 * linear pass takes milliseconds. The timeout only keeps a regression from hanging the build.
+	 * Hostile prompts: long runs without spaces. The regular expression takes hours on
+	 * these (quadratic); a linear pass takes milliseconds. The timeout only keeps a
+	 * regression from hanging the build.
 	 */
 	@Test
 	@Timeout(value = 30, unit = TimeUnit.SECONDS)

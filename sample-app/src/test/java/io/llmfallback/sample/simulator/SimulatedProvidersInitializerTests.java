@@ -29,9 +29,7 @@ class SimulatedProvidersInitializerTests {
 		SimulatedProvider openAi = context.getBean(SimulatedProviders.class).find(OPENAI).orElseThrow();
 		assertThat(context.getEnvironment().getProperty("sample.simulator.openai-sim.base-url"))
 			.isEqualTo(openAi.baseUrl().toString());
-		SimulatedProvider gemini = context.getBean(SimulatedProviders.class)
-			.find(GEMINI)
-			.orElseThrow();
+		SimulatedProvider gemini = context.getBean(SimulatedProviders.class).find(GEMINI).orElseThrow();
 		assertThat(gemini.protocol()).isEqualTo(WireProtocol.GEMINI);
 		assertThat(context.getEnvironment().getProperty("sample.simulator.gemini-sim.base-url"))
 			.isEqualTo(gemini.baseUrl().toString());

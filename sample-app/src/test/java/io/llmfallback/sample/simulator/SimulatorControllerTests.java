@@ -18,7 +18,10 @@ import org.springframework.web.server.ResponseStatusException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The fault API over the kit: a bad fault is a 400 naming its field, an unknown provider a 404. */
+/**
+ * The fault API over the kit: a bad fault is a 400 naming its field, an unknown provider
+ * a 404.
+ */
 class SimulatorControllerTests {
 
 	private static SimulatedProviders simulators;
@@ -44,10 +47,11 @@ class SimulatorControllerTests {
 		assertBadRequest("{\"stallAfterChunks\":1,\"noTerminator\":true}",
 				"a stream breaks one way: give one of cutAfterChunks, stallAfterChunks, errorAfterChunks, "
 						+ "malformedAfterChunks and noTerminator, not stallAfterChunks and noTerminator");
-		assertBadRequest("{\"noTerminator\":false}", "Give a fault: {\"status\":503}, {\"latencyMs\":3000} "
-				+ "or {\"hang\":true}, with a \"rate\" such as 0.25 for a partial outage; for a stream, one of "
-				+ "cutAfterChunks, stallAfterChunks, errorAfterChunks, malformedAfterChunks, noTerminator, and "
-				+ "firstChunkDelayMs");
+		assertBadRequest("{\"noTerminator\":false}",
+				"Give a fault: {\"status\":503}, {\"latencyMs\":3000} "
+						+ "or {\"hang\":true}, with a \"rate\" such as 0.25 for a partial outage; for a stream, one of "
+						+ "cutAfterChunks, stallAfterChunks, errorAfterChunks, malformedAfterChunks, noTerminator, and "
+						+ "firstChunkDelayMs");
 	}
 
 	@Test

@@ -34,18 +34,20 @@ import static io.llmfallback.sample.simulator.SimulatedProvidersInitializer.OPEN
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code extract} chain's example contract and gate corpus against the simulators: what each simulated
- * model answers to each ticket, as the compatibility gate will measure it. {@code openai-sim} meets the
- * contract on every ticket; {@code anthropic-sim} summarizes 60% of each ticket and so, on the four tickets
- * whose words of eight characters or more all come after that, writes no {@code keywords}.
+ * The {@code extract} chain's example contract and gate corpus against the simulators:
+ * what each simulated model answers to each ticket, as the compatibility gate will
+ * measure it. {@code openai-sim} meets the contract on every ticket;
+ * {@code anthropic-sim} summarizes 60% of each ticket and so, on the four tickets whose
+ * words of eight characters or more all come after that, writes no {@code keywords}.
  */
 class TicketCorpusTest {
 
-	// The extract chain's fallback-max-tokens: the gate calls a fallback with it, as the chain would.
+	// The extract chain's fallback-max-tokens: the gate calls a fallback with it, as the
+	// chain would.
 	private static final int FALLBACK_MAX_TOKENS = 256;
 
-	private static final List<String> TICKETS = List.of("double-charge", "password-reset", "logout-loop",
-			"export-csv", "reports-tab", "checkout-error", "yearly-plan", "dark-mode", "late-order", "api-rate-limit",
+	private static final List<String> TICKETS = List.of("double-charge", "password-reset", "logout-loop", "export-csv",
+			"reports-tab", "checkout-error", "yearly-plan", "dark-mode", "late-order", "api-rate-limit",
 			"notifications", "gdpr-delete", "slow-search", "invoice-address", "two-factor", "thanks");
 
 	private static SimulatedProviders simulators;
@@ -60,7 +62,8 @@ class TicketCorpusTest {
 		try (InputStream in = new ClassPathResource("gate/ticket-corpus.jsonl").getInputStream()) {
 			corpus = GateCorpus.read(in);
 		}
-		String schema = new ClassPathResource("contracts/ticket.schema.json").getContentAsString(StandardCharsets.UTF_8);
+		String schema = new ClassPathResource("contracts/ticket.schema.json")
+			.getContentAsString(StandardCharsets.UTF_8);
 		contract = new OutputContract(OutputContract.parseSchema(schema), null, null, false,
 				OutputContract.OnViolation.NEXT_PROVIDER);
 	}
@@ -105,7 +108,8 @@ class TicketCorpusTest {
 			assertThat(answer.fieldCoverage()).isEqualTo(0.75);
 		});
 		assertThat(answers).allSatisfy((answer) -> assertThat(answer.finishReason()).isEqualTo("end_turn"));
-		// 12 of 16 answers comply (75%); coverage is 3 of 4 fields on 4 answers, 4 of 4 on 12: 93.75%.
+		// 12 of 16 answers comply (75%); coverage is 3 of 4 fields on 4 answers, 4 of 4
+		// on 12: 93.75%.
 		assertThat(answers.stream().mapToDouble(Answer::fieldCoverage).sum()).isEqualTo(15.0);
 		assertThat(answers).extracting(Answer::length)
 			.containsExactly(201, 211, 141, 234, 141, 205, 169, 193, 143, 209, 243, 201, 181, 215, 200, 162);
@@ -129,11 +133,15 @@ class TicketCorpusTest {
 	private static LlmProvider provider(String name, String model) {
 		SimulatedProvider simulator = simulators.find(name).orElseThrow();
 		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
-		return LlmProviders.create(new ProviderSettings(name, type, simulator.baseUrl(), "", model,
-				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+		return LlmProviders.create(
+				new ProviderSettings(name, type, simulator.baseUrl(), "", model, Duration.ofSeconds(5), 1024, Map.of()),
+				WebClient.builder());
 	}
 
-	/** What the gate measures of one answer: its length in code points and what the contract says of it. */
+	/**
+	 * What the gate measures of one answer: its length in code points and what the
+	 * contract says of it.
+	 */
 	private record Answer(String id, int length, String finishReason, List<String> violations, double fieldCoverage,
 			long inputTokens, long outputTokens) {
 

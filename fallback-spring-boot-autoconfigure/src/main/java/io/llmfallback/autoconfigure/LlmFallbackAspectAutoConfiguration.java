@@ -24,9 +24,8 @@ import org.springframework.core.env.Environment;
 public final class LlmFallbackAspectAutoConfiguration {
 
 	// Infrastructure, and static below: both are made before the post-processors are
-	// registered, and an
-	// application bean made that early would be reported in the log as not eligible for
-	// post-processing.
+	// registered, and an application bean made that early would be reported in the log as
+	// not eligible for post-processing.
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)

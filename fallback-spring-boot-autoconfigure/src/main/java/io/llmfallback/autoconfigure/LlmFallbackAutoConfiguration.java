@@ -127,8 +127,8 @@ public final class LlmFallbackAutoConfiguration {
 		}
 		else {
 			// Said once, at start-up: the application's customizers of that connector (a
-			// proxy, TLS) do not
-			// reach provider calls, which may explain a provider that cannot be reached.
+			// proxy, TLS) do not reach provider calls, which may explain a provider that
+			// cannot be reached.
 			logger.warn("LLM provider calls use the JDK HTTP client instead of the application's "
 					+ builder.getClass().getSimpleName() + ", whose redirects the starter cannot switch off; "
 					+ "its HTTP client customizers do not apply to provider calls");

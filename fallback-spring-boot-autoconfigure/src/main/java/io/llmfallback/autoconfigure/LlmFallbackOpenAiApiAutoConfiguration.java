@@ -39,8 +39,7 @@ public final class LlmFallbackOpenAiApiAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(LlmFallbackOpenAiApiAutoConfiguration.class);
 
 	// Segments of letters, digits, '-', '_' and '.': a path pattern's wildcards or
-	// variables would serve
-	// the endpoint under paths nobody meant.
+	// variables would serve the endpoint under paths nobody meant.
 	private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
 	@Bean

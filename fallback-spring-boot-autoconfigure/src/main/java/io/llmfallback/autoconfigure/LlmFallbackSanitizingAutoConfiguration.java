@@ -59,9 +59,8 @@ public final class LlmFallbackSanitizingAutoConfiguration {
 		List<String> keys = Stream.concat(providerKeys, endpointKeys)
 			.filter(Objects::nonNull)
 			// A placeholder key of a local gateway ("x", "none", "ollama") is no secret,
-			// and masking it inside
-			// every value would garble the endpoints; keys that short are still masked by
-			// name.
+			// and masking it inside every value would garble the endpoints; keys that
+			// short are still masked by name.
 			.filter((key) -> key.strip().length() >= MIN_KEY_LENGTH_MASKED_BY_VALUE)
 			.distinct()
 			// A key that contains another is masked whole.

@@ -421,8 +421,7 @@ public final class LlmFallbackSettings {
 		}
 		int problemsBefore = this.problems.size();
 		// A configured price replaces the list price whole, so it must be whole: an input
-		// price alone says
-		// nothing of what output costs.
+		// price alone says nothing of what output costs.
 		String given = (input != null) ? "input-per-million-tokens"
 				: (output != null) ? "output-per-million-tokens" : "cached-input-per-million-tokens";
 		if (input == null) {

@@ -229,8 +229,8 @@ public final class FallbackChain {
 				.flatMapMany((prepared) -> streamAttempt(run, prepared, 0, served));
 			if (!this.responseMiddleware.isEmpty()) {
 				// The held answer, rewritten whole: response middleware (a redaction,
-				// say) cannot take back text
-				// already sent, so the caller gets the rewritten answer as one chunk.
+				// say) cannot take back text already sent, so the caller gets the
+				// rewritten answer as one chunk.
 				chunks = chunks
 					.thenMany(Mono.defer(() -> applyResponseMiddleware(servedOf(served), run)).map((rewritten) -> {
 						served.set(rewritten);
@@ -447,8 +447,7 @@ public final class FallbackChain {
 							"the stream ended without text", null))))
 			.transform((stream) -> holdUntilEnd ? stream.collectList().flatMapIterable((held) -> {
 				// Nothing has reached the caller: an answer that breaks the contract can
-				// still make way for the
-				// next provider's, as a unary one does.
+				// still make way for the next provider's, as a unary one does.
 				ContractCheck check = answer.check(provider, model, attemptRequest, elapsedSince(start),
 						this.settings.outputContract());
 				if (!check.passed() && this.settings.outputContract().onViolation() == OnViolation.NEXT_PROVIDER) {
@@ -468,14 +467,12 @@ public final class FallbackChain {
 		Flux<ChatChunk> guarded = this.breakers.protectStream(provider.name(), chunks)
 			.doOnSubscribe((subscription) -> run.streaming = inFlight)
 			// Cleared before the attempt's own record is made (or once an opening of the
-			// breaker gave it up), so
-			// that a cancel that follows cannot record it again.
+			// breaker gave it up), so that a cancel that follows cannot record it again.
 			.doOnTerminate(settled)
 			.doOnCancel(settled);
 		if (this.guards.settings(provider.name()).cancelWaitingCalls()) {
 			// Until the provider's first chunk, an opening of its breaker gives the
-			// stream up, as it does a unary
-			// call; from then on the provider is answering.
+			// stream up, as it does a unary call; from then on the provider is answering.
 			Mono<ChatChunk> opening = this.breakers.nextOpening(provider.name())
 				.publishOn(Schedulers.parallel())
 				.then(Mono.defer(() -> answer.received ? Mono.never() : Mono.error(BreakerOpened.INSTANCE)));
@@ -785,8 +782,7 @@ public final class FallbackChain {
 				Set<String> refused = new HashSet<>(rejected);
 				refused.add(provider);
 				// Comes back here only when the slot was refused: a provider that
-				// answered has been called, and
-				// the request ends with its answer.
+				// answered has been called, and the request ends with its answer.
 				return call(run, request, new Attempt(index, true, 0, false), () -> lastResort(run, request, refused));
 			}
 		}
@@ -850,11 +846,9 @@ public final class FallbackChain {
 					Mono.error(() -> new ProviderException(provider.name(), FailureCategory.TIMEOUT, null, null,
 							"no answer within " + timeout.toMillis() + " ms", null)))
 			// The outcome goes on only if it settles the call before the breaker's
-			// opening gives it up, and
-			// before the breaker sees it: a failure that opens the breaker is this call's
-			// own, not a reason to
-			// give it up, and an answer the opening beat to it is dropped, never recorded
-			// twice. A call given up
+			// opening gives it up, and before the breaker sees it: a failure that opens
+			// the breaker is this call's own, not a reason to give it up, and an answer
+			// the opening beat to it is dropped, never recorded twice. A call given up
 			// sends nothing on, not even an empty completion, so that the opening's error
 			// is the one that ends it.
 			.materialize()
@@ -869,9 +863,8 @@ public final class FallbackChain {
 			// opening to wait for.
 			Mono<ChainResponse> opening = this.breakers.nextOpening(provider.name())
 				// Off the thread that opened the breaker, an event loop in the middle of
-				// another call's outcome:
-				// every waiting request moves on at once, and their next calls must not
-				// start inside it.
+				// another call's outcome: every waiting request moves on at once, and
+				// their next calls must not start inside it.
 				.publishOn(Schedulers.parallel())
 				.then(Mono.defer(() -> state.giveUp() ? Mono.error(BreakerOpened.INSTANCE) : Mono.never()));
 			guarded = Mono.firstWithSignal(opening, guarded);
@@ -1023,8 +1016,7 @@ public final class FallbackChain {
 		long ceiling = (initial > (max >> doublings)) ? max : (initial << doublings);
 		Duration wait = Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1));
 		// The provider's own retry-after, or a later one another request got since: a
-		// retry before either is
-		// refused unsent.
+		// retry before either is refused unsent.
 		for (Duration notBefore : new Duration[] { failure.getRetryAfter(), this.guards.limitedFor(provider.name()) }) {
 			if (notBefore != null && notBefore.compareTo(wait) > 0) {
 				wait = notBefore;
@@ -1045,8 +1037,7 @@ public final class FallbackChain {
 				.doOnCancel(() -> observed
 					.cancelled(state.wasSent() ? (run.raceDecided ? "hedge-lost" : "cancelled") : null))
 				// The provider's WebClient picks its HTTP observation's parent from here,
-				// so trace context
-				// propagates to the provider call.
+				// so trace context propagates to the provider call.
 				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY,
 						observed.observation()));
 		});
@@ -1335,8 +1326,7 @@ public final class FallbackChain {
 		boolean settle(@Nullable Object outcome) {
 			if (outcome instanceof ChatResponse response) {
 				// Before the phase moves: a canceller that finds the call settled finds
-				// its answer too. Kept on a
-				// call given up first, where nothing reads it.
+				// its answer too. Kept on a call given up first, where nothing reads it.
 				this.answer = response;
 			}
 			int current = this.phase.get();

@@ -84,8 +84,7 @@ public final class ProviderCircuitBreakers {
 		settingsByProvider.forEach((provider, settings) -> {
 			CircuitBreakerConfig config = toConfig(settings, clock);
 			// Created here, once, so that listeners are registered once; the factory's
-			// breakers look the same
-			// instance up in the registry by name.
+			// breakers look the same instance up in the registry by name.
 			CircuitBreaker breaker = this.registry.circuitBreaker(provider, config);
 			AtomicLong streakStart = new AtomicLong(NO_STREAK);
 			AtomicLong openedAt = new AtomicLong();

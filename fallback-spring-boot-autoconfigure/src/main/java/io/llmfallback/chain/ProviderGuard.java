@@ -261,8 +261,8 @@ final class ProviderGuard {
 			settleTokens(estimate, 0);
 		}
 		// A call given up, or a stream that reported no usage, may have reached the
-		// provider all the same and
-		// count against its limit there: its estimate stays taken.
+		// provider all the same and count against its limit there: its estimate stays
+		// taken.
 	}
 
 	private static Duration since(SlowCalls.Call call) {

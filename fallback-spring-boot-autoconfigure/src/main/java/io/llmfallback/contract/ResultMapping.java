@@ -36,8 +36,7 @@ import tools.jackson.databind.type.LogicalType;
 public final class ResultMapping<T> {
 
 	// Strict on values as well as on presence: a model writing 1.7 for an int or 5 for a
-	// text is wrong,
-	// not something to round or stringify.
+	// text is wrong, not something to round or stringify.
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -26,12 +26,10 @@ public final class ModelPrices {
 	private static final Pattern SNAPSHOT = Pattern.compile("-(latest|\\d{8}|\\d{4}-\\d{2}-\\d{2}|\\d{3})");
 
 	// USD per million tokens: input, cached input, output. Sources:
-	// platform.openai.com/docs/pricing,
-	// platform.claude.com/docs/en/about-claude/pricing ("cache hits"),
-	// ai.google.dev/gemini-api/docs/pricing
-	// ("context caching", prompts of up to 200k tokens). Anthropic's cache writes and
-	// Gemini 2.5 Pro's
-	// longer prompts cost more; the table keeps the common case.
+	// platform.openai.com/docs/pricing, platform.claude.com/docs/en/about-claude/pricing
+	// ("cache hits"), ai.google.dev/gemini-api/docs/pricing ("context caching", prompts
+	// of up to 200k tokens). Anthropic's cache writes and Gemini 2.5 Pro's longer prompts
+	// cost more; the table keeps the common case.
 	private static final Map<String, Pricing> PRICES = Map.ofEntries(price("gpt-4o", "2.50", "1.25", "10.00"),
 			// The first gpt-4o snapshot kept its launch price and never had a cache
 			// discount.
@@ -39,8 +37,8 @@ public final class ModelPrices {
 			price("gpt-4.1", "2.00", "0.50", "8.00"), price("gpt-4.1-mini", "0.40", "0.10", "1.60"),
 			price("o3", "2.00", "0.50", "8.00"), price("o4-mini", "1.10", "0.275", "4.40"),
 			// The -4-0 names alias the first Claude 4 snapshots; a one-digit suffix is a
-			// version (4-5 is
-			// another model), never a snapshot, so they are listed themselves.
+			// version (4-5 is another model), never a snapshot, so they are listed
+			// themselves.
 			price("claude-opus-4", "15.00", "1.50", "75.00"), price("claude-opus-4-0", "15.00", "1.50", "75.00"),
 			price("claude-opus-4-1", "15.00", "1.50", "75.00"), price("claude-sonnet-4", "3.00", "0.30", "15.00"),
 			price("claude-sonnet-4-0", "3.00", "0.30", "15.00"), price("claude-sonnet-4-5", "3.00", "0.30", "15.00"),

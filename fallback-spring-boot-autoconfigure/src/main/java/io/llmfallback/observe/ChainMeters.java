@@ -188,8 +188,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 		}
 		if (attempt.lastResort()) {
 			// Its own meter: on llm.fallback.attempts it counts as the call it was, so
-			// that success and failure
-			// rates per provider stay whole.
+			// that success and failure rates per provider stay whole.
 			counter("llm.fallback.last_resort.attempts",
 					"Last-resort attempts of requests that found every provider's breaker open, by outcome", "chain",
 					chain, "provider", attempt.provider(), "outcome", attempt.label())

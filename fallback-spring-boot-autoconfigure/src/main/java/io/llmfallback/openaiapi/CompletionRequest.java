@@ -31,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 record CompletionRequest(String chain, ChatRequest request, boolean stream, boolean includeUsage) {
 
 	// The body's size is bounded before it is parsed; nesting is bounded here, since no
-	// valid request nests
-	// deeper than a message's content parts.
+	// valid request nests deeper than a message's content parts.
 	private static final JsonMapper JSON = JsonMapper
 		.builder(JsonFactory.builder()
 			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())

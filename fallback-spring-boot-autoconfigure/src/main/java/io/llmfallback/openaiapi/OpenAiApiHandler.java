@@ -64,8 +64,8 @@ public final class OpenAiApiHandler {
 	private static final Log logger = LogFactory.getLog(OpenAiApiHandler.class);
 
 	// OpenAI's SDKs retry a 5xx unless told not to; a chain that failed has already tried
-	// every provider it
-	// may within its budget, and an immediate retry would only spend that money again.
+	// every provider it may within its budget, and an immediate retry would only spend
+	// that money again.
 	private static final String SHOULD_RETRY = "x-should-retry";
 
 	private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);

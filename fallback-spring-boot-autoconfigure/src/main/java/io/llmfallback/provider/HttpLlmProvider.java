@@ -215,8 +215,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			return text;
 		})
 			// Bytes past the marker still count toward the size cap; going over it there
-			// cuts the drain, not
-			// the answer.
+			// cuts the drain, not the answer.
 			.onErrorResume(ResponseTooLargeException.class, (ex) -> state.terminated ? Flux.empty() : Flux.error(ex))
 			.takeUntilOther(terminated.asMono().then(Mono.delay(DRAIN_GRACE)))
 			.filter((text) -> !text.isEmpty())

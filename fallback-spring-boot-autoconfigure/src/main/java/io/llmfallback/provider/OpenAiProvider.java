@@ -61,9 +61,8 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		ArrayNode messages = body.putArray("messages");
 		boolean json = request.responseFormat() == ResponseFormat.JSON;
 		// JSON mode is refused with a 400 unless some message says "JSON"; a fallback's
-		// request was often
-		// written for another provider, so the instruction is added rather than left to
-		// the caller.
+		// request was often written for another provider, so the instruction is added
+		// rather than left to the caller.
 		if (json && request.messages()
 			.stream()
 			.noneMatch((message) -> message.content().toLowerCase(Locale.ROOT).contains("json"))) {
@@ -77,9 +76,8 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		boolean reasoning = isReasoningModel(model);
 		body.put(reasoning ? "max_completion_tokens" : "max_tokens", maxTokens);
 		// Reasoning models refuse any temperature but their own with a 400; a fallback of
-		// that kind serves
-		// requests written for another model, so the setting is left out rather than
-		// failing them.
+		// that kind serves requests written for another model, so the setting is left out
+		// rather than failing them.
 		if (request.temperature() != null && !reasoning) {
 			body.put("temperature", request.temperature());
 		}

@@ -16,8 +16,7 @@ final class SecretRedactor {
 	private static final Pattern KEY_LIKE = Pattern.compile("(sk-[A-Za-z0-9_*\\-.]{3,}|AIza[0-9A-Za-z_\\-]{10,})");
 
 	// Any key echoed with its middle masked ("gw-7Kp2*****1Jd5"), whatever its format:
-	// the visible prefix and
-	// suffix are still part of the secret.
+	// the visible prefix and suffix are still part of the secret.
 	private static final Pattern MASKED = Pattern.compile("[A-Za-z0-9_\\-.]*\\*{4,}[A-Za-z0-9_\\-.]*");
 
 	private final String apiKey;

@@ -98,8 +98,7 @@ class LlmFallbackOpenAiApiAutoConfigurationTests {
 	@Test
 	void notInAServletApplication() {
 		// A servlet web application as Boot's condition tells one, by its session scope:
-		// the test class path
-		// has no servlet API for a real servlet context.
+		// the test class path has no servlet API for a real servlet context.
 		new ApplicationContextRunner()
 			.withInitializer((context) -> context.getBeanFactory().registerScope("session", new SimpleThreadScope()))
 			.withConfiguration(CONFIGURATIONS)

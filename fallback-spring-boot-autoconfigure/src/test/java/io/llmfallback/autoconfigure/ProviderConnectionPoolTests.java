@@ -62,8 +62,7 @@ class ProviderConnectionPoolTests {
 					}));
 				}
 				// Both providers may share a host: 30 + 12 connections, and the other 3
-				// calls wait for one. The
-				// global pool would have let all 45 through.
+				// calls wait for one. The global pool would have let all 45 through.
 				await().atMost(Duration.ofSeconds(10))
 					.during(Duration.ofMillis(500))
 					.untilAsserted(() -> assertThat(this.arrived).hasValue(42));

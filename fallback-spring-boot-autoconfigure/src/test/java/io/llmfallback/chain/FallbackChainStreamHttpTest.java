@@ -172,8 +172,8 @@ class FallbackChainStreamHttpTest {
 	@Test
 	void aContinuationWithNothingToAddLeavesTheAnswerWhole() {
 		// OpenAI sent all its text and its finish reason, and the body ended before data:
-		// [DONE]. Claude, given
-		// the text as a prefill, ends its turn without a word: the answer was whole.
+		// [DONE]. Claude, given the text as a prefill, ends its turn without a word: the
+		// answer was whole.
 		String complete = fixture("openai/chat-completion-stream.sse");
 		serve(OPENAI, complete.substring(0, complete.indexOf("data: [DONE]")));
 		String nothingToAdd = fixture("anthropic/message-stream.sse").lines()
@@ -278,8 +278,7 @@ class FallbackChainStreamHttpTest {
 	@Test
 	void aStreamThatStallsAfterItsFirstChunkEndsWithATypedErrorAfterIt() {
 		// The body in two halves a second apart, the first ending right after the event
-		// with "Hello": SSE
-		// comment lines even the halves out.
+		// with "Hello": SSE comment lines even the halves out.
 		String complete = fixture("openai/chat-completion-stream.sse");
 		int split = complete.indexOf("\n\n", complete.indexOf("Hello")) + 2;
 		String first = complete.substring(0, split);

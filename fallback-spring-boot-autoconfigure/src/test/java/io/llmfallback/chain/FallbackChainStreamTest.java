@@ -355,8 +355,8 @@ class FallbackChainStreamTest {
 	@Test
 	void aFirstChunkLateForSeveralStreamsOpensTheBreakerAndTheirRequestsMoveOnBeforeTheirDeadline() {
 		// The first-chunk deadline is 2 s, the slow-call threshold 1 s: three streams
-		// without a first chunk at
-		// 1 s are a provider that stopped, and all three move on then, not at 2 s.
+		// without a first chunk at 1 s are a provider that stopped, and all three move on
+		// then, not at 2 s.
 		this.slowCallThreshold = Duration.ofSeconds(1);
 		AtomicInteger cancelled = new AtomicInteger();
 		ScriptedProvider primary = ScriptedProvider.streaming("a",

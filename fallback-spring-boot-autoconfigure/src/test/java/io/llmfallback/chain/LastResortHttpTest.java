@@ -186,8 +186,7 @@ class LastResortHttpTest {
 		}
 
 		// One last resort a second on each: the fallback (open longest) at 0 s, 1 s, ...
-		// 9 s, the primary 10 ms
-		// after each.
+		// 9 s, the primary 10 ms after each.
 		this.primary.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 		this.fallback.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
 		assertThat(calledAProvider).isEqualTo(20);
@@ -200,8 +199,7 @@ class LastResortHttpTest {
 		assertThat(this.chains.transitions).hasSize(transitionsBefore);
 		assertThat(transitionsCounted()).isEqualTo(transitionsCountedBefore);
 		// Of this test's providers only: other tests' application contexts, cached in the
-		// same JVM, keep moving
-		// their own breakers on Resilience4j's timer thread.
+		// same JVM, keep moving their own breakers on Resilience4j's timer thread.
 		assertThat(output.getOut()
 			.substring(outputBefore)
 			.lines()

@@ -146,9 +146,9 @@ class ChainFailureProblemDetailIntegrationTests {
 
 		@ExceptionHandler
 		ProblemDetail chainFailed(ChainFailureException failure) {
-			// Exhausted: every provider failed or was skipped, so a retry
-			// later may succeed. Aborted: a provider refused the request
-			// itself (bad request, auth), and a retry will not help.
+			// Exhausted: every provider failed or was skipped, so a retry later may
+			// succeed. Aborted: a provider refused the request itself (bad request,
+			// auth), and a retry will not help.
 			boolean exhausted = failure instanceof ChainExhaustedException;
 			ProblemDetail problem = ProblemDetail
 				.forStatusAndDetail(exhausted ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY, exhausted

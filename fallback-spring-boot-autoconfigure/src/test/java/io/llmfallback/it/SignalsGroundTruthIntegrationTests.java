@@ -191,8 +191,8 @@ class SignalsGroundTruthIntegrationTests {
 			.willReturn(OpenAiStubs.completion("c".repeat(263), 100, 50)));
 
 		// 30 primary-served requests per operation; 8 fallback-served for summarize, 3
-		// for classify, never two
-		// failures in a row so that the primary's breaker stays closed.
+		// for classify, never two failures in a row so that the primary's breaker stays
+		// closed.
 		sendToAssist("summarize", 30, 8);
 		sendToAssist("classify", 30, 3);
 

@@ -211,9 +211,8 @@ class OtlpTracingIntegrationTests {
 		String traceId = toFallback.traceId();
 
 		// Spans are exported in the order they end. A primary attempt span, had one been
-		// made, would have
-		// ended before the fallback attempt's, so once the fallback's span has arrived it
-		// would have too.
+		// made, would have ended before the fallback attempt's, so once the fallback's
+		// span has arrived it would have too.
 		await().atMost(EXPORT_WAIT).untilAsserted(() -> {
 			assertThat(receiver.span(traceId, "llm.fallback summarize")).isPresent();
 			assertThat(receiver.span(traceId, "chat gpt-4o-mini")).isPresent();

@@ -98,8 +98,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 			// adds, as no message names JSON.
 			assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(9 + 17));
 			// 6 title and 17 summary words, in 22 space-separated pieces: the title's
-			// last word and the
-			// summary's first are one.
+			// last word and the summary's first are one.
 			assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(22));
 		}).verifyComplete();
 	}
@@ -298,8 +297,7 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 			.collectList()
 			.block(Duration.ofSeconds(10));
 		// Every fourth request, counted from the injection: never two in a row, so a
-		// breaker that opens on
-		// consecutive failures stays closed.
+		// breaker that opens on consecutive failures stays closed.
 		assertThat(outcomes).containsExactly("ok", "ok", "ok", "503", "ok", "ok", "ok", "503", "ok", "ok", "ok", "503");
 	}
 

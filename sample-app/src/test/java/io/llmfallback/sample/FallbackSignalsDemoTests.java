@@ -76,8 +76,7 @@ class FallbackSignalsDemoTests {
 	void aFaultInjectedIntoThePrimaryMovesAllSixSignals(CapturedOutput output) {
 		this.client = this.client.mutate().responseTimeout(Duration.ofSeconds(120)).build();
 		// Warm-up through the other chain, whose signals are its own: the first, cold
-		// requests of a fresh
-		// JVM would otherwise sit in the default chain's primary P95.
+		// requests of a fresh JVM would otherwise sit in the default chain's primary P95.
 		traffic("summarize", 64);
 
 		JsonNode healthy = traffic("default", HEALTHY_REQUESTS);
@@ -99,9 +98,8 @@ class FallbackSignalsDemoTests {
 
 		String scrape = scrape();
 		// Requests that tried openai-sim before its breaker opened: at least the 3 that
-		// opened it, at most a
-		// few more that were already in flight, which moved on as it opened (cancelled)
-		// or failed as well.
+		// opened it, at most a few more that were already in flight, which moved on as it
+		// opened (cancelled) or failed as well.
 		long triedPrimary = Math
 			.round(sample(scrape, "llm_fallback_attempts_total",
 					Map.of("chain", "default", "provider", "openai-sim", "outcome", "overloaded")))

@@ -31,8 +31,8 @@ class GateCommandLineRunTests {
 		JsonNode fallback = report.path("fallbacks").get(0);
 		assertThat(fallback.path("provider").asString()).isEqualTo("anthropic-sim");
 		// The simulators' rules give these exactly (docs/sample-app.md works them out):
-		// 4153 and 3049 characters
-		// over 16 answers, which the report rounds to two decimals.
+		// 4153 and 3049 characters over 16 answers, which the report rounds to two
+		// decimals.
 		assertThat(report.path("primary").path("outputLength").path("mean").asDouble()).isEqualTo(259.56);
 		assertThat(fallback.path("outputLength").path("mean").asDouble()).isEqualTo(190.56);
 		assertThat(fallback.path("schemaCompliance").asDouble()).isEqualTo(0.75);

@@ -157,9 +157,8 @@ class SampleApplicationTests extends SampleAppTestSupport {
 
 		this.simulators.all().forEach(SimulatedProvider::heal);
 		// Once the 5 s open duration is over (long enough that a loaded machine still
-		// finds the breaker open
-		// above), the next call is the half-open probe; it succeeds and closes the
-		// breaker.
+		// finds the breaker open above), the next call is the half-open probe; it
+		// succeeds and closes the breaker.
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> chat("default", PROMPT).provider().equals("openai-sim"));
@@ -316,9 +315,8 @@ class SampleApplicationTests extends SampleAppTestSupport {
 		// out.
 		inject(OPENAI, "{\"status\":503}");
 		// One at a time, so that no request is waiting on openai-sim when its breaker
-		// opens: such a request
-		// moves on with its call priced at the prompt's estimate, and would cost a little
-		// more.
+		// opens: such a request moves on with its call priced at the prompt's estimate,
+		// and would cost a little more.
 		Traffic fallback = traffic(Map.of("chain", "summarize", "requests", 6, "concurrency", 1, "prompt", PROMPT));
 		assertThat(fallback.chain()).isEqualTo("summarize");
 		assertThat(fallback.served()).isEqualTo(6);

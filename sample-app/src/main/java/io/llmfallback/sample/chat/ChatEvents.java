@@ -96,8 +96,7 @@ final class ChatEvents {
 		private static Failed chain(ChainFailureException failure, String how, int charactersStreamed) {
 			List<AttemptRecord> attempts = failure.getAttempts();
 			// A chain that ran out of providers or budget without a failure of its own
-			// (all short-circuited,
-			// say) is told by its last attempt.
+			// (all short-circuited, say) is told by its last attempt.
 			String category = (failure.getCause() instanceof ProviderException provider)
 					? provider.getCategory().wireName()
 					: attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).label();

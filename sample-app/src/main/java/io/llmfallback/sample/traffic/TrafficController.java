@@ -75,8 +75,8 @@ final class TrafficController {
 						(i) -> this.chat.chat(chain, (prompt != null) ? prompt : TrafficPrompts.forRequest(i), null)
 							.map(Outcome::of)
 							// Every provider failed: counted, and the batch goes on.
-							// Anything else (the input guardrail
-							// refusing the prompt) ends the batch with that error.
+							// Anything else (the input guardrail refusing the prompt)
+							// ends the batch with that error.
 							.onErrorResume(ChainFailureException.class, (ex) -> Mono.just(Outcome.failed(ex))),
 						concurrency)
 				.reduce(new Tally(), Tally::add)

@@ -821,7 +821,7 @@ public final class FallbackChain {
 		long start = now();
 		Duration timeout = min(provider.timeout(), Duration.ofNanos(run.deadlineNanos - start));
 		ChatRequest attemptRequest = requestFor(request, provider, attempt.index);
-		String model = (attemptRequest.model() != null) ? attemptRequest.model() : provider.model();
+		String model = modelOf(attemptRequest, provider);
 		CallState state = new CallState();
 		Mono<ChainResponse> call = applyRequestMiddleware(attemptRequest, this.attemptMiddleware, run)
 			.flatMap((prepared) -> this.guards.guard(provider.name(), estimatedTokens(prepared, provider),

@@ -126,10 +126,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	public void onOutcome(ChainOutcome outcome) {
 		String path = outcome.path().wireName();
 		String servingProvider = (outcome.servingProvider() != null) ? outcome.servingProvider() : "none";
-		counter("llm.fallback.requests", "Logical requests by how they ended and which path served them", "chain",
-				outcome.chain(), "operation", outcome.operation(), "outcome", requestOutcome(outcome), "path", path,
-				"provider", servingProvider)
-			.increment();
+		requests(outcome, requestOutcome(outcome), path, servingProvider).increment();
 		timer(REQUEST_DURATION, "Duration of logical requests, every attempt and middleware included",
 				REQUEST_DURATION_BUCKETS, "chain", outcome.chain(), "path", path)
 			.record(outcome.duration());
@@ -157,10 +154,7 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 	 */
 	@Override
 	public void onCancelled(ChainOutcome cancelled) {
-		counter("llm.fallback.requests", "Logical requests by how they ended and which path served them", "chain",
-				cancelled.chain(), "operation", cancelled.operation(), "outcome", "cancelled", "path",
-				ServedPath.NONE.wireName(), "provider", "none")
-			.increment();
+		requests(cancelled, "cancelled", ServedPath.NONE.wireName(), "none").increment();
 		for (AttemptRecord attempt : cancelled.attempts()) {
 			recordAttempt(cancelled.chain(), attempt);
 		}
@@ -250,6 +244,12 @@ public final class ChainMeters implements ChainListener, BreakerTransitionListen
 					chain, "provider", attempt.provider())
 				.increment();
 		}
+	}
+
+	private Counter requests(ChainOutcome request, String outcome, String path, String provider) {
+		return counter("llm.fallback.requests", "Logical requests by how they ended and which path served them",
+				"chain", request.chain(), "operation", request.operation(), "outcome", outcome, "path", path,
+				"provider", provider);
 	}
 
 	private Counter hedges(String chain, String provider, String result) {

@@ -13,9 +13,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
-import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.internal.LlmProviders;
+import io.llmfallback.provider.internal.ProviderSettings;
 import io.llmfallback.support.OpenAiStubs;
 
 import org.springframework.web.reactive.function.client.WebClient;

@@ -6,7 +6,7 @@ import java.util.stream.IntStream;
 
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.support.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

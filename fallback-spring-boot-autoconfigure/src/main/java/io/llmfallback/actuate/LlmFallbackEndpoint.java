@@ -21,7 +21,7 @@ import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.ChainSignalSnapshot;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.validation.FallbackValidation;
 import io.llmfallback.validation.FallbackValidations;
 import org.jspecify.annotations.Nullable;

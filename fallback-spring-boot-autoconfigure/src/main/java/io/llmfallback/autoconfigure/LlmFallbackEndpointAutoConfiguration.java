@@ -8,7 +8,7 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.observe.FallbackSignals;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.validation.FallbackValidations;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -9,7 +9,7 @@ import io.llmfallback.observe.ChainMeters;
 import io.llmfallback.observe.FallbackSignals;
 import io.llmfallback.observe.GuardMeters;
 import io.llmfallback.observe.SignalMeters;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

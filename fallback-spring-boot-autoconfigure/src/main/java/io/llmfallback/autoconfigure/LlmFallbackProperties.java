@@ -15,15 +15,15 @@ import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
-import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.StreamSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
-import io.llmfallback.provider.ProviderSettings;
 import io.llmfallback.provider.ProviderType;
-import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.provider.internal.ProviderSettings;
+import io.llmfallback.provider.internal.RequestAdaptation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -23,7 +23,7 @@ import io.llmfallback.chain.StreamStats;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;

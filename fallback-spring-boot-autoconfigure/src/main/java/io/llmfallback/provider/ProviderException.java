@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A failed provider call, classified. The message never holds the API key: provider error
- * texts are passed through {@link SecretRedactor} first.
+ * texts have their credentials redacted first.
  */
 public final class ProviderException extends RuntimeException {
 
@@ -60,7 +60,7 @@ public final class ProviderException extends RuntimeException {
 	 * (unless one is set) and the tokens it reports, which the provider bills although
 	 * the answer is unusable.
 	 */
-	ProviderException inResponse(int status, TokenUsage billed) {
+	public ProviderException inResponse(int status, TokenUsage billed) {
 		ProviderException copy = new ProviderException(this.provider, this.category,
 				(this.httpStatus != null) ? this.httpStatus : status, this.retryAfter, this.detail, getCause(), billed);
 		copy.setStackTrace(getStackTrace());

@@ -7,7 +7,7 @@ import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ResponseFormat;
-import io.llmfallback.provider.RequestAdaptation;
+import io.llmfallback.provider.internal.RequestAdaptation;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;

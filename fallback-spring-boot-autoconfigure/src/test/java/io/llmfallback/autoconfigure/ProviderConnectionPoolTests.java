@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

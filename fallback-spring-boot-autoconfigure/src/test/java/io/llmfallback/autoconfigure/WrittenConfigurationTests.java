@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.provider.ProviderSettings;
+import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

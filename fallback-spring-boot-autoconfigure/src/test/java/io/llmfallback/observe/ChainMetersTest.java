@@ -13,7 +13,7 @@ import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.support.ScriptedProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

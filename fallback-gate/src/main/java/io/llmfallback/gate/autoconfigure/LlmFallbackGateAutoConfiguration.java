@@ -8,7 +8,7 @@ import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateValidations;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
-import io.llmfallback.provider.LlmProviders;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.review.TrafficReview;
 
 import org.springframework.beans.factory.ObjectProvider;

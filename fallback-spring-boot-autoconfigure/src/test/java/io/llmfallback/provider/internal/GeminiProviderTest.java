@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +10,8 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,12 +25,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.llmfallback.provider.ProviderTestKit.API_KEY;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.fixture;
-import static io.llmfallback.provider.ProviderTestKit.provider;
-import static io.llmfallback.provider.ProviderTestKit.settings;
-import static io.llmfallback.provider.ProviderTestKit.success;
+import static io.llmfallback.provider.internal.ProviderTestKit.API_KEY;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.fixture;
+import static io.llmfallback.provider.internal.ProviderTestKit.provider;
+import static io.llmfallback.provider.internal.ProviderTestKit.settings;
+import static io.llmfallback.provider.internal.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.math.BigDecimal;
 import java.util.Set;
@@ -12,8 +12,9 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.TokenUsage.Count;
+import io.llmfallback.model.TokenUsage;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.OpenAiStubs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,10 +33,10 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.defaultModel;
-import static io.llmfallback.provider.ProviderTestKit.path;
-import static io.llmfallback.provider.ProviderTestKit.success;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.defaultModel;
+import static io.llmfallback.provider.internal.ProviderTestKit.path;
+import static io.llmfallback.provider.internal.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

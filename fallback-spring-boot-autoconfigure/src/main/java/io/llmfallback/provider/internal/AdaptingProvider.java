@@ -1,9 +1,11 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.time.Duration;
 
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderType;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,8 +1,10 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.llmfallback.provider.LlmProvider;
 
 import org.springframework.web.reactive.function.client.WebClient;
 

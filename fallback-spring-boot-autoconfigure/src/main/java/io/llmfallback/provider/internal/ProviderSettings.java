@@ -1,9 +1,11 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+
+import io.llmfallback.provider.ProviderType;
 
 /**
  * What a provider needs to talk to its endpoint.

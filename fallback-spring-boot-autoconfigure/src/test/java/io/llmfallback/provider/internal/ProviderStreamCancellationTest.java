@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -15,7 +17,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 
-import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
+import static io.llmfallback.provider.internal.ProviderTestKit.CALL_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

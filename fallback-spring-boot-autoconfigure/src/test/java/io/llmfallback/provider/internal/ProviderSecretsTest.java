@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.net.URI;
 import java.time.Duration;
@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,14 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.API_KEY;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.closedPort;
-import static io.llmfallback.provider.ProviderTestKit.failure;
-import static io.llmfallback.provider.ProviderTestKit.fixture;
-import static io.llmfallback.provider.ProviderTestKit.path;
-import static io.llmfallback.provider.ProviderTestKit.provider;
-import static io.llmfallback.provider.ProviderTestKit.settings;
+import static io.llmfallback.provider.internal.ProviderTestKit.API_KEY;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.closedPort;
+import static io.llmfallback.provider.internal.ProviderTestKit.failure;
+import static io.llmfallback.provider.internal.ProviderTestKit.fixture;
+import static io.llmfallback.provider.internal.ProviderTestKit.path;
+import static io.llmfallback.provider.internal.ProviderTestKit.provider;
+import static io.llmfallback.provider.internal.ProviderTestKit.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

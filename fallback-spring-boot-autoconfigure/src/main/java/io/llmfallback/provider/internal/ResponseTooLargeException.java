@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 /**
  * A body that passed the answer's cap or the shared {@link ResponseBudget}; reading it

@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

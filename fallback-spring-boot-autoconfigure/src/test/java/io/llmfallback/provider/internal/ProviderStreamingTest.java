@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +12,9 @@ import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
@@ -23,12 +26,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.API_KEY;
-import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.failure;
-import static io.llmfallback.provider.ProviderTestKit.fixture;
-import static io.llmfallback.provider.ProviderTestKit.provider;
+import static io.llmfallback.provider.internal.ProviderTestKit.API_KEY;
+import static io.llmfallback.provider.internal.ProviderTestKit.CALL_TIMEOUT;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.failure;
+import static io.llmfallback.provider.internal.ProviderTestKit.fixture;
+import static io.llmfallback.provider.internal.ProviderTestKit.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

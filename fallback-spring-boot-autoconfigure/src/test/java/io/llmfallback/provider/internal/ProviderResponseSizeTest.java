@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +20,9 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.OpenAiStubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,11 +42,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.failure;
-import static io.llmfallback.provider.ProviderTestKit.path;
-import static io.llmfallback.provider.ProviderTestKit.provider;
-import static io.llmfallback.provider.ProviderTestKit.success;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.failure;
+import static io.llmfallback.provider.internal.ProviderTestKit.path;
+import static io.llmfallback.provider.internal.ProviderTestKit.provider;
+import static io.llmfallback.provider.internal.ProviderTestKit.success;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

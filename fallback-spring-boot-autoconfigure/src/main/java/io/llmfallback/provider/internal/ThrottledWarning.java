@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

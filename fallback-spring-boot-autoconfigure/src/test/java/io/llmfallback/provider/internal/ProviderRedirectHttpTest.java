@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.net.http.HttpClient;
 import java.util.List;
@@ -9,6 +9,9 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.AfterEach;
@@ -38,9 +41,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.API_KEY;
-import static io.llmfallback.provider.ProviderTestKit.defaultModel;
-import static io.llmfallback.provider.ProviderTestKit.path;
+import static io.llmfallback.provider.internal.ProviderTestKit.API_KEY;
+import static io.llmfallback.provider.internal.ProviderTestKit.defaultModel;
+import static io.llmfallback.provider.internal.ProviderTestKit.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderType;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +20,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.llmfallback.provider.ProviderTestKit.CALL_TIMEOUT;
+import static io.llmfallback.provider.internal.ProviderTestKit.CALL_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package io.llmfallback.provider;
+package io.llmfallback.provider.internal;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -16,6 +16,9 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,17 +41,17 @@ import static io.llmfallback.model.FailureCategory.OVERLOADED;
 import static io.llmfallback.model.FailureCategory.RATE_LIMITED;
 import static io.llmfallback.model.FailureCategory.SERVER_ERROR;
 import static io.llmfallback.model.FailureCategory.TIMEOUT;
-import static io.llmfallback.provider.ProviderTestKit.baseUrl;
-import static io.llmfallback.provider.ProviderTestKit.closedPort;
-import static io.llmfallback.provider.ProviderTestKit.failure;
-import static io.llmfallback.provider.ProviderTestKit.fixture;
-import static io.llmfallback.provider.ProviderTestKit.mutatedFixture;
-import static io.llmfallback.provider.ProviderTestKit.path;
-import static io.llmfallback.provider.ProviderTestKit.provider;
-import static io.llmfallback.provider.ProviderTestKit.successFixture;
 import static io.llmfallback.provider.ProviderType.ANTHROPIC;
 import static io.llmfallback.provider.ProviderType.GEMINI;
 import static io.llmfallback.provider.ProviderType.OPENAI;
+import static io.llmfallback.provider.internal.ProviderTestKit.baseUrl;
+import static io.llmfallback.provider.internal.ProviderTestKit.closedPort;
+import static io.llmfallback.provider.internal.ProviderTestKit.failure;
+import static io.llmfallback.provider.internal.ProviderTestKit.fixture;
+import static io.llmfallback.provider.internal.ProviderTestKit.mutatedFixture;
+import static io.llmfallback.provider.internal.ProviderTestKit.path;
+import static io.llmfallback.provider.internal.ProviderTestKit.provider;
+import static io.llmfallback.provider.internal.ProviderTestKit.successFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

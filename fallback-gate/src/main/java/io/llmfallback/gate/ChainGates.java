@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.cost.Pricing;
-import io.llmfallback.validation.FallbackValidation;
-import io.llmfallback.validation.FallbackValidations;
+import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.validation.internal.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidations;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.llmfallback.validation.FallbackValidation;
-import io.llmfallback.validation.FallbackValidation.Status;
+import io.llmfallback.validation.internal.FallbackValidation.Status;
+import io.llmfallback.validation.internal.FallbackValidation;
 
 /**
  * The latest compatibility gate outcome of each chain, whoever ran the gate (start-up,

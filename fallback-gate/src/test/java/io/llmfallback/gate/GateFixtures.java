@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmfallback.cost.Pricing;
+import io.llmfallback.cost.internal.Pricing;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;

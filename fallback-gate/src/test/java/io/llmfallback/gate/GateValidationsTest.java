@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import io.llmfallback.support.ScriptedProvider;
-import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidation;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

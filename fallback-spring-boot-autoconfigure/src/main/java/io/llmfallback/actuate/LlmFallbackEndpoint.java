@@ -18,12 +18,12 @@ import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
-import io.llmfallback.observe.ChainSignalSnapshot;
-import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.internal.ChainSignalSnapshot;
+import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.validation.FallbackValidation;
-import io.llmfallback.validation.FallbackValidations;
+import io.llmfallback.validation.internal.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidations;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -9,10 +9,10 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.observe.Alert;
-import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.validation.FallbackValidation;
-import io.llmfallback.validation.FallbackValidations;
+import io.llmfallback.validation.internal.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
 
+import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainAttemptObservationConvention;
 import io.llmfallback.chain.ChainExtensions;
@@ -20,7 +21,7 @@ import io.llmfallback.chain.LlmClient;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
-import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.RequestAdaptation;
 import io.llmfallback.provider.internal.ResponseBudget;

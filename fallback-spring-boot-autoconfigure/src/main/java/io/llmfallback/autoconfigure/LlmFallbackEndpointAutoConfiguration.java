@@ -7,9 +7,9 @@ import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.SpendGuard;
-import io.llmfallback.observe.FallbackSignals;
+import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.validation.FallbackValidations;
+import io.llmfallback.validation.internal.FallbackValidations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

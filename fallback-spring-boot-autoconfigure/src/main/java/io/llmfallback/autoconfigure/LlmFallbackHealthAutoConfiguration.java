@@ -3,8 +3,8 @@ package io.llmfallback.autoconfigure;
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.observe.FallbackSignals;
-import io.llmfallback.validation.FallbackValidations;
+import io.llmfallback.observe.internal.FallbackSignals;
+import io.llmfallback.validation.internal.FallbackValidations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,5 +1,7 @@
 /**
- * Output contracts: what a chain's answers must look like whichever provider serves them.
+ * Output contracts as the caller sees them: the result of a check
+ * ({@link io.llmfallback.contract.ContractCheck}) and typed answers
+ * ({@link io.llmfallback.contract.ResultMapping}).
  */
 @NullMarked
 package io.llmfallback.contract;

@@ -22,7 +22,7 @@ public record Alert(String signal, @Nullable String chain, @Nullable String prov
 	 * alert is the chain's, and goes on firing when another operation becomes the one
 	 * that drifts most.
 	 */
-	String key() {
+	public String key() {
 		return this.signal + "/" + ((this.chain != null) ? this.chain : "") + "/"
 				+ ((this.provider != null) ? this.provider : "");
 	}

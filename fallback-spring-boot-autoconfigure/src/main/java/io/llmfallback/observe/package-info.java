@@ -1,7 +1,6 @@
 /**
- * The six fallback signals computed in-process over fixed-size rolling windows, their
- * alerts, Micrometer meters and Observation-based tracing conventions (OpenTelemetry
- * GenAI).
+ * Alerts on the six fallback signals: {@link io.llmfallback.observe.AlertListener}
+ * receives each {@link io.llmfallback.observe.AlertTransition}.
  */
 @NullMarked
 package io.llmfallback.observe;

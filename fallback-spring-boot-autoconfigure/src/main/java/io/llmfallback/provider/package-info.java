@@ -1,6 +1,7 @@
 /**
- * One reactive WebClient implementation per wire protocol, each mapping its errors onto
- * {@link io.llmfallback.model.FailureCategory}.
+ * The provider SPI: {@link io.llmfallback.provider.LlmProvider}, the failure it throws
+ * ({@link io.llmfallback.provider.ProviderException}) and the wire protocols the library
+ * speaks ({@link io.llmfallback.provider.ProviderType}).
  */
 @NullMarked
 package io.llmfallback.provider;

@@ -2,8 +2,9 @@ package io.llmfallback.autoconfigure;
 
 import java.util.stream.Stream;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChains;

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.llmfallback.autoconfigure.internal.LlmFallbackKeys;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.env.MockEnvironment;

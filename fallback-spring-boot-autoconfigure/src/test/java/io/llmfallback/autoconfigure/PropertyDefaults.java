@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.llmfallback.autoconfigure.internal.LlmFallbackPropertiesExtension;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;

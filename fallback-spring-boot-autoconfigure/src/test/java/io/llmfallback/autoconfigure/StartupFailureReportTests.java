@@ -41,7 +41,7 @@ class StartupFailureReportTests {
 				"llm.fallback.chains.summarize.latency-budjet: unknown property "
 						+ "(class path resource [config/typos.yml] - 12:25); did you mean 'latency-budget'?")
 			.doesNotContain("sk-typo-key-0987654321")
-			.doesNotContain("\tat io.llmfallback.autoconfigure.LlmFallbackSettings");
+			.doesNotContain("\tat io.llmfallback.autoconfigure.internal.LlmFallbackSettings");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;

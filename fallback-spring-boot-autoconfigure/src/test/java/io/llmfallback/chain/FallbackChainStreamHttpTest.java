@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmfallback.contract.OutputContract;
-import io.llmfallback.cost.Pricing;
+import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.cost.internal.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
-import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;

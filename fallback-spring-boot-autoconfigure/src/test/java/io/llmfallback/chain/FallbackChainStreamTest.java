@@ -14,14 +14,14 @@ import java.util.stream.Collectors;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
-import io.llmfallback.contract.OutputContract;
-import io.llmfallback.cost.Pricing;
+import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.cost.internal.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
-import io.llmfallback.observe.ChainMeters;
+import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.internal.LlmProviders;

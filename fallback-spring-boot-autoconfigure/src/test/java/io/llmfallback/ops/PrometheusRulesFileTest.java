@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.llmfallback.observe.AlertSettings;
 import io.llmfallback.observe.Signal;
+import io.llmfallback.observe.internal.AlertSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

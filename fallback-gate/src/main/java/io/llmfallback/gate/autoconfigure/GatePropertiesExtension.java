@@ -2,7 +2,7 @@ package io.llmfallback.gate.autoconfigure;
 
 import java.util.Map;
 
-import io.llmfallback.autoconfigure.LlmFallbackPropertiesExtension;
+import io.llmfallback.autoconfigure.internal.LlmFallbackPropertiesExtension;
 
 /**
  * The gate's keys under {@code llm.fallback}, for the check that fails start-up on a key

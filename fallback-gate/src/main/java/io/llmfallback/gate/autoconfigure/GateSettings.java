@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
-import io.llmfallback.autoconfigure.LlmFallbackSettings;
-import io.llmfallback.autoconfigure.WrittenValues;
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
+import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
+import io.llmfallback.autoconfigure.internal.WrittenValues;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;

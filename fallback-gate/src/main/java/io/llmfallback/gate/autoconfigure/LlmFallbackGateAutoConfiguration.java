@@ -3,7 +3,7 @@ package io.llmfallback.gate.autoconfigure;
 import java.time.Clock;
 
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
-import io.llmfallback.autoconfigure.LlmFallbackSettings;
+import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateValidations;
@@ -36,8 +36,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * ({@code llm.fallback.gate.chain}), with every run's outcome kept as the chain's
  * validation; and its live counterpart, the periodic review of each chain's traffic,
  * judged with the same tolerances. The runtime's endpoint and health read the outcomes
- * through {@link io.llmfallback.validation.FallbackValidations}, which {@link ChainGates}
- * implements.
+ * through {@link io.llmfallback.validation.internal.FallbackValidations}, which
+ * {@link ChainGates} implements.
  */
 @AutoConfiguration(after = LlmFallbackAutoConfiguration.class)
 @ConditionalOnBean(LlmFallbackSettings.class)

@@ -15,7 +15,7 @@ import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.GateValidations;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.support.WireMockProviders;
-import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -9,7 +9,7 @@ import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.support.WireMockProviders;
-import io.llmfallback.validation.FallbackValidation;
+import io.llmfallback.validation.internal.FallbackValidation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,8 +1,0 @@
-/**
- * An OpenAI-compatible HTTP endpoint over the chains: chat completions, unary and
- * streamed, and the list of chains as models, in OpenAI's wire format.
- */
-@NullMarked
-package io.llmfallback.openaiapi;
-
-import org.jspecify.annotations.NullMarked;

@@ -11,19 +11,12 @@ import java.util.TreeMap;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.HedgeSettings;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.internal.ChainSignalSnapshot;
-import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.validation.internal.FallbackValidation;
-import io.llmfallback.validation.internal.FallbackValidations;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -57,41 +50,17 @@ public class LlmFallbackEndpoint {
 
 	private static final String REVIEW = "review";
 
-	private final LlmProviders providers;
-
-	private final FallbackChains chains;
-
-	private final ProviderCircuitBreakers breakers;
-
-	private final ProviderGuards guards;
-
-	private final ChainStatistics statistics;
-
-	private final FallbackSignals signals;
-
-	private final SpendGuard spendGuard;
-
-	private final @Nullable FallbackValidations validations;
+	private final LlmFallbackStatus status;
 
 	private final @Nullable LlmFallbackGateOperations gate;
 
 	/**
-	 * @param validations each chain's gate outcome, {@code null} without the
-	 * fallback-gate module
+	 * @param status what the endpoint reports
 	 * @param gate the gate run and the review, {@code null} without the fallback-gate
 	 * module
 	 */
-	public LlmFallbackEndpoint(LlmProviders providers, FallbackChains chains, ProviderCircuitBreakers breakers,
-			ProviderGuards guards, ChainStatistics statistics, FallbackSignals signals, SpendGuard spendGuard,
-			@Nullable FallbackValidations validations, @Nullable LlmFallbackGateOperations gate) {
-		this.providers = providers;
-		this.chains = chains;
-		this.breakers = breakers;
-		this.guards = guards;
-		this.statistics = statistics;
-		this.signals = signals;
-		this.spendGuard = spendGuard;
-		this.validations = validations;
+	public LlmFallbackEndpoint(LlmFallbackStatus status, @Nullable LlmFallbackGateOperations gate) {
+		this.status = status;
 		this.gate = gate;
 	}
 
@@ -102,7 +71,7 @@ public class LlmFallbackEndpoint {
 	 */
 	@WriteOperation
 	public Mono<WebEndpointResponse<Object>> gate(@Selector String chain) {
-		if (!this.chains.contains(chain)) {
+		if (this.status.chain(chain) == null) {
 			return Mono.error(new InvalidEndpointRequestException("No chain named '" + chain + "'", "Unknown chain"));
 		}
 		if (this.gate == null) {
@@ -113,31 +82,28 @@ public class LlmFallbackEndpoint {
 
 	@ReadOperation
 	public LlmFallbackReport report() {
-		List<Alert> alerts = this.signals.evaluate();
+		List<Alert> alerts = this.status.evaluateAlerts();
 		Map<String, ProviderReport> providers = new LinkedHashMap<>();
-		for (LlmProvider provider : this.providers.all()) {
+		for (LlmProvider provider : this.status.providers()) {
 			String name = provider.name();
-			Duration limitedFor = this.guards.limitedFor(name);
+			Duration limitedFor = this.status.limitedFor(name);
 			providers.put(name,
-					new ProviderReport(provider.type().wireName(), provider.model(), this.breakers.state(name).name(),
-							provider.timeout().toMillis(), provider.maxTokens(), this.guards.inFlight(name),
-							this.guards.settings(name).maxConcurrency(), this.guards.slowCallThreshold(name).toMillis(),
+					new ProviderReport(provider.type().wireName(), provider.model(),
+							this.status.breakerState(name).name(), provider.timeout().toMillis(), provider.maxTokens(),
+							this.status.inFlight(name), this.status.maxConcurrency(name),
+							this.status.slowCallThreshold(name).toMillis(),
 							(limitedFor != null) ? limitedFor.toMillis() : null));
 		}
 		Map<String, ChainReport> chains = new LinkedHashMap<>();
-		this.chains.all().forEach((chain) -> chains.put(chain.name(), chainReport(chain, alerts)));
+		this.status.chains().forEach((chain) -> chains.put(chain.name(), chainReport(chain, alerts)));
 		return new LlmFallbackReport(providers, chains, alerts);
 	}
 
 	@ReadOperation
 	public @Nullable ChainReport chain(@Selector String chain) {
-		List<Alert> alerts = this.signals.evaluate();
-		return this.chains.all()
-			.stream()
-			.filter((candidate) -> candidate.name().equals(chain))
-			.findFirst()
-			.map((found) -> chainReport(found, alerts))
-			.orElse(null);
+		List<Alert> alerts = this.status.evaluateAlerts();
+		FallbackChain found = this.status.chain(chain);
+		return (found != null) ? chainReport(found, alerts) : null;
 	}
 
 	/**
@@ -147,25 +113,24 @@ public class LlmFallbackEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable Object review(@Selector String chain, @Selector String section) {
-		if (!REVIEW.equals(section) || !this.chains.contains(chain) || this.gate == null) {
+		if (!REVIEW.equals(section) || this.status.chain(chain) == null || this.gate == null) {
 			return null;
 		}
 		return this.gate.review(chain);
 	}
 
 	private ChainReport chainReport(FallbackChain chain, List<Alert> alerts) {
-		ChainSignalSnapshot signals = this.signals.snapshot(chain.name());
+		String name = chain.name();
+		ChainSignalSnapshot signals = this.status.signals(name);
 		Map<String, @Nullable Double> deltaByOperation = new TreeMap<>();
 		signals.operations().forEach((operation, lengths) -> deltaByOperation.put(operation, lengths.delta()));
 		return new ChainReport(chain.providers().stream().map(LlmProvider::name).toList(), signals.windowRequests(),
 				signals.windowFallbackActivations(), signals.activationRate(), signals.primaryP95Ms(),
 				signals.fallbackP95Ms(), signals.outputLengthDelta(), deltaByOperation,
-				signals.blendedCostPerRequestUsd(), signals, this.statistics.snapshot(chain.name()),
-				configuration(chain.settings()),
-				new SpendReport(this.spendGuard.spent(chain.name()), this.spendGuard.limit(chain.name()),
-						this.spendGuard.isLimited(chain.name())),
-				(chain.providers().size() > 1 && this.validations != null) ? this.validations.of(chain.name()) : null,
-				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), chain.name())).toList());
+				signals.blendedCostPerRequestUsd(), signals, this.status.totals(name), configuration(chain.settings()),
+				new SpendReport(this.status.spent(name), this.status.spendLimit(name), this.status.spendLimited(name)),
+				(chain.providers().size() > 1) ? this.status.validation(name) : null,
+				alerts.stream().filter((alert) -> Objects.equals(alert.chain(), name)).toList());
 	}
 
 	private static ChainConfiguration configuration(ChainSettings settings) {

@@ -3,17 +3,13 @@ package io.llmfallback.actuate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.observe.Alert;
-import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.validation.internal.FallbackValidation;
-import io.llmfallback.validation.internal.FallbackValidations;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -29,28 +25,15 @@ import org.springframework.boot.health.contributor.Status;
  */
 public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 
-	private final FallbackChains chains;
-
-	private final ProviderCircuitBreakers breakers;
-
-	private final FallbackSignals signals;
-
-	private final @Nullable FallbackValidations validations;
+	private final LlmFallbackStatus status;
 
 	/**
-	 * @param chains the chains whose providers must be callable
-	 * @param breakers the providers' breakers
-	 * @param signals the alerts
-	 * @param validations each chain's gate corpus and outcome, or {@code null} without
-	 * the fallback-gate module
+	 * @param status the chains, their providers' breakers, the alerts, and the gate
+	 * outcomes when the fallback-gate module is present
 	 */
-	public LlmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers, FallbackSignals signals,
-			@Nullable FallbackValidations validations) {
+	public LlmFallbackHealthIndicator(LlmFallbackStatus status) {
 		super("LLM fallback health check failed");
-		this.chains = chains;
-		this.breakers = breakers;
-		this.signals = signals;
-		this.validations = validations;
+		this.status = status;
 	}
 
 	@Override
@@ -58,17 +41,16 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		List<String> openBreakers = new ArrayList<>();
 		List<String> chainsWithoutProvider = new ArrayList<>();
 		Map<String, FallbackValidation.Status> notPassed = new TreeMap<>();
-		for (FallbackChain chain : this.chains.all()) {
-			if (this.validations != null && this.validations.chainsWithCorpus().contains(chain.name())
-					&& chain.providers().size() > 1) {
-				FallbackValidation.Status validation = this.validations.of(chain.name()).status();
-				if (validation != FallbackValidation.Status.PASSED) {
-					notPassed.put(chain.name(), validation);
-				}
+		Set<String> chainsWithCorpus = this.status.chainsWithCorpus();
+		for (FallbackChain chain : this.status.chains()) {
+			FallbackValidation validation = (chainsWithCorpus.contains(chain.name()) && chain.providers().size() > 1)
+					? this.status.validation(chain.name()) : null;
+			if (validation != null && validation.status() != FallbackValidation.Status.PASSED) {
+				notPassed.put(chain.name(), validation.status());
 			}
 			boolean anyCallable = false;
 			for (LlmProvider provider : chain.providers()) {
-				if (this.breakers.isCallPermitted(provider.name())) {
+				if (this.status.callPermitted(provider.name())) {
 					anyCallable = true;
 				}
 				else if (!openBreakers.contains(provider.name())) {
@@ -83,8 +65,8 @@ public class LlmFallbackHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("openBreakers", openBreakers);
 		// Firing alerts are details, not DOWN: a chain whose fallback serves is degraded,
 		// not unavailable.
-		builder.withDetail("firingAlerts", this.signals.alerts().stream().filter(Alert::firing).toList());
-		if (this.validations != null && !this.validations.chainsWithCorpus().isEmpty()) {
+		builder.withDetail("firingAlerts", this.status.lastAlerts().stream().filter(Alert::firing).toList());
+		if (!chainsWithCorpus.isEmpty()) {
 			// Details too: an unvalidated fallback still serves, but nobody has checked
 			// what it serves.
 			builder.withDetail("fallbacksNotPassingGate", notPassed);

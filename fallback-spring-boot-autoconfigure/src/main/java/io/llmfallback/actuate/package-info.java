@@ -1,4 +1,4 @@
-/** Actuator endpoint and health indicator. */
+/** Actuator endpoint and health indicator, and the one status object both read. */
 @NullMarked
 package io.llmfallback.actuate;
 

@@ -2,14 +2,8 @@ package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.actuate.LlmFallbackGateOperations;
-import io.llmfallback.chain.ChainStatistics;
+import io.llmfallback.actuate.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
-import io.llmfallback.observe.internal.FallbackSignals;
-import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.validation.internal.FallbackValidations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -19,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The {@code llmfallback} actuator endpoint, when the actuator is present and the
@@ -29,16 +24,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(FallbackChains.class)
 @ConditionalOnAvailableEndpoint(LlmFallbackEndpoint.class)
+@Import(LlmFallbackStatusConfiguration.class)
 public final class LlmFallbackEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LlmFallbackEndpoint llmFallbackEndpoint(LlmProviders providers, FallbackChains chains,
-			ProviderCircuitBreakers breakers, ProviderGuards guards, ChainStatistics statistics,
-			FallbackSignals signals, SpendGuard spendGuard, ObjectProvider<FallbackValidations> validations,
-			ObjectProvider<LlmFallbackGateOperations> gate) {
-		return new LlmFallbackEndpoint(providers, chains, breakers, guards, statistics, signals, spendGuard,
-				validations.getIfAvailable(), gate.getIfAvailable());
+	LlmFallbackEndpoint llmFallbackEndpoint(LlmFallbackStatus status, ObjectProvider<LlmFallbackGateOperations> gate) {
+		return new LlmFallbackEndpoint(status, gate.getIfAvailable());
 	}
 
 }

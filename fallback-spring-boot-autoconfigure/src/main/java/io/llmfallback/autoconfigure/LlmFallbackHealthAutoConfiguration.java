@@ -1,12 +1,9 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
+import io.llmfallback.actuate.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.observe.internal.FallbackSignals;
-import io.llmfallback.validation.internal.FallbackValidations;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The {@code llmFallback} health indicator; with gate details when the fallback-gate
@@ -23,13 +21,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(FallbackChains.class)
 @ConditionalOnEnabledHealthIndicator("llmfallback")
+@Import(LlmFallbackStatusConfiguration.class)
 public final class LlmFallbackHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "llmFallbackHealthIndicator")
-	LlmFallbackHealthIndicator llmFallbackHealthIndicator(FallbackChains chains, ProviderCircuitBreakers breakers,
-			FallbackSignals signals, ObjectProvider<FallbackValidations> validations) {
-		return new LlmFallbackHealthIndicator(chains, breakers, signals, validations.getIfAvailable());
+	LlmFallbackHealthIndicator llmFallbackHealthIndicator(LlmFallbackStatus status) {
+		return new LlmFallbackHealthIndicator(status);
 	}
 
 }

@@ -11,13 +11,19 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateAutoConfiguration;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
 import io.llmfallback.support.OpenAiStubs;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -25,7 +31,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 /**
  * The test corpus ({@code /gate/corpus.jsonl}) and answers of known sizes for it, served
  * by OpenAI-format WireMock stubs that match each corpus line on its {@code Question NN}
- * prefix.
+ * prefix, and the providers that call those servers: built by hand for the gate's
+ * builder, or configured for an application context with the gate's auto-configuration.
  */
 public final class GateFixtures {
 
@@ -137,6 +144,26 @@ public final class GateFixtures {
 		return LlmProviders
 			.create(new ProviderSettings(name, ProviderType.OPENAI, URI.create("http://127.0.0.1:" + server.getPort()),
 					"sk-test", "gpt-4o", Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	}
+
+	/**
+	 * The properties of a provider speaking OpenAI's protocol to that server, for an
+	 * application context.
+	 */
+	public static String[] openAiProvider(String name, String model, WireMockExtension server) {
+		String prefix = "llm.fallback.providers." + name + ".";
+		return new String[] { prefix + "type=openai", prefix + "model=" + model,
+				prefix + "base-url=http://127.0.0.1:" + server.getPort() };
+	}
+
+	/**
+	 * A context with the runtime's and the gate's auto-configuration and the health
+	 * indicator, as an application with the fallback-gate module has them.
+	 */
+	public static ApplicationContextRunner contextRunner() {
+		return new ApplicationContextRunner().withConfiguration(
+				AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+						LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class));
 	}
 
 	private static String escape(String text) {

@@ -1,18 +1,9 @@
 package io.llmfallback.it;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,35 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outcome as the chain's {@code fallbackValidation} and in health, without the API key
  * anywhere.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=health,llmfallback",
-				"management.endpoint.llmfallback.access=unrestricted", "management.endpoint.health.show-details=always",
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.gpt.api-key=" + GateEndpointIntegrationTests.API_KEY,
-				"llm.fallback.providers.claude.type=openai", "llm.fallback.providers.claude.model=claude-compatible",
-				"llm.fallback.providers.claude.api-key=" + GateEndpointIntegrationTests.API_KEY,
-				"llm.fallback.chains.summarize.providers=gpt,claude",
-				"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl",
-				"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error" })
-@AutoConfigureWebTestClient
-class GateEndpointIntegrationTests {
+@TestPropertySource(properties = { "management.endpoints.web.exposure.include=health,llmfallback",
+		"management.endpoint.llmfallback.access=unrestricted", "management.endpoint.health.show-details=always",
+		"llm.fallback.providers.gpt.api-key=" + GateEndpointIntegrationTests.API_KEY,
+		"llm.fallback.providers.claude.api-key=" + GateEndpointIntegrationTests.API_KEY,
+		"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl",
+		"llm.fallback.chains.strict.providers=gpt", "llm.fallback.chains.strict.fallback-on=server-error" })
+class GateEndpointIntegrationTests extends AbstractGateApplicationTests {
 
 	static final String API_KEY = "sk-proj-Zq9TOPSECRETvalue0123456789";
-
-	@RegisterExtension
-	static final WireMockExtension primary = WireMockProviders.server();
-
-	@RegisterExtension
-	static final WireMockExtension secondary = WireMockProviders.server();
-
-	@Autowired
-	private WebTestClient webClient;
-
-	@DynamicPropertySource
-	static void providerUrls(DynamicPropertyRegistry registry) {
-		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
-		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
-	}
 
 	@Test
 	void theGateRunsOnTheChainsConfiguredCorpusThroughAWriteOperation() {
@@ -102,11 +73,6 @@ class GateEndpointIntegrationTests {
 
 		this.webClient.post().uri("/actuator/llmfallback/strict").exchange().expectStatus().isBadRequest();
 		this.webClient.post().uri("/actuator/llmfallback/nope").exchange().expectStatus().isBadRequest();
-	}
-
-	@SpringBootApplication
-	static class TestApplication {
-
 	}
 
 }

@@ -14,11 +14,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,14 +30,11 @@ import static org.awaitility.Awaitility.await;
  * progress, every other request for the same chain gets 409 naming it and calls no
  * provider; once it ends, the next run goes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-		"management.endpoints.web.exposure.include=llmfallback", "management.endpoint.llmfallback.access=unrestricted",
-		"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.base-url=http://127.0.0.1:9",
-		"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.providers.claude.type=openai",
-		"llm.fallback.providers.claude.base-url=http://127.0.0.1:9",
-		"llm.fallback.providers.claude.model=claude-compatible", "llm.fallback.chains.summarize.providers=gpt,claude",
+@TestPropertySource(properties = { "management.endpoints.web.exposure.include=llmfallback",
+		"management.endpoint.llmfallback.access=unrestricted",
 		"llm.fallback.chains.summarize.gate-corpus=classpath:gate/corpus.jsonl" })
-class GateRunConcurrencyIntegrationTests {
+@Import(GateRunConcurrencyIntegrationTests.ScriptedProviders.class)
+class GateRunConcurrencyIntegrationTests extends AbstractGateApplicationTests {
 
 	private static final int CORPUS_SIZE = 10;
 
@@ -94,8 +92,11 @@ class GateRunConcurrencyIntegrationTests {
 					provider, "model-" + provider, Duration.ofMillis(5))));
 	}
 
-	@SpringBootApplication
-	static class TestApplication {
+	/**
+	 * In place of the WireMock servers: answers the test holds until it releases them.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ScriptedProviders {
 
 		@Bean
 		LlmProviders llmProviders() {

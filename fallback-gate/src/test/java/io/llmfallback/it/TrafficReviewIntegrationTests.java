@@ -3,24 +3,16 @@ package io.llmfallback.it;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,45 +21,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /actuator/llmfallback/{chain}/review} must hold the figures, verdicts and hints of that
  * traffic, and no API key.
  */
-@SpringBootTest(classes = TrafficReviewIntegrationTests.ReviewApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=llmfallback",
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.gpt.api-key=" + TrafficReviewIntegrationTests.API_KEY,
-				"llm.fallback.providers.gpt.timeout=60s",
-				"llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
-				"llm.fallback.providers.gpt.pricing.output-per-million-tokens=10.00",
-				"llm.fallback.providers.claude.type=openai", "llm.fallback.providers.claude.model=claude-compatible",
-				"llm.fallback.providers.claude.api-key=" + TrafficReviewIntegrationTests.API_KEY,
-				"llm.fallback.providers.claude.pricing.input-per-million-tokens=3.00",
-				"llm.fallback.providers.claude.pricing.output-per-million-tokens=15.00",
-				"llm.fallback.chains.summarize.providers=gpt,claude",
-				"llm.fallback.chains.summarize.latency-budget=60s", "llm.fallback.review.window=12h",
-				"llm.fallback.review.min-samples=20", "llm.fallback.gate.tolerances.p95-latency=3" })
-@AutoConfigureWebTestClient
-class TrafficReviewIntegrationTests {
+@TestPropertySource(properties = { "management.endpoints.web.exposure.include=llmfallback",
+		"llm.fallback.providers.gpt.api-key=" + TrafficReviewIntegrationTests.API_KEY,
+		"llm.fallback.providers.gpt.timeout=60s", "llm.fallback.providers.gpt.pricing.input-per-million-tokens=2.50",
+		"llm.fallback.providers.gpt.pricing.output-per-million-tokens=10.00",
+		"llm.fallback.providers.claude.api-key=" + TrafficReviewIntegrationTests.API_KEY,
+		"llm.fallback.providers.claude.pricing.input-per-million-tokens=3.00",
+		"llm.fallback.providers.claude.pricing.output-per-million-tokens=15.00",
+		"llm.fallback.chains.summarize.latency-budget=60s", "llm.fallback.review.window=12h",
+		"llm.fallback.review.min-samples=20", "llm.fallback.gate.tolerances.p95-latency=3" })
+class TrafficReviewIntegrationTests extends AbstractGateApplicationTests {
 
 	static final String API_KEY = "sk-proj-Rv7TOPSECRETreview0123456789";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	@RegisterExtension
-	static final WireMockExtension primary = WireMockProviders.server();
-
-	@RegisterExtension
-	static final WireMockExtension secondary = WireMockProviders.server();
-
 	@Autowired
 	private FallbackChains chains;
-
-	@Autowired
-	private WebTestClient webClient;
-
-	@DynamicPropertySource
-	static void providerUrls(DynamicPropertyRegistry registry) {
-		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
-		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
-	}
 
 	@Test
 	void theReviewHoldsTheFiguresVerdictsAndHintsOfTheTraffic() {
@@ -200,11 +170,6 @@ class TrafficReviewIntegrationTests {
 
 	private static long roundUpTo100(long millis) {
 		return Math.max(100, (millis + 99) / 100 * 100);
-	}
-
-	@SpringBootApplication
-	static class ReviewApplication {
-
 	}
 
 }

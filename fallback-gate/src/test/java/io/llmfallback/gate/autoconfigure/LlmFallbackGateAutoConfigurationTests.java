@@ -2,15 +2,16 @@ package io.llmfallback.gate.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
-import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateDimension;
+import io.llmfallback.gate.GateFixtures;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.GateValidations;
 import io.llmfallback.gate.Verdict;
@@ -29,7 +30,6 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
@@ -43,6 +43,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static io.llmfallback.gate.GateFixtures.answerAll;
+import static io.llmfallback.gate.GateFixtures.openAiProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -67,10 +68,7 @@ class LlmFallbackGateAutoConfigurationTests {
 	@RegisterExtension
 	static WireMockExtension terse = WireMockProviders.server();
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-				LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class))
-		.withPropertyValues(providers());
+	private final ApplicationContextRunner contextRunner = GateFixtures.contextRunner().withPropertyValues(providers());
 
 	// Each test: the extensions reset their stubs between tests.
 	@BeforeEach
@@ -81,19 +79,16 @@ class LlmFallbackGateAutoConfigurationTests {
 	}
 
 	private static String[] providers() {
-		return new String[] { provider("gpt", gpt), provider("twin", twin), provider("terse", terse),
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.twin.type=openai", "llm.fallback.providers.twin.model=gpt-4o",
-				"llm.fallback.providers.terse.type=openai", "llm.fallback.providers.terse.model=gpt-4o-mini",
-				"llm.fallback.chains.safe.providers=gpt,twin",
-				"llm.fallback.chains.safe.gate-corpus=classpath:gate/corpus.jsonl",
-				"llm.fallback.chains.drifting.providers=gpt,terse",
-				"llm.fallback.chains.drifting.gate-corpus=classpath:gate/corpus.jsonl",
-				"llm.fallback.chains.single.providers=gpt" };
-	}
-
-	private static String provider(String name, WireMockExtension server) {
-		return "llm.fallback.providers." + name + ".base-url=http://127.0.0.1:" + server.getPort();
+		return Stream
+			.of(openAiProvider("gpt", "gpt-4o", gpt), openAiProvider("twin", "gpt-4o", twin),
+					openAiProvider("terse", "gpt-4o-mini", terse),
+					new String[] { "llm.fallback.chains.safe.providers=gpt,twin",
+							"llm.fallback.chains.safe.gate-corpus=classpath:gate/corpus.jsonl",
+							"llm.fallback.chains.drifting.providers=gpt,terse",
+							"llm.fallback.chains.drifting.gate-corpus=classpath:gate/corpus.jsonl",
+							"llm.fallback.chains.single.providers=gpt" })
+			.flatMap(Arrays::stream)
+			.toArray(String[]::new);
 	}
 
 	@Test
@@ -176,12 +171,9 @@ class LlmFallbackGateAutoConfigurationTests {
 
 	@Test
 	void aStartupRunWithoutAnyCorpusIsAConfigurationError() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
-					LlmFallbackAutoConfiguration.class, LlmFallbackGateAutoConfiguration.class))
-			.withPropertyValues(provider("gpt", gpt), "llm.fallback.providers.gpt.type=openai",
-					"llm.fallback.providers.gpt.model=gpt-4o", "llm.fallback.chains.single.providers=gpt",
-					"llm.fallback.gate.on-startup=block")
+		GateFixtures.contextRunner()
+			.withPropertyValues(openAiProvider("gpt", "gpt-4o", gpt))
+			.withPropertyValues("llm.fallback.chains.single.providers=gpt", "llm.fallback.gate.on-startup=block")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("llm.fallback.gate.on-startup: is block, but no chain has a "

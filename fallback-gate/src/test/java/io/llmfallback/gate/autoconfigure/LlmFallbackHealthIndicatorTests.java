@@ -3,9 +3,8 @@ package io.llmfallback.gate.autoconfigure;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
-import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.gate.ChainGates;
+import io.llmfallback.gate.GateFixtures;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.support.WireMockProviders;
@@ -14,14 +13,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
 import static io.llmfallback.gate.GateFixtures.answerAll;
+import static io.llmfallback.gate.GateFixtures.openAiProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,14 +35,10 @@ class LlmFallbackHealthIndicatorTests {
 	@RegisterExtension
 	static WireMockExtension twin = WireMockProviders.server();
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-				LlmFallbackGateAutoConfiguration.class, LlmFallbackHealthAutoConfiguration.class))
-		.withPropertyValues("llm.fallback.providers.gpt.base-url=http://127.0.0.1:" + gpt.getPort(),
-				"llm.fallback.providers.twin.base-url=http://127.0.0.1:" + twin.getPort(),
-				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.twin.type=openai", "llm.fallback.providers.twin.model=gpt-4o",
-				"llm.fallback.chains.plain.providers=gpt,twin");
+	private final ApplicationContextRunner contextRunner = GateFixtures.contextRunner()
+		.withPropertyValues(openAiProvider("gpt", "gpt-4o", gpt))
+		.withPropertyValues(openAiProvider("twin", "gpt-4o", twin))
+		.withPropertyValues("llm.fallback.chains.plain.providers=gpt,twin");
 
 	@BeforeEach
 	void stubAnswers() {

@@ -44,7 +44,7 @@ class GateArchitectureTests {
 			// and health read, the endpoint's gate operations and the gate's properties.
 			"io.llmfallback.validation.internal.FallbackValidation",
 			"io.llmfallback.validation.internal.FallbackValidations", "io.llmfallback.actuate.LlmFallbackEndpoint",
-			"io.llmfallback.actuate.LlmFallbackGateOperations",
+			"io.llmfallback.actuate.internal.LlmFallbackGateOperations",
 			"io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration",
 			"io.llmfallback.autoconfigure.internal.LlmFallbackPropertiesExtension",
 			"io.llmfallback.autoconfigure.internal.LlmFallbackSettings",

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;

@@ -30,7 +30,7 @@ import org.springframework.util.ClassUtils;
  * configuration files, environment or command line wins. With a Spring Cloud starter, and
  * Resilience4j's Spring Boot module, nothing is changed.
  */
-public final class SpringCloudDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+final class SpringCloudDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/**
 	 * The property source holding the defaults, visible under this name in

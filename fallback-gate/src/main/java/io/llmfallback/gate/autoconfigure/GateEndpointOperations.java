@@ -1,6 +1,6 @@
 package io.llmfallback.gate.autoconfigure;
 
-import io.llmfallback.actuate.LlmFallbackGateOperations;
+import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateRunInProgressException;
 import io.llmfallback.review.ReviewReport;

@@ -1,7 +1,7 @@
 package io.llmfallback.gate.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackEndpoint;
-import io.llmfallback.actuate.LlmFallbackGateOperations;
+import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
 import io.llmfallback.gate.ChainGates;
 import io.llmfallback.review.TrafficReview;
 

@@ -1,4 +1,4 @@
-package io.llmfallback.actuate;
+package io.llmfallback.actuate.internal;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

@@ -24,6 +24,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
+import io.llmfallback.window.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -275,8 +276,8 @@ public final class CompatibilityGate {
 	}
 
 	private ProviderStats stats(LlmProvider provider, boolean primary, List<LineResult> lines) {
-		List<Integer> lengths = new ArrayList<>();
-		List<Double> latencies = new ArrayList<>();
+		ValueHistogram lengths = new ValueHistogram();
+		ValueHistogram latencies = new ValueHistogram();
 		Map<String, Integer> failuresByCategory = new LinkedHashMap<>();
 		int schemaChecked = 0;
 		int schemaCompliant = 0;
@@ -293,8 +294,8 @@ public final class CompatibilityGate {
 				failuresByCategory.merge(String.valueOf(line.failureCategory()), 1, Integer::sum);
 				continue;
 			}
-			lengths.add(Objects.requireNonNull(line.length()));
-			latencies.add(line.latencyMs());
+			lengths.record(Objects.requireNonNull(line.length()));
+			latencies.record(Duration.ofNanos(Math.round(line.latencyMs() * 1_000_000)));
 			if (line.schemaCompliant() != null) {
 				schemaChecked++;
 				if (line.schemaCompliant()) {
@@ -307,15 +308,16 @@ public final class CompatibilityGate {
 			}
 		}
 		int calls = lines.size();
-		int failures = calls - lengths.size();
+		int successes = (int) lengths.count();
+		int failures = calls - successes;
 		boolean priced = this.pricing.containsKey(provider.name());
 		BigDecimal costPerRequest = (calls > 0)
 				? totalCost.divide(BigDecimal.valueOf(calls), COST_SCALE, RoundingMode.HALF_UP) : BigDecimal.ZERO;
-		return new ProviderStats(provider.name(), provider.model(), primary, calls, lengths.size(), failures,
-				rate(failures, calls), failuresByCategory, Distribution.of(lengths, 2), schemaChecked, schemaCompliant,
+		return new ProviderStats(provider.name(), provider.model(), primary, calls, successes, failures,
+				rate(failures, calls), failuresByCategory, Distribution.of(lengths), schemaChecked, schemaCompliant,
 				(schemaChecked > 0) ? rate(schemaCompliant, schemaChecked) : null,
 				(coverageCount > 0) ? Distribution.round(coverageSum / coverageCount, 6) : null,
-				Distribution.of(latencies, 3), inputTokens, outputTokens, priced, totalCost.stripTrailingZeros(),
+				Distribution.of(latencies), inputTokens, outputTokens, priced, totalCost.stripTrailingZeros(),
 				costPerRequest.stripTrailingZeros(), lines);
 	}
 

@@ -11,6 +11,7 @@ import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.gate.ProviderStats;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.window.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,7 +81,7 @@ final class ProviderTally {
 
 	private void answered(AttemptRecord attempt) {
 		this.answered++;
-		this.latencies.record(attempt.duration().toMillis());
+		this.latencies.record(attempt.duration());
 		ContractCheck check = attempt.contract();
 		if (check.schemaCompliant() != null) {
 			this.schemaChecked++;
@@ -159,22 +160,14 @@ final class ProviderTally {
 		BigDecimal costPerRequest = (calls > 0)
 				? this.cost.divide(BigDecimal.valueOf(calls), COST_SCALE, RoundingMode.HALF_UP) : BigDecimal.ZERO;
 		ProviderStats stats = new ProviderStats(provider, model, primary, saturated(calls), saturated(this.answered),
-				saturated(failed), rate(failed, calls), failuresByCategory, distribution(this.lengths),
+				saturated(failed), rate(failed, calls), failuresByCategory, Distribution.of(this.lengths),
 				saturated(this.schemaChecked), saturated(this.schemaCompliant),
 				(this.schemaChecked > 0) ? rate(this.schemaCompliant, this.schemaChecked) : null,
 				(this.coverageCount > 0) ? round(this.coverageSum / this.coverageCount, 6) : null,
-				distribution(this.latencies), this.inputTokens, this.outputTokens, priced,
+				Distribution.of(this.latencies), this.inputTokens, this.outputTokens, priced,
 				this.cost.stripTrailingZeros(), costPerRequest.stripTrailingZeros(), List.of());
-		Double p99 = (this.latencies.count() > 0) ? (double) this.latencies.percentile(0.99) : null;
+		Double p99 = (this.latencies.count() > 0) ? (double) this.latencies.quantile(0.99) : null;
 		return new ProviderReview(stats, p99, this.contractRejections, this.skipped, calls >= minSamples);
-	}
-
-	private static @Nullable Distribution distribution(ValueHistogram histogram) {
-		if (histogram.count() == 0) {
-			return null;
-		}
-		return new Distribution(saturated(histogram.count()), round(histogram.mean(), 2), histogram.percentile(0.50),
-				histogram.percentile(0.95), histogram.min(), histogram.max());
 	}
 
 	private static double rate(long part, long whole) {

@@ -80,15 +80,15 @@ class CompatibilityGateHttpTest {
 		assertThat(report.corpusSize()).isEqualTo(10);
 		assertThat(report.schemaLines()).isEqualTo(4);
 
-		// The primary: lengths 200..1000 (mean 410, nearest-rank p50 300 and p95 1000),
-		// all JSON valid.
+		// The primary: lengths 200..1000 (mean 410; nearest-rank p50 300, read as 303,
+		// the upper edge of its bin [296, 303]; p95 1000, the largest), all JSON valid.
 		ProviderStats primary = report.primary();
 		assertThat(primary.primary()).isTrue();
 		assertThat(primary.calls()).isEqualTo(10);
 		assertThat(primary.failures()).isZero();
 		assertThat(primary.outputLength()).satisfies((length) -> {
 			assertThat(length.mean()).isEqualTo(410.0);
-			assertThat(length.p50()).isEqualTo(300.0);
+			assertThat(length.p50()).isEqualTo(303.0);
 			assertThat(length.p95()).isEqualTo(1000.0);
 		});
 		assertThat(primary.schemaChecked()).isEqualTo(4);
@@ -109,7 +109,8 @@ class CompatibilityGateHttpTest {
 		// else enforced.
 		ProviderStats terseStats = report.provider("terse");
 		assertThat(terseStats.outputLength().mean()).isEqualTo(246.0);
-		assertThat(terseStats.outputLength().p50()).isEqualTo(180.0);
+		// p50 180 read as the upper edge of its bin [180, 183].
+		assertThat(terseStats.outputLength().p50()).isEqualTo(183.0);
 		assertThat(terseStats.outputLength().p95()).isEqualTo(600.0);
 		assertThat(terseStats.costPerRequest()).isEqualByComparingTo("0.000542");
 		FallbackVerdict terseVerdict = report.verdictOf("terse");

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ServedPath;
 import io.llmfallback.observe.internal.ChainSignalSnapshot.OperationLengths;
-import io.llmfallback.window.LatencyHistogram;
 import io.llmfallback.window.TimeBuckets;
+import io.llmfallback.window.ValueHistogram;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,9 +54,9 @@ final class ChainSignals {
 
 	private final TimeBuckets<Traffic> traffic;
 
-	private final TimeBuckets<LatencyHistogram> fallbackLatency;
+	private final TimeBuckets<ValueHistogram> fallbackLatency;
 
-	private final TimeBuckets<LatencyHistogram> primaryLatency;
+	private final TimeBuckets<ValueHistogram> primaryLatency;
 
 	private final TimeBuckets<Middleware> middleware;
 
@@ -71,8 +71,8 @@ final class ChainSignals {
 		this.minRequests = settings.minRequests();
 		this.operationTracked = operationTracked;
 		this.traffic = new TimeBuckets<>(settings.activationRateWindow(), BUCKETS, clock, Traffic::new);
-		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, LatencyHistogram::new);
-		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, LatencyHistogram::new);
+		this.fallbackLatency = new TimeBuckets<>(settings.fallbackP95Window(), BUCKETS, clock, ValueHistogram::new);
+		this.primaryLatency = new TimeBuckets<>(settings.primaryP95Baseline(), BUCKETS, clock, ValueHistogram::new);
 		this.middleware = new TimeBuckets<>(settings.middlewareOverheadWindow(), BUCKETS, clock, Middleware::new);
 		this.lengths = new TimeBuckets<>(settings.outputLengthDeltaWindow(), BUCKETS, clock, Lengths::new);
 		this.recentCost = new TimeBuckets<>(settings.blendedCostWindow(), BUCKETS, clock, Cost::new);
@@ -149,9 +149,9 @@ final class ChainSignals {
 	ChainSignalSnapshot snapshot() {
 		Traffic traffic = new Traffic();
 		this.traffic.forEachLive(traffic::merge);
-		LatencyHistogram primary = new LatencyHistogram();
+		ValueHistogram primary = new ValueHistogram();
 		this.primaryLatency.forEachLive(primary::add);
-		LatencyHistogram fallback = new LatencyHistogram();
+		ValueHistogram fallback = new ValueHistogram();
 		this.fallbackLatency.forEachLive(fallback::add);
 		Middleware middleware = new Middleware();
 		this.middleware.forEachLive(middleware::merge);
@@ -216,8 +216,8 @@ final class ChainSignals {
 		return Math.abs(candidateDelta) > Math.abs(leadingDelta);
 	}
 
-	private static @Nullable Double p95(LatencyHistogram histogram) {
-		return (histogram.count() == 0) ? null : histogram.quantileMillis(0.95);
+	private static @Nullable Double p95(ValueHistogram histogram) {
+		return (histogram.count() == 0) ? null : (double) histogram.quantile(0.95);
 	}
 
 	private static @Nullable Double ratio(long part, long whole) {

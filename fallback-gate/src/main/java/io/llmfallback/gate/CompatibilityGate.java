@@ -24,7 +24,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
-import io.llmfallback.window.ValueHistogram;
+import io.llmfallback.window.internal.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,6 +1,6 @@
 package io.llmfallback.gate;
 
-import io.llmfallback.window.ValueHistogram;
+import io.llmfallback.window.internal.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -4,7 +4,7 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ServedPath;
-import io.llmfallback.window.TimeBuckets;
+import io.llmfallback.window.internal.TimeBuckets;
 
 /**
  * What one chain did within one slice of the review window, per provider in chain order;

@@ -11,7 +11,7 @@ import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.gate.ProviderStats;
 import io.llmfallback.model.FailureCategory;
-import io.llmfallback.window.ValueHistogram;
+import io.llmfallback.window.internal.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -21,7 +21,7 @@ import io.llmfallback.gate.FallbackJudge;
 import io.llmfallback.gate.FallbackVerdict;
 import io.llmfallback.gate.Verdict;
 import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.window.TimeBuckets;
+import io.llmfallback.window.internal.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 
 /**

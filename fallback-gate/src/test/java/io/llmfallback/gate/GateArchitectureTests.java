@@ -59,7 +59,7 @@ class GateArchitectureTests {
 			"io.llmfallback.provider.LlmProvider", "io.llmfallback.provider.internal.LlmProviders",
 			"io.llmfallback.provider.ProviderException", "io.llmfallback.cost.internal.Pricing",
 			"io.llmfallback.contract.internal.OutputContract", "io.llmfallback.contract.ContractCheck",
-			"io.llmfallback.window.TimeBuckets");
+			"io.llmfallback.window.internal.TimeBuckets");
 
 	@ArchTest
 	static final ArchRule gateAndReviewUseNoSpringBoot = noClasses().that()

@@ -3,8 +3,8 @@ package io.llmfallback.chain;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.llmfallback.window.TimeBuckets;
-import io.llmfallback.window.ValueHistogram;
+import io.llmfallback.window.internal.TimeBuckets;
+import io.llmfallback.window.internal.ValueHistogram;
 
 /**
  * The latency of a provider's answered calls over the last {@link #WINDOW}, for the

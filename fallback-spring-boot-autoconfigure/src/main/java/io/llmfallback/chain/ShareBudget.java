@@ -3,7 +3,7 @@ package io.llmfallback.chain;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.llmfallback.window.TimeBuckets;
+import io.llmfallback.window.internal.TimeBuckets;
 
 /**
  * Extra calls (retries, hedges) allowed as a share of a chain's requests over a rolling

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.llmfallback.window.TimeBuckets;
+import io.llmfallback.window.internal.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.llmfallback.window;
+package io.llmfallback.window.internal;
 
 import java.time.Duration;
 import java.util.Arrays;

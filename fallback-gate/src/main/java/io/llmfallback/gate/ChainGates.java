@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.validation.internal.FallbackValidation;
 import io.llmfallback.validation.internal.FallbackValidations;
 import reactor.core.publisher.Mono;

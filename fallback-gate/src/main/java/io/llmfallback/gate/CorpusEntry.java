@@ -3,7 +3,7 @@ package io.llmfallback.gate;
 import java.util.Objects;
 
 import com.networknt.schema.Schema;
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
 import org.jspecify.annotations.Nullable;
 

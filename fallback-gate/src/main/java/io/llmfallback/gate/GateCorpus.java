@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.networknt.schema.Schema;
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatRole;

@@ -15,7 +15,7 @@ import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.DimensionVerdict;
 import io.llmfallback.gate.FallbackJudge;
 import io.llmfallback.gate.FallbackVerdict;

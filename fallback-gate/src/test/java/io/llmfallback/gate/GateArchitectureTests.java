@@ -57,8 +57,8 @@ class GateArchitectureTests {
 			"io.llmfallback.chain.ChainResponse", "io.llmfallback.chain.AttemptRecord",
 			"io.llmfallback.chain.AttemptOutcome", "io.llmfallback.chain.ServedPath",
 			"io.llmfallback.provider.LlmProvider", "io.llmfallback.provider.internal.LlmProviders",
-			"io.llmfallback.provider.ProviderException", "io.llmfallback.cost.internal.Pricing",
-			"io.llmfallback.contract.internal.OutputContract", "io.llmfallback.contract.ContractCheck",
+			"io.llmfallback.provider.ProviderException", "io.llmfallback.cost.Pricing",
+			"io.llmfallback.contract.OutputContract", "io.llmfallback.contract.ContractCheck",
 			"io.llmfallback.window.internal.TimeBuckets");
 
 	@ArchTest

@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateAutoConfiguration;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;

@@ -13,7 +13,7 @@ import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.contract.ContractCheck;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.DimensionVerdict;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.gate.GateDimension;

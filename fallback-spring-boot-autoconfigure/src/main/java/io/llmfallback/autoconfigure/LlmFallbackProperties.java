@@ -19,7 +19,7 @@ import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
 import io.llmfallback.chain.StreamRecovery;
 import io.llmfallback.chain.StreamSettings;
-import io.llmfallback.contract.internal.OutputContract.OnViolation;
+import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.ProviderSettings;

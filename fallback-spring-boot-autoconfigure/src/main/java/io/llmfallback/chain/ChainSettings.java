@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.FailureCategory;
 import org.jspecify.annotations.Nullable;
 

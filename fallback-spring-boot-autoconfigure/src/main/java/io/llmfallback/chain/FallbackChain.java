@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.llmfallback.contract.ContractCheck;
+import io.llmfallback.contract.OutputContract.OnViolation;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.ResultMapping;
-import io.llmfallback.contract.internal.OutputContract.OnViolation;
-import io.llmfallback.contract.internal.OutputContract;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.llmfallback.contract.internal.OutputContract;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmfallback.contract.internal.OutputContract;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;

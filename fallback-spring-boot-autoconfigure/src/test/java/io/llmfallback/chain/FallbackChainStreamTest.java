@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
-import io.llmfallback.contract.internal.OutputContract;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.contract.OutputContract;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.cost.internal.ModelPrices;
-import io.llmfallback.cost.internal.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;

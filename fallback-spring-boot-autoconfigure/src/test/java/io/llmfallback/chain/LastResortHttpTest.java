@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
 import io.micrometer.common.KeyValue;

@@ -3,7 +3,7 @@ package io.llmfallback.benchmarks.outage;
 import java.math.BigDecimal;
 import java.time.Duration;
 
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.TokenUsage;
 
 /**

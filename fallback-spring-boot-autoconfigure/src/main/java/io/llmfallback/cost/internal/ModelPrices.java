@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.llmfallback.cost.Pricing;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,5 +1,7 @@
 package io.llmfallback.cost.internal;
 
+import io.llmfallback.cost.Pricing;
+
 /** Where the price a provider is charged at comes from. */
 public enum PricingSource {
 

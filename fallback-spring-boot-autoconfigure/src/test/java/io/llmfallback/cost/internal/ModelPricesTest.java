@@ -2,6 +2,7 @@ package io.llmfallback.cost.internal;
 
 import java.math.BigDecimal;
 
+import io.llmfallback.cost.Pricing;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

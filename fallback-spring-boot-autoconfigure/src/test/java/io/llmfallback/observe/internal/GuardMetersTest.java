@@ -16,7 +16,7 @@ import io.llmfallback.chain.ProviderCircuitBreakers;
 import io.llmfallback.chain.ProviderGuards;
 import io.llmfallback.chain.RateLimitSettings;
 import io.llmfallback.chain.RetrySettings;
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.support.ScriptedProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -10,7 +10,7 @@ import io.llmfallback.autoconfigure.LlmFallbackMetricsAutoConfiguration;
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.cost.internal.Pricing;
+import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.TokenUsage.Count;
 import io.llmfallback.model.TokenUsage;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.llmfallback.contract.ContractCheck;
-import io.llmfallback.contract.internal.OutputContract;
+import io.llmfallback.contract.OutputContract;
 import io.llmfallback.gate.CorpusEntry;
 import io.llmfallback.gate.GateCorpus;
 import io.llmfallback.model.ChatRequest;

@@ -1,4 +1,4 @@
-package io.llmfallback.cost.internal;
+package io.llmfallback.cost;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

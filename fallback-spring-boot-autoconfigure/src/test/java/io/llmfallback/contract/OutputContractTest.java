@@ -1,4 +1,4 @@
-package io.llmfallback.contract.internal;
+package io.llmfallback.contract;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.networknt.schema.Schema;
-import io.llmfallback.contract.ContractCheck;
-import io.llmfallback.contract.internal.OutputContract.OnViolation;
+import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
 import org.junit.jupiter.api.Test;

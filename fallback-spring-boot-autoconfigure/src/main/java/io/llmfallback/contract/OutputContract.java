@@ -1,4 +1,4 @@
-package io.llmfallback.contract.internal;
+package io.llmfallback.contract;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,7 +8,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.llmfallback.contract.ContractCheck;
+import io.llmfallback.contract.internal.JsonOutput;
 import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;

@@ -19,6 +19,8 @@ import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.gate.internal.FallbackJudge;
+import io.llmfallback.gate.internal.Figures;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
@@ -314,19 +316,19 @@ public final class CompatibilityGate {
 		BigDecimal costPerRequest = (calls > 0)
 				? totalCost.divide(BigDecimal.valueOf(calls), COST_SCALE, RoundingMode.HALF_UP) : BigDecimal.ZERO;
 		return new ProviderStats(provider.name(), provider.model(), primary, calls, successes, failures,
-				rate(failures, calls), failuresByCategory, Distribution.of(lengths), schemaChecked, schemaCompliant,
-				(schemaChecked > 0) ? rate(schemaCompliant, schemaChecked) : null,
-				(coverageCount > 0) ? Distribution.round(coverageSum / coverageCount, 6) : null,
-				Distribution.of(latencies), inputTokens, outputTokens, priced, totalCost.stripTrailingZeros(),
+				rate(failures, calls), failuresByCategory, Figures.distribution(lengths), schemaChecked,
+				schemaCompliant, (schemaChecked > 0) ? rate(schemaCompliant, schemaChecked) : null,
+				(coverageCount > 0) ? Figures.round(coverageSum / coverageCount, 6) : null,
+				Figures.distribution(latencies), inputTokens, outputTokens, priced, totalCost.stripTrailingZeros(),
 				costPerRequest.stripTrailingZeros(), lines);
 	}
 
 	private static double rate(int part, int whole) {
-		return (whole == 0) ? 0 : Distribution.round((double) part / whole, 6);
+		return (whole == 0) ? 0 : Figures.round((double) part / whole, 6);
 	}
 
 	private static double elapsedMs(long startNanos) {
-		return Distribution.round((System.nanoTime() - startNanos) / 1_000_000.0, 3);
+		return Figures.round((System.nanoTime() - startNanos) / 1_000_000.0, 3);
 	}
 
 	private record Call(LlmProvider provider, boolean primary, CorpusEntry entry) {

@@ -3,6 +3,7 @@ package io.llmfallback.gate;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.llmfallback.gate.internal.GateReportRenderer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.SerializationFeature;

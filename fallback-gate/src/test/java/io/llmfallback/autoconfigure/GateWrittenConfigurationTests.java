@@ -3,10 +3,10 @@ package io.llmfallback.autoconfigure;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateAutoConfiguration;
+import io.llmfallback.gate.internal.ChainGates;
 import io.llmfallback.review.ReviewReport;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.review.internal.TrafficReview;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

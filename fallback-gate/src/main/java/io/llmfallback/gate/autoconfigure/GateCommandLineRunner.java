@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException.Problem;
-import io.llmfallback.gate.ChainGates;
+import io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException;
 import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.internal.ChainGates;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,10 +1,10 @@
 package io.llmfallback.gate.autoconfigure;
 
 import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
-import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.GateRunInProgressException;
+import io.llmfallback.gate.internal.ChainGates;
+import io.llmfallback.gate.internal.GateRunInProgressException;
 import io.llmfallback.review.ReviewReport;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.review.internal.TrafficReview;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;

@@ -17,7 +17,7 @@ import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.Tolerances;
-import io.llmfallback.review.ReviewSettings;
+import io.llmfallback.review.internal.ReviewSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;

@@ -5,11 +5,11 @@ import java.time.Clock;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.gate.ChainGates;
-import io.llmfallback.gate.GateValidations;
 import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.gate.internal.ChainGates;
+import io.llmfallback.gate.internal.GateValidations;
 import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.review.internal.TrafficReview;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

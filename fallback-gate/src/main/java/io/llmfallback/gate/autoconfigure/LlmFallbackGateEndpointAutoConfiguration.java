@@ -2,8 +2,8 @@ package io.llmfallback.gate.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackEndpoint;
 import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
-import io.llmfallback.gate.ChainGates;
-import io.llmfallback.review.TrafficReview;
+import io.llmfallback.gate.internal.ChainGates;
+import io.llmfallback.review.internal.TrafficReview;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

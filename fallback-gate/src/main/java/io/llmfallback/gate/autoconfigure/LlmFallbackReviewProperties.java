@@ -3,7 +3,7 @@ package io.llmfallback.gate.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
-import io.llmfallback.review.ReviewSettings;
+import io.llmfallback.review.internal.ReviewSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
-import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.autoconfigure.LlmFallbackGateProperties.OnStartup;
+import io.llmfallback.gate.internal.ChainGates;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -3,10 +3,10 @@ package io.llmfallback.gate.autoconfigure;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmfallback.gate.ChainGates;
 import io.llmfallback.gate.GateFixtures;
 import io.llmfallback.gate.GateReport;
 import io.llmfallback.gate.Verdict;
+import io.llmfallback.gate.internal.ChainGates;
 import io.llmfallback.support.WireMockProviders;
 import io.llmfallback.validation.internal.FallbackValidation;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -17,10 +17,15 @@ import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.DimensionVerdict;
-import io.llmfallback.gate.FallbackJudge;
 import io.llmfallback.gate.FallbackVerdict;
 import io.llmfallback.gate.Verdict;
+import io.llmfallback.gate.internal.FallbackJudge;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.review.CalibrationHint;
+import io.llmfallback.review.FallbackReview;
+import io.llmfallback.review.ProviderReview;
+import io.llmfallback.review.ReviewReport;
+import io.llmfallback.review.ReviewVerdict;
 import io.llmfallback.window.internal.TimeBuckets;
 import org.jspecify.annotations.Nullable;
 

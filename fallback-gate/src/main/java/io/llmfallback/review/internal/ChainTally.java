@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainOutcome;

@@ -1,9 +1,16 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.llmfallback.gate.DimensionVerdict;
+import io.llmfallback.gate.Distribution;
+import io.llmfallback.gate.FallbackVerdict;
+import io.llmfallback.gate.GateDimension;
+import io.llmfallback.gate.GateTolerances;
+import io.llmfallback.gate.ProviderStats;
+import io.llmfallback.gate.Verdict;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +61,7 @@ public final class FallbackJudge {
 			case RELATIVE -> (base == 0) ? 0 : (value - base) / base;
 			case ABSOLUTE -> value - base;
 		};
-		divergence = Distribution.round(divergence, 6);
+		divergence = Figures.round(divergence, 6);
 		double counted = switch (dimension.direction()) {
 			case EITHER -> Math.abs(divergence);
 			case LOWER_IS_WORSE -> -divergence;

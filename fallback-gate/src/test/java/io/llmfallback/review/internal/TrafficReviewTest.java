@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,6 +23,11 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.review.CalibrationHint.Kind;
+import io.llmfallback.review.CalibrationHint;
+import io.llmfallback.review.FallbackReview;
+import io.llmfallback.review.ProviderReview;
+import io.llmfallback.review.ReviewReport;
+import io.llmfallback.review.ReviewVerdict;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.ScriptedProvider;
 import org.jspecify.annotations.Nullable;

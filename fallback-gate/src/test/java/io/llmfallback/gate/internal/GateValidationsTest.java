@@ -1,4 +1,4 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.llmfallback.gate.CompatibilityGate;
+import io.llmfallback.gate.GateCorpus;
+import io.llmfallback.gate.GateReport;
 import io.llmfallback.support.ScriptedProvider;
 import io.llmfallback.validation.internal.FallbackValidation;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,8 @@ import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.review.CalibrationHint.Kind;
+import io.llmfallback.review.CalibrationHint;
+import io.llmfallback.review.ProviderReview;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -10,7 +10,9 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.gate.ProviderStats;
+import io.llmfallback.gate.internal.Figures;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.review.ProviderReview;
 import io.llmfallback.window.internal.ValueHistogram;
 import org.jspecify.annotations.Nullable;
 
@@ -160,11 +162,11 @@ final class ProviderTally {
 		BigDecimal costPerRequest = (calls > 0)
 				? this.cost.divide(BigDecimal.valueOf(calls), COST_SCALE, RoundingMode.HALF_UP) : BigDecimal.ZERO;
 		ProviderStats stats = new ProviderStats(provider, model, primary, saturated(calls), saturated(this.answered),
-				saturated(failed), rate(failed, calls), failuresByCategory, Distribution.of(this.lengths),
+				saturated(failed), rate(failed, calls), failuresByCategory, Figures.distribution(this.lengths),
 				saturated(this.schemaChecked), saturated(this.schemaCompliant),
 				(this.schemaChecked > 0) ? rate(this.schemaCompliant, this.schemaChecked) : null,
 				(this.coverageCount > 0) ? round(this.coverageSum / this.coverageCount, 6) : null,
-				Distribution.of(this.latencies), this.inputTokens, this.outputTokens, priced,
+				Figures.distribution(this.latencies), this.inputTokens, this.outputTokens, priced,
 				this.cost.stripTrailingZeros(), costPerRequest.stripTrailingZeros(), List.of());
 		Double p99 = (this.latencies.count() > 0) ? (double) this.latencies.quantile(0.99) : null;
 		return new ProviderReview(stats, p99, this.contractRejections, this.skipped, calls >= minSamples);

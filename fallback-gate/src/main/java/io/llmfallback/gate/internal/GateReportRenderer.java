@@ -1,4 +1,4 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,6 +7,14 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.llmfallback.gate.DimensionVerdict;
+import io.llmfallback.gate.FallbackVerdict;
+import io.llmfallback.gate.GateDimension;
+import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.GateTolerances;
+import io.llmfallback.gate.LineResult;
+import io.llmfallback.gate.ProviderStats;
+import io.llmfallback.gate.Verdict;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * HTML. Also owns how values, divergences and tolerances are written, so that sentences
  * in the report and in the verdicts read the same.
  */
-final class GateReportRenderer {
+public final class GateReportRenderer {
 
 	/**
 	 * How many failed or violating lines are listed per provider before the rest are
@@ -25,7 +33,7 @@ final class GateReportRenderer {
 	private GateReportRenderer() {
 	}
 
-	static String markdown(GateReport report, boolean verdictOnly) {
+	public static String markdown(GateReport report, boolean verdictOnly) {
 		List<Block> blocks = verdictOnly ? verdictBlocks(report) : document(report);
 		StringBuilder out = new StringBuilder();
 		for (Block block : blocks) {
@@ -51,7 +59,7 @@ final class GateReportRenderer {
 		return out.toString();
 	}
 
-	static String html(GateReport report) {
+	public static String html(GateReport report) {
 		StringBuilder out = new StringBuilder();
 		out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
 			.append(escape(title(report)))
@@ -262,8 +270,9 @@ final class GateReportRenderer {
 	 * The sentence of one verdict, e.g.
 	 * {@code claude: mean output length -38.2% vs primary (tolerance 15%): FAIL}.
 	 */
-	static String summary(String fallback, GateDimension dimension, @Nullable Double primary, @Nullable Double value,
-			@Nullable Double divergence, double tolerance, boolean enforced, Verdict verdict, @Nullable String reason) {
+	public static String summary(String fallback, GateDimension dimension, @Nullable Double primary,
+			@Nullable Double value, @Nullable Double divergence, double tolerance, boolean enforced, Verdict verdict,
+			@Nullable String reason) {
 		String suffix = enforced ? "" : " (informational)";
 		String head = fallback + ": " + dimension.label();
 		if (verdict == Verdict.NOT_APPLICABLE) {

@@ -1,4 +1,4 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.llmfallback.review;
+package io.llmfallback.review.internal;
 
 import java.time.Duration;
 import java.util.Objects;

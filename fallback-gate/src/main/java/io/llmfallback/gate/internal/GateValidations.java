@@ -1,9 +1,10 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.llmfallback.gate.GateReport;
 import io.llmfallback.validation.internal.FallbackValidation.Status;
 import io.llmfallback.validation.internal.FallbackValidation;
 

@@ -1,4 +1,4 @@
-package io.llmfallback.gate;
+package io.llmfallback.gate.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.gate.CompatibilityGate;
+import io.llmfallback.gate.GateCorpus;
+import io.llmfallback.gate.GateReport;
+import io.llmfallback.gate.GateTolerances;
 import io.llmfallback.validation.internal.FallbackValidation;
 import io.llmfallback.validation.internal.FallbackValidations;
 import reactor.core.publisher.Mono;

@@ -52,12 +52,15 @@ import reactor.util.context.ContextView;
  * Time is read from Reactor's parallel scheduler, the one {@link Mono#timeout(Duration)}
  * uses, so that virtual-time tests drive deadlines and timeouts alike.
  * <p>
- * This class is the entry point and the orchestration; each attempt goes through named
- * steps: {@link AttemptPlan} (which provider is tried, and which skipped),
- * {@link ProviderCall} and {@link StreamCall} (the call, its timeout and its errors),
- * {@link ContractGuard} (the output contract) and {@link Routing} (retry, next provider,
- * last resort, or the end). What a request accumulates is held by its own
- * {@link RequestRun}.
+ * This class is the entry point and the orchestration of a unary request's attempts
+ * ({@link StreamFallover} orchestrates a stream's, {@link HedgeRace} a hedged request's
+ * two lines). Each attempt goes through named steps: {@link AttemptPlan} (which provider
+ * is tried, and which skipped), {@link ProviderCall} and {@link StreamCall} (the call,
+ * its timeout and its errors), {@link ContractGuard} (the output contract) and
+ * {@link Routing} (retry, next provider, last resort, or the end). A step takes the
+ * {@link Attempt} and returns a value ({@link Routing.Route}, say); what a request
+ * accumulates (its attempt records, its calls, why the last attempt did not serve) is
+ * held by its own {@link RequestRun}, which the steps are handed explicitly.
  */
 public final class FallbackChain {
 
@@ -220,15 +223,23 @@ public final class FallbackChain {
 				if (response != null) {
 					onServed.accept(response);
 				}
-			}).doOnError((ex) -> finish(run, null, ex)).doOnCancel(() -> {
-				// The attempt in flight is recorded as cancelled, at what the
-				// provider may bill, so that the spend guard and the cost meters
-				// count it.
-				this.streams.cancelled(run);
-				run.observation.stop();
-				reportCancelled(run);
-			}).contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));
+			})
+				.doOnError((ex) -> finish(run, null, ex))
+				.doOnCancel(() -> cancelled(run))
+				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, run.observation));
 		});
+	}
+
+	/**
+	 * Ends a stream its caller cancelled (stopped reading, closed the connection): the
+	 * attempt in flight is recorded as {@code cancelled} with what the provider may bill,
+	 * and the listeners are told through {@link ChainListener#onCancelled}, so that the
+	 * spend guard and the cost meters count it.
+	 */
+	private void cancelled(RequestRun run) {
+		this.streams.cancelled(run);
+		run.observation.stop();
+		reportCancelled(run);
 	}
 
 	/**

@@ -19,10 +19,12 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Binds the chain of an {@link LlmFallback} method to the calls it makes: in the Reactor
- * context of a returned {@code Mono} or {@code Flux}, and on the calling thread while the
- * method runs (for blocking methods, and for reactive ones that build their pipeline
- * eagerly). Routes a chain failure to the configured fallback method.
+ * Binds the chain of an {@link LlmFallback} method to the calls it makes, and routes a
+ * chain failure to the configured fallback method. A method declared to return a
+ * {@code Mono} or {@code Flux} has its chain in the Reactor context of the publisher it
+ * returns, and there only: a pipeline it assembles but does not return is bound to no
+ * chain. Any other method has its chain on the calling thread while it runs (see
+ * {@link ChainBinding#open()} for why that one path needs a thread-local).
  * <p>
  * A plain Spring AOP interceptor, applied by {@link LlmFallbackAdvisingPostProcessor} as
  * Spring applies {@code @Async}: spring-aop is in every Spring application, so the
@@ -52,8 +54,8 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 		FallbackMethod fallback = annotation.fallbackMethod().isEmpty() ? null : this.fallbackMethods.computeIfAbsent(
 				method, (key) -> FallbackMethod.resolve(target.getClass(), key, annotation.fallbackMethod()));
 		Object result;
-		try (ChainBinding.Scope scope = binding.open()) {
-			result = invocation.proceed();
+		try {
+			result = isReactive(method) ? invocation.proceed() : proceedBound(invocation, binding);
 		}
 		catch (ChainFailureException ex) {
 			if (fallback == null) {
@@ -78,6 +80,21 @@ public final class LlmFallbackAspect implements MethodInterceptor {
 			return bound.contextWrite((context) -> context.put(ChainBinding.CONTEXT_KEY, binding));
 		}
 		return result;
+	}
+
+	/**
+	 * Whether the method returns a publisher the binding can travel with: the Reactor
+	 * context reaches every call of its pipeline, on whichever thread it runs.
+	 */
+	private static boolean isReactive(Method method) {
+		Class<?> type = method.getReturnType();
+		return Mono.class.isAssignableFrom(type) || Flux.class.isAssignableFrom(type);
+	}
+
+	private static @Nullable Object proceedBound(MethodInvocation invocation, ChainBinding binding) throws Throwable {
+		try (ChainBinding.Scope scope = binding.open()) {
+			return invocation.proceed();
+		}
 	}
 
 	private static String chainName(String chain, Method method, Object[] arguments) {

@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which chain, and under which operation name, the calls of an {@code @LlmFallback}
- * method go through. Blocking code finds it in a thread-local; reactive code in the
- * Reactor context under {@link #CONTEXT_KEY}.
+ * method go through. A method returning {@code Mono} or {@code Flux} carries it in the
+ * Reactor context of its publisher, under {@link #CONTEXT_KEY}; a blocking method on its
+ * thread, through {@link #open()}.
  *
  * @param chain the chain's name
  * @param operation the operation name (by default the annotated method's name)
@@ -24,7 +25,11 @@ public record ChainBinding(String chain, String operation) {
 
 	/**
 	 * Makes this binding the calling thread's until the returned scope is closed, which
-	 * restores the previous one.
+	 * restores the previous one. Only for blocking methods: their body calls
+	 * {@link LlmClient#call} with the request alone (the annotation's point is a body
+	 * that names no chain), and that call subscribes with an empty Reactor context, so
+	 * the thread that runs the method is the one thing it shares with the binding.
+	 * Reactive methods never open one: their binding travels in the Reactor context.
 	 */
 	public Scope open() {
 		ChainBinding previous = CURRENT.get();

@@ -24,7 +24,8 @@ public final class LlmClient {
 
 	/**
 	 * Sends the request through the bound chain. The binding is read from the Reactor
-	 * context at subscription, else from the thread that called this method.
+	 * context at subscription (a reactive {@code @LlmFallback} method's), else from the
+	 * thread that called this method (a blocking one's, see {@link ChainBinding#open()}).
 	 */
 	public Mono<ChainResponse> chat(ChatRequest request) {
 		return send(request, null);

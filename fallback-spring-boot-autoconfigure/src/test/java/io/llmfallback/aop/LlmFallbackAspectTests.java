@@ -151,6 +151,19 @@ class LlmFallbackAspectTests {
 	}
 
 	@Test
+	void aReactiveMethodBindsOnlyThePipelineItReturns() {
+		this.contextRunner.run((context) -> {
+			AnnotatedService service = context.getBean(AnnotatedService.class);
+			assertThat(service.handsOff("hi").block()).isEqualTo("hi");
+			// Subscribed outside the method's pipeline: no Reactor context, and no
+			// binding left behind on the thread that assembled it.
+			assertThatIllegalStateException().isThrownBy(() -> service.handedOff().block())
+				.withMessageContaining("No LLM fallback chain is bound");
+			this.healthy.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		});
+	}
+
+	@Test
 	void chainCanComeFromAParameter() {
 		this.contextRunner.run((context) -> {
 			AnnotatedService service = context.getBean(AnnotatedService.class);
@@ -293,6 +306,21 @@ class LlmFallbackAspectTests {
 		@LlmFallback(chain = "streaming")
 		Flux<String> streamedThroughABrokenPrimary(String text) {
 			return this.client.stream(ChatRequest.ofUser(text)).map(ChatChunk::text);
+		}
+
+		/**
+		 * Assembled by a reactive method that hands it elsewhere instead of returning it.
+		 */
+		private Mono<ChainResponse> handedOff = Mono.empty();
+
+		@LlmFallback(chain = "alpha")
+		Mono<String> handsOff(String text) {
+			this.handedOff = this.client.chat(ChatRequest.ofUser(text));
+			return Mono.just(text);
+		}
+
+		Mono<ChainResponse> handedOff() {
+			return this.handedOff;
 		}
 
 		@LlmFallback(chain = "alpha", operation = "translation")

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -192,6 +193,17 @@ class SimulatedProviderClientTest {
 			// Google answers a bad key with its 400 API_KEY_INVALID.
 			assertThat(failure.getHttpStatus()).isEqualTo(answered);
 			assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
+		}).verify(Duration.ofSeconds(10));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { OPENAI, ANTHROPIC, GEMINI })
+	void contextLengthFaultIsAContextLengthFailure(String name) {
+		simulators.get(name).inject(Fault.contextLengthExceeded());
+		StepVerifier.create(provider(name).chat(ChatRequest.ofUser(PROMPT))).expectErrorSatisfies((ex) -> {
+			ProviderException failure = (ProviderException) ex;
+			assertThat(failure.getCategory()).isEqualTo(FailureCategory.CONTEXT_LENGTH);
+			assertThat(failure.getHttpStatus()).isEqualTo(400);
 		}).verify(Duration.ofSeconds(10));
 	}
 

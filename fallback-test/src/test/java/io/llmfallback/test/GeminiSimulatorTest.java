@@ -57,6 +57,16 @@ class GeminiSimulatorTest {
 	}
 
 	@Test
+	void contextLengthFaultIsGooglesTokenCountError() {
+		gemini.inject(Fault.contextLengthExceeded());
+		Received error = Received.read(post("/v1beta/models/gemini-2.5-flash:generateContent"));
+		assertThat(error.status()).isEqualTo(400);
+		assertThat(WireFormat.parse(error.body()).path("error").toString()).isEqualTo("{\"code\":400,\"message\":"
+				+ "\"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).\","
+				+ "\"status\":\"INVALID_ARGUMENT\"}");
+	}
+
+	@Test
 	void streamsChunksThenTheFinishWithTheUsage() {
 		Received stream = stream();
 		assertThat(stream.status()).isEqualTo(200);

@@ -93,6 +93,26 @@ class SimulatedProviderTest extends SimulatorTestSupport {
 	}
 
 	@Test
+	void contextLengthFaultIsTheRealApisContextLengthError() {
+		simulator(OPENAI).inject(Fault.contextLengthExceeded());
+		simulator(ANTHROPIC).inject(Fault.contextLengthExceeded());
+		post(OPENAI, "/v1/chat/completions", "{}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error")
+			.jsonPath("$.error.code")
+			.isEqualTo("context_length_exceeded");
+		post(ANTHROPIC, "/v1/messages", "{}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.type")
+			.isEqualTo("invalid_request_error")
+			.jsonPath("$.error.message")
+			.isEqualTo("prompt is too long: 210000 tokens > 200000 maximum");
+	}
+
+	@Test
 	void malformedRequestIsRejectedAsTheRealApiWould() {
 		post(ANTHROPIC, "/v1/messages", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
 			.expectStatus()

@@ -137,6 +137,21 @@ class SimulatedProvidersTests {
 					new StreamFault(StreamFault.Kind.NONE, 0, Duration.ofMillis(500)));
 	}
 
+	@Test
+	void aContextLengthFaultIsA400AndHasItsFieldInJson() {
+		Fault contextLength = Fault.contextLengthExceeded();
+		assertThat(contextLength).isEqualTo(new Fault(400, Duration.ZERO, false, 1, StreamFault.NONE, true));
+		assertThat(contextLength.atRate(0.5).contextLength()).isTrue();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Fault(503, Duration.ZERO, false, 1, StreamFault.NONE, true))
+			.withMessage("a context-length error is a 400, was 503");
+		FaultBody json = WireFormat.JSON.readValue("{\"contextLength\":true}", FaultBody.class);
+		assertThat(json.isEmpty()).isFalse();
+		assertThat(json.toFault()).isEqualTo(contextLength);
+		assertThat(WireFormat.JSON.writeValueAsString(FaultBody.of(contextLength)))
+			.isEqualTo("{\"status\":400,\"latencyMs\":0,\"hang\":false,\"rate\":1.0,\"contextLength\":true}");
+	}
+
 	/** A plain request for the prompt, in the format OpenAI and Anthropic share. */
 	private static String request(String prompt, int maxTokens) {
 		return "{\"model\":\"m\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\""

@@ -11,6 +11,7 @@ import io.llmfallback.test.Fault;
 import io.llmfallback.test.ModelProfile;
 import io.llmfallback.test.SimulatedProvider;
 import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.StreamFault;
 import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -205,6 +206,31 @@ class SimulatedProviderClientTest {
 			assertThat(failure.getCategory()).isEqualTo(FailureCategory.CONTEXT_LENGTH);
 			assertThat(failure.getHttpStatus()).isEqualTo(400);
 		}).verify(Duration.ofSeconds(10));
+	}
+
+	@ParameterizedTest(name = "{0} with {1} is {2}")
+	@CsvSource({ "openai-sim, ERROR_EVENT, SERVER_ERROR, one two three",
+			"anthropic-sim, ERROR_EVENT, OVERLOADED, one two three",
+			"gemini-sim, ERROR_EVENT, OVERLOADED, one two three",
+			"openai-sim, MALFORMED, INVALID_RESPONSE, one two three",
+			"anthropic-sim, MALFORMED, INVALID_RESPONSE, one two three",
+			"gemini-sim, MALFORMED, INVALID_RESPONSE, one two three", "openai-sim, CUT, CONNECTION, one two three",
+			"anthropic-sim, CUT, CONNECTION, one two three", "gemini-sim, CUT, CONNECTION, one two three",
+			"openai-sim, NO_TERMINATOR, STREAM_TRUNCATED, one two three four five six",
+			"anthropic-sim, NO_TERMINATOR, STREAM_TRUNCATED, one two three four five six",
+			"gemini-sim, NO_TERMINATOR, STREAM_TRUNCATED, one two three four five six" })
+	void streamFaultIsTheFailureTheRealStreamWouldBe(String name, StreamFault.Kind kind, FailureCategory category,
+			String delivered) {
+		simulators.get(name).answerWith("one two three four five six");
+		simulators.get(name).inject(new Fault(new StreamFault(kind, 1, Duration.ZERO)));
+		StringBuilder text = new StringBuilder();
+		StepVerifier
+			.create(provider(name).stream(ChatRequest.ofUser(PROMPT)).doOnNext((chunk) -> text.append(chunk.text())))
+			.thenConsumeWhile((chunk) -> true)
+			.expectErrorSatisfies((ex) -> assertThat(((ProviderException) ex).getCategory()).isEqualTo(category))
+			.verify(Duration.ofSeconds(10));
+		// The chunks before the fault reach the caller, each in its own event.
+		assertThat(text).hasToString(delivered);
 	}
 
 	@Test

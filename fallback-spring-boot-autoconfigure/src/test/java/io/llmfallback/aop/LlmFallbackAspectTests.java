@@ -1,10 +1,7 @@
 package io.llmfallback.aop;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackAspectAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.chain.ChainExhaustedException;
@@ -13,11 +10,13 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
-import org.junit.jupiter.api.AfterEach;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,31 +30,26 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.ClassUtils;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** {@code @LlmFallback} in a real context, over real HTTP to two WireMock chains. */
+/**
+ * {@code @LlmFallback} in a real context, over real HTTP to simulated providers: one
+ * healthy, one down, one answering JSON without the ticket's priority, one a complete
+ * ticket.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class LlmFallbackAspectTests {
 
-	private final WireMockServer healthy = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-	private final WireMockServer failing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-	/** Answers JSON without the ticket's priority. */
-	private final WireMockServer shapeless = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-	/** Answers a complete ticket. */
-	private final WireMockServer ticketing = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+	@RegisterExtension
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension()
+		.provider("up", WireProtocol.OPENAI)
+		.provider("down", WireProtocol.OPENAI)
+		.provider("shapeless", WireProtocol.OPENAI)
+		.provider("ticketing", WireProtocol.OPENAI);
 
 	private ApplicationContextRunner withoutAutoProxying;
 
@@ -63,23 +57,18 @@ class LlmFallbackAspectTests {
 
 	@BeforeEach
 	void start() {
-		this.healthy.start();
-		this.failing.start();
-		this.shapeless.start();
-		this.ticketing.start();
-		this.shapeless.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\"}", 12, 5)));
-		this.ticketing.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.completion("{\\\"title\\\":\\\"Login fails\\\",\\\"priority\\\":2}", 12, 5)));
-		OpenAiStubs.healthy(this.healthy, "answer");
-		this.failing
-			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "overloaded")));
+		providers.get("shapeless").answerWith("{\"title\":\"Login fails\"}");
+		providers.get("ticketing").answerWith("{\"title\":\"Login fails\",\"priority\":2}");
+		providers.get("up").answerWith("answer");
+		providers.get("down").inject(Fault.ofStatus(503));
 		this.withoutAutoProxying = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
 					LlmFallbackAutoConfiguration.class, LlmFallbackAspectAutoConfiguration.class))
 			.withUserConfiguration(ServiceConfiguration.class)
-			.withPropertyValues(provider("up", this.healthy), provider("down", this.failing),
-					provider("shapeless", this.shapeless), provider("ticketing", this.ticketing))
+			.withPropertyValues(providers.all()
+				.stream()
+				.map((provider) -> "llm.fallback.providers." + provider.name() + ".base-url=" + provider.baseUrl())
+				.toArray(String[]::new))
 			.withPropertyValues("llm.fallback.providers.up.type=openai", "llm.fallback.providers.up.model=gpt-4o",
 					"llm.fallback.providers.down.type=openai", "llm.fallback.providers.down.model=gpt-4o",
 					"llm.fallback.providers.shapeless.type=openai", "llm.fallback.providers.shapeless.model=gpt-4o",
@@ -92,18 +81,6 @@ class LlmFallbackAspectTests {
 		// creator.
 		this.contextRunner = this.withoutAutoProxying
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class));
-	}
-
-	private static String provider(String name, WireMockServer server) {
-		return "llm.fallback.providers." + name + ".base-url=" + server.baseUrl();
-	}
-
-	@AfterEach
-	void stop() {
-		this.healthy.stop();
-		this.failing.stop();
-		this.shapeless.stop();
-		this.ticketing.stop();
 	}
 
 	@Test
@@ -124,20 +101,16 @@ class LlmFallbackAspectTests {
 	}
 
 	@Test
-	void streamingFluxMethodIsBoundAndFallsOverBeforeItsFirstChunk() throws Exception {
-		// OpenAI's stream format; the broken chain's primary answers 503 before any
-		// event.
-		String stream = new ClassPathResource("fixtures/openai/chat-completion-stream.sse")
-			.getContentAsString(StandardCharsets.UTF_8);
-		this.healthy.stubFor(OpenAiStubs.chatCompletion()
-			.withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
-			.atPriority(1)
-			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(stream)));
+	void streamingFluxMethodIsBoundAndFallsOverBeforeItsFirstChunk() {
+		// Streamed in chunks of three words, then the finish; the broken chain's primary
+		// answers 503 before any event.
+		providers.get("up").answerWith("Hello there, how are you?");
 		this.contextRunner.run((context) -> {
 			AnnotatedService service = context.getBean(AnnotatedService.class);
-			assertThat(service.streamed("text").collectList().block()).containsExactly("Hello", " there!", "");
-			assertThat(service.streamedThroughABrokenPrimary("text").collectList().block()).containsExactly("Hello",
-					" there!", "");
+			assertThat(service.streamed("text").collectList().block()).containsExactly("Hello there, how", " are you?",
+					"");
+			assertThat(service.streamedThroughABrokenPrimary("text").collectList().block())
+				.containsExactly("Hello there, how", " are you?", "");
 		});
 	}
 
@@ -159,7 +132,7 @@ class LlmFallbackAspectTests {
 			// binding left behind on the thread that assembled it.
 			assertThatIllegalStateException().isThrownBy(() -> service.handedOff().block())
 				.withMessageContaining("No LLM fallback chain is bound");
-			this.healthy.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+			assertThat(providers.get("up").requests()).isZero();
 		});
 	}
 
@@ -196,7 +169,7 @@ class LlmFallbackAspectTests {
 			AnnotatedService service = context.getBean(AnnotatedService.class);
 			assertThat(service.ticket("Login fails").block()).isEqualTo(new Ticket("Login fails", 2));
 			assertThat(service.blockingTicket("Login fails")).isEqualTo(new Ticket("Login fails", 2));
-			this.shapeless.verify(2, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+			assertThat(providers.get("shapeless").requests()).isEqualTo(2);
 		});
 	}
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.llmfallback.actuate.LlmFallbackEndpoint;
@@ -32,8 +31,8 @@ import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.support.MutableClock;
-import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
@@ -60,7 +59,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmFallbackAutoConfigurationTests {
 
 	@RegisterExtension
-	static final WireMockExtension provider = WireMockProviders.server();
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension().provider("gpt",
+			WireProtocol.OPENAI);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
@@ -306,7 +306,6 @@ class LlmFallbackAutoConfigurationTests {
 
 	@Test
 	void observationConventionBeansReplaceTheDefaultOnes() {
-		provider.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Short.", 12, 5)));
 		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
 		ObservationRegistry observations = ObservationRegistry.create();
 		observations.observationConfig().observationHandler(new ObservationHandler<>() {
@@ -322,7 +321,7 @@ class LlmFallbackAutoConfigurationTests {
 			}
 
 		});
-		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.base-url=" + provider.baseUrl())
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.base-url=" + providers.get("gpt").baseUrl())
 			.withBean(ObservationRegistry.class, () -> observations)
 			.withBean(ChainRequestObservationConvention.class, TeamRequestConvention::new)
 			.withBean(ChainAttemptObservationConvention.class, TeamAttemptConvention::new)

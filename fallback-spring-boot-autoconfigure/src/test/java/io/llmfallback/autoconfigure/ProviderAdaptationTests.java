@@ -2,37 +2,36 @@ package io.llmfallback.autoconfigure;
 
 import java.util.Set;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.provider.internal.RequestAdaptation;
-import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Per-provider request adaptation, configured by properties, seen on the wire. */
 class ProviderAdaptationTests {
 
-	@RegisterExtension
-	static final WireMockExtension primary = WireMockProviders.server();
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@RegisterExtension
-	static final WireMockExtension fallback = WireMockProviders.server();
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension()
+		.provider("gpt", WireProtocol.OPENAI)
+		.provider("o3", WireProtocol.OPENAI);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
@@ -44,8 +43,9 @@ class ProviderAdaptationTests {
 
 	@Test
 	void theFallbackReceivesItsAdaptedRequestAndThePrimaryTheOriginal() {
-		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(503, "server_error", "", "busy")));
-		fallback.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("{}", 5, 5)));
+		SimulatedProvider primary = providers.get("gpt");
+		SimulatedProvider fallback = providers.get("o3");
+		primary.inject(Fault.ofStatus(503));
 		ChatRequest request = ChatRequest.ofUser("Summarize the report.")
 			.withSystem("You summarize.")
 			.withTemperature(0.7)
@@ -59,18 +59,20 @@ class ProviderAdaptationTests {
 
 				// No message names JSON, so the provider adds the instruction OpenAI's
 				// JSON mode requires.
-				primary.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-					.withRequestBody(matchingJsonPath("$.messages[0].content",
-							equalTo("Respond with a single JSON object and nothing else.")))
-					.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("You summarize.")))
-					.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.7")))
-					.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_object"))));
-				fallback.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-					.withRequestBody(matchingJsonPath("$.messages[0].content",
-							equalTo("You summarize.\n\nAnswer in full; do not shorten.")))
-					.withRequestBody(matchingJsonPath("$.messages[1].content", equalTo("Summarize the report.")))
-					.withRequestBody(matchingJsonPath("$.temperature", absent()))
-					.withRequestBody(matchingJsonPath("$.response_format", absent())));
+				assertThat(primary.requests()).isOne();
+				JsonNode original = JSON.readTree(primary.lastRequest().orElseThrow());
+				assertThat(original.at("/messages/0/content").stringValue())
+					.isEqualTo("Respond with a single JSON object and nothing else.");
+				assertThat(original.at("/messages/1/content").stringValue()).isEqualTo("You summarize.");
+				assertThat(original.path("temperature").asDouble()).isEqualTo(0.7);
+				assertThat(original.at("/response_format/type").stringValue()).isEqualTo("json_object");
+				assertThat(fallback.requests()).isOne();
+				JsonNode adapted = JSON.readTree(fallback.lastRequest().orElseThrow());
+				assertThat(adapted.at("/messages/0/content").stringValue())
+					.isEqualTo("You summarize.\n\nAnswer in full; do not shorten.");
+				assertThat(adapted.at("/messages/1/content").stringValue()).isEqualTo("Summarize the report.");
+				assertThat(adapted.has("temperature")).isFalse();
+				assertThat(adapted.has("response_format")).isFalse();
 			});
 	}
 

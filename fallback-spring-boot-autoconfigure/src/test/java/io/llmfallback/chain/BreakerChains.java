@@ -1,35 +1,40 @@
 package io.llmfallback.chain;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
 import io.llmfallback.support.MutableClock;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
+import io.llmfallback.test.WireProtocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Chains over two OpenAI-format providers on WireMock, {@code p0} (the primary) and
- * {@code p1}, with breakers on a clock the test moves, whose transitions are kept and
- * counted in the meters the chain records into, as an application's would be.
+ * Chains over two OpenAI-format providers simulated by the test kit, {@code p0} (the
+ * primary) and {@code p1}, with breakers on a clock the test moves, whose transitions are
+ * kept and counted in the meters the chain records into, as an application's would be.
  */
 final class BreakerChains implements AutoCloseable {
 
-	final WireMockServer primary = WireMockProviders.started();
+	private final SimulatedProviders providers = SimulatedProviders.builder()
+		.provider("p0", WireProtocol.OPENAI)
+		.provider("p1", WireProtocol.OPENAI)
+		.start();
 
-	final WireMockServer fallback = WireMockProviders.started();
+	final SimulatedProvider primary = this.providers.get("p0");
+
+	final SimulatedProvider fallback = this.providers.get("p1");
 
 	final MutableClock clock = new MutableClock();
 
@@ -48,10 +53,9 @@ final class BreakerChains implements AutoCloseable {
 		List<LlmProvider> providers = new ArrayList<>();
 		Map<String, BreakerSettings> breakerSettings = new LinkedHashMap<>();
 		for (String name : settings.providers()) {
-			WireMockServer server = name.equals("p0") ? this.primary : this.fallback;
-			providers
-				.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI, URI.create(server.baseUrl()),
-						"sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()), WebClient.builder()));
+			SimulatedProvider server = name.equals("p0") ? this.primary : this.fallback;
+			providers.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI, server.baseUrl(),
+					"sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()), WebClient.builder()));
 			breakerSettings.put(name, name.equals("p0") ? primaryBreaker : BreakerSettings.DEFAULTS);
 		}
 		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));
@@ -83,8 +87,7 @@ final class BreakerChains implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.primary.stop();
-		this.fallback.stop();
+		this.providers.close();
 	}
 
 }

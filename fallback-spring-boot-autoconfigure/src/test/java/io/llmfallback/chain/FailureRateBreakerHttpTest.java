@@ -7,20 +7,19 @@ import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.test.Fault;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The failure-rate rule against the consecutive-failures rule, over real HTTP: a primary
- * on WireMock that answers a prompt saying {@code fail} with OpenAI's 500 and any other
- * with a completion, and a healthy fallback. Requests arrive at 700 per second of the
- * breakers' clock.
+ * The failure-rate rule against the consecutive-failures rule, over real HTTP: a
+ * simulated primary that answers the requests meant to fail with OpenAI's 500 and the
+ * others with a completion, and a healthy fallback. Requests arrive at 700 per second of
+ * the breakers' clock.
  */
 class FailureRateBreakerHttpTest {
 
@@ -34,12 +33,8 @@ class FailureRateBreakerHttpTest {
 
 	@BeforeEach
 	void stubProviders() {
-		this.chains.primary
-			.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("from the primary", 12, 5)));
-		this.chains.primary.stubFor(OpenAiStubs.chatCompletion()
-			.withRequestBody(containing("fail"))
-			.willReturn(OpenAiStubs.error(500, "server_error", "", "The server had an error")));
-		OpenAiStubs.healthy(this.chains.fallback, "from the fallback");
+		this.chains.primary.answerWith("from the primary");
+		this.chains.fallback.answerWith("from the fallback");
 	}
 
 	@AfterEach
@@ -123,6 +118,12 @@ class FailureRateBreakerHttpTest {
 	private int send(FallbackChain chain, List<Boolean> failures) {
 		int servedByPrimary = 0;
 		for (boolean fail : failures) {
+			if (fail) {
+				this.chains.primary.inject(Fault.ofStatus(500));
+			}
+			else {
+				this.chains.primary.heal();
+			}
 			ChainResponse response = chain.chat(ChatRequest.ofUser(fail ? "fail" : "hello")).block();
 			if (!response.isFallback()) {
 				servedByPrimary++;

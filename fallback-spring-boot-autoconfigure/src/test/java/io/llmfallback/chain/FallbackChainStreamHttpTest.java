@@ -28,10 +28,16 @@ import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
 import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.StreamFault;
+import io.llmfallback.test.WireProtocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -50,7 +56,10 @@ import static org.assertj.core.api.Assertions.tuple;
  * an Anthropic {@code overloaded_error} event inside a 200 falls over to OpenAI before
  * any text reached the caller, and an OpenAI stream cut after its first chunk ends with a
  * typed error, the fallback never called; opted in, the cut answer is continued by Claude
- * from a prefill (whose rejection never hides the cut), or restarted whole.
+ * from a prefill (whose rejection never hides the cut), or restarted whole. The streams
+ * that break are the test kit's simulated providers with a stream fault injected; the
+ * answers whose exact model versions and token counts a test checks are real API streams
+ * (fixtures) served by WireMock.
  */
 class FallbackChainStreamHttpTest {
 
@@ -70,6 +79,11 @@ class FallbackChainStreamHttpTest {
 
 	@RegisterExtension
 	static WireMockExtension server = WireMockProviders.server();
+
+	@RegisterExtension
+	static final SimulatedProviderExtension simulated = new SimulatedProviderExtension()
+		.provider("gpt", WireProtocol.OPENAI)
+		.provider("claude", WireProtocol.ANTHROPIC);
 
 	private final List<ChainOutcome> outcomes = new ArrayList<>();
 
@@ -98,10 +112,9 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void aStreamCutAfterItsFirstChunkEndsWithATypedErrorAndNeverFallsOver() {
-		serve(OPENAI, cutAfterHello());
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse"));
-		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
-				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+		helloWithoutEndOfStream(simulated.get("gpt"));
+		FallbackChain chain = chain(simulatedProvider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				simulatedProvider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
 
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
 			.expectNext("Hello")
@@ -111,7 +124,7 @@ class FallbackChainStreamHttpTest {
 					.containsExactly("stream-truncated");
 			})
 			.verify(VERIFY_TIMEOUT);
-		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+		assertThat(simulated.get("claude").requests()).isZero();
 	}
 
 	@Test
@@ -197,13 +210,11 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void aPrefillTheProviderRejectsNeverHidesWhyTheAnswerWasCut() {
-		serve(OPENAI, cutAfterHello());
-		server.stubFor(post(urlPathEqualTo(ANTHROPIC)).willReturn(aResponse().withStatus(400)
-			.withHeader("Content-Type", "application/json")
-			.withBody(fixture("anthropic/error-400-prefill-unsupported.json"))));
+		helloWithoutEndOfStream(simulated.get("gpt"));
+		simulated.get("claude").inject(Fault.ofStatus(400));
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
-				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
-				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+				simulatedProvider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				simulatedProvider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
 
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
 			.expectNext("Hello")
@@ -224,19 +235,22 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void callersThatReadTheStreamWholeGetOneProvidersWholeAnswerWhenTheFirstIsCut() {
-		serve(OPENAI, cutAfterHello());
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse"));
+		helloWithoutEndOfStream(simulated.get("gpt"));
+		simulated.get("claude").answerWith("Hello!");
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.RESTART,
-				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
-				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+				simulatedProvider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				simulatedProvider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
 
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text).collectList())
 			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello!"))
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		// Claude was asked afresh, without the cut text.
-		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
-			.withRequestBody(matchingJsonPath("$.messages.length()", equalTo("1"))));
+		assertThat(JsonMapper.builder()
+			.build()
+			.readTree(simulated.get("claude").lastRequest().orElseThrow())
+			.path("messages")
+			.size()).isOne();
 		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude", "success"));
 		assertThat(this.outcomes.get(0).path()).isEqualTo(ServedPath.FALLBACK);
@@ -277,23 +291,12 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void aStreamThatStallsAfterItsFirstChunkEndsWithATypedErrorAfterIt() {
-		// The body in two halves a second apart, the first ending right after the event
-		// with "Hello": SSE comment lines even the halves out.
-		String complete = fixture("openai/chat-completion-stream.sse");
-		int split = complete.indexOf("\n\n", complete.indexOf("Hello")) + 2;
-		String first = complete.substring(0, split);
-		String rest = complete.substring(split);
-		String padding = ": keep-alive\n\n";
-		while (first.length() < rest.length()) {
-			first += padding.substring(0, Math.min(padding.length(), rest.length() - first.length()));
-		}
-		server.stubFor(post(urlPathEqualTo(OPENAI)).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody(first + rest)
-			.withChunkedDribbleDelay(2, 2_000)));
+		SimulatedProvider gpt = simulated.get("gpt");
+		gpt.answerWith("Hello");
+		gpt.inject(new Fault(StreamFault.stallAfter(1)));
 		this.stallTimeout = Duration.ofMillis(500);
-		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
-				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+		FallbackChain chain = chain(simulatedProvider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				simulatedProvider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
 
 		StepVerifier.create(chain.stream(ChatRequest.ofUser("Hi"), "chat").map(ChatChunk::text))
 			.expectNext("Hello")
@@ -303,7 +306,7 @@ class FallbackChainStreamHttpTest {
 				assertThat(interrupted.getFailure().getMessage()).contains("stalled: no chunk within 500 ms");
 			})
 			.verify(VERIFY_TIMEOUT);
-		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+		assertThat(simulated.get("claude").requests()).isZero();
 	}
 
 	/**
@@ -312,6 +315,15 @@ class FallbackChainStreamHttpTest {
 	private static String cutAfterHello() {
 		String complete = fixture("openai/chat-completion-stream.sse");
 		return complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
+	}
+
+	/**
+	 * The simulated provider streams "Hello" and its finish, and then the body ends: no
+	 * end-of-stream marker.
+	 */
+	private static void helloWithoutEndOfStream(SimulatedProvider provider) {
+		provider.answerWith("Hello");
+		provider.inject(new Fault(new StreamFault(StreamFault.Kind.NO_TERMINATOR, 0, Duration.ZERO)));
 	}
 
 	private static void serve(String path, String body) {
@@ -329,8 +341,16 @@ class FallbackChainStreamHttpTest {
 	}
 
 	private static LlmProvider provider(String name, ProviderType type, String model) {
-		return LlmProviders.create(new ProviderSettings(name, type, URI.create(server.baseUrl()), "sk-test-key-1234",
-				model, Duration.ofSeconds(30), 1024, Map.of()), WebClient.builder());
+		return provider(name, type, URI.create(server.baseUrl()), model);
+	}
+
+	private static LlmProvider simulatedProvider(String name, ProviderType type, String model) {
+		return provider(name, type, simulated.get(name).baseUrl(), model);
+	}
+
+	private static LlmProvider provider(String name, ProviderType type, URI baseUrl, String model) {
+		return LlmProviders.create(new ProviderSettings(name, type, baseUrl, "sk-test-key-1234", model,
+				Duration.ofSeconds(30), 1024, Map.of()), WebClient.builder());
 	}
 
 	private FallbackChain chain(LlmProvider... providers) {

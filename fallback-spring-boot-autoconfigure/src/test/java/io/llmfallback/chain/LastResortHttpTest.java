@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProvider;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.observation.Observation;
@@ -17,14 +17,11 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -32,8 +29,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * A request that finds every provider's breaker open, over real HTTP: two OpenAI-format
- * providers on WireMock, breakers opened by real failures on the breakers' clock, meters
- * and attempt observations captured as an application would record them.
+ * providers simulated by the test kit, breakers opened by real failures on the breakers'
+ * clock, meters and attempt observations captured as an application would record them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LastResortHttpTest {
@@ -43,9 +40,9 @@ class LastResortHttpTest {
 	/** Every attempt observation, as a tracing handler receives it when it ends. */
 	private final List<ChainAttemptObservationContext> attemptSpans = new CopyOnWriteArrayList<>();
 
-	private final WireMockServer primary = this.chains.primary;
+	private final SimulatedProvider primary = this.chains.primary;
 
-	private final WireMockServer fallback = this.chains.fallback;
+	private final SimulatedProvider fallback = this.chains.fallback;
 
 	@AfterEach
 	void stopProviders() {
@@ -56,8 +53,8 @@ class LastResortHttpTest {
 	void everyBreakerOpenMakesOneAttemptOnTheProviderOpenLongestAndTheCallerGetsItsAnswer() {
 		FallbackChain chain = chain(true);
 		openFallbackThenPrimary(chain);
-		OpenAiStubs.healthy(this.primary, "from the primary");
-		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		healthy(this.primary, "from the primary");
+		healthy(this.fallback, "from the fallback");
 
 		ChainResponse response = chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
 
@@ -66,10 +63,10 @@ class LastResortHttpTest {
 			.extracting(AttemptRecord::provider, AttemptRecord::label, AttemptRecord::lastResort)
 			.containsExactly(tuple("p0", "short-circuited", false), tuple("p1", "short-circuited", false),
 					tuple("p1", "success", true));
-		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.primary.requests()).isZero();
 		// A fallback serving as the last resort is capped like any fallback.
-		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2048"))));
+		assertThat(this.fallback.requests()).isOne();
+		assertThat(maxTokens(this.fallback)).isEqualTo(2048);
 		// The attempt went past the open breaker, and its success closed it.
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.CLOSED);
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.OPEN);
@@ -94,8 +91,8 @@ class LastResortHttpTest {
 	void whenThePrimaryHasBeenOpenLongestItServesWithoutTheFallbackCap() {
 		FallbackChain chain = chain(true);
 		openPrimaryThenFallback(chain);
-		OpenAiStubs.healthy(this.primary, "from the primary");
-		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		healthy(this.primary, "from the primary");
+		healthy(this.fallback, "from the fallback");
 
 		ChainResponse response = chain.chat(ChatRequest.ofUser("hello").withMaxTokens(4000)).block();
 
@@ -103,9 +100,9 @@ class LastResortHttpTest {
 		assertThat(response.isFallback()).isFalse();
 		assertThat(response.attempts()).extracting(AttemptRecord::label)
 			.containsExactly("short-circuited", "short-circuited", "success");
-		this.primary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("4000"))));
-		this.fallback.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.primary.requests()).isOne();
+		assertThat(maxTokens(this.primary)).isEqualTo(4000);
+		assertThat(this.fallback.requests()).isZero();
 		assertThat(this.attemptSpans.get(this.attemptSpans.size() - 1).getLowCardinalityKeyValues())
 			.contains(KeyValue.of("llm.fallback.path", "primary"));
 	}
@@ -114,8 +111,8 @@ class LastResortHttpTest {
 	void withLastResortOffTheRequestFailsAtOnceWithEveryAttemptShortCircuited() {
 		FallbackChain chain = chain(false);
 		openFallbackThenPrimary(chain);
-		OpenAiStubs.healthy(this.primary, "from the primary");
-		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		healthy(this.primary, "from the primary");
+		healthy(this.fallback, "from the fallback");
 		int transitionsBefore = this.chains.transitions.size();
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
@@ -125,8 +122,8 @@ class LastResortHttpTest {
 					.containsExactly("short-circuited", "short-circuited");
 				assertThat(ex.getAttempts()).allSatisfy((attempt) -> assertThat(attempt.duration()).isZero());
 			});
-		this.primary.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-		this.fallback.verify(0, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.primary.requests()).isZero();
+		assertThat(this.fallback.requests()).isZero();
 		assertThat(this.chains.transitions).hasSize(transitionsBefore);
 		assertThat(this.chains.registry.find("llm.fallback.last_resort.attempts").counters()).isEmpty();
 	}
@@ -155,8 +152,8 @@ class LastResortHttpTest {
 			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
 				.containsExactly(tuple("p0", "short-circuited"), tuple("p1", "short-circuited"),
 						tuple("p0", "server-error")));
-		this.primary.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-		this.fallback.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.primary.requests()).isOne();
+		assertThat(this.fallback.requests()).isOne();
 		assertThat(lastResortAttempts("p1", "server-error")).isEqualTo(1);
 		assertThat(lastResortAttempts("p0", "server-error")).isEqualTo(1);
 	}
@@ -187,8 +184,8 @@ class LastResortHttpTest {
 
 		// One last resort a second on each: the fallback (open longest) at 0 s, 1 s, ...
 		// 9 s, the primary 10 ms after each.
-		this.primary.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
-		this.fallback.verify(10, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		assertThat(this.primary.requests()).isEqualTo(10);
+		assertThat(this.fallback.requests()).isEqualTo(10);
 		assertThat(calledAProvider).isEqualTo(20);
 		assertThat(lastResortAttempts("p0", "server-error")).isEqualTo(10);
 		assertThat(lastResortAttempts("p1", "server-error")).isEqualTo(10);
@@ -210,9 +207,7 @@ class LastResortHttpTest {
 	void aLastResortTheProviderRejectsStillClosesItsBreakerForTheProviderIsUp() {
 		FallbackChain chain = chain(true, List.of("p0"));
 		openPrimary(chain);
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
-					"This model's maximum context length is 128000 tokens.")));
+		this.primary.inject(Fault.contextLengthExceeded());
 
 		assertThatExceptionOfType(ChainExhaustedException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello")).block())
@@ -227,9 +222,7 @@ class LastResortHttpTest {
 	 * fallback's 500s open it.
 	 */
 	private void openFallbackThenPrimary(FallbackChain chain) {
-		this.primary.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(OpenAiStubs.error(400, "invalid_request_error", "context_length_exceeded",
-					"This model's maximum context length is 128000 tokens.")));
+		this.primary.inject(Fault.contextLengthExceeded());
 		down(this.fallback);
 		failThreeTimes(chain);
 		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
@@ -252,7 +245,7 @@ class LastResortHttpTest {
 	 */
 	private void openPrimaryThenFallback(FallbackChain chain) {
 		down(this.primary);
-		OpenAiStubs.healthy(this.fallback, "from the fallback");
+		healthy(this.fallback, "from the fallback");
 		for (int i = 0; i < 3; i++) {
 			assertThat(chain.chat(ChatRequest.ofUser("hello")).block().isFallback()).isTrue();
 		}
@@ -264,13 +257,27 @@ class LastResortHttpTest {
 		forgetRequests();
 	}
 
+	/** Forgets the requests made so far, each provider keeping its fault. */
 	private void forgetRequests() {
-		this.primary.resetRequests();
-		this.fallback.resetRequests();
+		for (SimulatedProvider provider : List.of(this.primary, this.fallback)) {
+			Fault fault = provider.fault();
+			provider.reset();
+			provider.inject(fault);
+		}
 	}
 
-	private static void down(WireMockServer server) {
-		server.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+	private static void down(SimulatedProvider provider) {
+		provider.inject(Fault.ofStatus(500));
+	}
+
+	private static void healthy(SimulatedProvider provider, String answer) {
+		provider.heal();
+		provider.answerWith(answer);
+	}
+
+	/** The output-token cap of the last request the provider received. */
+	private static int maxTokens(SimulatedProvider provider) {
+		return JsonMapper.builder().build().readTree(provider.lastRequest().orElseThrow()).path("max_tokens").asInt();
 	}
 
 	/**

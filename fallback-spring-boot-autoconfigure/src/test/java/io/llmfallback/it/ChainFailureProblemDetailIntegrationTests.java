@@ -1,14 +1,14 @@
 package io.llmfallback.it;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.aop.LlmFallback;
 import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.LlmClient;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
@@ -31,8 +31,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-
 /**
  * The README's answer for a caller without {@code fallbackMethod}: its
  * {@code @RestControllerAdvice} turns {@link ChainFailureException} into a problem
@@ -46,23 +44,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 class ChainFailureProblemDetailIntegrationTests {
 
 	@RegisterExtension
-	static final WireMockExtension gpt = WireMockProviders.server();
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension().provider("gpt",
+			WireProtocol.OPENAI);
 
 	@Autowired
 	private WebTestClient webClient;
 
 	@DynamicPropertySource
 	static void providerUrls(DynamicPropertyRegistry registry) {
-		registry.add("llm.fallback.providers.gpt.base-url", gpt::baseUrl);
+		providers.registerBaseUrls(registry);
 	}
 
 	@Test
 	void aChainFailureBecomesA503ProblemDetail() {
-		gpt.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(aResponse().withStatus(503)
-				.withHeader("content-type", "application/json")
-				.withBody(
-						"{\"error\":{\"message\":\"The engine is currently overloaded\",\"type\":\"server_error\"}}")));
+		providers.get("gpt").inject(Fault.ofStatus(503));
 
 		summarize().expectStatus()
 			.isEqualTo(503)
@@ -81,9 +76,7 @@ class ChainFailureProblemDetailIntegrationTests {
 
 	@Test
 	void aRequestTheProviderRefusedBecomesA502ProblemDetail() {
-		gpt.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(
-					OpenAiStubs.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")));
+		providers.get("gpt").inject(Fault.ofStatus(401));
 
 		summarize().expectStatus()
 			.isEqualTo(502)

@@ -1,18 +1,12 @@
 package io.llmfallback.openaiapi;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.openai.client.OpenAIClient;
@@ -27,10 +21,12 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.llmfallback.support.WireMockProviders;
-import org.junit.jupiter.api.AfterAll;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.StreamFault;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,6 +44,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The official OpenAI Java SDK, pointed at the endpoint, as the client: it reads the
@@ -78,10 +75,12 @@ class OpenAiApiSdkIntegrationTests {
 	static final WireMockExtension providers = WireMockProviders.server();
 
 	/**
-	 * An OpenAI provider whose stream never ends: it says "Hello", then sends an SSE
-	 * comment every 100 ms.
+	 * An OpenAI provider whose stream never ends, once a test makes it stall after its
+	 * first chunk.
 	 */
-	private static final EndlessStream endless = new EndlessStream();
+	@RegisterExtension
+	static final SimulatedProviderExtension simulated = new SimulatedProviderExtension().provider("endless",
+			WireProtocol.OPENAI);
 
 	@LocalServerPort
 	private int port;
@@ -92,17 +91,12 @@ class OpenAiApiSdkIntegrationTests {
 	static void providerUrls(DynamicPropertyRegistry registry) {
 		registry.add("llm.fallback.providers.gpt.base-url", providers::baseUrl);
 		registry.add("llm.fallback.providers.claude.base-url", providers::baseUrl);
-		registry.add("llm.fallback.providers.endless.base-url", endless::baseUrl);
+		simulated.registerBaseUrls(registry);
 	}
 
 	@AfterEach
 	void closeClients() {
 		this.clients.forEach(OpenAIClient::close);
-	}
-
-	@AfterAll
-	static void stopEndlessStream() {
-		endless.server.stop(0);
 	}
 
 	@Test
@@ -223,7 +217,10 @@ class OpenAiApiSdkIntegrationTests {
 	}
 
 	@Test
-	void closingTheStreamCancelsTheProvidersRequest() throws InterruptedException {
+	void closingTheStreamCancelsTheProvidersRequest() {
+		SimulatedProvider endless = simulated.get("endless");
+		endless.answerWith("Hello");
+		endless.inject(new Fault(StreamFault.stallAfter(1)));
 		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
 			.completions()
 			.createStreaming(params("endless").build())) {
@@ -233,12 +230,12 @@ class OpenAiApiSdkIntegrationTests {
 				received.addAll(deltas(List.of(chunks.next())));
 			}
 			assertThat(received).containsExactly("Hello");
-			assertThat(endless.disconnected.getCount()).isEqualTo(1);
+			assertThat(endless.inFlight()).isOne();
 		}
 
 		// Well within the provider's 20 s stall limit, which would end the call by
 		// itself.
-		assertThat(endless.disconnected.await(8, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(endless.inFlight()).isZero());
 	}
 
 	@Test
@@ -342,53 +339,6 @@ class OpenAiApiSdkIntegrationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	/**
-	 * Counts down when its client has gone: the write after the connection closed fails.
-	 */
-	static final class EndlessStream {
-
-		final CountDownLatch disconnected = new CountDownLatch(1);
-
-		final HttpServer server;
-
-		EndlessStream() {
-			try {
-				this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			this.server.createContext(OPENAI, this::stream);
-			this.server.setExecutor(Executors.newCachedThreadPool());
-			this.server.start();
-		}
-
-		String baseUrl() {
-			return "http://127.0.0.1:" + this.server.getAddress().getPort();
-		}
-
-		private void stream(HttpExchange exchange) throws IOException {
-			exchange.getRequestBody().readAllBytes();
-			exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-			exchange.sendResponseHeaders(200, 0);
-			String complete = fixture("openai/chat-completion-stream.sse");
-			String hello = complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
-			try (OutputStream body = exchange.getResponseBody()) {
-				body.write(hello.getBytes(StandardCharsets.UTF_8));
-				body.flush();
-				for (int i = 0; i < 600; i++) {
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-					body.write(": more to come\n\n".getBytes(StandardCharsets.UTF_8));
-					body.flush();
-				}
-			}
-			catch (IOException ex) {
-				this.disconnected.countDown();
-			}
-		}
-
 	}
 
 	@SpringBootApplication

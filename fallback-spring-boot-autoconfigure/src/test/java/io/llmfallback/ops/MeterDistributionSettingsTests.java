@@ -2,14 +2,13 @@ package io.llmfallback.ops;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackMetricsAutoConfiguration;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.Scrape;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,19 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeterDistributionSettingsTests {
 
 	@RegisterExtension
-	static WireMockExtension gpt = WireMockProviders.server();
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension().provider("gpt",
+			WireProtocol.OPENAI);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, MetricsAutoConfiguration.class,
 				PrometheusMetricsExportAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				LlmFallbackMetricsAutoConfiguration.class))
-		.withPropertyValues("llm.fallback.providers.gpt.base-url=http://127.0.0.1:" + gpt.getPort(),
+		.withPropertyValues("llm.fallback.providers.gpt.base-url=" + providers.get("gpt").baseUrl(),
 				"llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.chains.summarize.providers=gpt");
 
 	@Test
 	void aUsersSloForOurMeterReplacesOurBucketsAndTheirSettingsForOtherMetersStandAlone() {
-		gpt.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("an answer", 100, 20)));
 		this.contextRunner
 			.withPropertyValues("management.metrics.distribution.slo.llm.fallback.request.duration=100ms,1s,10s",
 					"management.metrics.distribution.slo.user.latency=5ms,50ms")
@@ -65,7 +64,6 @@ class MeterDistributionSettingsTests {
 
 	@Test
 	void percentilesHistogramForAllMetersAddsMicrometersBucketsToOursToo() {
-		gpt.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("an answer", 100, 20)));
 		this.contextRunner.withPropertyValues("management.metrics.distribution.percentiles-histogram.all=true")
 			.run((context) -> {
 				PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);

@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainMiddleware;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
-import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.Scrape;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.Fault;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviders;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,11 +86,12 @@ class OperationsMetricsIntegrationTests {
 
 	private static final MediaType OPENMETRICS = MediaType.parseMediaType("application/openmetrics-text;version=1.0.0");
 
-	// Started here, not by a JUnit extension: with a per-class lifecycle the context
-	// loads first.
-	private static final WireMockServer primary = WireMockProviders.started();
-
-	private static final WireMockServer secondary = WireMockProviders.started();
+	// Started here, not by the kit's JUnit extension: with a per-class lifecycle the
+	// context loads before its beforeAll.
+	private static final SimulatedProviders providers = SimulatedProviders.builder()
+		.provider("gpt", WireProtocol.OPENAI)
+		.provider("claude", WireProtocol.OPENAI)
+		.start();
 
 	@Autowired
 	private WebTestClient webClient;
@@ -103,27 +105,26 @@ class OperationsMetricsIntegrationTests {
 
 	@DynamicPropertySource
 	static void providerUrls(DynamicPropertyRegistry registry) {
-		registry.add("llm.fallback.providers.gpt.base-url", primary::baseUrl);
-		registry.add("llm.fallback.providers.claude.base-url", secondary::baseUrl);
+		providers.baseUrlProperties().forEach((name, url) -> registry.add(name, () -> url));
 	}
 
 	@AfterAll
 	static void stop() {
-		primary.stop();
-		secondary.stop();
+		providers.close();
 	}
 
 	@BeforeAll
 	void sendTrafficAndScrape() {
 		FallbackChain chain = this.chains.chain("summarize");
-		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("a primary answer", 100, 20)));
-		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("fallback", 100, 20)));
+		SimulatedProvider primary = providers.get("gpt");
+		SimulatedProvider secondary = providers.get("claude");
+		primary.answerWith("a primary answer");
+		secondary.answerWith("fallback");
 		assertThat(chain.chat(ChatRequest.ofUser("hello"), "summarize").block().isFallback()).isFalse();
 
 		// Three primary failures open its breaker (CLOSED -> OPEN); the fourth request
 		// skips it.
-		primary.resetAll();
-		primary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		primary.inject(Fault.ofStatus(500));
 		for (int i = 0; i < 4; i++) {
 			ChainResponse served = chain.chat(ChatRequest.ofUser("hello"), "summarize").block();
 			assertThat(served.isFallback()).isTrue();
@@ -132,8 +133,7 @@ class OperationsMetricsIntegrationTests {
 			.isEqualTo("short-circuited");
 
 		// Every provider failing: a request no path served.
-		secondary.resetAll();
-		secondary.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.error(500, "server_error", "", "down")));
+		secondary.inject(Fault.ofStatus(500));
 		assertThatExceptionOfType(ChainFailureException.class)
 			.isThrownBy(() -> chain.chat(ChatRequest.ofUser("hello"), "summarize").block());
 

@@ -121,6 +121,11 @@ final class AnthropicWireFormat implements WireFormat {
 		};
 	}
 
+	@Override
+	public Reply contextLengthExceeded() {
+		return error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
+	}
+
 	private static Reply error(int status, String type, String message) {
 		return new Reply(status, body(type, message));
 	}

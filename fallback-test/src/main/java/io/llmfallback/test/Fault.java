@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * only that share of requests misbehaves, evenly spread (a rate of 0.25 is every fourth
  * request), so that a partial outage is as reproducible as a full one. A request for a
  * stream meets the same status or hang, before any event; answered, its stream goes as
- * the {@link StreamFault} says.
+ * the {@link StreamFault} says. A 400 can be the real API's context-length error, the
+ * refusal of a prompt longer than the model's context window, which a chain treats apart
+ * from other bad requests.
  *
  * @param status the HTTP error status to answer with (400 to 599), or {@code null} to
  * answer normally
@@ -20,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  * @param hang whether to read the request and never answer
  * @param rate the share of requests the fault applies to, above 0 and at most 1
  * @param stream how a streamed answer misbehaves
+ * @param contextLength whether the status, a 400, is the real API's context-length error
+ * rather than its generic bad request
  */
-public record Fault(@Nullable Integer status, Duration latency, boolean hang, double rate, StreamFault stream) {
+public record Fault(@Nullable Integer status, Duration latency, boolean hang, double rate, StreamFault stream,
+		boolean contextLength) {
 
 	/** A healthy provider. */
 	public static final Fault NONE = new Fault(null, Duration.ZERO, false);
@@ -45,6 +50,14 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 			throw new IllegalArgumentException(
 					"a provider answering a status or hanging sends no stream: a stream fault takes no status or hang");
 		}
+		if (contextLength && (status == null || status != 400)) {
+			throw new IllegalArgumentException("a context-length error is a 400, was " + status);
+		}
+	}
+
+	/** A fault that applies to that share of requests, streams included. */
+	public Fault(@Nullable Integer status, Duration latency, boolean hang, double rate, StreamFault stream) {
+		this(status, latency, hang, rate, stream, false);
 	}
 
 	/**
@@ -77,6 +90,15 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 		return new Fault(null, latency, false);
 	}
 
+	/**
+	 * Every request answered with the real API's context-length error, a 400: OpenAI's
+	 * {@code context_length_exceeded}, Anthropic's "prompt is too long", Google's "input
+	 * token count exceeds the maximum".
+	 */
+	public static Fault contextLengthExceeded() {
+		return new Fault(400, Duration.ZERO, false, 1, StreamFault.NONE, true);
+	}
+
 	/** Every request read and never answered: only the caller's timeout ends it. */
 	public static Fault hanging() {
 		return new Fault(null, Duration.ZERO, true);
@@ -87,7 +109,7 @@ public record Fault(@Nullable Integer status, Duration latency, boolean hang, do
 	 * request.
 	 */
 	public Fault atRate(double rate) {
-		return new Fault(this.status, this.latency, this.hang, rate, this.stream);
+		return new Fault(this.status, this.latency, this.hang, rate, this.stream, this.contextLength);
 	}
 
 	/** Whether this is no fault at all. */

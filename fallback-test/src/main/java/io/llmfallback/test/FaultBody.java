@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * answer breaks with one of {@code cutAfterChunks}, {@code stallAfterChunks},
  * {@code errorAfterChunks}, {@code malformedAfterChunks} and {@code noTerminator}, and
  * starts late with {@code firstChunkDelayMs}: {@code {"cutAfterChunks":2}},
- * {@code {"firstChunkDelayMs":3000}}.
+ * {@code {"firstChunkDelayMs":3000}}. {@code {"contextLength":true}} is the real API's
+ * context-length error, a 400.
  *
  * @param status the error status to answer with
  * @param latencyMs how long to wait, beyond the usual, before answering
@@ -33,12 +34,14 @@ import org.jspecify.annotations.Nullable;
  * @param noTerminator whether a stream ends without the provider's end-of-stream event
  * @param firstChunkDelayMs how long a stream waits, once its headers are sent, before its
  * first event
+ * @param contextLength whether to answer the real API's context-length error, a 400 (the
+ * status, when given, must be 400)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nullable Boolean hang,
 		@Nullable Double rate, @Nullable Integer cutAfterChunks, @Nullable Integer stallAfterChunks,
 		@Nullable Integer errorAfterChunks, @Nullable Integer malformedAfterChunks, @Nullable Boolean noTerminator,
-		@Nullable Long firstChunkDelayMs) {
+		@Nullable Long firstChunkDelayMs, @Nullable Boolean contextLength) {
 
 	/** The fault as JSON, every field of its kind of fault given. */
 	public static FaultBody of(Fault fault) {
@@ -50,7 +53,8 @@ public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nul
 				(kind == StreamFault.Kind.ERROR_EVENT) ? after : null,
 				(kind == StreamFault.Kind.MALFORMED) ? after : null,
 				(kind == StreamFault.Kind.NO_TERMINATOR) ? Boolean.TRUE : null,
-				stream.firstChunkDelay().isZero() ? null : stream.firstChunkDelay().toMillis());
+				stream.firstChunkDelay().isZero() ? null : stream.firstChunkDelay().toMillis(),
+				fault.contextLength() ? Boolean.TRUE : null);
 	}
 
 	/**
@@ -61,7 +65,8 @@ public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nul
 	public boolean isEmpty() {
 		return this.status == null && this.latencyMs == null && this.hang == null && this.cutAfterChunks == null
 				&& this.stallAfterChunks == null && this.errorAfterChunks == null && this.malformedAfterChunks == null
-				&& !Boolean.TRUE.equals(this.noTerminator) && this.firstChunkDelayMs == null;
+				&& !Boolean.TRUE.equals(this.noTerminator) && this.firstChunkDelayMs == null
+				&& !Boolean.TRUE.equals(this.contextLength);
 	}
 
 	/**
@@ -70,8 +75,10 @@ public record FaultBody(@Nullable Integer status, @Nullable Long latencyMs, @Nul
 	 * fault
 	 */
 	public Fault toFault() {
-		return new Fault(this.status, Duration.ofMillis((this.latencyMs != null) ? this.latencyMs : 0),
-				Boolean.TRUE.equals(this.hang), (this.rate != null) ? this.rate : 1, streamFault());
+		boolean contextLength = Boolean.TRUE.equals(this.contextLength);
+		Integer status = (contextLength && this.status == null) ? Integer.valueOf(400) : this.status;
+		return new Fault(status, Duration.ofMillis((this.latencyMs != null) ? this.latencyMs : 0),
+				Boolean.TRUE.equals(this.hang), (this.rate != null) ? this.rate : 1, streamFault(), contextLength);
 	}
 
 	private StreamFault streamFault() {

@@ -113,6 +113,12 @@ final class GeminiWireFormat implements WireFormat {
 		};
 	}
 
+	@Override
+	public Reply contextLengthExceeded() {
+		return error(400, "INVALID_ARGUMENT",
+				"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+	}
+
 	private static Reply error(int status, String code, String message) {
 		return new Reply(status, body(status, code, message, null));
 	}

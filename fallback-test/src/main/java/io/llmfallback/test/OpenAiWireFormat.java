@@ -163,6 +163,14 @@ final class OpenAiWireFormat implements WireFormat {
 		};
 	}
 
+	@Override
+	public Reply contextLengthExceeded() {
+		return error(400,
+				"This model's maximum context length is 128000 tokens. However, your messages resulted in "
+						+ "131442 tokens. Please reduce the length of the messages.",
+				"invalid_request_error", "context_length_exceeded");
+	}
+
 	private static Reply error(int status, String message, String type, @Nullable String code) {
 		ObjectNode body = JSON.createObjectNode();
 		ObjectNode error = body.putObject("error").put("message", message).put("type", type).putNull("param");

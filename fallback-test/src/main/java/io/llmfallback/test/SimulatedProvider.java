@@ -242,8 +242,8 @@ public final class SimulatedProvider implements AutoCloseable {
 		Duration latency = this.profile.latency().plus(fault.latency());
 		WireFormat.Answerer answerer = answerer(this.script.get());
 		return body
-			.map((text) -> (status != null) ? this.format.error(status)
-					: this.format.answer(this.name, answerer, request.uri(), text))
+			.map((text) -> (status == null) ? this.format.answer(this.name, answerer, request.uri(), text)
+					: fault.contextLength() ? this.format.contextLengthExceeded() : this.format.error(status))
 			.onErrorResume(RequestTooLarge.class, (ex) -> Mono.just(this.format.error(413)))
 			// A stream spreads the latency over its events instead.
 			.delayUntil((reply) -> (reply.events() != null || latency.isZero()) ? Mono.empty() : Mono.delay(latency))

@@ -49,6 +49,12 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 	 */
 	Reply error(int status);
 
+	/**
+	 * What the real API answers a prompt longer than the model's context window: its 400
+	 * and the error body that says so.
+	 */
+	Reply contextLengthExceeded();
+
 	/** The request as JSON, or a missing node when it is not JSON. */
 	static JsonNode parse(String body) {
 		try {

@@ -2,22 +2,13 @@ package io.llmfallback.test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import io.llmfallback.model.ChatRequest;
-import io.llmfallback.model.FailureCategory;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.ProviderException;
-import io.llmfallback.provider.ProviderType;
-import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
@@ -26,8 +17,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Gemini simulator, started on its own, unary through the starter's own Gemini
- * client, streamed read raw.
+ * The Gemini simulator, started on its own, read raw: its errors and its streams.
  */
 class GeminiSimulatorTest {
 
@@ -52,28 +42,28 @@ class GeminiSimulatorTest {
 		gemini.heal();
 	}
 
-	@Test
-	void answersAsTheStartersGeminiClientExpects() {
-		StepVerifier.create(provider().chat(ChatRequest.ofUser("Why is the sky blue?"))).assertNext((response) -> {
-			assertThat(response.text()).isEqualTo("gemini-sim echoes: Why is the sky blue?");
-			assertThat(response.finishReason()).isEqualTo("STOP");
-			assertThat(response.model()).isEqualTo("gemini-2.5-flash");
-			assertThat(response.usage().inputTokens()).isEqualTo(7);
-			assertThat(response.usage().outputTokens()).isEqualTo(10);
-		}).verifyComplete();
+	// A bad key is Google's 400 with its reason; a 429 says how long to wait.
+	@ParameterizedTest(name = "answering {0} is {1} {2}")
+	@CsvSource({ "503, 503, UNAVAILABLE, ''", "429, 429, RESOURCE_EXHAUSTED, '\"retryDelay\":\"1s\"'",
+			"401, 400, INVALID_ARGUMENT, '\"reason\":\"API_KEY_INVALID\"'" })
+	void statusFaultIsGooglesErrorBody(int status, int answered, String code, String detail) {
+		gemini.inject(Fault.ofStatus(status));
+		Received error = Received.read(post("/v1beta/models/gemini-2.5-flash:generateContent"));
+		assertThat(error.status()).isEqualTo(answered);
+		JsonNode body = WireFormat.parse(error.body()).path("error");
+		assertThat(body.path("code").asInt()).isEqualTo(answered);
+		assertThat(body.path("status").stringValue()).isEqualTo(code);
+		assertThat(body.path("details").toString()).contains(detail);
 	}
 
-	@ParameterizedTest(name = "answering {0} is {1}")
-	@CsvSource({ "503, OVERLOADED, 503", "500, SERVER_ERROR, 500", "429, RATE_LIMITED, 429", "401, AUTH, 400",
-			"504, TIMEOUT, 504" })
-	void injectedStatusIsClassifiedAsTheRealApisWouldBe(int status, FailureCategory category, int answered) {
-		gemini.inject(new Fault(status, Duration.ZERO, false));
-		StepVerifier.create(provider().chat(ChatRequest.ofUser("Why is the sky blue?"))).expectErrorSatisfies((ex) -> {
-			ProviderException failure = (ProviderException) ex;
-			assertThat(failure.getCategory()).isEqualTo(category);
-			assertThat(failure.getHttpStatus()).isEqualTo(answered);
-			assertThat(failure.getRetryAfter()).isEqualTo((status == 429) ? Duration.ofSeconds(1) : null);
-		}).verify(Duration.ofSeconds(10));
+	@Test
+	void contextLengthFaultIsGooglesTokenCountError() {
+		gemini.inject(Fault.contextLengthExceeded());
+		Received error = Received.read(post("/v1beta/models/gemini-2.5-flash:generateContent"));
+		assertThat(error.status()).isEqualTo(400);
+		assertThat(WireFormat.parse(error.body()).path("error").toString()).isEqualTo("{\"code\":400,\"message\":"
+				+ "\"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).\","
+				+ "\"status\":\"INVALID_ARGUMENT\"}");
 	}
 
 	@Test
@@ -132,11 +122,6 @@ class GeminiSimulatorTest {
 			.uri(uri)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(REQUEST);
-	}
-
-	private static LlmProvider provider() {
-		return LlmProviders.create(new ProviderSettings("gemini-sim", ProviderType.GEMINI, gemini.baseUrl(), "",
-				"gemini-2.5-flash", Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
 	}
 
 }

@@ -6,18 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.llmfallback.model.ChatChunk;
-import io.llmfallback.model.ChatRequest;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.ProviderException;
-import io.llmfallback.provider.ProviderType;
-import io.llmfallback.provider.internal.LlmProviders;
-import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,35 +29,18 @@ class SimulatedProvidersTests {
 	void scriptedAnswerIsServedInTheWireFormatAndCountedAsTheEchoIs() {
 		try (SimulatedProvider claude = SimulatedProvider.start("claude", WireProtocol.ANTHROPIC)) {
 			claude.answerWith((prompt) -> "Answer to " + prompt);
-			StepVerifier.create(provider(claude).chat(ChatRequest.ofUser("the question"))).assertNext((response) -> {
-				assertThat(response.text()).isEqualTo("Answer to the question");
-				assertThat(response.finishReason()).isEqualTo("end_turn");
-				assertThat(response.usage().inputTokens()).isEqualTo(Completion.tokens(2));
-				assertThat(response.usage().outputTokens()).isEqualTo(Completion.tokens(4));
-			}).verifyComplete();
+			JsonNode answer = answer(claude, "the question", 1024);
+			assertThat(text(claude, answer)).isEqualTo("Answer to the question");
+			assertThat(answer.path("stop_reason").stringValue()).isEqualTo("end_turn");
+			assertThat(answer.path("usage").path("input_tokens").asLong()).isEqualTo(Completion.tokens(2));
+			assertThat(answer.path("usage").path("output_tokens").asLong()).isEqualTo(Completion.tokens(4));
 			// Line breaks and spacing kept when whole; cut at the cap like any answer.
 			claude.answerWith("{\n  \"ok\": true\n}");
-			StepVerifier.create(provider(claude).chat(ChatRequest.ofUser("json")))
-				.assertNext((response) -> assertThat(response.text()).isEqualTo("{\n  \"ok\": true\n}"))
-				.verifyComplete();
+			assertThat(text(claude, answer(claude, "json", 1024))).isEqualTo("{\n  \"ok\": true\n}");
 			claude.answerWith("one two three four five six seven");
-			StepVerifier.create(provider(claude).chat(ChatRequest.ofUser("cut").withMaxTokens(3)))
-				.assertNext((response) -> {
-					assertThat(response.text()).isEqualTo("one two");
-					assertThat(response.finishReason()).isEqualTo("max_tokens");
-				})
-				.verifyComplete();
-		}
-	}
-
-	@Test
-	void scriptedAnswerStreamsInChunks() {
-		try (SimulatedProvider gpt = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
-			gpt.answerWith("one two three four five");
-			StepVerifier
-				.create(provider(gpt).stream(ChatRequest.ofUser("hi")).map(ChatChunk::text).filter((t) -> !t.isEmpty()))
-				.expectNext("one two three", " four five")
-				.verifyComplete();
+			JsonNode cut = answer(claude, "cut", 3);
+			assertThat(text(claude, cut)).isEqualTo("one two");
+			assertThat(cut.path("stop_reason").stringValue()).isEqualTo("max_tokens");
 		}
 	}
 
@@ -73,18 +49,16 @@ class SimulatedProvidersTests {
 		try (SimulatedProvider gpt = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
 			gpt.answerWith("scripted");
 			gpt.inject(Fault.ofStatus(429));
-			StepVerifier.create(provider(gpt).chat(ChatRequest.ofUser("hi")))
-				.expectErrorSatisfies((ex) -> assertThat(((ProviderException) ex).getHttpStatus()).isEqualTo(429))
-				.verify(Duration.ofSeconds(10));
+			assertThat(ask(gpt, "hi", 1024).status()).isEqualTo(429);
 			assertThat(gpt.requests()).isEqualTo(1);
 			gpt.heal();
-			assertThat(provider(gpt).chat(ChatRequest.ofUser("hi")).block().text()).isEqualTo("scripted");
+			assertThat(text(gpt, answer(gpt, "hi", 1024))).isEqualTo("scripted");
 			assertThat(gpt.requests()).isEqualTo(2);
 			gpt.reset();
 			assertThat(gpt.requests()).isZero();
 			assertThat(gpt.lastRequest()).isEmpty();
 			assertThat(gpt.fault()).isEqualTo(Fault.NONE);
-			assertThat(provider(gpt).chat(ChatRequest.ofUser("hi")).block().text()).isEqualTo("gpt echoes: hi");
+			assertThat(text(gpt, answer(gpt, "hi", 1024))).isEqualTo("gpt echoes: hi");
 		}
 	}
 
@@ -92,12 +66,9 @@ class SimulatedProvidersTests {
 	void lastRequestIsTheBodyAsSent() {
 		try (SimulatedProvider gpt = SimulatedProvider.start("gpt", WireProtocol.OPENAI)) {
 			assertThat(gpt.lastRequest()).isEmpty();
-			provider(gpt).chat(ChatRequest.ofUser("first")).block();
-			provider(gpt).chat(ChatRequest.ofUser("second").withMaxTokens(256)).block();
-			JsonNode sent = WireFormat.parse(gpt.lastRequest().orElseThrow());
-			assertThat(sent.path("model").stringValue()).isEqualTo("test-model");
-			assertThat(sent.path("max_tokens").asInt()).isEqualTo(256);
-			assertThat(sent.path("messages").get(0).path("content").stringValue()).isEqualTo("second");
+			answer(gpt, "first", 1024);
+			answer(gpt, "second", 256);
+			assertThat(gpt.lastRequest()).contains(request("second", 256));
 		}
 	}
 
@@ -141,7 +112,7 @@ class SimulatedProvidersTests {
 		gpt.answerWith("scripted");
 		extension.beforeEach(context);
 		assertThat(gpt.fault()).isEqualTo(Fault.NONE);
-		assertThat(provider(gpt).chat(ChatRequest.ofUser("hi")).block().text()).isEqualTo("gpt echoes: hi");
+		assertThat(text(gpt, answer(gpt, "hi", 1024))).isEqualTo("gpt echoes: hi");
 		assertThat(extension.all()).containsExactly(gpt);
 		// A nested class runs on the same providers, and does not stop them when it ends.
 		extension.beforeAll(nested);
@@ -166,10 +137,49 @@ class SimulatedProvidersTests {
 					new StreamFault(StreamFault.Kind.NONE, 0, Duration.ofMillis(500)));
 	}
 
-	private static LlmProvider provider(SimulatedProvider simulator) {
-		ProviderType type = ProviderType.valueOf(simulator.protocol().name());
-		return LlmProviders.create(new ProviderSettings(simulator.name(), type, simulator.baseUrl(), "", "test-model",
-				Duration.ofSeconds(5), 1024, Map.of()), WebClient.builder());
+	@Test
+	void aContextLengthFaultIsA400AndHasItsFieldInJson() {
+		Fault contextLength = Fault.contextLengthExceeded();
+		assertThat(contextLength).isEqualTo(new Fault(400, Duration.ZERO, false, 1, StreamFault.NONE, true));
+		assertThat(contextLength.atRate(0.5).contextLength()).isTrue();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Fault(503, Duration.ZERO, false, 1, StreamFault.NONE, true))
+			.withMessage("a context-length error is a 400, was 503");
+		FaultBody json = WireFormat.JSON.readValue("{\"contextLength\":true}", FaultBody.class);
+		assertThat(json.isEmpty()).isFalse();
+		assertThat(json.toFault()).isEqualTo(contextLength);
+		assertThat(WireFormat.JSON.writeValueAsString(FaultBody.of(contextLength)))
+			.isEqualTo("{\"status\":400,\"latencyMs\":0,\"hang\":false,\"rate\":1.0,\"contextLength\":true}");
+	}
+
+	/** A plain request for the prompt, in the format OpenAI and Anthropic share. */
+	private static String request(String prompt, int maxTokens) {
+		return "{\"model\":\"m\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+				+ prompt + "\"}]}";
+	}
+
+	private static Received ask(SimulatedProvider simulator, String prompt, int maxTokens) {
+		String path = (simulator.protocol() == WireProtocol.OPENAI) ? "/v1/chat/completions" : "/v1/messages";
+		return Received.read(WebClient.create(simulator.baseUrl().toString())
+			.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(request(prompt, maxTokens)));
+	}
+
+	/** A successful answer's JSON. */
+	private static JsonNode answer(SimulatedProvider simulator, String prompt, int maxTokens) {
+		Received answer = ask(simulator, prompt, maxTokens);
+		assertThat(answer.status()).isEqualTo(200);
+		return WireFormat.parse(answer.body());
+	}
+
+	/** The text of an OpenAI or Anthropic answer. */
+	private static String text(SimulatedProvider simulator, JsonNode answer) {
+		JsonNode text = (simulator.protocol() == WireProtocol.OPENAI)
+				? answer.path("choices").path(0).path("message").path("content")
+				: answer.path("content").path(0).path("text");
+		return text.stringValue();
 	}
 
 	private static ExtensionContext context(String uniqueId) {

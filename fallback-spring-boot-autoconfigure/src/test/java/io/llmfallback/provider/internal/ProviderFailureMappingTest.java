@@ -104,6 +104,10 @@ class ProviderFailureMappingTest {
 						"prompt is too long: 210000 tokens > 200000 maximum"),
 				answer(ANTHROPIC, 400, "anthropic/error-400-invalid-request.json", BAD_REQUEST,
 						"invalid_request_error"),
+				// A model without prefill refuses a stream's continuation as any bad
+				// request.
+				answer(ANTHROPIC, 400, "anthropic/error-400-prefill-unsupported.json", BAD_REQUEST,
+						"invalid_request_error"),
 				answer(ANTHROPIC, 401, "anthropic/error-401-authentication.json", AUTH, "authentication_error"),
 				answer(ANTHROPIC, 403, "anthropic/error-403-permission.json", AUTH, "permission_error"),
 				answer(ANTHROPIC, 500, "anthropic/error-500-api-error.json", SERVER_ERROR, "api_error"),

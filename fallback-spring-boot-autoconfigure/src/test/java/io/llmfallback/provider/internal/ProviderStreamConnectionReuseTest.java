@@ -3,12 +3,13 @@ package io.llmfallback.provider.internal;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
-import io.llmfallback.support.WireMockProviders;
+import io.llmfallback.test.SimulatedProvider;
+import io.llmfallback.test.SimulatedProviderExtension;
+import io.llmfallback.test.WireProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.netty.http.client.HttpClient;
@@ -17,9 +18,6 @@ import reactor.test.StepVerifier;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.llmfallback.provider.internal.ProviderTestKit.CALL_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,18 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderStreamConnectionReuseTest {
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockProviders.server();
+	static final SimulatedProviderExtension providers = new SimulatedProviderExtension().provider("gpt",
+			WireProtocol.OPENAI);
 
 	@Test
 	void aStreamReadToItsEndLeavesItsConnectionToTheNextStream() {
-		server.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody(ProviderTestKit.fixture("openai/chat-completion-stream.sse"))));
+		SimulatedProvider server = providers.get("gpt");
+		server.answerWith("Hello there!");
 		AtomicInteger connections = new AtomicInteger();
 		WebClient.Builder countingConnections = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()
 				.doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())));
-		LlmProvider gpt = LlmProviders.create(ProviderTestKit.settings(ProviderType.OPENAI, server.baseUrl(),
+		LlmProvider gpt = LlmProviders.create(ProviderTestKit.settings(ProviderType.OPENAI, server.baseUrl().toString(),
 				ProviderTestKit.API_KEY, 1024, Map.of()), countingConnections);
 
 		for (int call = 0; call < 3; call++) {

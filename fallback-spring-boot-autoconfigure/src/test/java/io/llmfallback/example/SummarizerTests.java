@@ -1,4 +1,4 @@
-package io.llmfallback.test.example;
+package io.llmfallback.example;
 
 import io.llmfallback.aop.LlmFallback;
 import io.llmfallback.chain.ChainResponse;

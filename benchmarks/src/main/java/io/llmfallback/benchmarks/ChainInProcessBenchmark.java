@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.llmfallback.chain.BreakerSettings;
-import io.llmfallback.chain.ChainExtensions;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.ChainExtensions;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
@@ -95,7 +96,7 @@ public class ChainInProcessBenchmark {
 		ChainSettings settings = new ChainSettings("bench", List.of("primary", "secondary"), Duration.ofSeconds(30),
 				256, ChainSettings.DEFAULT_FALLBACK_ON);
 		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
-		this.chain = new FallbackChain(settings, List.of(primary, secondary), this.breakers,
+		this.chain = new DefaultFallbackChain(settings, List.of(primary, secondary), this.breakers,
 				Map.of("primary", price, "secondary", price), new ChainStatistics());
 		this.instrumentedChain = instrumented(settings, List.of(primary, secondary), price);
 		this.request = new ChatRequest(List.of(ChatMessage.system(ChainOverheadBenchmark.SYSTEM_PROMPT),
@@ -143,7 +144,7 @@ public class ChainInProcessBenchmark {
 		ProviderCircuitBreakers breakers = new ProviderCircuitBreakers(
 				Map.of("primary", BreakerSettings.DEFAULTS, "secondary", BreakerSettings.DEFAULTS), Clock.systemUTC(),
 				chainMeters);
-		return new FallbackChain(settings, providers, breakers, Map.of("primary", price, "secondary", price),
+		return new DefaultFallbackChain(settings, providers, breakers, Map.of("primary", price, "secondary", price),
 				(outcome) -> {
 					statistics.onOutcome(outcome);
 					signals.onOutcome(outcome);

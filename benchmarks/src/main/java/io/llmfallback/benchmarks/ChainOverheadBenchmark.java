@@ -11,12 +11,13 @@ import java.util.concurrent.TimeUnit;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
@@ -233,7 +234,7 @@ public class ChainOverheadBenchmark {
 		ChainSettings chainSettings = new ChainSettings("bench", List.of(primary.name(), secondary.name()),
 				Duration.ofSeconds(30), FALLBACK_MAX_TOKENS, ChainSettings.DEFAULT_FALLBACK_ON);
 		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
-		return new FallbackChain(chainSettings, List.of(primary, secondary), breakers,
+		return new DefaultFallbackChain(chainSettings, List.of(primary, secondary), breakers,
 				Map.of(primary.name(), price, secondary.name(), price), statistics);
 	}
 

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.cost.Pricing;
@@ -110,7 +111,7 @@ public class ContractCheckBenchmark {
 		ChainSettings settings = new ChainSettings("extract", List.of("primary", "secondary"), Duration.ofSeconds(30),
 				256, ChainSettings.DEFAULT_FALLBACK_ON, contract);
 		Pricing price = new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"));
-		return new FallbackChain(settings, providers, breakers, Map.of("primary", price, "secondary", price),
+		return new DefaultFallbackChain(settings, providers, breakers, Map.of("primary", price, "secondary", price),
 				new ChainStatistics());
 	}
 

@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import io.llmfallback.chain.BreakerSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.StreamSettings;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.StreamSettings;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;

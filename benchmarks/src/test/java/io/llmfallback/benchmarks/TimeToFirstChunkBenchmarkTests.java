@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import io.llmfallback.chain.ChainStatistics;
+import io.llmfallback.chain.internal.ChainStatistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

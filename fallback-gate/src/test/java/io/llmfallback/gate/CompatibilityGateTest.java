@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
@@ -199,7 +200,7 @@ class CompatibilityGateTest {
 		OutputContract contract = new OutputContract(
 				OutputContract.parseSchema("{\"type\":\"object\",\"required\":[\"answer\"]}"), null, null, false,
 				OnViolation.NEXT_PROVIDER);
-		FallbackChain chain = new FallbackChain(
+		FallbackChain chain = new DefaultFallbackChain(
 				new ChainSettings("support", List.of("primary", "fallback"), Duration.ofSeconds(5), 256,
 						ChainSettings.DEFAULT_FALLBACK_ON, contract),
 				List.of(primary, fallback),

@@ -1,22 +1,27 @@
 package io.llmfallback.gate;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.llmfallback.architecture.PublicApi;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fallback-gate module's layering: the gate and the review work without Spring Boot,
@@ -74,7 +79,7 @@ class GateArchitectureTests {
 			"io.llmfallback.autoconfigure.InvalidLlmFallbackConfigurationException",
 			// A chain, its providers, prices and contracts, and what its listeners hear.
 			"io.llmfallback.chain.FallbackChain", "io.llmfallback.chain.FallbackChains",
-			"io.llmfallback.chain.ChainSettings", "io.llmfallback.chain.BreakerSettings",
+			"io.llmfallback.chain.ChainSettings", "io.llmfallback.chain.internal.BreakerSettings",
 			"io.llmfallback.chain.ChainListener", "io.llmfallback.chain.ChainOutcome",
 			"io.llmfallback.chain.ChainResponse", "io.llmfallback.chain.AttemptRecord",
 			"io.llmfallback.chain.AttemptOutcome", "io.llmfallback.chain.ServedPath",
@@ -105,6 +110,25 @@ class GateArchitectureTests {
 			.and(not(namedIn(RUNTIME_TYPES))))
 		.because("the runtime's other types, and anything in its internal packages, may change without notice;"
 				+ " name a type in GateArchitectureTests.RUNTIME_TYPES to allow it");
+
+	/**
+	 * The module's public types outside its internal packages are the ones the user guide
+	 * lists under {@code fallback-gate}.
+	 */
+	@ArchTest
+	static void publicTypesAreTheDocumentedApi(JavaClasses classes) {
+		assertThat(new TreeSet<>(PublicApi.publicTypesOutsideInternalPackages(classes)))
+			.as("public types outside ..internal.. packages; list a new one in docs/user-guide.md's"
+					+ " 'Public API' section under fallback-gate, or make it package-private or internal")
+			.containsExactlyElementsOf(new TreeSet<>(PublicApi.documented("fallback-gate")));
+	}
+
+	@ArchTest
+	static final ArchRule apiExposesNoInternalType = classes().that()
+		.arePublic()
+		.and()
+		.resideOutsideOfPackages("..internal..", "io.llmfallback.gate.autoconfigure")
+		.should(PublicApi.exposeNoInternalType());
 
 	private static DescribedPredicate<JavaClass> namedIn(Set<String> names) {
 		return describe("named in RUNTIME_TYPES",

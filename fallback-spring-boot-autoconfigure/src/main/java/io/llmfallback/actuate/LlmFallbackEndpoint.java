@@ -10,9 +10,9 @@ import java.util.TreeMap;
 
 import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.HedgeSettings;
+import io.llmfallback.chain.internal.ChainStatistics;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.internal.ChainSignalSnapshot;

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.SpendGuard;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.internal.ChainSignalSnapshot;
 import io.llmfallback.observe.internal.FallbackSignals;

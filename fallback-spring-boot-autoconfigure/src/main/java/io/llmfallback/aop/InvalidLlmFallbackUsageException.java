@@ -11,7 +11,7 @@ public final class InvalidLlmFallbackUsageException extends IllegalStateExceptio
 
 	private final List<String> problems;
 
-	InvalidLlmFallbackUsageException(List<String> problems) {
+	public InvalidLlmFallbackUsageException(List<String> problems) {
 		super("Invalid @LlmFallback usage:\n" + describe(problems));
 		this.problems = List.copyOf(problems);
 	}

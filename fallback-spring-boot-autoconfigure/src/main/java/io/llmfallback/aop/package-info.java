@@ -1,6 +1,6 @@
 /**
- * The {@code @LlmFallback} annotation and the Spring AOP interceptor that binds a chain
- * to a method.
+ * The {@code @LlmFallback} annotation, which binds a chain to a method, and the failure a
+ * misused one raises at start-up.
  */
 @NullMarked
 package io.llmfallback.aop;

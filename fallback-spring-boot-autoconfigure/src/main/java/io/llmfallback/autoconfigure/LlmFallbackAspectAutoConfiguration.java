@@ -1,8 +1,8 @@
 package io.llmfallback.autoconfigure;
 
-import io.llmfallback.aop.LlmFallbackAdvisingPostProcessor;
-import io.llmfallback.aop.LlmFallbackAspect;
-import io.llmfallback.aop.LlmFallbackUsageValidator;
+import io.llmfallback.aop.internal.LlmFallbackAdvisingPostProcessor;
+import io.llmfallback.aop.internal.LlmFallbackAspect;
+import io.llmfallback.aop.internal.LlmFallbackUsageValidator;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.LlmClient;
 

@@ -5,22 +5,23 @@ import java.time.Clock;
 import java.util.List;
 
 import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
-import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainAttemptObservationConvention;
-import io.llmfallback.chain.ChainExtensions;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainMiddleware;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainRequestObservationConvention;
 import io.llmfallback.chain.ChainSettings;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.LlmClient;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.chain.internal.BreakerTransitionListener;
+import io.llmfallback.chain.internal.ChainExtensions;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.GuardSettings;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.SpendGuard;
 import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.RequestAdaptation;
@@ -139,9 +140,9 @@ public final class LlmFallbackAutoConfiguration {
 	}
 
 	/**
-	 * Transitions are published as {@link io.llmfallback.chain.BreakerTransition}
-	 * application events and handed to every {@link BreakerTransitionListener} bean
-	 * (signals, meters).
+	 * Transitions are published as
+	 * {@link io.llmfallback.chain.internal.BreakerTransition} application events and
+	 * handed to every {@link BreakerTransitionListener} bean (signals, meters).
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -205,11 +206,13 @@ public final class LlmFallbackAutoConfiguration {
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				properties.getObservability().isCaptureContent(), spendGuard, requestConvention.getIfAvailable(),
 				attemptConvention.getIfAvailable());
-		return new FallbackChains(settings.chains()
-			.stream()
-			.map((chain) -> new FallbackChain(chain, chain.providers().stream().map(providers::get).toList(), breakers,
-					guards, settings.pricing(), listener, extensions))
-			.toList());
+		return new FallbackChains(
+				settings.chains()
+					.stream()
+					.<FallbackChain>map((chain) -> new DefaultFallbackChain(chain,
+							chain.providers().stream().map(providers::get).toList(), breakers, guards,
+							settings.pricing(), listener, extensions))
+					.toList());
 	}
 
 	@Bean

@@ -2,9 +2,9 @@ package io.llmfallback.autoconfigure;
 
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.SpendGuard;
 import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.observe.internal.GuardMeters;

@@ -1,11 +1,11 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackStatus;
-import io.llmfallback.chain.ChainStatistics;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.SpendGuard;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.SpendGuard;
 import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.validation.internal.FallbackValidations;

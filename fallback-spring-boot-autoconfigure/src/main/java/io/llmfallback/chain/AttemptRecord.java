@@ -64,7 +64,8 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 				false);
 	}
 
-	static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why, boolean lastResort) {
+	public static AttemptRecord skipped(String provider, int index, String model, AttemptOutcome why,
+			boolean lastResort) {
 		return new AttemptRecord(provider, index, model, why, null, null, Duration.ZERO, null, TokenUsage.NONE,
 				BigDecimal.ZERO, ContractCheck.UNCHECKED, lastResort);
 	}
@@ -84,7 +85,7 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	 * This answer, not served because the other line of a hedged request answered first;
 	 * it is still billed.
 	 */
-	AttemptRecord lostTheRace() {
+	public AttemptRecord lostTheRace() {
 		return new AttemptRecord(this.provider, this.index, this.model, AttemptOutcome.HEDGE_LOST, null,
 				this.httpStatus, this.duration, null, this.usage, this.costUsd, this.contract, this.lastResort,
 				this.retry, this.hedge);

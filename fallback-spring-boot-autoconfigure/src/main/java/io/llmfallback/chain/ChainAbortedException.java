@@ -14,7 +14,8 @@ public final class ChainAbortedException extends ChainFailureException {
 
 	private final FailureCategory category;
 
-	ChainAbortedException(String chain, String operation, List<AttemptRecord> attempts, ProviderException failure) {
+	public ChainAbortedException(String chain, String operation, List<AttemptRecord> attempts,
+			ProviderException failure) {
 		super(chain, operation, attempts, "stopped on " + failure.getCategory().wireName() + " (not in fallback-on)",
 				failure);
 		this.category = failure.getCategory();

@@ -41,7 +41,7 @@ public final class ChainAttemptObservationContext extends Observation.Context {
 
 	private @Nullable StreamStats stream;
 
-	ChainAttemptObservationContext(String chain, LlmProvider provider, int index, ChatRequest request,
+	public ChainAttemptObservationContext(String chain, LlmProvider provider, int index, ChatRequest request,
 			@Nullable String reason, boolean lastResort, int retry, boolean hedge, boolean captureContent) {
 		this.chain = chain;
 		this.provider = provider;
@@ -141,19 +141,19 @@ public final class ChainAttemptObservationContext extends Observation.Context {
 		return this.stream;
 	}
 
-	void streamed(StreamStats stream) {
+	public void streamed(StreamStats stream) {
 		this.stream = stream;
 	}
 
-	void succeeded(ChatResponse response) {
+	public void succeeded(ChatResponse response) {
 		this.response = response;
 	}
 
-	void givenUp(String why) {
+	public void givenUp(String why) {
 		this.givenUp = why;
 	}
 
-	void failed(Throwable failure) {
+	public void failed(Throwable failure) {
 		if (failure instanceof ProviderException providerFailure) {
 			this.errorType = providerFailure.getCategory().wireName();
 		}

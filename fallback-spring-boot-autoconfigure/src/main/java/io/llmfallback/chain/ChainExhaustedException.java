@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChainExhaustedException extends ChainFailureException {
 
-	ChainExhaustedException(String chain, String operation, List<AttemptRecord> attempts,
+	public ChainExhaustedException(String chain, String operation, List<AttemptRecord> attempts,
 			@Nullable Throwable lastFailure) {
 		super(chain, operation, attempts, "exhausted", lastFailure);
 	}

@@ -16,8 +16,8 @@ public final class ChainInterruptedException extends ChainFailureException {
 
 	private final int charactersStreamed;
 
-	ChainInterruptedException(String chain, String operation, List<AttemptRecord> attempts, ProviderException failure,
-			int charactersStreamed) {
+	public ChainInterruptedException(String chain, String operation, List<AttemptRecord> attempts,
+			ProviderException failure, int charactersStreamed) {
 		super(chain, operation, attempts, "interrupted after " + charactersStreamed + " characters streamed, on "
 				+ failure.getCategory().wireName(), failure);
 		this.failure = failure;

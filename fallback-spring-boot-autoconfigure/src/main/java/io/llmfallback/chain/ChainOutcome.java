@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.llmfallback.chain.internal.AttemptCosts;
 import org.jspecify.annotations.Nullable;
 
 /**

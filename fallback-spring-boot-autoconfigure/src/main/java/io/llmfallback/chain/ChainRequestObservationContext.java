@@ -16,7 +16,7 @@ public final class ChainRequestObservationContext extends Observation.Context {
 
 	private int attempts;
 
-	ChainRequestObservationContext(String chain, String operation) {
+	public ChainRequestObservationContext(String chain, String operation) {
 		this.chain = chain;
 		this.operation = operation;
 	}
@@ -41,7 +41,7 @@ public final class ChainRequestObservationContext extends Observation.Context {
 		return this.attempts;
 	}
 
-	void ended(ServedPath path, int attempts) {
+	public void ended(ServedPath path, int attempts) {
 		this.path = path;
 		this.attempts = attempts;
 	}

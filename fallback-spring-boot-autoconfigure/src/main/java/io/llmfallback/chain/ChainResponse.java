@@ -3,6 +3,7 @@ package io.llmfallback.chain;
 import java.math.BigDecimal;
 import java.util.List;
 
+import io.llmfallback.chain.internal.AttemptCosts;
 import io.llmfallback.model.ChatResponse;
 import org.jspecify.annotations.Nullable;
 

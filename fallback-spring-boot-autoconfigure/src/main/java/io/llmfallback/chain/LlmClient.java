@@ -2,6 +2,7 @@ package io.llmfallback.chain;
 
 import java.util.function.Consumer;
 
+import io.llmfallback.chain.internal.ChainBinding;
 import io.llmfallback.contract.ResultMapping;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
+import io.llmfallback.chain.internal.ReactorTime;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,11 +35,11 @@ public final class StreamStats {
 
 	private boolean continuation;
 
-	StreamStats(long startNanos) {
+	public StreamStats(long startNanos) {
 		this.startNanos = startNanos;
 	}
 
-	void chunkAt(long nanos) {
+	public void chunkAt(long nanos) {
 		if (this.firstChunkNanos < 0) {
 			this.firstChunkNanos = nanos;
 		}
@@ -51,16 +52,16 @@ public final class StreamStats {
 		this.lastChunkNanos = nanos;
 	}
 
-	void usageEstimated() {
+	public void usageEstimated() {
 		this.usageEstimated = true;
 	}
 
-	void continuation() {
+	public void continuation() {
 		this.continuation = true;
 	}
 
 	/** When the attempt started, by {@link ReactorTime#nanos()}. */
-	long startNanos() {
+	public long startNanos() {
 		return this.startNanos;
 	}
 

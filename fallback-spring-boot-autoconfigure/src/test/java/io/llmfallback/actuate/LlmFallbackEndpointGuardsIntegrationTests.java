@@ -1,6 +1,6 @@
 package io.llmfallback.actuate;
 
-import io.llmfallback.chain.ProviderGuards;
+import io.llmfallback.chain.internal.ProviderGuards;
 import io.llmfallback.model.ChatResponse;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;

@@ -11,7 +11,7 @@ import io.llmfallback.autoconfigure.LlmFallbackEndpointAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.provider.LlmProvider;

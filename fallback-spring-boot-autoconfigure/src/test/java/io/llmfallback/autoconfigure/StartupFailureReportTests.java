@@ -53,7 +53,7 @@ class StartupFailureReportTests {
 					"SummaryService.brief names fallbackMethod 'degradd', but",
 					"has no method degradd(String[, Throwable]) returning String", "Name a chain configured under")
 			.doesNotContain("sk-report-key-1234567890")
-			.doesNotContain("\tat io.llmfallback.aop.LlmFallbackUsageValidator");
+			.doesNotContain("\tat io.llmfallback.aop.internal.LlmFallbackUsageValidator");
 	}
 
 	private static void run(Class<?> application, String... args) {

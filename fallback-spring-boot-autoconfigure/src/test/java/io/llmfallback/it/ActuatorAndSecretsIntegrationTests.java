@@ -3,19 +3,19 @@ package io.llmfallback.it;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ChainAbortedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.chain.internal.ChainStatistics;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.ChainStatistics;
-import io.llmfallback.chain.ProviderCircuitBreakers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -263,7 +263,7 @@ class ActuatorAndSecretsIntegrationTests {
 		final List<String> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		@EventListener
-		void onTransition(io.llmfallback.chain.BreakerTransition transition) {
+		void onTransition(io.llmfallback.chain.internal.BreakerTransition transition) {
 			this.transitions.add(transition.provider() + ":" + transition.from() + "->" + transition.to());
 		}
 

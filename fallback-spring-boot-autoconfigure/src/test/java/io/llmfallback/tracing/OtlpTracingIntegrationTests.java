@@ -10,7 +10,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmfallback.chain.ChainFailureException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.chain.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.tracing.OtlpTraceReceiver.ReceivedEvent;

@@ -5,16 +5,16 @@ import java.math.RoundingMode;
 import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import io.llmfallback.test.SimulatedProvider;
 import io.llmfallback.test.SimulatedProviders;
-import io.llmfallback.sample.simulator.SimulatedProvidersInitializer;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ContextConfiguration;

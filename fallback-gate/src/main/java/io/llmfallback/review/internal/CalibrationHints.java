@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.internal.BreakerSettings;
 import io.llmfallback.gate.Distribution;
 import io.llmfallback.review.CalibrationHint.Kind;
 import io.llmfallback.review.CalibrationHint;

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.internal.BreakerSettings;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.DimensionVerdict;
 import io.llmfallback.gate.FallbackVerdict;

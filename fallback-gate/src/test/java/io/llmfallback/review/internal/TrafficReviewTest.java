@@ -8,10 +8,10 @@ import java.util.Map;
 
 import io.llmfallback.chain.AttemptOutcome;
 import io.llmfallback.chain.AttemptRecord;
-import io.llmfallback.chain.BreakerSettings;
 import io.llmfallback.chain.ChainOutcome;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.ChainSettings;
+import io.llmfallback.chain.internal.BreakerSettings;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.DimensionVerdict;

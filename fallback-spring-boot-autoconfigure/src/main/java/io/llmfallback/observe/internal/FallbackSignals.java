@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.llmfallback.chain.BreakerTransition;
-import io.llmfallback.chain.BreakerTransitionListener;
 import io.llmfallback.chain.ChainListener;
 import io.llmfallback.chain.ChainOutcome;
+import io.llmfallback.chain.internal.BreakerTransition;
+import io.llmfallback.chain.internal.BreakerTransitionListener;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.AlertListener;
 import io.llmfallback.observe.AlertTransition;

@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.ShareBudget;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.ShareBudget;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,8 +50,12 @@ public final class GuardMeters implements MeterBinder {
 				.register(registry);
 		}
 		for (FallbackChain chain : this.chains) {
-			exhausted(registry, chain.name(), "retry", chain.retryBudget());
-			exhausted(registry, chain.name(), "hedge", chain.hedgeBudget());
+			// Only the library's chains keep budgets; a chain of the user's has none to
+			// report.
+			if (chain instanceof DefaultFallbackChain built) {
+				exhausted(registry, chain.name(), "retry", built.retryBudget());
+				exhausted(registry, chain.name(), "hedge", built.hedgeBudget());
+			}
 		}
 	}
 

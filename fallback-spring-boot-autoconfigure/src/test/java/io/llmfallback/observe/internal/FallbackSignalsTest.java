@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.llmfallback.chain.BreakerTransition;
+import io.llmfallback.chain.internal.BreakerTransition;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.observe.AlertTransition;
 import io.llmfallback.support.MutableClock;

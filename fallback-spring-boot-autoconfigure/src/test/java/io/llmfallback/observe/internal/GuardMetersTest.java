@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.llmfallback.chain.BreakerSettings;
-import io.llmfallback.chain.ChainExtensions;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChain;
-import io.llmfallback.chain.GuardSettings;
 import io.llmfallback.chain.HedgeSettings;
-import io.llmfallback.chain.ProviderCircuitBreakers;
-import io.llmfallback.chain.ProviderGuards;
-import io.llmfallback.chain.RateLimitSettings;
-import io.llmfallback.chain.RetrySettings;
+import io.llmfallback.chain.internal.BreakerSettings;
+import io.llmfallback.chain.internal.ChainExtensions;
+import io.llmfallback.chain.internal.DefaultFallbackChain;
+import io.llmfallback.chain.internal.GuardSettings;
+import io.llmfallback.chain.internal.ProviderCircuitBreakers;
+import io.llmfallback.chain.internal.ProviderGuards;
+import io.llmfallback.chain.internal.RateLimitSettings;
+import io.llmfallback.chain.internal.RetrySettings;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.support.ScriptedProvider;
@@ -43,7 +44,7 @@ class GuardMetersTest {
 					RateLimitSettings.DEFAULTS),
 			"claude", GuardSettings.defaults(Duration.ofSeconds(30), BreakerSettings.DEFAULTS)), this.breakers);
 
-	private final FallbackChain chain = new FallbackChain(
+	private final DefaultFallbackChain chain = new DefaultFallbackChain(
 			new ChainSettings("summarize", List.of("gpt", "claude"), Duration.ofSeconds(60), null,
 					ChainSettings.DEFAULT_FALLBACK_ON, OutputContract.NONE, true, 3, 0.1,
 					HedgeSettings.afterPercentile(95, 0.05)),

@@ -1,5 +1,6 @@
 package io.llmfallback.model;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -18,17 +19,25 @@ import org.jspecify.annotations.Nullable;
  * a chunk without them
  * @param model the model that answered, as the provider reported it, or {@code null} when
  * the chunk does not say
+ * @param toolCalls tool calls, each whole: the provider's argument deltas are assembled
+ * before a call is passed on, on the chunk that ends it (usually the last)
  */
-public record ChatChunk(String text, @Nullable String finishReason, @Nullable TokenUsage usage,
-		@Nullable String model) {
+public record ChatChunk(String text, @Nullable String finishReason, @Nullable TokenUsage usage, @Nullable String model,
+		List<ToolCall> toolCalls) {
 
 	public ChatChunk {
 		Objects.requireNonNull(text, "text");
+		toolCalls = List.copyOf(toolCalls);
+	}
+
+	/** A chunk without tool calls. */
+	public ChatChunk(String text, @Nullable String finishReason, @Nullable TokenUsage usage, @Nullable String model) {
+		this(text, finishReason, usage, model, List.of());
 	}
 
 	/** A chunk of text only. */
 	public static ChatChunk text(String text) {
-		return new ChatChunk(text, null, null, null);
+		return new ChatChunk(text, null, null, null, List.of());
 	}
 
 	/** Whether this chunk adds text. */

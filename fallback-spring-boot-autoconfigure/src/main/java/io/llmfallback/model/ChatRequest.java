@@ -17,9 +17,21 @@ import org.jspecify.annotations.Nullable;
  * configured default
  * @param temperature sampling temperature, or {@code null} to send none
  * @param responseFormat whether a JSON object is asked for
+ * @param tools the tools the model may call
+ * @param toolChoice whether and which tool it must call, or {@code null} for the
+ * provider's default (it decides)
+ * @param stop sequences that end the answer where they appear (at most 4: OpenAI's limit)
+ * @param topP nucleus sampling, or {@code null} to send none
+ * @param seed a seed for sampling that repeats, or {@code null} to send none (Anthropic
+ * has none and ignores it)
  */
 public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @Nullable Integer maxTokens,
-		@Nullable Double temperature, ResponseFormat responseFormat) {
+		@Nullable Double temperature, ResponseFormat responseFormat, List<ToolDefinition> tools,
+		@Nullable ToolChoice toolChoice, List<String> stop, @Nullable Double topP, @Nullable Long seed) {
+
+	private static final int MAX_STOP_SEQUENCES = 4;
+
+	private static final long ESTIMATED_IMAGE_TOKENS = 1_000;
 
 	public ChatRequest {
 		messages = List.copyOf(messages);
@@ -30,6 +42,28 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 			throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
 		}
 		Objects.requireNonNull(responseFormat, "responseFormat");
+		tools = List.copyOf(tools);
+		stop = List.copyOf(stop);
+		if (stop.size() > MAX_STOP_SEQUENCES || stop.stream().anyMatch(String::isEmpty)) {
+			throw new IllegalArgumentException(
+					"At most " + MAX_STOP_SEQUENCES + " stop sequences, none empty; was " + stop.size());
+		}
+		if (toolChoice != null && toolChoice.mode() != ToolChoice.Mode.NONE && tools.isEmpty()) {
+			throw new IllegalArgumentException("A tool choice other than NONE needs tools");
+		}
+		if (toolChoice != null && toolChoice.toolName() != null
+				&& tools.stream().noneMatch((tool) -> tool.name().equals(toolChoice.toolName()))) {
+			throw new IllegalArgumentException("The tool choice names a tool the request does not define");
+		}
+		if (topP != null && !(topP > 0 && topP <= 1)) {
+			throw new IllegalArgumentException("topP must be above 0 and at most 1, was " + topP);
+		}
+	}
+
+	/** A request of text messages, without tools, stop sequences, top_p or seed. */
+	public ChatRequest(List<ChatMessage> messages, @Nullable String model, @Nullable Integer maxTokens,
+			@Nullable Double temperature, ResponseFormat responseFormat) {
+		this(messages, model, maxTokens, temperature, responseFormat, List.of(), null, List.of(), null, null);
 	}
 
 	/** A request of one user message with every other field at the provider's default. */
@@ -38,7 +72,8 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 	}
 
 	public ChatRequest withMaxTokens(@Nullable Integer maxTokens) {
-		return new ChatRequest(this.messages, this.model, maxTokens, this.temperature, this.responseFormat);
+		return new ChatRequest(this.messages, this.model, maxTokens, this.temperature, this.responseFormat, this.tools,
+				this.toolChoice, this.stop, this.topP, this.seed);
 	}
 
 	/** This request with a system message put first. */
@@ -46,19 +81,51 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		List<ChatMessage> withSystem = new java.util.ArrayList<>(this.messages.size() + 1);
 		withSystem.add(ChatMessage.system(systemPrompt));
 		withSystem.addAll(this.messages);
-		return new ChatRequest(withSystem, this.model, this.maxTokens, this.temperature, this.responseFormat);
+		return withMessages(withSystem);
 	}
 
 	public ChatRequest withTemperature(@Nullable Double temperature) {
-		return new ChatRequest(this.messages, this.model, this.maxTokens, temperature, this.responseFormat);
+		return new ChatRequest(this.messages, this.model, this.maxTokens, temperature, this.responseFormat, this.tools,
+				this.toolChoice, this.stop, this.topP, this.seed);
 	}
 
 	public ChatRequest withResponseFormat(ResponseFormat responseFormat) {
-		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, responseFormat);
+		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, responseFormat, this.tools,
+				this.toolChoice, this.stop, this.topP, this.seed);
 	}
 
 	public ChatRequest withModel(@Nullable String model) {
-		return new ChatRequest(this.messages, model, this.maxTokens, this.temperature, this.responseFormat);
+		return new ChatRequest(this.messages, model, this.maxTokens, this.temperature, this.responseFormat, this.tools,
+				this.toolChoice, this.stop, this.topP, this.seed);
+	}
+
+	/** This request with tools the model may call, and whether and which it must. */
+	public ChatRequest withTools(List<ToolDefinition> tools, @Nullable ToolChoice toolChoice) {
+		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, this.responseFormat, tools,
+				toolChoice, this.stop, this.topP, this.seed);
+	}
+
+	/** This request with stop sequences, nucleus sampling and a seed. */
+	public ChatRequest withSampling(List<String> stop, @Nullable Double topP, @Nullable Long seed) {
+		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, this.responseFormat,
+				this.tools, this.toolChoice, stop, topP, seed);
+	}
+
+	/** This request with other messages, everything else the same. */
+	public ChatRequest withMessages(List<ChatMessage> messages) {
+		return new ChatRequest(messages, this.model, this.maxTokens, this.temperature, this.responseFormat, this.tools,
+				this.toolChoice, this.stop, this.topP, this.seed);
+	}
+
+	/** Whether the request defines tools (or has their calls in its conversation). */
+	public boolean usesTools() {
+		return !this.tools.isEmpty() || this.messages.stream()
+			.anyMatch((message) -> message.role() == ChatRole.TOOL || !message.toolCalls().isEmpty());
+	}
+
+	/** Whether a message holds an image. */
+	public boolean hasImages() {
+		return this.messages.stream().anyMatch((message) -> !message.images().isEmpty());
 	}
 
 	/**
@@ -75,20 +142,30 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		List<ChatMessage> prefilled = new java.util.ArrayList<>(this.messages.size() + 1);
 		prefilled.addAll(this.messages);
 		prefilled.add(ChatMessage.assistant(answerSoFar.substring(0, end)));
-		return new ChatRequest(prefilled, this.model, this.maxTokens, this.temperature, this.responseFormat);
+		return withMessages(prefilled);
 	}
 
 	/**
-	 * The prompt's tokens, estimated at one per four characters (the rule of thumb OpenAI
-	 * documents for English): a request's size before any provider has counted it, for
-	 * rate limits and for pricing a call given up before it answered.
+	 * The prompt's tokens, estimated at one per four characters of its text, tool
+	 * definitions and tool calls (the rule of thumb OpenAI documents for English), and
+	 * {@value #ESTIMATED_IMAGE_TOKENS} per image (about what one of 1024 x 1024 pixels
+	 * costs on each of the three providers): a request's size before any provider has
+	 * counted it, for rate limits and for pricing a call given up before it answered.
 	 */
 	public long estimatedInputTokens() {
 		long characters = 0;
+		long images = 0;
 		for (ChatMessage message : this.messages) {
 			characters += message.content().length();
+			for (ToolCall call : message.toolCalls()) {
+				characters += call.name().length() + call.arguments().length();
+			}
+			images += message.images().size();
 		}
-		return (characters + 3) / 4;
+		for (ToolDefinition tool : this.tools) {
+			characters += tool.name().length() + tool.description().length() + tool.parameters().length();
+		}
+		return (characters + 3) / 4 + images * ESTIMATED_IMAGE_TOKENS;
 	}
 
 	/** Concatenated text of the system messages, or {@code null} when there are none. */

@@ -1,6 +1,7 @@
 package io.llmfallback.model;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -17,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param provider the configured name of the provider that answered
  * @param model the model that answered, as the provider reported it
  * @param latency how long the provider call took
+ * @param toolCalls the tools the model asked to call, in its order; the text may then be
+ * empty
  */
 public record ChatResponse(String text, @Nullable String finishReason, TokenUsage usage, String provider, String model,
-		Duration latency) {
+		Duration latency, List<ToolCall> toolCalls) {
 
 	// OpenAI says "length", Anthropic "max_tokens", Gemini "MAX_TOKENS".
 	private static final Set<String> TOKEN_LIMIT_FINISH_REASONS = Set.of("length", "max_tokens");
@@ -30,6 +33,18 @@ public record ChatResponse(String text, @Nullable String finishReason, TokenUsag
 		Objects.requireNonNull(provider, "provider");
 		Objects.requireNonNull(model, "model");
 		Objects.requireNonNull(latency, "latency");
+		toolCalls = List.copyOf(toolCalls);
+	}
+
+	/** An answer of text only. */
+	public ChatResponse(String text, @Nullable String finishReason, TokenUsage usage, String provider, String model,
+			Duration latency) {
+		this(text, finishReason, usage, provider, model, latency, List.of());
+	}
+
+	/** Whether the model asked for tool calls. */
+	public boolean hasToolCalls() {
+		return !this.toolCalls.isEmpty();
 	}
 
 	/**
@@ -42,11 +57,13 @@ public record ChatResponse(String text, @Nullable String finishReason, TokenUsag
 	}
 
 	public ChatResponse withUsage(TokenUsage usage) {
-		return new ChatResponse(this.text, this.finishReason, usage, this.provider, this.model, this.latency);
+		return new ChatResponse(this.text, this.finishReason, usage, this.provider, this.model, this.latency,
+				this.toolCalls);
 	}
 
 	public ChatResponse withLatency(Duration latency) {
-		return new ChatResponse(this.text, this.finishReason, this.usage, this.provider, this.model, latency);
+		return new ChatResponse(this.text, this.finishReason, this.usage, this.provider, this.model, latency,
+				this.toolCalls);
 	}
 
 }

@@ -18,6 +18,7 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
@@ -201,7 +202,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		int status = response.statusCode().value();
 		long maxEventBytes = this.settings.maxResponseBytes();
 		SseReader reader = new SseReader(maxEventBytes, 4 * maxEventBytes);
-		StreamState state = new StreamState();
+		StreamState state = new StreamState(name());
 		Sinks.Empty<Void> terminated = Sinks.empty();
 		return response.body(BodyExtractors.toDataBuffers()).concatMapIterable((buffer) -> {
 			try {
@@ -254,7 +255,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			throw new ProviderException(name(), FailureCategory.STREAM_TRUNCATED, 200, null,
 					"stream ended before its end-of-stream marker", null);
 		}
-		if (!state.hasText) {
+		List<ToolCall> toolCalls = state.toolCalls.calls();
+		if (!state.hasText && toolCalls.isEmpty()) {
 			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, 200, null,
 					"stream has no text (finish reason " + this.redactor.redact(String.valueOf(state.finishReason))
 							+ ")",
@@ -265,7 +267,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 			ObjectNode reported = state.usage;
 			usage = plausible(usage(reported).consistent(), maxTokens, () -> usageQuietly(reported));
 		}
-		return new ChatChunk("", state.finishReason, usage, (state.model != null) ? state.model : requestedModel);
+		return new ChatChunk("", state.finishReason, usage, (state.model != null) ? state.model : requestedModel,
+				toolCalls);
 	}
 
 	/**
@@ -543,6 +546,19 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
+	 * The answer, unless it has neither text nor tool calls to serve: an answer of tool
+	 * calls alone is whole, one of blank text alone is {@code empty-response}, as for
+	 * {@link #answer(String, boolean, String, TokenUsage, String, Duration)}.
+	 */
+	protected ChatResponse answer(String text, List<ToolCall> toolCalls, @Nullable String finishReason,
+			TokenUsage usage, String model, Duration latency) {
+		if (toolCalls.isEmpty()) {
+			return answer(text, false, finishReason, usage, model, latency);
+		}
+		return new ChatResponse(text, finishReason, usage, name(), model, latency, toolCalls);
+	}
+
+	/**
 	 * Adds the credential header(s) of this protocol; only called when an API key is
 	 * configured.
 	 */
@@ -647,6 +663,8 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 */
 	protected static final class StreamState {
 
+		private final ToolCallAssembler toolCalls;
+
 		private @Nullable String model;
 
 		private @Nullable String finishReason;
@@ -658,6 +676,15 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		private boolean terminated;
 
 		private boolean hasText;
+
+		StreamState(String provider) {
+			this.toolCalls = new ToolCallAssembler(provider);
+		}
+
+		/** The tool calls the stream has sent so far, to add to. */
+		ToolCallAssembler toolCalls() {
+			return this.toolCalls;
+		}
 
 		/** The model that answers, when the event names one. */
 		void model(String model) {

@@ -1,10 +1,8 @@
 package io.llmfallback.chain;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
-import io.llmfallback.chain.internal.ReactorTime;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,78 +10,55 @@ import org.jspecify.annotations.Nullable;
  * the time between each and the one before it, as the OpenTelemetry GenAI
  * {@code time_to_first_chunk} and {@code time_per_output_chunk} meters record them.
  * Chunks without text (a role, the finish reason and usage) are no output and do not
- * count. Written by the one stream it describes, in order, and read once the attempt has
- * ended.
+ * count. A value: taken when the attempt ended, or was given up.
  */
 public final class StreamStats {
 
-	private final long startNanos;
+	private final @Nullable Duration timeToFirstChunk;
 
-	private long firstChunkNanos = -1;
+	private final long[] chunkGapNanos;
 
-	private long lastChunkNanos;
+	private final boolean usageEstimated;
+
+	private final boolean continuation;
 
 	/**
-	 * The gaps between chunks after the first, in nanoseconds; as many as the bounded
-	 * stream has chunks.
+	 * @param timeToFirstChunk from the attempt's start to its first chunk with text, or
+	 * {@code null} when none came
+	 * @param chunkGapNanos the time each chunk after the first took from the one before
+	 * it, in nanoseconds, in order (copied)
+	 * @param usageEstimated whether the attempt's usage is an estimate
+	 * @param continuation whether the attempt continued another provider's answer
 	 */
-	private long[] gaps = new long[16];
-
-	private int gapCount;
-
-	private boolean usageEstimated;
-
-	private boolean continuation;
-
-	public StreamStats(long startNanos) {
-		this.startNanos = startNanos;
-	}
-
-	public void chunkAt(long nanos) {
-		if (this.firstChunkNanos < 0) {
-			this.firstChunkNanos = nanos;
+	public StreamStats(@Nullable Duration timeToFirstChunk, long[] chunkGapNanos, boolean usageEstimated,
+			boolean continuation) {
+		if (timeToFirstChunk == null && chunkGapNanos.length > 0) {
+			throw new IllegalArgumentException("Gaps between chunks need a first chunk");
 		}
-		else {
-			if (this.gapCount == this.gaps.length) {
-				this.gaps = Arrays.copyOf(this.gaps, this.gaps.length * 2);
-			}
-			this.gaps[this.gapCount++] = Math.max(0, nanos - this.lastChunkNanos);
-		}
-		this.lastChunkNanos = nanos;
-	}
-
-	public void usageEstimated() {
-		this.usageEstimated = true;
-	}
-
-	public void continuation() {
-		this.continuation = true;
-	}
-
-	/** When the attempt started, by {@link ReactorTime#nanos()}. */
-	public long startNanos() {
-		return this.startNanos;
+		this.timeToFirstChunk = timeToFirstChunk;
+		this.chunkGapNanos = chunkGapNanos.clone();
+		this.usageEstimated = usageEstimated;
+		this.continuation = continuation;
 	}
 
 	/**
 	 * From the attempt's start to its first chunk with text; {@code null} when none came.
 	 */
 	public @Nullable Duration timeToFirstChunk() {
-		return (this.firstChunkNanos < 0) ? null
-				: Duration.ofNanos(Math.max(0, this.firstChunkNanos - this.startNanos));
+		return this.timeToFirstChunk;
 	}
 
 	/** How many chunks with text came. */
 	public int chunks() {
-		return (this.firstChunkNanos < 0) ? 0 : this.gapCount + 1;
+		return (this.timeToFirstChunk == null) ? 0 : this.chunkGapNanos.length + 1;
 	}
 
 	/**
 	 * Passes the time each chunk after the first took from the chunk before it, in order.
 	 */
 	public void forEachChunkGap(Consumer<Duration> gap) {
-		for (int i = 0; i < this.gapCount; i++) {
-			gap.accept(Duration.ofNanos(this.gaps[i]));
+		for (long nanos : this.chunkGapNanos) {
+			gap.accept(Duration.ofNanos(nanos));
 		}
 	}
 

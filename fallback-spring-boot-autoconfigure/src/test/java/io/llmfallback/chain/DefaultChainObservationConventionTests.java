@@ -90,11 +90,7 @@ class DefaultChainObservationConventionTests {
 	@Test
 	void streamedAttemptCarriesItsFirstChunkTimeAndHowItsUsageWasCounted() {
 		ChainAttemptObservationContext context = attempt(1, ChatRequest.ofUser("hi"), "stream-truncated", false);
-		StreamStats stream = new StreamStats(1_000_000_000L);
-		stream.chunkAt(1_250_500_000L);
-		stream.usageEstimated();
-		stream.continuation();
-		context.streamed(stream);
+		context.streamed(new StreamStats(Duration.ofNanos(250_500_000L), new long[0], true, true));
 
 		assertThat(map(this.attemptConvention.getHighCardinalityKeyValues(context))).containsOnly(
 				entry("llm.fallback.attempt", "1"), entry("llm.fallback.reason", "stream-truncated"),

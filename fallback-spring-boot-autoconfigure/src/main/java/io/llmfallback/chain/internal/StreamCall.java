@@ -56,7 +56,7 @@ final class StreamCall {
 	 */
 	Flux<ChatChunk> call(RequestRun run, LlmProvider provider, int index, ChatRequest attemptRequest,
 			StreamedAnswer answer, long deadlineNanos, boolean holdUntilEnd) {
-		long start = answer.stats.startNanos();
+		long start = answer.recorder.startNanos();
 		String model = modelOf(attemptRequest, provider);
 		StreamSettings limits = this.parts.guards().settings(provider.name()).stream();
 		Duration firstChunk = min(limits.timeToFirstChunk(), Duration.ofNanos(deadlineNanos - start));
@@ -136,7 +136,7 @@ final class StreamCall {
 		ContractGuard.flag(run, check);
 		run.add(new AttemptRecord(provider.name(), index, response.model(), AttemptOutcome.SUCCESS, null, 200,
 				response.latency(), null, response.usage(), this.parts.cost(provider, response.usage()), check, false,
-				0, false, answer.stats));
+				0, false, answer.recorder.stats()));
 		served.set(new ChainResponse(response, this.parts.name(), run.operation, run.attempts(), check.violations()));
 	}
 
@@ -162,8 +162,8 @@ final class StreamCall {
 		}
 		if (ex == ProviderCall.BreakerOpened.INSTANCE) {
 			run.add(answer.sent
-					? this.parts.givenUp(provider, Attempt.of(index, false), model, answer.stats.startNanos(), request,
-							AttemptOutcome.CANCELLED)
+					? this.parts.givenUp(provider, Attempt.of(index, false), model, answer.recorder.startNanos(),
+							request, AttemptOutcome.CANCELLED)
 					: AttemptRecord.skipped(provider.name(), index, model, AttemptOutcome.SHORT_CIRCUITED, false));
 			run.lastReason = "breaker-opened";
 			return Routing.Failed.NOWHERE;
@@ -171,8 +171,8 @@ final class StreamCall {
 		if (ex instanceof ProviderException failure) {
 			TokenUsage billed = answer.billed(request, failure.getBilledUsage());
 			run.add(new AttemptRecord(provider.name(), index, model, AttemptOutcome.FAILED, failure.getCategory(),
-					failure.getHttpStatus(), elapsedSince(answer.stats.startNanos()), failure.getRetryAfter(), billed,
-					this.parts.cost(provider, billed), answer.check, false, 0, false, answer.stats));
+					failure.getHttpStatus(), elapsedSince(answer.recorder.startNanos()), failure.getRetryAfter(),
+					billed, this.parts.cost(provider, billed), answer.check, false, 0, false, answer.recorder.stats()));
 			run.lastFailure = failure;
 			run.lastReason = failure.getCategory().wireName();
 		}
@@ -192,8 +192,9 @@ final class StreamCall {
 			LlmProvider provider = streaming.provider();
 			TokenUsage billed = answer.billed(request, new TokenUsage(request.estimatedInputTokens(), 0));
 			run.add(new AttemptRecord(provider.name(), streaming.index(), modelOf(request, provider),
-					AttemptOutcome.CANCELLED, null, null, elapsedSince(answer.stats.startNanos()), null, billed,
-					this.parts.cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false, answer.stats));
+					AttemptOutcome.CANCELLED, null, null, elapsedSince(answer.recorder.startNanos()), null, billed,
+					this.parts.cost(provider, billed), ContractCheck.UNCHECKED, false, 0, false,
+					answer.recorder.stats()));
 		}
 	}
 
@@ -201,13 +202,21 @@ final class StreamCall {
 			StreamedAnswer answer, Flux<ChatChunk> chunks) {
 		return Flux.defer(() -> {
 			AttemptObservation observed = this.parts.startObservation(run, provider, attempt, request);
-			observed.streamed(answer.stats);
-			return chunks.doOnComplete(() -> observed.succeeded(answer.response))
-				.doOnError(observed::failed)
-				.doOnCancel(() -> observed.cancelled(answer.sent ? "cancelled" : null))
+			// Marked streamed from the start; the timings are those recorded when the
+			// attempt ends, however it ends.
+			observed.streamed(answer.recorder.stats());
+			return chunks.doOnComplete(() -> ended(observed, answer, () -> observed.succeeded(answer.response)))
+				.doOnError((failure) -> ended(observed, answer, () -> observed.failed(failure)))
+				.doOnCancel(() -> ended(observed, answer, () -> observed.cancelled(answer.sent ? "cancelled" : null)))
 				.contextWrite((reactorContext) -> reactorContext.put(ObservationThreadLocalAccessor.KEY,
 						observed.observation()));
 		});
+	}
+
+	/** Ends the attempt's observation with the stream's timings as they were recorded. */
+	private static void ended(AttemptObservation observed, StreamedAnswer answer, Runnable outcome) {
+		observed.streamed(answer.recorder.stats());
+		outcome.run();
 	}
 
 }

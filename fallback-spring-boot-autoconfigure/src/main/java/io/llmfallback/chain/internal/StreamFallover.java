@@ -107,7 +107,7 @@ final class StreamFallover {
 				start + this.parts.settings().streamRecovery().continuationBudget().toNanos());
 		ChatRequest prefilled = this.plan.requestFor(request, provider, index).withPrefill(cut.text());
 		StreamedAnswer answer = new StreamedAnswer(start, cut.text());
-		answer.stats.continuation();
+		answer.recorder.continuation();
 		return this.streams.call(run, provider, index, prefilled, answer, deadline, false)
 			.doOnComplete(() -> this.streams.served(run, provider, index, answer, served))
 			.onErrorResume((ex) -> {

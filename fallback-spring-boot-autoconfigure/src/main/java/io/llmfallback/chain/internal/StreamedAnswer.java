@@ -2,7 +2,6 @@ package io.llmfallback.chain.internal;
 
 import java.time.Duration;
 
-import io.llmfallback.chain.StreamStats;
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatChunk;
@@ -15,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /** What one streamed attempt has sent so far; written by one stream, in order. */
 final class StreamedAnswer {
 
-	final StreamStats stats;
+	final StreamRecorder recorder;
 
 	/**
 	 * The text of another provider's interrupted answer that this stream continues; empty
@@ -52,7 +51,7 @@ final class StreamedAnswer {
 	volatile boolean delivered;
 
 	StreamedAnswer(long startNanos, String prefix) {
-		this.stats = new StreamStats(startNanos);
+		this.recorder = new StreamRecorder(startNanos);
 		this.prefix = prefix;
 	}
 
@@ -60,7 +59,7 @@ final class StreamedAnswer {
 		this.received = true;
 		if (chunk.hasText()) {
 			// Text only: the role chunk and the synthesized last chunk are no output.
-			this.stats.chunkAt(ReactorTime.nanos());
+			this.recorder.chunkAt(ReactorTime.nanos());
 		}
 		this.text.append(chunk.text());
 		if (chunk.finishReason() != null) {
@@ -142,7 +141,7 @@ final class StreamedAnswer {
 		if (this.usage != null) {
 			return this.usage;
 		}
-		this.stats.usageEstimated();
+		this.recorder.usageEstimated();
 		return new TokenUsage(request.estimatedInputTokens(), (this.text.length() + 3) / 4);
 	}
 

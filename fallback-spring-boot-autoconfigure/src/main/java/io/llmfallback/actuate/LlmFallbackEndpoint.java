@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
+import io.llmfallback.actuate.internal.LlmFallbackStatus;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.HedgeSettings;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.llmfallback.actuate.internal.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.observe.Alert;
 import io.llmfallback.provider.LlmProvider;

@@ -1,8 +1,8 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackEndpoint;
-import io.llmfallback.actuate.LlmFallbackStatus;
 import io.llmfallback.actuate.internal.LlmFallbackGateOperations;
+import io.llmfallback.actuate.internal.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChains;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,7 +1,7 @@
 package io.llmfallback.autoconfigure;
 
 import io.llmfallback.actuate.LlmFallbackHealthIndicator;
-import io.llmfallback.actuate.LlmFallbackStatus;
+import io.llmfallback.actuate.internal.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChains;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,6 +1,6 @@
 package io.llmfallback.autoconfigure;
 
-import io.llmfallback.actuate.LlmFallbackStatus;
+import io.llmfallback.actuate.internal.LlmFallbackStatus;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.internal.ChainStatistics;
 import io.llmfallback.chain.internal.ProviderCircuitBreakers;

@@ -1,4 +1,4 @@
-package io.llmfallback.actuate;
+package io.llmfallback.actuate.internal;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -27,9 +27,6 @@ import org.jspecify.annotations.Nullable;
  * {@code llmFallback} health component read them: the one object both depend on, so that
  * neither knows which runtime bean holds which figure. Read-only, except that
  * {@link #evaluateAlerts()} evaluates the alerts as reading the endpoint always has.
- * <p>
- * Public only so that the auto-configuration, in another package, can build it; what it
- * answers is for this package alone.
  */
 public final class LlmFallbackStatus {
 
@@ -67,42 +64,42 @@ public final class LlmFallbackStatus {
 	}
 
 	/** Every provider, in configuration order. */
-	Collection<LlmProvider> providers() {
+	public Collection<LlmProvider> providers() {
 		return this.providers.all();
 	}
 
 	/** Every chain, in configuration order. */
-	Collection<FallbackChain> chains() {
+	public Collection<FallbackChain> chains() {
 		return this.chains.all();
 	}
 
 	/** The chain of that name, or {@code null} when none is configured. */
-	@Nullable FallbackChain chain(String name) {
+	public @Nullable FallbackChain chain(String name) {
 		return this.chains.contains(name) ? this.chains.chain(name) : null;
 	}
 
 	/** The provider's breaker state now. */
-	CircuitBreaker.State breakerState(String provider) {
+	public CircuitBreaker.State breakerState(String provider) {
 		return this.breakers.state(provider);
 	}
 
 	/** Whether the provider's breaker lets a call through now. */
-	boolean callPermitted(String provider) {
+	public boolean callPermitted(String provider) {
 		return this.breakers.isCallPermitted(provider);
 	}
 
 	/** How many calls of the provider are in flight now. */
-	int inFlight(String provider) {
+	public int inFlight(String provider) {
 		return this.guards.inFlight(provider);
 	}
 
 	/** The most calls of the provider in flight at once. */
-	int maxConcurrency(String provider) {
+	public int maxConcurrency(String provider) {
 		return this.guards.settings(provider).maxConcurrency();
 	}
 
 	/** The age past which a call of the provider in flight is slow now. */
-	Duration slowCallThreshold(String provider) {
+	public Duration slowCallThreshold(String provider) {
 		return this.guards.slowCallThreshold(provider);
 	}
 
@@ -110,46 +107,46 @@ public final class LlmFallbackStatus {
 	 * How long the {@code retry-after} of the provider's last 429 still keeps requests
 	 * from it, or {@code null}.
 	 */
-	@Nullable Duration limitedFor(String provider) {
+	public @Nullable Duration limitedFor(String provider) {
 		return this.guards.limitedFor(provider);
 	}
 
 	/** The chain's six signals over their rolling windows. */
-	ChainSignalSnapshot signals(String chain) {
+	public ChainSignalSnapshot signals(String chain) {
 		return this.signals.snapshot(chain);
 	}
 
 	/** The chain's counts since start. */
-	ChainStatistics.Snapshot totals(String chain) {
+	public ChainStatistics.Snapshot totals(String chain) {
 		return this.statistics.snapshot(chain);
 	}
 
 	/** What the chain spent within the spend-guard window. */
-	BigDecimal spent(String chain) {
+	public BigDecimal spent(String chain) {
 		return this.spendGuard.spent(chain);
 	}
 
 	/** The chain's own spend limit, or {@code null}. */
-	@Nullable BigDecimal spendLimit(String chain) {
+	public @Nullable BigDecimal spendLimit(String chain) {
 		return this.spendGuard.limit(chain);
 	}
 
 	/** Whether fallbacks dearer than the chain's primary are stopped now. */
-	boolean spendLimited(String chain) {
+	public boolean spendLimited(String chain) {
 		return this.spendGuard.isLimited(chain);
 	}
 
 	/**
 	 * The chain's latest gate outcome, or {@code null} without the fallback-gate module.
 	 */
-	@Nullable FallbackValidation validation(String chain) {
+	public @Nullable FallbackValidation validation(String chain) {
 		return (this.validations != null) ? this.validations.of(chain) : null;
 	}
 
 	/**
 	 * The chains that have a gate corpus; none without the fallback-gate module.
 	 */
-	Set<String> chainsWithCorpus() {
+	public Set<String> chainsWithCorpus() {
 		return (this.validations != null) ? this.validations.chainsWithCorpus() : Set.of();
 	}
 
@@ -158,12 +155,12 @@ public final class LlmFallbackStatus {
 	 * changed.
 	 * @return the alerts, firing or not
 	 */
-	List<Alert> evaluateAlerts() {
+	public List<Alert> evaluateAlerts() {
 		return this.signals.evaluate();
 	}
 
 	/** The alerts as last evaluated, without evaluating them again. */
-	List<Alert> lastAlerts() {
+	public List<Alert> lastAlerts() {
 		return this.signals.alerts();
 	}
 

@@ -1,4 +1,4 @@
-package io.llmfallback.actuate;
+package io.llmfallback.actuate.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,6 +6,8 @@ import java.util.Set;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.llmfallback.actuate.LlmFallbackEndpoint;
+import io.llmfallback.actuate.LlmFallbackHealthIndicator;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackEndpointAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackHealthAutoConfiguration;

@@ -145,6 +145,20 @@ class AnthropicProviderToolsTest {
 				}""");
 	}
 
+	@Test
+	void anEmptyDescriptionIsLeftOutAndBlankArgumentsAreAnEmptyInput() {
+		ToolDefinition ping = new ToolDefinition("ping", "", "{\"type\":\"object\"}");
+		ToolCall call = new ToolCall("toolu_01", "ping", " ");
+		send(new ChatRequest(List.of(ChatMessage.user("Ping."), ChatMessage.assistant("", List.of(call)),
+				ChatMessage.toolResult(call, "pong")), null, null, null, ResponseFormat.TEXT)
+			.withTools(List.of(ping), null));
+
+		assertThat(sentBody().path("tools")).isEqualTo(JSON.readTree("""
+				[ { "name": "ping", "input_schema": { "type": "object" } } ]"""));
+		assertThat(sentBody().path("messages").path(1).path("content")).isEqualTo(JSON.readTree("""
+				[ { "type": "tool_use", "id": "toolu_01", "name": "ping", "input": {} } ]"""));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "[]", "\"object\"", "{\"type\":", "not json", "" })
 	void toolParametersThatAreNotAJsonObjectFailAsBadRequestBeforeSending(String parameters) {

@@ -82,6 +82,13 @@ class AnthropicProviderToolsTest {
 			    "input_schema": { "type": "object", "properties": { "timezone": { "type": "string" } } } } ]"""
 		.formatted(WEATHER_SCHEMA);
 
+	/** {@link #WEATHER_CALL} and {@link #TIME_CALL} as Anthropic takes them. */
+	private static final String TOOL_USE_JSON = """
+			{ "type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
+			  "input": { "location": "San Francisco, CA", "unit": "celsius" } },
+			{ "type": "tool_use", "id": "toolu_01B18r01rx01mr028946mr0", "name": "get_time",
+			  "input": { "timezone": "America/Los_Angeles" } }""";
+
 	private static final ToolDefinition WEATHER = new ToolDefinition("get_weather",
 			"Get the current weather in a given location", WEATHER_SCHEMA);
 
@@ -200,10 +207,7 @@ class AnthropicProviderToolsTest {
 				    { "role": "user", "content": "Weather and time in San Francisco?" },
 				    { "role": "assistant", "content": [
 				      { "type": "text", "text": "I'll check the weather and the local time in San Francisco." },
-				      { "type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
-				        "input": { "location": "San Francisco, CA", "unit": "celsius" } },
-				      { "type": "tool_use", "id": "toolu_01B18r01rx01mr028946mr0", "name": "get_time",
-				        "input": { "timezone": "America/Los_Angeles" } } ] },
+				      %s ] },
 				    { "role": "user", "content": [
 				      { "type": "tool_result", "tool_use_id": "toolu_01A09q90qw90lq917835lq9",
 				        "content": "15 degrees, fog" },
@@ -211,7 +215,7 @@ class AnthropicProviderToolsTest {
 				        "content": "09:41" } ] }
 				  ],
 				  "tools": %s
-				}""".formatted(TOOLS_JSON));
+				}""".formatted(TOOL_USE_JSON, TOOLS_JSON));
 	}
 
 	@Test
@@ -243,10 +247,7 @@ class AnthropicProviderToolsTest {
 				      { "type": "text", "text": "Weather in San Francisco?" },
 				      { "type": "text", "text": "In celsius." } ] },
 				    { "role": "assistant", "content": [
-				      { "type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
-				        "input": { "location": "San Francisco, CA", "unit": "celsius" } },
-				      { "type": "tool_use", "id": "toolu_01B18r01rx01mr028946mr0", "name": "get_time",
-				        "input": { "timezone": "America/Los_Angeles" } } ] },
+				      %s ] },
 				    { "role": "user", "content": [
 				      { "type": "tool_result", "tool_use_id": "toolu_01A09q90qw90lq917835lq9",
 				        "content": "15 degrees, fog" },
@@ -258,7 +259,7 @@ class AnthropicProviderToolsTest {
 				  ],
 				  "tools": %s,
 				  "tool_choice": { "type": "auto" }
-				}""".formatted(TOOLS_JSON));
+				}""".formatted(TOOL_USE_JSON, TOOLS_JSON));
 	}
 
 	@Test

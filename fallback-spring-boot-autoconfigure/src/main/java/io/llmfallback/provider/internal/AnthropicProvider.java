@@ -7,10 +7,16 @@ import java.util.Locale;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ImageInput;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
+import io.llmfallback.model.ToolChoice;
+import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,6 +56,12 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		return "/v1/messages";
 	}
 
+	/**
+	 * The messages request. Anthropic's roles alternate: tool results are user turns, and
+	 * consecutive turns of one role (the results of parallel calls, a user message after
+	 * them, a prefill after an assistant message) go into one message, its content blocks
+	 * in order. A request's {@code seed} is not sent: the API has none.
+	 */
 	@Override
 	protected ObjectNode requestBody(ChatRequest request, String model, int maxTokens) {
 		ObjectNode body = JSON.createObjectNode();
@@ -63,18 +75,142 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		if (system != null) {
 			body.put("system", system);
 		}
-		ArrayNode messages = body.putArray("messages");
-		for (ChatMessage message : request.conversation()) {
-			messages.addObject()
-				.put("role", message.role().name().toLowerCase(Locale.ROOT))
-				.put("content", message.content());
-		}
+		messages(body.putArray("messages"), request.conversation());
 		if (request.temperature() != null) {
 			body.put("temperature", request.temperature());
 		}
+		// Claude models since Sonnet 4.5 refuse temperature and top_p together with a
+		// 400; a fallback serves requests written for other providers, so temperature,
+		// the setting Anthropic recommends, is kept.
+		else if (request.topP() != null) {
+			body.put("top_p", request.topP());
+		}
+		if (!request.stop().isEmpty()) {
+			ArrayNode stop = body.putArray("stop_sequences");
+			request.stop().forEach(stop::add);
+		}
+		tools(body, request);
 		return body;
 	}
 
+	private void messages(ArrayNode messages, List<ChatMessage> conversation) {
+		String role = "";
+		ArrayNode blocks = JSON.createArrayNode();
+		for (ChatMessage message : conversation) {
+			String next = (message.role() == ChatRole.ASSISTANT) ? "assistant" : "user";
+			if (!next.equals(role)) {
+				if (!role.isEmpty()) {
+					addMessage(messages, role, blocks);
+				}
+				role = next;
+				blocks = JSON.createArrayNode();
+			}
+			contentBlocks(message, blocks);
+		}
+		if (!role.isEmpty()) {
+			addMessage(messages, role, blocks);
+		}
+	}
+
+	/**
+	 * A message of one text block goes as a plain string, as it always has; one of none
+	 * as an empty one.
+	 */
+	private static void addMessage(ArrayNode messages, String role, ArrayNode blocks) {
+		ObjectNode message = messages.addObject().put("role", role);
+		if (blocks.isEmpty()) {
+			message.put("content", "");
+		}
+		else if (blocks.size() == 1 && text(blocks.get(0), "type").equals("text")) {
+			message.set("content", blocks.get(0).get("text"));
+		}
+		else {
+			message.set("content", blocks);
+		}
+	}
+
+	/**
+	 * The message's content blocks: a tool result, or the text (Anthropic refuses an
+	 * empty text block) followed by the images or the tool calls.
+	 */
+	private void contentBlocks(ChatMessage message, ArrayNode blocks) {
+		if (message.role() == ChatRole.TOOL) {
+			ObjectNode result = blocks.addObject().put("type", "tool_result").put("tool_use_id", message.toolCallId());
+			if (!message.content().isEmpty()) {
+				result.put("content", message.content());
+			}
+			return;
+		}
+		if (!message.content().isEmpty()) {
+			blocks.addObject().put("type", "text").put("text", message.content());
+		}
+		for (ImageInput image : message.images()) {
+			ObjectNode source = blocks.addObject().put("type", "image").putObject("source");
+			if (image.isUrl()) {
+				source.put("type", "url").put("url", image.url());
+			}
+			else {
+				source.put("type", "base64").put("media_type", image.mediaType()).put("data", image.base64Data());
+			}
+		}
+		for (ToolCall call : message.toolCalls()) {
+			blocks.addObject()
+				.put("type", "tool_use")
+				.put("id", call.id())
+				.put("name", call.name())
+				.set("input", jsonObject(call.arguments().isBlank() ? "{}" : call.arguments(),
+						"the arguments of tool call '" + call.id() + "'"));
+		}
+	}
+
+	private void tools(ObjectNode body, ChatRequest request) {
+		if (!request.tools().isEmpty()) {
+			ArrayNode tools = body.putArray("tools");
+			for (ToolDefinition tool : request.tools()) {
+				ObjectNode definition = tools.addObject().put("name", tool.name());
+				if (!tool.description().isEmpty()) {
+					definition.put("description", tool.description());
+				}
+				definition.set("input_schema",
+						jsonObject(tool.parameters(), "the parameters of tool '" + tool.name() + "'"));
+			}
+		}
+		ToolChoice choice = request.toolChoice();
+		// A tool choice without tools is refused; with none, no tool is called anyway.
+		if (choice != null && !request.tools().isEmpty()) {
+			ObjectNode toolChoice = body.putObject("tool_choice");
+			switch (choice.mode()) {
+				case AUTO -> toolChoice.put("type", "auto");
+				case NONE -> toolChoice.put("type", "none");
+				case REQUIRED -> toolChoice.put("type", "any");
+				case TOOL -> toolChoice.put("type", "tool").put("name", choice.toolName());
+			}
+		}
+	}
+
+	/**
+	 * The JSON object a caller gave as text, or a {@code bad-request} failure before
+	 * anything is sent: Anthropic takes tool schemas and call arguments as objects only.
+	 */
+	private ObjectNode jsonObject(String text, String what) {
+		JsonNode node;
+		try {
+			node = JSON.readTree(text);
+		}
+		catch (JacksonException ex) {
+			node = null;
+		}
+		if (node == null || !node.isObject()) {
+			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
+					what + " are not a JSON object", null);
+		}
+		return (ObjectNode) node;
+	}
+
+	/**
+	 * Text blocks make the text, {@code tool_use} blocks the tool calls (their
+	 * {@code input} object as the arguments); thinking blocks are not output.
+	 */
 	@Override
 	protected ChatResponse parseResponse(JsonNode body, String requestedModel, Duration latency) {
 		String stopReason = text(body, "stop_reason");
@@ -84,17 +220,25 @@ public final class AnthropicProvider extends HttpLlmProvider {
 			throw ProviderException.invalidResponse(name(), "response has no content array");
 		}
 		StringBuilder text = new StringBuilder();
-		boolean toolCall = false;
+		ToolCallAssembler toolCalls = new ToolCallAssembler(name());
 		for (JsonNode block : content) {
-			String type = text(block, "type");
-			if (type.equals("text")) {
-				text.append(text(block, "text"));
+			switch (text(block, "type")) {
+				case "text" -> text.append(text(block, "text"));
+				case "tool_use" -> {
+					JsonNode input = block.path("input");
+					if (!input.isObject()) {
+						throw ProviderException.invalidResponse(name(), "tool_use block has no input object");
+					}
+					toolCalls.add(text(block, "id"), text(block, "name"), JSON.writeValueAsString(input));
+				}
+				default -> {
+					// thinking, redacted_thinking, and types added later
+				}
 			}
-			toolCall |= type.equals("tool_use");
 		}
 		String model = text(body, "model");
-		return answer(text.toString(), toolCall, stopReason.isEmpty() ? null : stopReason, usage(body).consistent(),
-				model.isEmpty() ? requestedModel : model, latency);
+		return answer(text.toString(), toolCalls.calls(), stopReason.isEmpty() ? null : stopReason,
+				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
 	}
 
 	private void rejectRefusal(String stopReason) {
@@ -106,10 +250,12 @@ public final class AnthropicProvider extends HttpLlmProvider {
 
 	/**
 	 * The messages stream: {@code message_start} (the model, and the input usage),
-	 * {@code content_block_delta} (text in a {@code text_delta}; thinking and tool input
-	 * are not output), {@code message_delta} (the stop reason, and the output usage),
-	 * {@code message_stop} to end it; {@code ping} and the block boundaries say nothing
-	 * an answer needs, and an {@code error} event fails it.
+	 * {@code content_block_start} (a {@code tool_use} block starts a tool call: its
+	 * index, id and name), {@code content_block_delta} (text in a {@code text_delta}, a
+	 * fragment of a call's arguments in an {@code input_json_delta}; thinking is not
+	 * output), {@code message_delta} (the stop reason, and the output usage),
+	 * {@code message_stop} to end it; {@code ping} and {@code content_block_stop} say
+	 * nothing an answer needs, and an {@code error} event fails it.
 	 */
 	@Override
 	protected String decode(StreamEvent event, StreamState state) {
@@ -123,12 +269,27 @@ public final class AnthropicProvider extends HttpLlmProvider {
 				state.model(text(message, "model"));
 				state.usage(message, "usage");
 			}
+			case "content_block_start" -> {
+				JsonNode block = data.path("content_block");
+				if (text(block, "type").equals("tool_use")) {
+					state.toolCalls().begin(index(data), text(block, "id"), text(block, "name"));
+				}
+			}
 			case "content_block_delta" -> {
 				JsonNode delta = data.path("delta");
 				if (!delta.isObject()) {
 					throw ProviderException.invalidResponse(name(), "content_block_delta has no delta");
 				}
-				return text(delta, "type").equals("text_delta") ? text(delta, "text") : "";
+				switch (text(delta, "type")) {
+					case "text_delta" -> {
+						return text(delta, "text");
+					}
+					case "input_json_delta" ->
+						state.toolCalls().appendArguments(index(data), text(delta, "partial_json"));
+					default -> {
+						// thinking_delta, signature_delta, and types added later
+					}
+				}
 			}
 			case "message_delta" -> {
 				String stopReason = text(data.path("delta"), "stop_reason");
@@ -139,10 +300,19 @@ public final class AnthropicProvider extends HttpLlmProvider {
 			case "message_stop" -> state.terminate();
 			case "" -> throw ProviderException.invalidResponse(name(), "stream event has no type");
 			default -> {
-				// ping, content_block_start, content_block_stop, and types added later
+				// ping, content_block_stop, and types added later
 			}
 		}
 		return "";
+	}
+
+	/** The index of the content block a stream event is about. */
+	private int index(JsonNode event) {
+		JsonNode index = event.path("index");
+		if (!index.isInt()) {
+			throw ProviderException.invalidResponse(name(), text(event, "type") + " has no index");
+		}
+		return index.intValue();
 	}
 
 	/** The status of each error type, as Anthropic's errors reference pairs them. */

@@ -256,17 +256,6 @@ class ProviderFailureMappingTest {
 				})));
 		cases.add(Arguments.of(ANTHROPIC, "no content", "application/json",
 				mutatedFixture("anthropic/message.json", (body) -> body.remove("content"))));
-		cases.add(Arguments.of(ANTHROPIC, "tool use instead of text", "application/json",
-				mutatedFixture("anthropic/message.json", (body) -> {
-					body.put("stop_reason", "tool_use");
-					body.putArray("content")
-						.addObject()
-						.put("type", "tool_use")
-						.put("id", "toolu_01A09q90qw90lq917835lq9")
-						.put("name", "lookup_incident")
-						.putObject("input")
-						.put("id", "INC-42");
-				})));
 		cases.add(Arguments.of(GEMINI, "no candidates", "application/json",
 				mutatedFixture("gemini/generate-content.json", (body) -> body.remove("candidates"))));
 		cases.add(Arguments.of(OPENAI, "choice without a message", "application/json",

@@ -18,10 +18,8 @@ import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpHeaders;
@@ -223,16 +221,6 @@ public final class GeminiProvider extends HttpLlmProvider {
 			throw refused(what + " must be a JSON object");
 		}
 		return (ObjectNode) parsed;
-	}
-
-	private static JsonNode readQuietly(String json) {
-		try {
-			JsonNode parsed = JSON.readTree(json);
-			return (parsed != null) ? parsed : MissingNode.getInstance();
-		}
-		catch (JacksonException ex) {
-			return MissingNode.getInstance();
-		}
 	}
 
 	/** A request Gemini cannot be sent, failed before anything goes out. */

@@ -142,7 +142,8 @@ public final class GeminiProvider extends HttpLlmProvider {
 
 	/**
 	 * A tool's result, which Gemini takes as a JSON object: a result that is not one is
-	 * sent as {@code {"result": <text>}}, the key Google's function calling guide uses.
+	 * sent as {@code {"output": <text>}}, the key the API reference names for a
+	 * function's output (a response without it is taken whole as the output).
 	 */
 	private static void functionResponse(ObjectNode functionResponse, ChatMessage result) {
 		functionResponse.put("id", result.toolCallId());
@@ -152,7 +153,7 @@ public final class GeminiProvider extends HttpLlmProvider {
 			functionResponse.set("response", parsed);
 		}
 		else {
-			functionResponse.putObject("response").put("result", result.content());
+			functionResponse.putObject("response").put("output", result.content());
 		}
 	}
 

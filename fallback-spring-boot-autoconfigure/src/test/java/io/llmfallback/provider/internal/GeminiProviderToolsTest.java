@@ -122,6 +122,7 @@ class GeminiProviderToolsTest {
 
 	@Test
 	void aSeedBeyondGeminisInt32IsFoldedIntoOne() {
+		answerWithText();
 		success(gemini().chat(ChatRequest.ofUser("Roll a die.").withSampling(List.of(), null, (1L << 32) + 7)));
 
 		server.verify(1, postRequestedFor(urlEqualTo(UNARY))
@@ -215,13 +216,14 @@ class GeminiProviderToolsTest {
 				    { "functionResponse": { "id": "call_0", "name": "get_current_temperature",
 				        "response": { "temperature": 17, "unit": "celsius" } } },
 				    { "functionResponse": { "id": "call_1", "name": "get_current_temperature",
-				        "response": { "result": "12 degrees" } } } ] },
+				        "response": { "output": "12 degrees" } } } ] },
 				  { "role": "user", "parts": [ { "text": "And in Rome?" } ] }
 				] }""", false, true)));
 	}
 
 	@Test
 	void inlineImagesGoAsInlineDataAfterTheText() {
+		answerWithText();
 		success(gemini().chat(new ChatRequest(
 				List.of(ChatMessage.user("What is on this chart?",
 						List.of(ImageInput.base64("image/png", "iVBORw0KGgo=")))),
@@ -259,6 +261,10 @@ class GeminiProviderToolsTest {
 		assertThat(failure.getCategory()).isEqualTo(FailureCategory.BAD_REQUEST);
 		assertThat(failure.getMessage()).contains("the parameters of tool lookup must be a JSON object");
 		server.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	private static void answerWithText() {
+		server.stubFor(post(urlEqualTo(UNARY)).willReturn(okJson(fixture("gemini/generate-content.json"))));
 	}
 
 	private static ChatRequest weatherRequest() {

@@ -10,8 +10,12 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ImageInput;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
+import io.llmfallback.model.ToolChoice;
+import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +30,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code x-goog-api-key}).
  */
 public final class GeminiProvider extends HttpLlmProvider {
+
+	/**
+	 * The thought signature Google documents for a function call the model did not make:
+	 * it skips the signature's validation.
+	 */
+	static final String UNSIGNED_CALL = "skip_thought_signature_validator";
 
 	private static final Set<String> FILTERED_FINISH_REASONS = Set.of("SAFETY", "RECITATION", "BLOCKLIST",
 			"PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
@@ -60,20 +70,163 @@ public final class GeminiProvider extends HttpLlmProvider {
 			body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
 		}
 		ArrayNode contents = body.putArray("contents");
+		@Nullable ArrayNode toolResults = null;
 		for (ChatMessage message : request.conversation()) {
-			ObjectNode content = contents.addObject();
-			content.put("role", (message.role() == ChatRole.ASSISTANT) ? "model" : "user");
-			content.putArray("parts").addObject().put("text", message.content());
+			if (message.role() == ChatRole.TOOL) {
+				// The results of one turn's calls go back together, in one user turn.
+				if (toolResults == null) {
+					toolResults = userContent(contents);
+				}
+				functionResponse(toolResults.addObject().putObject("functionResponse"), message);
+				continue;
+			}
+			toolResults = null;
+			if (message.role() == ChatRole.ASSISTANT) {
+				modelContent(contents, message);
+			}
+			else {
+				userContent(contents, message);
+			}
 		}
-		ObjectNode generationConfig = body.putObject("generationConfig");
+		tools(body, request);
+		body.set("generationConfig", generationConfig(request, maxTokens));
+		return body;
+	}
+
+	private static ArrayNode userContent(ArrayNode contents) {
+		ObjectNode content = contents.addObject();
+		content.put("role", "user");
+		return content.putArray("parts");
+	}
+
+	private void userContent(ArrayNode contents, ChatMessage message) {
+		ArrayNode parts = userContent(contents);
+		if (!message.content().isEmpty() || message.images().isEmpty()) {
+			parts.addObject().put("text", message.content());
+		}
+		for (ImageInput image : message.images()) {
+			if (image.isUrl()) {
+				// fileData takes URIs of Google's Files API (and a media type, which a
+				// URL image has none of), not any https URL.
+				throw refused("Gemini takes images as inline base64 data only, not as URLs");
+			}
+			ObjectNode inlineData = parts.addObject().putObject("inlineData");
+			inlineData.put("mimeType", image.mediaType());
+			inlineData.put("data", image.base64Data());
+		}
+	}
+
+	/**
+	 * The model's earlier turn: its text, then its calls. A call Gemini did not make
+	 * carries no thought signature, which Gemini 3 requires on the calls of the current
+	 * turn: Google's documented placeholder for calls from another model or made up by
+	 * the client stands in for it, so that a conversation another provider began can fall
+	 * over to Gemini.
+	 */
+	private void modelContent(ArrayNode contents, ChatMessage message) {
+		ObjectNode content = contents.addObject();
+		content.put("role", "model");
+		ArrayNode parts = content.putArray("parts");
+		if (!message.content().isEmpty() || message.toolCalls().isEmpty()) {
+			parts.addObject().put("text", message.content());
+		}
+		for (ToolCall call : message.toolCalls()) {
+			ObjectNode part = parts.addObject();
+			ObjectNode functionCall = part.putObject("functionCall");
+			functionCall.put("id", call.id());
+			functionCall.put("name", call.name());
+			functionCall.set("args", jsonObject(call.arguments(), "the arguments of tool call " + call.id()));
+			part.put("thoughtSignature", UNSIGNED_CALL);
+		}
+	}
+
+	/**
+	 * A tool's result, which Gemini takes as a JSON object: a result that is not one is
+	 * sent as {@code {"output": <text>}}, the key the API reference names for a
+	 * function's output (a response without it is taken whole as the output).
+	 */
+	private static void functionResponse(ObjectNode functionResponse, ChatMessage result) {
+		functionResponse.put("id", result.toolCallId());
+		functionResponse.put("name", result.toolName());
+		JsonNode parsed = readQuietly(result.content());
+		if (parsed.isObject()) {
+			functionResponse.set("response", parsed);
+		}
+		else {
+			functionResponse.putObject("response").put("output", result.content());
+		}
+	}
+
+	/**
+	 * The tools as function declarations. Their JSON Schema goes in
+	 * {@code parametersJsonSchema}, which takes JSON Schema as it is, where
+	 * {@code parameters} takes an OpenAPI subset that refuses
+	 * {@code additionalProperties}, {@code $ref} or {@code const}; only {@code $schema},
+	 * which names the dialect and constrains nothing, is left out, as Gemini rejects it.
+	 */
+	private void tools(ObjectNode body, ChatRequest request) {
+		if (request.tools().isEmpty()) {
+			return;
+		}
+		ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
+		for (ToolDefinition tool : request.tools()) {
+			ObjectNode declaration = declarations.addObject();
+			declaration.put("name", tool.name());
+			declaration.put("description", tool.description());
+			ObjectNode schema = jsonObject(tool.parameters(), "the parameters of tool " + tool.name());
+			schema.remove("$schema");
+			declaration.set("parametersJsonSchema", schema);
+		}
+		ToolChoice choice = request.toolChoice();
+		if (choice != null) {
+			ObjectNode config = body.putObject("toolConfig").putObject("functionCallingConfig");
+			config.put("mode", switch (choice.mode()) {
+				case AUTO -> "AUTO";
+				case NONE -> "NONE";
+				case REQUIRED, TOOL -> "ANY";
+			});
+			if (choice.toolName() != null) {
+				config.putArray("allowedFunctionNames").add(choice.toolName());
+			}
+		}
+	}
+
+	private static ObjectNode generationConfig(ChatRequest request, int maxTokens) {
+		ObjectNode generationConfig = JSON.createObjectNode();
 		generationConfig.put("maxOutputTokens", maxTokens);
 		if (request.temperature() != null) {
 			generationConfig.put("temperature", request.temperature());
 		}
+		if (request.topP() != null) {
+			generationConfig.put("topP", request.topP());
+		}
+		Long seed = request.seed();
+		if (seed != null) {
+			// Gemini's seed is an int32: a larger one is folded, which keeps equal seeds
+			// equal.
+			generationConfig.put("seed", Long.hashCode(seed));
+		}
+		if (!request.stop().isEmpty()) {
+			ArrayNode stopSequences = generationConfig.putArray("stopSequences");
+			request.stop().forEach(stopSequences::add);
+		}
 		if (request.responseFormat() == ResponseFormat.JSON) {
 			generationConfig.put("responseMimeType", "application/json");
 		}
-		return body;
+		return generationConfig;
+	}
+
+	private ObjectNode jsonObject(String json, String what) {
+		JsonNode parsed = readQuietly(json);
+		if (!parsed.isObject()) {
+			throw refused(what + " must be a JSON object");
+		}
+		return (ObjectNode) parsed;
+	}
+
+	/** A request Gemini cannot be sent, failed before anything goes out. */
+	private ProviderException refused(String detail) {
+		return new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null, detail, null);
 	}
 
 	@Override
@@ -83,13 +236,32 @@ public final class GeminiProvider extends HttpLlmProvider {
 			throw ProviderException.invalidResponse(name(), "response has no candidates");
 		}
 		String finishReason = text(candidate, "finishReason");
-		boolean toolCall = false;
-		for (JsonNode part : candidate.path("content").path("parts")) {
-			toolCall |= part.path("functionCall").isObject();
-		}
+		ToolCallAssembler toolCalls = new ToolCallAssembler(name());
+		functionCalls(candidate, toolCalls);
 		String model = text(body, "modelVersion");
-		return answer(answerText(candidate), toolCall, finishReason.isEmpty() ? null : finishReason,
+		return answer(answerText(candidate), toolCalls.calls(), finishReason.isEmpty() ? null : finishReason,
 				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	/**
+	 * Adds the candidate's {@code functionCall} parts, each whole: Gemini sends a call's
+	 * arguments as one JSON object, never in pieces. The id is the part's when it has one
+	 * (Gemini 3 names its calls), otherwise the assembler makes one up.
+	 */
+	private void functionCalls(JsonNode candidate, ToolCallAssembler toolCalls) {
+		for (JsonNode part : candidate.path("content").path("parts")) {
+			JsonNode call = part.path("functionCall");
+			if (call.isMissingNode()) {
+				continue;
+			}
+			JsonNode args = call.path("args");
+			if (!call.isObject() || !(args.isObject() || args.isMissingNode())) {
+				throw ProviderException.invalidResponse(name(), "functionCall part is not a call with object args");
+			}
+			String id = text(call, "id");
+			toolCalls.add(id.isEmpty() ? null : id, text(call, "name"),
+					args.isObject() ? JSON.writeValueAsString(args) : "");
+		}
 	}
 
 	/**
@@ -136,9 +308,10 @@ public final class GeminiProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * Each event is a whole {@code GenerateContentResponse} with the next piece of text;
-	 * there is no end marker: the stream is complete when its body ends after a candidate
-	 * with a finish reason. The usage is cumulative, complete on the last response.
+	 * Each event is a whole {@code GenerateContentResponse} with the next piece of text
+	 * and whole function calls (in any event, gathered for the last chunk); there is no
+	 * end marker: the stream is complete when its body ends after a candidate with a
+	 * finish reason. The usage is cumulative, complete on the last response.
 	 */
 	@Override
 	protected String decode(StreamEvent event, StreamState state) {
@@ -152,6 +325,7 @@ public final class GeminiProvider extends HttpLlmProvider {
 			}
 			throw ProviderException.invalidResponse(name(), "stream chunk has no candidates");
 		}
+		functionCalls(candidate, state.toolCalls());
 		String finishReason = text(candidate, "finishReason");
 		if (!finishReason.isEmpty()) {
 			state.finishReason(finishReason);

@@ -448,7 +448,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 		return new ProviderException(name(), FailureCategory.CONNECTION, null, null, ex.getClass().getSimpleName(), ex);
 	}
 
-	private static JsonNode readQuietly(String text) {
+	protected static JsonNode readQuietly(String text) {
 		try {
 			JsonNode node = JSON.readTree(text);
 			return (node != null) ? node : MissingNode.getInstance();

@@ -18,6 +18,7 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.SseException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -238,6 +239,32 @@ class OpenAiApiSdkIntegrationTests {
 						  {"role":"tool","tool_call_id":"call_Rf3nW8yZk1QpX6tM0vLj2hGe","content":"result of get_runbook"}]}
 						""",
 				false, true)));
+	}
+
+	@Test
+	void theSdkReadsAStreamedToolCallAnswer() {
+		serve(OPENAI, 200, fixture("openai/chat-completion-tool-calls-stream.sse"), "text/event-stream");
+		ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+
+		List<ChatCompletionChunk> chunks;
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("solo").addTool(INCIDENT).build())) {
+			chunks = stream.stream().map(accumulator::accumulate).toList();
+		}
+
+		assertThat(chunks).flatExtracting((chunk) -> chunk.choices())
+			.flatExtracting((choice) -> choice.delta().toolCalls().orElse(List.of()))
+			.extracting(ChatCompletionChunk.Choice.Delta.ToolCall::index)
+			.containsExactly(0L, 1L);
+		ChatCompletion.Choice choice = accumulator.chatCompletion().choices().get(0);
+		assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+		assertThat(choice.message().toolCalls().orElseThrow()).extracting(ChatCompletionMessageToolCall::asFunction)
+			.extracting(ChatCompletionMessageFunctionToolCall::id, (call) -> call.function().name(),
+					(call) -> call.function().arguments())
+			.containsExactly(tuple("call_Kp7rT2wXq9LmZ4vB1nHc8sYd", "get_incident", "{\"id\":\"INC-42\"}"),
+					tuple("call_Rf3nW8yZk1QpX6tM0vLj2hGe", "get_runbook",
+							"{\"service\":\"payments\",\"section\":\"rate limits\"}"));
 	}
 
 	@Test

@@ -197,14 +197,8 @@ class OpenAiApiSdkIntegrationTests {
 		ChatCompletion calls = client(KEY).chat().completions().create(first);
 
 		ChatCompletion.Choice choice = calls.choices().get(0);
-		assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
 		assertThat(choice.message().content()).isEmpty();
-		assertThat(choice.message().toolCalls().orElseThrow()).extracting(ChatCompletionMessageToolCall::asFunction)
-			.extracting(ChatCompletionMessageFunctionToolCall::id, (call) -> call.function().name(),
-					(call) -> call.function().arguments())
-			.containsExactly(tuple("call_Kp7rT2wXq9LmZ4vB1nHc8sYd", "get_incident", "{\"id\":\"INC-42\"}"),
-					tuple("call_Rf3nW8yZk1QpX6tM0vLj2hGe", "get_runbook",
-							"{\"service\":\"payments\",\"section\":\"rate limits\"}"));
+		assertTheFixturesTwoToolCalls(choice);
 		providers.verify(postRequestedFor(urlPathEqualTo(OPENAI)).withRequestBody(equalToJson(
 				"""
 						{"tools":[{"type":"function","function":{"name":"get_incident","description":"Looks an incident up by id",
@@ -258,13 +252,7 @@ class OpenAiApiSdkIntegrationTests {
 			.extracting(ChatCompletionChunk.Choice.Delta.ToolCall::index)
 			.containsExactly(0L, 1L);
 		ChatCompletion.Choice choice = accumulator.chatCompletion().choices().get(0);
-		assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
-		assertThat(choice.message().toolCalls().orElseThrow()).extracting(ChatCompletionMessageToolCall::asFunction)
-			.extracting(ChatCompletionMessageFunctionToolCall::id, (call) -> call.function().name(),
-					(call) -> call.function().arguments())
-			.containsExactly(tuple("call_Kp7rT2wXq9LmZ4vB1nHc8sYd", "get_incident", "{\"id\":\"INC-42\"}"),
-					tuple("call_Rf3nW8yZk1QpX6tM0vLj2hGe", "get_runbook",
-							"{\"service\":\"payments\",\"section\":\"rate limits\"}"));
+		assertTheFixturesTwoToolCalls(choice);
 	}
 
 	@Test
@@ -422,6 +410,20 @@ class OpenAiApiSdkIntegrationTests {
 			.addSystemMessage("Be brief.")
 			.addUserMessage("Say hello")
 			.maxCompletionTokens(100);
+	}
+
+	/**
+	 * The calls of the {@code chat-completion-tool-calls} fixtures, unary and streamed,
+	 * in their order, as the SDK reads them.
+	 */
+	private static void assertTheFixturesTwoToolCalls(ChatCompletion.Choice choice) {
+		assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+		assertThat(choice.message().toolCalls().orElseThrow()).extracting(ChatCompletionMessageToolCall::asFunction)
+			.extracting(ChatCompletionMessageFunctionToolCall::id, (call) -> call.function().name(),
+					(call) -> call.function().arguments())
+			.containsExactly(tuple("call_Kp7rT2wXq9LmZ4vB1nHc8sYd", "get_incident", "{\"id\":\"INC-42\"}"),
+					tuple("call_Rf3nW8yZk1QpX6tM0vLj2hGe", "get_runbook",
+							"{\"service\":\"payments\",\"section\":\"rate limits\"}"));
 	}
 
 	/** The text of each chunk that has some. */

@@ -56,9 +56,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code POST <base>/chat/completions} with {@code model} naming a chain, answered whole
  * or, with {@code stream: true}, as server-sent {@code chat.completion.chunk} events; and
  * {@code GET <base>/models}, one model per chain. Errors are in OpenAI's error format. A
- * streamed answer only starts once the chain has its first text: a failure before it is
- * an ordinary error response, one after it an error event that ends the stream without
- * {@code [DONE]}, so no client takes a cut answer for a whole one.
+ * streamed answer only starts once the chain has its first text (or tool calls): a
+ * failure before it is an ordinary error response, one after it an error event that ends
+ * the stream without {@code [DONE]}, so no client takes a cut answer for a whole one.
  */
 public final class OpenAiApiHandler {
 

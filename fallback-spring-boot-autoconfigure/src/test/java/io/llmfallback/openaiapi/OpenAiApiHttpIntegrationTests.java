@@ -3,6 +3,7 @@ package io.llmfallback.openaiapi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -33,13 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The endpoint over loopback HTTP, byte for byte: how OpenAI's request fields reach the
  * provider, and the errors in OpenAI's format for what a caller may send (no key,
- * malformed or oversized bodies, an unknown chain, tools), with the gateway key masked in
- * the actuator and in every answer.
+ * malformed or oversized bodies, an unknown chain, malformed tools), with the gateway key
+ * masked in the actuator and in every answer.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"llm.fallback.openai-api.enabled=true", "llm.fallback.openai-api.base-path=/openai/v1",
 		"llm.fallback.openai-api.api-keys=" + OpenAiApiHttpIntegrationTests.KEY,
-		"llm.fallback.openai-api.max-request-size=2KB", "llm.fallback.providers.gpt.type=openai",
+		"llm.fallback.openai-api.max-request-size=8KB", "llm.fallback.providers.gpt.type=openai",
 		"llm.fallback.providers.gpt.model=gpt-4o-mini", "llm.fallback.providers.gpt.api-key=sk-provider-key-123456789",
 		"llm.fallback.providers.slow.type=openai", "llm.fallback.providers.slow.model=gpt-4o-mini",
 		"llm.fallback.providers.slow.timeout=1s", "llm.fallback.chains.late.providers=slow",
@@ -183,8 +184,7 @@ class OpenAiApiHttpIntegrationTests {
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[]}", "messages");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"robot\",\"content\":\"Hi\"}]}",
 				"messages[0].role");
-		expectInvalid(
-				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
+		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}",
 				"messages[0].content[0]");
 		expectInvalid(
 				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":0}",
@@ -194,10 +194,97 @@ class OpenAiApiHttpIntegrationTests {
 				"temperature");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"n\":2}", "n");
 		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
-				+ "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}", "tools");
+				+ "\"functions\":[{\"name\":\"f\"}]}", "functions");
 		expectInvalid(
 				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":\"yes\"}",
 				"stream");
+		gpt.verify(0, postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
+	void toolsImagesAndSamplingReachTheProviderInItsFormat() {
+		gpt.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Resolved.", 40, 2)));
+
+		post("""
+				{"model":"summarize","messages":[
+				  {"role":"user","content":[{"type":"text","text":"What broke?"},
+				    {"type":"image_url","image_url":{"url":"https://status.example.com/p99.png","detail":"low"}},
+				    {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},
+				  {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+				    "function":{"name":"get_incident","arguments":"{\\"id\\":\\"INC-42\\"}"}}]},
+				  {"role":"tool","tool_call_id":"call_1","content":[{"type":"text","text":"resolved"}]}],
+				 "tools":[{"type":"function","function":{"name":"get_incident","description":"Looks an incident up",
+				   "parameters":{"type":"object","properties":{"id":{"type":"string"}}},"strict":true}},
+				  {"type":"function","function":{"name":"now"}}],
+				 "tool_choice":{"type":"function","function":{"name":"get_incident"}},
+				 "stop":"END","top_p":0.5,"seed":11}
+				""").expectStatus().isOk().expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Resolved.");
+		gpt.verify(postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)).withRequestBody(equalToJson("""
+				{"messages":[
+				  {"role":"user","content":[{"type":"text","text":"What broke?"},
+				    {"type":"image_url","image_url":{"url":"https://status.example.com/p99.png"}},
+				    {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},
+				  {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+				    "function":{"name":"get_incident","arguments":"{\\"id\\":\\"INC-42\\"}"}}]},
+				  {"role":"tool","tool_call_id":"call_1","content":"resolved"}],
+				 "tools":[{"type":"function","function":{"name":"get_incident","description":"Looks an incident up",
+				   "parameters":{"type":"object","properties":{"id":{"type":"string"}}}}},
+				  {"type":"function","function":{"name":"now","description":"",
+				   "parameters":{"type":"object","properties":{}}}}],
+				 "tool_choice":{"type":"function","function":{"name":"get_incident"}},
+				 "stop":["END"],"top_p":0.5,"seed":11}
+				""", false, true)));
+	}
+
+	@Test
+	void malformedToolsImagesAndSamplingAre400sNamingTheParameter() {
+		String hi = "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+		String tool = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]";
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"tools\":{}}", "tools");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"tools\":[{\"type\":\"custom\",\"custom\":{}}]}",
+				"tools[0]");
+		expectInvalid(
+				"{\"model\":\"summarize\"," + hi
+						+ ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"no spaces\"}}]}",
+				"tools[0].function.name");
+		expectInvalid(
+				"{\"model\":\"summarize\"," + hi
+						+ ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":[]}}]}",
+				"tools[0].function.parameters");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"tools\":["
+				+ String.join(",", Collections.nCopies(129, "{\"type\":\"function\",\"function\":{\"name\":\"f\"}}"))
+				+ "]}", "tools");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"tool_choice\":\"required\"}", "tool_choice");
+		expectInvalid("{\"model\":\"summarize\"," + hi + "," + tool + ",\"tool_choice\":\"any\"}", "tool_choice");
+		expectInvalid(
+				"{\"model\":\"summarize\"," + hi + "," + tool
+						+ ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}",
+				"tool_choice.function.name");
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+						+ "{\"role\":\"tool\",\"tool_call_id\":\"call_9\",\"content\":\"ok\"}]}",
+				"messages[1].tool_call_id");
+		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":"
+				+ "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":{}}}]}]}",
+				"messages[0].tool_calls[0]");
+		expectInvalid("{\"model\":\"summarize\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[]}]}",
+				"messages[0].tool_calls");
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":"
+						+ "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://example.com/a.png\"}}]}]}",
+				"messages[0].content[0].image_url.url");
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":"
+						+ "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/bmp;base64,Qk0=\"}}]}]}",
+				"messages[0].content[0].image_url.url");
+		expectInvalid(
+				"{\"model\":\"summarize\",\"messages\":[{\"role\":\"system\",\"content\":"
+						+ "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/a.png\"}}]}]}",
+				"messages[0].content[0]");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", "stop");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"stop\":[\"\"]}", "stop");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"top_p\":0}", "top_p");
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"seed\":1.5}", "seed");
 		gpt.verify(0, postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)));
 	}
 
@@ -229,10 +316,10 @@ class OpenAiApiHttpIntegrationTests {
 
 	@Test
 	void aBodyOverTheLimitIsA413WhateverItsDeclaredLength() {
-		String large = "{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(3000)
+		String large = "{\"model\":\"summarize\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(9000)
 				+ "\"}]}";
 		String expected = """
-				{"error":{"message":"The request body is larger than the 2048 bytes this endpoint reads",
+				{"error":{"message":"The request body is larger than the 8192 bytes this endpoint reads",
 				 "type":"invalid_request_error","param":null,"code":"request_too_large"}}
 				""";
 		post(large).expectStatus().isEqualTo(413).expectBody().json(expected, true);

@@ -7,19 +7,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.SseException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
 import io.llmfallback.support.WireMockProviders;
 import io.llmfallback.test.Fault;
@@ -39,11 +49,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -174,6 +186,76 @@ class OpenAiApiSdkIntegrationTests {
 	}
 
 	@Test
+	void theSdkReadsAToolCallAnswerAndSendsItsResultsBack() {
+		serve(OPENAI, 200, fixture("openai/chat-completion-tool-calls.json"), "application/json");
+		ChatCompletionCreateParams first = params("solo").addTool(INCIDENT)
+			.toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
+			.seed(7L)
+			.topP(0.5)
+			.build();
+
+		ChatCompletion calls = client(KEY).chat().completions().create(first);
+
+		ChatCompletion.Choice choice = calls.choices().get(0);
+		assertThat(choice.message().content()).isEmpty();
+		assertTheFixturesTwoToolCalls(choice);
+		providers.verify(postRequestedFor(urlPathEqualTo(OPENAI)).withRequestBody(equalToJson(
+				"""
+						{"tools":[{"type":"function","function":{"name":"get_incident","description":"Looks an incident up by id",
+						  "parameters":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}}}],
+						 "tool_choice":"required","seed":7,"top_p":0.5}
+						""",
+				false, true)));
+
+		serve(OPENAI, 200, fixture("openai/chat-completion.json"), "application/json");
+		ChatCompletionCreateParams.Builder next = first.toBuilder().addMessage(choice.message());
+		for (ChatCompletionMessageToolCall call : choice.message().toolCalls().orElseThrow()) {
+			next.addMessage(ChatCompletionToolMessageParam.builder()
+				.toolCallId(call.asFunction().id())
+				.content("result of " + call.asFunction().function().name())
+				.build());
+		}
+
+		ChatCompletion answer = client(KEY).chat().completions().create(next.build());
+
+		assertThat(answer.choices().get(0).message().content())
+			.hasValueSatisfying((text) -> assertThat(text).startsWith("A breaker that is open"));
+		assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+		providers.verify(postRequestedFor(urlPathEqualTo(OPENAI)).withRequestBody(equalToJson(
+				"""
+						{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Say hello"},
+						  {"role":"assistant","content":null,"tool_calls":[
+						    {"id":"call_Kp7rT2wXq9LmZ4vB1nHc8sYd","type":"function",
+						     "function":{"name":"get_incident","arguments":"{\\"id\\":\\"INC-42\\"}"}},
+						    {"id":"call_Rf3nW8yZk1QpX6tM0vLj2hGe","type":"function",
+						     "function":{"name":"get_runbook","arguments":"{\\"service\\":\\"payments\\",\\"section\\":\\"rate limits\\"}"}}]},
+						  {"role":"tool","tool_call_id":"call_Kp7rT2wXq9LmZ4vB1nHc8sYd","content":"result of get_incident"},
+						  {"role":"tool","tool_call_id":"call_Rf3nW8yZk1QpX6tM0vLj2hGe","content":"result of get_runbook"}]}
+						""",
+				false, true)));
+	}
+
+	@Test
+	void theSdkReadsAStreamedToolCallAnswer() {
+		serve(OPENAI, 200, fixture("openai/chat-completion-tool-calls-stream.sse"), "text/event-stream");
+		ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+
+		List<ChatCompletionChunk> chunks;
+		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
+			.completions()
+			.createStreaming(params("solo").addTool(INCIDENT).build())) {
+			chunks = stream.stream().map(accumulator::accumulate).toList();
+		}
+
+		assertThat(chunks).flatExtracting((chunk) -> chunk.choices())
+			.flatExtracting((choice) -> choice.delta().toolCalls().orElse(List.of()))
+			.extracting(ChatCompletionChunk.Choice.Delta.ToolCall::index)
+			.containsExactly(0L, 1L);
+		ChatCompletion.Choice choice = accumulator.chatCompletion().choices().get(0);
+		assertTheFixturesTwoToolCalls(choice);
+	}
+
+	@Test
 	void aStreamWithoutUsageRequestedEndsWithTheFinishReason() {
 		serve(OPENAI, 200, fixture("openai/chat-completion-stream.sse"), "text/event-stream");
 
@@ -300,6 +382,18 @@ class OpenAiApiSdkIntegrationTests {
 			});
 	}
 
+	private static final ChatCompletionFunctionTool INCIDENT = ChatCompletionFunctionTool.builder()
+		.function(FunctionDefinition.builder()
+			.name("get_incident")
+			.description("Looks an incident up by id")
+			.parameters(FunctionParameters.builder()
+				.putAdditionalProperty("type", JsonValue.from("object"))
+				.putAdditionalProperty("properties", JsonValue.from(Map.of("id", Map.of("type", "string"))))
+				.putAdditionalProperty("required", JsonValue.from(List.of("id")))
+				.build())
+			.build())
+		.build();
+
 	private OpenAIClient client(String key) {
 		OpenAIClient client = OpenAIOkHttpClient.builder()
 			.baseUrl("http://127.0.0.1:" + this.port + "/v1")
@@ -316,6 +410,20 @@ class OpenAiApiSdkIntegrationTests {
 			.addSystemMessage("Be brief.")
 			.addUserMessage("Say hello")
 			.maxCompletionTokens(100);
+	}
+
+	/**
+	 * The calls of the {@code chat-completion-tool-calls} fixtures, unary and streamed,
+	 * in their order, as the SDK reads them.
+	 */
+	private static void assertTheFixturesTwoToolCalls(ChatCompletion.Choice choice) {
+		assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+		assertThat(choice.message().toolCalls().orElseThrow()).extracting(ChatCompletionMessageToolCall::asFunction)
+			.extracting(ChatCompletionMessageFunctionToolCall::id, (call) -> call.function().name(),
+					(call) -> call.function().arguments())
+			.containsExactly(tuple("call_Kp7rT2wXq9LmZ4vB1nHc8sYd", "get_incident", "{\"id\":\"INC-42\"}"),
+					tuple("call_Rf3nW8yZk1QpX6tM0vLj2hGe", "get_runbook",
+							"{\"service\":\"payments\",\"section\":\"rate limits\"}"));
 	}
 
 	/** The text of each chunk that has some. */

@@ -83,8 +83,8 @@ final class StreamCall {
 							null))
 			.map(answer::joined)
 			.doOnNext(answer::add)
-			.filter((chunk) -> answer.hasText())
-			.concatWith(Flux.defer(() -> (answer.hasText() || !answer.prefix.isEmpty()) ? Flux.empty()
+			.filter((chunk) -> answer.hasOutput())
+			.concatWith(Flux.defer(() -> (answer.hasOutput() || !answer.prefix.isEmpty()) ? Flux.empty()
 					: Flux.error(new ProviderException(provider.name(), FailureCategory.EMPTY_RESPONSE, 200, null,
 							"the stream ended without text", null))))
 			.transform((stream) -> holdUntilEnd ? stream.collectList().flatMapIterable((held) -> {

@@ -1,6 +1,8 @@
 package io.llmfallback.chain.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract;
@@ -8,6 +10,7 @@ import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.provider.LlmProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +26,8 @@ final class StreamedAnswer {
 	final String prefix;
 
 	private final StringBuilder text = new StringBuilder();
+
+	private final List<ToolCall> toolCalls = new ArrayList<>();
 
 	private @Nullable String finishReason;
 
@@ -62,6 +67,7 @@ final class StreamedAnswer {
 			this.recorder.chunkAt(ReactorTime.nanos());
 		}
 		this.text.append(chunk.text());
+		this.toolCalls.addAll(chunk.toolCalls());
 		if (chunk.finishReason() != null) {
 			this.finishReason = chunk.finishReason();
 		}
@@ -75,6 +81,13 @@ final class StreamedAnswer {
 
 	boolean hasText() {
 		return this.text.length() > 0;
+	}
+
+	/**
+	 * Whether the answer has text or tool calls: an answer of tool calls alone is one.
+	 */
+	boolean hasOutput() {
+		return hasText() || !this.toolCalls.isEmpty();
 	}
 
 	/**
@@ -109,7 +122,7 @@ final class StreamedAnswer {
 			OutputContract contract) {
 		if (this.response == null) {
 			this.response = new ChatResponse(text(), this.finishReason, reportedOrEstimated(request), provider.name(),
-					(this.model != null) ? this.model : requestedModel, latency);
+					(this.model != null) ? this.model : requestedModel, latency, this.toolCalls);
 			this.check = contract.check(this.response);
 		}
 		return this.check;

@@ -18,14 +18,18 @@ import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatChunk;
+import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.openaiapi.internal.OpenAiWire.ChatCompletion;
 import io.llmfallback.openaiapi.internal.OpenAiWire.ChatCompletionChunk;
 import io.llmfallback.openaiapi.internal.OpenAiWire.Choice;
 import io.llmfallback.openaiapi.internal.OpenAiWire.ChunkChoice;
+import io.llmfallback.openaiapi.internal.OpenAiWire.ChunkToolCall;
 import io.llmfallback.openaiapi.internal.OpenAiWire.Delta;
 import io.llmfallback.openaiapi.internal.OpenAiWire.Message;
+import io.llmfallback.openaiapi.internal.OpenAiWire.MessageToolCall;
 import io.llmfallback.openaiapi.internal.OpenAiWire.Model;
 import io.llmfallback.openaiapi.internal.OpenAiWire.ModelList;
 import io.llmfallback.openaiapi.internal.OpenAiWire.Usage;
@@ -52,9 +56,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code POST <base>/chat/completions} with {@code model} naming a chain, answered whole
  * or, with {@code stream: true}, as server-sent {@code chat.completion.chunk} events; and
  * {@code GET <base>/models}, one model per chain. Errors are in OpenAI's error format. A
- * streamed answer only starts once the chain has its first text: a failure before it is
- * an ordinary error response, one after it an error event that ends the stream without
- * {@code [DONE]}, so no client takes a cut answer for a whole one.
+ * streamed answer only starts once the chain has its first text (or tool calls): a
+ * failure before it is an ordinary error response, one after it an error event that ends
+ * the stream without {@code [DONE]}, so no client takes a cut answer for a whole one.
  */
 public final class OpenAiApiHandler {
 
@@ -160,10 +164,14 @@ public final class OpenAiApiHandler {
 	}
 
 	private ChatCompletion completion(ChainResponse served) {
-		Message message = new Message("assistant", served.text(), null);
-		return new ChatCompletion(completionId(), "chat.completion", now(), served.response().model(),
-				List.of(new Choice(0, message, null, finishReason(served.response().finishReason()))),
-				Usage.of(served.response().usage()));
+		ChatResponse response = served.response();
+		List<MessageToolCall> toolCalls = response.toolCalls().stream().map(MessageToolCall::of).toList();
+		// OpenAI's content beside tool calls without text is null, not empty.
+		String content = (toolCalls.isEmpty() || !served.text().isEmpty()) ? served.text() : null;
+		Message message = new Message("assistant", content, null, toolCalls);
+		return new ChatCompletion(completionId(), "chat.completion", now(), response.model(),
+				List.of(new Choice(0, message, null, finishReason(response.finishReason(), !toolCalls.isEmpty()))),
+				Usage.of(response.usage()));
 	}
 
 	/**
@@ -277,9 +285,13 @@ public final class OpenAiApiHandler {
 
 	/**
 	 * OpenAI's finish reasons, from whichever provider's vocabulary the chain's answer is
-	 * in.
+	 * in; an answer with tool calls ends with {@code tool_calls}, whatever the provider
+	 * said (Gemini says {@code STOP}), since that is what a client looks for to run them.
 	 */
-	static String finishReason(@Nullable String providers) {
+	static String finishReason(@Nullable String providers, boolean toolCalls) {
+		if (toolCalls) {
+			return "tool_calls";
+		}
 		if (providers == null) {
 			return "stop";
 		}
@@ -318,6 +330,9 @@ public final class OpenAiApiHandler {
 
 		private boolean started;
 
+		/** The tool calls sent so far, whose number is the next one's index. */
+		private int toolCalls;
+
 		private @Nullable String finishReason;
 
 		private @Nullable TokenUsage usage;
@@ -350,10 +365,15 @@ public final class OpenAiApiHandler {
 			ByteArrayOutputStream events = new ByteArrayOutputStream();
 			if (!this.started) {
 				this.started = true;
-				events.writeBytes(chunk(new Delta("assistant", ""), null));
+				events.writeBytes(chunk(Delta.text("assistant", ""), null));
 			}
 			if (chunk.hasText()) {
-				events.writeBytes(chunk(new Delta(null, chunk.text()), null));
+				events.writeBytes(chunk(Delta.text(null, chunk.text()), null));
+			}
+			// One event per call, as OpenAI streams them.
+			for (ToolCall call : chunk.toolCalls()) {
+				events
+					.writeBytes(chunk(new Delta(null, null, List.of(ChunkToolCall.of(this.toolCalls++, call))), null));
 			}
 			return events.toByteArray();
 		}
@@ -373,7 +393,7 @@ public final class OpenAiApiHandler {
 
 		private byte[] ending() {
 			ByteArrayOutputStream events = new ByteArrayOutputStream();
-			events.writeBytes(chunk(new Delta(null, null), finishReason(this.finishReason)));
+			events.writeBytes(chunk(Delta.text(null, null), finishReason(this.finishReason, this.toolCalls > 0)));
 			if (this.completion.includeUsage() && this.usage != null) {
 				events.writeBytes(event(new ChatCompletionChunk(this.id, "chat.completion.chunk", this.created,
 						this.model, List.of(), Usage.of(this.usage))));

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,7 +33,25 @@ final class OpenAiWire {
 
 	}
 
-	record Message(String role, String content, @Nullable String refusal) {
+	/**
+	 * The answer: its text, null beside tool calls without text as OpenAI writes it, and
+	 * its tool calls, left out when there are none.
+	 */
+	record Message(String role, @Nullable String content, @Nullable String refusal,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<MessageToolCall> toolCalls) {
+
+	}
+
+	record MessageToolCall(String id, String type, Function function) {
+
+		static MessageToolCall of(ToolCall call) {
+			return new MessageToolCall(call.id(), "function", new Function(call.name(), call.arguments()));
+		}
+
+	}
+
+	/** A called function: its name and its arguments as JSON text. */
+	record Function(String name, String arguments) {
 
 	}
 
@@ -47,11 +66,28 @@ final class OpenAiWire {
 	}
 
 	/**
-	 * What a chunk adds: the role on the first, text on the next ones, nothing on the
-	 * last ({@code {}}).
+	 * What a chunk adds: the role on the first, text or a tool call on the next ones,
+	 * nothing on the last ({@code {}}).
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Delta(@Nullable String role, @Nullable String content) {
+	record Delta(@Nullable String role, @Nullable String content, @Nullable List<ChunkToolCall> toolCalls) {
+
+		static Delta text(@Nullable String role, @Nullable String content) {
+			return new Delta(role, content, null);
+		}
+
+	}
+
+	/**
+	 * A tool call in a chunk, whole: its index among the answer's calls, its id, and the
+	 * function with all its arguments (OpenAI sends them in fragments after the first
+	 * delta; a client joins fragments by index, and a whole one is one fragment).
+	 */
+	record ChunkToolCall(int index, String id, String type, Function function) {
+
+		static ChunkToolCall of(int index, ToolCall call) {
+			return new ChunkToolCall(index, call.id(), "function", new Function(call.name(), call.arguments()));
+		}
 
 	}
 

@@ -8,10 +8,16 @@ import java.util.regex.Pattern;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ImageInput;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
+import io.llmfallback.model.ToolChoice;
+import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -70,22 +76,120 @@ public final class OpenAiProvider extends HttpLlmProvider {
 			messages.addObject().put("role", "system").put("content", JSON_INSTRUCTION);
 		}
 		for (ChatMessage message : request.messages()) {
-			messages.addObject()
-				.put("role", message.role().name().toLowerCase(Locale.ROOT))
-				.put("content", message.content());
+			message(messages.addObject(), message);
 		}
 		boolean reasoning = isReasoningModel(model);
 		body.put(reasoning ? "max_completion_tokens" : "max_tokens", maxTokens);
-		// Reasoning models refuse any temperature but their own with a 400; a fallback of
-		// that kind serves requests written for another model, so the setting is left out
-		// rather than failing them.
+		// Reasoning models refuse any temperature or top_p but their own with a 400; a
+		// fallback of that kind serves requests written for another model, so the
+		// settings are left out rather than failing them.
 		if (request.temperature() != null && !reasoning) {
 			body.put("temperature", request.temperature());
+		}
+		if (request.topP() != null && !reasoning) {
+			body.put("top_p", request.topP());
+		}
+		if (!request.stop().isEmpty()) {
+			ArrayNode stop = body.putArray("stop");
+			request.stop().forEach(stop::add);
+		}
+		if (request.seed() != null) {
+			body.put("seed", request.seed());
 		}
 		if (json) {
 			body.putObject("response_format").put("type", "json_object");
 		}
+		tools(body, request);
 		return body;
+	}
+
+	/**
+	 * One message: an assistant's tool calls with its text or a null content, a tool's
+	 * result naming its call, a user's images as content parts after its text.
+	 */
+	private static void message(ObjectNode wire, ChatMessage message) {
+		wire.put("role", message.role().name().toLowerCase(Locale.ROOT));
+		if (message.role() == ChatRole.TOOL) {
+			wire.put("tool_call_id", message.toolCallId()).put("content", message.content());
+		}
+		else if (!message.toolCalls().isEmpty()) {
+			// OpenAI takes a null content, not an empty one, beside tool calls.
+			if (message.content().isEmpty()) {
+				wire.putNull("content");
+			}
+			else {
+				wire.put("content", message.content());
+			}
+			ArrayNode calls = wire.putArray("tool_calls");
+			for (ToolCall call : message.toolCalls()) {
+				calls.addObject()
+					.put("id", call.id())
+					.put("type", "function")
+					.putObject("function")
+					.put("name", call.name())
+					.put("arguments", call.arguments());
+			}
+		}
+		else if (!message.images().isEmpty()) {
+			ArrayNode parts = wire.putArray("content");
+			if (!message.content().isEmpty()) {
+				parts.addObject().put("type", "text").put("text", message.content());
+			}
+			for (ImageInput image : message.images()) {
+				String url = image.isUrl() ? image.url()
+						: "data:" + image.mediaType() + ";base64," + image.base64Data();
+				parts.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+			}
+		}
+		else {
+			wire.put("content", message.content());
+		}
+	}
+
+	/**
+	 * The tools as functions, each with its JSON Schema as an object: one whose
+	 * parameters are not a JSON object would be refused with a 400, so it fails here,
+	 * before the request is sent.
+	 */
+	private void tools(ObjectNode body, ChatRequest request) {
+		if (!request.tools().isEmpty()) {
+			ArrayNode tools = body.putArray("tools");
+			for (ToolDefinition tool : request.tools()) {
+				tools.addObject()
+					.put("type", "function")
+					.putObject("function")
+					.put("name", tool.name())
+					.put("description", tool.description())
+					.set("parameters", parameters(tool));
+			}
+		}
+		ToolChoice choice = request.toolChoice();
+		if (choice != null) {
+			switch (choice.mode()) {
+				case AUTO -> body.put("tool_choice", "auto");
+				case NONE -> body.put("tool_choice", "none");
+				case REQUIRED -> body.put("tool_choice", "required");
+				case TOOL -> body.putObject("tool_choice")
+					.put("type", "function")
+					.putObject("function")
+					.put("name", choice.toolName());
+			}
+		}
+	}
+
+	private JsonNode parameters(ToolDefinition tool) {
+		JsonNode parameters;
+		try {
+			parameters = JSON.readTree(tool.parameters());
+		}
+		catch (JacksonException ex) {
+			parameters = null;
+		}
+		if (parameters == null || !parameters.isObject()) {
+			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
+					"the parameters of tool '" + tool.name() + "' are not a JSON object", null);
+		}
+		return parameters;
 	}
 
 	@Override
@@ -100,11 +204,29 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		if (!message.isObject()) {
 			throw ProviderException.invalidResponse(name(), "choice has no message");
 		}
-		// The legacy function_call is a tool call too.
-		boolean toolCall = !message.path("tool_calls").isEmpty() || message.path("function_call").isObject();
+		ToolCallAssembler toolCalls = new ToolCallAssembler(name());
+		for (JsonNode call : message.path("tool_calls")) {
+			JsonNode function = call.path("function");
+			toolCalls.add(text(call, "id"), text(function, "name"), arguments(function));
+		}
+		// The legacy function_call of older models and compatible servers: one call, no
+		// id.
+		JsonNode function = message.path("function_call");
+		if (function.isObject()) {
+			toolCalls.add(null, text(function, "name"), arguments(function));
+		}
 		String model = text(body, "model");
-		return answer(text(message, "content"), toolCall, finishReason.isEmpty() ? null : finishReason,
+		return answer(text(message, "content"), toolCalls.calls(), finishReason.isEmpty() ? null : finishReason,
 				usage(body).consistent(), model.isEmpty() ? requestedModel : model, latency);
+	}
+
+	/**
+	 * A function's arguments: OpenAI sends them as JSON text; some compatible servers
+	 * send the object itself.
+	 */
+	private static String arguments(JsonNode function) {
+		JsonNode arguments = function.path("arguments");
+		return arguments.isObject() ? arguments.toString() : text(function, "arguments");
 	}
 
 	private void rejectFiltered(String finishReason, JsonNode message) {
@@ -125,7 +247,9 @@ public final class OpenAiProvider extends HttpLlmProvider {
 	}
 
 	/**
-	 * A {@code chat.completion.chunk}: text in {@code choices[0].delta.content}, the
+	 * A {@code chat.completion.chunk}: text in {@code choices[0].delta.content}, tool
+	 * calls in {@code choices[0].delta.tool_calls} (each by its index: the first delta of
+	 * a call has its id and function name, the next ones fragments of its arguments), the
 	 * finish reason on its choice, the usage on a last chunk with no choices, and
 	 * {@code [DONE]} (not JSON) to end the stream.
 	 */
@@ -153,7 +277,31 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		if (!delta.isObject()) {
 			throw ProviderException.invalidResponse(name(), "stream chunk has no delta");
 		}
+		toolCallDeltas(delta, state.toolCalls());
 		return text(delta, "content");
+	}
+
+	private void toolCallDeltas(JsonNode delta, ToolCallAssembler toolCalls) {
+		for (JsonNode call : delta.path("tool_calls")) {
+			JsonNode index = call.path("index");
+			if (!index.isIntegralNumber() || !index.canConvertToInt()) {
+				throw ProviderException.invalidResponse(name(), "tool call delta has no index");
+			}
+			toolCallDelta(toolCalls, index.intValue(), text(call, "id"), call.path("function"));
+		}
+		// The legacy function_call: one call, streamed the same way.
+		JsonNode function = delta.path("function_call");
+		if (function.isObject()) {
+			toolCallDelta(toolCalls, 0, "", function);
+		}
+	}
+
+	private static void toolCallDelta(ToolCallAssembler toolCalls, int index, String id, JsonNode function) {
+		toolCalls.begin(index, id, text(function, "name"));
+		String fragment = text(function, "arguments");
+		if (!fragment.isEmpty()) {
+			toolCalls.appendArguments(index, fragment);
+		}
 	}
 
 	/**

@@ -14,7 +14,13 @@ class OpenAiApiHandlerTest {
 					"SAFETY, content_filter", "refusal, content_filter", "tool_use, tool_calls",
 					"tool_calls, tool_calls" })
 	void finishReasonsAreOpenAis(String providers, String openAis) {
-		assertThat(OpenAiApiHandler.finishReason(providers)).isEqualTo(openAis);
+		assertThat(OpenAiApiHandler.finishReason(providers, false)).isEqualTo(openAis);
+	}
+
+	@ParameterizedTest
+	@CsvSource(nullValues = "none", value = { "STOP", "stop", "tool_use", "none" })
+	void anAnswerWithToolCallsEndsWithToolCalls(String providers) {
+		assertThat(OpenAiApiHandler.finishReason(providers, true)).isEqualTo("tool_calls");
 	}
 
 }

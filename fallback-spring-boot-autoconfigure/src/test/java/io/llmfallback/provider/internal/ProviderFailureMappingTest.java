@@ -240,19 +240,11 @@ class ProviderFailureMappingTest {
 				mutatedFixture("openai/chat-completion.json", (body) -> body.remove("choices"))));
 		cases.add(Arguments.of(OPENAI, "empty choices", "application/json",
 				mutatedFixture("openai/chat-completion.json", (body) -> body.putArray("choices"))));
-		cases.add(Arguments.of(OPENAI, "tool call instead of text", "application/json",
-				mutatedFixture("openai/chat-completion.json", (body) -> {
+		cases.add(Arguments.of(OPENAI, "tool call that names no tool", "application/json",
+				mutatedFixture("openai/chat-completion-tool-calls.json", (body) -> {
 					ObjectNode choice = (ObjectNode) body.path("choices").path(0);
-					choice.put("finish_reason", "tool_calls");
-					ObjectNode message = (ObjectNode) choice.path("message");
-					message.putNull("content");
-					message.putArray("tool_calls")
-						.addObject()
-						.put("id", "call_Wq3xZ7")
-						.put("type", "function")
-						.putObject("function")
-						.put("name", "lookup_incident")
-						.put("arguments", "{\"id\":\"INC-42\"}");
+					ObjectNode call = (ObjectNode) choice.path("message").path("tool_calls").path(1);
+					((ObjectNode) call.path("function")).remove("name");
 				})));
 		cases.add(Arguments.of(ANTHROPIC, "no content", "application/json",
 				mutatedFixture("anthropic/message.json", (body) -> body.remove("content"))));

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.llmfallback.chain.internal.AttemptCosts;
 import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.ToolCall;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +65,11 @@ public record ChainResponse(ChatResponse response, String chain, String operatio
 
 	public String text() {
 		return this.response.text();
+	}
+
+	/** The tools the model asked to call, in its order; empty for an answer of text. */
+	public List<ToolCall> toolCalls() {
+		return this.response.toolCalls();
 	}
 
 	/** Whether a provider other than the primary served the request. */

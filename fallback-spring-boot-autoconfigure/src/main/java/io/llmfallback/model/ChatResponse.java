@@ -56,6 +56,12 @@ public record ChatResponse(String text, @Nullable String finishReason, TokenUsag
 				&& TOKEN_LIMIT_FINISH_REASONS.contains(this.finishReason.toLowerCase(Locale.ROOT));
 	}
 
+	/** This answer with other text, its tool calls and the rest kept: for a rewrite. */
+	public ChatResponse withText(String text) {
+		return new ChatResponse(text, this.finishReason, this.usage, this.provider, this.model, this.latency,
+				this.toolCalls);
+	}
+
 	public ChatResponse withUsage(TokenUsage usage) {
 		return new ChatResponse(this.text, this.finishReason, usage, this.provider, this.model, this.latency,
 				this.toolCalls);

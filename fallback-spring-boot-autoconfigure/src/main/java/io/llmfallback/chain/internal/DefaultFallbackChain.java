@@ -204,7 +204,7 @@ public final class DefaultFallbackChain implements FallbackChain {
 							served.set(rewritten);
 							ChatResponse response = rewritten.response();
 							return new ChatChunk(response.text(), response.finishReason(), response.usage(),
-									response.model());
+									response.model(), response.toolCalls());
 						}));
 			}
 			return chunks.doOnComplete(() -> {

@@ -102,7 +102,7 @@ final class StreamedAnswer {
 		}
 		String stripped = chunk.text().stripLeading();
 		return (stripped.length() == chunk.text().length()) ? chunk
-				: new ChatChunk(stripped, chunk.finishReason(), chunk.usage(), chunk.model());
+				: new ChatChunk(stripped, chunk.finishReason(), chunk.usage(), chunk.model(), chunk.toolCalls());
 	}
 
 	/** The whole answer the caller has so far, a continued one's included. */

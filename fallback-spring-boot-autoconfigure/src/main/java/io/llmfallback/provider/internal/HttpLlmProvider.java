@@ -526,34 +526,18 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	}
 
 	/**
-	 * The answer, unless it has no text to serve. An empty or whitespace-only completion
-	 * is a failure of its own whatever the finish reason: one that stopped normally as
-	 * much as one the token limit cut off (a thinking model can spend the whole limit on
-	 * thoughts). A tool call without text is not empty, but the starter sends no tools
-	 * and cannot serve one.
-	 */
-	protected ChatResponse answer(String text, boolean toolCall, @Nullable String finishReason, TokenUsage usage,
-			String model, Duration latency) {
-		if (text.isBlank()) {
-			if (toolCall) {
-				throw ProviderException.invalidResponse(name(), "response is a tool call without text");
-			}
-			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
-					"response has no text (finish reason " + this.redactor.redact(String.valueOf(finishReason)) + ")",
-					null);
-		}
-		return new ChatResponse(text, finishReason, usage, name(), model, latency);
-	}
-
-	/**
-	 * The answer, unless it has neither text nor tool calls to serve: an answer of tool
-	 * calls alone is whole, one of blank text alone is {@code empty-response}, as for
-	 * {@link #answer(String, boolean, String, TokenUsage, String, Duration)}.
+	 * The answer, unless it has neither text nor tool calls to serve. An answer of tool
+	 * calls alone is whole. An empty or whitespace-only completion without them is a
+	 * failure of its own whatever the finish reason: one that stopped normally as much as
+	 * one the token limit cut off (a thinking model can spend the whole limit on
+	 * thoughts).
 	 */
 	protected ChatResponse answer(String text, List<ToolCall> toolCalls, @Nullable String finishReason,
 			TokenUsage usage, String model, Duration latency) {
-		if (toolCalls.isEmpty()) {
-			return answer(text, false, finishReason, usage, model, latency);
+		if (text.isBlank() && toolCalls.isEmpty()) {
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
+					"response has no text (finish reason " + this.redactor.redact(String.valueOf(finishReason)) + ")",
+					null);
 		}
 		return new ChatResponse(text, finishReason, usage, name(), model, latency, toolCalls);
 	}

@@ -33,6 +33,7 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
@@ -302,6 +303,32 @@ class FallbackChainStreamTest {
 			.expectComplete()
 			.verify(VERIFY_TIMEOUT);
 		assertThat(this.outcomes.get(0).response().text()).isEqualTo("Write to [email] today.");
+	}
+
+	@Test
+	void responseMiddlewareKeepsTheToolCallsOfTheAnswerItRewrites() {
+		this.middleware = List.of(new ChainMiddleware() {
+
+			@Override
+			public Stage stage() {
+				return Stage.RESPONSE;
+			}
+
+			@Override
+			public Mono<ChatResponse> onResponse(ChatResponse response) {
+				return Mono.just(response.withText(response.text().toUpperCase(java.util.Locale.ROOT)));
+			}
+
+		});
+		ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}");
+		ScriptedProvider primary = ScriptedProvider.streaming("a", (request) -> Flux.just(ChatChunk.text("checking"),
+				new ChatChunk("", "tool_calls", new TokenUsage(10, 5), "a", List.of(call))));
+
+		StepVerifier.withVirtualTime(() -> chain(primary).stream(REQUEST, "chat"))
+			.expectNextMatches((only) -> only.text().equals("CHECKING") && only.toolCalls().equals(List.of(call)))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(this.outcomes.get(0).response().toolCalls()).containsExactly(call);
 	}
 
 	@Test

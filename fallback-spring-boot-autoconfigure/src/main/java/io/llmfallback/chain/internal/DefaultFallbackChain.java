@@ -336,7 +336,7 @@ public final class DefaultFallbackChain implements FallbackChain {
 		if (index == providers().size()) {
 			return lastResort(run, request, Set.of());
 		}
-		AttemptOutcome skipped = this.plan.skip(run, index);
+		AttemptOutcome skipped = this.plan.skip(run, request, index);
 		if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 			return Mono.error(this.parts.exhausted(run));
 		}

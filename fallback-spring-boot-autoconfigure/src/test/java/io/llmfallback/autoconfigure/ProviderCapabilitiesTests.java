@@ -2,6 +2,8 @@ package io.llmfallback.autoconfigure;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainAttemptObservationContext;
@@ -9,6 +11,7 @@ import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.chain.ServedPath;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ImageInput;
@@ -137,6 +140,31 @@ class ProviderCapabilitiesTests {
 			assertThat(providers.get("claude").requests()).isOne();
 			assertThat(attempts(context, "haiku", "images-unsupported")).isOne();
 			assertThat(reasonOfAttemptOn("claude")).isEqualTo("images-unsupported");
+		});
+	}
+
+	@Test
+	void aStreamedImageRequestSkipsTheProviderWithoutImagesToo() {
+		providers.get("claude").answerWith("A cat on a mat.");
+		ChatRequest request = new ChatRequest(
+				List.of(ChatMessage.user("What is in this picture?",
+						List.of(ImageInput.base64("image/png", "iVBORw0KGgo=")))),
+				null, null, null, ResponseFormat.TEXT);
+		AtomicReference<ChainResponse> served = new AtomicReference<>();
+
+		this.contextRunner.run((context) -> {
+			String text = context.getBean(FallbackChains.class)
+				.chain("vision")
+				.stream(request, "describe", served::set)
+				.map(ChatChunk::text)
+				.collect(Collectors.joining())
+				.block();
+
+			assertThat(text).isEqualTo("A cat on a mat.");
+			assertThat(served.get().attempts()).extracting(AttemptRecord::label)
+				.containsExactly("images-unsupported", "success");
+			assertThat(providers.get("haiku").requests()).isZero();
+			assertThat(attempts(context, "haiku", "images-unsupported")).isOne();
 		});
 	}
 

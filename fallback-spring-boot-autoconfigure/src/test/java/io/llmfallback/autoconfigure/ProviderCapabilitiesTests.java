@@ -1,7 +1,6 @@
 package io.llmfallback.autoconfigure;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -20,14 +19,13 @@ import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.internal.LlmProviders;
+import io.llmfallback.support.StoppedObservations;
 import io.llmfallback.test.Fault;
 import io.llmfallback.test.SimulatedProviderExtension;
 import io.llmfallback.test.WireProtocol;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,7 +60,7 @@ class ProviderCapabilitiesTests {
 		.provider("haiku", WireProtocol.ANTHROPIC)
 		.provider("claude", WireProtocol.ANTHROPIC);
 
-	private final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+	private final StoppedObservations observations = new StoppedObservations();
 
 	// "lite" serves gpt-4o, which the table lists with tools, images and a 128k window:
 	// its properties take them away.
@@ -70,7 +68,7 @@ class ProviderCapabilitiesTests {
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				MetricsAutoConfiguration.class, LlmFallbackMetricsAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-		.withBean(ObservationRegistry.class, this::observations)
+		.withBean(ObservationRegistry.class, this.observations::registry)
 		.withPropertyValues("llm.fallback.providers.gpt.type=openai", "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.base-url=" + providers.get("gpt").baseUrl(),
 				"llm.fallback.providers.lite.type=openai", "llm.fallback.providers.lite.model=gpt-4o",
@@ -249,24 +247,6 @@ class ProviderCapabilitiesTests {
 			});
 	}
 
-	private ObservationRegistry observations() {
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return true;
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				ProviderCapabilitiesTests.this.stopped.add(context);
-			}
-
-		});
-		return observations;
-	}
-
 	private static ChainResponse chain(org.springframework.context.ApplicationContext context, String chain,
 			ChatRequest request) {
 		ChainResponse response = context.getBean(FallbackChains.class).chain(chain).chat(request).block();
@@ -289,7 +269,8 @@ class ProviderCapabilitiesTests {
 	}
 
 	private String reasonOfAttemptOn(String provider) {
-		return this.stopped.stream()
+		return this.observations.stopped()
+			.stream()
 			.filter(ChainAttemptObservationContext.class::isInstance)
 			.filter((attempt) -> attempt.getLowCardinalityKeyValues()
 				.stream()

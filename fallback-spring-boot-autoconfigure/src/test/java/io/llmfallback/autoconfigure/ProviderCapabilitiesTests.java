@@ -63,7 +63,7 @@ class ProviderCapabilitiesTests {
 	private final StoppedObservations observations = new StoppedObservations();
 
 	// "lite" serves gpt-4o, which the table lists with tools, images and a 128k window:
-	// its properties take them away.
+	// its properties take them away. Its adaptation wraps it, and the wrapper keeps them.
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				MetricsAutoConfiguration.class, LlmFallbackMetricsAutoConfiguration.class))
@@ -76,6 +76,7 @@ class ProviderCapabilitiesTests {
 				"llm.fallback.providers.lite.capabilities.tools=false",
 				"llm.fallback.providers.lite.capabilities.images=false",
 				"llm.fallback.providers.lite.capabilities.context-window=50",
+				"llm.fallback.providers.lite.adaptation.drop=temperature",
 				"llm.fallback.providers.haiku.type=anthropic", "llm.fallback.providers.haiku.model=claude-3-5-haiku",
 				"llm.fallback.providers.haiku.base-url=" + providers.get("haiku").baseUrl(),
 				"llm.fallback.providers.claude.type=anthropic",

@@ -46,8 +46,8 @@ public class LlmFallbackProperties {
 	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout,
 	 * max-tokens, max-input-tokens, max-response-size, headers, pricing.*,
 	 * circuit-breaker.*, adaptation.*, slow-call-detection, cancel-waiting-calls,
-	 * slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.*
-	 * and rate-limit.*.
+	 * slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.*,
+	 * rate-limit.* and capabilities.*.
 	 */
 	private Map<String, Provider> providers = new LinkedHashMap<>();
 
@@ -535,6 +535,12 @@ public class LlmFallbackProperties {
 		/** This provider's rate limits, kept on our side. */
 		private RateLimit rateLimit = new RateLimit();
 
+		/**
+		 * What this provider's model takes; unset, the built-in capabilities of its model
+		 * apply, and a model the list does not know is taken to take everything.
+		 */
+		private Capabilities capabilities = new Capabilities();
+
 		public @Nullable Duration getTimeToFirstChunk() {
 			return this.timeToFirstChunk;
 		}
@@ -693,6 +699,14 @@ public class LlmFallbackProperties {
 
 		public void setMaxInputTokens(long maxInputTokens) {
 			this.maxInputTokens = maxInputTokens;
+		}
+
+		public Capabilities getCapabilities() {
+			return this.capabilities;
+		}
+
+		public void setCapabilities(Capabilities capabilities) {
+			this.capabilities = capabilities;
 		}
 
 		/** Leaves the API key out, so that printing the properties never leaks it. */
@@ -971,6 +985,71 @@ public class LlmFallbackProperties {
 
 		public void setCachedInputPerMillionTokens(@Nullable BigDecimal cachedInputPerMillionTokens) {
 			this.cachedInputPerMillionTokens = cachedInputPerMillionTokens;
+		}
+
+	}
+
+	/**
+	 * What a provider's model takes; a request that needs what it lacks skips the
+	 * provider.
+	 */
+	public static class Capabilities {
+
+		/**
+		 * Whether the model takes tools; without, a request with tools or tool results
+		 * skips the provider. Unset: the model's built-in capability.
+		 */
+		private @Nullable Boolean tools;
+
+		/**
+		 * Whether the model reads images; without, a request with images skips the
+		 * provider. Unset: the model's built-in capability.
+		 */
+		private @Nullable Boolean images;
+
+		/**
+		 * Whether the API constrains answers to a JSON Schema (structured output). Unset:
+		 * the model's built-in capability.
+		 */
+		private @Nullable Boolean jsonSchema;
+
+		/**
+		 * Most prompt tokens the model reads (at least 1); a request whose estimated
+		 * prompt is larger skips the provider. Unset: the model's built-in window, or
+		 * none for a model the list does not know.
+		 */
+		private @Nullable Integer contextWindow;
+
+		public @Nullable Boolean getTools() {
+			return this.tools;
+		}
+
+		public void setTools(@Nullable Boolean tools) {
+			this.tools = tools;
+		}
+
+		public @Nullable Boolean getImages() {
+			return this.images;
+		}
+
+		public void setImages(@Nullable Boolean images) {
+			this.images = images;
+		}
+
+		public @Nullable Boolean getJsonSchema() {
+			return this.jsonSchema;
+		}
+
+		public void setJsonSchema(@Nullable Boolean jsonSchema) {
+			this.jsonSchema = jsonSchema;
+		}
+
+		public @Nullable Integer getContextWindow() {
+			return this.contextWindow;
+		}
+
+		public void setContextWindow(@Nullable Integer contextWindow) {
+			this.contextWindow = contextWindow;
 		}
 
 	}

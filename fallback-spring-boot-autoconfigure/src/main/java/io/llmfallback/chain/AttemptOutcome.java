@@ -52,7 +52,34 @@ public enum AttemptOutcome {
 	 * The request had made {@code max-attempts} provider calls: this provider was not
 	 * called.
 	 */
-	MAX_ATTEMPTS;
+	MAX_ATTEMPTS,
+
+	/**
+	 * The request has tools or tool results, and the provider's model does not take
+	 * tools: it was not called.
+	 */
+	TOOLS_UNSUPPORTED,
+
+	/**
+	 * The request has images, and the provider's model does not read them: it was not
+	 * called.
+	 */
+	IMAGES_UNSUPPORTED,
+
+	/**
+	 * The request's estimated prompt tokens are more than the provider's context window:
+	 * it was not called.
+	 */
+	CONTEXT_WINDOW_EXCEEDED;
+
+	/**
+	 * Whether the provider was skipped because its model lacks what the request needs:
+	 * {@link #TOOLS_UNSUPPORTED}, {@link #IMAGES_UNSUPPORTED} or
+	 * {@link #CONTEXT_WINDOW_EXCEEDED}.
+	 */
+	public boolean isCapabilitySkip() {
+		return this == TOOLS_UNSUPPORTED || this == IMAGES_UNSUPPORTED || this == CONTEXT_WINDOW_EXCEEDED;
+	}
 
 	/**
 	 * The outcome in lower case with hyphens: {@code short-circuited},

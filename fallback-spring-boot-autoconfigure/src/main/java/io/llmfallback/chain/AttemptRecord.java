@@ -100,7 +100,9 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	 * One word for the outcome: {@code success}, the failure category ({@code timeout},
 	 * {@code rate-limited}...), {@code short-circuited}, {@code budget-exhausted},
 	 * {@code spend-limited}, {@code cancelled}, {@code hedge-lost},
-	 * {@code bulkhead-full}, {@code throttled} or {@code max-attempts}.
+	 * {@code bulkhead-full}, {@code throttled}, {@code max-attempts},
+	 * {@code tools-unsupported}, {@code images-unsupported} or
+	 * {@code context-window-exceeded}.
 	 */
 	public String label() {
 		if (this.outcome == AttemptOutcome.FAILED) {

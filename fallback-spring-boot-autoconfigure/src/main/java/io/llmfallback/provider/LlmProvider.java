@@ -33,6 +33,16 @@ public interface LlmProvider {
 	Duration timeout();
 
 	/**
+	 * What the provider's model takes; a chain skips the provider for a request that
+	 * needs more. By default {@link ProviderCapabilities#UNRESTRICTED}: a provider that
+	 * does not say is sent every request, as it was before it could say, rather than
+	 * skipped on a guess; one that knows better overrides this.
+	 */
+	default ProviderCapabilities capabilities() {
+		return ProviderCapabilities.UNRESTRICTED;
+	}
+
+	/**
 	 * Sends one chat request. The returned {@code Mono} is lazy and does not time out on
 	 * its own: the caller bounds it.
 	 */

@@ -3,7 +3,6 @@ package io.llmfallback.autoconfigure;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -31,12 +30,12 @@ import io.llmfallback.observe.internal.FallbackSignals;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.support.MutableClock;
+import io.llmfallback.support.StoppedObservations;
 import io.llmfallback.test.SimulatedProviderExtension;
 import io.llmfallback.test.WireProtocol;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -306,23 +305,10 @@ class LlmFallbackAutoConfigurationTests {
 
 	@Test
 	void observationConventionBeansReplaceTheDefaultOnes() {
-		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return true;
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				stopped.add(context);
-			}
-
-		});
+		StoppedObservations observations = new StoppedObservations();
+		List<Observation.Context> stopped = observations.stopped();
 		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.base-url=" + providers.get("gpt").baseUrl())
-			.withBean(ObservationRegistry.class, () -> observations)
+			.withBean(ObservationRegistry.class, observations::registry)
 			.withBean(ChainRequestObservationConvention.class, TeamRequestConvention::new)
 			.withBean(ChainAttemptObservationConvention.class, TeamAttemptConvention::new)
 			.run((context) -> {

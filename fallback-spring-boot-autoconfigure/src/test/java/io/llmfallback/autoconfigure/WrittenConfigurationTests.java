@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -144,6 +145,7 @@ class WrittenConfigurationTests {
 				assertThat(gpt.headers()).containsEntry("OpenAI-Organization", "org-1")
 					.containsEntry("x.custom.header", "dotted");
 				assertThat(gpt.timeout()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(gpt.capabilities()).isEqualTo(new ProviderCapabilities(false, false, false, 64_000));
 				assertThat(context.getBean(FallbackChains.class).chain("summarize").settings().latencyBudget())
 					.isEqualTo(Duration.ofSeconds(20));
 				assertThat(context.getBean(LlmFallbackProperties.class).getAlerts().getEvaluationInterval())

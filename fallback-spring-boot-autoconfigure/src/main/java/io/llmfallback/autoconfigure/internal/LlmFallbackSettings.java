@@ -34,7 +34,9 @@ import io.llmfallback.cost.Pricing;
 import io.llmfallback.cost.internal.ModelPrices;
 import io.llmfallback.cost.internal.PricingSource;
 import io.llmfallback.observe.internal.AlertSettings;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.internal.ModelCapabilities;
 import io.llmfallback.provider.internal.ProviderSettings;
 import io.llmfallback.provider.internal.RequestAdaptation;
 import io.llmfallback.provider.internal.ResponseBudget;
@@ -69,6 +71,8 @@ public final class LlmFallbackSettings {
 	private final Map<String, PricingSource> pricingSources = new LinkedHashMap<>();
 
 	private final Map<String, RequestAdaptation> adaptations = new LinkedHashMap<>();
+
+	private final List<String> assumedCapabilities = new ArrayList<>();
 
 	private final List<ChainSettings> chains = new ArrayList<>();
 
@@ -133,6 +137,7 @@ public final class LlmFallbackSettings {
 			throw new InvalidLlmFallbackConfigurationException(settings.problems);
 		}
 		settings.logUnpricedProviders();
+		settings.logAssumedCapabilities();
 		return settings;
 	}
 
@@ -332,13 +337,55 @@ public final class LlmFallbackSettings {
 		}
 		this.adaptations.put(name, new RequestAdaptation(adaptation.getSystemPromptReplacement(),
 				adaptation.getSystemPromptAddendum(), temperature, adaptation.getDrop()));
+		ProviderCapabilities capabilities = capabilities(name, prefix + ".capabilities", provider.getCapabilities(),
+				provider.getModel());
 		if (provider.getType() != null && baseUrl != null && provider.getModel() != null
 				&& provider.getMaxInputTokens() > 0) {
 			this.providers.put(name,
 					new ProviderSettings(name, provider.getType(), baseUrl, provider.getApiKey(), provider.getModel(),
 							provider.getTimeout(), provider.getMaxTokens(), provider.getHeaders(), maxResponseBytes,
-							provider.getMaxInputTokens()));
+							provider.getMaxInputTokens(), capabilities));
 		}
+	}
+
+	/**
+	 * The provider's capabilities: each configured one, else its model's in
+	 * {@link ModelCapabilities}; for a model it does not know, the unconfigured ones are
+	 * assumed ({@link ProviderCapabilities#UNRESTRICTED}) and named in a start-up log.
+	 */
+	private ProviderCapabilities capabilities(String name, String prefix, LlmFallbackProperties.Capabilities configured,
+			@Nullable String model) {
+		Integer contextWindow = configured.getContextWindow();
+		if (contextWindow != null && contextWindow < 1) {
+			invalid(prefix + ".context-window", "must be at least 1", contextWindow);
+			contextWindow = null;
+		}
+		ProviderCapabilities listed = (model != null) ? ModelCapabilities.forModel(model) : null;
+		ProviderCapabilities defaults = (listed != null) ? listed : ProviderCapabilities.UNRESTRICTED;
+		if (listed == null && model != null) {
+			List<String> assumed = new ArrayList<>();
+			if (configured.getTools() == null) {
+				assumed.add("tools=true");
+			}
+			if (configured.getImages() == null) {
+				assumed.add("images=true");
+			}
+			if (configured.getJsonSchema() == null) {
+				assumed.add("json-schema=true");
+			}
+			if (configured.getContextWindow() == null) {
+				assumed.add("context-window=unknown");
+			}
+			if (!assumed.isEmpty()) {
+				this.assumedCapabilities.add("Provider '" + name + "' has a model ('" + model
+						+ "') without built-in capabilities, so it is assumed to have " + String.join(", ", assumed)
+						+ "; set " + prefix + ".* to say what it takes");
+			}
+		}
+		return new ProviderCapabilities(orDefault(configured.getTools(), defaults.tools()),
+				orDefault(configured.getImages(), defaults.images()),
+				orDefault(configured.getJsonSchema(), defaults.jsonSchema()),
+				(contextWindow != null) ? contextWindow : defaults.contextWindow());
 	}
 
 	/**
@@ -444,6 +491,14 @@ public final class LlmFallbackSettings {
 	private void notNegative(String property, @Nullable BigDecimal price) {
 		if (price != null && price.signum() < 0) {
 			invalid(property, "cannot be negative", price);
+		}
+	}
+
+	// Once, at start-up: a provider taken to take tools or images it does not is sent
+	// requests it will refuse or misread.
+	private void logAssumedCapabilities() {
+		if (logger.isInfoEnabled()) {
+			this.assumedCapabilities.forEach(logger::info);
 		}
 	}
 

@@ -9,15 +9,16 @@ import io.llmfallback.chain.ChainObservationDocumentation;
 import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The first step of an attempt: whether the provider at an index is tried, and with which
- * request. A provider is skipped when the budget is spent, when a spend limit keeps back
- * a fallback dearer than the primary, or when the request has made its
- * {@code max-attempts}; each skip is recorded on the request. The skips decided by the
- * call itself (an open breaker, a refusal of the provider's guard) are recorded here too,
- * so that every skip reads the same.
+ * request. A provider is skipped when the budget is spent, when its model lacks what the
+ * request needs, when a spend limit keeps back a fallback dearer than the primary, or
+ * when the request has made its {@code max-attempts}; each skip is recorded on the
+ * request. The skips decided by the call itself (an open breaker, a refusal of the
+ * provider's guard) are recorded here too, so that every skip reads the same.
  */
 final class AttemptPlan {
 
@@ -30,19 +31,48 @@ final class AttemptPlan {
 	/**
 	 * Why the provider at the index is not tried, recorded, or {@code null} to try it:
 	 * the budget is spent ({@code BUDGET_EXHAUSTED}, recorded for every provider from it
-	 * on), or a spend limit keeps back a fallback dearer than the primary
-	 * ({@code SPEND_LIMITED}).
+	 * on), its model lacks what the request needs ({@link #lacking}), or a spend limit
+	 * keeps back a fallback dearer than the primary ({@code SPEND_LIMITED}).
 	 */
-	@Nullable AttemptOutcome skip(RequestRun run, int index) {
+	@Nullable AttemptOutcome skip(RequestRun run, ChatRequest request, int index) {
 		if (run.deadlineNanos - ReactorTime.nanos() <= 0) {
 			skipForBudget(run, index);
 			return AttemptOutcome.BUDGET_EXHAUSTED;
 		}
 		LlmProvider provider = this.parts.provider(index);
+		AttemptOutcome lacking = lacking(provider.capabilities(), request);
+		if (lacking != null) {
+			AttemptRecord skipped = AttemptRecord.skipped(provider.name(), index, provider.model(), lacking, false);
+			run.add(skipped);
+			// The next attempt's span says why this provider did not serve.
+			run.lastReason = skipped.label();
+			return lacking;
+		}
 		if (index > 0 && costsMoreThanPrimary(provider) && this.parts.extensions().spendGuard().isLimited(name())) {
 			run.add(AttemptRecord.skipped(provider.name(), index, provider.model(), AttemptOutcome.SPEND_LIMITED,
 					false));
 			return AttemptOutcome.SPEND_LIMITED;
+		}
+		return null;
+	}
+
+	/**
+	 * What the request needs that a model with these capabilities lacks, or {@code null}
+	 * when it takes the request: tools ({@code TOOLS_UNSUPPORTED}), images
+	 * ({@code IMAGES_UNSUPPORTED}), or a context window that holds the prompt's estimated
+	 * tokens ({@code CONTEXT_WINDOW_EXCEEDED}). Such a request would come back a bad
+	 * request, which ends the chain, or worse, be answered as if the tools or images were
+	 * not there.
+	 */
+	static @Nullable AttemptOutcome lacking(ProviderCapabilities capabilities, ChatRequest request) {
+		if (!capabilities.tools() && request.usesTools()) {
+			return AttemptOutcome.TOOLS_UNSUPPORTED;
+		}
+		if (!capabilities.images() && request.hasImages()) {
+			return AttemptOutcome.IMAGES_UNSUPPORTED;
+		}
+		if (capabilities.contextWindow() != null && !capabilities.fits(request.estimatedInputTokens())) {
+			return AttemptOutcome.CONTEXT_WINDOW_EXCEEDED;
 		}
 		return null;
 	}

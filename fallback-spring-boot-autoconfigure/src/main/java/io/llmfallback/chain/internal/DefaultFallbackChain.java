@@ -46,6 +46,9 @@ import reactor.util.context.ContextView;
  * <ul>
  * <li>A provider whose breaker is open is skipped at once: no request pays its
  * timeout.</li>
+ * <li>A provider whose model lacks what the request needs (tools, images, a context
+ * window that holds the prompt) is skipped unsent ({@code tools-unsupported},
+ * {@code images-unsupported}, {@code context-window-exceeded}).</li>
  * <li>A request that finds every provider's breaker open makes one last-resort attempt on
  * the provider that has waited longest, at most one a second per provider, unless the
  * chain's {@code last-resort} is off.</li>
@@ -336,7 +339,7 @@ public final class DefaultFallbackChain implements FallbackChain {
 		if (index == providers().size()) {
 			return lastResort(run, request, Set.of());
 		}
-		AttemptOutcome skipped = this.plan.skip(run, index);
+		AttemptOutcome skipped = this.plan.skip(run, request, index);
 		if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 			return Mono.error(this.parts.exhausted(run));
 		}

@@ -120,8 +120,8 @@ final class Routing {
 
 	/**
 	 * The end of the chain. A request that called no provider because every one it may
-	 * call was short-circuited (a fallback skipped by the spend guard stays skipped)
-	 * makes one last-resort attempt, on the provider
+	 * call was short-circuited (a fallback skipped by the spend guard or for what its
+	 * model lacks stays skipped) makes one last-resort attempt, on the provider
 	 * {@link ProviderCircuitBreakers#lastResortCandidate} picks, when the chain allows it
 	 * and budget is left; with no candidate (every last resort spaced out or in flight)
 	 * it fails at once: {@code null}. The attempt goes past the open breaker
@@ -148,13 +148,15 @@ final class Routing {
 
 	/**
 	 * Whether every provider so far was skipped without a call, at least one by its open
-	 * breaker.
+	 * breaker; the others stay skipped (spend-limited, or lacking what the request
+	 * needs).
 	 */
 	private static boolean calledNoProvider(List<AttemptRecord> attempts) {
 		return attempts.stream().anyMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED)
 				&& attempts.stream()
 					.allMatch((attempt) -> attempt.outcome() == AttemptOutcome.SHORT_CIRCUITED
-							|| attempt.outcome() == AttemptOutcome.SPEND_LIMITED);
+							|| attempt.outcome() == AttemptOutcome.SPEND_LIMITED
+							|| attempt.outcome().isCapabilitySkip());
 	}
 
 	/**

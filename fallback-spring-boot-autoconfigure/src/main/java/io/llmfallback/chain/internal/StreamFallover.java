@@ -59,7 +59,7 @@ final class StreamFallover {
 		}
 		LlmProvider provider = this.parts.provider(index);
 		Supplier<Flux<ChatChunk>> next = () -> attempt(run, request, index + 1, served);
-		AttemptOutcome skipped = this.plan.skip(run, index);
+		AttemptOutcome skipped = this.plan.skip(run, request, index);
 		if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 			return Flux.error(this.parts.exhausted(run));
 		}
@@ -97,7 +97,7 @@ final class StreamFallover {
 	private Flux<ChatChunk> continueStream(RequestRun run, ChatRequest request, int from, StreamedAnswer cut,
 			ChainInterruptedException interruption, AtomicReference<@Nullable ChainResponse> served) {
 		int index = this.plan.prefillProviderFrom(from);
-		if (index == this.parts.providers().size() || this.plan.skip(run, index) != null
+		if (index == this.parts.providers().size() || this.plan.skip(run, request, index) != null
 				|| !this.plan.takeCall(run, this.parts.provider(index), index, false)) {
 			return Flux.error(interruption);
 		}

@@ -2,9 +2,9 @@ package io.llmfallback.cost.internal;
 
 import java.math.BigDecimal;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.llmfallback.cost.Pricing;
+import io.llmfallback.model.internal.ModelCatalog;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,25 +13,17 @@ import org.jspecify.annotations.Nullable;
  * requests on their own APIs, as of 2026-11-25: prices change, and gateways, clouds and
  * negotiated contracts charge differently, so a configured price always wins.
  * <p>
- * A model matches an entry by its exact name or as a snapshot of it: the entry followed
- * by a date or version ({@code claude-sonnet-4-20250514}, {@code gpt-4o-2024-08-06},
- * {@code gemini-2.0-flash-001}) or {@code -latest}. The longest matching entry wins, so a
- * snapshot priced apart from its family ({@code gpt-4o-2024-05-13}) keeps its own price,
- * and a different model that merely shares a prefix ({@code gpt-4o-mini},
- * {@code claude-opus-4-5}, {@code gemini-2.5-flash-lite}) never takes another's.
+ * A model matches an entry as {@link ModelCatalog} says.
  */
 public final class ModelPrices {
-
-	// Anthropic's -20250514, OpenAI's -2024-08-06, Google's -001, and the -latest
-	// aliases.
-	private static final Pattern SNAPSHOT = Pattern.compile("-(latest|\\d{8}|\\d{4}-\\d{2}-\\d{2}|\\d{3})");
 
 	// USD per million tokens: input, cached input, output. Sources:
 	// platform.openai.com/docs/pricing, platform.claude.com/docs/en/about-claude/pricing
 	// ("cache hits"), ai.google.dev/gemini-api/docs/pricing ("context caching", prompts
 	// of up to 200k tokens). Anthropic's cache writes and Gemini 2.5 Pro's longer prompts
 	// cost more; the table keeps the common case.
-	private static final Map<String, Pricing> PRICES = Map.ofEntries(price("gpt-4o", "2.50", "1.25", "10.00"),
+	private static final ModelCatalog<Pricing> PRICES = new ModelCatalog<>(Map.ofEntries(
+			price("gpt-4o", "2.50", "1.25", "10.00"),
 			// The first gpt-4o snapshot kept its launch price and never had a cache
 			// discount.
 			price("gpt-4o-2024-05-13", "5.00", "5.00", "15.00"), price("gpt-4o-mini", "0.15", "0.075", "0.60"),
@@ -45,7 +37,7 @@ public final class ModelPrices {
 			price("claude-sonnet-4-0", "3.00", "0.30", "15.00"), price("claude-sonnet-4-5", "3.00", "0.30", "15.00"),
 			price("claude-haiku-4-5", "1.00", "0.10", "5.00"), price("claude-3-5-haiku", "0.80", "0.08", "4.00"),
 			price("gemini-2.5-pro", "1.25", "0.125", "10.00"), price("gemini-2.5-flash", "0.30", "0.03", "2.50"),
-			price("gemini-2.0-flash", "0.10", "0.025", "0.40"));
+			price("gemini-2.0-flash", "0.10", "0.025", "0.40")));
 
 	private ModelPrices() {
 	}
@@ -55,18 +47,7 @@ public final class ModelPrices {
 	 * @param model the model as configured; Google's {@code models/} prefix is allowed
 	 */
 	public static @Nullable Pricing forModel(String model) {
-		// Google's model listing names models "models/gemini-..."; both spellings mean
-		// the same model.
-		String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
-		String match = null;
-		for (String entry : PRICES.keySet()) {
-			if (id.startsWith(entry)
-					&& (id.length() == entry.length() || SNAPSHOT.matcher(id.substring(entry.length())).matches())
-					&& (match == null || entry.length() > match.length())) {
-				match = entry;
-			}
-		}
-		return (match != null) ? PRICES.get(match) : null;
+		return PRICES.forModel(model);
 	}
 
 	private static Map.Entry<String, Pricing> price(String model, String input, String cachedInput, String output) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderType;
 import reactor.core.publisher.Mono;
 
@@ -46,6 +47,11 @@ final class AdaptingProvider implements LlmProvider {
 	@Override
 	public Duration timeout() {
 		return this.delegate.timeout();
+	}
+
+	@Override
+	public ProviderCapabilities capabilities() {
+		return this.delegate.capabilities();
 	}
 
 	@Override

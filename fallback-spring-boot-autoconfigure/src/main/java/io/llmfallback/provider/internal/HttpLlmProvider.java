@@ -20,6 +20,7 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -133,6 +134,11 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	@Override
 	public Duration timeout() {
 		return this.settings.timeout();
+	}
+
+	@Override
+	public ProviderCapabilities capabilities() {
+		return this.settings.capabilities();
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderType;
 
 /**
@@ -24,9 +25,12 @@ import io.llmfallback.provider.ProviderType;
  * past it
  * @param maxInputTokens the most prompt tokens an answer may report; more are priced as
  * this many
+ * @param capabilities what the model takes: configured, else its model's in
+ * {@link ModelCapabilities}, else {@link ProviderCapabilities#UNRESTRICTED}
  */
 public record ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model,
-		Duration timeout, int maxTokens, Map<String, String> headers, long maxResponseBytes, long maxInputTokens) {
+		Duration timeout, int maxTokens, Map<String, String> headers, long maxResponseBytes, long maxInputTokens,
+		ProviderCapabilities capabilities) {
 
 	/**
 	 * An LLM answer is rarely above a few hundred KB (65k output tokens, Gemini's largest
@@ -48,6 +52,7 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		Objects.requireNonNull(apiKey, "apiKey");
 		Objects.requireNonNull(model, "model");
 		Objects.requireNonNull(timeout, "timeout");
+		Objects.requireNonNull(capabilities, "capabilities");
 		headers = Map.copyOf(headers);
 		if (maxResponseBytes < 1) {
 			throw new IllegalArgumentException("maxResponseBytes must be positive, was " + maxResponseBytes);
@@ -57,11 +62,27 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		}
 	}
 
+	/** Settings with the capabilities of the model. */
+	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model, Duration timeout,
+			int maxTokens, Map<String, String> headers, long maxResponseBytes, long maxInputTokens) {
+		this(name, type, baseUrl, apiKey, model, timeout, maxTokens, headers, maxResponseBytes, maxInputTokens,
+				capabilitiesOf(model));
+	}
+
 	/** Settings with the default limits. */
 	public ProviderSettings(String name, ProviderType type, URI baseUrl, String apiKey, String model, Duration timeout,
 			int maxTokens, Map<String, String> headers) {
 		this(name, type, baseUrl, apiKey, model, timeout, maxTokens, headers, DEFAULT_MAX_RESPONSE_BYTES,
 				DEFAULT_MAX_INPUT_TOKENS);
+	}
+
+	/**
+	 * The capabilities of the model in {@link ModelCapabilities}, or
+	 * {@link ProviderCapabilities#UNRESTRICTED} for a model it does not know.
+	 */
+	public static ProviderCapabilities capabilitiesOf(String model) {
+		ProviderCapabilities listed = ModelCapabilities.forModel(model);
+		return (listed != null) ? listed : ProviderCapabilities.UNRESTRICTED;
 	}
 
 	public boolean hasApiKey() {
@@ -76,7 +97,8 @@ public record ProviderSettings(String name, ProviderType type, URI baseUrl, Stri
 		return "ProviderSettings[name=" + this.name + ", type=" + this.type.wireName() + ", baseUrl=" + this.baseUrl
 				+ ", apiKey=" + (hasApiKey() ? "******" : "<none>") + ", model=" + this.model + ", timeout="
 				+ this.timeout + ", maxTokens=" + this.maxTokens + ", headers=" + this.headers.keySet()
-				+ ", maxResponseBytes=" + this.maxResponseBytes + ", maxInputTokens=" + this.maxInputTokens + "]";
+				+ ", maxResponseBytes=" + this.maxResponseBytes + ", maxInputTokens=" + this.maxInputTokens
+				+ ", capabilities=" + this.capabilities + "]";
 	}
 
 }

@@ -13,11 +13,16 @@ import io.llmfallback.chain.HedgeSettings;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.ResultMapping;
+import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ImageInput;
+import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.ScriptedProvider;
@@ -83,9 +88,31 @@ class AttemptStepsTest {
 	void aSpentBudgetSkipsEveryProviderFromTheIndexOn() {
 		AttemptPlan plan = new AttemptPlan(parts(Duration.ZERO));
 		RequestRun run = run(Duration.ZERO);
-		assertThat(plan.skip(run, 1)).isEqualTo(AttemptOutcome.BUDGET_EXHAUSTED);
+		assertThat(plan.skip(run, ChatRequest.ofUser("hi"), 1)).isEqualTo(AttemptOutcome.BUDGET_EXHAUSTED);
 		assertThat(run.attempts()).extracting(AttemptRecord::provider, AttemptRecord::outcome)
 			.containsExactly(tuple("b", AttemptOutcome.BUDGET_EXHAUSTED), tuple("c", AttemptOutcome.BUDGET_EXHAUSTED));
+	}
+
+	@Test
+	void aModelLacksWhatTheRequestNeedsOnlyWhenItSaysSo() {
+		ChatRequest tools = ChatRequest.ofUser("weather?")
+			.withTools(List.of(new ToolDefinition("get_weather", "The weather", "{\"type\":\"object\"}")), null);
+		ChatRequest image = new ChatRequest(
+				List.of(ChatMessage.user("what is this?", List.of(ImageInput.url("https://example.com/a.png")))), null,
+				null, null, ResponseFormat.TEXT);
+		// 40 characters: 10 tokens, estimated.
+		ChatRequest tenTokens = ChatRequest.ofUser("x".repeat(40));
+		ProviderCapabilities textOnly = new ProviderCapabilities(false, false, false, 10);
+
+		assertThat(AttemptPlan.lacking(textOnly, tools)).isEqualTo(AttemptOutcome.TOOLS_UNSUPPORTED);
+		assertThat(AttemptPlan.lacking(textOnly, image)).isEqualTo(AttemptOutcome.IMAGES_UNSUPPORTED);
+		assertThat(AttemptPlan.lacking(textOnly, tenTokens)).isNull();
+		assertThat(AttemptPlan.lacking(textOnly, ChatRequest.ofUser("x".repeat(41))))
+			.isEqualTo(AttemptOutcome.CONTEXT_WINDOW_EXCEEDED);
+		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, tools)).isNull();
+		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, image)).isNull();
+		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, ChatRequest.ofUser("x".repeat(100_000))))
+			.isNull();
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
@@ -44,6 +45,9 @@ final class BreakerChains implements AutoCloseable {
 
 	final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+	/** What the primary's model takes, in the chains made from now on. */
+	ProviderCapabilities primaryCapabilities = ProviderSettings.capabilitiesOf("gpt-4o");
+
 	/** The breakers of the last chain made. */
 	ProviderCircuitBreakers breakers;
 
@@ -56,8 +60,13 @@ final class BreakerChains implements AutoCloseable {
 		Map<String, BreakerSettings> breakerSettings = new LinkedHashMap<>();
 		for (String name : settings.providers()) {
 			SimulatedProvider server = name.equals("p0") ? this.primary : this.fallback;
-			providers.add(LlmProviders.create(new ProviderSettings(name, ProviderType.OPENAI, server.baseUrl(),
-					"sk-test", "gpt-4o", Duration.ofSeconds(2), 4096, Map.of()), WebClient.builder()));
+			providers.add(
+					LlmProviders.create(
+							new ProviderSettings(name, ProviderType.OPENAI, server.baseUrl(), "sk-test", "gpt-4o",
+									Duration.ofSeconds(2), 4096, Map.of(), ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES,
+									ProviderSettings.DEFAULT_MAX_INPUT_TOKENS, name.equals("p0")
+											? this.primaryCapabilities : ProviderSettings.capabilitiesOf("gpt-4o")),
+							WebClient.builder()));
 			breakerSettings.put(name, name.equals("p0") ? primaryBreaker : BreakerSettings.DEFAULTS);
 		}
 		ChainMeters meters = new ChainMeters(this.registry, new LlmProviders(providers));

@@ -13,6 +13,8 @@ import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.test.Fault;
 import io.llmfallback.test.SimulatedProvider;
 import io.micrometer.common.KeyValue;
@@ -220,6 +222,34 @@ class LastResortHttpTest {
 			.satisfies((ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::label, AttemptRecord::lastResort)
 				.containsExactly(tuple("short-circuited", false), tuple("context-length", true)));
 		assertThat(this.chains.breakers.state("p0")).isEqualTo(State.CLOSED);
+	}
+
+	@Test
+	void aPrimaryWithoutTheCapabilityStaysSkippedAndTheOpenFallbackIsTheLastResort() {
+		this.chains.primaryCapabilities = new ProviderCapabilities(false, true, true, 128_000);
+		FallbackChain chain = chain(true);
+		ChatRequest toolRequest = ChatRequest.ofUser("What is the weather in Oslo?")
+			.withTools(List.of(new ToolDefinition("get_weather", "The weather in a city", "{\"type\":\"object\"}")),
+					null);
+		down(this.fallback);
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(ChainExhaustedException.class).isThrownBy(() -> chain.chat(toolRequest).block())
+				.satisfies(
+						(ex) -> assertThat(ex.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+							.first()
+							.isEqualTo(tuple("p0", "tools-unsupported")));
+		}
+		assertThat(this.chains.breakers.state("p1")).isEqualTo(State.OPEN);
+		healthy(this.fallback, "from the fallback");
+
+		ChainResponse response = chain.chat(toolRequest).block();
+
+		assertThat(response.text()).isEqualTo("from the fallback");
+		assertThat(response.attempts())
+			.extracting(AttemptRecord::provider, AttemptRecord::label, AttemptRecord::lastResort)
+			.containsExactly(tuple("p0", "tools-unsupported", false), tuple("p1", "short-circuited", false),
+					tuple("p1", "success", true));
+		assertThat(this.primary.requests()).isZero();
 	}
 
 	/**

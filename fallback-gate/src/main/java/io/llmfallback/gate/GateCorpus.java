@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code line-N}, unique), {@code prompt} or {@code messages} (exactly one; roles
  * {@code system}, {@code user}, {@code assistant}), {@code system} (put first),
  * {@code maxTokens} (positive), {@code temperature}, {@code responseFormat} ({@code json}
- * or {@code text}; {@code json} by default when the line has a {@code schema}) and
+ * or {@code text}; {@code json} by default when the line has a {@code schema}),
  * {@code schema} (an inline JSON Schema object, draft 2020-12), {@code tools} (the tools
  * the model may call: {@code name}, optional {@code description}, optional
  * {@code parameters}, the JSON Schema object of the arguments, an object without
@@ -249,7 +249,7 @@ public final class GateCorpus {
 			return OutputContract.parseSchema(JSON.writeValueAsString(node));
 		}
 		catch (IllegalArgumentException ex) {
-			throw problems.of(where + ": " + ex.getMessage());
+			throw problems.of(where + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -397,7 +397,11 @@ public final class GateCorpus {
 	private record Problems(String source, int line) {
 
 		GateCorpusException of(String problem) {
-			return new GateCorpusException(this.source, this.line, problem, null);
+			return of(problem, null);
+		}
+
+		GateCorpusException of(String problem, @Nullable Throwable cause) {
+			return new GateCorpusException(this.source, this.line, problem, cause);
 		}
 
 	}

@@ -88,10 +88,9 @@ class CompatibilityGateToolCallsTest {
 		assertThat(bad.toolCalls()).isEqualTo(3);
 		assertThat(bad.toolArgumentValidity()).isEqualTo(0.666667);
 		assertThat(bad.lines()).extracting(LineResult::toolCallAgreement).containsExactly(false, true, null);
-		assertThat(bad.lines().get(0).violations()).hasSize(2)
-			.allMatch((violation) -> violation.startsWith("tool get_weather: "))
-			.anyMatch((violation) -> violation.contains("city"))
-			.anyMatch((violation) -> violation.contains("town"));
+		assertThat(bad.lines().get(0).violations()).containsExactlyInAnyOrder(
+				"tool get_weather: required property 'city' not found",
+				"tool get_weather: property 'town' is not defined in the schema and the schema does not allow additional properties");
 		assertThat(report.verdictOf("bad-arguments").dimension(GateDimension.TOOL_CALL_AGREEMENT).summary())
 			.isEqualTo("bad-arguments: tool-call agreement -50.0 pp vs primary (tolerance 15 pp): FAIL");
 		assertThat(report.verdictOf("bad-arguments").verdict()).isEqualTo(Verdict.FAIL);
@@ -129,6 +128,24 @@ class CompatibilityGateToolCallsTest {
 			.contains("\"toolCallAgreement\" : 0.5")
 			.contains("\"toolArgumentValidity\" : 0.666667")
 			.contains("\"dimension\" : \"tool-call-agreement\"");
+	}
+
+	@Test
+	void aToolCallWhereThePrimaryAnsweredTextDisagrees() {
+		ScriptedProvider primary = ScriptedProvider.answering("primary", "Sunny!");
+		ScriptedProvider eager = provider("eager",
+				(prompt) -> prompt.equals("weather") ? calls(weather("x", "{\"city\":\"Paris\"}")) : text("Sunny!"));
+
+		GateReport report = CompatibilityGate.builder(primary).fallback(eager).build().runBlocking(CORPUS);
+
+		assertThat(report.primary().toolCalls()).isZero();
+		assertThat(report.primary().toolCallAgreement()).isEqualTo(1.0);
+		assertThat(report.provider("eager").lines()).extracting(LineResult::toolCallAgreement)
+			.containsExactly(false, true, null);
+		assertThat(report.provider("eager").toolCallAgreement()).isEqualTo(0.5);
+		assertThat(report.provider("eager").toolArgumentValidity()).isEqualTo(1.0);
+		assertThat(report.toMarkdown())
+			.contains("- eager, line 1 (weather): called get_weather where the primary answered text");
 	}
 
 	@Test

@@ -21,9 +21,11 @@ import io.llmfallback.contract.OutputContract;
 import io.llmfallback.cost.Pricing;
 import io.llmfallback.gate.internal.FallbackJudge;
 import io.llmfallback.gate.internal.Figures;
+import io.llmfallback.gate.internal.ToolCallCheck;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.window.internal.ValueHistogram;
@@ -42,7 +44,10 @@ import reactor.core.publisher.Mono;
  * model, output tokens capped at the chain's {@code fallback-max-tokens} when there is
  * one). Calls run with bounded concurrency, each under a timeout; a failed or timed-out
  * call is recorded as a failure of that line and the run goes on. An answer is checked
- * against its line's schema, or the chain's contract schema for lines without one.
+ * against its line's schema, or the chain's contract schema for lines without one; an
+ * answer that calls tools is not (its text is not the final answer), but on a line with
+ * tools each call's arguments are checked against its tool's parameters schema, and a
+ * fallback's calls are compared with the primary's.
  *
  * <pre>
  * GateReport report = CompatibilityGate.builder(gpt)
@@ -146,10 +151,15 @@ public final class CompatibilityGate {
 			List<LlmProvider> providers = new ArrayList<>(this.fallbacks.size() + 1);
 			providers.add(this.primary);
 			providers.addAll(this.fallbacks);
+			List<ToolCallCheck> toolChecks = corpus.entries()
+				.stream()
+				.map((entry) -> ToolCallCheck.of(entry.request().tools()))
+				.toList();
 			List<Call> calls = new ArrayList<>(providers.size() * corpus.size());
 			for (LlmProvider provider : providers) {
-				for (CorpusEntry entry : corpus.entries()) {
-					calls.add(new Call(provider, provider == this.primary, entry));
+				for (int line = 0; line < corpus.size(); line++) {
+					calls.add(new Call(provider, provider == this.primary, corpus.entries().get(line),
+							toolChecks.get(line)));
 				}
 			}
 			return Flux.fromIterable(calls)
@@ -184,7 +194,7 @@ public final class CompatibilityGate {
 				.switchIfEmpty(Mono
 					.error(() -> ProviderException.invalidResponse(provider.name(), "completed without a response")))
 				.timeout(timeout, Mono.error(() -> new GateTimeoutException(timeout)))
-				.map((response) -> success(entry, response, schema, price, elapsedMs(start)))
+				.map((response) -> success(call, response, schema, price, elapsedMs(start)))
 				.onErrorResume((ex) -> Mono.just(failure(entry, ex, price, elapsedMs(start))));
 		});
 	}
@@ -198,28 +208,42 @@ public final class CompatibilityGate {
 		return forFallback.withMaxTokens(Math.min(asked, this.fallbackMaxTokens));
 	}
 
-	private static LineResult success(CorpusEntry entry, ChatResponse response, @Nullable Schema schema, Pricing price,
+	private static LineResult success(Call call, ChatResponse response, @Nullable Schema schema, Pricing price,
 			double latencyMs) {
+		CorpusEntry entry = call.entry();
 		String text = response.text();
 		Boolean compliant = null;
 		Double coverage = null;
-		List<String> violations = List.of();
-		if (schema != null) {
+		List<String> violations = new ArrayList<>();
+		if (schema != null && !response.hasToolCalls()) {
 			ContractCheck check = new OutputContract(schema, null, null, false,
 					OutputContract.OnViolation.NEXT_PROVIDER)
 				.check(response);
 			compliant = check.schemaCompliant();
 			coverage = check.fieldCoverage();
-			violations = check.violations()
+			check.violations()
 				.stream()
 				.limit(MAX_VIOLATIONS_PER_LINE)
 				.map((violation) -> violation.replaceAll("\\s+", " "))
-				.toList();
+				.forEach(violations::add);
 		}
+		List<String> toolCalls = new ArrayList<>(response.toolCalls().size());
+		int validToolCalls = 0;
+		for (ToolCall toolCall : response.toolCalls()) {
+			toolCalls.add(toolCall.name());
+			List<String> wrong = call.toolCheck().violations(toolCall, MAX_VIOLATIONS_PER_LINE);
+			if (wrong.isEmpty()) {
+				validToolCalls++;
+			}
+			violations.addAll(wrong);
+		}
+		// The primary's answer is the baseline a fallback's is compared with.
+		Boolean agreement = (call.primary() && !entry.request().tools().isEmpty()) ? Boolean.TRUE : null;
 		TokenUsage usage = response.usage();
 		return new LineResult(entry.id(), entry.line(), true, text.codePointCount(0, text.length()), compliant,
 				coverage, latencyMs, usage.inputTokens(), usage.outputTokens(), price.cost(usage).stripTrailingZeros(),
-				null, null, violations);
+				null, null, violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS_PER_LINE)), toolCalls,
+				validToolCalls, agreement);
 	}
 
 	private static LineResult failure(CorpusEntry entry, Throwable ex, Pricing price, double latencyMs) {
@@ -242,16 +266,19 @@ public final class CompatibilityGate {
 			error = "unexpected " + ex.getClass().getSimpleName();
 		}
 		return new LineResult(entry.id(), entry.line(), false, null, null, null, latencyMs, billed.inputTokens(),
-				billed.outputTokens(), price.cost(billed).stripTrailingZeros(), category, error, List.of());
+				billed.outputTokens(), price.cost(billed).stripTrailingZeros(), category, error, List.of(), List.of(),
+				0, null);
 	}
 
 	private GateReport report(GateCorpus corpus, List<LlmProvider> providers, List<LineResult> results,
 			Duration elapsed) {
 		int size = corpus.size();
 		List<ProviderStats> stats = new ArrayList<>(providers.size());
+		List<LineResult> primaryLines = results.subList(0, size);
 		for (int index = 0; index < providers.size(); index++) {
 			LlmProvider provider = providers.get(index);
-			stats.add(stats(provider, index == 0, results.subList(index * size, (index + 1) * size)));
+			List<LineResult> lines = results.subList(index * size, (index + 1) * size);
+			stats.add(stats(provider, index == 0, (index == 0) ? lines : judgeToolCalls(primaryLines, lines)));
 		}
 		ProviderStats primaryStats = stats.get(0);
 		List<ProviderStats> fallbackStats = stats.subList(1, stats.size());
@@ -271,10 +298,32 @@ public final class CompatibilityGate {
 			.stream()
 			.filter((entry) -> entry.schema() != null || this.contractSchema != null)
 			.count();
+		int toolLines = (int) corpus.entries().stream().filter((entry) -> !entry.request().tools().isEmpty()).count();
 		Verdict overall = findings.isEmpty() ? Verdict.PASS : Verdict.FAIL;
 		return new GateReport(this.chain, Instant.now(this.clock).truncatedTo(ChronoUnit.MILLIS).toString(),
-				elapsed.toMillis(), size, schemaLines, this.tolerances, overall, findings, primaryStats, fallbackStats,
-				verdicts);
+				elapsed.toMillis(), size, schemaLines, toolLines, this.tolerances, overall, findings, primaryStats,
+				fallbackStats, verdicts);
+	}
+
+	/**
+	 * The fallback's lines, each with tools that both answered judged against the
+	 * primary's answer: the same tools called, each with valid arguments, or text for
+	 * text.
+	 */
+	private static List<LineResult> judgeToolCalls(List<LineResult> primaryLines, List<LineResult> lines) {
+		List<LineResult> judged = new ArrayList<>(lines.size());
+		for (int index = 0; index < lines.size(); index++) {
+			LineResult line = lines.get(index);
+			LineResult primary = primaryLines.get(index);
+			if (primary.toolCallAgreement() == null || !line.success()) {
+				judged.add(line);
+				continue;
+			}
+			boolean agrees = ToolCallCheck.sameTools(primary.toolCalls(), line.toolCalls())
+					&& line.validToolCalls() == line.toolCalls().size();
+			judged.add(line.withToolCallAgreement(agrees));
+		}
+		return judged;
 	}
 
 	private ProviderStats stats(LlmProvider provider, boolean primary, List<LineResult> lines) {
@@ -285,6 +334,10 @@ public final class CompatibilityGate {
 		int schemaCompliant = 0;
 		double coverageSum = 0;
 		int coverageCount = 0;
+		int toolCalls = 0;
+		int validToolCalls = 0;
+		int toolLinesCompared = 0;
+		int toolLinesAgreed = 0;
 		long inputTokens = 0;
 		long outputTokens = 0;
 		BigDecimal totalCost = BigDecimal.ZERO;
@@ -308,6 +361,14 @@ public final class CompatibilityGate {
 				coverageSum += line.fieldCoverage();
 				coverageCount++;
 			}
+			toolCalls += line.toolCalls().size();
+			validToolCalls += line.validToolCalls();
+			if (line.toolCallAgreement() != null) {
+				toolLinesCompared++;
+				if (line.toolCallAgreement()) {
+					toolLinesAgreed++;
+				}
+			}
 		}
 		int calls = lines.size();
 		int successes = (int) lengths.count();
@@ -318,7 +379,9 @@ public final class CompatibilityGate {
 		return new ProviderStats(provider.name(), provider.model(), primary, calls, successes, failures,
 				rate(failures, calls), failuresByCategory, Figures.distribution(lengths), schemaChecked,
 				schemaCompliant, (schemaChecked > 0) ? rate(schemaCompliant, schemaChecked) : null,
-				(coverageCount > 0) ? Figures.round(coverageSum / coverageCount, 6) : null,
+				(coverageCount > 0) ? Figures.round(coverageSum / coverageCount, 6) : null, toolCalls, validToolCalls,
+				(toolCalls > 0) ? rate(validToolCalls, toolCalls) : null, toolLinesCompared, toolLinesAgreed,
+				(toolLinesCompared > 0) ? rate(toolLinesAgreed, toolLinesCompared) : null,
 				Figures.distribution(latencies), inputTokens, outputTokens, priced, totalCost.stripTrailingZeros(),
 				costPerRequest.stripTrailingZeros(), lines);
 	}
@@ -331,7 +394,7 @@ public final class CompatibilityGate {
 		return Figures.round((System.nanoTime() - startNanos) / 1_000_000.0, 3);
 	}
 
-	private record Call(LlmProvider provider, boolean primary, CorpusEntry entry) {
+	private record Call(LlmProvider provider, boolean primary, CorpusEntry entry, ToolCallCheck toolCheck) {
 	}
 
 	private static final class GateTimeoutException extends RuntimeException {

@@ -23,6 +23,8 @@ import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.ResponseFormat;
+import io.llmfallback.model.ToolChoice;
+import io.llmfallback.model.ToolDefinition;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -38,16 +40,22 @@ import tools.jackson.databind.json.JsonMapper;
  * {"id":"triage","messages":[{"role":"user","content":"My card was charged twice."}],"maxTokens":300}
  * {"id":"extract","prompt":"Summarize: ...","schema":{"type":"object","required":["summary"],
  *   "properties":{"summary":{"type":"string"}}}}
+ * {"id":"weather","prompt":"Weather in Paris?","tools":[{"name":"get_weather","description":"Current weather",
+ *   "parameters":{"type":"object","required":["city"],"properties":{"city":{"type":"string"}}}}]}
  * </pre>
  *
- * (The last line is one line in a real file.) Fields: {@code id} (default {@code line-N},
- * unique), {@code prompt} or {@code messages} (exactly one; roles {@code system},
- * {@code user}, {@code assistant}), {@code system} (put first), {@code maxTokens}
- * (positive), {@code temperature}, {@code responseFormat} ({@code json} or {@code text};
- * {@code json} by default when the line has a {@code schema}) and {@code schema} (an
- * inline JSON Schema object, draft 2020-12). Any other field is an error, so that a
- * misspelt {@code promt} does not silently send an empty corpus line. Every error names
- * the line.
+ * (The last two lines are one line each in a real file.) Fields: {@code id} (default
+ * {@code line-N}, unique), {@code prompt} or {@code messages} (exactly one; roles
+ * {@code system}, {@code user}, {@code assistant}), {@code system} (put first),
+ * {@code maxTokens} (positive), {@code temperature}, {@code responseFormat} ({@code json}
+ * or {@code text}; {@code json} by default when the line has a {@code schema}),
+ * {@code schema} (an inline JSON Schema object, draft 2020-12), {@code tools} (the tools
+ * the model may call: {@code name}, optional {@code description}, optional
+ * {@code parameters}, the JSON Schema object of the arguments, an object without
+ * properties by default) and {@code toolChoice} ({@code auto}, {@code none},
+ * {@code required}, or {@code {"name":"get_weather"}} for that tool). Any other field is
+ * an error, so that a misspelt {@code promt} does not silently send an empty corpus line.
+ * Every error names the line.
  */
 public final class GateCorpus {
 
@@ -55,8 +63,12 @@ public final class GateCorpus {
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
 
-	private static final Set<String> FIELDS = Set.of("id", "system", "prompt", "messages", "maxTokens", "temperature",
-			"responseFormat", "schema");
+	private static final List<String> FIELDS = List.of("id", "system", "prompt", "messages", "maxTokens", "temperature",
+			"responseFormat", "schema", "tools", "toolChoice");
+
+	private static final List<String> TOOL_FIELDS = List.of("name", "description", "parameters");
+
+	private static final String NO_PARAMETERS = "{\"type\":\"object\",\"properties\":{}}";
 
 	private static final String DEFAULT_SOURCE = "corpus";
 
@@ -172,8 +184,7 @@ public final class GateCorpus {
 		Problems problems = new Problems(source, number);
 		for (Map.Entry<String, JsonNode> field : node.properties()) {
 			if (!FIELDS.contains(field.getKey())) {
-				throw problems.of("unknown field \"" + field.getKey() + "\"; expected some of " + List.of("id",
-						"system", "prompt", "messages", "maxTokens", "temperature", "responseFormat", "schema"));
+				throw problems.of("unknown field \"" + field.getKey() + "\"; expected some of " + FIELDS);
 			}
 		}
 		String id = optionalText(node, "id", problems);
@@ -204,15 +215,7 @@ public final class GateCorpus {
 		Schema schema = null;
 		JsonNode schemaNode = node.get("schema");
 		if (schemaNode != null && !schemaNode.isNull()) {
-			if (!schemaNode.isObject()) {
-				throw problems.of("\"schema\" must be a JSON Schema object, was " + schemaNode.getNodeType());
-			}
-			try {
-				schema = OutputContract.parseSchema(JSON.writeValueAsString(schemaNode));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new GateCorpusException(source, number, "\"schema\": " + ex.getMessage(), ex);
-			}
+			schema = schema(schemaNode, "\"schema\"", problems);
 		}
 		ResponseFormat format = (schema != null) ? ResponseFormat.JSON : ResponseFormat.TEXT;
 		String formatName = optionalText(node, "responseFormat", problems);
@@ -224,7 +227,103 @@ public final class GateCorpus {
 					throw problems.of("\"responseFormat\" must be \"json\" or \"text\", was \"" + formatName + "\"");
 			};
 		}
-		return new CorpusEntry(id, number, new ChatRequest(messages, null, maxTokens, temperature, format), schema);
+		ChatRequest request = new ChatRequest(messages, null, maxTokens, temperature, format);
+		List<ToolDefinition> tools = tools(node, problems);
+		ToolChoice toolChoice = toolChoice(node, problems);
+		if (!tools.isEmpty() || toolChoice != null) {
+			try {
+				request = request.withTools(tools, toolChoice);
+			}
+			catch (IllegalArgumentException ex) {
+				throw problems.of("\"toolChoice\": " + ex.getMessage());
+			}
+		}
+		return new CorpusEntry(id, number, request, schema);
+	}
+
+	private static Schema schema(JsonNode node, String where, Problems problems) {
+		if (!node.isObject()) {
+			throw problems.of(where + " must be a JSON Schema object, was " + node.getNodeType());
+		}
+		try {
+			return OutputContract.parseSchema(JSON.writeValueAsString(node));
+		}
+		catch (IllegalArgumentException ex) {
+			throw problems.of(where + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static List<ToolDefinition> tools(JsonNode node, Problems problems) {
+		JsonNode tools = node.get("tools");
+		if (tools == null || tools.isNull()) {
+			return List.of();
+		}
+		if (!tools.isArray() || tools.isEmpty()) {
+			throw problems.of("\"tools\" must be a non-empty array of {\"name\",\"description\",\"parameters\"}");
+		}
+		List<ToolDefinition> definitions = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		int index = 0;
+		for (JsonNode tool : tools) {
+			String where = "\"tools\"[" + index++ + "]";
+			if (!tool.isObject()) {
+				throw problems.of(where + " is not an object");
+			}
+			for (String field : tool.propertyNames()) {
+				if (!TOOL_FIELDS.contains(field)) {
+					throw problems.of(where + " has unknown field \"" + field + "\"; expected some of " + TOOL_FIELDS);
+				}
+			}
+			JsonNode name = tool.get("name");
+			if (name == null || !name.isString()) {
+				throw problems.of(where + " needs a \"name\" string");
+			}
+			JsonNode description = tool.get("description");
+			if (description != null && !description.isNull() && !description.isString()) {
+				throw problems.of(where + ".description must be a string, was " + description.getNodeType());
+			}
+			JsonNode parameters = tool.get("parameters");
+			String parametersJson = NO_PARAMETERS;
+			if (parameters != null && !parameters.isNull()) {
+				schema(parameters, where + ".parameters", problems);
+				parametersJson = JSON.writeValueAsString(parameters);
+			}
+			try {
+				definitions.add(new ToolDefinition(name.stringValue(),
+						(description != null && description.isString()) ? description.stringValue() : "",
+						parametersJson));
+			}
+			catch (IllegalArgumentException ex) {
+				throw problems.of(where + ": " + ex.getMessage());
+			}
+			if (!names.add(name.stringValue())) {
+				throw problems.of(where + ": tool '" + name.stringValue() + "' is defined twice");
+			}
+		}
+		return definitions;
+	}
+
+	private static @Nullable ToolChoice toolChoice(JsonNode node, Problems problems) {
+		JsonNode choice = node.get("toolChoice");
+		if (choice == null || choice.isNull()) {
+			return null;
+		}
+		if (choice.isObject() && choice.size() == 1 && choice.path("name").isString()) {
+			try {
+				return ToolChoice.tool(choice.path("name").stringValue());
+			}
+			catch (IllegalArgumentException ex) {
+				throw problems.of("\"toolChoice\": " + ex.getMessage());
+			}
+		}
+		String mode = choice.isString() ? choice.stringValue().strip().toLowerCase(Locale.ROOT) : "";
+		return switch (mode) {
+			case "auto" -> ToolChoice.AUTO;
+			case "none" -> ToolChoice.NONE;
+			case "required" -> ToolChoice.REQUIRED;
+			default -> throw problems
+				.of("\"toolChoice\" must be \"auto\", \"none\", \"required\" or {\"name\":\"<tool>\"}, was " + choice);
+		};
 	}
 
 	private static List<ChatMessage> messages(JsonNode node, Problems problems) {
@@ -298,7 +397,11 @@ public final class GateCorpus {
 	private record Problems(String source, int line) {
 
 		GateCorpusException of(String problem) {
-			return new GateCorpusException(this.source, this.line, problem, null);
+			return of(problem, null);
+		}
+
+		GateCorpusException of(String problem, @Nullable Throwable cause) {
+			return new GateCorpusException(this.source, this.line, problem, cause);
 		}
 
 	}

@@ -41,7 +41,15 @@ public enum GateDimension {
 	 * Total cost (successful and billed failed calls) divided by the number of corpus
 	 * requests.
 	 */
-	COST_PER_REQUEST("cost per request", Scale.RELATIVE, Direction.HIGHER_IS_WORSE);
+	COST_PER_REQUEST("cost per request", Scale.RELATIVE, Direction.HIGHER_IS_WORSE),
+
+	/**
+	 * Share of the lines with tools, answered by both, where the fallback does what the
+	 * primary did: calls the same tools (as a multiset, in any order) with arguments
+	 * valid against their schemas, or answers text as the primary did. The primary's is
+	 * 1.
+	 */
+	TOOL_CALL_AGREEMENT("tool-call agreement", Scale.ABSOLUTE, Direction.LOWER_IS_WORSE);
 
 	/** How a divergence is measured. */
 	public enum Scale {

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param corpusSize requests in the corpus
  * @param schemaLines corpus requests whose answers were checked against a schema (their
  * own or the chain's)
+ * @param toolLines corpus requests that define tools, whose answers' tool calls were
+ * compared with the primary's
  * @param tolerances what the fallbacks were judged against
  * @param verdict {@code PASS} only when every fallback passes every enforced dimension
  * and the primary answered at least one request
@@ -31,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param verdicts each fallback's verdict, in chain order
  */
 public record GateReport(@Nullable String chain, String generatedAt, long durationMs, int corpusSize, int schemaLines,
-		GateTolerances tolerances, Verdict verdict, List<String> findings, ProviderStats primary,
+		int toolLines, GateTolerances tolerances, Verdict verdict, List<String> findings, ProviderStats primary,
 		List<ProviderStats> fallbacks, List<FallbackVerdict> verdicts) {
 
 	private static final JsonMapper JSON = JsonMapper.builder()

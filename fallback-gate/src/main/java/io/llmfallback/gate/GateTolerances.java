@@ -16,11 +16,11 @@ import java.util.Set;
  * {@link #DEFAULTS}: 15% on every dimension except p95 latency, which allows {@code 1.0}
  * (a fallback up to twice as slow as the primary at p95: fallbacks are often smaller or
  * farther models, and a replay's latency is noisy). The semantic dimensions (mean and p95
- * length, schema compliance, field coverage) and the failure rate are <em>enforced</em>:
- * any of them beyond tolerance fails the gate. Latency and cost per request are
- * <em>informational</em> by default: reported with a verdict that does not decide the
- * overall one, since they say nothing about whether downstream code can use the answer.
- * Either can be enforced with {@link #enforcing}.
+ * length, schema compliance, field coverage, tool-call agreement) and the failure rate
+ * are <em>enforced</em>: any of them beyond tolerance fails the gate. Latency and cost
+ * per request are <em>informational</em> by default: reported with a verdict that does
+ * not decide the overall one, since they say nothing about whether downstream code can
+ * use the answer. Either can be enforced with {@link #enforcing}.
  *
  * @param meanLength allowed relative divergence of mean output length, either way
  * @param p95Length allowed relative divergence of p95 output length, either way
@@ -29,10 +29,13 @@ import java.util.Set;
  * @param failureRate allowed rise of the failure rate, in absolute terms
  * @param p95Latency allowed relative rise of p95 latency
  * @param costPerRequest allowed relative rise of cost per request
+ * @param toolCallAgreement allowed drop of the tool-call agreement rate, in absolute
+ * terms
  * @param enforced the dimensions whose verdict decides the overall one
  */
 public record GateTolerances(double meanLength, double p95Length, double schemaCompliance, double fieldCoverage,
-		double failureRate, double p95Latency, double costPerRequest, Set<GateDimension> enforced) {
+		double failureRate, double p95Latency, double costPerRequest, double toolCallAgreement,
+		Set<GateDimension> enforced) {
 
 	/** The default tolerance of every dimension but latency. */
 	public static final double DEFAULT_TOLERANCE = 0.15;
@@ -41,13 +44,13 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 	public static final double DEFAULT_LATENCY_TOLERANCE = 1.0;
 
 	/** The dimensions enforced by default. */
-	public static final Set<GateDimension> DEFAULT_ENFORCED = Collections
-		.unmodifiableSet(EnumSet.of(GateDimension.MEAN_LENGTH, GateDimension.P95_LENGTH,
-				GateDimension.SCHEMA_COMPLIANCE, GateDimension.FIELD_COVERAGE, GateDimension.FAILURE_RATE));
+	public static final Set<GateDimension> DEFAULT_ENFORCED = Collections.unmodifiableSet(
+			EnumSet.of(GateDimension.MEAN_LENGTH, GateDimension.P95_LENGTH, GateDimension.SCHEMA_COMPLIANCE,
+					GateDimension.FIELD_COVERAGE, GateDimension.FAILURE_RATE, GateDimension.TOOL_CALL_AGREEMENT));
 
 	public static final GateTolerances DEFAULTS = new GateTolerances(DEFAULT_TOLERANCE, DEFAULT_TOLERANCE,
 			DEFAULT_TOLERANCE, DEFAULT_TOLERANCE, DEFAULT_TOLERANCE, DEFAULT_LATENCY_TOLERANCE, DEFAULT_TOLERANCE,
-			DEFAULT_ENFORCED);
+			DEFAULT_TOLERANCE, DEFAULT_ENFORCED);
 
 	public GateTolerances {
 		check("meanLength", meanLength);
@@ -57,6 +60,7 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 		check("failureRate", failureRate);
 		check("p95Latency", p95Latency);
 		check("costPerRequest", costPerRequest);
+		check("toolCallAgreement", toolCallAgreement);
 		enforced = copy(enforced);
 	}
 
@@ -70,6 +74,7 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 			case FAILURE_RATE -> this.failureRate;
 			case P95_LATENCY -> this.p95Latency;
 			case COST_PER_REQUEST -> this.costPerRequest;
+			case TOOL_CALL_AGREEMENT -> this.toolCallAgreement;
 		};
 	}
 
@@ -86,13 +91,14 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 				(dimension == GateDimension.FIELD_COVERAGE) ? tolerance : this.fieldCoverage,
 				(dimension == GateDimension.FAILURE_RATE) ? tolerance : this.failureRate,
 				(dimension == GateDimension.P95_LATENCY) ? tolerance : this.p95Latency,
-				(dimension == GateDimension.COST_PER_REQUEST) ? tolerance : this.costPerRequest, this.enforced);
+				(dimension == GateDimension.COST_PER_REQUEST) ? tolerance : this.costPerRequest,
+				(dimension == GateDimension.TOOL_CALL_AGREEMENT) ? tolerance : this.toolCallAgreement, this.enforced);
 	}
 
 	/** These tolerances with every dimension but p95 latency at the same value. */
 	public GateTolerances withAll(double tolerance) {
 		return new GateTolerances(tolerance, tolerance, tolerance, tolerance, tolerance, this.p95Latency, tolerance,
-				this.enforced);
+				tolerance, this.enforced);
 	}
 
 	/** These tolerances with the given dimensions enforced as well. */
@@ -114,7 +120,7 @@ public record GateTolerances(double meanLength, double p95Length, double schemaC
 	/** These tolerances with exactly these dimensions enforced. */
 	public GateTolerances withEnforced(Collection<GateDimension> enforced) {
 		return new GateTolerances(this.meanLength, this.p95Length, this.schemaCompliance, this.fieldCoverage,
-				this.failureRate, this.p95Latency, this.costPerRequest, Set.copyOf(enforced));
+				this.failureRate, this.p95Latency, this.costPerRequest, this.toolCallAgreement, Set.copyOf(enforced));
 	}
 
 	private static void check(String name, double tolerance) {

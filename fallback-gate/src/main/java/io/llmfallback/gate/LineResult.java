@@ -28,15 +28,32 @@ import org.jspecify.annotations.Nullable;
  * {@code timeout}...), or {@code null} on success
  * @param error what went wrong (never an API key: provider messages are redacted), or
  * {@code null}
- * @param violations the first schema violations of the answer, empty when it complies
+ * @param violations the first violations of the answer: of the schema, and of the tool
+ * schemas by its tool calls' arguments; empty when it has none
+ * @param toolCalls the names of the tools the answer called, in its order; empty when it
+ * called none or on failure
+ * @param validToolCalls how many of those calls have arguments that are JSON valid
+ * against their tool's parameters schema
+ * @param toolCallAgreement on a line with tools answered by both, whether the answer
+ * agrees with the primary's (the same tools called with valid arguments, or text for
+ * text); {@code true} for the primary's own answers to such lines, {@code null} for lines
+ * without tools or that either did not answer
  */
 public record LineResult(String id, int line, boolean success, @Nullable Integer length,
 		@Nullable Boolean schemaCompliant, @Nullable Double fieldCoverage, double latencyMs, long inputTokens,
 		long outputTokens, BigDecimal cost, @Nullable String failureCategory, @Nullable String error,
-		List<String> violations) {
+		List<String> violations, List<String> toolCalls, int validToolCalls, @Nullable Boolean toolCallAgreement) {
 
 	public LineResult {
 		violations = List.copyOf(violations);
+		toolCalls = List.copyOf(toolCalls);
+	}
+
+	/** This result judged against the primary's answer to the same line. */
+	public LineResult withToolCallAgreement(@Nullable Boolean toolCallAgreement) {
+		return new LineResult(this.id, this.line, this.success, this.length, this.schemaCompliant, this.fieldCoverage,
+				this.latencyMs, this.inputTokens, this.outputTokens, this.cost, this.failureCategory, this.error,
+				this.violations, this.toolCalls, this.validToolCalls, toolCallAgreement);
 	}
 
 }

@@ -29,6 +29,16 @@ import org.jspecify.annotations.Nullable;
  * none was checked
  * @param fieldCoverage mean share of the schema's top-level properties present, or
  * {@code null} when no checked answer had a schema declaring properties
+ * @param toolCalls tool calls in the answers
+ * @param validToolCalls how many of those have arguments that are JSON valid against
+ * their tool's parameters schema
+ * @param toolArgumentValidity {@code validToolCalls / toolCalls}, or {@code null} without
+ * any tool call
+ * @param toolLinesCompared corpus lines with tools that both this provider and the
+ * primary answered
+ * @param toolLinesAgreed how many of those this provider answered as the primary did
+ * @param toolCallAgreement {@code toolLinesAgreed / toolLinesCompared} (1 for the
+ * primary), or {@code null} when none was compared
  * @param latencyMs latency of the answered calls in milliseconds, or {@code null} without
  * any
  * @param inputTokens prompt tokens over every call, billed failures included
@@ -41,8 +51,9 @@ import org.jspecify.annotations.Nullable;
 public record ProviderStats(String provider, String model, boolean primary, int calls, int successes, int failures,
 		double failureRate, Map<String, Integer> failuresByCategory, @Nullable Distribution outputLength,
 		int schemaChecked, int schemaCompliant, @Nullable Double schemaCompliance, @Nullable Double fieldCoverage,
-		@Nullable Distribution latencyMs, long inputTokens, long outputTokens, boolean priced, BigDecimal totalCost,
-		BigDecimal costPerRequest, List<LineResult> lines) {
+		int toolCalls, int validToolCalls, @Nullable Double toolArgumentValidity, int toolLinesCompared,
+		int toolLinesAgreed, @Nullable Double toolCallAgreement, @Nullable Distribution latencyMs, long inputTokens,
+		long outputTokens, boolean priced, BigDecimal totalCost, BigDecimal costPerRequest, List<LineResult> lines) {
 
 	public ProviderStats {
 		failuresByCategory = Collections.unmodifiableMap(new TreeMap<>(failuresByCategory));
@@ -59,6 +70,7 @@ public record ProviderStats(String provider, String model, boolean primary, int 
 			case FAILURE_RATE -> this.failureRate;
 			case P95_LATENCY -> (this.latencyMs != null) ? this.latencyMs.p95() : null;
 			case COST_PER_REQUEST -> this.priced ? this.costPerRequest.doubleValue() : null;
+			case TOOL_CALL_AGREEMENT -> this.toolCallAgreement;
 		};
 	}
 

@@ -58,6 +58,8 @@ class GateWrittenConfigurationTests {
 		return Stream.of(
 				Arguments.of("llm.fallback.gate.tolerances.p95-latency=-2.50",
 						"llm.fallback.gate.tolerances.p95-latency: must be a finite number of at least 0, was -2.50"),
+				Arguments.of("llm.fallback.gate.tolerances.tool-call-agreement=-0.1",
+						"llm.fallback.gate.tolerances.tool-call-agreement: must be a finite number of at least 0, was -0.1"),
 				Arguments.of("llm.fallback.chains.summarize.gate-corpus=classpath:gate/missing.jsonl",
 						"llm.fallback.chains.summarize.gate-corpus: no resource at 'classpath:gate/missing.jsonl'"),
 				Arguments.of("llm.fallback.review.window=30s",

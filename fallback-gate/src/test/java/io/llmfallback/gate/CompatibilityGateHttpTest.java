@@ -322,7 +322,7 @@ class CompatibilityGateHttpTest {
 			.contains("| total cost (USD) | $0.0087 | $0.00542 |")
 			.contains("## Tolerances")
 			.contains("| p95 latency | 100% | more than the primary | informational |")
-			.contains("## Failed calls and schema violations")
+			.contains("## Failed calls, schema violations and tool-call disagreements")
 			.contains("- dropper, line 10 (s07): schema: ")
 			.contains("- flaky, line 5 (q03): server-error: flaky failed: server-error (HTTP 500)");
 		assertThat(report.verdictMarkdown()).startsWith("## Verdict: FAIL\n").doesNotContain("## Providers");
@@ -339,7 +339,8 @@ class CompatibilityGateHttpTest {
 		assertThat(json.at("/tolerances/meanLength").doubleValue()).isEqualTo(0.15);
 		assertThat(json.at("/tolerances/p95Latency").doubleValue()).isEqualTo(1.0);
 		assertThat(json.at("/tolerances/enforced")).extracting(JsonNode::stringValue)
-			.containsExactly("mean-length", "p95-length", "schema-compliance", "field-coverage", "failure-rate");
+			.containsExactly("mean-length", "p95-length", "schema-compliance", "field-coverage", "failure-rate",
+					"tool-call-agreement");
 		assertThat(json.at("/primary/provider").stringValue()).isEqualTo("gpt");
 		assertThat(json.at("/primary/outputLength/mean").doubleValue()).isEqualTo(410.0);
 		assertThat(json.at("/primary/totalCost").decimalValue()).isEqualByComparingTo(new BigDecimal("0.0087"));

@@ -243,7 +243,8 @@ class CompatibilityGateTest {
 		assertThat(defaults.tolerance(GateDimension.MEAN_LENGTH)).isEqualTo(0.15);
 		assertThat(defaults.tolerance(GateDimension.P95_LATENCY)).isEqualTo(1.0);
 		assertThat(defaults.enforced()).containsExactly(GateDimension.MEAN_LENGTH, GateDimension.P95_LENGTH,
-				GateDimension.SCHEMA_COMPLIANCE, GateDimension.FIELD_COVERAGE, GateDimension.FAILURE_RATE);
+				GateDimension.SCHEMA_COMPLIANCE, GateDimension.FIELD_COVERAGE, GateDimension.FAILURE_RATE,
+				GateDimension.TOOL_CALL_AGREEMENT);
 
 		GateTolerances custom = defaults.withAll(0.2)
 			.with(GateDimension.SCHEMA_COMPLIANCE, 0.0)
@@ -253,6 +254,8 @@ class CompatibilityGateTest {
 		assertThat(custom.meanLength()).isEqualTo(0.2);
 		assertThat(custom.schemaCompliance()).isEqualTo(0.0);
 		assertThat(custom.p95Latency()).isEqualTo(1.0);
+		assertThat(custom.toolCallAgreement()).isEqualTo(0.2);
+		assertThat(custom.with(GateDimension.TOOL_CALL_AGREEMENT, 0.05).toolCallAgreement()).isEqualTo(0.05);
 		assertThat(custom.enforces(GateDimension.COST_PER_REQUEST)).isTrue();
 		assertThat(custom.enforces(GateDimension.P95_LENGTH)).isFalse();
 		assertThat(GateDimension.fromWireName("p95-latency")).isEqualTo(GateDimension.P95_LATENCY);
@@ -261,7 +264,7 @@ class CompatibilityGateTest {
 			.withMessageContaining("mean-length");
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.with(GateDimension.MEAN_LENGTH, -0.1))
 			.withMessage("Gate tolerance meanLength must be 0 or more, was -0.1");
-		assertThat(new GateTolerances(0, 0, 0, 0, 0, 0, 0, Set.of()).enforced()).isEmpty();
+		assertThat(new GateTolerances(0, 0, 0, 0, 0, 0, 0, 0, Set.of()).enforced()).isEmpty();
 	}
 
 	@Test

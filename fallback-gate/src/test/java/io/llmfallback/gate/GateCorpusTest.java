@@ -10,6 +10,8 @@ import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.ResponseFormat;
+import io.llmfallback.model.ToolChoice;
+import io.llmfallback.model.ToolDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +72,7 @@ class GateCorpusTest {
 			textBlock = """
 					{"prompt":"ok"} trailing                              | not valid JSON
 					[1,2]                                                 | not a JSON object
-					{"promt":"typo"}                                      | unknown field "promt"; expected some of [id, system, prompt, messages, maxTokens, temperature, responseFormat, schema]
+					{"promt":"typo"}                                      | unknown field "promt"; expected some of [id, system, prompt, messages, maxTokens, temperature, responseFormat, schema, tools, toolChoice]
 					{"id":"x"}                                            | needs "prompt" or "messages"
 					{"prompt":"a","messages":[{"role":"user","content":"b"}]} | "prompt" and "messages" are both set; give one
 					{"prompt":"  "}                                       | "prompt" is blank
@@ -85,6 +87,17 @@ class GateCorpusTest {
 					{"prompt":"a","temperature":"hot"}                    | "temperature" must be a number of 0 or more, was "hot"
 					{"prompt":"a","responseFormat":"xml"}                 | "responseFormat" must be "json" or "text", was "xml"
 					{"prompt":"a","schema":"object"}                      | "schema" must be a JSON Schema object, was STRING
+					{"prompt":"a","tools":[]}                             | "tools" must be a non-empty array of {"name","description","parameters"}
+					{"prompt":"a","tools":["get_weather"]}                | "tools"[0] is not an object
+					{"prompt":"a","tools":[{"description":"d"}]}          | "tools"[0] needs a "name" string
+					{"prompt":"a","tools":[{"name":"get weather"}]}       | "tools"[0]: A tool name may hold letters, digits, '_' and '-' only; found ' ' at 3
+					{"prompt":"a","tools":[{"name":"t","type":"function"}]} | "tools"[0] has unknown field "type"; expected some of [name, description, parameters]
+					{"prompt":"a","tools":[{"name":"t","description":7}]} | "tools"[0].description must be a string, was NUMBER
+					{"prompt":"a","tools":[{"name":"t","parameters":"{}"}]} | "tools"[0].parameters must be a JSON Schema object, was STRING
+					{"prompt":"a","tools":[{"name":"t"},{"name":"t"}]}    | "tools"[1]: tool 't' is defined twice
+					{"prompt":"a","toolChoice":"required"}                | "toolChoice": A tool choice other than NONE needs tools
+					{"prompt":"a","tools":[{"name":"t"}],"toolChoice":"any"} | "toolChoice" must be "auto", "none", "required" or {"name":"<tool>"}, was "any"
+					{"prompt":"a","tools":[{"name":"t"}],"toolChoice":{"name":"u"}} | "toolChoice": The tool choice names a tool the request does not define
 					""")
 	void aMalformedLineIsAnErrorNamingIt(String line, String problem) {
 		String jsonl = "// a corpus\n{\"id\":\"fine\",\"prompt\":\"fine\"}\n\n" + line + "\n{\"prompt\":\"after\"}\n";
@@ -93,6 +106,25 @@ class GateCorpusTest {
 			.withMessageStartingWith("corpus line 4: ")
 			.withMessageContaining(problem)
 			.satisfies((ex) -> assertThat(ex.getLineNumber()).isEqualTo(4));
+	}
+
+	@Test
+	void linesMayDefineToolsAndAToolChoice() {
+		GateCorpus corpus = GateCorpus
+			.parse("""
+					{"id":"weather","prompt":"Weather in Paris?","tools":[{"name":"get_weather","description":"Current weather","parameters":{"type":"object","required":["city"],"properties":{"city":{"type":"string"}}}},{"name":"now"}],"toolChoice":{"name":"get_weather"}}
+					{"id":"auto","prompt":"Anything?","tools":[{"name":"now"}],"toolChoice":"AUTO"}
+					{"id":"plain","prompt":"Hello"}
+					""");
+
+		ChatRequest weather = corpus.entries().get(0).request();
+		assertThat(weather.tools()).containsExactly(new ToolDefinition("get_weather", "Current weather",
+				"{\"type\":\"object\",\"required\":[\"city\"],\"properties\":{\"city\":{\"type\":\"string\"}}}"),
+				new ToolDefinition("now", "", "{\"type\":\"object\",\"properties\":{}}"));
+		assertThat(weather.toolChoice()).isEqualTo(ToolChoice.tool("get_weather"));
+		assertThat(corpus.entries().get(1).request().toolChoice()).isEqualTo(ToolChoice.AUTO);
+		assertThat(corpus.entries().get(2).request().tools()).isEmpty();
+		assertThat(corpus.entries().get(2).request().toolChoice()).isNull();
 	}
 
 	@Test

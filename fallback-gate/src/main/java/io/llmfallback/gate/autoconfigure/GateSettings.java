@@ -185,7 +185,9 @@ final class GateSettings {
 				tolerance(prefix + ".field-coverage", tolerances.getFieldCoverage()),
 				tolerance(prefix + ".failure-rate", tolerances.getFailureRate()),
 				tolerance(prefix + ".p95-latency", tolerances.getP95Latency()),
-				tolerance(prefix + ".cost-per-request", tolerances.getCostPerRequest()), tolerances.getEnforced());
+				tolerance(prefix + ".cost-per-request", tolerances.getCostPerRequest()),
+				tolerance(prefix + ".tool-call-agreement", tolerances.getToolCallAgreement()),
+				tolerances.getEnforced());
 	}
 
 	/**

@@ -140,6 +140,12 @@ public class LlmFallbackGateProperties {
 		/** Allowed relative rise of cost per request. */
 		private double costPerRequest = GateTolerances.DEFAULT_TOLERANCE;
 
+		/**
+		 * Allowed drop of the share of lines with tools where a fallback calls the tools
+		 * the primary calls with valid arguments, in absolute terms.
+		 */
+		private double toolCallAgreement = GateTolerances.DEFAULT_TOLERANCE;
+
 		/** Dimensions whose verdict decides the gate; the others are reported only. */
 		private Set<GateDimension> enforced = new LinkedHashSet<>(GateTolerances.DEFAULT_ENFORCED);
 
@@ -197,6 +203,14 @@ public class LlmFallbackGateProperties {
 
 		public void setCostPerRequest(double costPerRequest) {
 			this.costPerRequest = costPerRequest;
+		}
+
+		public double getToolCallAgreement() {
+			return this.toolCallAgreement;
+		}
+
+		public void setToolCallAgreement(double toolCallAgreement) {
+			this.toolCallAgreement = toolCallAgreement;
 		}
 
 		public Set<GateDimension> getEnforced() {

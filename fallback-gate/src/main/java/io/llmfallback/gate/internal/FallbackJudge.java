@@ -83,6 +83,7 @@ public final class FallbackJudge {
 				case SCHEMA_COMPLIANCE -> (primary.schemaChecked() == 0 && fallback.schemaChecked() == 0)
 						? "no answer to a line with a schema" : "the primary answered no line with a schema";
 				case FIELD_COVERAGE -> "no answer to a schema that declares properties";
+				case TOOL_CALL_AGREEMENT -> "no answer of the primary to a line with tools";
 				default -> "the primary answered no request";
 			};
 		}

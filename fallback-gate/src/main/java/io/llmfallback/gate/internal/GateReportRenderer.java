@@ -112,9 +112,10 @@ public final class GateReportRenderer {
 	private static List<Block> document(GateReport report) {
 		List<Block> blocks = new ArrayList<>();
 		blocks.add(new Heading(1, title(report)));
+		String tools = (report.toolLines() > 0) ? ", " + report.toolLines() + " with tools" : "";
 		blocks.add(new Paragraph("Verdict: " + report.verdict().name() + ". " + report.corpusSize()
-				+ " corpus requests (" + report.schemaLines() + " checked against a JSON schema) replayed through "
-				+ report.primary().provider() + " (primary) and " + report.fallbacks().size()
+				+ " corpus requests (" + report.schemaLines() + " checked against a JSON schema" + tools
+				+ ") replayed through " + report.primary().provider() + " (primary) and " + report.fallbacks().size()
 				+ ((report.fallbacks().size() == 1) ? " fallback" : " fallbacks") + " in " + report.durationMs()
 				+ " ms, " + report.generatedAt() + "."));
 		List<Block> verdict = verdictBlocks(report);
@@ -125,7 +126,7 @@ public final class GateReportRenderer {
 		blocks.add(toleranceTable(report.tolerances()));
 		List<String> problems = problems(report);
 		if (!problems.isEmpty()) {
-			blocks.add(new Heading(2, "Failed calls and schema violations"));
+			blocks.add(new Heading(2, "Failed calls, schema violations and tool-call disagreements"));
 			blocks.add(new Bullets(problems));
 		}
 		return blocks;
@@ -181,11 +182,14 @@ public final class GateReportRenderer {
 				(stats) -> (stats.outputLength() != null) ? number(stats.outputLength().p50()) : "n/a"));
 		rows.add(row("output length p95 (chars)", providers,
 				(stats) -> (stats.outputLength() != null) ? number(stats.outputLength().p95()) : "n/a"));
-		rows.add(row("schema compliance", providers, (stats) -> (stats.schemaCompliance() != null)
-				? percent(stats.schemaCompliance()) + " (" + stats.schemaCompliant() + "/" + stats.schemaChecked() + ")"
-				: "n/a"));
+		rows.add(row("schema compliance", providers,
+				(stats) -> share(stats.schemaCompliance(), stats.schemaCompliant(), stats.schemaChecked())));
 		rows.add(row("field coverage", providers,
 				(stats) -> (stats.fieldCoverage() != null) ? percent(stats.fieldCoverage()) : "n/a"));
+		rows.add(row("tool-call agreement", providers,
+				(stats) -> share(stats.toolCallAgreement(), stats.toolLinesAgreed(), stats.toolLinesCompared())));
+		rows.add(row("tool argument validity", providers,
+				(stats) -> share(stats.toolArgumentValidity(), stats.validToolCalls(), stats.toolCalls())));
 		rows.add(row("latency p50 (ms)", providers,
 				(stats) -> (stats.latencyMs() != null) ? number(stats.latencyMs().p50()) : "n/a"));
 		rows.add(row("latency p95 (ms)", providers,
@@ -203,6 +207,11 @@ public final class GateReportRenderer {
 		cells.add(label);
 		providers.forEach((stats) -> cells.add(cell.apply(stats)));
 		return cells;
+	}
+
+	/** {@code 50% (1/2)}, or {@code n/a} without a rate. */
+	private static String share(@Nullable Double rate, int part, int whole) {
+		return (rate != null) ? percent(rate) + " (" + part + "/" + whole + ")" : "n/a";
 	}
 
 	private static String failures(ProviderStats stats) {
@@ -237,13 +246,17 @@ public final class GateReportRenderer {
 		for (ProviderStats stats : report.providers()) {
 			int listed = 0;
 			int more = 0;
-			for (LineResult line : stats.lines()) {
+			for (int index = 0; index < stats.lines().size(); index++) {
+				LineResult line = stats.lines().get(index);
 				String problem = null;
 				if (!line.success()) {
 					problem = line.failureCategory() + ": " + line.error();
 				}
-				else if (Boolean.FALSE.equals(line.schemaCompliant())) {
+				else if (!line.violations().isEmpty()) {
 					problem = String.join("; ", line.violations());
+				}
+				else if (Boolean.FALSE.equals(line.toolCallAgreement())) {
+					problem = answered(line) + " where the primary " + answered(report.primary().lines().get(index));
 				}
 				if (problem == null) {
 					continue;
@@ -260,6 +273,10 @@ public final class GateReportRenderer {
 			}
 		}
 		return problems;
+	}
+
+	private static String answered(LineResult line) {
+		return line.toolCalls().isEmpty() ? "answered text" : "called " + String.join(", ", line.toolCalls());
 	}
 
 	private static String where(LineResult line) {
@@ -309,7 +326,7 @@ public final class GateReportRenderer {
 		}
 		return switch (dimension) {
 			case MEAN_LENGTH, P95_LENGTH -> number(value) + " chars";
-			case SCHEMA_COMPLIANCE, FIELD_COVERAGE, FAILURE_RATE -> percent(value);
+			case SCHEMA_COMPLIANCE, FIELD_COVERAGE, TOOL_CALL_AGREEMENT, FAILURE_RATE -> percent(value);
 			case P95_LATENCY -> number(value) + " ms";
 			case COST_PER_REQUEST -> usd(BigDecimal.valueOf(value));
 		};

@@ -166,8 +166,10 @@ final class ProviderTally {
 				saturated(this.schemaChecked), saturated(this.schemaCompliant),
 				(this.schemaChecked > 0) ? rate(this.schemaCompliant, this.schemaChecked) : null,
 				(this.coverageCount > 0) ? round(this.coverageSum / this.coverageCount, 6) : null,
-				Figures.distribution(this.latencies), this.inputTokens, this.outputTokens, priced,
-				this.cost.stripTrailingZeros(), costPerRequest.stripTrailingZeros(), List.of());
+				// Live traffic keeps no pair of answers to one request to compare tool
+				// calls.
+				0, 0, null, 0, 0, null, Figures.distribution(this.latencies), this.inputTokens, this.outputTokens,
+				priced, this.cost.stripTrailingZeros(), costPerRequest.stripTrailingZeros(), List.of());
 		Double p99 = (this.latencies.count() > 0) ? (double) this.latencies.quantile(0.99) : null;
 		return new ProviderReview(stats, p99, this.contractRejections, this.skipped, calls >= minSamples);
 	}

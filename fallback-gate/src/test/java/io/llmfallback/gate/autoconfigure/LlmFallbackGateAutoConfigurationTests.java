@@ -109,11 +109,13 @@ class LlmFallbackGateAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("llm.fallback.gate.tolerances.mean-length=0.5",
 					"llm.fallback.gate.tolerances.p95-length=0.5", "llm.fallback.gate.tolerances.cost-per-request=0.5",
+					"llm.fallback.gate.tolerances.tool-call-agreement=0.05",
 					"llm.fallback.gate.tolerances.enforced=mean-length,p95-length,cost-per-request")
 			.run((context) -> {
 				GateReport report = context.getBean(ChainGates.class).run("drifting").block();
 
 				assertThat(report.tolerances().meanLength()).isEqualTo(0.5);
+				assertThat(report.tolerances().toolCallAgreement()).isEqualTo(0.05);
 				assertThat(report.tolerances().enforced()).containsExactly(GateDimension.MEAN_LENGTH,
 						GateDimension.P95_LENGTH, GateDimension.COST_PER_REQUEST);
 				// 40% shorter is within 50%, and the cost falls with the length.

@@ -143,6 +143,7 @@ class WrittenConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
 					LlmFallbackAutoConfiguration.class, LlmFallbackSpringAiAutoConfiguration.class))
 			.withBean("ollamaChatModel", ChatModel.class, () -> (prompt) -> new ChatResponse(List.of()))
+			.withPropertyValues("spring.ai.retry.max-attempts=0")
 			.withInitializer(yaml("config/every-key.yml"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

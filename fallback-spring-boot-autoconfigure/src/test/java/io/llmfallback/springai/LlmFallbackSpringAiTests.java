@@ -61,7 +61,8 @@ class LlmFallbackSpringAiTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				LlmFallbackSpringAiAutoConfiguration.class))
-		.withUserConfiguration(BackupModelConfiguration.class);
+		.withUserConfiguration(BackupModelConfiguration.class)
+		.withPropertyValues("spring.ai.retry.max-attempts=0");
 
 	private ApplicationContextRunner withFailingPrimary() {
 		openAi.stubFor(OpenAiStubs.chatCompletion()
@@ -168,6 +169,32 @@ class LlmFallbackSpringAiTests {
 				assertThat(current).isInstanceOf(ChainAttemptObservationContext.class);
 				assertThat(((ChainAttemptObservationContext) current).provider().name()).isEqualTo("observed");
 			});
+	}
+
+	@Test
+	void aSpringAiModelThatWouldRetryInsideAnAttemptFailsStartUp() {
+		this.contextRunner
+			.withPropertyValues("spring.ai.retry.max-attempts=3", "llm.fallback.providers.flaky.type=spring-ai",
+					"llm.fallback.providers.flaky.bean=flakyModel", "llm.fallback.providers.flaky.model=flaky-1",
+					"llm.fallback.chains.assistant.providers=flaky")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Provider 'flaky'")
+				.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
+	}
+
+	@Test
+	void springAiRetryLeftAtItsDefaultFailsStartUpToo() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
+					LlmFallbackAutoConfiguration.class, LlmFallbackSpringAiAutoConfiguration.class))
+			.withUserConfiguration(BackupModelConfiguration.class)
+			.withPropertyValues("llm.fallback.providers.flaky.type=spring-ai",
+					"llm.fallback.providers.flaky.bean=flakyModel", "llm.fallback.providers.flaky.model=flaky-1",
+					"llm.fallback.chains.assistant.providers=flaky")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
 	}
 
 	@Test

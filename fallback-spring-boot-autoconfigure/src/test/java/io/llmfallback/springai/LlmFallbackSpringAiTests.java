@@ -156,6 +156,28 @@ class LlmFallbackSpringAiTests {
 	}
 
 	@Test
+	void aSpringAiModelsEmptyAnswerFallsOver() {
+		this.contextRunner
+			.withBean("emptyModel", ChatModel.class,
+					() -> (prompt) -> new ChatResponse(List.of(new Generation(new AssistantMessage(" ")))))
+			.withPropertyValues("llm.fallback.providers.empty.type=spring-ai",
+					"llm.fallback.providers.empty.bean=emptyModel", "llm.fallback.providers.empty.model=empty-1",
+					"llm.fallback.providers.backup.type=spring-ai", "llm.fallback.providers.backup.bean=backupModel",
+					"llm.fallback.providers.backup.model=backup-1",
+					"llm.fallback.chains.assistant.providers=empty,backup")
+			.run((context) -> {
+				var served = context.getBean(FallbackChains.class)
+					.chain("assistant")
+					.chat(ChatRequest.ofUser("Say hello"))
+					.block();
+
+				assertThat(served.text()).isEqualTo("Hello there.");
+				assertThat(served.attempts()).extracting(AttemptRecord::category)
+					.containsExactly(FailureCategory.EMPTY_RESPONSE, null);
+			});
+	}
+
+	@Test
 	void theModelsOwnObservationIsAChildOfTheChainsAttempt() {
 		this.contextRunner.withUserConfiguration(ObservedModelConfiguration.class)
 			.withPropertyValues("llm.fallback.providers.observed.type=spring-ai",

@@ -102,6 +102,11 @@ public final class SpringAiChatModelProvider implements LlmProvider {
 		org.springframework.ai.chat.model.ChatResponse response = this.model.call(prompt(request));
 		Generation generation = onlyGeneration(response);
 		AssistantMessage message = generation.getOutput();
+		if (text(message).isBlank() && !message.hasToolCalls()) {
+			// As an HTTP provider's empty answer: the next provider may have one.
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
+					"the model answered without text or a tool call", null);
+		}
 		return new ChatResponse(text(message), generation.getMetadata().getFinishReason(),
 				usage(response.getMetadata().getUsage()), name(), model(response, request),
 				Duration.ofNanos(System.nanoTime() - start), SpringAiMessages.toChainCalls(message.getToolCalls()));
@@ -119,9 +124,12 @@ public final class SpringAiChatModelProvider implements LlmProvider {
 				Generation generation = response.getResult();
 				AssistantMessage message = generation.getOutput();
 				Usage usage = response.getMetadata().getUsage();
+				// Models report usage on one chunk, usually the last, and none on the
+				// others.
+				boolean reported = usage != null && usage.getTotalTokens() != null && usage.getTotalTokens() > 0;
 				return new ChatChunk(text(message), generation.getMetadata().getFinishReason(),
-						(usage.getTotalTokens() != null && usage.getTotalTokens() > 0) ? usage(usage) : null,
-						response.getMetadata().getModel(), SpringAiMessages.toChainCalls(message.getToolCalls()));
+						reported ? usage(usage) : null, response.getMetadata().getModel(),
+						SpringAiMessages.toChainCalls(message.getToolCalls()));
 			})
 			.onErrorMap((failure) -> SpringAiFailures.map(name(), failure));
 	}

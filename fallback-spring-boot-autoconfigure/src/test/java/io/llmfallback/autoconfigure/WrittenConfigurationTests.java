@@ -143,8 +143,8 @@ class WrittenConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
 					LlmFallbackAutoConfiguration.class, LlmFallbackSpringAiAutoConfiguration.class))
 			.withBean("ollamaChatModel", ChatModel.class, () -> (prompt) -> new ChatResponse(List.of()))
-			.withPropertyValues("spring.ai.retry.max-attempts=0")
 			.withInitializer(yaml("config/every-key.yml"))
+			.withInitializer(yaml("config/every-key-spring-ai.yml"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(LlmProviders.class).get("local").type()).isEqualTo(ProviderType.SPRING_AI);

@@ -29,24 +29,24 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
 public final class FallbackChainChatModel implements ChatModel {
 
 	/** The chain's name ({@code String}). */
-	public static final String CHAIN = "llm-fallback.chain";
+	public static final String CHAIN = "llm.fallback.chain";
 
 	/** The provider that served the answer ({@code String}). */
-	public static final String PROVIDER = "llm-fallback.provider";
+	public static final String PROVIDER = "llm.fallback.provider";
 
 	/** {@code primary} or {@code fallback} ({@code String}). */
-	public static final String PATH = "llm-fallback.path";
+	public static final String PATH = "llm.fallback.path";
 
 	/**
 	 * Every attempt of the request, in order, failed ones included
 	 * ({@code List<AttemptRecord>}).
 	 */
-	public static final String ATTEMPTS = "llm-fallback.attempts";
+	public static final String ATTEMPTS = "llm.fallback.attempts";
 
 	/**
 	 * What the request cost across all its attempts, in US dollars ({@code BigDecimal}).
 	 */
-	public static final String COST_USD = "llm-fallback.cost-usd";
+	public static final String COST_USD = "llm.fallback.cost_usd";
 
 	/** The operation the chain's meters and spans count these requests under. */
 	public static final String OPERATION = "spring-ai";

@@ -128,7 +128,8 @@ class LlmFallbackSpringAiTests {
 				.containsExactly("Hello ", "there.");
 			assertThat((String) responses.get(0).getMetadata().get(FallbackChainChatModel.PROVIDER)).isNull();
 			ChatResponseMetadata last = responses.get(1).getMetadata();
-			assertThat((String) last.get(FallbackChainChatModel.PROVIDER)).isEqualTo("backup");
+			// The keys are the request span's attribute names.
+			assertThat((String) last.get("llm.fallback.provider")).isEqualTo("backup");
 			assertThat((String) last.get(FallbackChainChatModel.PATH)).isEqualTo("fallback");
 		});
 	}

@@ -157,6 +157,29 @@ class LlmFallbackSpringAiTests {
 	}
 
 	@Test
+	void chatClientMapsTheChainsAnswerOntoAnEntity() {
+		this.contextRunner
+			.withBean("jsonModel", ChatModel.class,
+					() -> (prompt) -> new ChatResponse(
+							List.of(new Generation(new AssistantMessage("{\"city\":\"Paris\",\"celsius\":24}")))))
+			.withPropertyValues("llm.fallback.providers.json.type=spring-ai",
+					"llm.fallback.providers.json.bean=jsonModel", "llm.fallback.providers.json.model=json-1",
+					"llm.fallback.chains.assistant.providers=json")
+			.run((context) -> {
+				Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
+					.prompt()
+					.user("The weather in Paris?")
+					.call()
+					.entity(Weather.class);
+
+				assertThat(weather).isEqualTo(new Weather("Paris", 24));
+			});
+	}
+
+	record Weather(String city, int celsius) {
+	}
+
+	@Test
 	void aSpringAiModelsEmptyAnswerFallsOver() {
 		this.contextRunner
 			.withBean("emptyModel", ChatModel.class,

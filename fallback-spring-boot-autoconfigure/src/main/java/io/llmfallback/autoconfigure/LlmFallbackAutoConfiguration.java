@@ -23,6 +23,7 @@ import io.llmfallback.chain.internal.ProviderCircuitBreakers;
 import io.llmfallback.chain.internal.ProviderGuards;
 import io.llmfallback.chain.internal.SpendGuard;
 import io.llmfallback.observe.internal.FallbackSignals;
+import io.llmfallback.provider.internal.BeanProviderFactory;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.RequestAdaptation;
 import io.llmfallback.provider.internal.ResponseBudget;
@@ -84,7 +85,8 @@ public final class LlmFallbackAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmProviders llmProviders(LlmFallbackSettings settings, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<HttpClientSettings> httpClientSettings, ResourceLoader resourceLoader) {
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<BeanProviderFactory> beanProviders,
+			ResourceLoader resourceLoader) {
 		ClientHttpConnectorBuilder<?> applications = connectorBuilder
 			.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(resourceLoader.getClassLoader()));
 		ProviderConnectionPool pool = null;
@@ -100,14 +102,20 @@ public final class LlmFallbackAutoConfiguration {
 			.clone()
 			.clientConnector(connector);
 		ResponseBudget responseBudget = settings.responseBudget();
-		return new LlmProviders(settings.providers()
-			.values()
-			.stream()
-			.map((provider) -> LlmProviders.create(provider,
-					settings.adaptations().getOrDefault(provider.name(), RequestAdaptation.NONE), builder,
-					responseBudget))
-			.toList(), (pool != null) ? pool : () -> {
-			});
+		return new LlmProviders(settings.providers().values().stream().map((provider) -> {
+			RequestAdaptation adaptation = settings.adaptations().getOrDefault(provider.name(), RequestAdaptation.NONE);
+			String bean = settings.providerBeans().get(provider.name());
+			if (bean == null) {
+				return LlmProviders.create(provider, adaptation, builder, responseBudget);
+			}
+			BeanProviderFactory factory = beanProviders.getIfAvailable();
+			if (factory == null) {
+				throw new IllegalStateException("Provider '" + provider.name()
+						+ "' is of type spring-ai, but Spring AI's model API (spring-ai-model) is not on the class path");
+			}
+			return LlmProviders.adapted(factory.create(provider, bean), adaptation);
+		}).toList(), (pool != null) ? pool : () -> {
+		});
 	}
 
 	/**

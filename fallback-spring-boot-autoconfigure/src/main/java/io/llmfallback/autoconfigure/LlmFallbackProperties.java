@@ -43,7 +43,7 @@ public class LlmFallbackProperties {
 	private CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	/**
-	 * LLM endpoints by name. Each takes type, base-url, api-key, model, timeout,
+	 * LLM endpoints by name. Each takes type, base-url, api-key, bean, model, timeout,
 	 * max-tokens, max-input-tokens, max-response-size, headers, pricing.*,
 	 * circuit-breaker.*, adaptation.*, slow-call-detection, cancel-waiting-calls,
 	 * slow-call-threshold, max-concurrency, time-to-first-chunk, stall-timeout, retry.*,
@@ -432,8 +432,17 @@ public class LlmFallbackProperties {
 	/** One LLM endpoint. */
 	public static class Provider {
 
-		/** Wire protocol: openai (any OpenAI-compatible API), anthropic or gemini. */
+		/**
+		 * Wire protocol: openai (any OpenAI-compatible API), anthropic or gemini; or
+		 * spring-ai, for a Spring AI ChatModel bean named by bean.
+		 */
 		private @Nullable ProviderType type;
+
+		/**
+		 * Name of the Spring AI ChatModel bean a provider of type spring-ai calls; it
+		 * needs no base-url or api-key.
+		 */
+		private @Nullable String bean;
 
 		/**
 		 * Scheme, host and optional path prefix of the API, e.g. https://api.openai.com.
@@ -627,6 +636,14 @@ public class LlmFallbackProperties {
 
 		public void setBaseUrl(@Nullable String baseUrl) {
 			this.baseUrl = baseUrl;
+		}
+
+		public @Nullable String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(@Nullable String bean) {
+			this.bean = bean;
 		}
 
 		public String getApiKey() {

@@ -26,6 +26,8 @@ public class DefaultChainAttemptObservationConvention implements ChainAttemptObs
 			case OPENAI -> "openai";
 			case ANTHROPIC -> "anthropic";
 			case GEMINI -> "gcp.gemini";
+			// The model behind the bean is Spring AI's to name, in its own observation.
+			case SPRING_AI -> "spring-ai";
 		};
 	}
 

@@ -15,10 +15,15 @@ public enum ProviderType {
 	ANTHROPIC,
 
 	/** Google Gemini {@code generateContent}. */
-	GEMINI;
+	GEMINI,
+	/**
+	 * A Spring AI {@code ChatModel} bean of the application, called in process:
+	 * {@code spring-ai}.
+	 */
+	SPRING_AI;
 
 	public String wireName() {
-		return name().toLowerCase(Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import io.llmfallback.autoconfigure.internal.LlmFallbackSettings;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.provider.ProviderCapabilities;
+import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,6 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -136,11 +141,14 @@ class WrittenConfigurationTests {
 	@Test
 	void everyKeyAUserMayWriteStartsAndBinds() {
 		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
+					LlmFallbackAutoConfiguration.class, LlmFallbackSpringAiAutoConfiguration.class))
+			.withBean("ollamaChatModel", ChatModel.class, () -> (prompt) -> new ChatResponse(List.of()))
 			.withInitializer(yaml("config/every-key.yml"))
+			.withInitializer(yaml("config/every-key-spring-ai.yml"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(LlmProviders.class).get("local").type()).isEqualTo(ProviderType.SPRING_AI);
 				ProviderSettings gpt = context.getBean(LlmFallbackSettings.class).providers().get("gpt");
 				assertThat(gpt.headers()).containsEntry("OpenAI-Organization", "org-1")
 					.containsEntry("x.custom.header", "dotted");

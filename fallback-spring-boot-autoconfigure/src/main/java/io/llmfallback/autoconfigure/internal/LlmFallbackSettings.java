@@ -60,7 +60,11 @@ public final class LlmFallbackSettings {
 
 	private static final String PREFIX = LlmFallbackKeys.PREFIX;
 
+	private static final URI SPRING_AI_URL = URI.create("spring-ai:bean");
+
 	private final Map<String, ProviderSettings> providers = new LinkedHashMap<>();
+
+	private final Map<String, String> providerBeans = new LinkedHashMap<>();
 
 	private final Map<String, BreakerSettings> breakers = new LinkedHashMap<>();
 
@@ -143,6 +147,11 @@ public final class LlmFallbackSettings {
 
 	public Map<String, ProviderSettings> providers() {
 		return this.providers;
+	}
+
+	/** The bean each provider of type spring-ai calls, by provider name. */
+	public Map<String, String> providerBeans() {
+		return this.providerBeans;
 	}
 
 	public Map<String, BreakerSettings> breakers() {
@@ -298,9 +307,10 @@ public final class LlmFallbackSettings {
 	private void addProvider(String name, LlmFallbackProperties.Provider provider, BreakerSettings defaults) {
 		String prefix = PREFIX + ".providers." + name;
 		if (provider.getType() == null) {
-			problem(prefix + ".type", "is required (openai, anthropic or gemini)");
+			problem(prefix + ".type", "is required (openai, anthropic, gemini or spring-ai)");
 		}
-		URI baseUrl = baseUrl(prefix + ".base-url", provider);
+		URI baseUrl = (provider.getType() == ProviderType.SPRING_AI) ? springAiBean(name, prefix, provider)
+				: baseUrl(prefix + ".base-url", provider);
 		if (provider.getApiKey().contains("${")) {
 			// The value is not printed: it may hold part of a real key.
 			problem(prefix + ".api-key", "holds an unresolved placeholder; set the variable it names, or give "
@@ -512,6 +522,20 @@ public final class LlmFallbackSettings {
 						+ ".pricing.* to count it");
 			}
 		});
+	}
+
+	/**
+	 * The bean a spring-ai provider calls, kept aside; its settings get a URL that names
+	 * no host, as such a provider has none.
+	 */
+	private @Nullable URI springAiBean(String name, String prefix, LlmFallbackProperties.Provider provider) {
+		String bean = provider.getBean();
+		if (bean == null || bean.isBlank()) {
+			problem(prefix + ".bean", "is required for type spring-ai: the name of a Spring AI ChatModel bean");
+			return null;
+		}
+		this.providerBeans.put(name, bean.trim());
+		return SPRING_AI_URL;
 	}
 
 	private @Nullable URI baseUrl(String property, LlmFallbackProperties.Provider provider) {

@@ -46,6 +46,8 @@ public final class LlmProviders implements AutoCloseable {
 			case OPENAI -> new OpenAiProvider(settings, webClientBuilder, responseBudget);
 			case ANTHROPIC -> new AnthropicProvider(settings, webClientBuilder, responseBudget);
 			case GEMINI -> new GeminiProvider(settings, webClientBuilder, responseBudget);
+			case SPRING_AI -> throw new IllegalArgumentException("Provider '" + settings.name()
+					+ "' calls a Spring AI bean: the Spring AI auto-configuration makes it");
 		};
 	}
 
@@ -55,7 +57,11 @@ public final class LlmProviders implements AutoCloseable {
 	 */
 	public static LlmProvider create(ProviderSettings settings, RequestAdaptation adaptation,
 			WebClient.Builder webClientBuilder, ResponseBudget responseBudget) {
-		LlmProvider provider = create(settings, webClientBuilder, responseBudget);
+		return adapted(create(settings, webClientBuilder, responseBudget), adaptation);
+	}
+
+	/** The provider, rewriting every request with the adaptation first. */
+	public static LlmProvider adapted(LlmProvider provider, RequestAdaptation adaptation) {
 		return adaptation.isNone() ? provider : new AdaptingProvider(provider, adaptation);
 	}
 

@@ -134,7 +134,7 @@ class ProviderFailureMappingTest {
 
 		// What a load balancer or proxy in front of any of them answers, with no provider
 		// error envelope.
-		for (ProviderType type : ProviderType.values()) {
+		for (ProviderType type : ProviderTestKit.httpTypes()) {
 			cases.add(gateway(type, 502, "text/html",
 					"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
 					SERVER_ERROR));
@@ -172,7 +172,7 @@ class ProviderFailureMappingTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(ProviderType.class)
+	@EnumSource(value = ProviderType.class, names = "SPRING_AI", mode = EnumSource.Mode.EXCLUDE)
 	void readsRetryAfterGivenAsHttpDate(ProviderType type) {
 		ZonedDateTime inTwoMinutes = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(120);
 		server.stubFor(post(urlPathEqualTo(path(type))).willReturn(aResponse().withStatus(429)
@@ -190,7 +190,7 @@ class ProviderFailureMappingTest {
 	// --------------------------------------------------------------------------
 
 	static Stream<Arguments> transportFaults() {
-		return Arrays.stream(ProviderType.values())
+		return Arrays.stream(ProviderTestKit.httpTypes())
 			.flatMap((type) -> Stream
 				.of(Fault.CONNECTION_RESET_BY_PEER, Fault.EMPTY_RESPONSE, Fault.RANDOM_DATA_THEN_CLOSE,
 						Fault.MALFORMED_RESPONSE_CHUNK)
@@ -210,7 +210,7 @@ class ProviderFailureMappingTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(ProviderType.class)
+	@EnumSource(value = ProviderType.class, names = "SPRING_AI", mode = EnumSource.Mode.EXCLUDE)
 	void refusedConnectionIsConnectionFailure(ProviderType type) {
 		LlmProvider unreachable = provider(type, "http://127.0.0.1:" + closedPort());
 
@@ -228,7 +228,7 @@ class ProviderFailureMappingTest {
 
 	static Stream<Arguments> invalidSuccessBodies() {
 		List<Arguments> cases = new ArrayList<>();
-		for (ProviderType type : ProviderType.values()) {
+		for (ProviderType type : ProviderTestKit.httpTypes()) {
 			cases.add(Arguments.of(type, "HTML instead of JSON", "text/html",
 					"<html><body><h1>Service is starting</h1></body></html>"));
 			cases.add(Arguments.of(type, "empty body", "application/json", ""));

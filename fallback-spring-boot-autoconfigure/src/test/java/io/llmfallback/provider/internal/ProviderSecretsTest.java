@@ -69,7 +69,7 @@ class ProviderSecretsTest {
 		List<String> keys = List.of(API_KEY, "sk-ant-api03-Xq7vN2kLm9Pz4Rt8Wc1Yb6Hd3Fj0Gs5Ue-AbCdEfGhIj_KlMnOpQrStUvW",
 				"AIzaSyD4k9Xq7vN2kLm9Pz4Rt8Wc1Yb6Hd3Fj0G", "gw-7Kp2Qx9Lm4Rt8Vn3Bz6Hc1Jd5");
 		List<Arguments> cases = new ArrayList<>();
-		for (ProviderType type : ProviderType.values()) {
+		for (ProviderType type : ProviderTestKit.httpTypes()) {
 			keys.forEach((key) -> cases.add(Arguments.of(type, key)));
 		}
 		return cases.stream();
@@ -167,6 +167,7 @@ class ProviderSecretsTest {
 					.formatted(quoted);
 			case GEMINI -> """
 					{"error": {"code": 401, "message": %s, "status": "UNAUTHENTICATED"}}""".formatted(quoted);
+			case SPRING_AI -> throw new IllegalArgumentException("No wire format");
 		};
 	}
 

@@ -61,12 +61,18 @@ final class ProviderTestKit {
 		return "http://127.0.0.1:" + server.getPort();
 	}
 
+	/** The provider types that speak HTTP to an API, each with its wire format. */
+	static ProviderType[] httpTypes() {
+		return new ProviderType[] { ProviderType.OPENAI, ProviderType.ANTHROPIC, ProviderType.GEMINI };
+	}
+
 	/** The model each wire protocol is configured with unless a test says otherwise. */
 	static String defaultModel(ProviderType type) {
 		return switch (type) {
 			case OPENAI -> "gpt-4o";
 			case ANTHROPIC -> "claude-sonnet-4-5";
 			case GEMINI -> "gemini-2.5-flash";
+			case SPRING_AI -> throw new IllegalArgumentException("No wire format");
 		};
 	}
 
@@ -76,6 +82,7 @@ final class ProviderTestKit {
 			case OPENAI -> "/v1/chat/completions";
 			case ANTHROPIC -> "/v1/messages";
 			case GEMINI -> "/v1beta/models/gemini-2.5-flash:generateContent";
+			case SPRING_AI -> throw new IllegalArgumentException("No wire format");
 		};
 	}
 
@@ -85,6 +92,7 @@ final class ProviderTestKit {
 			case OPENAI -> "openai/chat-completion.json";
 			case ANTHROPIC -> "anthropic/message.json";
 			case GEMINI -> "gemini/generate-content.json";
+			case SPRING_AI -> throw new IllegalArgumentException("No wire format");
 		};
 	}
 

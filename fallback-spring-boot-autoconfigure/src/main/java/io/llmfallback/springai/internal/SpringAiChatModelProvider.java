@@ -1,0 +1,196 @@
+package io.llmfallback.springai.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.llmfallback.model.ChatChunk;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.ChatResponse;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
+import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.internal.ProviderSettings;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+
+/**
+ * A Spring AI {@link ChatModel} bean as a provider of a chain: each attempt is one call
+ * of the model, whose exceptions become the chain's failure categories.
+ * <p>
+ * The model is handed the request's tools as definitions only: a Spring AI 2.0 model
+ * answers with the tool calls and leaves running them to its caller, here the caller of
+ * the chain. A model that tried to run one itself would fail the attempt, loudly.
+ */
+public final class SpringAiChatModelProvider implements LlmProvider {
+
+	private final ProviderSettings settings;
+
+	private final ChatModel model;
+
+	public SpringAiChatModelProvider(ProviderSettings settings, ChatModel model) {
+		this.settings = settings;
+		this.model = model;
+	}
+
+	@Override
+	public String name() {
+		return this.settings.name();
+	}
+
+	@Override
+	public ProviderType type() {
+		return ProviderType.SPRING_AI;
+	}
+
+	@Override
+	public String model() {
+		return this.settings.model();
+	}
+
+	@Override
+	public int maxTokens() {
+		return this.settings.maxTokens();
+	}
+
+	@Override
+	public Duration timeout() {
+		return this.settings.timeout();
+	}
+
+	/**
+	 * What the configured model takes: the {@code capabilities.*} properties, else the
+	 * library's list for that model name, as for the HTTP providers.
+	 */
+	@Override
+	public ProviderCapabilities capabilities() {
+		return this.settings.capabilities();
+	}
+
+	/**
+	 * Calls the model on a thread that may block, as its {@code call} does; cancelling
+	 * the attempt stops waiting for it, not the model's own HTTP call. The attempt's
+	 * observation is current on that thread, so that the model's own observation is its
+	 * child and not a second trace of the same call.
+	 */
+	@Override
+	public Mono<ChatResponse> chat(ChatRequest request) {
+		return Mono
+			.deferContextual((context) -> Mono.fromCallable(
+					() -> callWithin(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null), request)))
+			.subscribeOn(Schedulers.boundedElastic())
+			.onErrorMap((failure) -> SpringAiFailures.map(name(), failure));
+	}
+
+	private ChatResponse callWithin(@Nullable Observation attempt, ChatRequest request) {
+		if (attempt == null) {
+			return call(request);
+		}
+		try (Observation.Scope scope = attempt.openScope()) {
+			return call(request);
+		}
+	}
+
+	private ChatResponse call(ChatRequest request) {
+		long start = System.nanoTime();
+		org.springframework.ai.chat.model.ChatResponse response = this.model.call(prompt(request));
+		Generation generation = onlyGeneration(response);
+		AssistantMessage message = generation.getOutput();
+		if (text(message).isBlank() && !message.hasToolCalls()) {
+			// As an HTTP provider's empty answer: the next provider may have one.
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null,
+					"the model answered without text or a tool call", null);
+		}
+		return new ChatResponse(text(message), generation.getMetadata().getFinishReason(),
+				usage(response.getMetadata().getUsage()), name(), model(response, request),
+				Duration.ofNanos(System.nanoTime() - start), SpringAiMessages.toChainCalls(message.getToolCalls()));
+	}
+
+	/**
+	 * Streams what the model streams. The attempt's observation is in the subscriber's
+	 * Reactor context, where Spring AI's streaming models look up their parent.
+	 */
+	@Override
+	public Flux<ChatChunk> stream(ChatRequest request) {
+		return Flux.defer(() -> this.model.stream(prompt(request)))
+			.filter((response) -> !response.getResults().isEmpty())
+			.map((response) -> {
+				Generation generation = response.getResult();
+				AssistantMessage message = generation.getOutput();
+				Usage usage = response.getMetadata().getUsage();
+				// Models report usage on one chunk, usually the last, and none on the
+				// others.
+				boolean reported = usage != null && usage.getTotalTokens() != null && usage.getTotalTokens() > 0;
+				return new ChatChunk(text(message), generation.getMetadata().getFinishReason(),
+						reported ? usage(usage) : null, response.getMetadata().getModel(),
+						SpringAiMessages.toChainCalls(message.getToolCalls()));
+			})
+			.onErrorMap((failure) -> SpringAiFailures.map(name(), failure));
+	}
+
+	private Prompt prompt(ChatRequest request) {
+		ToolCallingChatOptions.Builder<?> options = ToolCallingChatOptions.builder()
+			.model((request.model() != null) ? request.model() : model())
+			.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens())
+			.temperature(request.temperature())
+			.topP(request.topP());
+		if (!request.stop().isEmpty()) {
+			options.stopSequences(request.stop());
+		}
+		List<ToolCallback> tools = new ArrayList<>();
+		for (ToolDefinition tool : request.tools()) {
+			tools.add(new DefinitionOnlyToolCallback(tool));
+		}
+		options.toolCallbacks(tools);
+		return new Prompt(SpringAiMessages.toSpringAi(request.messages()), options.build());
+	}
+
+	private Generation onlyGeneration(org.springframework.ai.chat.model.ChatResponse response) {
+		List<Generation> generations = response.getResults();
+		if (generations.isEmpty()) {
+			throw new ProviderException(name(), FailureCategory.EMPTY_RESPONSE, null, null, "no generation", null);
+		}
+		return generations.get(0);
+	}
+
+	private String model(org.springframework.ai.chat.model.ChatResponse response, ChatRequest request) {
+		String answered = response.getMetadata().getModel();
+		if (answered != null && !answered.isEmpty()) {
+			return answered;
+		}
+		return (request.model() != null) ? request.model() : model();
+	}
+
+	private static String text(AssistantMessage message) {
+		String text = message.getText();
+		return (text != null) ? text : "";
+	}
+
+	private static TokenUsage usage(@Nullable Usage usage) {
+		if (usage == null) {
+			return TokenUsage.NONE;
+		}
+		return new TokenUsage(orZero(usage.getPromptTokens()), orZero(usage.getCompletionTokens()));
+	}
+
+	private static long orZero(@Nullable Integer count) {
+		return (count != null && count > 0) ? count : 0;
+	}
+
+}

@@ -19,10 +19,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
-import io.llmfallback.provider.ProviderType;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,7 +54,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * server-sent events by {@link SseReader} and decoded by the subclass, one event at a
  * time, into {@link ChatChunk}s.
  */
-public abstract class HttpLlmProvider implements LlmProvider {
+public abstract class HttpLlmProvider extends ConfiguredProvider {
 
 	/**
 	 * How long a stream's body may stay open after the provider's end-of-stream marker
@@ -76,8 +73,6 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	protected static final String JSON_INSTRUCTION = "Respond with a single JSON object and nothing else.";
 
 	private static final Log logger = LogFactory.getLog(HttpLlmProvider.class);
-
-	private final ProviderSettings settings;
 
 	private final ResponseBudget responseBudget;
 
@@ -99,7 +94,7 @@ public abstract class HttpLlmProvider implements LlmProvider {
 	 */
 	protected HttpLlmProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
 			ResponseBudget responseBudget) {
-		this.settings = settings;
+		super(settings);
 		this.responseBudget = responseBudget;
 		this.redactor = new SecretRedactor(settings.apiKey());
 		this.webClient = webClientBuilder.clone().baseUrl(settings.baseUrl().toString()).defaultHeaders((headers) -> {
@@ -109,36 +104,6 @@ public abstract class HttpLlmProvider implements LlmProvider {
 				authenticate(headers, settings.apiKey());
 			}
 		}).build();
-	}
-
-	@Override
-	public String name() {
-		return this.settings.name();
-	}
-
-	@Override
-	public ProviderType type() {
-		return this.settings.type();
-	}
-
-	@Override
-	public String model() {
-		return this.settings.model();
-	}
-
-	@Override
-	public int maxTokens() {
-		return this.settings.maxTokens();
-	}
-
-	@Override
-	public Duration timeout() {
-		return this.settings.timeout();
-	}
-
-	@Override
-	public ProviderCapabilities capabilities() {
-		return this.settings.capabilities();
 	}
 
 	@Override

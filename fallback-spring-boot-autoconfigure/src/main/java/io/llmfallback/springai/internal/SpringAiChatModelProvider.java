@@ -10,10 +10,9 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
-import io.llmfallback.provider.LlmProvider;
-import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.provider.internal.ConfiguredProvider;
 import io.llmfallback.provider.internal.ProviderSettings;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -38,49 +37,18 @@ import org.springframework.ai.tool.ToolCallback;
  * answers with the tool calls and leaves running them to its caller, here the caller of
  * the chain. A model that tried to run one itself would fail the attempt, loudly.
  */
-public final class SpringAiChatModelProvider implements LlmProvider {
-
-	private final ProviderSettings settings;
+public final class SpringAiChatModelProvider extends ConfiguredProvider {
 
 	private final ChatModel model;
 
 	public SpringAiChatModelProvider(ProviderSettings settings, ChatModel model) {
-		this.settings = settings;
+		super(settings);
 		this.model = model;
-	}
-
-	@Override
-	public String name() {
-		return this.settings.name();
 	}
 
 	@Override
 	public ProviderType type() {
 		return ProviderType.SPRING_AI;
-	}
-
-	@Override
-	public String model() {
-		return this.settings.model();
-	}
-
-	@Override
-	public int maxTokens() {
-		return this.settings.maxTokens();
-	}
-
-	@Override
-	public Duration timeout() {
-		return this.settings.timeout();
-	}
-
-	/**
-	 * What the configured model takes: the {@code capabilities.*} properties, else the
-	 * library's list for that model name, as for the HTTP providers.
-	 */
-	@Override
-	public ProviderCapabilities capabilities() {
-		return this.settings.capabilities();
 	}
 
 	/**

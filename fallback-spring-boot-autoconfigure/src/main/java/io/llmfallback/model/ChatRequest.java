@@ -123,6 +123,11 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 			.anyMatch((message) -> message.role() == ChatRole.TOOL || !message.toolCalls().isEmpty());
 	}
 
+	/** Whether a message holds an image given by its URL. */
+	public boolean hasImageUrls() {
+		return this.messages.stream().anyMatch((message) -> message.images().stream().anyMatch(ImageInput::isUrl));
+	}
+
 	/** Whether a message holds an image. */
 	public boolean hasImages() {
 		return this.messages.stream().anyMatch((message) -> !message.images().isEmpty());

@@ -58,7 +58,8 @@ class ProviderCapabilitiesTests {
 		.provider("gpt", WireProtocol.OPENAI)
 		.provider("lite", WireProtocol.OPENAI)
 		.provider("haiku", WireProtocol.ANTHROPIC)
-		.provider("claude", WireProtocol.ANTHROPIC);
+		.provider("claude", WireProtocol.ANTHROPIC)
+		.provider("flash", WireProtocol.GEMINI);
 
 	private final StoppedObservations observations = new StoppedObservations();
 
@@ -82,8 +83,11 @@ class ProviderCapabilitiesTests {
 				"llm.fallback.providers.claude.type=anthropic",
 				"llm.fallback.providers.claude.model=claude-sonnet-4-5-20250929",
 				"llm.fallback.providers.claude.base-url=" + providers.get("claude").baseUrl(),
-				"llm.fallback.chains.assist.providers=gpt,lite,claude",
-				"llm.fallback.chains.vision.providers=haiku,claude", "llm.fallback.chains.narrow.providers=lite");
+				"llm.fallback.chains.assist.providers=gpt,lite,claude", "llm.fallback.providers.flash.type=gemini",
+				"llm.fallback.providers.flash.model=gemini-2.5-flash",
+				"llm.fallback.providers.flash.base-url=" + providers.get("flash").baseUrl(),
+				"llm.fallback.chains.vision.providers=haiku,claude", "llm.fallback.chains.narrow.providers=lite",
+				"llm.fallback.chains.gemini-first.providers=flash,claude");
 
 	@Test
 	void aToolRequestSkipsAFallbackWithoutToolsAndTheNextServes() {
@@ -119,6 +123,27 @@ class ProviderCapabilitiesTests {
 			assertThat(response.attempts()).extracting(AttemptRecord::label)
 				.containsExactly("server-error", "tools-unsupported", "success");
 			assertThat(providers.get("lite").requests()).isZero();
+		});
+	}
+
+	@Test
+	void anImageUrlSkipsGeminiWhichTakesInlineImagesOnly() {
+		ChatRequest byUrl = new ChatRequest(
+				List.of(ChatMessage.user("What is in this picture?",
+						List.of(ImageInput.url("https://example.com/cat.png")))),
+				null, null, null, ResponseFormat.TEXT);
+		ChatRequest inline = new ChatRequest(
+				List.of(ChatMessage.user("What is in this picture?",
+						List.of(ImageInput.base64("image/png", "iVBORw0KGgo=")))),
+				null, null, null, ResponseFormat.TEXT);
+
+		this.contextRunner.run((context) -> {
+			assertThat(chain(context, "gemini-first", byUrl).attempts()).extracting(AttemptRecord::label)
+				.containsExactly("images-unsupported", "success");
+			assertThat(providers.get("flash").requests()).isZero();
+			assertThat(chain(context, "gemini-first", inline).attempts()).extracting(AttemptRecord::label)
+				.containsExactly("success");
+			assertThat(providers.get("flash").requests()).isOne();
 		});
 	}
 

@@ -60,15 +60,15 @@ final class AttemptPlan {
 	 * What the request needs that a model with these capabilities lacks, or {@code null}
 	 * when it takes the request: tools ({@code TOOLS_UNSUPPORTED}), images
 	 * ({@code IMAGES_UNSUPPORTED}), or a context window that holds the prompt's estimated
-	 * tokens ({@code CONTEXT_WINDOW_EXCEEDED}). Such a request would come back a bad
-	 * request, which ends the chain, or worse, be answered as if the tools or images were
-	 * not there.
+	 * tokens ({@code CONTEXT_WINDOW_EXCEEDED}). Images given by URL need a provider that
+	 * fetches them. Such a request would come back a bad request, which ends the chain,
+	 * or worse, be answered as if the tools or images were not there.
 	 */
 	static @Nullable AttemptOutcome lacking(ProviderCapabilities capabilities, ChatRequest request) {
 		if (!capabilities.tools() && request.usesTools()) {
 			return AttemptOutcome.TOOLS_UNSUPPORTED;
 		}
-		if (!capabilities.images() && request.hasImages()) {
+		if ((!capabilities.images() && request.hasImages()) || (!capabilities.imageUrls() && request.hasImageUrls())) {
 			return AttemptOutcome.IMAGES_UNSUPPORTED;
 		}
 		if (capabilities.contextWindow() != null && !capabilities.fits(request.estimatedInputTokens())) {

@@ -16,6 +16,7 @@ import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,16 @@ public final class GeminiProvider extends HttpLlmProvider {
 	public GeminiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder,
 			ResponseBudget responseBudget) {
 		super(settings, webClientBuilder, responseBudget);
+	}
+
+	/**
+	 * The model's capabilities, but images as inline data only: Gemini fetches no
+	 * {@code https} URL (its {@code fileData} takes Files API URIs with a media type), so
+	 * a chain skips it for a request with an image URL rather than have it refused.
+	 */
+	@Override
+	public ProviderCapabilities capabilities() {
+		return super.capabilities().withoutImageUrls();
 	}
 
 	@Override

@@ -112,6 +112,30 @@ class LlmFallbackSpringAiTests {
 	}
 
 	@Test
+	void chatClientStreamsThroughAFailoverWhoseStreamedToolCallItRuns() {
+		withFailingPrimary().run((context) -> {
+			WeatherTools tools = new WeatherTools();
+			ChatModel chain = context.getBean("assistantChatModel", ChatModel.class);
+
+			String answer = ChatClient.create(chain)
+				.prompt()
+				.user("What is the weather in Paris?")
+				.tools(tools)
+				.stream()
+				.content()
+				.collectList()
+				.map((parts) -> String.join("", parts))
+				.block();
+
+			assertThat(answer).isEqualTo("It is sunny in Paris.");
+			assertThat(tools.calls).containsExactly("Paris");
+			BackupModel backup = context.getBean(BackupModel.class);
+			assertThat(backup.prompts).hasSize(2);
+			assertThat(backup.prompts.get(1).getInstructions().get(2).getMessageType()).isEqualTo(MessageType.TOOL);
+		});
+	}
+
+	@Test
 	void chatClientStreamsTheFallbackAnswerWithTheChainsFactsOnTheLastResponse() {
 		withFailingPrimary().run((context) -> {
 			ChatModel chain = context.getBean("assistantChatModel", ChatModel.class);
@@ -358,6 +382,19 @@ class LlmFallbackSpringAiTests {
 		@Override
 		public Flux<ChatResponse> stream(Prompt prompt) {
 			this.prompts.add(prompt);
+			List<ToolCallback> tools = ((ToolCallingChatOptions) prompt.getOptions()).getToolCallbacks();
+			Message last = prompt.getInstructions().get(prompt.getInstructions().size() - 1);
+			if (!tools.isEmpty() && last.getMessageType() == MessageType.USER) {
+				return Flux.just(answer(AssistantMessage.builder()
+					.content("")
+					.toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "currentWeather",
+							"{\"city\":\"Paris\"}")))
+					.build()));
+			}
+			if (last.getMessageType() == MessageType.TOOL) {
+				return Flux.just(answer(new AssistantMessage("It is sunny ")),
+						answer(new AssistantMessage("in Paris.")));
+			}
 			return Flux.just(answer(new AssistantMessage("Hello ")), answer(new AssistantMessage("there.")));
 		}
 

@@ -67,6 +67,12 @@ public enum AttemptOutcome {
 	IMAGES_UNSUPPORTED,
 
 	/**
+	 * The request's answer must match a JSON Schema, and the provider's model has no JSON
+	 * Schema output: it was not called.
+	 */
+	JSON_SCHEMA_UNSUPPORTED,
+
+	/**
 	 * The request's estimated prompt tokens are more than the provider's context window:
 	 * it was not called.
 	 */
@@ -74,11 +80,12 @@ public enum AttemptOutcome {
 
 	/**
 	 * Whether the provider was skipped because its model lacks what the request needs:
-	 * {@link #TOOLS_UNSUPPORTED}, {@link #IMAGES_UNSUPPORTED} or
-	 * {@link #CONTEXT_WINDOW_EXCEEDED}.
+	 * {@link #TOOLS_UNSUPPORTED}, {@link #IMAGES_UNSUPPORTED},
+	 * {@link #JSON_SCHEMA_UNSUPPORTED} or {@link #CONTEXT_WINDOW_EXCEEDED}.
 	 */
 	public boolean isCapabilitySkip() {
-		return this == TOOLS_UNSUPPORTED || this == IMAGES_UNSUPPORTED || this == CONTEXT_WINDOW_EXCEEDED;
+		return this == TOOLS_UNSUPPORTED || this == IMAGES_UNSUPPORTED || this == JSON_SCHEMA_UNSUPPORTED
+				|| this == CONTEXT_WINDOW_EXCEEDED;
 	}
 
 	/**

@@ -101,8 +101,8 @@ public record AttemptRecord(String provider, int index, String model, AttemptOut
 	 * {@code rate-limited}...), {@code short-circuited}, {@code budget-exhausted},
 	 * {@code spend-limited}, {@code cancelled}, {@code hedge-lost},
 	 * {@code bulkhead-full}, {@code throttled}, {@code max-attempts},
-	 * {@code tools-unsupported}, {@code images-unsupported} or
-	 * {@code context-window-exceeded}.
+	 * {@code tools-unsupported}, {@code images-unsupported},
+	 * {@code json-schema-unsupported} or {@code context-window-exceeded}.
 	 */
 	public String label() {
 		if (this.outcome == AttemptOutcome.FAILED) {

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxTokens the cap on output tokens, or {@code null} for the provider's
  * configured default
  * @param temperature sampling temperature, or {@code null} to send none
- * @param responseFormat whether a JSON object is asked for
+ * @param responseFormat whether a JSON object is asked for ({@code JSON} whenever a
+ * schema is given)
  * @param tools the tools the model may call
  * @param toolChoice whether and which tool it must call, or {@code null} for the
  * provider's default (it decides)
@@ -24,10 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param topP nucleus sampling, or {@code null} to send none
  * @param seed a seed for sampling that repeats, or {@code null} to send none (Anthropic
  * has none and ignores it)
+ * @param jsonSchema the JSON Schema the answer must match, or {@code null} for none
  */
 public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @Nullable Integer maxTokens,
 		@Nullable Double temperature, ResponseFormat responseFormat, List<ToolDefinition> tools,
-		@Nullable ToolChoice toolChoice, List<String> stop, @Nullable Double topP, @Nullable Long seed) {
+		@Nullable ToolChoice toolChoice, List<String> stop, @Nullable Double topP, @Nullable Long seed,
+		@Nullable JsonSchemaFormat jsonSchema) {
 
 	private static final int MAX_STOP_SEQUENCES = 4;
 
@@ -58,6 +61,17 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		if (topP != null && !(topP > 0 && topP <= 1)) {
 			throw new IllegalArgumentException("topP must be above 0 and at most 1, was " + topP);
 		}
+		if (jsonSchema != null && responseFormat != ResponseFormat.JSON) {
+			throw new IllegalArgumentException(
+					"A JSON schema asks for a JSON answer: the response format must be JSON");
+		}
+	}
+
+	/** A request without a JSON schema for its answer. */
+	public ChatRequest(List<ChatMessage> messages, @Nullable String model, @Nullable Integer maxTokens,
+			@Nullable Double temperature, ResponseFormat responseFormat, List<ToolDefinition> tools,
+			@Nullable ToolChoice toolChoice, List<String> stop, @Nullable Double topP, @Nullable Long seed) {
+		this(messages, model, maxTokens, temperature, responseFormat, tools, toolChoice, stop, topP, seed, null);
 	}
 
 	/** A request of text messages, without tools, stop sequences, top_p or seed. */
@@ -73,7 +87,7 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 
 	public ChatRequest withMaxTokens(@Nullable Integer maxTokens) {
 		return new ChatRequest(this.messages, this.model, maxTokens, this.temperature, this.responseFormat, this.tools,
-				this.toolChoice, this.stop, this.topP, this.seed);
+				this.toolChoice, this.stop, this.topP, this.seed, this.jsonSchema);
 	}
 
 	/** This request with a system message put first. */
@@ -86,41 +100,68 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 
 	public ChatRequest withTemperature(@Nullable Double temperature) {
 		return new ChatRequest(this.messages, this.model, this.maxTokens, temperature, this.responseFormat, this.tools,
-				this.toolChoice, this.stop, this.topP, this.seed);
+				this.toolChoice, this.stop, this.topP, this.seed, this.jsonSchema);
 	}
 
+	/**
+	 * This request with another response format; {@code TEXT} drops the JSON schema too,
+	 * since a schema asks for JSON.
+	 */
 	public ChatRequest withResponseFormat(ResponseFormat responseFormat) {
 		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, responseFormat, this.tools,
-				this.toolChoice, this.stop, this.topP, this.seed);
+				this.toolChoice, this.stop, this.topP, this.seed,
+				(responseFormat == ResponseFormat.JSON) ? this.jsonSchema : null);
+	}
+
+	/**
+	 * This request with a JSON Schema its answer must match, strictly (see
+	 * {@link JsonSchemaFormat}), and so a JSON answer.
+	 * @param name the schema's name: letters, digits, {@code _} and {@code -}, at most 64
+	 * characters
+	 * @param schemaJson the JSON Schema, as JSON text (an object schema)
+	 */
+	public ChatRequest withJsonSchema(String name, String schemaJson) {
+		return withJsonSchema(new JsonSchemaFormat(name, schemaJson, true));
+	}
+
+	/** This request with a JSON Schema its answer must match, and so a JSON answer. */
+	public ChatRequest withJsonSchema(JsonSchemaFormat jsonSchema) {
+		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, ResponseFormat.JSON,
+				this.tools, this.toolChoice, this.stop, this.topP, this.seed, jsonSchema);
 	}
 
 	public ChatRequest withModel(@Nullable String model) {
 		return new ChatRequest(this.messages, model, this.maxTokens, this.temperature, this.responseFormat, this.tools,
-				this.toolChoice, this.stop, this.topP, this.seed);
+				this.toolChoice, this.stop, this.topP, this.seed, this.jsonSchema);
 	}
 
 	/** This request with tools the model may call, and whether and which it must. */
 	public ChatRequest withTools(List<ToolDefinition> tools, @Nullable ToolChoice toolChoice) {
 		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, this.responseFormat, tools,
-				toolChoice, this.stop, this.topP, this.seed);
+				toolChoice, this.stop, this.topP, this.seed, this.jsonSchema);
 	}
 
 	/** This request with stop sequences, nucleus sampling and a seed. */
 	public ChatRequest withSampling(List<String> stop, @Nullable Double topP, @Nullable Long seed) {
 		return new ChatRequest(this.messages, this.model, this.maxTokens, this.temperature, this.responseFormat,
-				this.tools, this.toolChoice, stop, topP, seed);
+				this.tools, this.toolChoice, stop, topP, seed, this.jsonSchema);
 	}
 
 	/** This request with other messages, everything else the same. */
 	public ChatRequest withMessages(List<ChatMessage> messages) {
 		return new ChatRequest(messages, this.model, this.maxTokens, this.temperature, this.responseFormat, this.tools,
-				this.toolChoice, this.stop, this.topP, this.seed);
+				this.toolChoice, this.stop, this.topP, this.seed, this.jsonSchema);
 	}
 
 	/** Whether the request defines tools (or has their calls in its conversation). */
 	public boolean usesTools() {
 		return !this.tools.isEmpty() || this.messages.stream()
 			.anyMatch((message) -> message.role() == ChatRole.TOOL || !message.toolCalls().isEmpty());
+	}
+
+	/** Whether the answer must match a JSON Schema. */
+	public boolean needsJsonSchema() {
+		return this.jsonSchema != null;
 	}
 
 	/** Whether a message holds an image given by its URL. */
@@ -152,10 +193,11 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 
 	/**
 	 * The prompt's tokens, estimated at one per four characters of its text, tool
-	 * definitions and tool calls (the rule of thumb OpenAI documents for English), and
-	 * {@value #ESTIMATED_IMAGE_TOKENS} per image (about what one of 1024 x 1024 pixels
-	 * costs on each of the three providers): a request's size before any provider has
-	 * counted it, for rate limits and for pricing a call given up before it answered.
+	 * definitions, tool calls and JSON schema (the rule of thumb OpenAI documents for
+	 * English), and {@value #ESTIMATED_IMAGE_TOKENS} per image (about what one of 1024 x
+	 * 1024 pixels costs on each of the three providers): a request's size before any
+	 * provider has counted it, for rate limits and for pricing a call given up before it
+	 * answered.
 	 */
 	public long estimatedInputTokens() {
 		long characters = 0;
@@ -169,6 +211,9 @@ public record ChatRequest(List<ChatMessage> messages, @Nullable String model, @N
 		}
 		for (ToolDefinition tool : this.tools) {
 			characters += tool.name().length() + tool.description().length() + tool.parameters().length();
+		}
+		if (this.jsonSchema != null) {
+			characters += this.jsonSchema.schema().length();
 		}
 		return (characters + 3) / 4 + images * ESTIMATED_IMAGE_TOKENS;
 	}

@@ -27,7 +27,7 @@ public record ToolChoice(Mode mode, @Nullable String toolName) {
 			throw new IllegalArgumentException("A tool name goes with mode TOOL, and only with it");
 		}
 		if (toolName != null) {
-			ToolDefinition.requireValidName(toolName);
+			ToolDefinition.requireValidName("A tool name", toolName);
 		}
 	}
 

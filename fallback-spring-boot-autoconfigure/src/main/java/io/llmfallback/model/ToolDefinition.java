@@ -19,18 +19,19 @@ public record ToolDefinition(String name, String description, String parameters)
 	public ToolDefinition {
 		Objects.requireNonNull(description, "description");
 		Objects.requireNonNull(parameters, "parameters");
-		requireValidName(name);
+		requireValidName("A tool name", name);
 	}
 
 	/**
 	 * Fails unless the name is one every provider accepts: OpenAI and Anthropic allow
-	 * letters, digits, underscores and dashes, up to 64 characters.
+	 * letters, digits, underscores and dashes, up to 64 characters, for a tool as for a
+	 * response schema.
 	 */
-	static void requireValidName(String name) {
+	static void requireValidName(String what, String name) {
 		Objects.requireNonNull(name, "name");
 		if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
 			throw new IllegalArgumentException(
-					"A tool name needs 1 to " + MAX_NAME_LENGTH + " characters, was " + name.length());
+					what + " needs 1 to " + MAX_NAME_LENGTH + " characters, was " + name.length());
 		}
 		for (int i = 0; i < name.length(); i++) {
 			char c = name.charAt(i);
@@ -38,7 +39,7 @@ public record ToolDefinition(String name, String description, String parameters)
 					|| c == '-';
 			if (!allowed) {
 				throw new IllegalArgumentException(
-						"A tool name may hold letters, digits, '_' and '-' only; found '" + c + "' at " + i);
+						what + " may hold letters, digits, '_' and '-' only; found '" + c + "' at " + i);
 			}
 		}
 	}

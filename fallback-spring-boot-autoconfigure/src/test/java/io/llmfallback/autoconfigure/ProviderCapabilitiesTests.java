@@ -87,7 +87,8 @@ class ProviderCapabilitiesTests {
 				"llm.fallback.providers.flash.model=gemini-2.5-flash",
 				"llm.fallback.providers.flash.base-url=" + providers.get("flash").baseUrl(),
 				"llm.fallback.chains.vision.providers=haiku,claude", "llm.fallback.chains.narrow.providers=lite",
-				"llm.fallback.chains.gemini-first.providers=flash,claude");
+				"llm.fallback.chains.gemini-first.providers=flash,claude",
+				"llm.fallback.chains.structured.providers=claude,gpt");
 
 	@Test
 	void aToolRequestSkipsAFallbackWithoutToolsAndTheNextServes() {
@@ -123,6 +124,30 @@ class ProviderCapabilitiesTests {
 			assertThat(response.attempts()).extracting(AttemptRecord::label)
 				.containsExactly("server-error", "tools-unsupported", "success");
 			assertThat(providers.get("lite").requests()).isZero();
+		});
+	}
+
+	@Test
+	void aJsonSchemaRequestSkipsClaudeByItsModelsDefaultAndGpt4oServesIt() {
+		ChatRequest request = ChatRequest.ofUser("Alice and Bob meet on Friday.")
+			.withJsonSchema("calendar_event", "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}");
+
+		this.contextRunner.run((context) -> {
+			ChainResponse response = chain(context, "structured", request);
+
+			assertThat(response.attempts()).extracting(AttemptRecord::toString)
+				.containsExactly("claude=json-schema-unsupported (0 ms)",
+						"gpt=success (" + millis(response, 1) + " ms)");
+			assertThat(response.path()).isEqualTo(ServedPath.FALLBACK);
+			assertThat(providers.get("claude").requests()).isZero();
+			assertThat(providers.get("gpt").requests()).isOne();
+			assertThat(attempts(context, "claude", "json-schema-unsupported")).isOne();
+			assertThat(reasonOfAttemptOn("gpt")).isEqualTo("json-schema-unsupported");
+			// A JSON answer without a schema still goes to Claude, which follows an
+			// instruction.
+			assertThat(chain(context, "structured", ChatRequest.ofUser("Hi").withResponseFormat(ResponseFormat.JSON))
+				.attempts()).extracting(AttemptRecord::label).containsExactly("success");
+			assertThat(providers.get("claude").requests()).isOne();
 		});
 	}
 

@@ -59,10 +59,11 @@ final class AttemptPlan {
 	/**
 	 * What the request needs that a model with these capabilities lacks, or {@code null}
 	 * when it takes the request: tools ({@code TOOLS_UNSUPPORTED}), images
-	 * ({@code IMAGES_UNSUPPORTED}), or a context window that holds the prompt's estimated
-	 * tokens ({@code CONTEXT_WINDOW_EXCEEDED}). Images given by URL need a provider that
-	 * fetches them. Such a request would come back a bad request, which ends the chain,
-	 * or worse, be answered as if the tools or images were not there.
+	 * ({@code IMAGES_UNSUPPORTED}), JSON Schema output ({@code JSON_SCHEMA_UNSUPPORTED}),
+	 * or a context window that holds the prompt's estimated tokens
+	 * ({@code CONTEXT_WINDOW_EXCEEDED}). Images given by URL need a provider that fetches
+	 * them. Such a request would come back a bad request, which ends the chain, or worse,
+	 * be answered as if the tools or images were not there.
 	 */
 	static @Nullable AttemptOutcome lacking(ProviderCapabilities capabilities, ChatRequest request) {
 		if (!capabilities.tools() && request.usesTools()) {
@@ -70,6 +71,9 @@ final class AttemptPlan {
 		}
 		if ((!capabilities.images() && request.hasImages()) || (!capabilities.imageUrls() && request.hasImageUrls())) {
 			return AttemptOutcome.IMAGES_UNSUPPORTED;
+		}
+		if (!capabilities.jsonSchema() && request.needsJsonSchema()) {
+			return AttemptOutcome.JSON_SCHEMA_UNSUPPORTED;
 		}
 		if (capabilities.contextWindow() != null && !capabilities.fits(request.estimatedInputTokens())) {
 			return AttemptOutcome.CONTEXT_WINDOW_EXCEEDED;

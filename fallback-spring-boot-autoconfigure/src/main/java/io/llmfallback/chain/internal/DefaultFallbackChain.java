@@ -46,9 +46,10 @@ import reactor.util.context.ContextView;
  * <ul>
  * <li>A provider whose breaker is open is skipped at once: no request pays its
  * timeout.</li>
- * <li>A provider whose model lacks what the request needs (tools, images, a context
- * window that holds the prompt) is skipped unsent ({@code tools-unsupported},
- * {@code images-unsupported}, {@code context-window-exceeded}).</li>
+ * <li>A provider whose model lacks what the request needs (tools, images, JSON Schema
+ * output, a context window that holds the prompt) is skipped unsent
+ * ({@code tools-unsupported}, {@code images-unsupported},
+ * {@code json-schema-unsupported}, {@code context-window-exceeded}).</li>
  * <li>A request that finds every provider's breaker open makes one last-resort attempt on
  * the provider that has waited longest, at most one a second per provider, unless the
  * chain's {@code last-resort} is off.</li>

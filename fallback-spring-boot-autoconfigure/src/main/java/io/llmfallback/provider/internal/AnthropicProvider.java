@@ -10,12 +10,14 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.ImageInput;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -68,9 +70,13 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		body.put("model", model);
 		body.put("max_tokens", maxTokens);
 		String system = request.systemText();
-		// Anthropic has no JSON mode: the instruction goes into the system prompt.
+		// Anthropic has no JSON mode: the instruction goes into the system prompt, with
+		// the schema the answer must match when there is one (the structured-outputs beta
+		// is not sent, so a Claude model is one without JSON Schema output unless its
+		// capabilities say otherwise).
 		if (request.responseFormat() == ResponseFormat.JSON) {
-			system = (system != null) ? system + "\n\n" + JSON_INSTRUCTION : JSON_INSTRUCTION;
+			String instruction = jsonInstruction(request.jsonSchema());
+			system = (system != null) ? system + "\n\n" + instruction : instruction;
 		}
 		if (system != null) {
 			body.put("system", system);
@@ -188,9 +194,18 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		}
 	}
 
+	private String jsonInstruction(@Nullable JsonSchemaFormat schema) {
+		if (schema == null) {
+			return JSON_INSTRUCTION;
+		}
+		ObjectNode parsed = jsonObject(schema.schema(), "the JSON schema '" + schema.name() + "'");
+		return JSON_INSTRUCTION + " It must match this JSON Schema:\n" + JSON.writeValueAsString(parsed);
+	}
+
 	/**
 	 * The JSON object a caller gave as text, or a {@code bad-request} failure before
-	 * anything is sent: Anthropic takes tool schemas and call arguments as objects only.
+	 * anything is sent: Anthropic takes tool schemas and call arguments as objects only,
+	 * and a response schema that is not one is no schema.
 	 */
 	private ObjectNode jsonObject(String text, String what) {
 		JsonNode node;
@@ -202,7 +217,7 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		}
 		if (node == null || !node.isObject()) {
 			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
-					what + " are not a JSON object", null);
+					what + " must be a JSON object", null);
 		}
 		return (ObjectNode) node;
 	}

@@ -11,6 +11,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.ImageInput;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
@@ -202,7 +203,7 @@ public final class GeminiProvider extends HttpLlmProvider {
 		}
 	}
 
-	private static ObjectNode generationConfig(ChatRequest request, int maxTokens) {
+	private ObjectNode generationConfig(ChatRequest request, int maxTokens) {
 		ObjectNode generationConfig = JSON.createObjectNode();
 		generationConfig.put("maxOutputTokens", maxTokens);
 		if (request.temperature() != null) {
@@ -223,6 +224,13 @@ public final class GeminiProvider extends HttpLlmProvider {
 		}
 		if (request.responseFormat() == ResponseFormat.JSON) {
 			generationConfig.put("responseMimeType", "application/json");
+		}
+		JsonSchemaFormat schema = request.jsonSchema();
+		if (schema != null) {
+			// responseJsonSchema takes JSON Schema as it is, where responseSchema takes
+			// an OpenAPI subset that refuses common keywords (additionalProperties,
+			// $ref...).
+			generationConfig.set("responseJsonSchema", jsonObject(schema.schema(), "the JSON schema " + schema.name()));
 		}
 		return generationConfig;
 	}

@@ -11,6 +11,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.ImageInput;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
@@ -66,13 +67,15 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		ObjectNode body = JSON.createObjectNode();
 		body.put("model", model);
 		ArrayNode messages = body.putArray("messages");
+		JsonSchemaFormat schema = request.jsonSchema();
 		boolean json = request.responseFormat() == ResponseFormat.JSON;
 		// JSON mode is refused with a 400 unless some message says "JSON"; a fallback's
 		// request was often written for another provider, so the instruction is added
-		// rather than left to the caller.
-		if (json && request.messages()
-			.stream()
-			.noneMatch((message) -> message.content().toLowerCase(Locale.ROOT).contains("json"))) {
+		// rather than left to the caller. A JSON Schema needs no such word.
+		if (json && schema == null
+				&& request.messages()
+					.stream()
+					.noneMatch((message) -> message.content().toLowerCase(Locale.ROOT).contains("json"))) {
 			messages.addObject().put("role", "system").put("content", JSON_INSTRUCTION);
 		}
 		for (ChatMessage message : request.messages()) {
@@ -96,7 +99,15 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		if (request.seed() != null) {
 			body.put("seed", request.seed());
 		}
-		if (json) {
+		if (schema != null) {
+			body.putObject("response_format")
+				.put("type", "json_schema")
+				.putObject("json_schema")
+				.put("name", schema.name())
+				.put("strict", schema.strict())
+				.set("schema", jsonObject(schema.schema(), "the JSON schema '" + schema.name() + "'"));
+		}
+		else if (json) {
 			body.putObject("response_format").put("type", "json_object");
 		}
 		tools(body, request);
@@ -160,7 +171,7 @@ public final class OpenAiProvider extends HttpLlmProvider {
 					.putObject("function")
 					.put("name", tool.name())
 					.put("description", tool.description())
-					.set("parameters", parameters(tool));
+					.set("parameters", jsonObject(tool.parameters(), "the parameters of tool '" + tool.name() + "'"));
 			}
 		}
 		ToolChoice choice = request.toolChoice();
@@ -177,19 +188,24 @@ public final class OpenAiProvider extends HttpLlmProvider {
 		}
 	}
 
-	private JsonNode parameters(ToolDefinition tool) {
-		JsonNode parameters;
+	/**
+	 * A JSON Schema the caller gave as text, as the object OpenAI takes: one that is not
+	 * a JSON object would be refused with a 400, so it fails here, before the request is
+	 * sent.
+	 */
+	private JsonNode jsonObject(String text, String what) {
+		JsonNode parsed;
 		try {
-			parameters = JSON.readTree(tool.parameters());
+			parsed = JSON.readTree(text);
 		}
 		catch (JacksonException ex) {
-			parameters = null;
+			parsed = null;
 		}
-		if (parameters == null || !parameters.isObject()) {
+		if (parsed == null || !parsed.isObject()) {
 			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
-					"the parameters of tool '" + tool.name() + "' are not a JSON object", null);
+					what + " must be a JSON object", null);
 		}
-		return parameters;
+		return parsed;
 	}
 
 	@Override

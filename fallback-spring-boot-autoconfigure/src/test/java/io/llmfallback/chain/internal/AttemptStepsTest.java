@@ -100,17 +100,22 @@ class AttemptStepsTest {
 		ChatRequest image = new ChatRequest(
 				List.of(ChatMessage.user("what is this?", List.of(ImageInput.url("https://example.com/a.png")))), null,
 				null, null, ResponseFormat.TEXT);
+		ChatRequest schema = ChatRequest.ofUser("x").withJsonSchema("answer", "{\"type\":\"object\"}");
 		// 40 characters: 10 tokens, estimated.
 		ChatRequest tenTokens = ChatRequest.ofUser("x".repeat(40));
 		ProviderCapabilities textOnly = new ProviderCapabilities(false, false, false, 10);
 
 		assertThat(AttemptPlan.lacking(textOnly, tools)).isEqualTo(AttemptOutcome.TOOLS_UNSUPPORTED);
 		assertThat(AttemptPlan.lacking(textOnly, image)).isEqualTo(AttemptOutcome.IMAGES_UNSUPPORTED);
+		assertThat(AttemptPlan.lacking(textOnly, schema)).isEqualTo(AttemptOutcome.JSON_SCHEMA_UNSUPPORTED);
+		assertThat(AttemptPlan.lacking(textOnly, ChatRequest.ofUser("x").withResponseFormat(ResponseFormat.JSON)))
+			.isNull();
 		assertThat(AttemptPlan.lacking(textOnly, tenTokens)).isNull();
 		assertThat(AttemptPlan.lacking(textOnly, ChatRequest.ofUser("x".repeat(41))))
 			.isEqualTo(AttemptOutcome.CONTEXT_WINDOW_EXCEEDED);
 		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, tools)).isNull();
 		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, image)).isNull();
+		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, schema)).isNull();
 		assertThat(AttemptPlan.lacking(ProviderCapabilities.UNRESTRICTED, ChatRequest.ofUser("x".repeat(100_000))))
 			.isNull();
 	}

@@ -175,7 +175,7 @@ class AnthropicProviderToolsTest {
 		ProviderException failure = failure(provider().chat(request));
 
 		assertThat(failure.getCategory()).isEqualTo(FailureCategory.BAD_REQUEST);
-		assertThat(failure.getMessage()).contains("the parameters of tool 'get_weather' are not a JSON object");
+		assertThat(failure.getMessage()).contains("the parameters of tool 'get_weather' must be a JSON object");
 		server.verify(0, anyRequestedFor(anyUrl()));
 	}
 
@@ -191,7 +191,7 @@ class AnthropicProviderToolsTest {
 		ProviderException failure = failure(provider().stream(request).then());
 
 		assertThat(failure.getCategory()).isEqualTo(FailureCategory.BAD_REQUEST);
-		assertThat(failure.getMessage()).contains("the arguments of tool call 'call_1' are not a JSON object");
+		assertThat(failure.getMessage()).contains("the arguments of tool call 'call_1' must be a JSON object");
 		server.verify(0, anyRequestedFor(anyUrl()));
 	}
 

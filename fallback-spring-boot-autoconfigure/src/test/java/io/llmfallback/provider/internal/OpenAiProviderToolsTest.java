@@ -185,7 +185,7 @@ class OpenAiProviderToolsTest {
 		ProviderException failure = failure(gpt().chat(ChatRequest.ofUser("Hi").withTools(List.of(broken), null)));
 
 		assertThat(failure.getCategory()).isEqualTo(FailureCategory.BAD_REQUEST);
-		assertThat(failure.getMessage()).contains("the parameters of tool 'get_incident' are not a JSON object");
+		assertThat(failure.getMessage()).contains("the parameters of tool 'get_incident' must be a JSON object");
 		server.verify(0, postRequestedFor(urlPathEqualTo(PATH)));
 	}
 

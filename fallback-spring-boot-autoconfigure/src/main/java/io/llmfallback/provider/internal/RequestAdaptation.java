@@ -77,8 +77,8 @@ public record RequestAdaptation(@Nullable String systemPromptReplacement, @Nulla
 			messages.add(ChatMessage.system(system));
 		}
 		request.messages().stream().filter((message) -> message.role() != ChatRole.SYSTEM).forEach(messages::add);
-		return new ChatRequest(messages, request.model(), request.maxTokens(), request.temperature(),
-				request.responseFormat());
+		// Everything but the messages is kept: tools, sampling, the JSON schema.
+		return request.withMessages(messages);
 	}
 
 }

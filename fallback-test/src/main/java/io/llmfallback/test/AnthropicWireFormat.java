@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,19 +44,35 @@ final class AnthropicWireFormat implements WireFormat {
 		}
 		String system = WireFormat.text(request.path("system"));
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
+		boolean tools = WireFormat.offersTools(request.path("tools"),
+				"none".equals(WireFormat.string(request.path("tool_choice"), "type")));
 		Completion completion = WireFormat.complete(answerer, system, messages, "content", maxTokens.asLong(),
-				WireFormat.asksForJson(system));
-		String id = "msg_" + simulator.replace('-', '_') + "_" + this.ids.incrementAndGet();
-		String stopReason = completion.truncated() ? "max_tokens" : "end_turn";
+				WireFormat.asksForJson(system), tools, toolResult(messages.get(messages.size() - 1)));
+		long number = this.ids.incrementAndGet();
+		String id = "msg_" + simulator.replace('-', '_') + "_" + number;
+		Completion.ToolCall call = completion.toolCall();
+		@Nullable ObjectNode toolUse = null;
+		if (call != null) {
+			toolUse = JSON.createObjectNode()
+				.put("type", "tool_use")
+				.put("id", "toolu_" + simulator.replace('-', '_') + "_" + number)
+				.put("name", call.name());
+		}
+		String stopReason = (call != null) ? "tool_use" : completion.truncated() ? "max_tokens" : "end_turn";
 		ObjectNode body = JSON.createObjectNode();
 		body.put("id", id);
 		body.put("type", "message");
 		body.put("role", "assistant");
 		body.put("model", model);
 		if (WireFormat.streams(request)) {
-			return Reply.streaming(stream(body, completion, stopReason));
+			return Reply.streaming(stream(body, completion, stopReason, toolUse));
 		}
-		body.putArray("content").addObject().put("type", "text").put("text", completion.text());
+		if (call != null && toolUse != null) {
+			body.putArray("content").add(toolUse.set("input", call.arguments()));
+		}
+		else {
+			body.putArray("content").addObject().put("type", "text").put("text", completion.text());
+		}
 		body.put("stop_reason", stopReason);
 		body.putNull("stop_sequence");
 		body.putObject("usage")
@@ -68,9 +85,12 @@ final class AnthropicWireFormat implements WireFormat {
 	 * The answer as the API streams it: {@code message_start} with the input tokens, a
 	 * text content block opened, a {@code ping}, a {@code content_block_delta} per piece
 	 * of text, the block closed, a {@code message_delta} with the stop reason and the
-	 * output tokens, then {@code message_stop}.
+	 * output tokens, then {@code message_stop}. A tool call streams instead as a
+	 * {@code tool_use} block opened with empty input, then {@code input_json_delta}s of
+	 * its arguments.
 	 */
-	private static EventStream stream(ObjectNode message, Completion completion, String stopReason) {
+	private static EventStream stream(ObjectNode message, Completion completion, String stopReason,
+			@Nullable ObjectNode toolUse) {
 		message.putArray("content");
 		message.putNull("stop_reason");
 		message.putNull("stop_sequence");
@@ -80,20 +100,56 @@ final class AnthropicWireFormat implements WireFormat {
 		ObjectNode start = JSON.createObjectNode().put("type", "message_start");
 		start.set("message", message);
 		ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
-		blockStart.putObject("content_block").put("type", "text").put("text", "");
+		if (toolUse != null) {
+			ObjectNode block = toolUse.deepCopy();
+			block.putObject("input");
+			blockStart.set("content_block", block);
+		}
+		else {
+			blockStart.putObject("content_block").put("type", "text").put("text", "");
+		}
 		ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
 		delta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
 		delta.putObject("usage").put("output_tokens", completion.outputTokens());
 		return new EventStream(
 				List.of(event(start), event(blockStart), event(JSON.createObjectNode().put("type", "ping"))),
-				EventStream.pieces(completion.text()).stream().map((piece) -> {
-					ObjectNode chunk = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
-					chunk.putObject("delta").put("type", "text_delta").put("text", piece);
-					return event(chunk);
-				}).toList(),
+				deltas(completion),
 				List.of(event(JSON.createObjectNode().put("type", "content_block_stop").put("index", 0)), event(delta)),
 				event(JSON.createObjectNode().put("type", "message_stop")),
 				EventStream.event("error", body("overloaded_error", "Overloaded")));
+	}
+
+	/**
+	 * The {@code content_block_delta}s: pieces of text, or fragments of a tool call's
+	 * arguments.
+	 */
+	private static List<String> deltas(Completion completion) {
+		Completion.ToolCall call = completion.toolCall();
+		List<String> pieces = (call != null) ? EventStream.fragments(call.argumentsJson())
+				: EventStream.pieces(completion.text());
+		return pieces.stream().map((piece) -> {
+			ObjectNode chunk = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+			if (call != null) {
+				chunk.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
+			}
+			else {
+				chunk.putObject("delta").put("type", "text_delta").put("text", piece);
+			}
+			return event(chunk);
+		}).toList();
+	}
+
+	/**
+	 * The result a conversation ends with: the content of a {@code tool_result} block in
+	 * its last message, a text or text blocks; {@code null} when it ends otherwise.
+	 */
+	private static @Nullable String toolResult(JsonNode last) {
+		for (JsonNode block : last.path("content")) {
+			if ("tool_result".equals(WireFormat.string(block, "type"))) {
+				return WireFormat.text(block.path("content"));
+			}
+		}
+		return null;
 	}
 
 	/** An event named by its data's {@code type}, as every event of the API is. */

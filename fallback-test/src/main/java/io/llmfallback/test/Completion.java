@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -40,8 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param inputTokens tokens of every input text, system prompt included
  * @param outputTokens tokens of the answer
  * @param truncated whether the answer was cut at the output-token cap
+ * @param toolCall the tool the model calls instead of answering in text, or {@code null}
  */
-record Completion(String text, long inputTokens, long outputTokens, boolean truncated) {
+record Completion(String text, long inputTokens, long outputTokens, boolean truncated, @Nullable ToolCall toolCall) {
 
 	private static final int TITLE_WORDS = 6;
 
@@ -50,6 +53,21 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 	private static final int MAX_KEYWORDS = 3;
 
 	private static final Pattern EDGE_PUNCTUATION = Pattern.compile("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$");
+
+	Completion(String text, long inputTokens, long outputTokens, boolean truncated) {
+		this(text, inputTokens, outputTokens, truncated, null);
+	}
+
+	/**
+	 * Answers with a call of a tool and no text, its arguments counted as words.
+	 * @param call the tool and its arguments
+	 * @param input every input text (system prompt and messages), for the input token
+	 * count
+	 */
+	static Completion calling(ToolCall call, List<String> input) {
+		Completion counted = cut(words(call.name() + " " + call.argumentsJson()), input, Integer.MAX_VALUE);
+		return new Completion("", counted.inputTokens(), counted.outputTokens(), false, call);
+	}
 
 	/**
 	 * Answers the last user message in text.
@@ -128,6 +146,22 @@ record Completion(String text, long inputTokens, long outputTokens, boolean trun
 			.distinct()
 			.limit(MAX_KEYWORDS)
 			.toList();
+	}
+
+	/**
+	 * A call of a tool, as a simulator scripted to call one answers a request offering
+	 * tools.
+	 *
+	 * @param name the tool's name
+	 * @param arguments its arguments, a JSON object
+	 */
+	record ToolCall(String name, JsonNode arguments) {
+
+		/** The arguments as compact JSON text, as OpenAI sends them. */
+		String argumentsJson() {
+			return WireFormat.JSON.writeValueAsString(this.arguments);
+		}
+
 	}
 
 	private static Completion cut(List<String> answer, List<String> input, long maxTokens) {

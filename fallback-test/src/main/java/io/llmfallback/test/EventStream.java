@@ -24,6 +24,9 @@ record EventStream(List<String> opening, List<String> chunks, List<String> closi
 	 */
 	static final int WORDS_PER_CHUNK = 3;
 
+	/** How many characters of a tool call's arguments a chunk holds. */
+	static final int CHARS_PER_FRAGMENT = 8;
+
 	/** One event: an optional {@code event:} line, a {@code data:} line, a blank line. */
 	static String event(@Nullable String name, String data) {
 		return ((name != null) ? "event: " + name + "\n" : "") + "data: " + data + "\n\n";
@@ -54,6 +57,25 @@ record EventStream(List<String> opening, List<String> chunks, List<String> closi
 			pieces.add(text.substring(start));
 		}
 		return pieces;
+	}
+
+	/**
+	 * JSON text in fragments of {@value #CHARS_PER_FRAGMENT} characters, as a model
+	 * streams a tool call's arguments: fragments that are not JSON on their own.
+	 */
+	static List<String> fragments(String json) {
+		List<String> fragments = new ArrayList<>();
+		int start = 0;
+		while (start < json.length()) {
+			int end = Math.min(json.length(), start + CHARS_PER_FRAGMENT);
+			// Never between the two halves of a surrogate pair.
+			if (end < json.length() && Character.isLowSurrogate(json.charAt(end))) {
+				end++;
+			}
+			fragments.add(json.substring(start, end));
+			start = end;
+		}
+		return fragments;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -58,8 +59,13 @@ final class GeminiWireFormat implements WireFormat {
 		JsonNode config = request.path("generationConfig");
 		boolean json = "application/json".equals(WireFormat.string(config, "responseMimeType"))
 				|| WireFormat.asksForJson(system);
+		ArrayNode declarations = JSON.createArrayNode();
+		request.path("tools").forEach((tool) -> tool.path("functionDeclarations").forEach(declarations::add));
+		boolean tools = WireFormat.offersTools(declarations,
+				"NONE".equals(WireFormat.string(request.path("toolConfig").path("functionCallingConfig"), "mode")));
 		Completion completion = WireFormat.complete(answerer, system, contents, "parts",
-				config.path("maxOutputTokens").asLong(DEFAULT_MAX_TOKENS), json);
+				config.path("maxOutputTokens").asLong(DEFAULT_MAX_TOKENS), json, tools,
+				toolResult(contents.get(contents.size() - 1)));
 		String finishReason = completion.truncated() ? "MAX_TOKENS" : "STOP";
 		if (!stream) {
 			return new Reply(200, JSON.writeValueAsString(chunk(completion.text(), finishReason, completion, model)));
@@ -75,13 +81,37 @@ final class GeminiWireFormat implements WireFormat {
 	}
 
 	/**
+	 * The result a conversation ends with: the {@code response} of a
+	 * {@code functionResponse} part of its last content, its {@code output} when it is a
+	 * text, else the whole object as JSON; {@code null} when it ends otherwise.
+	 */
+	private static @Nullable String toolResult(JsonNode last) {
+		for (JsonNode part : last.path("parts")) {
+			JsonNode response = part.path("functionResponse").path("response");
+			if (response.isObject()) {
+				return response.path("output").isString() ? response.path("output").stringValue()
+						: JSON.writeValueAsString(response);
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * A response, or a chunk of one: with a finish reason, it is the last and counts the
-	 * output tokens.
+	 * output tokens. A tool call comes whole in the last, as a {@code functionCall} part
+	 * instead of the text.
 	 */
 	private static ObjectNode chunk(String text, @Nullable String finishReason, Completion completion, String model) {
 		ObjectNode body = JSON.createObjectNode();
 		ObjectNode candidate = body.putArray("candidates").addObject();
-		candidate.putObject("content").put("role", "model").putArray("parts").addObject().put("text", text);
+		ObjectNode part = candidate.putObject("content").put("role", "model").putArray("parts").addObject();
+		Completion.ToolCall call = completion.toolCall();
+		if (call != null) {
+			part.putObject("functionCall").put("name", call.name()).set("args", call.arguments());
+		}
+		else {
+			part.put("text", text);
+		}
 		if (finishReason != null) {
 			candidate.put("finishReason", finishReason);
 		}

@@ -64,19 +64,36 @@ final class OpenAiWireFormat implements WireFormat {
 		// Newer clients send max_completion_tokens, older ones max_tokens.
 		long maxTokens = request.path("max_completion_tokens")
 			.asLong(request.path("max_tokens").asLong(DEFAULT_MAX_TOKENS));
-		Completion completion = answerer.answer(prompt, input, maxTokens, json);
+		JsonNode last = messages.get(messages.size() - 1);
+		String toolResult = "tool".equals(WireFormat.string(last, "role")) ? WireFormat.text(last.path("content"))
+				: null;
+		boolean tools = WireFormat.offersTools(request.path("tools"),
+				"none".equals(WireFormat.string(request, "tool_choice")));
+		Completion completion = WireFormat.answer(answerer, prompt, input, maxTokens, json, tools, toolResult);
+		Completion.ToolCall call = completion.toolCall();
 
-		String id = "chatcmpl-" + simulator + "-" + this.ids.incrementAndGet();
+		long number = this.ids.incrementAndGet();
+		String id = "chatcmpl-" + simulator + "-" + number;
+		String callId = "call_" + simulator.replace('-', '_') + "_" + number;
 		long created = Instant.now().getEpochSecond();
-		String finishReason = completion.truncated() ? "length" : "stop";
+		String finishReason = (call != null) ? "tool_calls" : completion.truncated() ? "length" : "stop";
 		if (WireFormat.streams(request)) {
 			return Reply.streaming(stream(id, created, model, completion, finishReason,
-					request.path("stream_options").path("include_usage").asBoolean(false)));
+					request.path("stream_options").path("include_usage").asBoolean(false), callId));
 		}
 		ObjectNode body = head(id, "chat.completion", created, model);
 		ObjectNode choice = body.putArray("choices").addObject();
 		choice.put("index", 0);
-		choice.putObject("message").put("role", "assistant").put("content", completion.text()).putNull("refusal");
+		ObjectNode message = choice.putObject("message").put("role", "assistant");
+		if (call != null) {
+			// A message of tool calls alone has no content.
+			message.putNull("content");
+			toolCall(message.putArray("tool_calls").addObject(), callId, call.name(), call.argumentsJson());
+		}
+		else {
+			message.put("content", completion.text());
+		}
+		message.putNull("refusal");
 		choice.put("finish_reason", finishReason);
 		usage(body.putObject("usage"), completion);
 		return new Reply(200, JSON.writeValueAsString(body));
@@ -86,10 +103,11 @@ final class OpenAiWireFormat implements WireFormat {
 	 * The answer as the API streams it: a first chunk with the role, a chunk per piece of
 	 * text, a chunk with the finish reason, one with the usage when asked for, then
 	 * {@code [DONE]}. With usage asked for, every other chunk says {@code "usage":null},
-	 * as the real API's do.
+	 * as the real API's do. A tool call streams instead as a chunk with its index, id and
+	 * name, then chunks of its arguments under the same index.
 	 */
 	private EventStream stream(String id, long created, String model, Completion completion, String finishReason,
-			boolean includeUsage) {
+			boolean includeUsage, String callId) {
 		Function<ObjectNode, String> chunk = (delta) -> {
 			ObjectNode body = head(id, "chat.completion.chunk", created, model);
 			ObjectNode choice = body.putArray("choices").addObject();
@@ -115,14 +133,42 @@ final class OpenAiWireFormat implements WireFormat {
 			usage(body.putObject("usage"), completion);
 			closing.add(EventStream.event(null, JSON.writeValueAsString(body)));
 		}
-		return new EventStream(
-				List.of(chunk
-					.apply(JSON.createObjectNode().put("role", "assistant").put("content", "").putNull("refusal"))),
-				EventStream.pieces(completion.text())
-					.stream()
-					.map((piece) -> chunk.apply(JSON.createObjectNode().put("content", piece)))
-					.toList(),
-				closing, EventStream.event(null, "[DONE]"), EventStream.event(null, error(500).body()));
+		Completion.ToolCall call = completion.toolCall();
+		ObjectNode role = JSON.createObjectNode().put("role", "assistant");
+		List<String> chunks;
+		if (call != null) {
+			role.putNull("content");
+			chunks = new ArrayList<>();
+			ObjectNode named = JSON.createObjectNode();
+			toolCall(named.putArray("tool_calls").addObject().put("index", 0), callId, call.name(), "");
+			chunks.add(chunk.apply(named));
+			for (String fragment : EventStream.fragments(call.argumentsJson())) {
+				ObjectNode delta = JSON.createObjectNode();
+				delta.putArray("tool_calls")
+					.addObject()
+					.put("index", 0)
+					.putObject("function")
+					.put("arguments", fragment);
+				chunks.add(chunk.apply(delta));
+			}
+		}
+		else {
+			role.put("content", "");
+			chunks = EventStream.pieces(completion.text())
+				.stream()
+				.map((piece) -> chunk.apply(JSON.createObjectNode().put("content", piece)))
+				.toList();
+		}
+		return new EventStream(List.of(chunk.apply(role.putNull("refusal"))), chunks, closing,
+				EventStream.event(null, "[DONE]"), EventStream.event(null, error(500).body()));
+	}
+
+	/**
+	 * A tool call:
+	 * {@code {"id":..,"type":"function","function":{"name":..,"arguments":..}}}.
+	 */
+	private static void toolCall(ObjectNode call, String id, String name, String arguments) {
+		call.put("id", id).put("type", "function").putObject("function").put("name", name).put("arguments", arguments);
 	}
 
 	private static ObjectNode head(String id, String object, long created, String model) {

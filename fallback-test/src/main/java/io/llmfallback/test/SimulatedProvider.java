@@ -23,6 +23,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One simulated LLM provider: a real HTTP server on a random loopback port that speaks
@@ -63,6 +64,11 @@ public final class SimulatedProvider implements AutoCloseable {
 	 * echo.
 	 */
 	private final AtomicReference<@Nullable UnaryOperator<String>> script = new AtomicReference<>();
+
+	/**
+	 * The tool it calls when a request offers tools; {@code null} to answer in text.
+	 */
+	private final AtomicReference<Completion.@Nullable ToolCall> toolCall = new AtomicReference<>();
 
 	/** Requests received since start or the last reset. */
 	private final AtomicLong requests = new AtomicLong();
@@ -186,10 +192,33 @@ public final class SimulatedProvider implements AutoCloseable {
 		this.script.set(Objects.requireNonNull(script, "script"));
 	}
 
-	/** As it started: healthy, echoing, no request counted or kept. */
+	/**
+	 * Answers every request from now on that offers tools (OpenAI's and Anthropic's
+	 * {@code tools}, Gemini's {@code functionDeclarations}, not switched off by the tool
+	 * choice) with a call of this tool and no text, in the request's wire format,
+	 * streamed or not: OpenAI's {@code tool_calls}, Anthropic's {@code tool_use} block,
+	 * Gemini's {@code functionCall} part. A request whose conversation ends with the
+	 * tool's result is answered in text, as the prompt would be (echoed, or as the script
+	 * says): so an answer quotes what the tool returned, and a tool-calling round trip
+	 * ends. Requests without tools are answered as before.
+	 * @param name the tool's name
+	 * @param argumentsJson its arguments, a JSON object
+	 * @throws IllegalArgumentException when the arguments are not a JSON object
+	 */
+	public void answerWithToolCall(String name, String argumentsJson) {
+		Objects.requireNonNull(name, "name");
+		JsonNode arguments = WireFormat.parse(Objects.requireNonNull(argumentsJson, "argumentsJson"));
+		if (!arguments.isObject()) {
+			throw new IllegalArgumentException("Tool call arguments must be a JSON object: " + argumentsJson);
+		}
+		this.toolCall.set(new Completion.ToolCall(name, arguments));
+	}
+
+	/** As it started: healthy, echoing, calling no tool, no request counted or kept. */
 	public void reset() {
 		heal();
 		this.script.set(null);
+		this.toolCall.set(null);
 		this.requests.set(0);
 		this.lastRequest.set(null);
 	}
@@ -240,7 +269,7 @@ public final class SimulatedProvider implements AutoCloseable {
 		}
 		Integer status = fault.status();
 		Duration latency = this.profile.latency().plus(fault.latency());
-		WireFormat.Answerer answerer = answerer(this.script.get());
+		WireFormat.Answerer answerer = answerer(this.script.get(), this.toolCall.get());
 		return body
 			.map((text) -> (status == null) ? this.format.answer(this.name, answerer, request.uri(), text)
 					: fault.contextLength() ? this.format.contextLengthExceeded() : this.format.error(status))
@@ -274,16 +303,21 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * What the model answers: the script's text, or the echo of the prompt, in text or as
-	 * a ticket in JSON.
+	 * What the model answers: a call of the scripted tool when the request offers tools,
+	 * else the script's text, or the echo of the prompt, in text or as a ticket in JSON.
 	 */
-	private WireFormat.Answerer answerer(@Nullable UnaryOperator<String> script) {
+	private WireFormat.Answerer answerer(@Nullable UnaryOperator<String> script, Completion.@Nullable ToolCall call) {
 		int echoPercent = this.profile.echoPercent();
-		if (script != null) {
-			return (prompt, input, maxTokens, json) -> Completion.scripted(script.apply(prompt), input, maxTokens);
-		}
-		return (prompt, input, maxTokens, json) -> json ? Completion.json(prompt, input, maxTokens, echoPercent)
-				: Completion.of(this.name, prompt, input, maxTokens, echoPercent);
+		return (prompt, input, maxTokens, json, tools) -> {
+			if (tools && call != null) {
+				return Completion.calling(call, input);
+			}
+			if (script != null) {
+				return Completion.scripted(script.apply(prompt), input, maxTokens);
+			}
+			return json ? Completion.json(prompt, input, maxTokens, echoPercent)
+					: Completion.of(this.name, prompt, input, maxTokens, echoPercent);
+		};
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -86,11 +87,14 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 
 	/**
 	 * What the model answers a conversation with a separate system prompt: the answer to
-	 * its last user message, counting the system prompt and every message as input.
+	 * its last user message, or to the tool's result it ends with, counting the system
+	 * prompt and every message as input.
 	 * @param contentField the field of a message that holds its text or its parts
+	 * @param tools whether the request offers tools the model may call
+	 * @param toolResult the tool's result the conversation ends with, or {@code null}
 	 */
 	static Completion complete(Answerer answerer, String system, JsonNode messages, String contentField, long maxTokens,
-			boolean json) {
+			boolean json, boolean tools, @Nullable String toolResult) {
 		List<String> input = new ArrayList<>();
 		input.add(system);
 		String prompt = "";
@@ -101,7 +105,28 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 				prompt = text;
 			}
 		}
-		return answerer.answer(prompt, input, maxTokens, json);
+		return answer(answerer, prompt, input, maxTokens, json, tools, toolResult);
+	}
+
+	/**
+	 * The answer to a prompt, or, when the conversation ends with a tool's result, to
+	 * that result: the model answers in text what its tool told it, and calls no tool
+	 * again.
+	 */
+	static Completion answer(Answerer answerer, String prompt, List<String> input, long maxTokens, boolean json,
+			boolean tools, @Nullable String toolResult) {
+		if (toolResult != null) {
+			return answerer.answer(toolResult, input, maxTokens, json, false);
+		}
+		return answerer.answer(prompt, input, maxTokens, json, tools);
+	}
+
+	/**
+	 * Whether a request offers tools: a non-empty list of them, not switched off by its
+	 * tool choice.
+	 */
+	static boolean offersTools(JsonNode tools, boolean switchedOff) {
+		return tools.isArray() && !tools.isEmpty() && !switchedOff;
 	}
 
 	/** What a simulated model answers a request, whatever its wire format. */
@@ -114,8 +139,9 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 		 * count
 		 * @param maxTokens the output-token cap of the request
 		 * @param json whether the request asks for JSON
+		 * @param tools whether the request offers tools the model may call now
 		 */
-		Completion answer(String prompt, List<String> input, long maxTokens, boolean json);
+		Completion answer(String prompt, List<String> input, long maxTokens, boolean json, boolean tools);
 
 	}
 

@@ -47,7 +47,7 @@ class GateCommandLineRunTests {
 		assertThat(runGate(reports, "--llm.fallback.gate.chain=extrcat")).isEqualTo(2);
 		assertThat(reports.resolve("output.log")).content()
 			.contains(
-					"llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, gemini, summarize, extract]");
+					"llm.fallback.gate.chain: no chain named 'extrcat'; configured chains: [default, gemini, summarize, extract, assistant]");
 		assertThat(reports.resolve("extrcat-gate.json")).doesNotExist();
 	}
 

@@ -57,7 +57,7 @@ class OpenAiEndpointTests extends SampleAppTestSupport {
 			.jsonPath("$.object")
 			.isEqualTo("list")
 			.jsonPath("$.data[*].id")
-			.isEqualTo(List.of("default", "gemini", "summarize", "extract"));
+			.isEqualTo(List.of("default", "gemini", "summarize", "extract", "assistant"));
 	}
 
 }

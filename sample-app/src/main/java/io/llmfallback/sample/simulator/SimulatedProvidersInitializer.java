@@ -28,7 +28,9 @@ import org.springframework.core.env.PropertyResolver;
  * random ports become the properties {@code sample.simulator.NAME.base-url} that
  * {@code application.yml} points the providers at, and the simulators become a bean,
  * closed with the context. {@code sample.simulator.NAME.latency} (e.g. {@code 250ms})
- * changes how long a simulator takes to answer when healthy.
+ * changes how long a simulator takes to answer when healthy. Offered tools, each
+ * simulator calls {@value #TOOL} with {@value #TOOL_ARGUMENTS}, then answers the tool's
+ * result in text.
  */
 public final class SimulatedProvidersInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
 
@@ -61,6 +63,15 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 	 */
 	public static final ModelProfile GEMINI_PROFILE = new ModelProfile(Duration.ofMillis(100), 80);
 
+	/**
+	 * The tool every simulator calls when a request offers tools: the assistant's order
+	 * lookup.
+	 */
+	public static final String TOOL = "orderStatus";
+
+	/** The arguments of that call: the order the walk-through asks about. */
+	public static final String TOOL_ARGUMENTS = "{\"orderId\":\"A-1042\"}";
+
 	private static final Log logger = LogFactory.getLog(SimulatedProvidersInitializer.class);
 
 	@Override
@@ -70,6 +81,9 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 			return;
 		}
 		SimulatedProviders simulators = start(environment);
+		// As a model would to "Where is order A-1042?", when the assistant offers its
+		// tool.
+		simulators.all().forEach((simulator) -> simulator.answerWithToolCall(TOOL, TOOL_ARGUMENTS));
 		Map<String, Object> baseUrls = new LinkedHashMap<>();
 		for (SimulatedProvider simulator : simulators.all()) {
 			baseUrls.put("sample.simulator." + simulator.name() + ".base-url", simulator.baseUrl().toString());

@@ -27,9 +27,14 @@ final class ContractGuard {
 
 	/**
 	 * How the answer fares: its check, the value it maps onto, and whether it must make
-	 * way for the next provider's.
+	 * way for the next provider's. An answer that calls tools is a turn of the
+	 * conversation, not its answer: the contract and the mapping are for the text that
+	 * comes once the tools have answered, so it passes unchecked.
 	 */
 	Verdict check(ChatResponse response, @Nullable ResultMapping<?> mapping) {
+		if (response.hasToolCalls()) {
+			return new Verdict(ContractCheck.UNCHECKED, null, false);
+		}
 		ContractCheck check = this.contract.check(response);
 		Object entity = null;
 		if (mapping != null) {

@@ -10,6 +10,7 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainAbortedException;
 import io.llmfallback.chain.ChainSettings;
 import io.llmfallback.chain.HedgeSettings;
+import io.llmfallback.contract.ContractCheck;
 import io.llmfallback.contract.OutputContract.OnViolation;
 import io.llmfallback.contract.OutputContract;
 import io.llmfallback.contract.ResultMapping;
@@ -20,6 +21,7 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.ImageInput;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderCapabilities;
@@ -64,6 +66,20 @@ class AttemptStepsTest {
 		assertThat(flagged.makesWay()).isFalse();
 		assertThat(flagged.check().passed()).isFalse();
 		assertThat(flagged.entity()).isNull();
+	}
+
+	@Test
+	void anAnswerThatCallsToolsPassesTheContractAndTheMappingUnchecked() {
+		ChatResponse toolTurn = new ChatResponse("", "tool_calls", new TokenUsage(10, 5), "a", "model-a",
+				Duration.ofMillis(5), List.of(new ToolCall("call_1", "lookup", "{\"id\":7}")));
+		ContractGuard.Verdict verdict = new ContractGuard(contract(OnViolation.NEXT_PROVIDER)).check(toolTurn,
+				ResultMapping.to(Ticket.class));
+		assertThat(verdict.check()).isEqualTo(ContractCheck.UNCHECKED);
+		assertThat(verdict.makesWay()).isFalse();
+		assertThat(verdict.entity()).isNull();
+		// Without its tool calls, the same empty answer breaks the contract and makes
+		// way.
+		assertThat(new ContractGuard(contract(OnViolation.NEXT_PROVIDER)).check(answer(""), null).makesWay()).isTrue();
 	}
 
 	@Test

@@ -237,6 +237,39 @@ class OpenAiApiHttpIntegrationTests {
 	}
 
 	@Test
+	void aJsonSchemaResponseFormatReachesTheProviderAsOne() {
+		gpt.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Ticket 7.", 40, 2)));
+
+		post("""
+				{"model":"summarize","messages":[{"role":"user","content":"Which ticket?"}],
+				 "response_format":{"type":"json_schema","json_schema":{"name":"ticket","strict":true,
+				   "schema":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}}}}
+				""").expectStatus().isOk().expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Ticket 7.");
+		gpt.verify(postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)).withRequestBody(equalToJson("""
+				{"response_format":{"type":"json_schema","json_schema":{"name":"ticket","strict":true,
+				  "schema":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}}}}
+				""", false, true)));
+	}
+
+	@Test
+	void aMalformedJsonSchemaIsA400NamingTheParameter() {
+		String hi = "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+		expectInvalid("{\"model\":\"summarize\"," + hi + ",\"response_format\":{\"type\":\"json_schema\"}}",
+				"response_format.json_schema");
+		expectInvalid(
+				"{\"model\":\"summarize\"," + hi
+						+ ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{}}}}",
+				"response_format.json_schema.name");
+		expectInvalid("{\"model\":\"summarize\"," + hi
+				+ ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a b\",\"schema\":{}}}}",
+				"response_format.json_schema.name");
+		expectInvalid("{\"model\":\"summarize\"," + hi
+				+ ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":[]}}}",
+				"response_format.json_schema.schema");
+		gpt.verify(0, postRequestedFor(urlPathEqualTo(OpenAiStubs.PATH)));
+	}
+
+	@Test
 	void malformedToolsImagesAndSamplingAre400sNamingTheParameter() {
 		String hi = "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
 		String tool = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]";

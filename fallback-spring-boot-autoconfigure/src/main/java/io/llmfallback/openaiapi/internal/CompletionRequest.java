@@ -10,6 +10,7 @@ import io.llmfallback.model.ChatMessage;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatRole;
 import io.llmfallback.model.ImageInput;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolChoice;
@@ -83,6 +84,10 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 		ChatRequest request = new ChatRequest(messages(root.path("messages")), null, maxTokens(root), temperature(root),
 				responseFormat(root.path("response_format")), tools, toolChoice(root.path("tool_choice"), tools),
 				stop(root.path("stop")), topP(root), seed(root));
+		JsonSchemaFormat schema = jsonSchema(root.path("response_format"));
+		if (schema != null) {
+			request = request.withJsonSchema(schema);
+		}
 		boolean stream = bool(root, "stream");
 		boolean includeUsage = root.path("stream_options").isObject()
 				&& bool(root.path("stream_options"), "include_usage", "stream_options.include_usage");
@@ -407,8 +412,8 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 	}
 
 	/**
-	 * {@code json_object} and {@code json_schema} both ask for JSON; the schema itself is
-	 * not sent on: a chain checks its answers against its own output contract.
+	 * {@code json_object} and {@code json_schema} both ask for JSON; a schema given with
+	 * {@code json_schema} is read by {@link #jsonSchema}.
 	 */
 	private static ResponseFormat responseFormat(JsonNode format) {
 		if (format.isMissingNode() || format.isNull()) {
@@ -421,6 +426,39 @@ record CompletionRequest(String chain, ChatRequest request, boolean stream, bool
 			default -> throw OpenAiApiException.invalid("response_format.type",
 					"'response_format.type' must be text, json_object or json_schema");
 		};
+	}
+
+	/**
+	 * The schema of {@code {"type":"json_schema","json_schema":{name, schema, strict}}},
+	 * sent on to providers that constrain their answers to it (and skipping those that
+	 * cannot); {@code null} for another format, or a {@code json_schema} without a
+	 * {@code schema}, which asks for JSON alone.
+	 */
+	private static @Nullable JsonSchemaFormat jsonSchema(JsonNode format) {
+		if (!format.isObject() || !"json_schema".equals(format.path("type").asString(""))) {
+			return null;
+		}
+		JsonNode jsonSchema = format.path("json_schema");
+		if (!jsonSchema.isObject()) {
+			throw OpenAiApiException.invalid("response_format.json_schema",
+					"'response_format.json_schema' must be an object");
+		}
+		String name = requiredString(jsonSchema, "name", "response_format.json_schema.name");
+		JsonNode schema = jsonSchema.path("schema");
+		if (schema.isMissingNode() || schema.isNull()) {
+			return null;
+		}
+		if (!schema.isObject()) {
+			throw OpenAiApiException.invalid("response_format.json_schema.schema",
+					"'response_format.json_schema.schema' must be a JSON object");
+		}
+		boolean strict = bool(jsonSchema, "strict", "response_format.json_schema.strict");
+		try {
+			return new JsonSchemaFormat(name, schema.toString(), strict);
+		}
+		catch (IllegalArgumentException ex) {
+			throw OpenAiApiException.invalid("response_format.json_schema.name", String.valueOf(ex.getMessage()));
+		}
 	}
 
 	private static boolean bool(JsonNode node, String field) {

@@ -18,7 +18,6 @@ import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -200,26 +199,6 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		}
 		ObjectNode parsed = jsonObject(schema.schema(), "the JSON schema '" + schema.name() + "'");
 		return JSON_INSTRUCTION + " It must match this JSON Schema:\n" + JSON.writeValueAsString(parsed);
-	}
-
-	/**
-	 * The JSON object a caller gave as text, or a {@code bad-request} failure before
-	 * anything is sent: Anthropic takes tool schemas and call arguments as objects only,
-	 * and a response schema that is not one is no schema.
-	 */
-	private ObjectNode jsonObject(String text, String what) {
-		JsonNode node;
-		try {
-			node = JSON.readTree(text);
-		}
-		catch (JacksonException ex) {
-			node = null;
-		}
-		if (node == null || !node.isObject()) {
-			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
-					what + " must be a JSON object", null);
-		}
-		return (ObjectNode) node;
 	}
 
 	/**

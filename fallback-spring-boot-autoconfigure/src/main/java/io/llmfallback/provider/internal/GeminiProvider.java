@@ -235,14 +235,6 @@ public final class GeminiProvider extends HttpLlmProvider {
 		return generationConfig;
 	}
 
-	private ObjectNode jsonObject(String json, String what) {
-		JsonNode parsed = readQuietly(json);
-		if (!parsed.isObject()) {
-			throw refused(what + " must be a JSON object");
-		}
-		return (ObjectNode) parsed;
-	}
-
 	/** A request Gemini cannot be sent, failed before anything goes out. */
 	private ProviderException refused(String detail) {
 		return new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null, detail, null);

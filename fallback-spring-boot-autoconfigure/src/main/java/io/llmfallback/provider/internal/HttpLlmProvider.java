@@ -430,6 +430,21 @@ public abstract class HttpLlmProvider extends ConfiguredProvider {
 	}
 
 	/**
+	 * The JSON object a caller gave as text (a tool's parameters, a call's arguments, a
+	 * response schema), or a {@code bad-request} failure before anything is sent: every
+	 * provider takes these as objects and would refuse the request with a 400.
+	 * @param what what the text is, for the failure's detail
+	 */
+	protected ObjectNode jsonObject(String text, String what) {
+		JsonNode parsed = readQuietly(text);
+		if (!parsed.isObject()) {
+			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
+					what + " must be a JSON object", null);
+		}
+		return (ObjectNode) parsed;
+	}
+
+	/**
 	 * The mapping every provider starts from; subclasses refine it with what the error
 	 * body says.
 	 */

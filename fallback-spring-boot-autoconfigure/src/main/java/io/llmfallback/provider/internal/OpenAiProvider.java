@@ -18,7 +18,6 @@ import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolChoice;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -186,26 +185,6 @@ public final class OpenAiProvider extends HttpLlmProvider {
 					.put("name", choice.toolName());
 			}
 		}
-	}
-
-	/**
-	 * A JSON Schema the caller gave as text, as the object OpenAI takes: one that is not
-	 * a JSON object would be refused with a 400, so it fails here, before the request is
-	 * sent.
-	 */
-	private JsonNode jsonObject(String text, String what) {
-		JsonNode parsed;
-		try {
-			parsed = JSON.readTree(text);
-		}
-		catch (JacksonException ex) {
-			parsed = null;
-		}
-		if (parsed == null || !parsed.isObject()) {
-			throw new ProviderException(name(), FailureCategory.BAD_REQUEST, null, null,
-					what + " must be a JSON object", null);
-		}
-		return parsed;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.llmfallback.test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -44,8 +45,10 @@ final class AnthropicWireFormat implements WireFormat {
 		}
 		String system = WireFormat.text(request.path("system"));
 		// Anthropic has no JSON mode: JSON is asked for in the system prompt.
-		boolean tools = WireFormat.offersTools(request.path("tools"),
-				"none".equals(WireFormat.string(request.path("tool_choice"), "type")));
+		JsonNode choice = request.path("tool_choice");
+		String choiceType = WireFormat.string(choice, "type");
+		Set<String> tools = WireFormat.offeredTools(request.path("tools"), "/name", "none".equals(choiceType),
+				"tool".equals(choiceType) ? Set.of(WireFormat.string(choice, "name")) : Set.of());
 		Completion completion = WireFormat.complete(answerer, system, messages, "content", maxTokens.asLong(),
 				WireFormat.asksForJson(system), tools, toolResult(messages.get(messages.size() - 1)));
 		long number = this.ids.incrementAndGet();

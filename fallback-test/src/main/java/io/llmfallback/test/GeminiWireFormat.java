@@ -1,6 +1,8 @@
 package io.llmfallback.test;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -61,8 +63,11 @@ final class GeminiWireFormat implements WireFormat {
 				|| WireFormat.asksForJson(system);
 		ArrayNode declarations = JSON.createArrayNode();
 		request.path("tools").forEach((tool) -> tool.path("functionDeclarations").forEach(declarations::add));
-		boolean tools = WireFormat.offersTools(declarations,
-				"NONE".equals(WireFormat.string(request.path("toolConfig").path("functionCallingConfig"), "mode")));
+		JsonNode calling = request.path("toolConfig").path("functionCallingConfig");
+		Set<String> allowed = new HashSet<>();
+		calling.path("allowedFunctionNames").forEach((name) -> allowed.add(name.asString()));
+		Set<String> tools = WireFormat.offeredTools(declarations, "/name",
+				"NONE".equals(WireFormat.string(calling, "mode")), allowed);
 		Completion completion = WireFormat.complete(answerer, system, contents, "parts",
 				config.path("maxOutputTokens").asLong(DEFAULT_MAX_TOKENS), json, tools,
 				toolResult(contents.get(contents.size() - 1)));

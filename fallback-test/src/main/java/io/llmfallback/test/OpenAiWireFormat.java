@@ -67,8 +67,10 @@ final class OpenAiWireFormat implements WireFormat {
 		JsonNode last = messages.get(messages.size() - 1);
 		String toolResult = "tool".equals(WireFormat.string(last, "role")) ? WireFormat.text(last.path("content"))
 				: null;
-		boolean tools = WireFormat.offersTools(request.path("tools"),
-				"none".equals(WireFormat.string(request, "tool_choice")));
+		JsonNode forced = request.at("/tool_choice/function/name");
+		Set<String> tools = WireFormat.offeredTools(request.path("tools"), "/function/name",
+				"none".equals(WireFormat.string(request, "tool_choice")),
+				forced.isString() ? Set.of(forced.stringValue()) : Set.of());
 		Completion completion = WireFormat.answer(answerer, prompt, input, maxTokens, json, tools, toolResult);
 		Completion.ToolCall call = completion.toolCall();
 

@@ -193,14 +193,15 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Answers every request from now on that offers tools (OpenAI's and Anthropic's
-	 * {@code tools}, Gemini's {@code functionDeclarations}, not switched off by the tool
-	 * choice) with a call of this tool and no text, in the request's wire format,
-	 * streamed or not: OpenAI's {@code tool_calls}, Anthropic's {@code tool_use} block,
-	 * Gemini's {@code functionCall} part. A request whose conversation ends with the
-	 * tool's result is answered in text, as the prompt would be (echoed, or as the script
-	 * says): so an answer quotes what the tool returned, and a tool-calling round trip
-	 * ends. Requests without tools are answered as before.
+	 * Answers every request from now on that offers this tool (in OpenAI's and
+	 * Anthropic's {@code tools}, Gemini's {@code functionDeclarations}, not switched off
+	 * or ruled out by the tool choice) with a call of it and no text, in the request's
+	 * wire format, streamed or not: OpenAI's {@code tool_calls}, Anthropic's
+	 * {@code tool_use} block, Gemini's {@code functionCall} part. A request whose
+	 * conversation ends with the tool's result is answered in text, as the prompt would
+	 * be (echoed, or as the script says): so an answer quotes what the tool returned, and
+	 * a tool-calling round trip ends. Requests that do not offer it are answered as
+	 * before: a model calls only the tools it is given.
 	 * @param name the tool's name
 	 * @param argumentsJson its arguments, a JSON object
 	 * @throws IllegalArgumentException when the arguments are not a JSON object
@@ -303,13 +304,13 @@ public final class SimulatedProvider implements AutoCloseable {
 	}
 
 	/**
-	 * What the model answers: a call of the scripted tool when the request offers tools,
+	 * What the model answers: a call of the scripted tool when the request offers it,
 	 * else the script's text, or the echo of the prompt, in text or as a ticket in JSON.
 	 */
 	private WireFormat.Answerer answerer(@Nullable UnaryOperator<String> script, Completion.@Nullable ToolCall call) {
 		int echoPercent = this.profile.echoPercent();
 		return (prompt, input, maxTokens, json, tools) -> {
-			if (tools && call != null) {
+			if (call != null && tools.contains(call.name())) {
 				return Completion.calling(call, input);
 			}
 			if (script != null) {

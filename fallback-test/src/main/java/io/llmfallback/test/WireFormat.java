@@ -1,7 +1,9 @@
 package io.llmfallback.test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -90,11 +92,11 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 	 * its last user message, or to the tool's result it ends with, counting the system
 	 * prompt and every message as input.
 	 * @param contentField the field of a message that holds its text or its parts
-	 * @param tools whether the request offers tools the model may call
+	 * @param tools the names of the tools the model may call
 	 * @param toolResult the tool's result the conversation ends with, or {@code null}
 	 */
 	static Completion complete(Answerer answerer, String system, JsonNode messages, String contentField, long maxTokens,
-			boolean json, boolean tools, @Nullable String toolResult) {
+			boolean json, Set<String> tools, @Nullable String toolResult) {
 		List<String> input = new ArrayList<>();
 		input.add(system);
 		String prompt = "";
@@ -114,19 +116,35 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 	 * again.
 	 */
 	static Completion answer(Answerer answerer, String prompt, List<String> input, long maxTokens, boolean json,
-			boolean tools, @Nullable String toolResult) {
+			Set<String> tools, @Nullable String toolResult) {
 		if (toolResult != null) {
-			return answerer.answer(toolResult, input, maxTokens, json, false);
+			return answerer.answer(toolResult, input, maxTokens, json, Set.of());
 		}
 		return answerer.answer(prompt, input, maxTokens, json, tools);
 	}
 
 	/**
-	 * Whether a request offers tools: a non-empty list of them, not switched off by its
-	 * tool choice.
+	 * The names of the tools a request lets the model call now: those it lists, none when
+	 * its tool choice switches them off, only those its tool choice allows.
+	 * @param tools the request's tool definitions
+	 * @param namePointer where a definition keeps its name, as a JSON pointer
+	 * ({@code /name}, or OpenAI's {@code /function/name})
+	 * @param switchedOff whether the tool choice forbids calling any
+	 * @param allowed the tools the tool choice allows (the one it forces), or none when
+	 * it allows all
 	 */
-	static boolean offersTools(JsonNode tools, boolean switchedOff) {
-		return tools.isArray() && !tools.isEmpty() && !switchedOff;
+	static Set<String> offeredTools(JsonNode tools, String namePointer, boolean switchedOff, Set<String> allowed) {
+		Set<String> offered = new LinkedHashSet<>();
+		if (switchedOff) {
+			return offered;
+		}
+		for (JsonNode tool : tools) {
+			JsonNode name = tool.at(namePointer);
+			if (name.isString() && (allowed.isEmpty() || allowed.contains(name.stringValue()))) {
+				offered.add(name.stringValue());
+			}
+		}
+		return offered;
 	}
 
 	/** What a simulated model answers a request, whatever its wire format. */
@@ -139,9 +157,9 @@ sealed interface WireFormat permits OpenAiWireFormat, AnthropicWireFormat, Gemin
 		 * count
 		 * @param maxTokens the output-token cap of the request
 		 * @param json whether the request asks for JSON
-		 * @param tools whether the request offers tools the model may call now
+		 * @param tools the names of the tools the model may call now
 		 */
-		Completion answer(String prompt, List<String> input, long maxTokens, boolean json, boolean tools);
+		Completion answer(String prompt, List<String> input, long maxTokens, boolean json, Set<String> tools);
 
 	}
 

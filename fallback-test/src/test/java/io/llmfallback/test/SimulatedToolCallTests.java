@@ -183,6 +183,48 @@ class SimulatedToolCallTests extends SimulatorTestSupport {
 	}
 
 	@Test
+	void eachWireFormatAnswersInTextWhenTheScriptedToolIsNotOffered() {
+		simulators.all().forEach((simulator) -> simulator.answerWithToolCall("refund", ARGUMENTS));
+		assertThat(WireFormat.parse(post(OPENAI, "/v1/chat/completions", openAi(false, OPENAI_QUESTION)))
+			.at("/choices/0/message/content")
+			.stringValue()).isEqualTo("openai-sim echoes: Where is order A-1042?");
+		assertThat(WireFormat.parse(post(ANTHROPIC, "/v1/messages", anthropic(false, "Where is order A-1042?")))
+			.at("/content/0/text")
+			.stringValue()).startsWith("anthropic-sim echoes: Where is");
+		assertThat(WireFormat.parse(post(GEMINI, "/v1beta/models/m:generateContent", gemini(GEMINI_QUESTION)))
+			.at("/candidates/0/content/parts/0/text")
+			.stringValue()).isEqualTo("gemini-sim echoes: Where is order A-1042?");
+	}
+
+	@Test
+	void eachWireFormatAnswersInTextWhenTheToolChoiceForcesAnotherTool() {
+		String openAiForcing = openAi(false, OPENAI_QUESTION).replace("\"stream\":false",
+				"\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"refund\"}}");
+		String anthropicForcing = anthropic(false, "Where is order A-1042?").replace("\"stream\":false",
+				"\"tool_choice\":{\"type\":\"tool\",\"name\":\"refund\"}");
+		String geminiForcing = gemini(GEMINI_QUESTION).replace("{\"tools\"",
+				"{\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\","
+						+ "\"allowedFunctionNames\":[\"refund\"]}},\"tools\"");
+		assertThat(WireFormat.parse(post(OPENAI, "/v1/chat/completions", openAiForcing))
+			.at("/choices/0/message/content")
+			.stringValue()).isEqualTo("openai-sim echoes: Where is order A-1042?");
+		assertThat(
+				WireFormat.parse(post(ANTHROPIC, "/v1/messages", anthropicForcing)).at("/content/0/text").stringValue())
+			.startsWith("anthropic-sim echoes: Where is");
+		assertThat(WireFormat.parse(post(GEMINI, "/v1beta/models/m:generateContent", geminiForcing))
+			.at("/candidates/0/content/parts/0/text")
+			.stringValue()).isEqualTo("gemini-sim echoes: Where is order A-1042?");
+	}
+
+	@Test
+	void aToolChoiceForcingTheScriptedToolGetsItsCall() {
+		String forcing = anthropic(false, "Where is order A-1042?").replace("\"stream\":false",
+				"\"tool_choice\":{\"type\":\"tool\",\"name\":\"orderStatus\"}");
+		assertThat(WireFormat.parse(post(ANTHROPIC, "/v1/messages", forcing)).at("/content/0/name").stringValue())
+			.isEqualTo("orderStatus");
+	}
+
+	@Test
 	void argumentsMustBeAJsonObject() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> simulator(OPENAI).answerWithToolCall("orderStatus", "[\"A-1042\"]"));

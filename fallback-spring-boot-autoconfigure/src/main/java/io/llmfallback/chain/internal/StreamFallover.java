@@ -23,6 +23,9 @@ import reactor.core.publisher.Flux;
  */
 final class StreamFallover {
 
+	/** No provider continues the answer. */
+	private static final int NONE = -1;
+
 	private final ChainParts parts;
 
 	private final AttemptPlan plan;
@@ -86,19 +89,18 @@ final class StreamFallover {
 
 	/**
 	 * Continues an interrupted answer on the next provider from the index on that accepts
-	 * a prefill: it gets the request with the text sent so far as the start of its own
-	 * answer, and its chunks follow the caller's. It has the chain's continuation budget,
-	 * within what is left of the latency budget, and is the request's one continuation.
-	 * Whatever keeps it from finishing the answer (no such provider, a skip, its open
-	 * breaker, a refusal of the prefill, its own failure before or after its chunks), the
-	 * caller gets the first interruption, with the continuation's failure suppressed in
-	 * it: a rejected prefill never hides why the answer was cut.
+	 * a prefill and takes the request: it gets the request with the text sent so far as
+	 * the start of its own answer, and its chunks follow the caller's. It has the chain's
+	 * continuation budget, within what is left of the latency budget, and is the
+	 * request's one continuation. Whatever keeps it from finishing the answer (no such
+	 * provider, its open breaker, a refusal of the prefill, its own failure before or
+	 * after its chunks), the caller gets the first interruption, with the continuation's
+	 * failure suppressed in it: a rejected prefill never hides why the answer was cut.
 	 */
 	private Flux<ChatChunk> continueStream(RequestRun run, ChatRequest request, int from, StreamedAnswer cut,
 			ChainInterruptedException interruption, AtomicReference<@Nullable ChainResponse> served) {
-		int index = this.plan.prefillProviderFrom(from);
-		if (index == this.parts.providers().size() || this.plan.skip(run, request, index) != null
-				|| !this.plan.takeCall(run, this.parts.provider(index), index, false)) {
+		int index = continuingProvider(run, request, from);
+		if (index == NONE) {
 			return Flux.error(interruption);
 		}
 		LlmProvider provider = this.parts.provider(index);
@@ -126,6 +128,27 @@ final class StreamFallover {
 				stillCut.addSuppressed((failed != null) ? failed : ex);
 				return Flux.error(stillCut);
 			});
+	}
+
+	/**
+	 * The index of the first provider from {@code from} on that accepts a prefill and is
+	 * not skipped, its call taken, or {@link #NONE}. A provider whose model lacks what
+	 * the request needs (tools, images, a schema, the context window) is recorded as
+	 * skipped and the next one that accepts a prefill is asked: the continuation is sent
+	 * the same tools and images the cut answer had.
+	 */
+	private int continuingProvider(RequestRun run, ChatRequest request, int from) {
+		for (int index = this.plan.prefillProviderFrom(from); index < this.parts.providers().size(); index = this.plan
+			.prefillProviderFrom(index + 1)) {
+			AttemptOutcome skipped = this.plan.skip(run, request, index);
+			if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
+				return NONE;
+			}
+			if (skipped == null) {
+				return this.plan.takeCall(run, this.parts.provider(index), index, false) ? index : NONE;
+			}
+		}
+		return NONE;
 	}
 
 }

@@ -29,8 +29,10 @@ import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.observe.internal.ChainMeters;
 import io.llmfallback.provider.LlmProvider;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
@@ -169,6 +171,31 @@ class FallbackChainStreamHttpTest {
 		// and flagged.
 		assertThat(outcome.attempts().get(1).usage()).isEqualTo(new TokenUsage(25, 15));
 		assertThat(outcome.attempts().get(0).stream().isUsageEstimated()).isTrue();
+	}
+
+	@Test
+	void aContinuationPassesOverAProviderWhoseModelLacksWhatTheRequestNeeds() {
+		serve(OPENAI, cutAfterHello());
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		ProviderCapabilities withoutTools = new ProviderCapabilities(false, true, true, null);
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude-without-tools", ProviderType.ANTHROPIC, "claude-3-haiku", withoutTools),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+		ChatRequest withTool = ChatRequest.ofUser("Hi")
+			.withTools(List.of(new ToolDefinition("orderStatus", "An order's status", "{\"type\":\"object\"}")), null);
+
+		StepVerifier.create(chain.stream(withTool, "chat").map(ChatChunk::text).collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		// One continuation, sent the tools the cut answer had.
+		server.verify(1, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+		server.verify(postRequestedFor(urlPathEqualTo(ANTHROPIC))
+			.withRequestBody(matchingJsonPath("$.tools[0].name", equalTo("orderStatus"))));
+		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude-without-tools", "tools-unsupported"),
+					tuple("claude", "success"));
 	}
 
 	@Test
@@ -349,16 +376,23 @@ class FallbackChainStreamHttpTest {
 	}
 
 	private static LlmProvider provider(String name, ProviderType type, String model) {
-		return provider(name, type, URI.create(server.baseUrl()), model);
+		return provider(name, type, model, ProviderSettings.capabilitiesOf(model));
+	}
+
+	private static LlmProvider provider(String name, ProviderType type, String model,
+			ProviderCapabilities capabilities) {
+		return provider(name, type, URI.create(server.baseUrl()), model, capabilities);
 	}
 
 	private static LlmProvider simulatedProvider(String name, ProviderType type, String model) {
-		return provider(name, type, simulated.get(name).baseUrl(), model);
+		return provider(name, type, simulated.get(name).baseUrl(), model, ProviderSettings.capabilitiesOf(model));
 	}
 
-	private static LlmProvider provider(String name, ProviderType type, URI baseUrl, String model) {
+	private static LlmProvider provider(String name, ProviderType type, URI baseUrl, String model,
+			ProviderCapabilities capabilities) {
 		return LlmProviders.create(new ProviderSettings(name, type, baseUrl, "sk-test-key-1234", model,
-				Duration.ofSeconds(30), 1024, Map.of()), WebClient.builder());
+				Duration.ofSeconds(30), 1024, Map.of(), ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES,
+				ProviderSettings.DEFAULT_MAX_INPUT_TOKENS, capabilities), WebClient.builder());
 	}
 
 	private FallbackChain chain(LlmProvider... providers) {

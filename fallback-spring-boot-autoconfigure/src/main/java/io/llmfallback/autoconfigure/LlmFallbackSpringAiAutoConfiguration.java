@@ -50,7 +50,9 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 	 * retries inside its call with the {@code RetryTemplate} it was built with, which
 	 * Spring AI's retry auto-configuration makes from {@code spring.ai.retry.*}: unless
 	 * that makes no retry ({@code max-attempts=0}, Spring AI 2.0's number of retries),
-	 * start-up fails rather than let one attempt hide ten calls.
+	 * start-up fails rather than let one attempt hide ten calls. So it does when the
+	 * model's own client retries: Spring AI 2.0's OpenAI model lets the official SDK
+	 * retry {@code maxRetries} times, 3 by default.
 	 */
 	@Bean
 	BeanProviderFactory llmFallbackSpringAiProviders(BeanFactory beanFactory, Environment environment) {
@@ -61,7 +63,15 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 						+ beanName + "', which would retry inside each attempt: set " + MAX_RETRIES
 						+ "=0, the chain retries and falls over itself");
 			}
-			return new SpringAiChatModelProvider(settings, beanFactory.getBean(beanName, ChatModel.class));
+			ChatModel model = beanFactory.getBean(beanName, ChatModel.class);
+			int clientRetries = SpringAiChatModelProvider.clientRetries(model);
+			if (clientRetries > 0) {
+				throw new IllegalStateException("Provider '" + settings.name() + "' calls Spring AI model bean '"
+						+ beanName + "', whose client retries up to " + clientRetries
+						+ " times inside each attempt (maxRetries in its options): build it with maxRetries 0, "
+						+ "the chain retries and falls over itself");
+			}
+			return new SpringAiChatModelProvider(settings, model);
 		};
 	}
 

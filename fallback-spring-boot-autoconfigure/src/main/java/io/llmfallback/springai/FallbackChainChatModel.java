@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChain;
+import io.llmfallback.springai.internal.ChainChatOptions;
 import io.llmfallback.springai.internal.ChainPrompts;
 import reactor.core.publisher.Flux;
 
@@ -11,6 +12,7 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 
 /**
@@ -92,13 +94,16 @@ public final class FallbackChainChatModel implements ChatModel {
 	}
 
 	/**
-	 * Tool-calling options naming no model: {@code ChatClient} hands a model the tools of
-	 * a prompt only when its options are {@link ToolCallingChatOptions}, and each
-	 * provider of the chain sends its own configured model unless a prompt names one.
+	 * Options naming no model, for tools and structured output: {@code ChatClient} hands
+	 * a model the tools of a prompt only when its options are
+	 * {@link ToolCallingChatOptions}, and the schema of native structured output
+	 * ({@code AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT}) only when they are
+	 * {@link StructuredOutputChatOptions}. Each provider of the chain sends its own
+	 * configured model unless a prompt names one.
 	 */
 	@Override
 	public ChatOptions getOptions() {
-		return ToolCallingChatOptions.builder().build();
+		return ChainChatOptions.builder().build();
 	}
 
 	@Override

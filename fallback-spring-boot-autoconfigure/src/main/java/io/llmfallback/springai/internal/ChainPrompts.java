@@ -6,6 +6,7 @@ import java.util.Map;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.ResponseFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.springai.FallbackChainChatModel;
@@ -19,6 +20,7 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -28,14 +30,21 @@ import org.springframework.ai.tool.ToolCallback;
  */
 public final class ChainPrompts {
 
+	/**
+	 * The name the schema of a prompt's structured output goes under: Spring AI's options
+	 * have the schema without one.
+	 */
+	static final String SCHEMA_NAME = "output";
+
 	private ChainPrompts() {
 	}
 
 	/**
 	 * The prompt's messages, its portable options (model, max tokens, temperature, top p,
-	 * stop sequences) and the definitions of its tools. Options only one provider knows
-	 * (top k, penalties, a provider's own options class) are not sent: the chain sends
-	 * one request to providers of every wire format.
+	 * stop sequences), the definitions of its tools, and the JSON Schema of its answer
+	 * when {@code ChatClient} asks for native structured output. Options only one
+	 * provider knows (top k, penalties, a provider's own options class) are not sent: the
+	 * chain sends one request to providers of every wire format.
 	 */
 	public static ChatRequest toRequest(Prompt prompt) {
 		ChatOptions options = prompt.getOptions();
@@ -52,6 +61,13 @@ public final class ChainPrompts {
 				: null;
 		if (tools != null && !tools.isEmpty()) {
 			request = request.withTools(SpringAiMessages.toolDefinitions(tools), null);
+		}
+		String schema = (options instanceof StructuredOutputChatOptions structured) ? structured.getOutputSchema()
+				: null;
+		if (schema != null && !schema.isBlank()) {
+			// Strict, as Spring AI's own OpenAI model asks for it: the schemas Spring AI
+			// writes for entity(...) require every property and forbid others.
+			request = request.withJsonSchema(new JsonSchemaFormat(SCHEMA_NAME, schema, true));
 		}
 		return request;
 	}

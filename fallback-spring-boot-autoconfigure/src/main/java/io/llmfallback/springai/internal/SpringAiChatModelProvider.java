@@ -8,6 +8,7 @@ import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.ChatResponse;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.provider.ProviderException;
@@ -25,7 +26,9 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -44,6 +47,27 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	public SpringAiChatModelProvider(ProviderSettings settings, ChatModel model) {
 		super(settings);
 		this.model = model;
+	}
+
+	/**
+	 * How many times the model's own client retries inside a call, as its options say
+	 * ({@code getMaxRetries()}, which Spring AI 2.0's OpenAI options have), or 0 when
+	 * they do not say. Read reflectively: the model's options class is the application's
+	 * dependency, not the starter's.
+	 */
+	public static int clientRetries(ChatModel model) {
+		Object options = model.getOptions();
+		try {
+			Object retries = options.getClass().getMethod("getMaxRetries").invoke(options);
+			return (retries instanceof Integer count) ? count : 0;
+		}
+		catch (NoSuchMethodException ex) {
+			return 0;
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Cannot read the retries of Spring AI model " + model.getClass().getName(),
+					ex);
+		}
 	}
 
 	@Override
@@ -113,20 +137,44 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	}
 
 	private Prompt prompt(ChatRequest request) {
-		ToolCallingChatOptions.Builder<?> options = ToolCallingChatOptions.builder()
-			.model((request.model() != null) ? request.model() : model())
-			.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens())
-			.temperature(request.temperature())
-			.topP(request.topP());
+		return new Prompt(SpringAiMessages.toSpringAi(request.messages()), options(request));
+	}
+
+	/**
+	 * The model's own options with the request's on top. Spring AI 2.0's models read a
+	 * prompt's options as their own options class (OpenAI's casts them), which only their
+	 * {@code getOptions().mutate()} builds; it keeps the model's configured defaults for
+	 * what the request leaves unset too. A model with the interface's plain options,
+	 * which carry neither tools nor a schema, is sent the chain's own.
+	 */
+	private ChatOptions options(ChatRequest request) {
+		ChatOptions.Builder<?> options = this.model.getOptions().mutate();
+		if (!(options instanceof ToolCallingChatOptions.Builder<?>)) {
+			options = ChainChatOptions.builder().combineWith(options);
+		}
+		options.model((request.model() != null) ? request.model() : model());
+		options.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens());
+		if (request.temperature() != null) {
+			options.temperature(request.temperature());
+		}
+		if (request.topP() != null) {
+			options.topP(request.topP());
+		}
 		if (!request.stop().isEmpty()) {
 			options.stopSequences(request.stop());
 		}
-		List<ToolCallback> tools = new ArrayList<>();
-		for (ToolDefinition tool : request.tools()) {
-			tools.add(new DefinitionOnlyToolCallback(tool));
+		if (options instanceof ToolCallingChatOptions.Builder<?> calling) {
+			List<ToolCallback> tools = new ArrayList<>();
+			for (ToolDefinition tool : request.tools()) {
+				tools.add(new DefinitionOnlyToolCallback(tool));
+			}
+			calling.toolCallbacks(tools);
 		}
-		options.toolCallbacks(tools);
-		return new Prompt(SpringAiMessages.toSpringAi(request.messages()), options.build());
+		JsonSchemaFormat schema = request.jsonSchema();
+		if (schema != null && options instanceof StructuredOutputChatOptions.Builder<?> structured) {
+			structured.outputSchema(schema.schema());
+		}
+		return options.build();
 	}
 
 	private Generation onlyGeneration(org.springframework.ai.chat.model.ChatResponse response) {

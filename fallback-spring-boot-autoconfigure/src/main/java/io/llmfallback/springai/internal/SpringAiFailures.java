@@ -21,13 +21,20 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * {@code NonTransientAiException} for the rest, with the provider's HTTP status and error
  * body in the message ({@code "429 - {...}"}); their HTTP clients throw
  * {@code RestClientResponseException} and {@code WebClientResponseException} with the
- * status itself. The status decides when there is one.
+ * status itself, and Spring AI 2.0's OpenAI model lets the official OpenAI SDK's
+ * exceptions through, with theirs. The status decides when there is one.
  */
 final class SpringAiFailures {
 
 	private static final String TRANSIENT = "org.springframework.ai.retry.TransientAiException";
 
 	private static final String NON_TRANSIENT = "org.springframework.ai.retry.NonTransientAiException";
+
+	/**
+	 * What the official OpenAI SDK, under Spring AI 2.0's OpenAI model, throws for an
+	 * error answer; its {@code statusCode()} is the HTTP status.
+	 */
+	private static final String OPENAI_SDK = "com.openai.errors.OpenAIServiceException";
 
 	/**
 	 * Spring AI's messages start with the status; only the first few characters are read.
@@ -56,6 +63,12 @@ final class SpringAiFailures {
 			if (cause instanceof WebClientResponseException response) {
 				return response.getStatusCode().value();
 			}
+			if (isA(cause, OPENAI_SDK)) {
+				Integer status = sdkStatus(cause);
+				if (status != null) {
+					return status;
+				}
+			}
 			if (isA(cause, TRANSIENT) || isA(cause, NON_TRANSIENT)) {
 				Integer status = leadingStatus(cause.getMessage());
 				if (status != null) {
@@ -64,6 +77,20 @@ final class SpringAiFailures {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The status of the SDK's exception, read reflectively: the SDK is the application's
+	 * dependency, not the starter's.
+	 */
+	private static @Nullable Integer sdkStatus(Throwable failure) {
+		try {
+			Object status = failure.getClass().getMethod("statusCode").invoke(failure);
+			return (status instanceof Integer code && code >= 100 && code <= 599) ? code : null;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private static @Nullable Integer leadingStatus(@Nullable String message) {

@@ -1,0 +1,204 @@
+package io.llmfallback.springai;
+
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
+import io.llmfallback.autoconfigure.LlmFallbackSpringAiAutoConfiguration;
+import io.llmfallback.chain.AttemptRecord;
+import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.model.ChatRequest;
+import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.support.OpenAiStubs;
+import io.llmfallback.support.WireMockProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.ai.chat.client.AdvisorParams;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.converter.BeanOutputConverter;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Spring AI's own OpenAI model (the official SDK's client underneath) as a provider of a
+ * chain, and {@code ChatClient}'s native structured output through a chain, both over
+ * loopback HTTP in OpenAI's wire format
+ * (https://platform.openai.com/docs/api-reference/chat/create: {@code tools},
+ * {@code response_format} of type {@code json_schema}).
+ */
+class SpringAiOpenAiModelTests {
+
+	@RegisterExtension
+	static final WireMockExtension openAi = WireMockProviders.server();
+
+	private static final String WEATHER = "{\\\"city\\\":\\\"Paris\\\",\\\"celsius\\\":24}";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+				LlmFallbackSpringAiAutoConfiguration.class))
+		.withPropertyValues("spring.ai.retry.max-attempts=0");
+
+	/**
+	 * A chain whose one provider is Spring AI's OpenAI model, with the SDK's retries off.
+	 */
+	private ApplicationContextRunner withSpringAiOpenAiModel() {
+		return this.contextRunner
+			.withBean("openAiChatModel", ChatModel.class,
+					() -> OpenAiChatModel.builder()
+						.options(OpenAiChatOptions.builder()
+							.baseUrl(openAi.baseUrl() + "/v1")
+							.apiKey("sk-test-key-1234567890")
+							.model("gpt-4o")
+							.temperature(0.3)
+							.maxRetries(0)
+							.build())
+						.build())
+			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
+					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o-mini",
+					"llm.fallback.chains.assistant.providers=gpt");
+	}
+
+	@Test
+	void springAisOpenAiModelIsSentTheRequestsToolsAndSchemaInItsOwnOptions() {
+		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(WEATHER, 30, 9)));
+		withSpringAiOpenAiModel().run((context) -> {
+			ChatRequest request = ChatRequest.ofUser("The weather in Paris?")
+				.withTools(List.of(new ToolDefinition("currentWeather", "The current weather in a city",
+						"{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}")), null)
+				.withJsonSchema("weather", WEATHER_SCHEMA);
+
+			ChainResponse served = context.getBean(FallbackChains.class).chain("assistant").chat(request).block();
+
+			assertThat(served.text()).isEqualTo("{\"city\":\"Paris\",\"celsius\":24}");
+			assertThat(served.attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+				.containsExactly(tuple("gpt", "success"));
+			openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+				.withRequestBody(matchingJsonPath("$.model", equalTo("gpt-4o-mini")))
+				// The model's own default, which the request leaves unset.
+				.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.3")))
+				.withRequestBody(matchingJsonPath("$.tools[0].function.name", equalTo("currentWeather")))
+				.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_schema")))
+				.withRequestBody(
+						matchingJsonPath("$.response_format.json_schema.schema", equalToJson(WEATHER_SCHEMA))));
+		});
+	}
+
+	@Test
+	void springAisOpenAiModelFallsOverOnA503WithOneHttpCall() {
+		openAi.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(503, "server_error", "", "The server is overloaded")));
+		withSpringAiOpenAiModel()
+			.withBean("backupModel", ChatModel.class,
+					() -> (prompt) -> new org.springframework.ai.chat.model.ChatResponse(
+							List.of(new org.springframework.ai.chat.model.Generation(
+									new org.springframework.ai.chat.messages.AssistantMessage("Hello there.")))))
+			.withPropertyValues("llm.fallback.providers.backup.type=spring-ai",
+					"llm.fallback.providers.backup.bean=backupModel", "llm.fallback.providers.backup.model=backup-1",
+					"llm.fallback.chains.assistant.providers=gpt,backup")
+			.run((context) -> {
+				ChainResponse served = context.getBean(FallbackChains.class)
+					.chain("assistant")
+					.chat(ChatRequest.ofUser("Say hello"))
+					.block();
+
+				assertThat(served.text()).isEqualTo("Hello there.");
+				assertThat(served.attempts()).extracting(AttemptRecord::provider, AttemptRecord::category)
+					.containsExactly(tuple("gpt", FailureCategory.OVERLOADED), tuple("backup", null));
+				openAi.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+			});
+	}
+
+	@Test
+	void springAisOpenAiModelWhoseSdkWouldRetryInsideAnAttemptFailsStartUp() {
+		this.contextRunner
+			.withBean("openAiChatModel", ChatModel.class,
+					() -> OpenAiChatModel.builder()
+						.options(OpenAiChatOptions.builder()
+							.baseUrl(openAi.baseUrl() + "/v1")
+							.apiKey("sk-test-key-1234567890")
+							.model("gpt-4o")
+							.build())
+						.build())
+			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
+					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o",
+					"llm.fallback.chains.assistant.providers=gpt")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Provider 'gpt' calls Spring AI model bean 'openAiChatModel'")
+				.hasMessageContaining("retries up to 3 times inside each attempt")
+				.hasMessageContaining("maxRetries 0")
+				.hasMessageNotContaining("sk-test"));
+	}
+
+	@Test
+	void chatClientsNativeStructuredOutputReachesTheProviderAsAJsonSchema() {
+		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(WEATHER, 30, 9)));
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=openai",
+				"llm.fallback.providers.gpt.base-url=" + openAi.baseUrl(), "llm.fallback.providers.gpt.model=gpt-4o",
+				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
+				"llm.fallback.chains.assistant.providers=gpt")
+			.run((context) -> {
+				Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
+					.prompt()
+					.advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
+					.user("The weather in Paris?")
+					.call()
+					.entity(Weather.class);
+
+				assertThat(weather).isEqualTo(new Weather("Paris", 24));
+				String schema = new BeanOutputConverter<>(Weather.class).getJsonSchema();
+				// The schema goes as OpenAI's response format, not as instructions in
+				// the prompt.
+				openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+					.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_schema")))
+					.withRequestBody(matchingJsonPath("$.response_format.json_schema.strict", equalTo("true")))
+					.withRequestBody(matchingJsonPath("$.response_format.json_schema.schema", equalToJson(schema)))
+					.withRequestBody(matchingJsonPath("$.messages[0].content", notContaining("JSON Schema"))));
+			});
+	}
+
+	@Test
+	void withoutNativeStructuredOutputChatClientAsksInThePromptAndNoSchemaIsSent() {
+		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(WEATHER, 30, 9)));
+		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=openai",
+				"llm.fallback.providers.gpt.base-url=" + openAi.baseUrl(), "llm.fallback.providers.gpt.model=gpt-4o",
+				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
+				"llm.fallback.chains.assistant.providers=gpt")
+			.run((context) -> {
+				Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
+					.prompt()
+					.user("The weather in Paris?")
+					.call()
+					.entity(Weather.class);
+
+				assertThat(weather).isEqualTo(new Weather("Paris", 24));
+				openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+					.withRequestBody(notContaining("\"response_format\""))
+					.withRequestBody(matchingJsonPath("$.messages[0].content", containing("JSON Schema"))));
+			});
+	}
+
+	private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
+			+ "\"celsius\":{\"type\":\"integer\"}},\"required\":[\"city\",\"celsius\"],\"additionalProperties\":false}";
+
+	record Weather(String city, int celsius) {
+	}
+
+}

@@ -99,9 +99,11 @@ final class StreamFallover {
 	 */
 	private Flux<ChatChunk> continueStream(RequestRun run, ChatRequest request, int from, StreamedAnswer cut,
 			ChainInterruptedException interruption, AtomicReference<@Nullable ChainResponse> served) {
-		int index = continuingProvider(run, request, from);
+		int index = continuingProvider(run, request.withPrefill(cut.text()), from);
 		if (index == NONE) {
-			return Flux.error(interruption);
+			// With the providers the search skipped among its attempts.
+			return Flux.error(new ChainInterruptedException(this.parts.name(), run.operation, run.attempts(),
+					interruption.getFailure(), interruption.getCharactersStreamed()));
 		}
 		LlmProvider provider = this.parts.provider(index);
 		long start = ReactorTime.nanos();
@@ -132,21 +134,23 @@ final class StreamFallover {
 
 	/**
 	 * The index of the first provider from {@code from} on that accepts a prefill and is
-	 * not skipped, its call taken, or {@link #NONE}. A provider whose model lacks what
-	 * the request needs (tools, images, a schema, the context window) is recorded as
-	 * skipped and the next one that accepts a prefill is asked: the continuation is sent
-	 * the same tools and images the cut answer had.
+	 * not skipped, its call taken, or {@link #NONE}. A provider the plan skips (its model
+	 * lacks what the prefilled request needs: tools, images, a schema, a context window
+	 * that holds the text so far too; or a spend limit keeps it back) is recorded as
+	 * skipped and the next one that accepts a prefill is asked.
 	 */
-	private int continuingProvider(RequestRun run, ChatRequest request, int from) {
-		for (int index = this.plan.prefillProviderFrom(from); index < this.parts.providers().size(); index = this.plan
-			.prefillProviderFrom(index + 1)) {
-			AttemptOutcome skipped = this.plan.skip(run, request, index);
+	private int continuingProvider(RequestRun run, ChatRequest prefilled, int from) {
+		int size = this.parts.providers().size();
+		int index = this.plan.prefillProviderFrom(from);
+		while (index < size) {
+			AttemptOutcome skipped = this.plan.skip(run, prefilled, index);
 			if (skipped == AttemptOutcome.BUDGET_EXHAUSTED) {
 				return NONE;
 			}
 			if (skipped == null) {
 				return this.plan.takeCall(run, this.parts.provider(index), index, false) ? index : NONE;
 			}
+			index = this.plan.prefillProviderFrom(index + 1);
 		}
 		return NONE;
 	}

@@ -199,6 +199,51 @@ class FallbackChainStreamHttpTest {
 	}
 
 	@Test
+	void aContinuationPassesOverAProviderWhoseContextWindowHoldsThePromptButNotTheTextSoFar() {
+		serve(OPENAI, cutAfterHello());
+		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		// The prompt is 10 tokens by the chain's estimate; with "Hello" prefilled, 12.
+		ProviderCapabilities elevenTokens = new ProviderCapabilities(true, true, true, 11);
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
+				provider("claude-small", ProviderType.ANTHROPIC, "claude-small", elevenTokens),
+				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
+
+		StepVerifier
+			.create(chain.stream(ChatRequest.ofUser("Tell me a short story about a lighthouse"), "chat")
+				.map(ChatChunk::text)
+				.collectList())
+			.assertNext((texts) -> assertThat(String.join("", texts)).isEqualTo("Hello there!"))
+			.expectComplete()
+			.verify(VERIFY_TIMEOUT);
+		assertThat(this.outcomes.get(0).attempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+			.containsExactly(tuple("gpt", "stream-truncated"), tuple("claude-small", "context-window-exceeded"),
+					tuple("claude", "success"));
+	}
+
+	@Test
+	void whenEveryProviderThatAcceptsAPrefillIsSkippedTheCallerGetsTheInterruption() {
+		serve(OPENAI, cutAfterHello());
+		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
+				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"), provider("claude-without-tools",
+						ProviderType.ANTHROPIC, "claude-3-haiku", new ProviderCapabilities(false, true, true, null)));
+		ChatRequest withTool = ChatRequest.ofUser("Hi")
+			.withTools(List.of(new ToolDefinition("orderStatus", "An order's status", "{\"type\":\"object\"}")), null);
+
+		StepVerifier.create(chain.stream(withTool, "chat").map(ChatChunk::text))
+			.expectNext("Hello")
+			.expectErrorSatisfies((ex) -> {
+				ChainInterruptedException interrupted = (ChainInterruptedException) ex;
+				assertThat(interrupted.getFailure().getCategory()).isEqualTo(FailureCategory.STREAM_TRUNCATED);
+				assertThat(interrupted.getAttempts()).extracting(AttemptRecord::provider, AttemptRecord::label)
+					.containsExactly(tuple("gpt", "stream-truncated"),
+							tuple("claude-without-tools", "tools-unsupported"));
+			})
+			.verify(VERIFY_TIMEOUT);
+		server.verify(0, postRequestedFor(urlPathEqualTo(ANTHROPIC)));
+	}
+
+	@Test
 	void aPrefillIsSentWithoutTrailingWhitespaceAndTheContinuationDoesNotRepeatIt() {
 		// Anthropic refuses a prefill ending in whitespace; the model writes the space
 		// again, once is enough.

@@ -33,7 +33,11 @@ import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.DefaultChatOptions;
+import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.retry.TransientAiException;
 import org.springframework.ai.tool.ToolCallback;
@@ -201,6 +205,56 @@ class LlmFallbackSpringAiTests {
 				assertThat(served.attempts()).extracting(AttemptRecord::provider, AttemptRecord::outcome)
 					.containsExactly(org.assertj.core.groups.Tuple.tuple("flaky", AttemptOutcome.TOOLS_UNSUPPORTED),
 							org.assertj.core.groups.Tuple.tuple("backup", AttemptOutcome.SUCCESS));
+			});
+	}
+
+	@Test
+	void aModelIsSentItsOwnOptionsClassAndSkippedForWhatItCannotCarry() {
+		this.contextRunner.withBean("ownOptionsModel", OwnOptionsModel.class, OwnOptionsModel::new)
+			.withPropertyValues("llm.fallback.providers.own.type=spring-ai",
+					"llm.fallback.providers.own.bean=ownOptionsModel", "llm.fallback.providers.own.model=own-1",
+					"llm.fallback.providers.backup.type=spring-ai", "llm.fallback.providers.backup.bean=backupModel",
+					"llm.fallback.providers.backup.model=backup-1",
+					"llm.fallback.chains.assistant.providers=own,backup")
+			.run((context) -> {
+				FallbackChains chains = context.getBean(FallbackChains.class);
+				OwnOptionsModel own = context.getBean(OwnOptionsModel.class);
+
+				var plain = chains.chain("assistant").chat(ChatRequest.ofUser("Say hello")).block();
+				assertThat(plain.text()).isEqualTo("Hello with own-1 at 0.7");
+				assertThat(own.calls).hasValue(1);
+
+				ChatRequest withTool = ChatRequest.ofUser("Weather in Paris?")
+					.withTools(List.of(new io.llmfallback.model.ToolDefinition("get_weather", "The weather",
+							"{\"type\":\"object\"}")), null);
+				var toolCall = chains.chain("assistant").chat(withTool).block();
+				assertThat(toolCall.attempts()).extracting(AttemptRecord::provider, AttemptRecord::outcome)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("own", AttemptOutcome.TOOLS_UNSUPPORTED),
+							org.assertj.core.groups.Tuple.tuple("backup", AttemptOutcome.SUCCESS));
+				var schema = chains.chain("assistant")
+					.chat(ChatRequest.ofUser("Weather in Paris?").withJsonSchema("weather", "{\"type\":\"object\"}"))
+					.block();
+				assertThat(schema.attempts()).extracting(AttemptRecord::outcome)
+					.containsExactly(AttemptOutcome.JSON_SCHEMA_UNSUPPORTED, AttemptOutcome.SUCCESS);
+				assertThat(own.calls).hasValue(1);
+			});
+	}
+
+	@Test
+	void aModelWithSpringAisPlainOptionsIsSentTheSchemaInTheChainsOptions() {
+		this.contextRunner
+			.withPropertyValues("llm.fallback.providers.backup.type=spring-ai",
+					"llm.fallback.providers.backup.bean=backupModel", "llm.fallback.providers.backup.model=backup-1",
+					"llm.fallback.chains.assistant.providers=backup")
+			.run((context) -> {
+				context.getBean(FallbackChains.class)
+					.chain("assistant")
+					.chat(ChatRequest.ofUser("Say hello").withJsonSchema("greeting", "{\"type\":\"object\"}"))
+					.block();
+
+				Prompt sent = context.getBean(BackupModel.class).prompts.get(0);
+				assertThat(((StructuredOutputChatOptions) sent.getOptions()).getOutputSchema())
+					.isEqualTo("{\"type\":\"object\"}");
 			});
 	}
 
@@ -441,6 +495,51 @@ class LlmFallbackSpringAiTests {
 			Observation observation = this.registry.getCurrentObservation();
 			this.current.set((observation != null) ? observation.getContext() : null);
 			return new ChatResponse(List.of(new Generation(new AssistantMessage("Hello."))));
+		}
+
+	}
+
+	/**
+	 * A model with an options class of its own, which, as Spring AI 2.0's OpenAI model
+	 * does, it casts a prompt's options to; they carry no tools and no schema.
+	 */
+	static class OwnOptionsModel implements ChatModel {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Override
+		public ChatResponse call(Prompt prompt) {
+			this.calls.incrementAndGet();
+			OwnOptions options = (OwnOptions) prompt.getOptions();
+			return new ChatResponse(List.of(new Generation(
+					new AssistantMessage("Hello with " + options.getModel() + " at " + options.getTemperature()))));
+		}
+
+		@Override
+		public ChatOptions getOptions() {
+			return new OwnOptions.Builder().temperature(0.7).build();
+		}
+
+	}
+
+	static final class OwnOptions extends DefaultChatOptions {
+
+		OwnOptions(String model, Integer maxTokens, Double temperature) {
+			super(model, null, maxTokens, null, null, temperature, null, null);
+		}
+
+		@Override
+		public Builder mutate() {
+			return new Builder().model(getModel()).maxTokens(getMaxTokens()).temperature(getTemperature());
+		}
+
+		static final class Builder extends DefaultChatOptionsBuilder<Builder> {
+
+			@Override
+			public OwnOptions build() {
+				return new OwnOptions(this.model, this.maxTokens, this.temperature);
+			}
+
 		}
 
 	}

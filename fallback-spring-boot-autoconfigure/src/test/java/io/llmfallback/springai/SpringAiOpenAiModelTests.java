@@ -1,6 +1,7 @@
 package io.llmfallback.springai;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
@@ -14,6 +15,7 @@ import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.ai.chat.client.AdvisorParams;
@@ -24,6 +26,8 @@ import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -56,20 +60,23 @@ class SpringAiOpenAiModelTests {
 		.withPropertyValues("spring.ai.retry.max-attempts=0");
 
 	/**
-	 * A chain whose one provider is Spring AI's OpenAI model, with the SDK's retries off.
+	 * A chain whose one provider is Spring AI's OpenAI model, with the SDK's retries off
+	 * and a default temperature of its own.
 	 */
 	private ApplicationContextRunner withSpringAiOpenAiModel() {
+		return withSpringAiOpenAiModel((options) -> options.temperature(0.3).maxRetries(0));
+	}
+
+	/** A chain whose one provider is Spring AI's OpenAI model with these options. */
+	private ApplicationContextRunner withSpringAiOpenAiModel(Consumer<OpenAiChatOptions.Builder> customizer) {
+		OpenAiChatOptions.Builder options = OpenAiChatOptions.builder()
+			.baseUrl(openAi.baseUrl() + "/v1")
+			.apiKey("sk-test-key-1234567890")
+			.model("gpt-4o");
+		customizer.accept(options);
 		return this.contextRunner
 			.withBean("openAiChatModel", ChatModel.class,
-					() -> OpenAiChatModel.builder()
-						.options(OpenAiChatOptions.builder()
-							.baseUrl(openAi.baseUrl() + "/v1")
-							.apiKey("sk-test-key-1234567890")
-							.model("gpt-4o")
-							.temperature(0.3)
-							.maxRetries(0)
-							.build())
-						.build())
+					() -> OpenAiChatModel.builder().options(options.build()).build())
 			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
 					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o-mini",
 					"llm.fallback.chains.assistant.providers=gpt");
@@ -127,24 +134,33 @@ class SpringAiOpenAiModelTests {
 
 	@Test
 	void springAisOpenAiModelWhoseSdkWouldRetryInsideAnAttemptFailsStartUp() {
-		this.contextRunner
-			.withBean("openAiChatModel", ChatModel.class,
-					() -> OpenAiChatModel.builder()
-						.options(OpenAiChatOptions.builder()
-							.baseUrl(openAi.baseUrl() + "/v1")
-							.apiKey("sk-test-key-1234567890")
-							.model("gpt-4o")
-							.build())
-						.build())
-			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
-					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o",
-					"llm.fallback.chains.assistant.providers=gpt")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("Provider 'gpt' calls Spring AI model bean 'openAiChatModel'")
-				.hasMessageContaining("retries up to 3 times inside each attempt")
-				.hasMessageContaining("maxRetries 0")
-				.hasMessageNotContaining("sk-test"));
+		withSpringAiOpenAiModel((options) -> {
+		}).run((context) -> assertThat(context).getFailure()
+			.rootCause()
+			.hasMessageContaining("Provider 'gpt' calls Spring AI model bean 'openAiChatModel'")
+			.hasMessageContaining("retries up to 3 times inside each attempt")
+			.hasMessageContaining("maxRetries 0")
+			.hasMessageNotContaining("sk-test"));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aRequestsTemperatureOverridesTheModelsAndItsOwnReasoningTokenCapRules(CapturedOutput output) {
+		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Hello there.", 12, 5)));
+		withSpringAiOpenAiModel((options) -> options.temperature(0.3).maxCompletionTokens(500).maxRetries(0))
+			.run((context) -> {
+				context.getBean(FallbackChains.class)
+					.chain("assistant")
+					.chat(ChatRequest.ofUser("Say hello").withTemperature(0.9))
+					.block();
+
+				openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+					.withRequestBody(matchingJsonPath("$.temperature", equalTo("0.9")))
+					.withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("500")))
+					.withRequestBody(notContaining("\"max_tokens\"")));
+				// Not sent a cap it would ignore, with a warning on every call.
+				assertThat(output).doesNotContain("Both maxTokens and maxCompletionTokens are set");
+			});
 	}
 
 	@Test

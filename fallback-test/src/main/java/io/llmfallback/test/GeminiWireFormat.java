@@ -64,10 +64,13 @@ final class GeminiWireFormat implements WireFormat {
 		ArrayNode declarations = JSON.createArrayNode();
 		request.path("tools").forEach((tool) -> tool.path("functionDeclarations").forEach(declarations::add));
 		JsonNode calling = request.path("toolConfig").path("functionCallingConfig");
+		String mode = WireFormat.string(calling, "mode");
 		Set<String> allowed = new HashSet<>();
-		calling.path("allowedFunctionNames").forEach((name) -> allowed.add(name.asString()));
-		Set<String> tools = WireFormat.offeredTools(declarations, "/name",
-				"NONE".equals(WireFormat.string(calling, "mode")), allowed);
+		// The API reads the allowed names in modes ANY and VALIDATED only.
+		if (mode.equals("ANY") || mode.equals("VALIDATED")) {
+			calling.path("allowedFunctionNames").forEach((name) -> allowed.add(name.asString()));
+		}
+		Set<String> tools = WireFormat.offeredTools(declarations, "/name", mode.equals("NONE"), allowed);
 		Completion completion = WireFormat.complete(answerer, system, contents, "parts",
 				config.path("maxOutputTokens").asLong(DEFAULT_MAX_TOKENS), json, tools,
 				toolResult(contents.get(contents.size() - 1)));

@@ -66,7 +66,7 @@ public final class SimulatedProvider implements AutoCloseable {
 	private final AtomicReference<@Nullable UnaryOperator<String>> script = new AtomicReference<>();
 
 	/**
-	 * The tool it calls when a request offers tools; {@code null} to answer in text.
+	 * The tool it calls when a request offers it; {@code null} to answer in text.
 	 */
 	private final AtomicReference<Completion.@Nullable ToolCall> toolCall = new AtomicReference<>();
 

@@ -15,10 +15,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * A simulator scripted to call a tool, read raw over loopback HTTP in each wire format,
- * unary and streamed: the call where the request offers tools, and the answer that quotes
- * the tool's result once the conversation carries it. Shapes after the API references:
- * https://platform.openai.com/docs/api-reference/chat/create (tools, tool_calls, streamed
- * tool_calls deltas with an index), https://docs.anthropic.com/en/api/messages and
+ * unary and streamed: the call where the request offers the tool, and the answer that
+ * quotes the tool's result once the conversation carries it. Shapes after the API
+ * references: https://platform.openai.com/docs/api-reference/chat/create (tools,
+ * tool_calls, streamed tool_calls deltas with an index),
+ * https://docs.anthropic.com/en/api/messages and
  * https://docs.anthropic.com/en/docs/build-with-claude/streaming (tool_use blocks,
  * input_json_delta), https://ai.google.dev/api/caching#FunctionCall (functionCall and
  * functionResponse parts, functionCallingConfig).
@@ -198,13 +199,22 @@ class SimulatedToolCallTests extends SimulatorTestSupport {
 
 	@Test
 	void eachWireFormatAnswersInTextWhenTheToolChoiceForcesAnotherTool() {
-		String openAiForcing = openAi(false, OPENAI_QUESTION).replace("\"stream\":false",
-				"\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"refund\"}}");
-		String anthropicForcing = anthropic(false, "Where is order A-1042?").replace("\"stream\":false",
-				"\"tool_choice\":{\"type\":\"tool\",\"name\":\"refund\"}");
-		String geminiForcing = gemini(GEMINI_QUESTION).replace("{\"tools\"",
-				"{\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\","
-						+ "\"allowedFunctionNames\":[\"refund\"]}},\"tools\"");
+		// Each request offers the scripted tool and a refund tool, and forces the refund.
+		String openAiForcing = openAi(false, OPENAI_QUESTION)
+			.replace("\"tools\":[",
+					"\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"refund\","
+							+ "\"parameters\":{\"type\":\"object\"}}},")
+			.replace("\"stream\":false", "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"refund\"}}");
+		String anthropicForcing = anthropic(false, "Where is order A-1042?")
+			.replace("\"tools\":[", "\"tools\":[{\"name\":\"refund\",\"input_schema\":{\"type\":\"object\"}},")
+			.replace("\"stream\":false", "\"tool_choice\":{\"type\":\"tool\",\"name\":\"refund\"}");
+		String geminiForcing = gemini(GEMINI_QUESTION)
+			.replace("\"functionDeclarations\":[",
+					"\"functionDeclarations\":[{\"name\":\"refund\",\"parameters\":{\"type\":\"object\"}},")
+			.replace("{\"tools\"", "{\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\","
+					+ "\"allowedFunctionNames\":[\"refund\"]}},\"tools\"");
+		assertThat(List.of(openAiForcing, anthropicForcing, geminiForcing)).allSatisfy(
+				(request) -> assertThat(WireFormat.parse(request).toString()).contains("orderStatus", "refund"));
 		assertThat(WireFormat.parse(post(OPENAI, "/v1/chat/completions", openAiForcing))
 			.at("/choices/0/message/content")
 			.stringValue()).isEqualTo("openai-sim echoes: Where is order A-1042?");

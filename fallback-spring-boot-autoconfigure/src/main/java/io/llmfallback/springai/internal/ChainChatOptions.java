@@ -68,7 +68,10 @@ public final class ChainChatOptions extends DefaultToolCallingChatOptions implem
 			return this;
 		}
 
-		/** These options with the other builder's, its schema too when it has one. */
+		/**
+		 * These options with the other builder's, its schema too when it is one of these
+		 * builders and has one: the interface gives no way to read another builder's.
+		 */
 		@Override
 		public Builder combineWith(ChatOptions.Builder<?> other) {
 			super.combineWith(other);

@@ -11,6 +11,7 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.JsonSchemaFormat;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.provider.ProviderCapabilities;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.ConfiguredProvider;
@@ -27,7 +28,9 @@ import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
@@ -44,30 +47,41 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 
 	private final ChatModel model;
 
+	private final ProviderCapabilities capabilities;
+
 	public SpringAiChatModelProvider(ProviderSettings settings, ChatModel model) {
 		super(settings);
 		this.model = model;
+		this.capabilities = carried(settings.capabilities(), modelOptions(model));
 	}
 
 	/**
 	 * How many times the model's own client retries inside a call, as its options say
 	 * ({@code getMaxRetries()}, which Spring AI 2.0's OpenAI options have), or 0 when
-	 * they do not say. Read reflectively: the model's options class is the application's
-	 * dependency, not the starter's.
+	 * they do not say.
 	 */
 	public static int clientRetries(ChatModel model) {
-		Object options = model.getOptions();
-		try {
-			Object retries = options.getClass().getMethod("getMaxRetries").invoke(options);
-			return (retries instanceof Integer count) ? count : 0;
-		}
-		catch (NoSuchMethodException ex) {
-			return 0;
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("Cannot read the retries of Spring AI model " + model.getClass().getName(),
-					ex);
-		}
+		ChatOptions options = model.getOptions();
+		Integer retries = (options != null) ? ReflectiveGetters.intValue(options, "getMaxRetries") : null;
+		return (retries != null) ? retries : 0;
+	}
+
+	/**
+	 * The configured capabilities, less what the model's options cannot carry to it:
+	 * tools without tool-calling options, a schema without structured-output options. The
+	 * chain skips the provider for such a request instead of dropping its tools or schema
+	 * unseen.
+	 */
+	private static ProviderCapabilities carried(ProviderCapabilities configured, ChatOptions.Builder<?> options) {
+		boolean tools = options instanceof ToolCallingChatOptions.Builder<?>;
+		boolean schema = options instanceof StructuredOutputChatOptions.Builder<?>;
+		return new ProviderCapabilities(configured.tools() && tools, configured.images(),
+				configured.jsonSchema() && schema, configured.contextWindow(), configured.imageUrls());
+	}
+
+	@Override
+	public ProviderCapabilities capabilities() {
+		return this.capabilities;
 	}
 
 	@Override
@@ -141,19 +155,36 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	}
 
 	/**
-	 * The model's own options with the request's on top. Spring AI 2.0's models read a
-	 * prompt's options as their own options class (OpenAI's casts them), which only their
-	 * {@code getOptions().mutate()} builds; it keeps the model's configured defaults for
-	 * what the request leaves unset too. A model with the interface's plain options,
-	 * which carry neither tools nor a schema, is sent the chain's own.
+	 * A builder of the model's own options, with its configured defaults. Spring AI 2.0's
+	 * models read a prompt's options as their own options class (OpenAI's casts them),
+	 * which only their {@code getOptions().mutate()} builds. Spring AI's portable
+	 * classes, which carry no schema or no tools, are read through their interfaces: for
+	 * them the chain's own options, which carry both, take their place.
+	 */
+	private static ChatOptions.Builder<?> modelOptions(ChatModel model) {
+		ChatOptions defaults = model.getOptions();
+		if (defaults == null) {
+			return ChainChatOptions.builder();
+		}
+		ChatOptions.Builder<?> options = defaults.mutate();
+		Class<?> type = options.getClass();
+		if (type == DefaultChatOptionsBuilder.class || type == DefaultToolCallingChatOptions.Builder.class) {
+			return ChainChatOptions.builder().combineWith(options);
+		}
+		return options;
+	}
+
+	/**
+	 * The request's options on top of the model's. The model's own output cap rules when
+	 * it has one for reasoning models ({@code maxCompletionTokens}, which OpenAI's
+	 * options keep over {@code maxTokens} with a warning on every call).
 	 */
 	private ChatOptions options(ChatRequest request) {
-		ChatOptions.Builder<?> options = this.model.getOptions().mutate();
-		if (!(options instanceof ToolCallingChatOptions.Builder<?>)) {
-			options = ChainChatOptions.builder().combineWith(options);
-		}
+		ChatOptions.Builder<?> options = modelOptions(this.model);
 		options.model((request.model() != null) ? request.model() : model());
-		options.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens());
+		if (ReflectiveGetters.intValue(this.model.getOptions(), "getMaxCompletionTokens") == null) {
+			options.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens());
+		}
 		if (request.temperature() != null) {
 			options.temperature(request.temperature());
 		}
@@ -163,6 +194,7 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 		if (!request.stop().isEmpty()) {
 			options.stopSequences(request.stop());
 		}
+		// What the options cannot carry, the chain does not send here (capabilities).
 		if (options instanceof ToolCallingChatOptions.Builder<?> calling) {
 			List<ToolCallback> tools = new ArrayList<>();
 			for (ToolDefinition tool : request.tools()) {

@@ -64,8 +64,8 @@ final class SpringAiFailures {
 				return response.getStatusCode().value();
 			}
 			if (isA(cause, OPENAI_SDK)) {
-				Integer status = sdkStatus(cause);
-				if (status != null) {
+				Integer status = ReflectiveGetters.intValue(cause, "statusCode");
+				if (status != null && status >= 100 && status <= 599) {
 					return status;
 				}
 			}
@@ -77,20 +77,6 @@ final class SpringAiFailures {
 			}
 		}
 		return null;
-	}
-
-	/**
-	 * The status of the SDK's exception, read reflectively: the SDK is the application's
-	 * dependency, not the starter's.
-	 */
-	private static @Nullable Integer sdkStatus(Throwable failure) {
-		try {
-			Object status = failure.getClass().getMethod("statusCode").invoke(failure);
-			return (status instanceof Integer code && code >= 100 && code <= 599) ? code : null;
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return null;
-		}
 	}
 
 	private static @Nullable Integer leadingStatus(@Nullable String message) {

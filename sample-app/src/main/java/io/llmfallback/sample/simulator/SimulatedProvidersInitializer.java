@@ -64,7 +64,7 @@ public final class SimulatedProvidersInitializer implements ApplicationContextIn
 	public static final ModelProfile GEMINI_PROFILE = new ModelProfile(Duration.ofMillis(100), 80);
 
 	/**
-	 * The tool every simulator calls when a request offers tools: the assistant's order
+	 * The tool every simulator calls when a request offers it: the assistant's order
 	 * lookup.
 	 */
 	public static final String TOOL = "orderStatus";

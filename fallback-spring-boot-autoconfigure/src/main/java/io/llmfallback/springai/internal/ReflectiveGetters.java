@@ -1,0 +1,28 @@
+package io.llmfallback.springai.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a getter of a class that is the application's dependency, not the starter's: a
+ * Spring AI model's own options, the exception of the SDK under it.
+ */
+final class ReflectiveGetters {
+
+	private ReflectiveGetters() {
+	}
+
+	/**
+	 * The int the public no-argument method of that name returns, or {@code null} when
+	 * the target has none, it returns no int, or it cannot be called.
+	 */
+	static @Nullable Integer intValue(Object target, String getter) {
+		try {
+			Object value = target.getClass().getMethod(getter).invoke(target);
+			return (value instanceof Integer number) ? number : null;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+}

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.ai.chat.client.AdvisorParams;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.converter.BeanOutputConverter;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -53,6 +56,9 @@ class SpringAiOpenAiModelTests {
 	static final WireMockExtension openAi = WireMockProviders.server();
 
 	private static final String WEATHER = "{\\\"city\\\":\\\"Paris\\\",\\\"celsius\\\":24}";
+
+	private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
+			+ "\"celsius\":{\"type\":\"integer\"}},\"required\":[\"city\",\"celsius\"],\"additionalProperties\":false}";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
@@ -113,9 +119,7 @@ class SpringAiOpenAiModelTests {
 			.willReturn(OpenAiStubs.error(503, "server_error", "", "The server is overloaded")));
 		withSpringAiOpenAiModel()
 			.withBean("backupModel", ChatModel.class,
-					() -> (prompt) -> new org.springframework.ai.chat.model.ChatResponse(
-							List.of(new org.springframework.ai.chat.model.Generation(
-									new org.springframework.ai.chat.messages.AssistantMessage("Hello there.")))))
+					() -> (prompt) -> new ChatResponse(List.of(new Generation(new AssistantMessage("Hello there.")))))
 			.withPropertyValues("llm.fallback.providers.backup.type=spring-ai",
 					"llm.fallback.providers.backup.bean=backupModel", "llm.fallback.providers.backup.model=backup-1",
 					"llm.fallback.chains.assistant.providers=gpt,backup")
@@ -163,56 +167,52 @@ class SpringAiOpenAiModelTests {
 			});
 	}
 
-	@Test
-	void chatClientsNativeStructuredOutputReachesTheProviderAsAJsonSchema() {
+	/** A chain of one OpenAI provider over HTTP, which answers the weather in JSON. */
+	private ApplicationContextRunner withOpenAiAnsweringTheWeather() {
 		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(WEATHER, 30, 9)));
-		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=openai",
+		return this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=openai",
 				"llm.fallback.providers.gpt.base-url=" + openAi.baseUrl(), "llm.fallback.providers.gpt.model=gpt-4o",
 				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
-				"llm.fallback.chains.assistant.providers=gpt")
-			.run((context) -> {
-				Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
-					.prompt()
-					.advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
-					.user("The weather in Paris?")
-					.call()
-					.entity(Weather.class);
+				"llm.fallback.chains.assistant.providers=gpt");
+	}
 
-				assertThat(weather).isEqualTo(new Weather("Paris", 24));
-				String schema = new BeanOutputConverter<>(Weather.class).getJsonSchema();
-				// The schema goes as OpenAI's response format, not as instructions in
-				// the prompt.
-				openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-					.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_schema")))
-					.withRequestBody(matchingJsonPath("$.response_format.json_schema.strict", equalTo("true")))
-					.withRequestBody(matchingJsonPath("$.response_format.json_schema.schema", equalToJson(schema)))
-					.withRequestBody(matchingJsonPath("$.messages[0].content", notContaining("JSON Schema"))));
-			});
+	@Test
+	void chatClientsNativeStructuredOutputReachesTheProviderAsAJsonSchema() {
+		withOpenAiAnsweringTheWeather().run((context) -> {
+			Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
+				.prompt()
+				.advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
+				.user("The weather in Paris?")
+				.call()
+				.entity(Weather.class);
+
+			assertThat(weather).isEqualTo(new Weather("Paris", 24));
+			String schema = new BeanOutputConverter<>(Weather.class).getJsonSchema();
+			// The schema goes as OpenAI's response format, not as instructions in
+			// the prompt.
+			openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+				.withRequestBody(matchingJsonPath("$.response_format.type", equalTo("json_schema")))
+				.withRequestBody(matchingJsonPath("$.response_format.json_schema.strict", equalTo("true")))
+				.withRequestBody(matchingJsonPath("$.response_format.json_schema.schema", equalToJson(schema)))
+				.withRequestBody(matchingJsonPath("$.messages[0].content", notContaining("JSON Schema"))));
+		});
 	}
 
 	@Test
 	void withoutNativeStructuredOutputChatClientAsksInThePromptAndNoSchemaIsSent() {
-		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion(WEATHER, 30, 9)));
-		this.contextRunner.withPropertyValues("llm.fallback.providers.gpt.type=openai",
-				"llm.fallback.providers.gpt.base-url=" + openAi.baseUrl(), "llm.fallback.providers.gpt.model=gpt-4o",
-				"llm.fallback.providers.gpt.api-key=sk-test-key-1234567890",
-				"llm.fallback.chains.assistant.providers=gpt")
-			.run((context) -> {
-				Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
-					.prompt()
-					.user("The weather in Paris?")
-					.call()
-					.entity(Weather.class);
+		withOpenAiAnsweringTheWeather().run((context) -> {
+			Weather weather = ChatClient.create(context.getBean(FallbackChainChatModel.class))
+				.prompt()
+				.user("The weather in Paris?")
+				.call()
+				.entity(Weather.class);
 
-				assertThat(weather).isEqualTo(new Weather("Paris", 24));
-				openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
-					.withRequestBody(notContaining("\"response_format\""))
-					.withRequestBody(matchingJsonPath("$.messages[0].content", containing("JSON Schema"))));
-			});
+			assertThat(weather).isEqualTo(new Weather("Paris", 24));
+			openAi.verify(
+					postRequestedFor(urlEqualTo(OpenAiStubs.PATH)).withRequestBody(notContaining("\"response_format\""))
+						.withRequestBody(matchingJsonPath("$.messages[0].content", containing("JSON Schema"))));
+		});
 	}
-
-	private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
-			+ "\"celsius\":{\"type\":\"integer\"}},\"required\":[\"city\",\"celsius\"],\"additionalProperties\":false}";
 
 	record Weather(String city, int celsius) {
 	}

@@ -51,8 +51,8 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 	 * Spring AI's retry auto-configuration makes from {@code spring.ai.retry.*}: unless
 	 * that makes no retry ({@code max-attempts=0}, Spring AI 2.0's number of retries),
 	 * start-up fails rather than let one attempt hide ten calls. So it does when the
-	 * model's own client retries: Spring AI 2.0's OpenAI model lets the official SDK
-	 * retry {@code maxRetries} times, 3 by default.
+	 * model's own client retries: Spring AI 2.0's OpenAI and Anthropic models let the
+	 * official SDKs retry {@code maxRetries} times, 3 and 2 by default.
 	 */
 	@Bean
 	BeanProviderFactory llmFallbackSpringAiProviders(BeanFactory beanFactory, Environment environment) {
@@ -64,11 +64,11 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 						+ "=0, the chain retries and falls over itself");
 			}
 			ChatModel model = beanFactory.getBean(beanName, ChatModel.class);
-			int clientRetries = SpringAiChatModelProvider.clientRetries(model);
-			if (clientRetries > 0) {
+			String clientRetries = SpringAiChatModelProvider.clientRetries(model);
+			if (clientRetries != null) {
 				throw new IllegalStateException("Provider '" + settings.name() + "' calls Spring AI model bean '"
-						+ beanName + "', whose client retries up to " + clientRetries
-						+ " times inside each attempt (maxRetries in its options): build it with maxRetries 0, "
+						+ beanName + "', whose client " + clientRetries
+						+ " inside each attempt (maxRetries in its options): build it with maxRetries 0, "
 						+ "the chain retries and falls over itself");
 			}
 			return new SpringAiChatModelProvider(settings, model);

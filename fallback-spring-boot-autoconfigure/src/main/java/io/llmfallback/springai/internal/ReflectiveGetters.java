@@ -11,6 +11,17 @@ final class ReflectiveGetters {
 	private ReflectiveGetters() {
 	}
 
+	/** Whether the target has a public no-argument method of that name. */
+	static boolean has(Object target, String getter) {
+		try {
+			target.getClass().getMethod(getter);
+			return true;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
 	/**
 	 * The int the public no-argument method of that name returns, or {@code null} when
 	 * the target has none, it returns no int, or it cannot be called.

@@ -56,14 +56,21 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	}
 
 	/**
-	 * How many times the model's own client retries inside a call, as its options say
-	 * ({@code getMaxRetries()}, which Spring AI 2.0's OpenAI options have), or 0 when
-	 * they do not say.
+	 * How the model's own client retries inside a call, as its options say
+	 * ({@code getMaxRetries()}, which Spring AI 2.0's OpenAI and Anthropic options have),
+	 * or {@code null} when it does not: no {@code maxRetries}, or 0. Unset, it is the
+	 * SDK's default (Anthropic's: 2).
 	 */
-	public static int clientRetries(ChatModel model) {
+	public static @Nullable String clientRetries(ChatModel model) {
 		ChatOptions options = model.getOptions();
-		Integer retries = (options != null) ? ReflectiveGetters.intValue(options, "getMaxRetries") : null;
-		return (retries != null) ? retries : 0;
+		if (options == null || !ReflectiveGetters.has(options, "getMaxRetries")) {
+			return null;
+		}
+		Integer retries = ReflectiveGetters.intValue(options, "getMaxRetries");
+		if (retries == null) {
+			return "retries as often as its SDK's default";
+		}
+		return (retries > 0) ? "retries up to " + retries + " times" : null;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.llmfallback.springai.internal;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
@@ -21,7 +22,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * {@code NonTransientAiException} for the rest, with the provider's HTTP status and error
  * body in the message ({@code "429 - {...}"}); their HTTP clients throw
  * {@code RestClientResponseException} and {@code WebClientResponseException} with the
- * status itself, and Spring AI 2.0's OpenAI model lets the official OpenAI SDK's
+ * status itself, and Spring AI 2.0's OpenAI and Anthropic models let their official SDKs'
  * exceptions through, with theirs. The status decides when there is one.
  */
 final class SpringAiFailures {
@@ -31,10 +32,12 @@ final class SpringAiFailures {
 	private static final String NON_TRANSIENT = "org.springframework.ai.retry.NonTransientAiException";
 
 	/**
-	 * What the official OpenAI SDK, under Spring AI 2.0's OpenAI model, throws for an
-	 * error answer; its {@code statusCode()} is the HTTP status.
+	 * What the official OpenAI and Anthropic SDKs, under Spring AI 2.0's models of the
+	 * same names, throw for an error answer; their {@code statusCode()} is the HTTP
+	 * status.
 	 */
-	private static final String OPENAI_SDK = "com.openai.errors.OpenAIServiceException";
+	private static final List<String> SDK_SERVICE_EXCEPTIONS = List.of("com.openai.errors.OpenAIServiceException",
+			"com.anthropic.errors.AnthropicServiceException");
 
 	/**
 	 * Spring AI's messages start with the status; only the first few characters are read.
@@ -63,7 +66,7 @@ final class SpringAiFailures {
 			if (cause instanceof WebClientResponseException response) {
 				return response.getStatusCode().value();
 			}
-			if (isA(cause, OPENAI_SDK)) {
+			if (isSdkServiceException(cause)) {
 				Integer status = ReflectiveGetters.intValue(cause, "statusCode");
 				if (status != null && status >= 100 && status <= 599) {
 					return status;
@@ -137,6 +140,15 @@ final class SpringAiFailures {
 	private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (test.test(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isSdkServiceException(Throwable failure) {
+		for (String type : SDK_SERVICE_EXCEPTIONS) {
+			if (isA(failure, type)) {
 				return true;
 			}
 		}

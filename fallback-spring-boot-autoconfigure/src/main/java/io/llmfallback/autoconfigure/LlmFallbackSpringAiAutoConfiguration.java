@@ -5,6 +5,7 @@ import java.util.Map;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.provider.internal.BeanProviderFactory;
 import io.llmfallback.springai.FallbackChainChatModel;
+import io.llmfallback.springai.internal.HiddenRetries;
 import io.llmfallback.springai.internal.SpringAiChatModelProvider;
 
 import org.springframework.ai.chat.model.ChatModel;
@@ -23,7 +24,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.util.ClassUtils;
 
 /**
  * Spring AI on both sides of the chains, when Spring AI's model API is on the class path:
@@ -41,35 +41,19 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 	/** The suffix of each chain's {@code ChatModel} bean name. */
 	public static final String BEAN_NAME_SUFFIX = "ChatModel";
 
-	private static final String SPRING_AI_RETRY = "org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration";
-
-	private static final String MAX_RETRIES = "spring.ai.retry.max-attempts";
-
 	/**
-	 * Providers of type {@code spring-ai}. The chain owns retries, but a Spring AI model
-	 * retries inside its call with the {@code RetryTemplate} it was built with, which
-	 * Spring AI's retry auto-configuration makes from {@code spring.ai.retry.*}: unless
-	 * that makes no retry ({@code max-attempts=0}, Spring AI 2.0's number of retries),
-	 * start-up fails rather than let one attempt hide ten calls. So it does when the
-	 * model's own client retries: Spring AI 2.0's OpenAI and Anthropic models let the
-	 * official SDKs retry {@code maxRetries} times, 3 and 2 by default.
+	 * Providers of type {@code spring-ai}. The chain owns retries: start-up fails when
+	 * the model would retry inside its call ({@link HiddenRetries}) rather than let one
+	 * attempt hide up to eleven calls and minutes of backoff.
 	 */
 	@Bean
-	BeanProviderFactory llmFallbackSpringAiProviders(BeanFactory beanFactory, Environment environment) {
+	BeanProviderFactory llmFallbackSpringAiProviders(BeanFactory beanFactory) {
 		return (settings, beanName) -> {
-			if (ClassUtils.isPresent(SPRING_AI_RETRY, getClass().getClassLoader())
-					&& environment.getProperty(MAX_RETRIES, Integer.class, 10) != 0) {
-				throw new IllegalStateException("Provider '" + settings.name() + "' calls Spring AI model bean '"
-						+ beanName + "', which would retry inside each attempt: set " + MAX_RETRIES
-						+ "=0, the chain retries and falls over itself");
-			}
 			ChatModel model = beanFactory.getBean(beanName, ChatModel.class);
-			String clientRetries = SpringAiChatModelProvider.clientRetries(model);
-			if (clientRetries != null) {
+			String retries = HiddenRetries.of(model);
+			if (retries != null) {
 				throw new IllegalStateException("Provider '" + settings.name() + "' calls Spring AI model bean '"
-						+ beanName + "', whose client " + clientRetries
-						+ " inside each attempt (maxRetries in its options): build it with maxRetries 0, "
-						+ "the chain retries and falls over itself");
+						+ beanName + "', which " + retries + "; the chain retries and falls over itself");
 			}
 			return new SpringAiChatModelProvider(settings, model);
 		};

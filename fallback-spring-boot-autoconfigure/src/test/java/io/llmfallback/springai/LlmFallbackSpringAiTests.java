@@ -39,7 +39,9 @@ import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.retry.RetryUtils;
 import org.springframework.ai.retry.TransientAiException;
+import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -47,6 +49,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryTemplate;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -65,8 +68,7 @@ class LlmFallbackSpringAiTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
 				LlmFallbackSpringAiAutoConfiguration.class))
-		.withUserConfiguration(BackupModelConfiguration.class)
-		.withPropertyValues("spring.ai.retry.max-attempts=0");
+		.withUserConfiguration(BackupModelConfiguration.class);
 
 	private ApplicationContextRunner withFailingPrimary() {
 		openAi.stubFor(OpenAiStubs.chatCompletion()
@@ -319,30 +321,62 @@ class LlmFallbackSpringAiTests {
 			});
 	}
 
-	@Test
-	void aSpringAiModelThatWouldRetryInsideAnAttemptFailsStartUp() {
-		this.contextRunner
-			.withPropertyValues("spring.ai.retry.max-attempts=3", "llm.fallback.providers.flaky.type=spring-ai",
-					"llm.fallback.providers.flaky.bean=flakyModel", "llm.fallback.providers.flaky.model=flaky-1",
-					"llm.fallback.chains.assistant.providers=flaky")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("Provider 'flaky'")
-				.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
+	/**
+	 * A chain of one model built, as Spring AI's starters build theirs, with the
+	 * {@code RetryTemplate} Spring AI's retry auto-configuration makes.
+	 */
+	private ApplicationContextRunner withTemplateModel() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+							LlmFallbackSpringAiAutoConfiguration.class, SpringAiRetryAutoConfiguration.class))
+			.withBean("templateModel", TemplateModel.class)
+			.withPropertyValues("llm.fallback.providers.templated.type=spring-ai",
+					"llm.fallback.providers.templated.bean=templateModel",
+					"llm.fallback.providers.templated.model=templated-1",
+					"llm.fallback.chains.assistant.providers=templated");
 	}
 
 	@Test
-	void springAiRetryLeftAtItsDefaultFailsStartUpToo() {
+	void aModelWhoseRetryTemplateWouldRetryInsideAnAttemptFailsStartUp() {
+		// Three retries, and Spring AI's default of ten.
+		for (String[] retries : List.of(new String[] { "spring.ai.retry.max-attempts=3" }, new String[0])) {
+			withTemplateModel().withPropertyValues(retries)
+				.run((context) -> assertThat(context).getFailure()
+					.rootCause()
+					.hasMessageContaining("Provider 'templated' calls Spring AI model bean 'templateModel', which "
+							+ "retries with its RetryTemplate inside each attempt")
+					.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
+		}
+	}
+
+	@Test
+	void aModelWhoseRetryTemplateMakesNoRetryIsCalledOncePerAttempt() {
+		withTemplateModel().withPropertyValues("spring.ai.retry.max-attempts=0").run((context) -> {
+			assertThatThrownBy(() -> context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.chat(ChatRequest.ofUser("Say hello"))
+				.block()).isInstanceOf(ChainExhaustedException.class);
+
+			assertThat(context.getBean(TemplateModel.class).calls).hasValue(1);
+		});
+	}
+
+	@Test
+	void aModelWithoutARetryTemplateNeedsNoSpringAiRetrySetting() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
-					LlmFallbackAutoConfiguration.class, LlmFallbackSpringAiAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
+							LlmFallbackSpringAiAutoConfiguration.class, SpringAiRetryAutoConfiguration.class))
 			.withUserConfiguration(BackupModelConfiguration.class)
-			.withPropertyValues("llm.fallback.providers.flaky.type=spring-ai",
-					"llm.fallback.providers.flaky.bean=flakyModel", "llm.fallback.providers.flaky.model=flaky-1",
-					"llm.fallback.chains.assistant.providers=flaky")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
+			.withPropertyValues("llm.fallback.providers.backup.type=spring-ai",
+					"llm.fallback.providers.backup.bean=backupModel", "llm.fallback.providers.backup.model=backup-1",
+					"llm.fallback.chains.assistant.providers=backup")
+			.run((context) -> assertThat(context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.chat(ChatRequest.ofUser("Say hello"))
+				.block()
+				.text()).isEqualTo("Hello there."));
 	}
 
 	@Test
@@ -540,6 +574,31 @@ class LlmFallbackSpringAiTests {
 				return new OwnOptions(this.model, this.maxTokens, this.temperature);
 			}
 
+		}
+
+	}
+
+	/**
+	 * A model that, as Spring AI's models built on Spring's HTTP clients do, calls
+	 * through the {@code RetryTemplate} it was built with; every call fails as Spring
+	 * AI's clients fail on a 503.
+	 */
+	static class TemplateModel implements ChatModel {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		private final RetryTemplate retryTemplate;
+
+		TemplateModel(RetryTemplate retryTemplate) {
+			this.retryTemplate = retryTemplate;
+		}
+
+		@Override
+		public ChatResponse call(Prompt prompt) {
+			return RetryUtils.execute(this.retryTemplate, () -> {
+				this.calls.incrementAndGet();
+				throw new TransientAiException("503 - {\"error\":{\"message\":\"Overloaded\"}}");
+			});
 		}
 
 	}

@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackSpringAiAutoConfiguration;
 import io.llmfallback.chain.AttemptRecord;
+import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatRequest;
@@ -41,6 +44,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -62,8 +66,7 @@ class SpringAiOpenAiModelTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, LlmFallbackAutoConfiguration.class,
-				LlmFallbackSpringAiAutoConfiguration.class))
-		.withPropertyValues("spring.ai.retry.max-attempts=0");
+				LlmFallbackSpringAiAutoConfiguration.class));
 
 	/**
 	 * A chain whose one provider is Spring AI's OpenAI model, with the SDK's retries off
@@ -142,9 +145,59 @@ class SpringAiOpenAiModelTests {
 		}).run((context) -> assertThat(context).getFailure()
 			.rootCause()
 			.hasMessageContaining("Provider 'gpt' calls Spring AI model bean 'openAiChatModel'")
-			.hasMessageContaining("retries up to 3 times inside each attempt")
+			.hasMessageContaining("which lets its SDK client retry up to 3 times inside each attempt")
 			.hasMessageContaining("maxRetries 0")
 			.hasMessageNotContaining("sk-test"));
+	}
+
+	/**
+	 * A chain of Spring AI's OpenAI model built, as Spring AI's OpenAI starter builds it,
+	 * on an SDK client of its own, which retries as often as it was built to whatever the
+	 * model's options say.
+	 */
+	private ApplicationContextRunner withModelOnAClientRetrying(int clientRetries) {
+		return this.contextRunner
+			.withBean("openAiChatModel", ChatModel.class,
+					() -> OpenAiChatModel.builder()
+						.openAiClient(OpenAIOkHttpClient.builder()
+							.baseUrl(openAi.baseUrl() + "/v1")
+							.apiKey("sk-test-key-1234567890")
+							.maxRetries(clientRetries)
+							.build())
+						.openAiClientAsync(OpenAIOkHttpClientAsync.builder()
+							.baseUrl(openAi.baseUrl() + "/v1")
+							.apiKey("sk-test-key-1234567890")
+							.maxRetries(clientRetries)
+							.build())
+						.options(OpenAiChatOptions.builder().model("gpt-4o").maxRetries(3 - clientRetries).build())
+						.build())
+			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
+					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o-mini",
+					"llm.fallback.chains.assistant.providers=gpt");
+	}
+
+	@Test
+	void aModelOnAClientThatRetriesFailsStartUpWhateverItsOptionsSay() {
+		withModelOnAClientRetrying(2).run((context) -> assertThat(context).getFailure()
+			.rootCause()
+			.hasMessageContaining("Provider 'gpt' calls Spring AI model bean 'openAiChatModel', which lets its SDK "
+					+ "client retry up to 2 times inside each attempt")
+			.hasMessageContaining("set spring.ai.openai.chat.max-retries=0"));
+	}
+
+	@Test
+	void aModelOnAClientWithoutRetriesMakesOneHttpCallPerAttemptWhateverItsOptionsSay() {
+		openAi.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(OpenAiStubs.error(503, "server_error", "", "The server is overloaded")));
+		withModelOnAClientRetrying(0).run((context) -> {
+			assertThatThrownBy(() -> context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.chat(ChatRequest.ofUser("Say hello"))
+				.block()).isInstanceOfSatisfying(ChainExhaustedException.class,
+						(exhausted) -> assertThat(exhausted.getAttempts()).extracting(AttemptRecord::category)
+							.containsExactly(FailureCategory.OVERLOADED));
+			openAi.verify(1, postRequestedFor(urlEqualTo(OpenAiStubs.PATH)));
+		});
 	}
 
 	@Test

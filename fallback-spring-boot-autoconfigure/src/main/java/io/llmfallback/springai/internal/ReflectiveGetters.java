@@ -4,22 +4,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a getter of a class that is the application's dependency, not the starter's: a
- * Spring AI model's own options, the exception of the SDK under it.
+ * Spring AI model's own options, the SDK under it and its exceptions.
  */
 final class ReflectiveGetters {
 
 	private ReflectiveGetters() {
-	}
-
-	/** Whether the target has a public no-argument method of that name. */
-	static boolean has(Object target, String getter) {
-		try {
-			target.getClass().getMethod(getter);
-			return true;
-		}
-		catch (NoSuchMethodException ex) {
-			return false;
-		}
 	}
 
 	/**

@@ -56,24 +56,6 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	}
 
 	/**
-	 * How the model's own client retries inside a call, as its options say
-	 * ({@code getMaxRetries()}, which Spring AI 2.0's OpenAI and Anthropic options have),
-	 * or {@code null} when it does not: no {@code maxRetries}, or 0. Unset, it is the
-	 * SDK's default (Anthropic's: 2).
-	 */
-	public static @Nullable String clientRetries(ChatModel model) {
-		ChatOptions options = model.getOptions();
-		if (options == null || !ReflectiveGetters.has(options, "getMaxRetries")) {
-			return null;
-		}
-		Integer retries = ReflectiveGetters.intValue(options, "getMaxRetries");
-		if (retries == null) {
-			return "retries as often as its SDK's default";
-		}
-		return (retries > 0) ? "retries up to " + retries + " times" : null;
-	}
-
-	/**
 	 * The configured capabilities, less what the model's options cannot carry to it:
 	 * tools without tool-calling options, a schema without structured-output options. The
 	 * chain skips the provider for such a request instead of dropping its tools or schema

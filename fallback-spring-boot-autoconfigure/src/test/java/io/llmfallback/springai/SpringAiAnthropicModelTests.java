@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -13,8 +14,10 @@ import io.llmfallback.autoconfigure.LlmFallbackSpringAiAutoConfiguration;
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,27 @@ class SpringAiAnthropicModelTests {
 	}
 
 	@Test
+	void springAisAnthropicModelStreamsTheAnswerWithItsUsage() {
+		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(fixture("message-stream.sse"))));
+		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
+			AtomicReference<ChainResponse> served = new AtomicReference<>();
+
+			List<String> texts = context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
+				.map(ChatChunk::text)
+				.collectList()
+				.block();
+
+			assertThat(String.join("", texts)).isEqualTo("Hello!");
+			assertThat(served.get().response().provider()).isEqualTo("claude");
+			assertThat(served.get().response().usage()).isEqualTo(new TokenUsage(25, 15));
+		});
+	}
+
+	@Test
 	void springAisAnthropicModelFallsOverOnA529WithOneHttpCall() {
 		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(json(529, "error-529-overloaded.json")));
 		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
@@ -124,11 +148,12 @@ class SpringAiAnthropicModelTests {
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String fixture) {
+		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(fixture(fixture));
+	}
+
+	private static String fixture(String name) {
 		try {
-			return aResponse().withStatus(status)
-				.withHeader("Content-Type", "application/json")
-				.withBody(new ClassPathResource("fixtures/anthropic/" + fixture)
-					.getContentAsString(StandardCharsets.UTF_8));
+			return new ClassPathResource("fixtures/anthropic/" + name).getContentAsString(StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

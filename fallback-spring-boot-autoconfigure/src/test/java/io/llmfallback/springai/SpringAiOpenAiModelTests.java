@@ -1,6 +1,10 @@
 package io.llmfallback.springai;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -12,8 +16,11 @@ import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
+import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
+import io.llmfallback.model.TokenUsage;
+import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
@@ -35,7 +42,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.core.io.ClassPathResource;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -114,6 +123,62 @@ class SpringAiOpenAiModelTests {
 				.withRequestBody(
 						matchingJsonPath("$.response_format.json_schema.schema", equalToJson(WEATHER_SCHEMA))));
 		});
+	}
+
+	@Test
+	void springAisOpenAiModelStreamsTheAnswerWithItsUsage() {
+		stream("chat-completion-stream.sse");
+		withSpringAiOpenAiModel().run((context) -> {
+			AtomicReference<ChainResponse> served = new AtomicReference<>();
+
+			List<String> texts = context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
+				.map(ChatChunk::text)
+				.collectList()
+				.block();
+
+			assertThat(String.join("", texts)).isEqualTo("Hello there!");
+			assertThat(served.get().response().usage()).isEqualTo(new TokenUsage(9, 3));
+			assertThat(served.get().response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
+			openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
+				.withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
+		});
+	}
+
+	@Test
+	void springAisOpenAiModelStreamsParallelToolCallsWhole() {
+		stream("chat-completion-tool-calls-stream.sse");
+		withSpringAiOpenAiModel().run((context) -> {
+			AtomicReference<ChainResponse> served = new AtomicReference<>();
+			ChatRequest request = ChatRequest.ofUser("What do we know about INC-42?")
+				.withTools(List.of(new ToolDefinition("get_incident", "An incident", "{\"type\":\"object\"}"),
+						new ToolDefinition("get_runbook", "A runbook section", "{\"type\":\"object\"}")), null);
+
+			context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.stream(request, "chat", served::set)
+				.then()
+				.block();
+
+			assertThat(served.get().toolCalls()).extracting(ToolCall::name, ToolCall::arguments)
+				.containsExactly(tuple("get_incident", "{\"id\":\"INC-42\"}"),
+						tuple("get_runbook", "{\"service\":\"payments\",\"section\":\"rate limits\"}"));
+		});
+	}
+
+	/** OpenAI answers every request with the stream of that fixture. */
+	private static void stream(String fixture) {
+		try {
+			openAi.stubFor(OpenAiStubs.chatCompletion()
+				.willReturn(aResponse().withStatus(200)
+					.withHeader("Content-Type", "text/event-stream")
+					.withBody(new ClassPathResource("fixtures/openai/" + fixture)
+						.getContentAsString(StandardCharsets.UTF_8))));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Test

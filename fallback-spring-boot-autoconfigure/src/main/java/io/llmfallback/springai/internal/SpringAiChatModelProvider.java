@@ -124,19 +124,27 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	@Override
 	public Flux<ChatChunk> stream(ChatRequest request) {
 		return Flux.defer(() -> this.model.stream(prompt(request)))
-			.filter((response) -> !response.getResults().isEmpty())
-			.map((response) -> {
-				Generation generation = response.getResult();
-				AssistantMessage message = generation.getOutput();
-				Usage usage = response.getMetadata().getUsage();
-				// Models report usage on one chunk, usually the last, and none on the
-				// others.
-				boolean reported = usage != null && usage.getTotalTokens() != null && usage.getTotalTokens() > 0;
-				return new ChatChunk(text(message), generation.getMetadata().getFinishReason(),
-						reported ? usage(usage) : null, response.getMetadata().getModel(),
-						SpringAiMessages.toChainCalls(message.getToolCalls()));
-			})
+			.mapNotNull(this::chunk)
 			.onErrorMap((failure) -> SpringAiFailures.map(name(), failure));
+	}
+
+	/**
+	 * One response of a streamed answer as a chunk, or {@code null} for one that carries
+	 * nothing. Models report usage on one response, usually the last, which may have no
+	 * generation at all (OpenAI's usage comes in a chunk without choices).
+	 */
+	private @Nullable ChatChunk chunk(org.springframework.ai.chat.model.ChatResponse response) {
+		Usage usage = response.getMetadata().getUsage();
+		boolean reported = usage != null && usage.getTotalTokens() != null && usage.getTotalTokens() > 0;
+		TokenUsage tokens = reported ? usage(usage) : null;
+		String model = response.getMetadata().getModel();
+		if (response.getResults().isEmpty()) {
+			return reported ? new ChatChunk("", null, tokens, model, List.of()) : null;
+		}
+		Generation generation = response.getResult();
+		AssistantMessage message = generation.getOutput();
+		return new ChatChunk(text(message), generation.getMetadata().getFinishReason(), tokens, model,
+				SpringAiMessages.toChainCalls(message.getToolCalls()));
 	}
 
 	private Prompt prompt(ChatRequest request) {

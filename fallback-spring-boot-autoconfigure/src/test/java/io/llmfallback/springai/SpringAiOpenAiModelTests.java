@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -13,8 +14,10 @@ import com.openai.client.okhttp.OpenAIOkHttpClientAsync;
 import io.llmfallback.autoconfigure.LlmFallbackAutoConfiguration;
 import io.llmfallback.autoconfigure.LlmFallbackSpringAiAutoConfiguration;
 import io.llmfallback.chain.AttemptRecord;
+import io.llmfallback.chain.ChainAttemptObservationContext;
 import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainResponse;
+import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
 import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
@@ -24,6 +27,9 @@ import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +40,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.converter.BeanOutputConverter;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -165,6 +172,54 @@ class SpringAiOpenAiModelTests {
 				.containsExactly(tuple("get_incident", "{\"id\":\"INC-42\"}"),
 						tuple("get_runbook", "{\"service\":\"payments\",\"section\":\"rate limits\"}"));
 		});
+	}
+
+	@Test
+	void springAisOpenAiModelsOwnObservationIsAChildOfTheAttemptCalledAndStreamed() {
+		List<Observation.Context> started = new CopyOnWriteArrayList<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStart(Observation.Context context) {
+				started.add(context);
+			}
+
+		});
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry)
+			.withBean("openAiChatModel", ChatModel.class,
+					() -> OpenAiChatModel.builder()
+						.options(OpenAiChatOptions.builder()
+							.baseUrl(openAi.baseUrl() + "/v1")
+							.apiKey("sk-test-key-1234567890")
+							.model("gpt-4o")
+							.maxRetries(0)
+							.build())
+						.observationRegistry(registry)
+						.build())
+			.withPropertyValues("llm.fallback.providers.gpt.type=spring-ai",
+					"llm.fallback.providers.gpt.bean=openAiChatModel", "llm.fallback.providers.gpt.model=gpt-4o-mini",
+					"llm.fallback.chains.assistant.providers=gpt")
+			.run((context) -> {
+				FallbackChain chain = context.getBean(FallbackChains.class).chain("assistant");
+				openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(OpenAiStubs.completion("Hello.", 9, 2)));
+				chain.chat(ChatRequest.ofUser("Say hello")).block();
+				stream("chat-completion-stream.sse");
+				chain.stream(ChatRequest.ofUser("Say hello"), "chat").then().block();
+
+				List<Observation.Context> modelCalls = started.stream()
+					.filter(ChatModelObservationContext.class::isInstance)
+					.toList();
+				assertThat(modelCalls).hasSize(2)
+					.allSatisfy((call) -> assertThat(call.getParentObservation().getContextView())
+						.isInstanceOfSatisfying(ChainAttemptObservationContext.class,
+								(attempt) -> assertThat(attempt.provider().name()).isEqualTo("gpt")));
+			});
 	}
 
 	/** OpenAI answers every request with the stream of that fixture. */

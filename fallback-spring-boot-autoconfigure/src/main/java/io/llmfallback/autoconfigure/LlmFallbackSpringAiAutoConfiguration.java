@@ -50,7 +50,7 @@ public final class LlmFallbackSpringAiAutoConfiguration {
 	BeanProviderFactory llmFallbackSpringAiProviders(BeanFactory beanFactory) {
 		return (settings, beanName) -> {
 			ChatModel model = beanFactory.getBean(beanName, ChatModel.class);
-			String retries = HiddenRetries.of(model);
+			String retries = HiddenRetries.of(model, beanName);
 			if (retries != null) {
 				throw new IllegalStateException("Provider '" + settings.name() + "' calls Spring AI model bean '"
 						+ beanName + "', which " + retries + "; the chain retries and falls over itself");

@@ -1,8 +1,5 @@
 package io.llmfallback.openaiapi;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,6 +28,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.WireMockProviders;
 import io.llmfallback.test.Fault;
 import io.llmfallback.test.SimulatedProvider;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -113,8 +110,8 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aUnaryAnswerComesFromTheFallbackWithItsModelAndUsage() {
-		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
-		serve(ANTHROPIC, 200, fixture("anthropic/message.json"), "application/json");
+		serve(OPENAI, 503, Fixtures.read("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 200, Fixtures.read("anthropic/message.json"), "application/json");
 
 		ChatCompletion completion = client(KEY).chat().completions().create(params("summarize").build());
 
@@ -133,8 +130,8 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aStreamedAnswerComesFromTheFallbackWithEveryDeltaAndTheUsage() {
-		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
-		serve(ANTHROPIC, 200, fixture("anthropic/message-stream.sse"), "text/event-stream");
+		serve(OPENAI, 503, Fixtures.read("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 200, Fixtures.read("anthropic/message-stream.sse"), "text/event-stream");
 		ChatCompletionCreateParams params = params("summarize")
 			.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
 			.build();
@@ -163,7 +160,7 @@ class OpenAiApiSdkIntegrationTests {
 	void aProviderThatReportsNoUsageStillGivesTheCallerItsUsageEstimated() {
 		// The provider's stream without its usage event (an OpenAI-compatible server that
 		// ignores include_usage).
-		String complete = fixture("openai/chat-completion-stream.sse");
+		String complete = Fixtures.read("openai/chat-completion-stream.sse");
 		String withoutUsage = complete.substring(0, complete.lastIndexOf("data: {", complete.indexOf("\"choices\":[]")))
 				+ "data: [DONE]\n\n";
 		serve(OPENAI, 200, withoutUsage, "text/event-stream");
@@ -187,7 +184,7 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void theSdkReadsAToolCallAnswerAndSendsItsResultsBack() {
-		serve(OPENAI, 200, fixture("openai/chat-completion-tool-calls.json"), "application/json");
+		serve(OPENAI, 200, Fixtures.read("openai/chat-completion-tool-calls.json"), "application/json");
 		ChatCompletionCreateParams first = params("solo").addTool(INCIDENT)
 			.toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
 			.seed(7L)
@@ -207,7 +204,7 @@ class OpenAiApiSdkIntegrationTests {
 						""",
 				false, true)));
 
-		serve(OPENAI, 200, fixture("openai/chat-completion.json"), "application/json");
+		serve(OPENAI, 200, Fixtures.read("openai/chat-completion.json"), "application/json");
 		ChatCompletionCreateParams.Builder next = first.toBuilder().addMessage(choice.message());
 		for (ChatCompletionMessageToolCall call : choice.message().toolCalls().orElseThrow()) {
 			next.addMessage(ChatCompletionToolMessageParam.builder()
@@ -237,7 +234,7 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void theSdkReadsAStreamedToolCallAnswer() {
-		serve(OPENAI, 200, fixture("openai/chat-completion-tool-calls-stream.sse"), "text/event-stream");
+		serve(OPENAI, 200, Fixtures.read("openai/chat-completion-tool-calls-stream.sse"), "text/event-stream");
 		ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
 
 		List<ChatCompletionChunk> chunks;
@@ -257,7 +254,7 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aStreamWithoutUsageRequestedEndsWithTheFinishReason() {
-		serve(OPENAI, 200, fixture("openai/chat-completion-stream.sse"), "text/event-stream");
+		serve(OPENAI, 200, Fixtures.read("openai/chat-completion-stream.sse"), "text/event-stream");
 
 		List<ChatCompletionChunk> chunks;
 		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
@@ -274,11 +271,11 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aStreamCutAfterTextRaisesAnErrorAfterTheDeltasAndNeverFallsOver() {
-		String complete = fixture("openai/chat-completion-stream.sse");
+		String complete = Fixtures.read("openai/chat-completion-stream.sse");
 		// The first event with text, and then the body ends: no [DONE].
 		serve(OPENAI, 200, complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2),
 				"text/event-stream");
-		serve(ANTHROPIC, 200, fixture("anthropic/message-stream.sse"), "text/event-stream");
+		serve(ANTHROPIC, 200, Fixtures.read("anthropic/message-stream.sse"), "text/event-stream");
 
 		List<String> received = new ArrayList<>();
 		try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
@@ -322,7 +319,7 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void aStreamThatFailsBeforeItsFirstChunkIsAnErrorResponse() {
-		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
+		serve(OPENAI, 503, Fixtures.read("openai/error-503-server-overloaded.json"), "application/json");
 
 		assertThatExceptionOfType(InternalServerException.class).isThrownBy(() -> {
 			try (StreamResponse<ChatCompletionChunk> stream = client(KEY).chat()
@@ -339,8 +336,8 @@ class OpenAiApiSdkIntegrationTests {
 
 	@Test
 	void anExhaustedChainIs503AndTheSdkDoesNotRetryIt() {
-		serve(OPENAI, 503, fixture("openai/error-503-server-overloaded.json"), "application/json");
-		serve(ANTHROPIC, 529, fixture("anthropic/error-529-overloaded.json"), "application/json");
+		serve(OPENAI, 503, Fixtures.read("openai/error-503-server-overloaded.json"), "application/json");
+		serve(ANTHROPIC, 529, Fixtures.read("anthropic/error-529-overloaded.json"), "application/json");
 
 		assertThatExceptionOfType(InternalServerException.class)
 			.isThrownBy(() -> client(KEY).chat().completions().create(params("summarize").build()))
@@ -438,15 +435,6 @@ class OpenAiApiSdkIntegrationTests {
 	private static void serve(String path, int status, String body, String contentType) {
 		providers.stubFor(post(urlPathEqualTo(path))
 			.willReturn(aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body)));
-	}
-
-	private static String fixture(String name) {
-		try {
-			return new ClassPathResource("fixtures/" + name).getContentAsString(StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	@SpringBootApplication

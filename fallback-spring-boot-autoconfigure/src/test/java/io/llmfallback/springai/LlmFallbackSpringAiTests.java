@@ -1,5 +1,6 @@
 package io.llmfallback.springai;
 
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,7 @@ import io.llmfallback.support.WireMockProviders;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
@@ -44,8 +46,11 @@ import org.springframework.ai.retry.TransientAiException;
 import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -346,8 +351,36 @@ class LlmFallbackSpringAiTests {
 					.rootCause()
 					.hasMessageContaining("Provider 'templated' calls Spring AI model bean 'templateModel', which "
 							+ "retries with its RetryTemplate inside each attempt")
-					.hasMessageContaining("set spring.ai.retry.max-attempts=0"));
+					.hasMessageContaining("spring.ai.retry.max-attempts=0"));
 		}
+	}
+
+	@Test
+	void aRetryingModelBehindASpringProxyOrADecoratorFailsStartUpToo() {
+		for (String bean : List.of("proxiedModel", "decoratingModel")) {
+			withTemplateModel().withUserConfiguration(WrappedModelsConfiguration.class)
+				.withPropertyValues("llm.fallback.providers.templated.bean=" + bean)
+				.run((context) -> assertThat(context).getFailure()
+					.rootCause()
+					.hasMessageContaining("Spring AI model bean '" + bean + "', which retries with its RetryTemplate"));
+		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aModelWhosePartsCannotBeReadStartsWithAWarning(CapturedOutput output) {
+		ChatModel backup = new BackupModel();
+		ChatModel opaque = (ChatModel) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { ChatModel.class }, (proxy, method, arguments) -> method.invoke(backup, arguments));
+		this.contextRunner.withBean("opaqueModel", ChatModel.class, () -> opaque)
+			.withPropertyValues("llm.fallback.providers.opaque.type=spring-ai",
+					"llm.fallback.providers.opaque.bean=opaqueModel", "llm.fallback.providers.opaque.model=opaque-1",
+					"llm.fallback.chains.assistant.providers=opaque")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Cannot read the parts of Spring AI model bean 'opaqueModel'")
+					.contains("cannot tell whether it retries inside each call");
+			});
 	}
 
 	@Test
@@ -599,6 +632,39 @@ class LlmFallbackSpringAiTests {
 				this.calls.incrementAndGet();
 				throw new TransientAiException("503 - {\"error\":{\"message\":\"Overloaded\"}}");
 			});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WrappedModelsConfiguration {
+
+		@Bean
+		ChatModel proxiedModel(RetryTemplate retryTemplate) {
+			ProxyFactory proxy = new ProxyFactory(new TemplateModel(retryTemplate));
+			proxy.addInterface(ChatModel.class);
+			return (ChatModel) proxy.getProxy();
+		}
+
+		@Bean
+		ChatModel decoratingModel(RetryTemplate retryTemplate) {
+			return new DecoratingModel(new TemplateModel(retryTemplate));
+		}
+
+	}
+
+	/** A model that logs, say, and leaves the call to the model it decorates. */
+	static class DecoratingModel implements ChatModel {
+
+		private final ChatModel decorated;
+
+		DecoratingModel(ChatModel decorated) {
+			this.decorated = decorated;
+		}
+
+		@Override
+		public ChatResponse call(Prompt prompt) {
+			return this.decorated.call(prompt);
 		}
 
 	}

@@ -1,8 +1,5 @@
 package io.llmfallback.springai;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -19,9 +16,11 @@ import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
 
 import org.springframework.ai.anthropic.AnthropicChatModel;
 import org.springframework.ai.anthropic.AnthropicChatOptions;
@@ -29,10 +28,10 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.core.io.ClassPathResource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -70,8 +69,7 @@ class SpringAiAnthropicModelTests {
 		return this.contextRunner
 			.withBean("anthropicChatModel", ChatModel.class,
 					() -> AnthropicChatModel.builder().options(options.build()).build())
-			.withBean("backupModel", ChatModel.class,
-					() -> (prompt) -> new ChatResponse(List.of(new Generation(new AssistantMessage("Hello there.")))))
+			.withBean("backupModel", ChatModel.class, BackupModel::new)
 			.withPropertyValues("llm.fallback.providers.claude.type=spring-ai",
 					"llm.fallback.providers.claude.bean=anthropicChatModel",
 					"llm.fallback.providers.claude.model=claude-sonnet-4-5",
@@ -102,7 +100,7 @@ class SpringAiAnthropicModelTests {
 	void springAisAnthropicModelStreamsTheAnswerWithItsUsage() {
 		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "text/event-stream")
-			.withBody(fixture("message-stream.sse"))));
+			.withBody(Fixtures.read("anthropic/message-stream.sse"))));
 		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
 			AtomicReference<ChainResponse> served = new AtomicReference<>();
 
@@ -116,6 +114,27 @@ class SpringAiAnthropicModelTests {
 			assertThat(String.join("", texts)).isEqualTo("Hello!");
 			assertThat(served.get().response().provider()).isEqualTo("claude");
 			assertThat(served.get().response().usage()).isEqualTo(new TokenUsage(25, 15));
+		});
+	}
+
+	@Test
+	void anOverloadedErrorEventInSpringAisAnthropicStreamFallsOverAsOverloaded() {
+		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(Fixtures.read("anthropic/message-stream-overloaded.sse"))));
+		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
+			AtomicReference<ChainResponse> served = new AtomicReference<>();
+
+			List<String> texts = context.getBean(FallbackChains.class)
+				.chain("assistant")
+				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
+				.map(ChatChunk::text)
+				.collectList()
+				.block();
+
+			assertThat(String.join("", texts)).isEqualTo("Hello there.");
+			assertThat(served.get().attempts()).extracting(AttemptRecord::provider, AttemptRecord::category)
+				.containsExactly(tuple("claude", FailureCategory.OVERLOADED), tuple("backup", null));
 		});
 	}
 
@@ -148,16 +167,24 @@ class SpringAiAnthropicModelTests {
 	}
 
 	private static ResponseDefinitionBuilder json(int status, String fixture) {
-		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(fixture(fixture));
+		return aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withBody(Fixtures.read("anthropic/" + fixture));
 	}
 
-	private static String fixture(String name) {
-		try {
-			return new ClassPathResource("fixtures/anthropic/" + name).getContentAsString(StandardCharsets.UTF_8);
+	/** A model that answers every prompt, called or streamed, "Hello there.". */
+	static class BackupModel implements ChatModel {
+
+		@Override
+		public ChatResponse call(Prompt prompt) {
+			return new ChatResponse(List.of(new Generation(new AssistantMessage("Hello there."))));
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+
+		@Override
+		public Flux<ChatResponse> stream(Prompt prompt) {
+			return Flux.just(call(prompt));
 		}
+
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.llmfallback.springai;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +22,7 @@ import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolDefinition;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
 import io.micrometer.observation.Observation;
@@ -49,7 +47,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.core.io.ClassPathResource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -224,16 +221,10 @@ class SpringAiOpenAiModelTests {
 
 	/** OpenAI answers every request with the stream of that fixture. */
 	private static void stream(String fixture) {
-		try {
-			openAi.stubFor(OpenAiStubs.chatCompletion()
-				.willReturn(aResponse().withStatus(200)
-					.withHeader("Content-Type", "text/event-stream")
-					.withBody(new ClassPathResource("fixtures/openai/" + fixture)
-						.getContentAsString(StandardCharsets.UTF_8))));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		openAi.stubFor(OpenAiStubs.chatCompletion()
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "text/event-stream")
+				.withBody(Fixtures.read("openai/" + fixture))));
 	}
 
 	@Test

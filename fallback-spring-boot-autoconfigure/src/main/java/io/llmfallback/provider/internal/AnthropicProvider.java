@@ -309,10 +309,17 @@ public final class AnthropicProvider extends HttpLlmProvider {
 		return index.intValue();
 	}
 
-	/** The status of each error type, as Anthropic's errors reference pairs them. */
 	@Override
 	protected int streamErrorStatus(JsonNode body, ProviderError error) {
-		return switch (error.type()) {
+		return statusOf(error.type());
+	}
+
+	/**
+	 * The status of each error type, as Anthropic's errors reference pairs them: what an
+	 * error event inside a 200 stream stands for.
+	 */
+	public static int statusOf(String errorType) {
+		return switch (errorType) {
 			case "invalid_request_error" -> 400;
 			case "authentication_error" -> 401;
 			case "permission_error" -> 403;

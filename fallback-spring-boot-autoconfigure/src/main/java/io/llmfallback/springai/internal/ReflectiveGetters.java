@@ -1,5 +1,7 @@
 package io.llmfallback.springai.internal;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,6 +11,20 @@ import org.jspecify.annotations.Nullable;
 final class ReflectiveGetters {
 
 	private ReflectiveGetters() {
+	}
+
+	/**
+	 * The text of the value in the {@code Optional} the public no-argument method of that
+	 * name returns, or {@code null} when it is empty, or as for {@link #intValue}.
+	 */
+	static @Nullable String optionalText(Object target, String getter) {
+		try {
+			Object value = target.getClass().getMethod(getter).invoke(target);
+			return (value instanceof Optional<?> optional) ? optional.map(Object::toString).orElse(null) : null;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**

@@ -34,6 +34,7 @@ import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
+import org.springframework.util.StringUtils;
 
 /**
  * A Spring AI {@link ChatModel} bean as a provider of a chain: each attempt is one call
@@ -137,7 +138,9 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 		Usage usage = response.getMetadata().getUsage();
 		boolean reported = usage != null && usage.getTotalTokens() != null && usage.getTotalTokens() > 0;
 		TokenUsage tokens = reported ? usage(usage) : null;
-		String model = response.getMetadata().getModel();
+		// A blank model would hide the one an earlier response named.
+		String model = StringUtils.hasText(response.getMetadata().getModel()) ? response.getMetadata().getModel()
+				: null;
 		if (response.getResults().isEmpty()) {
 			return reported ? new ChatChunk("", null, tokens, model, List.of()) : null;
 		}

@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.provider.ProviderException;
+import io.llmfallback.provider.internal.AnthropicProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.client.ResourceAccessException;
@@ -36,8 +37,10 @@ final class SpringAiFailures {
 	 * same names, throw for an error answer; their {@code statusCode()} is the HTTP
 	 * status.
 	 */
+	private static final String ANTHROPIC_SDK = "com.anthropic.errors.AnthropicServiceException";
+
 	private static final List<String> SDK_SERVICE_EXCEPTIONS = List.of("com.openai.errors.OpenAIServiceException",
-			"com.anthropic.errors.AnthropicServiceException");
+			ANTHROPIC_SDK);
 
 	/**
 	 * Spring AI's messages start with the status; only the first few characters are read.
@@ -68,8 +71,14 @@ final class SpringAiFailures {
 			}
 			if (isSdkServiceException(cause)) {
 				Integer status = ReflectiveGetters.intValue(cause, "statusCode");
-				if (status != null && status >= 100 && status <= 599) {
+				if (status != null && status >= 400 && status <= 599) {
 					return status;
+				}
+				// An error event inside a 200 stream, whose type Anthropic's SDK says.
+				String errorType = isA(cause, ANTHROPIC_SDK) ? ReflectiveGetters.optionalText(cause, "errorType")
+						: null;
+				if (errorType != null) {
+					return AnthropicProvider.statusOf(errorType);
 				}
 			}
 			if (isA(cause, TRANSIENT) || isA(cause, NON_TRANSIENT)) {

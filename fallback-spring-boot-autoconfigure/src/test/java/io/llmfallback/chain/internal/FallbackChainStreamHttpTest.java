@@ -1,10 +1,7 @@
 package io.llmfallback.chain.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +34,7 @@ import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.WireMockProviders;
 import io.llmfallback.test.Fault;
 import io.llmfallback.test.SimulatedProvider;
@@ -49,7 +47,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -103,8 +100,8 @@ class FallbackChainStreamHttpTest {
 
 	@Test
 	void anErrorEventInsideA200FallsOverBeforeAnyTextReachesTheCaller() {
-		serve(ANTHROPIC, fixture("anthropic/message-stream-overloaded.sse"));
-		serve(OPENAI, fixture("openai/chat-completion-stream.sse"));
+		serve(ANTHROPIC, Fixtures.read("anthropic/message-stream-overloaded.sse"));
+		serve(OPENAI, Fixtures.read("openai/chat-completion-stream.sse"));
 		FallbackChain chain = chain(provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"),
 				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"));
 
@@ -140,7 +137,8 @@ class FallbackChainStreamHttpTest {
 	@Test
 	void anInterruptedAnswerIsContinuedByTheNextProviderThatAcceptsAPrefill() {
 		serve(OPENAI, cutAfterHello());
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		serve(ANTHROPIC,
+				Fixtures.read("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
 				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
 				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
@@ -176,7 +174,8 @@ class FallbackChainStreamHttpTest {
 	@Test
 	void aContinuationPassesOverAProviderWhoseModelLacksWhatTheRequestNeeds() {
 		serve(OPENAI, cutAfterHello());
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		serve(ANTHROPIC,
+				Fixtures.read("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
 		ProviderCapabilities withoutTools = new ProviderCapabilities(false, true, true, null);
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
 				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
@@ -201,7 +200,8 @@ class FallbackChainStreamHttpTest {
 	@Test
 	void aContinuationPassesOverAProviderWhoseContextWindowHoldsThePromptButNotTheTextSoFar() {
 		serve(OPENAI, cutAfterHello());
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
+		serve(ANTHROPIC,
+				Fixtures.read("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" there\""));
 		// The prompt is 10 tokens by the chain's estimate; with "Hello" prefilled, 12.
 		ProviderCapabilities elevenTokens = new ProviderCapabilities(true, true, true, 11);
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
@@ -248,7 +248,8 @@ class FallbackChainStreamHttpTest {
 		// Anthropic refuses a prefill ending in whitespace; the model writes the space
 		// again, once is enough.
 		serve(OPENAI, cutAfterHello().replace("{\"content\":\"Hello\"}", "{\"content\":\"Hello, \"}"));
-		serve(ANTHROPIC, fixture("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" world\""));
+		serve(ANTHROPIC,
+				Fixtures.read("anthropic/message-stream.sse").replace("\"text\":\"Hello\"", "\"text\":\" world\""));
 		FallbackChain chain = chain(StreamRecovery.OnInterruption.CONTINUE,
 				provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
 				provider("claude", ProviderType.ANTHROPIC, "claude-sonnet-4-5"));
@@ -267,9 +268,10 @@ class FallbackChainStreamHttpTest {
 		// OpenAI sent all its text and its finish reason, and the body ended before data:
 		// [DONE]. Claude, given the text as a prefill, ends its turn without a word: the
 		// answer was whole.
-		String complete = fixture("openai/chat-completion-stream.sse");
+		String complete = Fixtures.read("openai/chat-completion-stream.sse");
 		serve(OPENAI, complete.substring(0, complete.indexOf("data: [DONE]")));
-		String nothingToAdd = fixture("anthropic/message-stream.sse").lines()
+		String nothingToAdd = Fixtures.read("anthropic/message-stream.sse")
+			.lines()
 			.filter((line) -> !line.contains("content_block_delta"))
 			.collect(Collectors.joining("\n", "", "\n"));
 		serve(ANTHROPIC, nothingToAdd);
@@ -340,11 +342,11 @@ class FallbackChainStreamHttpTest {
 	void aFirstChunkLaterThanTheAttemptsDeadlineFallsOverToGeminisStream() {
 		server.stubFor(post(urlPathEqualTo(OPENAI)).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "text/event-stream")
-			.withBody(fixture("openai/chat-completion-stream.sse"))
+			.withBody(Fixtures.read("openai/chat-completion-stream.sse"))
 			.withFixedDelay(2_000)));
 		server.stubFor(post(urlPathEqualTo(GEMINI)).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "text/event-stream")
-			.withBody(fixture("gemini/generate-content-stream.sse"))));
+			.withBody(Fixtures.read("gemini/generate-content-stream.sse"))));
 		this.timeToFirstChunk.put("gpt", Duration.ofMillis(400));
 		FallbackChain chain = chain(provider("gpt", ProviderType.OPENAI, "gpt-4o-mini"),
 				provider("gemini", ProviderType.GEMINI, "gemini-2.5-flash"));
@@ -393,7 +395,7 @@ class FallbackChainStreamHttpTest {
 	 * OpenAI's stream up to its first event with text, and then the body ends: no [DONE].
 	 */
 	private static String cutAfterHello() {
-		String complete = fixture("openai/chat-completion-stream.sse");
+		String complete = Fixtures.read("openai/chat-completion-stream.sse");
 		return complete.substring(0, complete.indexOf("\n\n", complete.indexOf("Hello")) + 2);
 	}
 
@@ -409,15 +411,6 @@ class FallbackChainStreamHttpTest {
 	private static void serve(String path, String body) {
 		server.stubFor(post(urlPathEqualTo(path))
 			.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body)));
-	}
-
-	private static String fixture(String path) {
-		try {
-			return new ClassPathResource("fixtures/" + path).getContentAsString(StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static LlmProvider provider(String name, ProviderType type, String model) {

@@ -3,7 +3,6 @@ package io.llmfallback.chain.internal;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderType;
 import io.llmfallback.provider.internal.LlmProviders;
 import io.llmfallback.provider.internal.ProviderSettings;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.MutableClock;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
@@ -32,7 +32,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -94,7 +93,7 @@ class FallbackTokenCapHttpTest {
 	void fallbackGetsTheCapAndItsCutOffAnswerIsReportedAsTruncated(ProviderType type, String model, String path,
 			String maxTokensField, int cap, String fixture, String finishReason, String text, TokenUsage usage,
 			BigDecimal cost) throws IOException {
-		this.fallback.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(fixture(fixture))));
+		this.fallback.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(Fixtures.read(fixture))));
 		FallbackChain chain = chain(cap, type, model);
 
 		ChainResponse served = chain.chat(ChatRequest.ofUser("Summarize the incident as JSON.")).block();
@@ -135,10 +134,6 @@ class FallbackTokenCapHttpTest {
 	private static LlmProvider provider(String name, ProviderType type, WireMockServer server, String model) {
 		return LlmProviders.create(new ProviderSettings(name, type, URI.create(server.baseUrl()), "test-key", model,
 				Duration.ofSeconds(5), PROVIDER_MAX_TOKENS, Map.of()), WebClient.builder());
-	}
-
-	private static String fixture(String path) throws IOException {
-		return new ClassPathResource("fixtures/" + path).getContentAsString(StandardCharsets.UTF_8);
 	}
 
 }

@@ -1,12 +1,10 @@
 package io.llmfallback.provider.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +15,7 @@ import io.llmfallback.model.ChatResponse;
 import io.llmfallback.provider.LlmProvider;
 import io.llmfallback.provider.ProviderException;
 import io.llmfallback.provider.ProviderType;
+import io.llmfallback.support.Fixtures;
 import io.llmfallback.support.WireMockProviders;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -111,13 +110,7 @@ final class ProviderTestKit {
 	}
 
 	static String fixture(String path) {
-		try (InputStream in = ProviderTestKit.class.getResourceAsStream("/fixtures/" + path)) {
-			assertThat(in).as("fixture %s", path).isNotNull();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Fixtures.read(path);
 	}
 
 	/**

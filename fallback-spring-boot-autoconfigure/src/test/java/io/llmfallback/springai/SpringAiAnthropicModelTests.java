@@ -1,7 +1,6 @@
 package io.llmfallback.springai;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -11,12 +10,12 @@ import io.llmfallback.autoconfigure.LlmFallbackSpringAiAutoConfiguration;
 import io.llmfallback.chain.AttemptRecord;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.Fixtures;
+import io.llmfallback.support.StreamedThroughChain;
 import io.llmfallback.support.WireMockProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,42 +97,27 @@ class SpringAiAnthropicModelTests {
 
 	@Test
 	void springAisAnthropicModelStreamsTheAnswerWithItsUsage() {
-		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody(Fixtures.read("anthropic/message-stream.sse"))));
+		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(Fixtures.eventStream("anthropic/message-stream.sse")));
 		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
-			AtomicReference<ChainResponse> served = new AtomicReference<>();
+			StreamedThroughChain streamed = StreamedThroughChain
+				.stream(context.getBean(FallbackChains.class).chain("assistant"), ChatRequest.ofUser("Say hello"));
 
-			List<String> texts = context.getBean(FallbackChains.class)
-				.chain("assistant")
-				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
-				.map(ChatChunk::text)
-				.collectList()
-				.block();
-
-			assertThat(String.join("", texts)).isEqualTo("Hello!");
-			assertThat(served.get().response().provider()).isEqualTo("claude");
-			assertThat(served.get().response().usage()).isEqualTo(new TokenUsage(25, 15));
+			assertThat(streamed.text()).isEqualTo("Hello!");
+			assertThat(streamed.served().response().provider()).isEqualTo("claude");
+			assertThat(streamed.served().response().usage()).isEqualTo(new TokenUsage(25, 15));
 		});
 	}
 
 	@Test
 	void anOverloadedErrorEventInSpringAisAnthropicStreamFallsOverAsOverloaded() {
-		anthropic.stubFor(post(urlEqualTo(MESSAGES)).willReturn(aResponse().withStatus(200)
-			.withHeader("Content-Type", "text/event-stream")
-			.withBody(Fixtures.read("anthropic/message-stream-overloaded.sse"))));
+		anthropic.stubFor(
+				post(urlEqualTo(MESSAGES)).willReturn(Fixtures.eventStream("anthropic/message-stream-overloaded.sse")));
 		withSpringAiAnthropicModel((options) -> options.maxRetries(0)).run((context) -> {
-			AtomicReference<ChainResponse> served = new AtomicReference<>();
+			StreamedThroughChain streamed = StreamedThroughChain
+				.stream(context.getBean(FallbackChains.class).chain("assistant"), ChatRequest.ofUser("Say hello"));
 
-			List<String> texts = context.getBean(FallbackChains.class)
-				.chain("assistant")
-				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
-				.map(ChatChunk::text)
-				.collectList()
-				.block();
-
-			assertThat(String.join("", texts)).isEqualTo("Hello there.");
-			assertThat(served.get().attempts()).extracting(AttemptRecord::provider, AttemptRecord::category)
+			assertThat(streamed.text()).isEqualTo("Hello there.");
+			assertThat(streamed.served().attempts()).extracting(AttemptRecord::provider, AttemptRecord::category)
 				.containsExactly(tuple("claude", FailureCategory.OVERLOADED), tuple("backup", null));
 		});
 	}

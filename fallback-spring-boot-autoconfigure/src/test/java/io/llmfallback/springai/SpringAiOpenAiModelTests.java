@@ -16,13 +16,13 @@ import io.llmfallback.chain.ChainExhaustedException;
 import io.llmfallback.chain.ChainResponse;
 import io.llmfallback.chain.FallbackChain;
 import io.llmfallback.chain.FallbackChains;
-import io.llmfallback.model.ChatChunk;
 import io.llmfallback.model.ChatRequest;
 import io.llmfallback.model.FailureCategory;
 import io.llmfallback.model.TokenUsage;
 import io.llmfallback.model.ToolCall;
 import io.llmfallback.model.ToolDefinition;
 import io.llmfallback.support.Fixtures;
+import io.llmfallback.support.StreamedThroughChain;
 import io.llmfallback.support.OpenAiStubs;
 import io.llmfallback.support.WireMockProviders;
 import io.micrometer.observation.Observation;
@@ -48,7 +48,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -133,18 +132,12 @@ class SpringAiOpenAiModelTests {
 	void springAisOpenAiModelStreamsTheAnswerWithItsUsage() {
 		stream("chat-completion-stream.sse");
 		withSpringAiOpenAiModel().run((context) -> {
-			AtomicReference<ChainResponse> served = new AtomicReference<>();
+			StreamedThroughChain streamed = StreamedThroughChain
+				.stream(context.getBean(FallbackChains.class).chain("assistant"), ChatRequest.ofUser("Say hello"));
 
-			List<String> texts = context.getBean(FallbackChains.class)
-				.chain("assistant")
-				.stream(ChatRequest.ofUser("Say hello"), "chat", served::set)
-				.map(ChatChunk::text)
-				.collectList()
-				.block();
-
-			assertThat(String.join("", texts)).isEqualTo("Hello there!");
-			assertThat(served.get().response().usage()).isEqualTo(new TokenUsage(9, 3));
-			assertThat(served.get().response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
+			assertThat(streamed.text()).isEqualTo("Hello there!");
+			assertThat(streamed.served().response().usage()).isEqualTo(new TokenUsage(9, 3));
+			assertThat(streamed.served().response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
 			openAi.verify(postRequestedFor(urlEqualTo(OpenAiStubs.PATH))
 				.withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
 		});
@@ -221,10 +214,7 @@ class SpringAiOpenAiModelTests {
 
 	/** OpenAI answers every request with the stream of that fixture. */
 	private static void stream(String fixture) {
-		openAi.stubFor(OpenAiStubs.chatCompletion()
-			.willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "text/event-stream")
-				.withBody(Fixtures.read("openai/" + fixture))));
+		openAi.stubFor(OpenAiStubs.chatCompletion().willReturn(Fixtures.eventStream("openai/" + fixture)));
 	}
 
 	@Test

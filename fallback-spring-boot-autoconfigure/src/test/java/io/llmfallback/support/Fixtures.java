@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -13,6 +16,14 @@ import org.springframework.core.io.ClassPathResource;
 public final class Fixtures {
 
 	private Fixtures() {
+	}
+
+	/** A 200 that streams the fixture at that path as server-sent events. */
+	public static ResponseDefinitionBuilder eventStream(String path) {
+		return WireMock.aResponse()
+			.withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(read(path));
 	}
 
 	/** The fixture at that path, e.g. {@code openai/chat-completion.json}. */

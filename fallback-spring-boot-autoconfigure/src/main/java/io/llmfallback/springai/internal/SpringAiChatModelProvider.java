@@ -50,10 +50,21 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 
 	private final ProviderCapabilities capabilities;
 
+	/**
+	 * Whether the model has an output cap of its own for reasoning models
+	 * ({@code maxCompletionTokens}), which OpenAI's options keep over {@code maxTokens}
+	 * with a warning on every call. Read once: a model's options are set when it is
+	 * built.
+	 */
+	private final boolean capsReasoningOutput;
+
 	public SpringAiChatModelProvider(ProviderSettings settings, ChatModel model) {
 		super(settings);
 		this.model = model;
 		this.capabilities = carried(settings.capabilities(), modelOptions(model));
+		ChatOptions options = model.getOptions();
+		this.capsReasoningOutput = options != null
+				&& ReflectiveGetters.intValue(options, "getMaxCompletionTokens") != null;
 	}
 
 	/**
@@ -175,14 +186,13 @@ public final class SpringAiChatModelProvider extends ConfiguredProvider {
 	}
 
 	/**
-	 * The request's options on top of the model's. The model's own output cap rules when
-	 * it has one for reasoning models ({@code maxCompletionTokens}, which OpenAI's
-	 * options keep over {@code maxTokens} with a warning on every call).
+	 * The request's options on top of the model's; the model's own output cap for
+	 * reasoning models rules when it has one.
 	 */
 	private ChatOptions options(ChatRequest request) {
 		ChatOptions.Builder<?> options = modelOptions(this.model);
 		options.model((request.model() != null) ? request.model() : model());
-		if (ReflectiveGetters.intValue(this.model.getOptions(), "getMaxCompletionTokens") == null) {
+		if (!this.capsReasoningOutput) {
 			options.maxTokens((request.maxTokens() != null) ? request.maxTokens() : maxTokens());
 		}
 		if (request.temperature() != null) {
